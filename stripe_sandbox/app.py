@@ -1,0 +1,213 @@
+"""The sandbox as an ASGI app: Stripe's HTTP behaviour around the resource handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+import stripe_sandbox.resources  # noqa: F401 - importing the package registers every endpoint
+from stripe_sandbox.routing import Call, router
+from stripe_sandbox.store import INCLUDABLE, Store
+from stripe_sandbox.wire import Params, StripeError, StripeObject, get_list, invalid, parse_form
+
+MAX_EXPAND_DEPTH = 4
+
+
+@dataclass
+class Fault:
+    """An injected failure: `error` (HTTP 500), `rate_limit` (429) or `slow` (a delay, then the real answer)."""
+
+    kind: str
+    count: int | None = None  # the next N matching calls; None means "at `rate`"
+    rate: float = 1.0
+    path: str | None = None  # a regex matched against "METHOD /v1/path"
+    delay_ms: int = 0
+    should_retry: bool | None = None  # the `Stripe-Should-Retry` header on rate_limit faults
+
+    def matches(self, call: str, roll: float) -> bool:
+        if self.path is not None and not re.search(self.path, call):
+            return False
+        if self.count is not None:
+            return self.count > 0
+        return roll < self.rate
+
+
+@dataclass
+class Sandbox:
+    """Everything the HTTP layer keeps besides the Stripe objects themselves."""
+
+    store: Store
+    latency_ms: int = 0
+    faults: list[Fault] = field(default_factory=list)
+    calls: Counter[str] = field(default_factory=Counter)
+    idempotency: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
+
+    def take_fault(self, call: str) -> Fault | None:
+        roll = self.store._random.random()  # noqa: SLF001 - the store's seeded randomness keeps runs repeatable
+        for fault in self.faults:
+            if fault.matches(call, roll):
+                if fault.count is not None:
+                    fault.count -= 1
+                return fault
+        return None
+
+
+def expand(store: Store, obj: Any, paths: list[str]) -> None:
+    for path in paths:
+        parts = path.split(".")
+        if len([p for p in parts if p != "data"]) > MAX_EXPAND_DEPTH:
+            raise invalid(
+                f"You cannot expand more than {MAX_EXPAND_DEPTH} levels of a property. Property: {path}",
+                param="expand",
+            )
+        _expand(store, obj, parts, path)
+
+
+def _expand(store: Store, node: Any, parts: list[str], path: str) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _expand(store, item, parts, path)
+        return
+    if not isinstance(node, dict) or not parts:
+        return
+    head, rest = parts[0], parts[1:]
+    if head not in node:
+        includer = INCLUDABLE.get((node.get("object", ""), head))
+        if includer is None:
+            raise invalid(f"This property cannot be expanded ({path}).", param="expand")
+        node[head] = includer(store, node)
+    elif isinstance(node[head], str):
+        target = store.find(node[head])
+        if target is None:
+            raise invalid(f"This property cannot be expanded ({path}).", param="expand")
+        node[head] = copy.deepcopy(target)
+    _expand(store, node[head], rest, path)
+
+
+def _json(body: StripeObject, status: int, request_id: str, extra: dict[str, str] | None = None) -> Response:
+    headers = {"Request-Id": request_id, "Stripe-Version": "2026-10-28.endive", **(extra or {})}
+    return Response(json.dumps(body), status_code=status, media_type="application/json", headers=headers)
+
+
+def _authenticate(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    if not header.startswith("Bearer ") or not header.removeprefix("Bearer ").strip():
+        raise StripeError(
+            401,
+            "You did not provide an API key. You need to provide your API key in the Authorization header, "
+            "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+        )
+    key = header.removeprefix("Bearer ").strip()
+    if not key.startswith(("sk_test_", "rk_test_")):
+        raise StripeError(401, f"Invalid API Key provided: {key[:8]}{'*' * max(0, len(key) - 12)}{key[-4:]}")
+    return key
+
+
+async def _read_params(request: Request) -> tuple[Params, bytes]:
+    body = await request.body()
+    raw = request.url.query
+    if request.method == "POST" and body:
+        raw = f"{raw}&{body.decode()}" if raw else body.decode()
+    return parse_form(raw), body
+
+
+async def handle_api(request: Request) -> Response:
+    sandbox: Sandbox = request.app.state.sandbox
+    store = sandbox.store
+    request_id = store.new_id("req")
+    method, path = request.method, request.url.path
+    found = router.match(method, path)
+    call_name = f"{method} {found[0].template if found else path}"
+    sandbox.calls[call_name] += 1
+    try:
+        api_key = _authenticate(request)
+        if sandbox.latency_ms:
+            await asyncio.sleep(sandbox.latency_ms / 1000)
+        fault = sandbox.take_fault(call_name)
+        if fault is not None:
+            injected = await _inject(fault)
+            if injected is not None:
+                return _json(injected.body(request_id), injected.status, request_id, injected.headers)
+        params, body = await _read_params(request)
+        idempotency_key = request.headers.get("idempotency-key") if method == "POST" else None
+        fingerprint = hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
+        if idempotency_key:
+            replay = sandbox.idempotency.get((api_key, idempotency_key))
+            if replay is not None:
+                if replay[0] != fingerprint:
+                    raise StripeError(
+                        400,
+                        "Keys for idempotent requests can only be used with the same parameters they were first "
+                        f"used with. Try using a key other than '{idempotency_key}' if you meant to execute a "
+                        "different request.",
+                        type_="idempotency_error",
+                    )
+                return Response(
+                    replay[2],
+                    status_code=replay[1],
+                    media_type="application/json",
+                    headers={"Request-Id": request_id, "Idempotent-Replayed": "true", "Idempotency-Key": idempotency_key},
+                )
+        if found is None:
+            raise StripeError(
+                404,
+                f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help "
+                "at https://support.stripe.com/.",
+            )
+        route, path_params = found
+        try:
+            result = route.handler(Call(store=store, params=params, path_params=path_params, path=path))
+            response_body = copy.deepcopy(result)
+            expand(store, response_body, [str(p) for p in get_list(params, "expand") or []])
+            status, payload = 200, response_body
+        except StripeError as error:
+            status, payload = error.status, error.body(request_id)
+            if status != 402:  # Stripe keeps a failure's outcome only once execution began (a charge was tried)
+                raise
+        encoded = json.dumps(payload).encode()
+        if idempotency_key:
+            sandbox.idempotency[(api_key, idempotency_key)] = (fingerprint, status, encoded)
+        headers = {"Request-Id": request_id, "Stripe-Version": "2026-10-28.endive"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        return Response(encoded, status_code=status, media_type="application/json", headers=headers)
+    except StripeError as error:
+        return _json(error.body(request_id), error.status, request_id, error.headers)
+
+
+async def _inject(fault: Fault) -> StripeError | None:
+    if fault.kind == "slow":
+        await asyncio.sleep(fault.delay_ms / 1000)
+        return None
+    if fault.kind == "rate_limit":
+        headers = {} if fault.should_retry is None else {"Stripe-Should-Retry": str(fault.should_retry).lower()}
+        return StripeError(
+            429,
+            "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+            code="rate_limit",
+            headers=headers,
+        )
+    return StripeError(500, "An unknown error occurred", type_="api_error")
+
+
+def create_app(sandbox: Sandbox, admin_routes: list[StarletteRoute] | None = None) -> Starlette:
+    """The ASGI app over one `Sandbox`; `stripe_sandbox.server` builds and seeds it."""
+    routes = [
+        *(admin_routes or []),
+        StarletteRoute("/v1/{path:path}", handle_api, methods=["GET", "POST", "DELETE"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.sandbox = sandbox
+    return app
+

@@ -1,0 +1,122 @@
+"""The sandbox's state: every object by id, a controllable clock, deterministic ids, and the event log."""
+
+from __future__ import annotations
+
+import copy
+import random
+import string
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from stripe_sandbox.wire import StripeObject, missing
+
+API_VERSION = "2026-10-28.endive"
+_ALPHABET = string.ascii_letters + string.digits
+
+# Fields that Stripe returns only when asked for with `expand[]` ("includable" fields), computed on demand.
+Includer = Callable[["Store", StripeObject], Any]
+
+
+@dataclass
+class Clock:
+    """Real time plus an offset, or a frozen instant; `/_sandbox/advance` moves either forward."""
+
+    frozen_at: int | None = None
+    offset: int = 0
+
+    def now(self) -> int:
+        return self.frozen_at if self.frozen_at is not None else int(time.time()) + self.offset
+
+    def advance(self, seconds: int) -> None:
+        if self.frozen_at is not None:
+            self.frozen_at += seconds
+        else:
+            self.offset += seconds
+
+
+@dataclass
+class Store:
+    """All sandbox objects, keyed by their globally unique Stripe-style id."""
+
+    seed: int = 0
+    clock: Clock = field(default_factory=Clock)
+    objects: dict[str, StripeObject] = field(default_factory=dict)
+    events: list[StripeObject] = field(default_factory=list)
+    # Called with each new event; the webhook deliverer subscribes here.
+    event_listeners: list[Callable[[StripeObject], None]] = field(default_factory=list)
+    _random: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def now(self) -> int:
+        return self.clock.now()
+
+    def new_id(self, prefix: str, length: int = 14) -> str:
+        """A Stripe-looking id (`cus_NffrFeUfNV2Hib`), deterministic for a given seed."""
+        return f"{prefix}_" + "".join(self._random.choices(_ALPHABET, k=length))
+
+    def random_secret(self, length: int = 24) -> str:
+        return "".join(self._random.choices(_ALPHABET, k=length))
+
+    def add(self, obj: StripeObject) -> StripeObject:
+        self.objects[obj["id"]] = obj
+        return obj
+
+    def get(self, object_id: str, object_type: str, *, param: str = "id") -> StripeObject:
+        """The stored object (mutable), or Stripe's 404 when it does not exist or is of another type."""
+        obj = self.objects.get(object_id)
+        if obj is None or obj.get("object") != object_type or obj.get("deleted"):
+            raise missing(object_type.replace("_", " ").replace(".", " "), object_id, param=param)
+        return obj
+
+    def find(self, object_id: str) -> StripeObject | None:
+        return self.objects.get(object_id)
+
+    def all(self, object_type: str) -> list[StripeObject]:
+        """Objects of one type, oldest first (creation time, then insertion order)."""
+        found = [obj for obj in self.objects.values() if obj.get("object") == object_type]
+        return sorted(found, key=lambda obj: obj.get("created", 0))
+
+    def iter_type(self, object_type: str) -> Iterator[StripeObject]:
+        return (obj for obj in self.objects.values() if obj.get("object") == object_type)
+
+    def emit(
+        self,
+        event_type: str,
+        obj: StripeObject,
+        previous_attributes: dict[str, Any] | None = None,
+    ) -> StripeObject:
+        """Record the event Stripe would send for a change, and hand it to the webhook deliverer."""
+        data: dict[str, Any] = {"object": copy.deepcopy(obj)}
+        if previous_attributes is not None:
+            data["previous_attributes"] = copy.deepcopy(previous_attributes)
+        event = {
+            "id": self.new_id("evt", 24),
+            "object": "event",
+            "api_version": API_VERSION,
+            "created": self.now(),
+            "data": data,
+            "livemode": False,
+            "pending_webhooks": 1 if self.event_listeners else 0,
+            "request": {"id": None, "idempotency_key": None},
+            "type": event_type,
+        }
+        self.events.append(event)
+        for listener in self.event_listeners:
+            listener(event)
+        return event
+
+
+# Registry of includable fields, filled by the resource modules: (object type, field) -> how to compute it.
+INCLUDABLE: dict[tuple[str, str], Includer] = {}
+
+
+def includable(object_type: str, field_name: str) -> Callable[[Includer], Includer]:
+    def register(fn: Includer) -> Includer:
+        INCLUDABLE[(object_type, field_name)] = fn
+        return fn
+
+    return register
