@@ -1,1 +1,1 @@
-"""stripe_gateway."""
+"""The only package that imports `stripe`: an async gateway returning portalql's own records."""

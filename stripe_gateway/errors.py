@@ -1,0 +1,48 @@
+"""The few errors the rest of portalql sees from Stripe, each carrying Stripe's request id and code."""
+
+from __future__ import annotations
+
+
+class GatewayError(Exception):
+    """A Stripe call failed. `request_id` lets an operator find the call in Stripe's logs."""
+
+    def __init__(
+        self, message: str, *, request_id: str | None = None, code: str | None = None, param: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request_id = request_id
+        self.code = code
+        self.param = param
+
+
+class NotFound(GatewayError):
+    """The object does not exist (or is not visible to this Stripe key)."""
+
+
+class InvalidRequest(GatewayError):
+    """Stripe refused the parameters: a bug on our side or input we should have validated."""
+
+
+class IdempotencyConflict(InvalidRequest):
+    """An idempotency key was reused with different parameters."""
+
+
+class CardDeclined(GatewayError):
+    """The customer's card was declined; `decline_code` says why when the issuer told."""
+
+    def __init__(self, message: str, *, decline_code: str | None = None, **kwargs: str | None) -> None:
+        super().__init__(message, **kwargs)
+        self.decline_code = decline_code
+
+
+class RateLimited(GatewayError):
+    """Stripe is throttling us even after our own pacing and retries."""
+
+
+class StripeUnavailable(GatewayError):
+    """Stripe could not be reached or failed (timeouts, 5xx, bad credentials): an outage, not a user error."""
+
+
+class WebhookSignatureInvalid(GatewayError):
+    """A webhook delivery whose `Stripe-Signature` does not verify (or is too old): reject it."""

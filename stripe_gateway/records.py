@@ -1,0 +1,438 @@
+"""Our own frozen records of Stripe objects: what the rest of portalql (and the cache) sees instead of SDK objects.
+
+Timestamps are Unix seconds as Stripe sends them; amounts are integers in the currency's minor unit.
+A field that Stripe returns only when expanded is `None` when it was not fetched, never an empty tuple.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a Stripe list, newest first."""
+
+    data: tuple[T, ...]
+    has_more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    email: str | None
+    name: str | None
+    phone: str | None
+    address: Address | None
+    currency: str | None
+    balance: int
+    created: int
+    default_payment_method_id: str | None
+    preferred_locales: tuple[str, ...]
+    metadata: Mapping[str, str]
+    # Present only when the customer was fetched with its subscriptions expanded.
+    subscriptions: tuple[Subscription, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: str
+    name: str
+    description: str | None
+    active: bool
+    default_price_id: str | None
+    metadata: Mapping[str, str]
+
+
+class PriceType(StrEnum):
+    ONE_TIME = "one_time"
+    RECURRING = "recurring"
+
+
+class Interval(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True, slots=True)
+class Recurring:
+    interval: Interval
+    interval_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    id: str
+    product_id: str
+    active: bool
+    currency: str
+    unit_amount: int | None
+    type: PriceType
+    recurring: Recurring | None
+    lookup_key: str | None
+    nickname: str | None
+
+
+class SubscriptionStatus(StrEnum):
+    INCOMPLETE = "incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired"
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    CANCELED = "canceled"
+    UNPAID = "unpaid"
+    PAUSED = "paused"
+
+
+class CancellationFeedback(StrEnum):
+    """Stripe's eight reasons a customer can give for cancelling."""
+
+    CUSTOMER_SERVICE = "customer_service"
+    LOW_QUALITY = "low_quality"
+    MISSING_FEATURES = "missing_features"
+    OTHER = "other"
+    SWITCHED_SERVICE = "switched_service"
+    TOO_COMPLEX = "too_complex"
+    TOO_EXPENSIVE = "too_expensive"
+    UNUSED = "unused"
+
+
+@dataclass(frozen=True, slots=True)
+class CancellationDetails:
+    reason: str | None  # why Stripe cancelled: cancellation_requested, payment_failed, ...
+    feedback: CancellationFeedback | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionItem:
+    id: str
+    subscription_id: str
+    price: Price
+    quantity: int
+    current_period_start: int
+    current_period_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: str
+    customer_id: str
+    status: SubscriptionStatus
+    items: tuple[SubscriptionItem, ...]
+    currency: str
+    created: int
+    start_date: int
+    cancel_at_period_end: bool
+    cancel_at: int | None
+    canceled_at: int | None
+    ended_at: int | None
+    cancellation_details: CancellationDetails
+    trial_start: int | None
+    trial_end: int | None
+    latest_invoice_id: str | None
+    default_payment_method_id: str | None
+    collection_method: str
+    metadata: Mapping[str, str]
+
+    @property
+    def current_period_start(self) -> int | None:
+        """The start of the current period; items may differ on mixed-interval subscriptions, take the latest."""
+        return max((item.current_period_start for item in self.items), default=None)
+
+    @property
+    def current_period_end(self) -> int | None:
+        """When the subscription next renews: the earliest period end among its items."""
+        return min((item.current_period_end for item in self.items), default=None)
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAID = "paid"
+    UNCOLLECTIBLE = "uncollectible"
+    VOID = "void"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    id: str
+    amount: int
+    currency: str
+    description: str | None
+    quantity: int | None
+    period_start: int
+    period_end: int
+    price_id: str | None
+    product_id: str | None
+    proration: bool
+    subscription_id: str | None
+    subscription_item_id: str | None
+
+
+class InvoicePaymentStatus(StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+    CANCELED = "canceled"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePayment:
+    id: str
+    invoice_id: str
+    amount_paid: int | None
+    amount_requested: int
+    currency: str
+    status: InvoicePaymentStatus
+    is_default: bool
+    payment_intent_id: str | None
+    charge_id: str | None
+    paid_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """An invoice, or an invoice preview (`id` then starts with `upcoming_in`, and `number` is None)."""
+
+    id: str
+    customer_id: str
+    subscription_id: str | None
+    status: InvoiceStatus | None
+    number: str | None
+    currency: str
+    amount_due: int
+    amount_paid: int
+    amount_remaining: int
+    subtotal: int
+    total: int
+    created: int
+    period_start: int
+    period_end: int
+    due_date: int | None
+    paid_at: int | None
+    billing_reason: str | None
+    hosted_invoice_url: str | None
+    invoice_pdf: str | None
+    lines: tuple[InvoiceLine, ...]
+    lines_has_more: bool
+    # Present only when fetched with `payments` included.
+    payments: tuple[InvoicePayment, ...] | None = None
+
+
+class PaymentMethodType(StrEnum):
+    CARD = "card"
+    SEPA_DEBIT = "sepa_debit"
+    US_BANK_ACCOUNT = "us_bank_account"
+    LINK = "link"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    funding: str | None
+    country: str | None
+    wallet: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethod:
+    id: str
+    customer_id: str | None
+    type: PaymentMethodType
+    card: Card | None
+    billing_name: str | None
+    billing_email: str | None
+    created: int
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    id: str
+    amount: int
+    amount_captured: int
+    amount_refunded: int
+    refunded: bool
+    disputed: bool
+    currency: str
+    status: str
+    customer_id: str | None
+    payment_intent_id: str | None
+    payment_method_id: str | None
+    receipt_url: str | None
+    created: int
+
+    @property
+    def refundable_amount(self) -> int:
+        return self.amount_captured - self.amount_refunded
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentIntent:
+    id: str
+    amount: int
+    amount_received: int
+    currency: str
+    status: str
+    customer_id: str | None
+    latest_charge_id: str | None
+    payment_method_id: str | None
+    created: int
+
+
+class RefundReason(StrEnum):
+    DUPLICATE = "duplicate"
+    FRAUDULENT = "fraudulent"
+    REQUESTED_BY_CUSTOMER = "requested_by_customer"
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    id: str
+    amount: int
+    currency: str
+    status: str
+    reason: str | None
+    charge_id: str | None
+    payment_intent_id: str | None
+    created: int
+    metadata: Mapping[str, str]
+
+
+# -- billing portal ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessProfile:
+    headline: str | None
+    privacy_policy_url: str | None
+    terms_of_service_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PortalProduct:
+    """A product whose prices customers may switch between, and which of its prices they may pick."""
+
+    product_id: str
+    price_ids: tuple[str, ...]
+    adjustable_quantity: bool = False
+    minimum_quantity: int | None = None
+    maximum_quantity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PortalFeatures:
+    customer_update_enabled: bool
+    customer_update_allowed: tuple[str, ...]  # address, email, name, phone, shipping, tax_id
+    invoice_history_enabled: bool
+    payment_method_update_enabled: bool
+    subscription_cancel_enabled: bool
+    subscription_cancel_mode: str  # at_period_end | immediately
+    subscription_cancel_proration_behavior: str  # none | create_prorations
+    cancellation_reason_enabled: bool
+    cancellation_reason_options: tuple[CancellationFeedback, ...]
+    subscription_update_enabled: bool
+    subscription_update_allowed: tuple[str, ...]  # price, promotion_code, quantity
+    subscription_update_products: tuple[PortalProduct, ...]
+    subscription_update_proration_behavior: str  # always_invoice | create_prorations | none
+
+
+@dataclass(frozen=True, slots=True)
+class PortalConfiguration:
+    id: str
+    name: str | None
+    active: bool
+    is_default: bool
+    business_profile: BusinessProfile
+    default_return_url: str | None
+    features: PortalFeatures
+    created: int
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+class PortalFlowType(StrEnum):
+    PAYMENT_METHOD_UPDATE = "payment_method_update"
+    SUBSCRIPTION_CANCEL = "subscription_cancel"
+    SUBSCRIPTION_UPDATE = "subscription_update"
+    SUBSCRIPTION_UPDATE_CONFIRM = "subscription_update_confirm"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """One item of a plan change: which subscription item moves to which price and quantity."""
+
+    item_id: str
+    price_id: str
+    quantity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PortalFlow:
+    """A deep link into one step of a portal (Stripe's `flow_data`)."""
+
+    type: PortalFlowType
+    subscription_id: str | None = None
+    items: tuple[ItemChange, ...] = ()
+    after_completion_redirect_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StripePortalSession:
+    id: str
+    url: str
+    customer_id: str
+    configuration_id: str
+    return_url: str | None
+    locale: str | None
+    created: int
+
+
+# -- writes -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerUpdate:
+    """The customer fields a portal may let a customer change; `None` leaves a field as it is."""
+
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    address: Address | None = None
+
+
+# -- events -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A Stripe event, with its object as plain JSON data (it is stored and dispatched, not typed further)."""
+
+    id: str
+    type: str
+    created: int
+    object_id: str | None
+    object_type: str | None
+    customer_id: str | None
+    data_object: Mapping[str, object]
+    previous_attributes: Mapping[str, object] | None
+    payload: Mapping[str, object]
