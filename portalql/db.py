@@ -1,0 +1,107 @@
+"""The database: declarative base, engine and transactions, and migrations to head."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Mapping
+
+    from sqlalchemy.engine import URL, Connection
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Any constant works; it only has to be the same for every instance migrating the same database.
+_MIGRATION_LOCK_KEY = 0x706F7274616C71
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Database:
+    """One engine and its sessions; `session()` is one transaction."""
+
+    def __init__(self, url: str, *, connect_args: Mapping[str, Any] | None = None) -> None:
+        parsed = make_url(url)
+        self._is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self._is_sqlite:
+            _create_parent_directory(parsed)
+        self._engine = create_async_engine(parsed, pool_pre_ping=True, connect_args=dict(connect_args or {}))
+        if self._is_sqlite:
+            event.listen(self._engine.sync_engine, "connect", _configure_sqlite_connection)
+        self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """Yield a session inside a transaction: committed on success, rolled back on error."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def ping(self, *, timeout_seconds: float = 2.0) -> bool:
+        """Whether the database answers a trivial query in time (for readiness probes)."""
+        try:
+            async with asyncio.timeout(timeout_seconds), self._engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError, TimeoutError):
+            return False
+        return True
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest migration; a no-op when it is already there."""
+        async with self._engine.begin() as connection:
+            if not self._is_sqlite:
+                # Instances starting together must not run the same migration twice.
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                )
+            await connection.run_sync(_upgrade_to_head)
+
+    async def dispose(self) -> None:
+        await self._engine.dispose()
+
+
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's configuration, built in code so that no `alembic.ini` has to ship or be found."""
+    config = Config()
+    config.set_main_option("script_location", "portalql:migrations")
+    config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade_to_head(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "head")
+
+
+def _create_parent_directory(url: URL) -> None:
+    # SQLite creates the database file itself on first connect, but not the directory it lives in.
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers run while a writer commits.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

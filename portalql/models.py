@@ -1,0 +1,175 @@
+"""Tables. Tokens and codes are stored only as SHA-256 hashes; every timestamp is timezone-aware UTC."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Index, Integer, String, TypeDecorator
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portalql.db import Base
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.engine import Dialect
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _id_factory(prefix: str) -> Callable[[], str]:
+    # Prefixed like Stripe's ids, so an id tells what it names, and distinct from Stripe's own prefixes.
+    return lambda: f"{prefix}_{secrets.token_hex(12)}"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on PostgreSQL and on SQLite alike.
+
+    SQLite has no time zones, so values are stored there as naive UTC in one fixed format, which keeps
+    comparisons in SQL (`expires_at > :now`) correct.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware one")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# JSONB on PostgreSQL, JSON text on SQLite; a Python None is stored as SQL NULL, not JSON `null`.
+JSONDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+# SQLite only autoincrements a plain INTEGER primary key.
+AutoIncrementId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _string_enum(enum: type[StrEnum], name: str) -> Enum:
+    # A VARCHAR with a CHECK constraint: adding a value is a small migration, not an ALTER TYPE.
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class PrincipalType(StrEnum):
+    API_KEY = "api_key"
+    CUSTOMER_SESSION = "customer_session"
+    STRIPE = "stripe"
+    SYSTEM = "system"
+
+
+class AuditSource(StrEnum):
+    PORTALQL = "portalql"
+    """The change was made through this API."""
+    EXTERNAL = "external"
+    """The change was made elsewhere (Stripe dashboard, Stripe's hosted portal) and learnt from a webhook."""
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqkey"))
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(20))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    livemode: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PortalSession(Base):
+    """A one-time portal link, exchanged once for a customer session."""
+
+    __tablename__ = "portal_sessions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqps"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[str] = mapped_column(String(255))
+    scopes: Mapped[list[str]] = mapped_column(JSONDocument)
+    configuration_id: Mapped[str | None] = mapped_column(String(255))
+    return_url: Mapped[str] = mapped_column(String(2048))
+    flow: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    locale: Mapped[str | None] = mapped_column(String(35))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_api_key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+
+
+class CustomerSession(Base):
+    __tablename__ = "customer_sessions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqcs"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[str] = mapped_column(String(255))
+    scopes: Mapped[list[str]] = mapped_column(JSONDocument)
+    configuration_id: Mapped[str | None] = mapped_column(String(255))
+    portal_session_id: Mapped[str | None] = mapped_column(ForeignKey("portal_sessions.id"))
+    return_url: Mapped[str | None] = mapped_column(String(2048))
+    locale: Mapped[str | None] = mapped_column(String(35))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_api_key_id: Mapped[str | None] = mapped_column(ForeignKey("api_keys.id"))
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        # A customer's trail, newest first, paged by (occurred_at, id).
+        Index(None, "customer_id", "occurred_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoIncrementId, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    principal_type: Mapped[PrincipalType] = mapped_column(_string_enum(PrincipalType, "principal_type"))
+    principal_id: Mapped[str] = mapped_column(String(255))
+    customer_id: Mapped[str | None] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(100))
+    object_type: Mapped[str] = mapped_column(String(100))
+    object_id: Mapped[str] = mapped_column(String(255))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    request_id: Mapped[str | None] = mapped_column(String(255))
+    client_ip: Mapped[str | None] = mapped_column(String(45))
+    source: Mapped[AuditSource] = mapped_column(_string_enum(AuditSource, "source"))
+
+
+class WebhookEvent(Base):
+    """The inbox of Stripe events: one row per Stripe event id, however often it is delivered."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (
+        # The newest processed event per object, to ignore events that arrive out of order.
+        Index(None, "object_id", "stripe_created"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoIncrementId, primary_key=True)
+    stripe_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    type: Mapped[str] = mapped_column(String(100))
+    stripe_created: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    customer_id: Mapped[str | None] = mapped_column(String(255))
+    object_id: Mapped[str | None] = mapped_column(String(255))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)

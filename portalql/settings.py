@@ -1,0 +1,97 @@
+"""Service settings, read from the environment and `.env`. Only `portalql/` reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import (
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+# Plain driver names as hosting providers hand them out, mapped to the async drivers the service runs on.
+_ASYNC_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Return `url` with its async driver: `postgresql://…` becomes `postgresql+asyncpg://…`."""
+    parsed = make_url(url)
+    driver = _ASYNC_DRIVERS.get(parsed.drivername)
+    if driver is None:
+        return url
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{Path.cwd() / 'portalql.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with; secrets are `SecretStr` so they never print."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PORTALQL_",
+        env_file=".env",
+        extra="ignore",
+        validate_by_name=True,
+        validate_by_alias=True,
+    )
+
+    environment: Literal["development", "production"] = Field(
+        default="development", validation_alias="PORTALQL_ENV"
+    )
+    # repr=False: the URL may carry a database password.
+    database_url: str = Field(
+        default_factory=_default_database_url, validation_alias="DATABASE_URL", repr=False
+    )
+
+    stripe_api_key: SecretStr | None = Field(default=None, validation_alias="STRIPE_API_KEY")
+    stripe_api_base: str | None = Field(default=None, validation_alias="STRIPE_API_BASE")
+    stripe_webhook_secret: SecretStr | None = Field(default=None, validation_alias="STRIPE_WEBHOOK_SECRET")
+    stripe_max_network_retries: NonNegativeInt = 2
+    stripe_timeout_seconds: PositiveFloat = 20
+    # Stripe's test-mode rate limit; live mode allows more.
+    stripe_requests_per_second: PositiveInt = 25
+
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    public_url: str = Field(default="http://127.0.0.1:8000", validation_alias="PORTALQL_PUBLIC_URL")
+
+    portal_link_ttl_seconds: PositiveInt = 900
+    customer_session_ttl_seconds: PositiveInt = 3600
+    graphql_introspection: bool = True
+
+    sandbox_port: int = Field(default=12111, ge=1, le=65535)
+    sandbox_latency_ms: NonNegativeInt = 0
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_async_driver(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @model_validator(mode="after")
+    def validate_for_production(self) -> Self:
+        """Refuse to start in production on the embedded defaults meant for development."""
+        if self.environment != "production":
+            return self
+        problems = []
+        if self.stripe_api_key is None or not self.stripe_api_key.get_secret_value():
+            problems.append("STRIPE_API_KEY is not set")
+        if self.stripe_webhook_secret is None or not self.stripe_webhook_secret.get_secret_value():
+            problems.append("STRIPE_WEBHOOK_SECRET is not set")
+        if make_url(self.database_url).get_backend_name() == "sqlite":
+            problems.append("DATABASE_URL points at SQLite; production needs PostgreSQL")
+        if problems:
+            raise ValueError("refusing to run in production: " + "; ".join(problems))
+        return self
