@@ -9,10 +9,9 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
@@ -21,12 +20,15 @@ from stripe_sandbox.routing import Call, router
 from stripe_sandbox.store import INCLUDABLE, Store
 from stripe_sandbox.wire import Params, StripeError, StripeObject, get_list, invalid, parse_form
 
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
 MAX_EXPAND_DEPTH = 4
 
 
 @dataclass
 class Fault:
-    """An injected failure: `error` (HTTP 500), `rate_limit` (429) or `slow` (a delay, then the real answer)."""
+    """An injected failure: `error` (HTTP 500), `rate_limit` (429) or `slow` (a delay, then the answer)."""
 
     kind: str
     count: int | None = None  # the next N matching calls; None means "at `rate`"
@@ -54,7 +56,7 @@ class Sandbox:
     idempotency: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
 
     def take_fault(self, call: str) -> Fault | None:
-        roll = self.store._random.random()  # noqa: SLF001 - the store's seeded randomness keeps runs repeatable
+        roll = self.store._random.random()
         for fault in self.faults:
             if fault.matches(call, roll):
                 if fault.count is not None:
@@ -148,22 +150,26 @@ async def handle_api(request: Request) -> Response:
                 if replay[0] != fingerprint:
                     raise StripeError(
                         400,
-                        "Keys for idempotent requests can only be used with the same parameters they were first "
-                        f"used with. Try using a key other than '{idempotency_key}' if you meant to execute a "
-                        "different request.",
+                        "Keys for idempotent requests can only be used with the same parameters they were "
+                        f"first used with. Try using a key other than '{idempotency_key}' if you meant to "
+                        "execute a different request.",
                         type_="idempotency_error",
                     )
                 return Response(
                     replay[2],
                     status_code=replay[1],
                     media_type="application/json",
-                    headers={"Request-Id": request_id, "Idempotent-Replayed": "true", "Idempotency-Key": idempotency_key},
+                    headers={
+                        "Request-Id": request_id,
+                        "Idempotent-Replayed": "true",
+                        "Idempotency-Key": idempotency_key,
+                    },
                 )
         if found is None:
             raise StripeError(
                 404,
-                f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help "
-                "at https://support.stripe.com/.",
+                f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can "
+                "help at https://support.stripe.com/.",
             )
         route, path_params = found
         try:
@@ -173,7 +179,9 @@ async def handle_api(request: Request) -> Response:
             status, payload = 200, response_body
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
-            if status != 402:  # Stripe keeps a failure's outcome only once execution began (a charge was tried)
+            if (
+                status != 402
+            ):  # Stripe keeps a failure's outcome only once execution began (a charge was tried)
                 raise
         encoded = json.dumps(payload).encode()
         if idempotency_key:
@@ -191,10 +199,13 @@ async def _inject(fault: Fault) -> StripeError | None:
         await asyncio.sleep(fault.delay_ms / 1000)
         return None
     if fault.kind == "rate_limit":
-        headers = {} if fault.should_retry is None else {"Stripe-Should-Retry": str(fault.should_retry).lower()}
+        headers = (
+            {} if fault.should_retry is None else {"Stripe-Should-Retry": str(fault.should_retry).lower()}
+        )
         return StripeError(
             429,
-            "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+            "Too many requests hit the API too quickly. "
+            "We recommend an exponential backoff of your requests.",
             code="rate_limit",
             headers=headers,
         )
@@ -210,4 +221,3 @@ def create_app(sandbox: Sandbox, admin_routes: list[StarletteRoute] | None = Non
     app = Starlette(routes=routes)
     app.state.sandbox = sandbox
     return app
-

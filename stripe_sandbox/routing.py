@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from stripe_sandbox.store import Store
 from stripe_sandbox.wire import Params, StripeObject
+
+if TYPE_CHECKING:
+    from stripe_sandbox.store import Store
 
 
 @dataclass(frozen=True)

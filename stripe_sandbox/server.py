@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import uvicorn
-from starlette.applications import Starlette
 
 from stripe_sandbox import admin, seed
 from stripe_sandbox.app import Sandbox, create_app
 from stripe_sandbox.store import Clock, Store
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 SeedName = Literal["demo", "empty"]
 

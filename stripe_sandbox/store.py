@@ -44,12 +44,13 @@ class Store:
     clock: Clock = field(default_factory=Clock)
     objects: dict[str, StripeObject] = field(default_factory=dict)
     events: list[StripeObject] = field(default_factory=list)
+    events_by_id: dict[str, StripeObject] = field(default_factory=dict)
     # Called with each new event; the webhook deliverer subscribes here.
     event_listeners: list[Callable[[StripeObject], None]] = field(default_factory=list)
     _random: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
-        self._random = random.Random(self.seed)
+        self._random = random.Random(self.seed)  # noqa: S311 - ids must repeat across runs, not be secret
 
     def now(self) -> int:
         return self.clock.now()
@@ -93,7 +94,7 @@ class Store:
         data: dict[str, Any] = {"object": copy.deepcopy(obj)}
         if previous_attributes is not None:
             data["previous_attributes"] = copy.deepcopy(previous_attributes)
-        event = {
+        event: StripeObject = {
             "id": self.new_id("evt", 24),
             "object": "event",
             "api_version": API_VERSION,
@@ -105,9 +106,29 @@ class Store:
             "type": event_type,
         }
         self.events.append(event)
+        self.events_by_id[event["id"]] = event
         for listener in self.event_listeners:
             listener(event)
         return event
+
+    def emit_changes(self, event_type: str, before: StripeObject, after: StripeObject) -> StripeObject | None:
+        """Emit an `*.updated` event with `previous_attributes`; no change, no event (as on Stripe)."""
+        changed = previous_attributes(before, after)
+        return self.emit(event_type, after, changed) if changed else None
+
+
+def previous_attributes(before: StripeObject, after: StripeObject) -> dict[str, Any]:
+    """What an `*.updated` event reports: the old values of changed fields, descending into hashes."""
+    changed: dict[str, Any] = {}
+    for key, old in before.items():
+        new = after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict) and "object" not in old:
+            changed[key] = previous_attributes(old, new) | dict.fromkeys(new.keys() - old.keys())
+        else:
+            changed[key] = copy.deepcopy(old)
+    return changed
 
 
 # Registry of includable fields, filled by the resource modules: (object type, field) -> how to compute it.

@@ -1,10 +1,12 @@
-"""Stripe's wire format: bracket-notation form bodies, typed parameters, the error envelope and list objects."""
+"""Stripe's wire format: bracket-notation form bodies, typed parameters, the error envelope, list objects."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
 
 Params = dict[str, Any]
 StripeObject = dict[str, Any]
@@ -50,9 +52,7 @@ def invalid(message: str, *, param: str | None = None, code: str | None = None) 
 
 
 def missing(object_type: str, object_id: str, *, param: str = "id") -> StripeError:
-    return StripeError(
-        404, f"No such {object_type}: '{object_id}'", code="resource_missing", param=param
-    )
+    return StripeError(404, f"No such {object_type}: '{object_id}'", code="resource_missing", param=param)
 
 
 def parse_form(raw: str) -> Params:
@@ -67,7 +67,8 @@ def parse_form(raw: str) -> Params:
                 child = node[part] = {}
             node = child
         node[last or str(len(node))] = value  # `expand[]=a` appends
-    return _listify(root)
+    params: Params = _listify(root)
+    return params
 
 
 def _split_key(key: str) -> list[str]:
@@ -92,76 +93,154 @@ def _listify(node: Any) -> Any:
 # -- typed access to parameters, failing the way Stripe fails -------------------------------------------
 
 
-def get_str(params: Params, name: str, *, required: bool = False, choices: Iterable[str] | None = None) -> str | None:
+# `param` names a nested parameter in errors the way Stripe does (`features[subscription_cancel][mode]`).
+
+
+def get_str(
+    params: Params,
+    name: str,
+    *,
+    required: bool = False,
+    choices: Iterable[str] | None = None,
+    param: str | None = None,
+) -> str | None:
+    param = param or name
     value = params.get(name)
     if value is None:
         if required:
-            raise invalid(f"Missing required param: {name}.", param=name, code="parameter_missing")
+            raise missing_param(param)
         return None
     if not isinstance(value, str):
-        raise invalid(f"Invalid string: {name}", param=name)
+        raise invalid(f"Invalid string: {param}", param=param)
     allowed = list(choices) if choices is not None else None
     if allowed is not None and value not in allowed:
-        raise invalid(f"Invalid {name}: must be one of {', '.join(allowed)}", param=name)
+        raise invalid(f"Invalid {param}: must be one of {_one_of(allowed)}", param=param)
     return value
 
 
-def get_int(params: Params, name: str, *, required: bool = False, minimum: int | None = None) -> int | None:
+def get_int(
+    params: Params, name: str, *, required: bool = False, minimum: int | None = None, param: str | None = None
+) -> int | None:
+    param = param or name
     value = params.get(name)
     if value is None or value == "":
         if required:
-            raise invalid(f"Missing required param: {name}.", param=name, code="parameter_missing")
+            raise missing_param(param)
         return None
+    if isinstance(value, bool):
+        raise invalid(f"Invalid integer: {value}", param=param, code="parameter_invalid_integer")
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise invalid(f"Invalid integer: {value}", param=name, code="parameter_invalid_integer") from None
+        raise invalid(f"Invalid integer: {value}", param=param, code="parameter_invalid_integer") from None
     if minimum is not None and number < minimum:
         raise invalid(
-            f"This value must be greater than or equal to {minimum}.", param=name, code="parameter_invalid_integer"
+            f"This value must be greater than or equal to {minimum}.",
+            param=param,
+            code="parameter_invalid_integer",
         )
     return number
 
 
-def get_bool(params: Params, name: str) -> bool | None:
+def get_bool(params: Params, name: str, *, required: bool = False, param: str | None = None) -> bool | None:
+    param = param or name
     value = params.get(name)
     if value is None:
+        if required:
+            raise missing_param(param)
         return None
     if value in ("true", True):
         return True
     if value in ("false", False):
         return False
-    raise invalid(f"Invalid boolean: {value}", param=name)
+    raise invalid(f"Invalid boolean: {value}", param=param)
 
 
-def get_dict(params: Params, name: str) -> Params | None:
+def get_dict(params: Params, name: str, *, required: bool = False, param: str | None = None) -> Params | None:
+    param = param or name
     value = params.get(name)
     if value is None:
+        if required:
+            raise missing_param(param)
         return None
     if value == "":  # an empty string unsets a hash
         return {}
     if not isinstance(value, dict):
-        raise invalid(f"Invalid object: {name}", param=name)
+        raise invalid(f"Invalid object: {param}", param=param)
     return value
 
 
-def get_list(params: Params, name: str) -> list[Any] | None:
+def get_list(params: Params, name: str, *, param: str | None = None) -> list[Any] | None:
+    param = param or name
     value = params.get(name)
     if value is None:
         return None
     if value == "":
         return []
+    if isinstance(value, dict) and not value:
+        return []
     if not isinstance(value, list):
-        raise invalid(f"Invalid array: {name}", param=name)
+        raise invalid(f"Invalid array: {param}", param=param)
     return value
 
 
-def reject_unknown(params: Params, allowed: Iterable[str]) -> None:
-    """Stripe refuses parameters it does not know; so do we, so a typo never passes silently."""
-    known = {*allowed, "expand"}
+def get_enum_list(
+    params: Params, name: str, choices: Iterable[str], *, param: str | None = None
+) -> list[str] | None:
+    """A list whose every entry must be one of `choices`."""
+    param = param or name
+    values = get_list(params, name, param=param)
+    if values is None:
+        return None
+    allowed = list(choices)
+    for index, value in enumerate(values):
+        if value not in allowed:
+            raise invalid(
+                f"Invalid {param}[{index}]: must be one of {_one_of(allowed)}", param=f"{param}[{index}]"
+            )
+    return [str(value) for value in values]
+
+
+def get_range(params: Params, name: str) -> Callable[[int], bool] | None:
+    """A `created`-style filter: an exact timestamp or a hash of `gt`/`gte`/`lt`/`lte` bounds."""
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        exact = get_int(params, name)
+        return lambda ts: ts == exact
+    reject_unknown(value, ("gt", "gte", "lt", "lte"), prefix=name)
+    bounds = {op: get_int(value, op, param=f"{name}[{op}]") for op in ("gt", "gte", "lt", "lte")}
+
+    def within(ts: int) -> bool:
+        return (
+            (bounds["gt"] is None or ts > bounds["gt"])
+            and (bounds["gte"] is None or ts >= bounds["gte"])
+            and (bounds["lt"] is None or ts < bounds["lt"])
+            and (bounds["lte"] is None or ts <= bounds["lte"])
+        )
+
+    return within
+
+
+def missing_param(param: str) -> StripeError:
+    return invalid(f"Missing required param: {param}.", param=param, code="parameter_missing")
+
+
+def _one_of(allowed: list[str]) -> str:
+    if len(allowed) <= 2:
+        return " or ".join(allowed)
+    return f"{', '.join(allowed[:-1])}, or {allowed[-1]}"
+
+
+def reject_unknown(params: Params, allowed: Iterable[str], *, prefix: str | None = None) -> None:
+    """Stripe refuses parameters it does not know; so do we, so a typo never passes silently.
+    `prefix` names the hash being checked (`features[subscription_cancel]`)."""
+    known = {*allowed} if prefix else {*allowed, "expand"}
     for name in params:
         if name not in known:
-            raise invalid(f"Received unknown parameter: {name}", param=name, code="parameter_unknown")
+            param = f"{prefix}[{name}]" if prefix else name
+            raise invalid(f"Received unknown parameter: {param}", param=param, code="parameter_unknown")
 
 
 def updated_metadata(current: Mapping[str, str], params: Params) -> dict[str, str]:

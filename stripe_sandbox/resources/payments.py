@@ -1,0 +1,248 @@
+"""Payments: `/v1/payment_intents` and `/v1/charges`, and the `charge` builder that moves money."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from stripe_sandbox.resources.payment_methods import decline_code
+from stripe_sandbox.wire import StripeError, StripeObject
+
+if TYPE_CHECKING:
+    from stripe_sandbox.store import Store
+
+# What Stripe tells the customer and the merchant about each decline it simulates.
+DECLINE_MESSAGES = {
+    "generic_decline": (
+        "Your card was declined.",
+        "The bank did not return any further details with this decline.",
+    ),
+    "insufficient_funds": (
+        "Your card has insufficient funds.",
+        "The bank returned the decline code `insufficient_funds`.",
+    ),
+}
+
+
+def charge(
+    store: Store,
+    *,
+    customer: str,
+    amount: int,
+    currency: str,
+    payment_method: str,
+    description: str | None = None,
+    metadata: dict[str, str] | None = None,
+    created: int | None = None,
+) -> tuple[StripeObject, StripeObject]:
+    """Confirm a PaymentIntent for `amount` on a card: returns (payment_intent, charge) or raises the 402
+    card error Stripe answers with, after recording the failed attempt as Stripe does."""
+    store.get(customer, "customer", param="customer")
+    card = store.get(payment_method, "payment_method", param="payment_method")
+    at = created if created is not None else store.now()
+    intent = _payment_intent(
+        store,
+        customer=customer,
+        amount=amount,
+        currency=currency,
+        payment_method=payment_method,
+        description=description,
+        metadata=metadata,
+        at=at,
+    )
+    store.add(intent)
+    store.emit("payment_intent.created", intent)
+    declined = decline_code(card)
+    result = _charge(store, intent, card, at, declined)
+    store.add(result)
+    intent["latest_charge"] = result["id"]
+    if declined is None:
+        intent.update(status="succeeded", amount_received=amount)
+        store.emit("charge.succeeded", result)
+        store.emit("payment_intent.succeeded", intent)
+        return intent, result
+    message = DECLINE_MESSAGES[declined][0]
+    error = {
+        "charge": result["id"],
+        "code": "card_declined",
+        "decline_code": declined,
+        "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+        "message": message,
+        "payment_method": copy.deepcopy(card),
+        "type": "card_error",
+    }
+    # A declined confirmation leaves the intent waiting for another payment method.
+    intent.update(status="requires_payment_method", payment_method=None, last_payment_error=error)
+    store.emit("charge.failed", result)
+    store.emit("payment_intent.payment_failed", intent)
+    raise StripeError(
+        402,
+        message,
+        type_="card_error",
+        code="card_declined",
+        decline_code=declined,
+        charge=result["id"],
+        payment_intent=copy.deepcopy(intent),
+        payment_method=copy.deepcopy(card),
+    )
+
+
+def _payment_intent(
+    store: Store,
+    *,
+    customer: str,
+    amount: int,
+    currency: str,
+    payment_method: str,
+    description: str | None,
+    metadata: dict[str, str] | None,
+    at: int,
+) -> StripeObject:
+    intent_id = store.new_id("pi", 24)
+    return {
+        "id": intent_id,
+        "object": "payment_intent",
+        "amount": amount,
+        "amount_capturable": 0,
+        "amount_details": {"tip": {}},
+        "amount_received": 0,
+        "application": None,
+        "application_fee_amount": None,
+        "automatic_payment_methods": None,
+        "canceled_at": None,
+        "cancellation_reason": None,
+        "capture_method": "automatic",
+        "client_secret": f"{intent_id}_secret_{store.random_secret(25)}",
+        "confirmation_method": "automatic",
+        "created": at,
+        "currency": currency.lower(),
+        "customer": customer,
+        "customer_account": None,
+        "description": description,
+        "excluded_payment_method_types": None,
+        "last_payment_error": None,
+        "latest_charge": None,
+        "livemode": False,
+        "managed_payments": None,
+        "metadata": dict(metadata or {}),
+        "next_action": None,
+        "on_behalf_of": None,
+        "payment_method": payment_method,
+        "payment_method_configuration_details": None,
+        "payment_method_options": {
+            "card": {
+                "installments": None,
+                "mandate_options": None,
+                "network": None,
+                "request_three_d_secure": "automatic",
+            }
+        },
+        "payment_method_types": ["card"],
+        "processing": None,
+        "receipt_email": None,
+        "review": None,
+        "setup_future_usage": None,
+        "shipping": None,
+        "source": None,
+        "statement_descriptor": None,
+        "statement_descriptor_suffix": None,
+        "status": "requires_confirmation",
+        "transfer_data": None,
+        "transfer_group": None,
+    }
+
+
+def _charge(
+    store: Store, intent: StripeObject, card: StripeObject, at: int, declined: str | None
+) -> StripeObject:
+    charge_id = store.new_id("ch", 24)
+    amount = intent["amount"]
+    details = card["card"]
+    succeeded = declined is None
+    customer_message, seller_message = DECLINE_MESSAGES.get(declined or "", (None, "Payment complete."))
+    return {
+        "id": charge_id,
+        "object": "charge",
+        "amount": amount,
+        "amount_captured": amount if succeeded else 0,
+        "amount_refunded": 0,
+        "application": None,
+        "application_fee": None,
+        "application_fee_amount": None,
+        "balance_transaction": store.new_id("txn", 24) if succeeded else None,
+        "billing_details": copy.deepcopy(card["billing_details"]),
+        "calculated_statement_descriptor": "PORTALQL SANDBOX",
+        "captured": succeeded,
+        "created": at,
+        "currency": intent["currency"],
+        "customer": intent["customer"],
+        "description": intent["description"],
+        "disputed": False,
+        "failure_balance_transaction": None,
+        "failure_code": None if succeeded else "card_declined",
+        "failure_message": customer_message,
+        "fraud_details": {},
+        "livemode": False,
+        "metadata": dict(intent["metadata"]),
+        "on_behalf_of": None,
+        "outcome": {
+            "advice_code": None,
+            "network_advice_code": None,
+            "network_decline_code": None,
+            "network_status": "approved_by_network" if succeeded else "declined_by_network",
+            "reason": declined,
+            "risk_level": "normal",
+            "risk_score": 20,
+            "seller_message": seller_message,
+            "type": "authorized" if succeeded else "issuer_declined",
+        },
+        "paid": succeeded,
+        "payment_intent": intent["id"],
+        "payment_method": card["id"],
+        "payment_method_details": {
+            "card": {
+                "amount_authorized": amount if succeeded else None,
+                "authorization_code": store.random_secret(6).upper() if succeeded else None,
+                "brand": details["brand"],
+                "checks": copy.deepcopy(details["checks"]),
+                "country": details["country"],
+                "exp_month": details["exp_month"],
+                "exp_year": details["exp_year"],
+                "extended_authorization": {"status": "disabled"},
+                "fingerprint": details["fingerprint"],
+                "funding": details["funding"],
+                "incremental_authorization": {"status": "unavailable"},
+                "installments": None,
+                "last4": details["last4"],
+                "mandate": None,
+                "multicapture": {"status": "unavailable"},
+                "network": details["brand"],
+                "network_token": {"used": False},
+                "network_transaction_id": store.random_secret(15) if succeeded else None,
+                "overcapture": {"maximum_amount_capturable": amount, "status": "unavailable"},
+                "regulated_status": details["regulated_status"],
+                "three_d_secure": None,
+                "wallet": None,
+            },
+            "type": "card",
+        },
+        "receipt_email": None,
+        "receipt_number": None,
+        "receipt_url": f"https://pay.stripe.com/receipts/payment/{store.random_secret(48)}",
+        "refunded": False,
+        "refunds": {
+            "object": "list",
+            "data": [],
+            "has_more": False,
+            "url": f"/v1/charges/{charge_id}/refunds",
+        },
+        "review": None,
+        "shipping": None,
+        "source": None,
+        "source_transfer": None,
+        "statement_descriptor": None,
+        "statement_descriptor_suffix": None,
+        "status": "succeeded" if succeeded else "failed",
+        "transfer_data": None,
+        "transfer_group": None,
+    }
