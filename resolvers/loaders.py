@@ -1,0 +1,322 @@
+"""Per-request dataloaders over the gateway: deduplicated keys, batched or concurrent Stripe reads, priming.
+
+Stripe has a multi-id filter only for products, so products are batched into one `list_products` call; other
+objects by id are fetched concurrently (the gateway bounds the concurrency). Loaders fetching a parent prime
+the loaders of the children that came with it, so a held object is never fetched again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
+
+from aiodataloader import DataLoader
+
+from stripe_gateway.errors import GatewayError, NotFound
+from stripe_gateway.records import (
+    Charge,
+    Customer,
+    Invoice,
+    InvoicePayment,
+    InvoiceStatus,
+    Page,
+    PaymentIntent,
+    PaymentMethod,
+    PortalConfiguration,
+    Price,
+    Product,
+    Refund,
+    Subscription,
+    SubscriptionStatus,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterable, Sequence
+
+    from stripe_gateway.gateway import StripeGateway
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# Stripe's largest page, and the most ids one `products.list(ids=…)` call accepts.
+STRIPE_MAX_LIMIT = 100
+# Statuses after which a subscription never bills again ("ended" in Stripe's list filter).
+ENDED_STATUSES = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED})
+# The key of the account's default portal configuration (aiodataloader refuses None as a key).
+DEFAULT_CONFIGURATION = "default"
+# Stripe's error code when a customer or subscription has nothing left to invoice.
+_NOTHING_UPCOMING = "invoice_upcoming_none"
+
+
+class _Loader(Generic[K, V]):
+    """An aiodataloader whose batch function rejects single keys by returning an exception in their place."""
+
+    def __init__(
+        self, fetch: Callable[[list[K]], Awaitable[list[V | Exception]]], *, max_batch_size: int | None = None
+    ) -> None:
+        self._fetch = fetch
+        self._loader: DataLoader[K, V] = DataLoader(
+            self._dispatch, max_batch_size=max_batch_size, loop=asyncio.get_running_loop()
+        )
+
+    async def _dispatch(self, keys: list[K]) -> list[V]:
+        # aiodataloader rejects exactly the keys whose slot holds an exception; its signature cannot say so.
+        return cast("list[V]", await self._fetch(keys))
+
+    def load(self, key: K) -> Awaitable[V]:
+        return self._loader.load(key)
+
+    def prime(self, key: K, value: V) -> None:
+        self._loader.prime(key, value)
+
+
+async def _each(keys: Sequence[K], fetch: Callable[[K], Awaitable[V]]) -> list[V | Exception]:
+    """Fetch every key concurrently; a key that fails gets its exception, the others their value."""
+    results = await asyncio.gather(*(fetch(key) for key in keys), return_exceptions=True)
+    outcomes: list[V | Exception] = []
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, Exception):
+            raise result  # cancellation and interpreter exits are not per-key failures
+        outcomes.append(result)
+    return outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePageKey:
+    """One page of a customer's invoices, as Stripe's list call takes it."""
+
+    customer_id: str
+    status: InvoiceStatus | None
+    limit: int
+    starting_after: str | None = None
+    ending_before: str | None = None
+    with_payments: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingKey:
+    customer_id: str
+    subscription_id: str | None = None
+
+
+class Loaders:
+    """The loaders of one request. Never share them: they cache Stripe objects as seen by one request."""
+
+    def __init__(self, gateway: StripeGateway) -> None:
+        self._gateway = gateway
+        self._customers = _Loader(self._fetch_customers)
+        self._customers_with_subscriptions = _Loader(self._fetch_customers_with_subscriptions)
+        self._all_subscriptions = _Loader(self._fetch_all_subscriptions)
+        self._current_subscriptions = _Loader(self._fetch_current_subscriptions)
+        self._subscriptions = _Loader(self._fetch_subscriptions)
+        self._invoice_pages = _Loader(self._fetch_invoice_pages)
+        self._invoices = _Loader(self._fetch_invoices)
+        self._invoice_payments = _Loader(self._fetch_invoice_payments)
+        self._upcoming_invoices = _Loader(self._fetch_upcoming_invoices)
+        self._payment_methods_by_customer = _Loader(self._fetch_payment_methods_by_customer)
+        self._payment_methods = _Loader(self._fetch_payment_methods)
+        self._products = _Loader(self._fetch_products, max_batch_size=STRIPE_MAX_LIMIT)
+        self._prices = _Loader(self._fetch_prices)
+        self._portal_configurations = _Loader(self._fetch_portal_configurations)
+        self._charges = _Loader(self._fetch_charges)
+        self._payment_intents = _Loader(self._fetch_payment_intents)
+        self._refunds_by_payment_intent = _Loader(self._fetch_refunds_by_payment_intent)
+
+    # -- customers ------------------------------------------------------------------------------------------
+    def customer(self, customer_id: str) -> Awaitable[Customer]:
+        return self._customers.load(customer_id)
+
+    def customer_with_subscriptions(self, customer_id: str) -> Awaitable[Customer]:
+        """The customer with its current subscriptions in the same Stripe call (primes the subscriptions)."""
+        return self._customers_with_subscriptions.load(customer_id)
+
+    def prime_customers(self, customers: Iterable[Customer]) -> None:
+        for customer in customers:
+            self._customers.prime(customer.id, customer)
+            if customer.subscriptions is not None:
+                self._current_subscriptions.prime(customer.id, customer.subscriptions)
+                self._prime_subscriptions(customer.subscriptions)
+
+    async def _fetch_customers(self, ids: list[str]) -> list[Customer | Exception]:
+        return await _each(ids, self._gateway.retrieve_customer)
+
+    async def _fetch_customers_with_subscriptions(self, ids: list[str]) -> list[Customer | Exception]:
+        customers = await _each(
+            ids, lambda id_: self._gateway.retrieve_customer(id_, with_subscriptions=True)
+        )
+        self.prime_customers(c for c in customers if isinstance(c, Customer))
+        return customers
+
+    # -- subscriptions --------------------------------------------------------------------------------------
+    def subscriptions(self, customer_id: str, *, include_ended: bool) -> Awaitable[tuple[Subscription, ...]]:
+        """A customer's subscriptions, newest first; without the ended ones unless asked."""
+        loader = self._all_subscriptions if include_ended else self._current_subscriptions
+        return loader.load(customer_id)
+
+    def subscription(self, subscription_id: str) -> Awaitable[Subscription]:
+        return self._subscriptions.load(subscription_id)
+
+    def _prime_subscriptions(self, subscriptions: Iterable[Subscription]) -> None:
+        for subscription in subscriptions:
+            self._subscriptions.prime(subscription.id, subscription)
+            for item in subscription.items:
+                self._prices.prime(item.price.id, item.price)
+
+    async def _fetch_all_subscriptions(
+        self, customer_ids: list[str]
+    ) -> list[tuple[Subscription, ...] | Exception]:
+        async def fetch(customer_id: str) -> tuple[Subscription, ...]:
+            page = await self._gateway.list_subscriptions(customer_id, status="all", limit=STRIPE_MAX_LIMIT)
+            self._prime_subscriptions(page.data)
+            return page.data
+
+        return await _each(customer_ids, fetch)
+
+    async def _fetch_current_subscriptions(
+        self, customer_ids: list[str]
+    ) -> list[tuple[Subscription, ...] | Exception]:
+        # Through the full list: a query asking for both current and ended subscriptions makes one call.
+        async def fetch(customer_id: str) -> tuple[Subscription, ...]:
+            every = await self._all_subscriptions.load(customer_id)
+            return tuple(s for s in every if s.status not in ENDED_STATUSES)
+
+        return await _each(customer_ids, fetch)
+
+    async def _fetch_subscriptions(self, ids: list[str]) -> list[Subscription | Exception]:
+        subscriptions = await _each(ids, self._gateway.retrieve_subscription)
+        self._prime_subscriptions(s for s in subscriptions if isinstance(s, Subscription))
+        return subscriptions
+
+    # -- invoices -------------------------------------------------------------------------------------------
+    def invoice_page(self, key: InvoicePageKey) -> Awaitable[Page[Invoice]]:
+        return self._invoice_pages.load(key)
+
+    def invoice(self, invoice_id: str) -> Awaitable[Invoice]:
+        return self._invoices.load(invoice_id)
+
+    def invoice_payments(self, invoice_id: str) -> Awaitable[tuple[InvoicePayment, ...]]:
+        return self._invoice_payments.load(invoice_id)
+
+    def upcoming_invoice(self, key: UpcomingKey) -> Awaitable[Invoice | None]:
+        """The preview of the next invoice, or None when nothing is due to be invoiced."""
+        return self._upcoming_invoices.load(key)
+
+    def _prime_invoices(self, invoices: Iterable[Invoice]) -> None:
+        for invoice in invoices:
+            self._invoices.prime(invoice.id, invoice)
+            if invoice.payments is not None:
+                self._invoice_payments.prime(invoice.id, invoice.payments)
+
+    async def _fetch_invoice_pages(self, keys: list[InvoicePageKey]) -> list[Page[Invoice] | Exception]:
+        async def fetch(key: InvoicePageKey) -> Page[Invoice]:
+            page = await self._gateway.list_invoices(
+                customer_id=key.customer_id,
+                status=key.status,
+                limit=key.limit,
+                starting_after=key.starting_after,
+                ending_before=key.ending_before,
+                with_payments=key.with_payments,
+            )
+            self._prime_invoices(page.data)
+            return page
+
+        return await _each(keys, fetch)
+
+    async def _fetch_invoices(self, ids: list[str]) -> list[Invoice | Exception]:
+        invoices = await _each(ids, self._gateway.retrieve_invoice)
+        self._prime_invoices(i for i in invoices if isinstance(i, Invoice))
+        return invoices
+
+    async def _fetch_invoice_payments(
+        self, invoice_ids: list[str]
+    ) -> list[tuple[InvoicePayment, ...] | Exception]:
+        return await _each(invoice_ids, self._gateway.list_invoice_payments)
+
+    async def _fetch_upcoming_invoices(self, keys: list[UpcomingKey]) -> list[Invoice | Exception | None]:
+        async def fetch(key: UpcomingKey) -> Invoice | None:
+            try:
+                return await self._gateway.preview_invoice(
+                    customer_id=key.customer_id, subscription_id=key.subscription_id
+                )
+            except GatewayError as error:
+                if error.code == _NOTHING_UPCOMING:
+                    return None
+                raise
+
+        return await _each(keys, fetch)
+
+    # -- payment methods ------------------------------------------------------------------------------------
+    def payment_methods(self, customer_id: str) -> Awaitable[tuple[PaymentMethod, ...]]:
+        return self._payment_methods_by_customer.load(customer_id)
+
+    def payment_method(self, payment_method_id: str) -> Awaitable[PaymentMethod]:
+        return self._payment_methods.load(payment_method_id)
+
+    async def _fetch_payment_methods_by_customer(
+        self, customer_ids: list[str]
+    ) -> list[tuple[PaymentMethod, ...] | Exception]:
+        async def fetch(customer_id: str) -> tuple[PaymentMethod, ...]:
+            page = await self._gateway.list_payment_methods(customer_id, limit=STRIPE_MAX_LIMIT)
+            for method in page.data:
+                self._payment_methods.prime(method.id, method)
+            return page.data
+
+        return await _each(customer_ids, fetch)
+
+    async def _fetch_payment_methods(self, ids: list[str]) -> list[PaymentMethod | Exception]:
+        return await _each(ids, self._gateway.retrieve_payment_method)
+
+    # -- catalog --------------------------------------------------------------------------------------------
+    def product(self, product_id: str) -> Awaitable[Product]:
+        return self._products.load(product_id)
+
+    def price(self, price_id: str) -> Awaitable[Price]:
+        return self._prices.load(price_id)
+
+    async def _fetch_products(self, ids: list[str]) -> list[Product | Exception]:
+        found = {product.id: product for product in await self._gateway.list_products(ids)}
+        return [
+            found.get(id_) or NotFound(f"No such product: '{id_}'", code="resource_missing") for id_ in ids
+        ]
+
+    async def _fetch_prices(self, ids: list[str]) -> list[Price | Exception]:
+        return await _each(ids, self._gateway.retrieve_price)
+
+    # -- billing portal -------------------------------------------------------------------------------------
+    def portal_configuration(self, configuration_id: str | None) -> Awaitable[PortalConfiguration]:
+        """A portal configuration by id, or the account's default one for None."""
+        return self._portal_configurations.load(configuration_id or DEFAULT_CONFIGURATION)
+
+    async def _fetch_portal_configurations(self, keys: list[str]) -> list[PortalConfiguration | Exception]:
+        async def fetch(key: str) -> PortalConfiguration:
+            if key == DEFAULT_CONFIGURATION:
+                return await self._gateway.default_portal_configuration()
+            return await self._gateway.retrieve_portal_configuration(key)
+
+        return await _each(keys, fetch)
+
+    # -- payments and refunds -------------------------------------------------------------------------------
+    def charge(self, charge_id: str) -> Awaitable[Charge]:
+        return self._charges.load(charge_id)
+
+    def payment_intent(self, payment_intent_id: str) -> Awaitable[PaymentIntent]:
+        return self._payment_intents.load(payment_intent_id)
+
+    def refunds(self, payment_intent_id: str) -> Awaitable[tuple[Refund, ...]]:
+        return self._refunds_by_payment_intent.load(payment_intent_id)
+
+    async def _fetch_charges(self, ids: list[str]) -> list[Charge | Exception]:
+        return await _each(ids, self._gateway.retrieve_charge)
+
+    async def _fetch_payment_intents(self, ids: list[str]) -> list[PaymentIntent | Exception]:
+        return await _each(ids, self._gateway.retrieve_payment_intent)
+
+    async def _fetch_refunds_by_payment_intent(self, ids: list[str]) -> list[tuple[Refund, ...] | Exception]:
+        async def fetch(payment_intent_id: str) -> tuple[Refund, ...]:
+            page = await self._gateway.list_refunds(
+                payment_intent_id=payment_intent_id, limit=STRIPE_MAX_LIMIT
+            )
+            return page.data
+
+        return await _each(ids, fetch)

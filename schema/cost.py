@@ -1,0 +1,137 @@
+"""A per-operation cost budget: an estimate of how many objects a query can make the server resolve.
+
+Each field costs one per parent object it is resolved for. A connection multiplies its children by the
+page size it was asked for (`first`/`last`, or the argument's default); any other list multiplies them by
+`LIST_ESTIMATE`. Page sizes given as variables are read from the request's variables.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+)
+from strawberry.extensions import SchemaExtension
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from graphql import GraphQLNamedType
+
+LIST_ESTIMATE = 10
+PAGE_ARGUMENTS = ("first", "last")
+MAX_PAGE_SIZE = 100
+
+
+def _page_size(
+    field: FieldNode, definition_args: Mapping[str, Any], variables: Mapping[str, Any]
+) -> int | None:
+    """The page size a connection field asks for, or None when it takes no page size."""
+    if not any(name in definition_args for name in PAGE_ARGUMENTS):
+        return None
+    for argument in field.arguments or ():
+        if argument.name.value not in PAGE_ARGUMENTS:
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return min(int(value.value), MAX_PAGE_SIZE)
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            return min(given, MAX_PAGE_SIZE) if isinstance(given, int) else MAX_PAGE_SIZE
+    default = definition_args["first"].default_value if "first" in definition_args else None
+    return default if isinstance(default, int) else MAX_PAGE_SIZE
+
+
+class _Estimator:
+    def __init__(self, context: ValidationContext, variables: Mapping[str, Any], budget: int) -> None:
+        self._schema = context.schema
+        self._fragments = {
+            d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self._variables = variables
+        self._budget = budget
+
+    def _fields(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, seen: frozenset[str]
+    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                yield selection, parent
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self._schema.get_type(condition.name.value) if condition else parent
+                yield from self._fields(selection.selection_set, inner or parent, seen)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                fragment = self._fragments.get(selection.name.value)
+                if fragment is not None:
+                    inner = self._schema.get_type(fragment.type_condition.name.value) or parent
+                    yield from self._fields(fragment.selection_set, inner, seen | {selection.name.value})
+
+    def cost(self, selection_set: SelectionSetNode, parent: GraphQLNamedType, multiplier: int) -> int:
+        total = 0
+        for field, owner in self._fields(selection_set, parent, frozenset()):
+            total += multiplier
+            if total > self._budget:
+                return total  # over budget already: stop walking a possibly huge document
+            if field.selection_set is None or not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
+                continue
+            definition = owner.fields.get(field.name.value)
+            if definition is None:
+                continue
+            page = _page_size(field, definition.args, self._variables)
+            if page is not None:
+                inner = multiplier * page
+            elif isinstance(get_nullable_type(definition.type), GraphQLList):
+                inner = multiplier * LIST_ESTIMATE
+            else:
+                inner = multiplier
+            total += self.cost(field.selection_set, get_named_type(definition.type), inner)
+        return total
+
+
+def cost_rule(budget: int, variables: Mapping[str, Any]) -> type[ValidationRule]:
+    class CostBudget(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> None:
+            root = self.context.schema.get_root_type(node.operation)
+            if root is None:
+                return
+            cost = _Estimator(self.context, variables, budget).cost(node.selection_set, root, 1)
+            if cost > budget:
+                self.report_error(
+                    GraphQLError(
+                        f"Query cost exceeds the budget of {budget} (estimated at {cost} or more): "
+                        "ask for smaller pages or fewer nested lists.",
+                        node,
+                        extensions={"code": "COST_LIMIT_EXCEEDED", "budget": budget},
+                    )
+                )
+
+    return CostBudget
+
+
+class CostLimiter(SchemaExtension):
+    """Rejects operations whose estimated cost exceeds `budget`, before anything runs."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+
+    def on_operation(self) -> Iterator[None]:
+        rule = cost_rule(self.budget, self.execution_context.variables or {})
+        self.execution_context.validation_rules = (*self.execution_context.validation_rules, rule)
+        yield

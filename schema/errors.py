@@ -1,0 +1,84 @@
+"""Every GraphQL error leaves with a stable `extensions.code`; anything unexpected is masked."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionResult
+
+from resolvers.errors import ResolverError
+from stripe_gateway.errors import NotFound, RateLimited, StripeUnavailable
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED_MESSAGE = "Unexpected error."
+_EXPECTED = (GraphQLError, ResolverError, StripeUnavailable, RateLimited, NotFound)
+
+
+def _client_view(original: Exception) -> tuple[str, dict[str, object]]:
+    """The message and extensions a client may see for an exception raised while resolving."""
+    if isinstance(original, ResolverError):
+        return original.message, {"code": original.code}
+    if isinstance(original, StripeUnavailable):
+        return "Stripe is unavailable; try again shortly.", {
+            "code": "STRIPE_UNAVAILABLE",
+            "stripeRequestId": original.request_id,
+        }
+    if isinstance(original, RateLimited):
+        return "Too many requests to Stripe; try again shortly.", {
+            "code": "RATE_LIMITED",
+            "stripeRequestId": original.request_id,
+        }
+    if isinstance(original, NotFound):
+        return "Not found.", {"code": "NOT_FOUND"}
+    return UNEXPECTED_MESSAGE, {"code": "INTERNAL"}
+
+
+def _rewritten(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
+    # original_error is dropped: nothing of the exception (stack, Stripe's wording) leaves the process.
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
+def coded(error: GraphQLError) -> GraphQLError:
+    """The error as the client sees it."""
+    original = error.original_error
+    if isinstance(original, GraphQLError) or (error.extensions and "code" in error.extensions):
+        return error
+    if original is None:  # the document failed to parse or validate
+        code = (
+            "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+        )
+        return _rewritten(error, error.message, {**(error.extensions or {}), "code": code})
+    return _rewritten(error, *_client_view(original))
+
+
+def log_unexpected(errors: list[GraphQLError]) -> None:
+    """Log the bugs with their traceback; expected errors are answers, not incidents."""
+    for error in errors:
+        if error.original_error is not None and not isinstance(error.original_error, _EXPECTED):
+            path = ".".join(map(str, error.path or ()))
+            logger.error("Unexpected error in %s", path, exc_info=error.original_error)
+
+
+class ErrorCodes(SchemaExtension):
+    """Rewrites the operation's errors with `coded`."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
+            result.errors = [coded(error) for error in result.errors]

@@ -1,0 +1,28 @@
+"""A typed `strawberry.field` decorator: strawberry's overload for `field(description=...)` returns Any."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import strawberry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from strawberry.extensions.field_extension import FieldExtension
+
+F = TypeVar("F", bound="Callable[..., Any]")
+
+
+def field(
+    description: str,
+    *,
+    name: str | None = None,
+    deprecation_reason: str | None = None,
+    extensions: Sequence[FieldExtension] = (),
+) -> Callable[[F], F]:
+    """Declare a resolved field; every field of the API carries a description."""
+    decorator = strawberry.field(
+        description=description, name=name, deprecation_reason=deprecation_reason, extensions=list(extensions)
+    )
+    return cast("Callable[[F], F]", decorator)

@@ -1,0 +1,31 @@
+"""`Viewer`: the caller, as the credential it presented describes it."""
+
+from datetime import datetime
+
+import strawberry
+
+from resolvers.principals import ApiKeyPrincipal, Principal, Scope
+from schema.enums import PrincipalKind, ScopeEnum
+from schema.fields import field
+
+
+@strawberry.type(description="Who is calling: an API key, or one customer's session.")
+class Viewer:
+    principal: strawberry.Private[Principal]
+
+    @field("The kind of credential the caller presented.")
+    def kind(self) -> PrincipalKind:
+        if isinstance(self.principal, ApiKeyPrincipal):
+            return PrincipalKind.API_KEY
+        return PrincipalKind.CUSTOMER_SESSION
+
+    @field("What the caller may do. An API key holds every scope.")
+    def scopes(self) -> list[ScopeEnum]:
+        held = set(Scope) if isinstance(self.principal, ApiKeyPrincipal) else self.principal.scopes
+        return [ScopeEnum(scope.value) for scope in Scope if scope in held]
+
+    @field("For a customer session, when it expires; null for an API key.")
+    def session_expires_at(self) -> datetime | None:
+        if isinstance(self.principal, ApiKeyPrincipal):
+            return None
+        return self.principal.expires_at
