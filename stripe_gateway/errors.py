@@ -1,5 +1,8 @@
 """The few errors the rest of portalql sees from Stripe, each carrying Stripe's request id and code."""
 
+# The names are the domain's words (NotFound, CardDeclined), not "...Error": other layers match on them.
+# ruff: noqa: N818
+
 from __future__ import annotations
 
 
@@ -7,7 +10,12 @@ class GatewayError(Exception):
     """A Stripe call failed. `request_id` lets an operator find the call in Stripe's logs."""
 
     def __init__(
-        self, message: str, *, request_id: str | None = None, code: str | None = None, param: str | None = None
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message

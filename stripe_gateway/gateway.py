@@ -1,12 +1,22 @@
 """The async gateway to Stripe: the only code that calls the SDK. Methods return records, never SDK objects.
 
-INTERFACE DRAFT: every signature below is the contract the resolvers code against; bodies are being written.
+Every call is paced (`Pacer`) and its SDK exceptions become domain errors (`error_mapping`) in one place,
+`_call`. Every write sends `portalql:<operation>:<caller's key>` as Stripe's idempotency key, so a retried
+request replays Stripe's first answer instead of changing or refunding twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+from typing import TYPE_CHECKING, TypeVar
 
+import httpx
+import stripe
+
+from stripe_gateway import convert, params
+from stripe_gateway.error_mapping import domain_error
+from stripe_gateway.errors import NotFound, WebhookSignatureInvalid
+from stripe_gateway.pacing import Pacer
 from stripe_gateway.records import (
     CancellationFeedback,
     Charge,
@@ -28,10 +38,43 @@ from stripe_gateway.records import (
     RefundReason,
     StripePortalSession,
     Subscription,
+    SubscriptionStatus,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+    from stripe.params import (
+        CustomerListParams,
+        EventListParams,
+        InvoiceCreatePreviewParams,
+        InvoiceCreatePreviewParamsSubscriptionDetails,
+        InvoiceListParams,
+        PriceListParams,
+        RefundCreateParams,
+        RefundListParams,
+        SubscriptionCancelParams,
+        SubscriptionUpdateParams,
+    )
+    from stripe.params.billing_portal import SessionCreateParams
+
+T = TypeVar("T")
+
+# `products.list(ids=…)` takes at most 100 ids, and `limit` must be given (it defaults to 10).
+_PRODUCTS_PER_CALL = 100
+
+# A plan change is applied only when its invoice (if any) is paid; a failed payment is a 402 that
+# leaves the subscription as it was. See `change_subscription_items`.
+_PLAN_CHANGE_PAYMENT_BEHAVIOR = "error_if_incomplete"
 
 
 class StripeGateway:
+    def __init__(self, client: stripe.StripeClient, http_client: stripe.HTTPXClient, pacer: Pacer) -> None:
+        self._client = client
+        self._http_client = http_client
+        self._pacer = pacer
+        self._v1 = client.v1
+
     # -- lifecycle ------------------------------------------------------------------------------------------
     @classmethod
     def connect(
@@ -44,152 +87,479 @@ class StripeGateway:
         requests_per_second: float = 25.0,
         max_concurrency: int = 16,
     ) -> StripeGateway:
-        """Build the one StripeClient of the process (stock HTTPXClient, `base_addresses={"api": api_base}`)."""
-        raise NotImplementedError
+        """Build the one StripeClient of the process (stock HTTPXClient, `base_addresses={"api": api_base}`).
+
+        `max_network_retries` covers connection errors, timeouts, 409s, 5xx and any answer that Stripe
+        marks `Stripe-Should-Retry: true` (including such 429s); the SDK backs off exponentially with
+        jitter and reuses the idempotency key, so a retried write is applied once.
+        """
+        http_client = stripe.HTTPXClient(
+            timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0))
+        )
+        client = stripe.StripeClient(
+            api_key,
+            http_client=http_client,
+            max_network_retries=max_network_retries,
+            base_addresses={"api": api_base} if api_base else None,
+        )
+        pacer = Pacer(requests_per_second=requests_per_second, max_concurrency=max_concurrency)
+        return cls(client, http_client, pacer)
 
     async def close(self) -> None:
-        raise NotImplementedError
+        await self._http_client.close_async()  # type: ignore[no-untyped-call]  # untyped in the SDK
 
     async def ping(self) -> None:
         """A cheap authenticated read, for readiness checks; raises StripeUnavailable."""
-        raise NotImplementedError
+        await self._call(lambda: self._v1.customers.list_async({"limit": 1}))
+
+    async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
+        """Run one SDK call paced, with its SDK exceptions turned into domain errors.
+
+        A 429 that Stripe does not mark retryable surfaces as RateLimited at once: the pacer already keeps
+        this process under its share of the limit, so a 429 means the account is saturated elsewhere or an
+        object is locked by a concurrent write, and sleeping inside a user's request would only hold a
+        concurrency slot that other requests need. The caller can retry with the same idempotency key.
+        """
+        async with self._pacer.slot():
+            try:
+                return await request()
+            except stripe.StripeError as error:
+                raise domain_error(error) from error
 
     # -- customers ------------------------------------------------------------------------------------------
     async def retrieve_customer(self, customer_id: str, *, with_subscriptions: bool = False) -> Customer:
-        raise NotImplementedError
+        expand = ["subscriptions"] if with_subscriptions else []
+        found = await self._call(lambda: self._v1.customers.retrieve_async(customer_id, {"expand": expand}))
+        if "deleted" in found and found.deleted:
+            # Stripe still answers for a deleted customer, with only its id: to portalql it is gone.
+            response = found.last_response
+            raise NotFound(
+                f"No such customer: '{customer_id}' (deleted)",
+                request_id=response.request_id if response is not None else None,
+                code="resource_missing",
+                param="id",
+            )
+        return convert.customer(found)
 
     async def list_customers(
-        self, *, limit: int, starting_after: str | None = None, email: str | None = None,
+        self,
+        *,
+        limit: int,
+        starting_after: str | None = None,
+        email: str | None = None,
         with_subscriptions: bool = False,
     ) -> Page[Customer]:
         """One Stripe call; with_subscriptions expands `data.subscriptions` (no extra call per customer)."""
-        raise NotImplementedError
+        query: CustomerListParams = {"limit": limit}
+        if starting_after is not None:
+            query["starting_after"] = starting_after
+        if email is not None:
+            query["email"] = email
+        if with_subscriptions:
+            query["expand"] = ["data.subscriptions"]
+        page = await self._call(lambda: self._v1.customers.list_async(query))
+        return Page(tuple(convert.customer(found) for found in page.data), page.has_more)
 
-    async def update_customer(self, customer_id: str, changes: CustomerUpdate, *, idempotency_key: str) -> Customer:
-        raise NotImplementedError
+    async def update_customer(
+        self, customer_id: str, changes: CustomerUpdate, *, idempotency_key: str
+    ) -> Customer:
+        key = params.idempotency_key("update_customer", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.customers.update_async(
+                customer_id, params.customer_changes(changes), {"idempotency_key": key}
+            )
+        )
+        return convert.customer(updated)
 
     async def set_default_payment_method(
         self, customer_id: str, payment_method_id: str, *, idempotency_key: str
     ) -> Customer:
-        raise NotImplementedError
+        key = params.idempotency_key("set_default_payment_method", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.customers.update_async(
+                customer_id,
+                {"invoice_settings": {"default_payment_method": payment_method_id}},
+                {"idempotency_key": key},
+            )
+        )
+        return convert.customer(updated)
 
     # -- catalog --------------------------------------------------------------------------------------------
     async def list_products(self, product_ids: Sequence[str]) -> tuple[Product, ...]:
-        """Products by id through `products.list(ids=…, limit=len(ids))`, 100 per call; missing ids are absent."""
-        raise NotImplementedError
+        """Products by id through `products.list(ids=…, limit=len(ids))`, 100 per call.
+
+        Duplicates are asked for once; ids Stripe does not know are absent from the result.
+        """
+        wanted = list(dict.fromkeys(product_ids))
+        chunks = [
+            wanted[start : start + _PRODUCTS_PER_CALL] for start in range(0, len(wanted), _PRODUCTS_PER_CALL)
+        ]
+        pages = await asyncio.gather(*(self._products_by_ids(chunk) for chunk in chunks))
+        found = {product.id: product for page in pages for product in page.data}
+        return tuple(found[product_id] for product_id in wanted if product_id in found)
+
+    async def _products_by_ids(self, ids: list[str]) -> Page[Product]:
+        page = await self._call(lambda: self._v1.products.list_async({"ids": ids, "limit": len(ids)}))
+        return Page(tuple(convert.product(found) for found in page.data), page.has_more)
 
     async def retrieve_price(self, price_id: str) -> Price:
-        raise NotImplementedError
+        return convert.price(await self._call(lambda: self._v1.prices.retrieve_async(price_id)))
 
     async def list_prices(
-        self, *, product_id: str | None = None, lookup_keys: Sequence[str] | None = None,
-        active: bool | None = True, limit: int = 100,
+        self,
+        *,
+        product_id: str | None = None,
+        lookup_keys: Sequence[str] | None = None,
+        active: bool | None = True,
+        limit: int = 100,
     ) -> Page[Price]:
-        raise NotImplementedError
+        query: PriceListParams = {"limit": limit}
+        if product_id is not None:
+            query["product"] = product_id
+        if lookup_keys is not None:
+            query["lookup_keys"] = list(lookup_keys)
+        if active is not None:
+            query["active"] = active
+        page = await self._call(lambda: self._v1.prices.list_async(query))
+        return Page(tuple(convert.price(found) for found in page.data), page.has_more)
 
     # -- subscriptions --------------------------------------------------------------------------------------
     async def retrieve_subscription(self, subscription_id: str) -> Subscription:
-        raise NotImplementedError
+        return convert.subscription(
+            await self._call(lambda: self._v1.subscriptions.retrieve_async(subscription_id))
+        )
 
-    async def list_subscriptions(self, customer_id: str, *, status: str = "all", limit: int = 100) -> Page[Subscription]:
-        raise NotImplementedError
+    async def list_subscriptions(
+        self, customer_id: str, *, status: str = "all", limit: int = 100
+    ) -> Page[Subscription]:
+        page = await self._call(
+            lambda: self._v1.subscriptions.list_async(
+                {"customer": customer_id, "status": status, "limit": limit}
+            )
+        )
+        return Page(tuple(convert.subscription(found) for found in page.data), page.has_more)
 
     async def change_subscription_items(
-        self, subscription_id: str, items: Sequence[ItemChange], *, proration_behavior: str,
-        proration_date: int | None, idempotency_key: str,
-    ) -> Subscription:
-        raise NotImplementedError
-
-    async def cancel_at_period_end(
-        self, subscription_id: str, *, feedback: CancellationFeedback | None, comment: str | None,
+        self,
+        subscription_id: str,
+        items: Sequence[ItemChange],
+        *,
+        proration_behavior: str,
+        proration_date: int | None,
         idempotency_key: str,
     ) -> Subscription:
-        raise NotImplementedError
+        """Move items to other prices/quantities, prorated as of `proration_date` (the preview's).
+
+        `payment_behavior=error_if_incomplete`: when the change is invoiced now and the payment fails, Stripe
+        answers 402 (CardDeclined) and the subscription stays on its old plan, so a customer never gets a
+        plan they did not pay for and nothing is left half-done. (`pending_if_incomplete` would answer 200
+        with a pending update that no caller checks; `allow_incomplete` would switch first and bill later.)
+        """
+        change: SubscriptionUpdateParams = {
+            "items": params.subscription_items(items),
+            "proration_behavior": proration_behavior,
+            "payment_behavior": _PLAN_CHANGE_PAYMENT_BEHAVIOR,
+        }
+        # Stripe rejects a proration date when nothing is prorated.
+        if proration_date is not None and proration_behavior != "none":
+            change["proration_date"] = proration_date
+        key = params.idempotency_key("change_subscription_items", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.subscriptions.update_async(subscription_id, change, {"idempotency_key": key})
+        )
+        return convert.subscription(updated)
+
+    async def cancel_at_period_end(
+        self,
+        subscription_id: str,
+        *,
+        feedback: CancellationFeedback | None,
+        comment: str | None,
+        idempotency_key: str,
+    ) -> Subscription:
+        change: SubscriptionUpdateParams = {"cancel_at_period_end": True}
+        details = params.cancellation_details(feedback, comment)
+        if details is not None:
+            change["cancellation_details"] = details
+        key = params.idempotency_key("cancel_at_period_end", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.subscriptions.update_async(subscription_id, change, {"idempotency_key": key})
+        )
+        return convert.subscription(updated)
 
     async def cancel_now(
-        self, subscription_id: str, *, prorate: bool, invoice_now: bool, feedback: CancellationFeedback | None,
-        comment: str | None, idempotency_key: str,
+        self,
+        subscription_id: str,
+        *,
+        prorate: bool,
+        invoice_now: bool,
+        feedback: CancellationFeedback | None,
+        comment: str | None,
+        idempotency_key: str,
     ) -> Subscription:
-        raise NotImplementedError
+        """Cancel immediately (`DELETE /v1/subscriptions/:id`).
+
+        Stripe ignores idempotency keys on DELETE and answers a second cancel with `resource_missing`, so a
+        retried cancel is recognised by the subscription already being canceled and answered with it.
+        """
+        cancel: SubscriptionCancelParams = {"prorate": prorate, "invoice_now": invoice_now}
+        details = params.cancellation_details(feedback, comment)
+        if details is not None:
+            cancel["cancellation_details"] = details
+        key = params.idempotency_key("cancel_now", idempotency_key)
+        try:
+            canceled = await self._call(
+                lambda: self._v1.subscriptions.cancel_async(subscription_id, cancel, {"idempotency_key": key})
+            )
+        except NotFound:
+            current = await self.retrieve_subscription(subscription_id)
+            if current.status is not SubscriptionStatus.CANCELED:
+                raise
+            return current
+        return convert.subscription(canceled)
 
     async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription:
-        """Undo a scheduled cancellation (`cancel_at_period_end` or `cancel_at`)."""
-        raise NotImplementedError
+        """Undo a scheduled cancellation (`cancel_at_period_end` or `cancel_at`).
+
+        Both are cleared: `cancel_at_period_end=false` alone leaves an explicit `cancel_at` in place.
+        """
+        key = params.idempotency_key("uncancel", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.subscriptions.update_async(
+                subscription_id, {"cancel_at_period_end": False, "cancel_at": ""}, {"idempotency_key": key}
+            )
+        )
+        return convert.subscription(updated)
 
     # -- invoices -------------------------------------------------------------------------------------------
     async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice:
-        raise NotImplementedError
+        expand = ["payments"] if with_payments else []
+        return convert.invoice(
+            await self._call(lambda: self._v1.invoices.retrieve_async(invoice_id, {"expand": expand}))
+        )
 
     async def list_invoices(
-        self, *, customer_id: str | None = None, subscription_id: str | None = None,
-        status: InvoiceStatus | None = None, limit: int = 10, starting_after: str | None = None,
-        ending_before: str | None = None, with_payments: bool = False,
+        self,
+        *,
+        customer_id: str | None = None,
+        subscription_id: str | None = None,
+        status: InvoiceStatus | None = None,
+        limit: int = 10,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
+        with_payments: bool = False,
     ) -> Page[Invoice]:
-        raise NotImplementedError
+        query: InvoiceListParams = {"limit": limit}
+        if customer_id is not None:
+            query["customer"] = customer_id
+        if subscription_id is not None:
+            query["subscription"] = subscription_id
+        if status is not None:
+            query["status"] = status.value
+        if starting_after is not None:
+            query["starting_after"] = starting_after
+        if ending_before is not None:
+            query["ending_before"] = ending_before
+        if with_payments:
+            query["expand"] = ["data.payments"]
+        page = await self._call(lambda: self._v1.invoices.list_async(query))
+        return Page(tuple(convert.invoice(found) for found in page.data), page.has_more)
 
     async def list_invoice_payments(self, invoice_id: str) -> tuple[InvoicePayment, ...]:
-        raise NotImplementedError
+        page = await self._call(
+            lambda: self._v1.invoice_payments.list_async({"invoice": invoice_id, "limit": 100})
+        )
+        payments = [convert.invoice_payment(found) for found in page.data]
+        while page.has_more:
+            page = await self._call(page.next_page_async)
+            payments.extend(convert.invoice_payment(found) for found in page.data)
+        return tuple(payments)
 
     async def preview_invoice(
-        self, *, customer_id: str, subscription_id: str | None = None, items: Sequence[ItemChange] = (),
-        proration_behavior: str | None = None, proration_date: int | None = None,
+        self,
+        *,
+        customer_id: str,
+        subscription_id: str | None = None,
+        items: Sequence[ItemChange] = (),
+        proration_behavior: str | None = None,
+        proration_date: int | None = None,
     ) -> Invoice:
         """`invoices.create_preview`: the next invoice, or what a plan change would bill."""
-        raise NotImplementedError
+        query: InvoiceCreatePreviewParams = {"customer": customer_id}
+        if subscription_id is not None:
+            query["subscription"] = subscription_id
+        details: InvoiceCreatePreviewParamsSubscriptionDetails = {}
+        if items:
+            details["items"] = params.preview_items(items)
+        if proration_behavior is not None:
+            details["proration_behavior"] = proration_behavior
+        if proration_date is not None and proration_behavior != "none":
+            details["proration_date"] = proration_date
+        if details:
+            query["subscription_details"] = details
+        # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).
+        return convert.invoice(await self._call(lambda: self._v1.invoices.create_preview_async(query)))
 
     # -- payment methods ------------------------------------------------------------------------------------
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]:
-        raise NotImplementedError
+        page = await self._call(
+            lambda: self._v1.payment_methods.list_async({"customer": customer_id, "limit": limit})
+        )
+        return Page(tuple(convert.payment_method(found) for found in page.data), page.has_more)
 
     async def retrieve_payment_method(self, payment_method_id: str) -> PaymentMethod:
-        raise NotImplementedError
+        return convert.payment_method(
+            await self._call(lambda: self._v1.payment_methods.retrieve_async(payment_method_id))
+        )
 
     async def attach_payment_method(
         self, payment_method_id: str, customer_id: str, *, idempotency_key: str
     ) -> PaymentMethod:
-        raise NotImplementedError
+        key = params.idempotency_key("attach_payment_method", idempotency_key)
+        attached = await self._call(
+            lambda: self._v1.payment_methods.attach_async(
+                payment_method_id, {"customer": customer_id}, {"idempotency_key": key}
+            )
+        )
+        return convert.payment_method(attached)
 
     async def detach_payment_method(self, payment_method_id: str, *, idempotency_key: str) -> PaymentMethod:
-        raise NotImplementedError
+        key = params.idempotency_key("detach_payment_method", idempotency_key)
+        detached = await self._call(
+            lambda: self._v1.payment_methods.detach_async(payment_method_id, None, {"idempotency_key": key})
+        )
+        return convert.payment_method(detached)
 
     # -- payments and refunds -------------------------------------------------------------------------------
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
-        raise NotImplementedError
+        return convert.payment_intent(
+            await self._call(lambda: self._v1.payment_intents.retrieve_async(payment_intent_id))
+        )
 
     async def retrieve_charge(self, charge_id: str) -> Charge:
-        raise NotImplementedError
+        return convert.charge(await self._call(lambda: self._v1.charges.retrieve_async(charge_id)))
 
     async def create_refund(
-        self, *, payment_intent_id: str | None = None, charge_id: str | None = None, amount: int | None,
-        reason: RefundReason | None, metadata: Mapping[str, str] | None = None, idempotency_key: str,
+        self,
+        *,
+        payment_intent_id: str | None = None,
+        charge_id: str | None = None,
+        amount: int | None,
+        reason: RefundReason | None,
+        metadata: Mapping[str, str] | None = None,
+        idempotency_key: str,
     ) -> Refund:
-        raise NotImplementedError
+        """Refund `amount` (or everything left when None) of one payment, given by exactly one of its ids."""
+        if (payment_intent_id is None) == (charge_id is None):
+            raise ValueError("a refund needs exactly one of payment_intent_id and charge_id")
+        query: RefundCreateParams = {}
+        if payment_intent_id is not None:
+            query["payment_intent"] = payment_intent_id
+        if charge_id is not None:
+            query["charge"] = charge_id
+        if amount is not None:
+            query["amount"] = amount
+        if reason is not None:
+            query["reason"] = reason.value
+        if metadata:
+            query["metadata"] = dict(metadata)
+        key = params.idempotency_key("create_refund", idempotency_key)
+        return convert.refund(
+            await self._call(lambda: self._v1.refunds.create_async(query, {"idempotency_key": key}))
+        )
 
     async def list_refunds(
         self, *, payment_intent_id: str | None = None, charge_id: str | None = None, limit: int = 100
     ) -> Page[Refund]:
-        raise NotImplementedError
+        query: RefundListParams = {"limit": limit}
+        if payment_intent_id is not None:
+            query["payment_intent"] = payment_intent_id
+        if charge_id is not None:
+            query["charge"] = charge_id
+        page = await self._call(lambda: self._v1.refunds.list_async(query))
+        return Page(tuple(convert.refund(found) for found in page.data), page.has_more)
 
     # -- billing portal -------------------------------------------------------------------------------------
     async def retrieve_portal_configuration(self, configuration_id: str) -> PortalConfiguration:
-        raise NotImplementedError
+        return convert.portal_configuration(
+            await self._call(lambda: self._v1.billing_portal.configurations.retrieve_async(configuration_id))
+        )
 
     async def default_portal_configuration(self) -> PortalConfiguration:
-        raise NotImplementedError
+        page = await self._call(
+            lambda: self._v1.billing_portal.configurations.list_async({"is_default": True, "limit": 1})
+        )
+        if not page.data:
+            response = page.last_response
+            raise NotFound(
+                "The Stripe account has no default billing portal configuration",
+                request_id=response.request_id if response is not None else None,
+                code="resource_missing",
+            )
+        return convert.portal_configuration(page.data[0])
 
     async def create_portal_session(
-        self, customer_id: str, *, return_url: str | None, configuration_id: str | None, locale: str | None,
-        flow: PortalFlow | None, idempotency_key: str,
+        self,
+        customer_id: str,
+        *,
+        return_url: str | None,
+        configuration_id: str | None,
+        locale: str | None,
+        flow: PortalFlow | None,
+        idempotency_key: str,
     ) -> StripePortalSession:
-        raise NotImplementedError
+        query: SessionCreateParams = {"customer": customer_id}
+        if return_url is not None:
+            query["return_url"] = return_url
+        if configuration_id is not None:
+            query["configuration"] = configuration_id
+        if locale is not None:
+            query["locale"] = locale
+        if flow is not None:
+            query["flow_data"] = params.flow_data(flow)
+        key = params.idempotency_key("create_portal_session", idempotency_key)
+        session = await self._call(
+            lambda: self._v1.billing_portal.sessions.create_async(query, {"idempotency_key": key})
+        )
+        return convert.portal_session(session)
 
     # -- events ---------------------------------------------------------------------------------------------
-    def construct_event(self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300) -> Event:
-        """Verify a webhook delivery; raises WebhookSignatureInvalid."""
-        raise NotImplementedError
+    def construct_event(
+        self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300
+    ) -> Event:
+        """Verify a webhook delivery; raises WebhookSignatureInvalid.
+
+        An empty secret rejects every delivery, and the timestamp check cannot be switched off (the SDK
+        would skip it for a tolerance of 0).
+        """
+        if tolerance <= 0:
+            raise ValueError("the webhook timestamp tolerance must be positive")
+        if not secret.strip():
+            raise WebhookSignatureInvalid("No webhook secret is configured", code="no_webhook_secret")
+        try:
+            event = self._client.construct_event(payload, signature_header, secret, tolerance)
+        except stripe.SignatureVerificationError as error:
+            raise WebhookSignatureInvalid(
+                error.user_message or "Invalid signature", code="signature_invalid"
+            ) from error
+        except ValueError as error:  # not UTF-8, not JSON, or not a snapshot event
+            raise WebhookSignatureInvalid("Malformed webhook payload", code="payload_invalid") from error
+        return convert.event(event)
 
     async def list_events(
-        self, *, created_gte: int | None = None, starting_after: str | None = None,
-        types: Sequence[str] | None = None, limit: int = 100,
+        self,
+        *,
+        created_gte: int | None = None,
+        starting_after: str | None = None,
+        types: Sequence[str] | None = None,
+        limit: int = 100,
     ) -> Page[Event]:
-        raise NotImplementedError
+        query: EventListParams = {"limit": limit}
+        if created_gte is not None:
+            query["created"] = {"gte": created_gte}
+        if starting_after is not None:
+            query["starting_after"] = starting_after
+        if types:
+            query["types"] = list(types)
+        page = await self._call(lambda: self._v1.events.list_async(query))
+        return Page(tuple(convert.event(found) for found in page.data), page.has_more)

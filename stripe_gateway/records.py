@@ -1,4 +1,4 @@
-"""Our own frozen records of Stripe objects: what the rest of portalql (and the cache) sees instead of SDK objects.
+"""Our own frozen records of Stripe objects: what the rest of portalql and the cache see, never SDK objects.
 
 Timestamps are Unix seconds as Stripe sends them; amounts are integers in the currency's minor unit.
 A field that Stripe returns only when expanded is `None` when it was not fetched, never an empty tuple.
@@ -6,7 +6,7 @@ A field that Stripe returns only when expanded is `None` when it was not fetched
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping  # noqa: TC003 - the cache's codec resolves the annotations at runtime
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -154,7 +154,7 @@ class Subscription:
 
     @property
     def current_period_start(self) -> int | None:
-        """The start of the current period; items may differ on mixed-interval subscriptions, take the latest."""
+        """The start of the current period: the latest item start (items differ on mixed intervals)."""
         return max((item.current_period_start for item in self.items), default=None)
 
     @property

@@ -1,0 +1,415 @@
+"""SDK objects to portalql's records, field by field as the API returns them at 2026-10-28.endive.
+
+SDK objects are not dicts: fields are read as attributes, includable fields are tested with `in`, and
+nothing of the SDK survives into a record (metadata and payloads are copied into plain data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from stripe_gateway.records import (
+    Address,
+    BusinessProfile,
+    CancellationDetails,
+    CancellationFeedback,
+    Card,
+    Charge,
+    Customer,
+    Event,
+    Interval,
+    Invoice,
+    InvoiceLine,
+    InvoicePayment,
+    InvoicePaymentStatus,
+    InvoiceStatus,
+    PaymentIntent,
+    PaymentMethod,
+    PaymentMethodType,
+    PortalConfiguration,
+    PortalFeatures,
+    PortalProduct,
+    Price,
+    PriceType,
+    Product,
+    Recurring,
+    Refund,
+    StripePortalSession,
+    Subscription,
+    SubscriptionItem,
+    SubscriptionStatus,
+)
+
+if TYPE_CHECKING:
+    import stripe
+    from stripe import billing_portal
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def expandable_id(value: str | _HasId | None) -> str | None:
+    """The id of an expandable field, whether Stripe sent the id or the expanded object."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.id
+
+
+def _metadata(value: stripe.StripeObject | None) -> Mapping[str, str]:
+    if value is None:
+        return MappingProxyType({})
+    return MappingProxyType({key: str(item) for key, item in value.to_dict().items()})
+
+
+def _address(value: stripe.Customer.Address | None) -> Address | None:
+    if value is None:
+        return None
+    return Address(
+        line1=value.line1,
+        line2=value.line2,
+        city=value.city,
+        state=value.state,
+        postal_code=value.postal_code,
+        country=value.country,
+    )
+
+
+# -- customers and catalog ----------------------------------------------------------------------------------
+
+
+def customer(obj: stripe.Customer) -> Customer:
+    settings = obj.invoice_settings
+    subscriptions = None
+    if "subscriptions" in obj and obj.subscriptions is not None:
+        subscriptions = tuple(subscription(sub) for sub in obj.subscriptions.data)
+    return Customer(
+        id=obj.id,
+        email=obj.email,
+        name=obj.name,
+        phone=obj.phone,
+        address=_address(obj.address),
+        currency=obj.currency,
+        balance=obj.balance or 0,
+        created=obj.created,
+        default_payment_method_id=expandable_id(settings.default_payment_method) if settings else None,
+        preferred_locales=tuple(obj.preferred_locales or ()),
+        metadata=_metadata(obj.metadata),
+        subscriptions=subscriptions,
+    )
+
+
+def product(obj: stripe.Product) -> Product:
+    return Product(
+        id=obj.id,
+        name=obj.name,
+        description=obj.description,
+        active=obj.active,
+        default_price_id=expandable_id(obj.default_price),
+        metadata=_metadata(obj.metadata),
+    )
+
+
+def price(obj: stripe.Price) -> Price:
+    recurring = obj.recurring
+    return Price(
+        id=obj.id,
+        product_id=expandable_id(obj.product) or "",
+        active=obj.active,
+        currency=obj.currency,
+        unit_amount=obj.unit_amount,
+        type=PriceType(obj.type),
+        recurring=Recurring(Interval(recurring.interval), recurring.interval_count) if recurring else None,
+        lookup_key=obj.lookup_key,
+        nickname=obj.nickname,
+    )
+
+
+# -- subscriptions ------------------------------------------------------------------------------------------
+
+
+def subscription_item(obj: stripe.SubscriptionItem) -> SubscriptionItem:
+    return SubscriptionItem(
+        id=obj.id,
+        subscription_id=obj.subscription,
+        price=price(obj.price),
+        quantity=obj.quantity if obj.quantity is not None else 1,
+        current_period_start=obj.current_period_start,
+        current_period_end=obj.current_period_end,
+    )
+
+
+def subscription(obj: stripe.Subscription) -> Subscription:
+    details = obj.cancellation_details
+    feedback = details.feedback if details is not None else None
+    return Subscription(
+        id=obj.id,
+        customer_id=expandable_id(obj.customer) or "",
+        status=SubscriptionStatus(obj.status),
+        items=tuple(subscription_item(item) for item in obj.items.data),
+        currency=obj.currency,
+        created=obj.created,
+        start_date=obj.start_date,
+        cancel_at_period_end=obj.cancel_at_period_end,
+        cancel_at=obj.cancel_at,
+        canceled_at=obj.canceled_at,
+        ended_at=obj.ended_at,
+        cancellation_details=CancellationDetails(
+            reason=details.reason if details is not None else None,
+            feedback=CancellationFeedback(feedback) if feedback else None,
+            comment=details.comment if details is not None else None,
+        ),
+        trial_start=obj.trial_start,
+        trial_end=obj.trial_end,
+        latest_invoice_id=expandable_id(obj.latest_invoice),
+        default_payment_method_id=expandable_id(obj.default_payment_method),
+        collection_method=obj.collection_method,
+        metadata=_metadata(obj.metadata),
+    )
+
+
+# -- invoices -----------------------------------------------------------------------------------------------
+
+
+def invoice_line(obj: stripe.InvoiceLineItem) -> InvoiceLine:
+    details = obj.pricing.price_details if obj.pricing is not None else None
+    parent = obj.parent
+    item_details = parent.subscription_item_details if parent is not None else None
+    invoice_item_details = parent.invoice_item_details if parent is not None else None
+    proration = False
+    subscription_id = expandable_id(obj.subscription)
+    if item_details is not None:
+        proration = item_details.proration
+        subscription_id = item_details.subscription or subscription_id
+    elif invoice_item_details is not None:
+        proration = invoice_item_details.proration
+        subscription_id = invoice_item_details.subscription or subscription_id
+    return InvoiceLine(
+        id=obj.id,
+        amount=obj.amount,
+        currency=obj.currency,
+        description=obj.description,
+        quantity=obj.quantity,
+        period_start=obj.period.start,
+        period_end=obj.period.end,
+        price_id=expandable_id(details.price) if details is not None else None,
+        product_id=details.product if details is not None else None,
+        proration=proration,
+        subscription_id=subscription_id,
+        subscription_item_id=item_details.subscription_item if item_details is not None else None,
+    )
+
+
+def invoice_payment(obj: stripe.InvoicePayment) -> InvoicePayment:
+    payment = obj.payment
+    return InvoicePayment(
+        id=obj.id,
+        invoice_id=expandable_id(obj.invoice) or "",
+        amount_paid=obj.amount_paid,
+        amount_requested=obj.amount_requested,
+        currency=obj.currency,
+        status=InvoicePaymentStatus(obj.status),
+        is_default=obj.is_default,
+        payment_intent_id=expandable_id(payment.payment_intent),
+        charge_id=expandable_id(payment.charge),
+        paid_at=obj.status_transitions.paid_at,
+    )
+
+
+def invoice(obj: stripe.Invoice) -> Invoice:
+    parent = obj.parent
+    subscription_details = parent.subscription_details if parent is not None else None
+    payments = None
+    if "payments" in obj and obj.payments is not None:
+        payments = tuple(invoice_payment(payment) for payment in obj.payments.data)
+    return Invoice(
+        # A preview has no id of its own on some API versions; it never needs one to be shown.
+        id=obj.id if "id" in obj and obj.id else "",
+        # Invoices of Accounts v2 customers carry no customer id; an empty id matches no portal session.
+        customer_id=expandable_id(obj.customer) or "",
+        subscription_id=expandable_id(subscription_details.subscription) if subscription_details else None,
+        status=InvoiceStatus(obj.status) if obj.status else None,
+        number=obj.number,
+        currency=obj.currency,
+        amount_due=obj.amount_due,
+        amount_paid=obj.amount_paid,
+        amount_remaining=obj.amount_remaining,
+        subtotal=obj.subtotal,
+        total=obj.total,
+        created=obj.created,
+        period_start=obj.period_start,
+        period_end=obj.period_end,
+        due_date=obj.due_date,
+        paid_at=obj.status_transitions.paid_at,
+        billing_reason=obj.billing_reason,
+        hosted_invoice_url=obj.hosted_invoice_url,
+        invoice_pdf=obj.invoice_pdf,
+        lines=tuple(invoice_line(line) for line in obj.lines.data),
+        lines_has_more=obj.lines.has_more,
+        payments=payments,
+    )
+
+
+# -- payment methods, payments and refunds ------------------------------------------------------------------
+
+
+def payment_method(obj: stripe.PaymentMethod) -> PaymentMethod:
+    card = obj.card if "card" in obj else None
+    billing = obj.billing_details
+    types = {member.value for member in PaymentMethodType}
+    return PaymentMethod(
+        id=obj.id,
+        customer_id=expandable_id(obj.customer),
+        type=PaymentMethodType(obj.type) if obj.type in types else PaymentMethodType.OTHER,
+        card=Card(
+            brand=card.brand,
+            last4=card.last4,
+            exp_month=card.exp_month,
+            exp_year=card.exp_year,
+            funding=card.funding,
+            country=card.country,
+            wallet=card.wallet.type if card.wallet is not None else None,
+        )
+        if card is not None
+        else None,
+        billing_name=billing.name,
+        billing_email=billing.email,
+        created=obj.created,
+    )
+
+
+def charge(obj: stripe.Charge) -> Charge:
+    return Charge(
+        id=obj.id,
+        amount=obj.amount,
+        amount_captured=obj.amount_captured,
+        amount_refunded=obj.amount_refunded,
+        refunded=obj.refunded,
+        disputed=obj.disputed,
+        currency=obj.currency,
+        status=obj.status,
+        customer_id=expandable_id(obj.customer),
+        payment_intent_id=expandable_id(obj.payment_intent),
+        payment_method_id=obj.payment_method,
+        receipt_url=obj.receipt_url,
+        created=obj.created,
+    )
+
+
+def payment_intent(obj: stripe.PaymentIntent) -> PaymentIntent:
+    return PaymentIntent(
+        id=obj.id,
+        amount=obj.amount,
+        amount_received=obj.amount_received,
+        currency=obj.currency,
+        status=obj.status,
+        customer_id=expandable_id(obj.customer),
+        latest_charge_id=expandable_id(obj.latest_charge),
+        payment_method_id=expandable_id(obj.payment_method),
+        created=obj.created,
+    )
+
+
+def refund(obj: stripe.Refund) -> Refund:
+    return Refund(
+        id=obj.id,
+        amount=obj.amount,
+        currency=obj.currency,
+        status=obj.status or "pending",
+        reason=obj.reason,
+        charge_id=expandable_id(obj.charge),
+        payment_intent_id=expandable_id(obj.payment_intent),
+        created=obj.created,
+        metadata=_metadata(obj.metadata),
+    )
+
+
+# -- billing portal -----------------------------------------------------------------------------------------
+
+
+def portal_configuration(obj: billing_portal.Configuration) -> PortalConfiguration:
+    features = obj.features
+    cancel = features.subscription_cancel
+    update = features.subscription_update
+    profile = obj.business_profile
+    return PortalConfiguration(
+        id=obj.id,
+        name=obj.name,
+        active=obj.active,
+        is_default=obj.is_default,
+        business_profile=BusinessProfile(
+            headline=profile.headline,
+            privacy_policy_url=profile.privacy_policy_url,
+            terms_of_service_url=profile.terms_of_service_url,
+        ),
+        default_return_url=obj.default_return_url,
+        features=PortalFeatures(
+            customer_update_enabled=features.customer_update.enabled,
+            customer_update_allowed=tuple(features.customer_update.allowed_updates),
+            invoice_history_enabled=features.invoice_history.enabled,
+            payment_method_update_enabled=features.payment_method_update.enabled,
+            subscription_cancel_enabled=cancel.enabled,
+            subscription_cancel_mode=cancel.mode,
+            subscription_cancel_proration_behavior=cancel.proration_behavior,
+            cancellation_reason_enabled=cancel.cancellation_reason.enabled,
+            cancellation_reason_options=tuple(
+                CancellationFeedback(option) for option in cancel.cancellation_reason.options
+            ),
+            subscription_update_enabled=update.enabled,
+            subscription_update_allowed=tuple(update.default_allowed_updates),
+            subscription_update_products=tuple(
+                PortalProduct(
+                    product_id=entry.product,
+                    price_ids=tuple(entry.prices),
+                    adjustable_quantity=entry.adjustable_quantity.enabled,
+                    minimum_quantity=entry.adjustable_quantity.minimum,
+                    maximum_quantity=entry.adjustable_quantity.maximum,
+                )
+                for entry in update.products or ()
+            ),
+            subscription_update_proration_behavior=update.proration_behavior,
+        ),
+        created=obj.created,
+        metadata=_metadata(obj.metadata),
+    )
+
+
+def portal_session(obj: billing_portal.Session) -> StripePortalSession:
+    return StripePortalSession(
+        id=obj.id,
+        url=obj.url,
+        customer_id=obj.customer,
+        configuration_id=expandable_id(obj.configuration) or "",
+        return_url=obj.return_url,
+        locale=obj.locale,
+        created=obj.created,
+    )
+
+
+# -- events -------------------------------------------------------------------------------------------------
+
+
+def event(obj: stripe.Event) -> Event:
+    payload = obj.to_dict()
+    data = payload.get("data") or {}
+    data_object: dict[str, Any] = data.get("object") or {}
+    object_type = data_object.get("object")
+    owner = data_object.get("customer")
+    if isinstance(owner, Mapping):  # an expanded customer
+        owner = owner.get("id")
+    if object_type == "customer":
+        owner = data_object.get("id")
+    return Event(
+        id=obj.id,
+        type=obj.type,
+        created=obj.created,
+        object_id=data_object.get("id"),
+        object_type=object_type,
+        customer_id=owner if isinstance(owner, str) else None,
+        data_object=data_object,
+        previous_attributes=data.get("previous_attributes"),
+        payload=payload,
+    )

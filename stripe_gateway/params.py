@@ -1,0 +1,143 @@
+"""Records to the SDK's request parameters (its TypedDicts), for the writes that carry structured input."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from stripe_gateway.records import (
+    CancellationFeedback,
+    CustomerUpdate,
+    ItemChange,
+    PortalFlow,
+    PortalFlowType,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from stripe.params import (
+        CustomerUpdateParams,
+        InvoiceCreatePreviewParamsSubscriptionDetailsItem,
+        SubscriptionCancelParamsCancellationDetails,
+        SubscriptionUpdateParamsItem,
+    )
+    from stripe.params.billing_portal import (
+        SessionCreateParamsFlowData,
+        SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem,
+    )
+
+# Stripe accepts idempotency keys of up to 255 characters.
+_MAX_IDEMPOTENCY_KEY = 255
+
+
+def idempotency_key(operation: str, key: str) -> str:
+    """Stripe's idempotency key for one operation: `portalql:<operation>:<caller's key>`.
+
+    The operation is part of the key, so one caller key used for two different writes never collides.
+    """
+    if not key:
+        raise ValueError(f"{operation} needs the caller's idempotency key")
+    namespaced = f"portalql:{operation}:{key}"
+    if len(namespaced) <= _MAX_IDEMPOTENCY_KEY:
+        return namespaced
+    return f"portalql:{operation}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def subscription_items(items: Sequence[ItemChange]) -> list[SubscriptionUpdateParamsItem]:
+    changes: list[SubscriptionUpdateParamsItem] = []
+    for item in items:
+        change: SubscriptionUpdateParamsItem = {"id": item.item_id, "price": item.price_id}
+        if item.quantity is not None:
+            change["quantity"] = item.quantity
+        changes.append(change)
+    return changes
+
+
+def preview_items(items: Sequence[ItemChange]) -> list[InvoiceCreatePreviewParamsSubscriptionDetailsItem]:
+    changes: list[InvoiceCreatePreviewParamsSubscriptionDetailsItem] = []
+    for item in items:
+        change: InvoiceCreatePreviewParamsSubscriptionDetailsItem = {
+            "id": item.item_id,
+            "price": item.price_id,
+        }
+        if item.quantity is not None:
+            change["quantity"] = item.quantity
+        changes.append(change)
+    return changes
+
+
+def _confirm_items(
+    items: Sequence[ItemChange],
+) -> list[SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem]:
+    changes: list[SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem] = []
+    for item in items:
+        change: SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem = {
+            "id": item.item_id,
+            "price": item.price_id,
+        }
+        if item.quantity is not None:
+            change["quantity"] = item.quantity
+        changes.append(change)
+    return changes
+
+
+def cancellation_details(
+    feedback: CancellationFeedback | None, comment: str | None
+) -> SubscriptionCancelParamsCancellationDetails | None:
+    """Why the customer cancels; the update and cancel endpoints take the same shape."""
+    if feedback is None and comment is None:
+        return None
+    details: SubscriptionCancelParamsCancellationDetails = {}
+    if feedback is not None:
+        details["feedback"] = feedback.value
+    if comment is not None:
+        details["comment"] = comment
+    return details
+
+
+def customer_changes(changes: CustomerUpdate) -> CustomerUpdateParams:
+    params: CustomerUpdateParams = {}
+    if changes.email is not None:
+        params["email"] = changes.email
+    if changes.name is not None:
+        params["name"] = changes.name
+    if changes.phone is not None:
+        params["phone"] = changes.phone
+    if changes.address is not None:
+        address = changes.address
+        # The address is replaced as a whole: a part left out of the record is cleared with "".
+        params["address"] = {
+            "line1": address.line1 or "",
+            "line2": address.line2 or "",
+            "city": address.city or "",
+            "state": address.state or "",
+            "postal_code": address.postal_code or "",
+            "country": address.country or "",
+        }
+    return params
+
+
+def flow_data(flow: PortalFlow) -> SessionCreateParamsFlowData:
+    data: SessionCreateParamsFlowData = {"type": flow.type.value}
+    if flow.type is not PortalFlowType.PAYMENT_METHOD_UPDATE:
+        if flow.subscription_id is None:
+            raise ValueError(f"a {flow.type.value} flow needs the subscription")
+        subscription = flow.subscription_id
+        if flow.type is PortalFlowType.SUBSCRIPTION_CANCEL:
+            data["subscription_cancel"] = {"subscription": subscription}
+        elif flow.type is PortalFlowType.SUBSCRIPTION_UPDATE:
+            data["subscription_update"] = {"subscription": subscription}
+        else:
+            if not flow.items:
+                raise ValueError("a subscription_update_confirm flow needs the items to change")
+            data["subscription_update_confirm"] = {
+                "subscription": subscription,
+                "items": _confirm_items(flow.items),
+            }
+    if flow.after_completion_redirect_url is not None:
+        data["after_completion"] = {
+            "type": "redirect",
+            "redirect": {"return_url": flow.after_completion_redirect_url},
+        }
+    return data
