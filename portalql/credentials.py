@@ -1,4 +1,7 @@
-"""Bearer credentials: minting and hashing tokens, scopes, and the principals a token stands for.
+"""Bearer credentials: minting and hashing tokens, and the scopes a portal session grants.
+
+The principals a token stands for, and the scope names, are defined once in `resolvers.principals`
+(the resolvers authorize with them) and re-exported here.
 
 Only SHA-256 hashes of tokens are stored. The tokens carry 256 random bits, so a fast hash is enough:
 there is nothing to brute-force. Lookups go through a unique index on the hash, so no secret is ever
@@ -10,12 +13,27 @@ from __future__ import annotations
 import hashlib
 import secrets
 import string
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from datetime import datetime
+from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
+
+__all__ = [
+    "CUSTOMER_SESSION_PREFIX",
+    "DEFAULT_PORTAL_SCOPES",
+    "LIVE_API_KEY_PREFIX",
+    "TEST_API_KEY_PREFIX",
+    "ApiKeyPrincipal",
+    "CustomerPrincipal",
+    "Principal",
+    "Scope",
+    "TokenKind",
+    "api_key_display_prefix",
+    "hash_token",
+    "mint_api_key",
+    "mint_customer_session_token",
+    "mint_portal_code",
+    "token_kind",
+]
 
 _ALPHABET = string.ascii_letters + string.digits
 # 43 characters of base62 carry 256 bits; letters and digits only, so a double click selects a whole token.
@@ -33,49 +51,8 @@ class TokenKind(StrEnum):
     CUSTOMER_SESSION = "customer_session"
 
 
-class Scope(StrEnum):
-    """What a customer session may do, on its own customer only."""
-
-    SUBSCRIPTIONS_READ = "subscriptions:read"
-    SUBSCRIPTIONS_WRITE = "subscriptions:write"
-    INVOICES_READ = "invoices:read"
-    PAYMENT_METHODS_READ = "payment_methods:read"
-    PAYMENT_METHODS_WRITE = "payment_methods:write"
-    CUSTOMER_READ = "customer:read"
-    CUSTOMER_WRITE = "customer:write"
-    AUDIT_READ = "audit:read"
-
-
 # A portal session manages billing; reading the audit trail has to be granted explicitly.
 DEFAULT_PORTAL_SCOPES: frozenset[Scope] = frozenset(Scope) - {Scope.AUDIT_READ}
-
-
-@dataclass(frozen=True)
-class ApiKeyPrincipal:
-    """The product's backend, authenticated by an API key: may act for any customer."""
-
-    key_id: str
-    name: str
-    livemode: bool
-
-
-@dataclass(frozen=True)
-class CustomerPrincipal:
-    """One customer, authenticated by a customer session token: limited to its own data and scopes."""
-
-    session_id: str
-    customer_id: str
-    scopes: frozenset[Scope]
-    expires_at: datetime
-    configuration_id: str | None
-    return_url: str | None
-    locale: str | None
-
-    def allows(self, scope: Scope) -> bool:
-        return scope in self.scopes
-
-
-Principal = ApiKeyPrincipal | CustomerPrincipal
 
 
 def _random_secret() -> str:
