@@ -6,10 +6,11 @@ import asyncio
 import copy
 import hashlib
 import json
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from starlette.applications import Starlette
 from starlette.responses import Response
@@ -18,12 +19,15 @@ from starlette.routing import Route as StarletteRoute
 import stripe_sandbox.resources  # noqa: F401 - importing the package registers every endpoint
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.store import INCLUDABLE, Store
+from stripe_sandbox.webhooks import WebhookDeliverer
 from stripe_sandbox.wire import Params, StripeError, StripeObject, get_list, invalid, parse_form
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
+SeedName = Literal["demo", "empty"]
 MAX_EXPAND_DEPTH = 4
+FAULT_KINDS = ("error", "rate_limit", "slow")
 
 
 @dataclass
@@ -47,16 +51,41 @@ class Fault:
 
 @dataclass
 class Sandbox:
-    """Everything the HTTP layer keeps besides the Stripe objects themselves."""
+    """The one owner of the sandbox's state and knobs: the store, latency, faults, the call counter,
+    idempotency replays, the portal URL and webhook delivery."""
 
     store: Store
     latency_ms: int = 0
     faults: list[Fault] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
+    portal_base_url: str | None = None
     idempotency: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
+    webhooks: WebhookDeliverer = field(default_factory=WebhookDeliverer)
+    # Faults roll their own dice so that injecting them never shifts the store's deterministic ids.
+    _dice: random.Random = field(default_factory=lambda: random.Random(0), repr=False)  # noqa: S311
+
+    def replace_store(self, store: Store) -> None:
+        """Start over on `store` (a freshly seeded one): replays are forgotten, the webhook endpoint stays
+        and delivers what `store` emits from now on (its seed's events were never delivered)."""
+        self.store = store
+        self.idempotency.clear()
+        self.webhooks.watch(store)
+
+    def set_webhook_endpoint(self, url: str, secret: str) -> None:
+        self.webhooks.configure(url, secret, self.store)
+
+    def clear_webhook_endpoint(self) -> None:
+        self.webhooks.clear(self.store)
+
+    def add_fault(self, fault: Fault) -> None:
+        if fault.kind not in FAULT_KINDS:
+            raise ValueError(f"fault kind must be one of {', '.join(FAULT_KINDS)}")
+        self.faults.append(fault)
 
     def take_fault(self, call: str) -> Fault | None:
-        roll = self.store._random.random()
+        if not self.faults:
+            return None
+        roll = self._dice.random()
         for fault in self.faults:
             if fault.matches(call, roll):
                 if fault.count is not None:
@@ -173,7 +202,14 @@ async def handle_api(request: Request) -> Response:
             )
         route, path_params = found
         try:
-            result = route.handler(Call(store=store, params=params, path_params=path_params, path=path))
+            call = Call(
+                store=store,
+                params=params,
+                path_params=path_params,
+                path=path,
+                portal_base_url=sandbox.portal_base_url,
+            )
+            result = route.handler(call)
             response_body = copy.deepcopy(result)
             expand(store, response_body, [str(p) for p in get_list(params, "expand") or []])
             status, payload = 200, response_body

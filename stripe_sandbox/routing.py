@@ -21,6 +21,7 @@ class Call:
     params: Params
     path_params: dict[str, str]
     path: str
+    portal_base_url: str | None = None  # where portal session URLs point instead of Stripe's hosted portal
 
     def __getitem__(self, name: str) -> str:
         return self.path_params[name]

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import uvicorn
 
 from stripe_sandbox import admin, seed
-from stripe_sandbox.app import Sandbox, create_app
+from stripe_sandbox.app import Sandbox, SeedName, create_app
 from stripe_sandbox.store import Clock, Store
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-SeedName = Literal["demo", "empty"]
+__all__ = ["SeedName", "build", "build_app", "run"]
 
 
-def build(seed_name: SeedName = "demo", *, latency_ms: int = 0, frozen_at: int | None = None) -> Sandbox:
-    """A fresh sandbox loaded with a seed; `frozen_at` stops its clock at that instant (tests)."""
-    sandbox = Sandbox(store=Store(clock=Clock(frozen_at=frozen_at)), latency_ms=latency_ms)
+def build(
+    seed_name: SeedName = "demo",
+    *,
+    latency_ms: int = 0,
+    frozen_at: int | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    portal_base_url: str | None = None,
+) -> Sandbox:
+    """A fresh sandbox loaded with a seed; `frozen_at` stops its clock at that instant (tests). Webhooks go
+    to `webhook_url` for every event after seeding; session URLs start with `portal_base_url` when set."""
+    sandbox = Sandbox(
+        store=Store(clock=Clock(frozen_at=frozen_at)), latency_ms=latency_ms, portal_base_url=portal_base_url
+    )
     seed.load(sandbox.store, seed_name)
+    if webhook_url is not None:
+        if not webhook_secret:
+            raise ValueError("a webhook endpoint needs its signing secret (whsec_...)")
+        sandbox.set_webhook_endpoint(webhook_url, webhook_secret)
     return sandbox
 
 
@@ -27,7 +42,22 @@ def build_app(sandbox: Sandbox) -> Starlette:
     return create_app(sandbox, admin.routes())
 
 
-def run(*, host: str = "127.0.0.1", port: int = 12111, seed: SeedName = "demo", latency_ms: int = 0) -> None:
+def run(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 12111,
+    seed: SeedName = "demo",
+    latency_ms: int = 0,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    portal_base_url: str | None = None,
+) -> None:
     """Serve a sandbox until interrupted, like stripe-mock on 12111."""
-    app = build_app(build(seed, latency_ms=latency_ms))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    sandbox = build(
+        seed,
+        latency_ms=latency_ms,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        portal_base_url=portal_base_url,
+    )
+    uvicorn.run(build_app(sandbox), host=host, port=port, log_level="warning")

@@ -15,6 +15,14 @@ from stripe_sandbox.wire import StripeObject, missing
 API_VERSION = "2026-10-28.endive"
 _ALPHABET = string.ascii_letters + string.digits
 
+# How Stripe names a type in "No such …" errors where that differs from the type with spaces.
+_NAMES_IN_ERRORS = {
+    "payment_method": "PaymentMethod",
+    "payment_intent": "payment_intent",
+    "billing_portal.configuration": "configuration",
+    "billing_portal.session": "session",
+}
+
 # Fields that Stripe returns only when asked for with `expand[]` ("includable" fields), computed on demand.
 Includer = Callable[["Store", StripeObject], Any]
 
@@ -70,7 +78,8 @@ class Store:
         """The stored object (mutable), or Stripe's 404 when it does not exist or is of another type."""
         obj = self.objects.get(object_id)
         if obj is None or obj.get("object") != object_type or obj.get("deleted"):
-            raise missing(object_type.replace("_", " ").replace(".", " "), object_id, param=param)
+            name = _NAMES_IN_ERRORS.get(object_type, object_type.replace("_", " "))
+            raise missing(name, object_id, param=param)
         return obj
 
     def find(self, object_id: str) -> StripeObject | None:

@@ -5,7 +5,20 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from stripe_sandbox.wire import StripeObject, invalid
+from stripe_sandbox.routing import Call, router
+from stripe_sandbox.wire import (
+    StripeObject,
+    get_bool,
+    get_dict,
+    get_int,
+    get_list,
+    get_range,
+    get_str,
+    invalid,
+    list_object,
+    reject_unknown,
+    updated_metadata,
+)
 
 if TYPE_CHECKING:
     from stripe_sandbox.store import Store
@@ -101,3 +114,189 @@ def new_price(
         owner["updated"] = store.now()
         store.emit_changes("product.updated", before, owner)
     return price
+
+
+# -- products -------------------------------------------------------------------------------------------
+
+MAX_LOOKUP_KEYS = 10
+INTERVALS = ("day", "week", "month", "year")
+
+
+@router.post("/v1/products")
+def create_product(call: Call) -> StripeObject:
+    params = call.params
+    reject_unknown(params, ("active", "description", "metadata", "name"))
+    name = get_str(params, "name", required=True)
+    assert name is not None
+    product = new_product(
+        call.store,
+        name=name,
+        description=get_str(params, "description") or None,
+        metadata=updated_metadata({}, params),
+    )
+    active = get_bool(params, "active")
+    if active is False:
+        product["active"] = False
+    return product
+
+
+@router.get("/v1/products/{id}")
+def retrieve_product(call: Call) -> StripeObject:
+    return call.store.get(call["id"], "product")
+
+
+@router.post("/v1/products/{id}")
+def update_product(call: Call) -> StripeObject:
+    params = call.params
+    reject_unknown(params, ("active", "default_price", "description", "metadata", "name"))
+    product = call.store.get(call["id"], "product")
+    before = copy.deepcopy(product)
+    if "name" in params:
+        product["name"] = get_str(params, "name", required=True)
+    if "description" in params:
+        product["description"] = get_str(params, "description") or None
+    active = get_bool(params, "active")
+    if active is not None:
+        product["active"] = active
+    if "default_price" in params:
+        price_id = get_str(params, "default_price") or None
+        if price_id is not None:
+            price = call.store.get(price_id, "price", param="default_price")
+            if price["product"] != product["id"]:
+                raise invalid(
+                    f"The price `{price_id}` does not belong to product `{product['id']}`.",
+                    param="default_price",
+                )
+        product["default_price"] = price_id
+    product["metadata"] = updated_metadata(product["metadata"], params)
+    if product != before:
+        product["updated"] = call.store.now()
+    call.store.emit_changes("product.updated", before, product)
+    return product
+
+
+@router.get("/v1/products")
+def list_products(call: Call) -> StripeObject:
+    params = call.params
+    reject_unknown(params, ("active", "created", "ending_before", "ids", "limit", "starting_after"))
+    active = get_bool(params, "active")
+    created = get_range(params, "created")
+    ids = get_list(params, "ids")
+    if ids is not None and ("starting_after" in params or "ending_before" in params):
+        raise invalid("You cannot use `ids` with `starting_after` or `ending_before`.", param="ids")
+    wanted = {str(i) for i in ids} if ids is not None else None
+    return list_object(
+        call.store.all("product"),
+        params,
+        "/v1/products",
+        where=lambda p: (
+            (active is None or p["active"] == active)
+            and (wanted is None or p["id"] in wanted)
+            and (created is None or created(p["created"]))
+        ),
+    )
+
+
+# -- prices ---------------------------------------------------------------------------------------------
+
+
+@router.post("/v1/prices")
+def create_price(call: Call) -> StripeObject:
+    params = call.params
+    store = call.store
+    allowed = (
+        "active", "currency", "lookup_key", "metadata", "nickname", "product", "product_data", "recurring",
+        "transfer_lookup_key", "unit_amount",
+    )  # fmt: skip
+    reject_unknown(params, allowed)
+    currency = get_str(params, "currency", required=True)
+    unit_amount = get_int(params, "unit_amount", required=True, minimum=0)
+    assert currency is not None
+    assert unit_amount is not None
+    product_id = get_str(params, "product")
+    product_data = get_dict(params, "product_data")
+    if (product_id is None) == (product_data is None):
+        raise invalid(
+            "You must specify either `product` or `product_data` when creating a price.", param="product"
+        )
+    if product_data is not None:
+        reject_unknown(product_data, ("metadata", "name"), prefix="product_data")
+        name = get_str(product_data, "name", required=True, param="product_data[name]")
+        assert name is not None
+        product_id = new_product(store, name=name, metadata=updated_metadata({}, product_data))["id"]
+    assert product_id is not None
+    recurring = get_dict(params, "recurring")
+    interval = None
+    interval_count = 1
+    if recurring is not None:
+        reject_unknown(recurring, ("interval", "interval_count"), prefix="recurring")
+        interval = get_str(
+            recurring, "interval", required=True, choices=INTERVALS, param="recurring[interval]"
+        )
+        interval_count = (
+            get_int(recurring, "interval_count", minimum=1, param="recurring[interval_count]") or 1
+        )
+    lookup_key = get_str(params, "lookup_key") or None
+    if lookup_key is not None and get_bool(params, "transfer_lookup_key"):
+        for holder in store.iter_type("price"):
+            if holder["lookup_key"] == lookup_key:
+                before = copy.deepcopy(holder)
+                holder["lookup_key"] = None
+                store.emit_changes("price.updated", before, holder)
+    price = new_price(
+        store,
+        product=product_id,
+        unit_amount=unit_amount,
+        currency=currency,
+        interval=interval,
+        interval_count=interval_count,
+        lookup_key=lookup_key,
+        nickname=get_str(params, "nickname") or None,
+    )
+    price["metadata"] = updated_metadata({}, params)
+    if get_bool(params, "active") is False:
+        price["active"] = False
+    return price
+
+
+@router.get("/v1/prices/{id}")
+def retrieve_price(call: Call) -> StripeObject:
+    return call.store.get(call["id"], "price")
+
+
+@router.get("/v1/prices")
+def list_prices(call: Call) -> StripeObject:
+    params = call.params
+    allowed = (
+        "active", "created", "currency", "ending_before", "limit", "lookup_keys", "product", "recurring",
+        "starting_after", "type",
+    )  # fmt: skip
+    reject_unknown(params, allowed)
+    active = get_bool(params, "active")
+    product = get_str(params, "product")
+    currency = get_str(params, "currency")
+    kind = get_str(params, "type", choices=("one_time", "recurring"))
+    created = get_range(params, "created")
+    keys = get_list(params, "lookup_keys")
+    if keys is not None and len(keys) > MAX_LOOKUP_KEYS:
+        raise invalid(
+            f"You may only specify up to {MAX_LOOKUP_KEYS} lookup_keys at a time.", param="lookup_keys"
+        )
+    wanted_keys = {str(k) for k in keys} if keys is not None else None
+    recurring = get_dict(params, "recurring") or {}
+    reject_unknown(recurring, ("interval", "usage_type"), prefix="recurring")
+    interval = get_str(recurring, "interval", choices=INTERVALS, param="recurring[interval]")
+    return list_object(
+        call.store.all("price"),
+        params,
+        "/v1/prices",
+        where=lambda p: (
+            (active is None or p["active"] == active)
+            and (product is None or p["product"] == product)
+            and (currency is None or p["currency"] == currency.lower())
+            and (kind is None or p["type"] == kind)
+            and (created is None or created(p["created"]))
+            and (wanted_keys is None or p["lookup_key"] in wanted_keys)
+            and (interval is None or (p["recurring"] or {}).get("interval") == interval)
+        ),
+    )

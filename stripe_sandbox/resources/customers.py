@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
+
+from stripe_sandbox.resources.payment_methods import attach_card
+from stripe_sandbox.routing import Call, router
+from stripe_sandbox.store import includable
+from stripe_sandbox.wire import (
+    Params,
+    StripeObject,
+    get_dict,
+    get_list,
+    get_range,
+    get_str,
+    invalid,
+    list_object,
+    reject_unknown,
+    updated_metadata,
+)
 
 if TYPE_CHECKING:
     from stripe_sandbox.store import Store
-    from stripe_sandbox.wire import StripeObject
 
 ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
 
@@ -30,13 +46,29 @@ def new_customer(
     preferred_locales: list[str] | None = None,
     created: int | None = None,
 ) -> StripeObject:
-    customer: StripeObject = {
+    customer = _customer(store, email=email, name=name, created=created)
+    customer.update(
+        phone=phone,
+        address=normalize_address(address),
+        currency=currency,
+        metadata=dict(metadata or {}),
+        preferred_locales=list(preferred_locales or []),
+    )
+    store.add(customer)
+    store.emit("customer.created", customer)
+    return customer
+
+
+def _customer(
+    store: Store, *, email: str | None, name: str | None, created: int | None = None
+) -> StripeObject:
+    return {
         "id": store.new_id("cus"),
         "object": "customer",
-        "address": normalize_address(address),
+        "address": None,
         "balance": 0,
         "created": created if created is not None else store.now(),
-        "currency": currency,
+        "currency": None,
         "default_source": None,
         "delinquent": False,
         "description": None,
@@ -50,15 +82,164 @@ def new_customer(
             "rendering_options": None,
         },
         "livemode": False,
-        "metadata": dict(metadata or {}),
+        "metadata": {},
         "name": name,
         "next_invoice_sequence": 1,
-        "phone": phone,
-        "preferred_locales": list(preferred_locales or []),
+        "phone": None,
+        "preferred_locales": [],
         "shipping": None,
         "tax_exempt": "none",
         "test_clock": None,
     }
+
+
+# -- endpoints ------------------------------------------------------------------------------------------
+
+_EDITABLE = (
+    "address",
+    "description",
+    "email",
+    "invoice_settings",
+    "metadata",
+    "name",
+    "phone",
+    "preferred_locales",
+)
+_CREATE_PARAMS = (*_EDITABLE, "payment_method", "shipping")
+_UPDATE_PARAMS = (*_EDITABLE, "shipping")
+# Stripe leaves canceled and expired subscriptions out of a customer's `subscriptions`.
+_ENDED = ("canceled", "incomplete_expired")
+
+
+@router.post("/v1/customers")
+def create_customer(call: Call) -> StripeObject:
+    store, params = call.store, call.params
+    reject_unknown(params, _CREATE_PARAMS)
+    customer = _customer(store, email=None, name=None)
+    _apply(store, customer, {k: v for k, v in params.items() if k != "invoice_settings"})
     store.add(customer)
+    token = get_str(params, "payment_method")
+    card = attach_card(store, token, customer["id"], param="payment_method") if token else None
+    settings = get_dict(params, "invoice_settings")
+    if settings and card is not None and settings.get("default_payment_method") == token:
+        # Stripe lets the default name the payment method (or test token) attached by this same call.
+        settings = {**settings, "default_payment_method": card["id"]}
+    _apply(store, customer, {"invoice_settings": settings} if settings else {})
     store.emit("customer.created", customer)
+    if card is not None:
+        store.emit("payment_method.attached", card)
     return customer
+
+
+@router.get("/v1/customers/{id}")
+def retrieve_customer(call: Call) -> StripeObject:
+    found = call.store.find(call["id"])
+    if found is not None and found.get("object") == "customer" and found.get("deleted"):
+        return _deleted(found["id"])
+    return call.store.get(call["id"], "customer")
+
+
+@router.post("/v1/customers/{id}")
+def update_customer(call: Call) -> StripeObject:
+    reject_unknown(call.params, _UPDATE_PARAMS)
+    customer = call.store.get(call["id"], "customer")
+    before = copy.deepcopy(customer)
+    _apply(call.store, customer, call.params)
+    call.store.emit_changes("customer.updated", before, customer)
+    return customer
+
+
+@router.get("/v1/customers")
+def list_customers(call: Call) -> StripeObject:
+    reject_unknown(
+        call.params, ("created", "email", "ending_before", "limit", "starting_after", "test_clock")
+    )
+    email = get_str(call.params, "email")
+    created = get_range(call.params, "created")
+    customers = [c for c in call.store.all("customer") if not c.get("deleted")]
+    return list_object(
+        customers,
+        call.params,
+        "/v1/customers",
+        where=lambda c: (email is None or c["email"] == email) and (created is None or created(c["created"])),
+    )
+
+
+@router.delete("/v1/customers/{id}")
+def delete_customer(call: Call) -> StripeObject:
+    reject_unknown(call.params, ())
+    customer = call.store.get(call["id"], "customer")
+    call.store.emit("customer.deleted", customer)
+    customer["deleted"] = True
+    return _deleted(customer["id"])
+
+
+@includable("customer", "subscriptions")
+def customer_subscriptions(store: Store, customer: StripeObject) -> StripeObject:
+    current = [
+        s for s in store.all("subscription") if s["customer"] == customer["id"] and s["status"] not in _ENDED
+    ]
+    return list_object(current, {}, f"/v1/customers/{customer['id']}/subscriptions")
+
+
+def _deleted(customer_id: str) -> StripeObject:
+    return {"id": customer_id, "object": "customer", "deleted": True}
+
+
+def _apply(store: Store, customer: StripeObject, params: Params) -> None:
+    """Set the editable fields present in `params`; an empty string clears a field, as on Stripe."""
+    for name in ("description", "email", "name", "phone"):
+        if name in params:
+            customer[name] = get_str(params, name) or None
+    if "address" in params:
+        given = get_dict(params, "address")
+        customer["address"] = _address_param(given, "address")
+    if "shipping" in params:
+        customer["shipping"] = _shipping(get_dict(params, "shipping"))
+    if "preferred_locales" in params:
+        customer["preferred_locales"] = [str(v) for v in get_list(params, "preferred_locales") or []]
+    if "metadata" in params:
+        customer["metadata"] = updated_metadata(customer["metadata"], params)
+    settings = get_dict(params, "invoice_settings")
+    if settings:
+        reject_unknown(settings, ("default_payment_method", "footer"), prefix="invoice_settings")
+        if "footer" in settings:
+            customer["invoice_settings"]["footer"] = get_str(settings, "footer") or None
+        if "default_payment_method" in settings:
+            customer["invoice_settings"]["default_payment_method"] = _default_payment_method(
+                store, customer, get_str(settings, "default_payment_method") or None
+            )
+
+
+def _address_param(given: Params | None, param: str) -> dict[str, Any] | None:
+    if not given:
+        return None
+    reject_unknown(given, ADDRESS_FIELDS, prefix=param)
+    return normalize_address({k: get_str(given, k, param=f"{param}[{k}]") for k in ADDRESS_FIELDS})
+
+
+def _shipping(given: Params | None) -> dict[str, Any] | None:
+    if not given:
+        return None
+    reject_unknown(given, ("address", "name", "phone"), prefix="shipping")
+    return {
+        "address": _address_param(
+            get_dict(given, "address", required=True, param="shipping[address]"), "shipping[address]"
+        ),
+        "name": get_str(given, "name", required=True, param="shipping[name]"),
+        "phone": get_str(given, "phone", param="shipping[phone]"),
+    }
+
+
+def _default_payment_method(store: Store, customer: StripeObject, payment_method: str | None) -> str | None:
+    param = "invoice_settings[default_payment_method]"
+    if payment_method is None:
+        return None
+    card = store.get(payment_method, "payment_method", param=param)
+    if card["customer"] != customer["id"]:
+        raise invalid(
+            f"The customer does not have a payment method with the ID {payment_method}. "
+            "The payment method must be attached to the customer.",
+            param=param,
+        )
+    return payment_method

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from stripe_sandbox.routing import Call, router
+from stripe_sandbox.wire import StripeObject, get_str, invalid, list_object, missing, reject_unknown
+
 if TYPE_CHECKING:
     from stripe_sandbox.store import Store
-    from stripe_sandbox.wire import StripeObject
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,19 @@ def new_card(
 ) -> StripeObject:
     if customer is not None:
         store.get(customer, "customer", param="customer")
-    card: StripeObject = {
+    card = _card(store, customer=customer, brand=brand, last4=last4, exp_month=exp_month, exp_year=exp_year)
+    if created is not None:
+        card["created"] = created
+    store.add(card)
+    if customer is not None:
+        store.emit("payment_method.attached", card)
+    return card
+
+
+def _card(
+    store: Store, *, customer: str | None, brand: str, last4: str, exp_month: int, exp_year: int
+) -> StripeObject:
+    return {
         "id": store.new_id("pm", 24),
         "object": "payment_method",
         "allow_redisplay": "unspecified",
@@ -84,17 +99,13 @@ def new_card(
             "three_d_secure_usage": {"supported": True},
             "wallet": None,
         },
-        "created": created if created is not None else store.now(),
+        "created": store.now(),
         "customer": customer,
         "customer_account": None,
         "livemode": False,
         "metadata": {},
         "type": "card",
     }
-    store.add(card)
-    if customer is not None:
-        store.emit("payment_method.attached", card)
-    return card
 
 
 def _fingerprint(brand: str, last4: str, exp_month: int, exp_year: int) -> str:
@@ -102,3 +113,102 @@ def _fingerprint(brand: str, last4: str, exp_month: int, exp_year: int) -> str:
     digest = hashlib.sha256(f"{brand}:{last4}:{exp_month}:{exp_year}".encode()).digest()
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
     return "".join(alphabet[b % len(alphabet)] for b in digest[:16])
+
+
+# -- endpoints ------------------------------------------------------------------------------------------
+
+_TYPES = ("card",)
+
+
+def attach_card(store: Store, payment_method: str, customer: str, *, param: str) -> StripeObject:
+    """Attach a card or test token to a customer, without emitting: the caller emits once it is done."""
+    store.get(customer, "customer", param="customer")
+    token = TEST_TOKENS.get(payment_method)
+    if token is not None:
+        card = _card(
+            store, customer=customer, brand=token.brand, last4=token.last4, exp_month=12, exp_year=2030
+        )
+        return store.add(card)
+    card = store.get(payment_method, "payment_method", param=param)
+    if card["customer"] not in (None, customer):
+        raise invalid("The payment method you provided has already been attached to a customer.", param=param)
+    card["customer"] = customer
+    return card
+
+
+@router.post("/v1/payment_methods/{id}/attach")
+def attach(call: Call) -> StripeObject:
+    reject_unknown(call.params, ("customer",))
+    customer = get_str(call.params, "customer", required=True)
+    assert customer is not None
+    existing = call.store.find(call["id"])
+    card = attach_card(call.store, call["id"], customer, param="payment_method")
+    if (
+        existing is None or existing["customer"] != customer
+    ):  # re-attaching to the same customer changes nothing
+        call.store.emit("payment_method.attached", card)
+    return card
+
+
+@router.post("/v1/payment_methods/{id}/detach")
+def detach(call: Call) -> StripeObject:
+    reject_unknown(call.params, ())
+    store = call.store
+    card = store.get(call["id"], "payment_method", param="payment_method")
+    owner_id = card["customer"]
+    if owner_id is None:
+        raise invalid(
+            "The payment method you provided is not attached to a customer so detachment is impossible.",
+            param="payment_method",
+        )
+    card["customer"] = None
+    store.emit("payment_method.detached", card, {"customer": owner_id})
+    owner = store.find(owner_id)
+    if owner is not None and owner["invoice_settings"]["default_payment_method"] == card["id"]:
+        before = copy.deepcopy(owner)
+        owner["invoice_settings"]["default_payment_method"] = None
+        store.emit_changes("customer.updated", before, owner)
+    return card
+
+
+@router.get("/v1/payment_methods/{id}")
+def retrieve(call: Call) -> StripeObject:
+    return call.store.get(call["id"], "payment_method", param="payment_method")
+
+
+@router.get("/v1/payment_methods")
+def list_payment_methods(call: Call) -> StripeObject:
+    reject_unknown(call.params, ("customer", "ending_before", "limit", "starting_after", "type"))
+    customer = get_str(call.params, "customer")
+    if customer is not None:
+        call.store.get(customer, "customer", param="customer")
+    return _list(call, customer, "/v1/payment_methods")
+
+
+@router.get("/v1/customers/{id}/payment_methods")
+def list_customer_payment_methods(call: Call) -> StripeObject:
+    reject_unknown(call.params, ("allow_redisplay", "ending_before", "limit", "starting_after", "type"))
+    customer = call.store.get(call["id"], "customer", param="customer")["id"]
+    return _list(call, customer, f"/v1/customers/{customer}/payment_methods")
+
+
+@router.get("/v1/customers/{customer}/payment_methods/{id}")
+def retrieve_customer_payment_method(call: Call) -> StripeObject:
+    call.store.get(call["customer"], "customer", param="customer")
+    card = call.store.get(call["id"], "payment_method", param="payment_method")
+    if card["customer"] != call["customer"]:
+        raise missing("PaymentMethod", call["id"], param="payment_method")
+    return card
+
+
+def _list(call: Call, customer: str | None, url: str) -> StripeObject:
+    kind = get_str(call.params, "type", choices=_TYPES)
+    cards = call.store.all("payment_method")
+    return list_object(
+        cards,
+        call.params,
+        url,
+        where=lambda c: (
+            (customer is None or c["customer"] == customer) and (kind is None or c["type"] == kind)
+        ),
+    )

@@ -6,9 +6,12 @@ import copy
 from typing import TYPE_CHECKING
 
 from stripe_sandbox.resources.payment_methods import decline_code
-from stripe_sandbox.wire import StripeError, StripeObject
+from stripe_sandbox.routing import Call, router
+from stripe_sandbox.wire import StripeError, StripeObject, get_range, get_str, list_object, reject_unknown
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from stripe_sandbox.store import Store
 
 # What Stripe tells the customer and the merchant about each decline it simulates.
@@ -246,3 +249,49 @@ def _charge(
         "transfer_data": None,
         "transfer_group": None,
     }
+
+
+# -- endpoints ------------------------------------------------------------------------------------------
+
+_LIST_PARAMS = ("created", "customer", "ending_before", "limit", "starting_after")
+
+
+@router.get("/v1/payment_intents/{id}")
+def retrieve_payment_intent(call: Call) -> StripeObject:
+    reject_unknown(call.params, ("client_secret",))
+    return call.store.get(call["id"], "payment_intent", param="intent")
+
+
+@router.get("/v1/payment_intents")
+def list_payment_intents(call: Call) -> StripeObject:
+    reject_unknown(call.params, _LIST_PARAMS)
+    return _list(call, "payment_intent", "/v1/payment_intents")
+
+
+@router.get("/v1/charges/{id}")
+def retrieve_charge(call: Call) -> StripeObject:
+    return call.store.get(call["id"], "charge", param="charge")
+
+
+@router.get("/v1/charges")
+def list_charges(call: Call) -> StripeObject:
+    reject_unknown(call.params, (*_LIST_PARAMS, "payment_intent", "transfer_group"))
+    intent = get_str(call.params, "payment_intent")
+    return _list(call, "charge", "/v1/charges", lambda c: intent is None or c["payment_intent"] == intent)
+
+
+def _list(
+    call: Call, object_type: str, url: str, also: Callable[[StripeObject], bool] | None = None
+) -> StripeObject:
+    customer = get_str(call.params, "customer")
+    created = get_range(call.params, "created")
+    return list_object(
+        call.store.all(object_type),
+        call.params,
+        url,
+        where=lambda o: (
+            (customer is None or o["customer"] == customer)
+            and (created is None or created(o["created"]))
+            and (also is None or also(o))
+        ),
+    )

@@ -1,10 +1,11 @@
-"""The customer portal: `/v1/billing_portal/configurations` and `/v1/billing_portal/sessions`."""
+"""Customer portal configurations: `/v1/billing_portal/configurations`, with Stripe's `features` rules."""
 
 from __future__ import annotations
 
 import copy
 from typing import TYPE_CHECKING, Any
 
+from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
     Params,
     StripeObject,
@@ -15,8 +16,10 @@ from stripe_sandbox.wire import (
     get_list,
     get_str,
     invalid,
+    list_object,
     missing_param,
     reject_unknown,
+    updated_metadata,
 )
 
 if TYPE_CHECKING:
@@ -72,6 +75,7 @@ def new_configuration(
     is_default: bool = False,
     name: str | None = None,
     metadata: dict[str, str] | None = None,
+    login_page: bool = False,
 ) -> StripeObject:
     now = store.now()
     configuration: StripeObject = {
@@ -88,7 +92,7 @@ def new_configuration(
         "features": merge_features(store, default_features(), features),
         "is_default": is_default,
         "livemode": False,
-        "login_page": {"enabled": False, "url": None},
+        "login_page": {"enabled": login_page, "url": _login_url(store) if login_page else None},
         "metadata": dict(metadata or {}),
         "name": name,
         "updated": now,
@@ -103,6 +107,96 @@ def new_configuration(
 
 def default_configuration(store: Store) -> StripeObject | None:
     return next((c for c in store.iter_type("billing_portal.configuration") if c["is_default"]), None)
+
+
+# -- endpoints ------------------------------------------------------------------------------------------
+
+_EDITABLE = ("business_profile", "default_return_url", "features", "login_page", "metadata", "name")
+
+
+@router.post("/v1/billing_portal/configurations")
+def create_configuration(call: Call) -> StripeObject:
+    params = call.params
+    reject_unknown(params, _EDITABLE)
+    features = get_dict(params, "features", required=True)
+    assert features is not None
+    return new_configuration(
+        call.store,
+        features=features,
+        business_profile=get_dict(params, "business_profile"),
+        default_return_url=get_str(params, "default_return_url") or None,
+        name=get_str(params, "name") or None,
+        metadata=updated_metadata({}, params),
+        login_page=bool(_login_page_enabled(params)),
+    )
+
+
+@router.get("/v1/billing_portal/configurations/{id}")
+def retrieve_configuration(call: Call) -> StripeObject:
+    return call.store.get(call["id"], "billing_portal.configuration", param="configuration")
+
+
+@router.post("/v1/billing_portal/configurations/{id}")
+def update_configuration(call: Call) -> StripeObject:
+    params, store = call.params, call.store
+    reject_unknown(params, (*_EDITABLE, "active"))
+    configuration = store.get(call["id"], "billing_portal.configuration", param="configuration")
+    before = copy.deepcopy(configuration)
+    active = get_bool(params, "active")
+    if active is False and configuration["is_default"]:
+        raise invalid("You cannot deactivate the default configuration.", param="active")
+    if active is not None:
+        configuration["active"] = active
+    if "business_profile" in params:
+        given = get_dict(params, "business_profile") or {}
+        configuration["business_profile"] = _business_profile(configuration["business_profile"], given)
+    if "default_return_url" in params:
+        configuration["default_return_url"] = get_str(params, "default_return_url") or None
+    features = get_dict(params, "features")
+    if features is not None:
+        configuration["features"] = merge_features(store, configuration["features"], features)
+    login_page = _login_page_enabled(params)
+    if login_page is not None and login_page != configuration["login_page"]["enabled"]:
+        configuration["login_page"] = {
+            "enabled": login_page,
+            "url": _login_url(store) if login_page else None,
+        }
+    if "name" in params:
+        configuration["name"] = get_str(params, "name") or None
+    configuration["metadata"] = updated_metadata(configuration["metadata"], params)
+    if configuration != before:
+        configuration["updated"] = store.now()
+    store.emit_changes("billing_portal.configuration.updated", before, configuration)
+    return configuration
+
+
+@router.get("/v1/billing_portal/configurations")
+def list_configurations(call: Call) -> StripeObject:
+    params = call.params
+    reject_unknown(params, ("active", "ending_before", "is_default", "limit", "starting_after"))
+    active = get_bool(params, "active")
+    is_default = get_bool(params, "is_default")
+    return list_object(
+        call.store.all("billing_portal.configuration"),
+        params,
+        "/v1/billing_portal/configurations",
+        where=lambda c: (
+            (active is None or c["active"] == active)
+            and (is_default is None or c["is_default"] == is_default)
+        ),
+    )
+
+
+def _login_page_enabled(params: Params) -> bool | None:
+    given = get_dict(params, "login_page")
+    if given is None:
+        return None
+    reject_unknown(given, ("enabled",), prefix="login_page")
+    return get_bool(given, "enabled", required=True, param="login_page[enabled]")
+
+
+def _login_url(store: Store) -> str:
+    return f"https://billing.stripe.com/p/login/test_{store.random_secret(24)}"
 
 
 # -- validating `features` the way Stripe does -----------------------------------------------------------
