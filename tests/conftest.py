@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.fixtures.database", "tests.fixtures.sandbox"]
+pytest_plugins = ["tests.fixtures.database", "tests.fixtures.gateway", "tests.fixtures.sandbox"]

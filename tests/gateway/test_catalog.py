@@ -1,0 +1,94 @@
+"""Catalog: products batched by ids, prices by id, product and lookup key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from stripe_gateway.errors import NotFound
+from stripe_gateway.records import Interval, Price, PriceType, Recurring
+
+if TYPE_CHECKING:
+    from stripe_gateway.gateway import StripeGateway
+    from tests.gateway.conftest import Catalog, Sandbox
+
+
+async def test_list_products_returns_the_asked_products_in_order(
+    gateway: StripeGateway, catalog: Catalog
+) -> None:
+    products = await gateway.list_products(
+        [catalog.addon_product_id, "prod_doesnotexist0", catalog.product_id]
+    )
+
+    assert [p.id for p in products] == [catalog.addon_product_id, catalog.product_id]
+    assert products[1].name.startswith("Contract Pro")
+    assert products[1].active is True
+    assert products[1].metadata == {"suite": "gateway"}
+
+
+@pytest.mark.sandbox_only
+async def test_list_products_is_one_call_for_up_to_a_hundred_ids(
+    gateway: StripeGateway, catalog: Catalog, sandbox_knobs: Sandbox
+) -> None:
+    sandbox_knobs.reset_calls()
+
+    products = await gateway.list_products([catalog.product_id, catalog.addon_product_id, catalog.product_id])
+
+    assert {p.id for p in products} == {catalog.product_id, catalog.addon_product_id}
+    assert len(products) == 2
+    assert sandbox_knobs.calls("GET /v1/products") == 1
+
+
+@pytest.mark.sandbox_only
+async def test_list_products_splits_more_than_a_hundred_ids_into_calls_of_a_hundred(
+    gateway: StripeGateway, catalog: Catalog, sandbox_knobs: Sandbox
+) -> None:
+    unknown = [f"prod_unknown{n:04d}" for n in range(150)]
+    sandbox_knobs.reset_calls()
+
+    products = await gateway.list_products([*unknown, catalog.product_id])
+
+    assert [p.id for p in products] == [catalog.product_id]
+    assert sandbox_knobs.calls("GET /v1/products") == 2
+
+
+async def test_list_products_of_no_ids_makes_no_call(gateway: StripeGateway) -> None:
+    assert await gateway.list_products([]) == ()
+
+
+async def test_retrieve_price(gateway: StripeGateway, catalog: Catalog) -> None:
+    price = await gateway.retrieve_price(catalog.basic_price_id)
+
+    assert price == Price(
+        id=catalog.basic_price_id,
+        product_id=catalog.product_id,
+        active=True,
+        currency="usd",
+        unit_amount=1000,
+        type=PriceType.RECURRING,
+        recurring=Recurring(Interval.MONTH, 1),
+        lookup_key=catalog.basic_lookup_key,
+        nickname="Basic monthly",
+    )
+
+
+async def test_retrieve_missing_price_is_not_found(gateway: StripeGateway) -> None:
+    with pytest.raises(NotFound) as raised:
+        await gateway.retrieve_price("price_doesnotexist0")
+
+    assert raised.value.code == "resource_missing"
+
+
+async def test_list_prices_of_a_product(gateway: StripeGateway, catalog: Catalog) -> None:
+    page = await gateway.list_prices(product_id=catalog.product_id)
+
+    assert {p.id for p in page.data} == {catalog.basic_price_id, catalog.pro_price_id}
+    assert {p.unit_amount for p in page.data} == {1000, 3000}
+    assert page.has_more is False
+
+
+async def test_list_prices_by_lookup_key(gateway: StripeGateway, catalog: Catalog) -> None:
+    page = await gateway.list_prices(lookup_keys=[catalog.basic_lookup_key])
+
+    assert [p.id for p in page.data] == [catalog.basic_price_id]
