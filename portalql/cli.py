@@ -1,0 +1,134 @@
+"""The `portalql` command: serve the API, run the Stripe sandbox, migrate the database, manage API keys."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import ValidationError
+
+from portalql.db import Database
+from portalql.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
+from portalql.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        parser.exit(2, f"portalql: invalid settings\n{error}\n")
+    command: Callable[[Settings, argparse.Namespace], int] = args.command
+    return command(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portalql", description="A GraphQL billing API for Stripe.")
+    commands = parser.add_subparsers(title="commands", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API (with a demo sandbox when no Stripe key is set)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(command=_serve)
+
+    sandbox = commands.add_parser("sandbox", help="run the Stripe-compatible sandbox on its own")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, help="default: PORTALQL_SANDBOX_PORT or 12111")
+    sandbox.add_argument("--seed", choices=["demo", "empty"], default="demo")
+    sandbox.add_argument("--latency-ms", type=int, help="delay added to every call")
+    sandbox.set_defaults(command=_sandbox)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.set_defaults(command=_migrate)
+
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(title="keys", required=True)
+    create = keys.add_parser("create", help="mint an API key and print it, once")
+    create.add_argument("--name", required=True, help="who the key is for, shown in listings and audit")
+    create.add_argument("--live", action="store_true", help="a live-mode key (pq_live_…), not test mode")
+    create.set_defaults(command=_create_key)
+    keys.add_parser("list", help="list API keys (never their secrets)").set_defaults(command=_list_keys)
+    revoke = keys.add_parser("revoke", help="revoke an API key")
+    revoke.add_argument("key_id", help="the key's id (pqkey_…), as listed")
+    revoke.set_defaults(command=_revoke_key)
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from portalql.server import run  # noqa: PLC0415 - only this command needs the web stack
+
+    run(settings, host=args.host, port=args.port)
+    return 0
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from stripe_sandbox.server import run  # noqa: PLC0415 - only this command needs the sandbox
+
+    run(
+        host=args.host,
+        port=settings.sandbox_port if args.port is None else args.port,
+        seed=args.seed,
+        latency_ms=settings.sandbox_latency_ms if args.latency_ms is None else args.latency_ms,
+    )
+    return 0
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    asyncio.run(_migrate_database(settings))
+    sys.stderr.write("Database schema is up to date.\n")
+    return 0
+
+
+def _create_key(settings: Settings, args: argparse.Namespace) -> int:
+    created = asyncio.run(
+        _in_migrated_database(settings, lambda db: create_api_key(db, name=args.name, livemode=args.live))
+    )
+    # The key alone on stdout, so that `KEY=$(portalql keys create …)` works.
+    sys.stdout.write(f"{created.token}\n")
+    sys.stderr.write(f"Created API key {created.key.id} ({created.key.prefix}…). It is not shown again.\n")
+    return 0
+
+
+def _list_keys(settings: Settings, _args: argparse.Namespace) -> int:
+    keys = asyncio.run(_in_migrated_database(settings, list_api_keys))
+    for key in keys:
+        status = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        last_used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
+        sys.stdout.write(f"{key.id}\t{key.prefix}…\t{key.name}\t{status}\tlast used {last_used}\n")
+    return 0
+
+
+def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
+    revoked = asyncio.run(_in_migrated_database(settings, lambda db: revoke_api_key(db, args.key_id)))
+    if not revoked:
+        sys.stderr.write(f"portalql: no active API key {args.key_id}\n")
+        return 1
+    sys.stderr.write(f"Revoked API key {args.key_id}.\n")
+    return 0
+
+
+async def _migrate_database(settings: Settings) -> None:
+    database = Database(settings.database_url)
+    try:
+        await database.migrate()
+    finally:
+        await database.dispose()
+
+
+async def _in_migrated_database(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    database = Database(settings.database_url)
+    try:
+        await database.migrate()
+        async with database.session() as db:
+            return await work(db)
+    finally:
+        await database.dispose()
