@@ -121,7 +121,7 @@ class Loaders:
         self._portal_configurations = _Loader(self._fetch_portal_configurations)
         self._charges = _Loader(self._fetch_charges)
         self._payment_intents = _Loader(self._fetch_payment_intents)
-        self._refunds_by_payment_intent = _Loader(self._fetch_refunds_by_payment_intent)
+        self._refunds = _Loader(self._fetch_refunds)
 
     # -- customers ------------------------------------------------------------------------------------------
     def customer(self, customer_id: str) -> Awaitable[Customer]:
@@ -303,8 +303,9 @@ class Loaders:
     def payment_intent(self, payment_intent_id: str) -> Awaitable[PaymentIntent]:
         return self._payment_intents.load(payment_intent_id)
 
-    def refunds(self, payment_intent_id: str) -> Awaitable[tuple[Refund, ...]]:
-        return self._refunds_by_payment_intent.load(payment_intent_id)
+    def refunds(self, payment_id: str) -> Awaitable[Page[Refund]]:
+        """The first page of refunds of a charge (`ch_…`) or a payment intent (`pi_…`)."""
+        return self._refunds.load(payment_id)
 
     async def _fetch_charges(self, ids: list[str]) -> list[Charge | Exception]:
         return await _each(ids, self._gateway.retrieve_charge)
@@ -312,11 +313,10 @@ class Loaders:
     async def _fetch_payment_intents(self, ids: list[str]) -> list[PaymentIntent | Exception]:
         return await _each(ids, self._gateway.retrieve_payment_intent)
 
-    async def _fetch_refunds_by_payment_intent(self, ids: list[str]) -> list[tuple[Refund, ...] | Exception]:
-        async def fetch(payment_intent_id: str) -> tuple[Refund, ...]:
-            page = await self._gateway.list_refunds(
-                payment_intent_id=payment_intent_id, limit=STRIPE_MAX_LIMIT
-            )
-            return page.data
+    async def _fetch_refunds(self, payment_ids: list[str]) -> list[Page[Refund] | Exception]:
+        async def fetch(payment_id: str) -> Page[Refund]:
+            if payment_id.startswith("ch_"):
+                return await self._gateway.list_refunds(charge_id=payment_id, limit=STRIPE_MAX_LIMIT)
+            return await self._gateway.list_refunds(payment_intent_id=payment_id, limit=STRIPE_MAX_LIMIT)
 
-        return await _each(ids, fetch)
+        return await _each(payment_ids, fetch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -10,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.errors import log_unexpected
 from schema.protection import protections
 from schema.query import Query
+from schema.scalars import DATETIME
 
 if TYPE_CHECKING:
     from graphql import GraphQLError
@@ -33,6 +35,6 @@ def build_schema(*, introspection: bool = True, mutation: type | None = None) ->
     return PortalSchema(
         query=Query,
         mutation=mutation,
-        config=StrawberryConfig(disable_field_suggestions=True),
+        config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),
         extensions=protections(introspection=introspection),
     )

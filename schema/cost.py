@@ -29,6 +29,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 
 LIST_ESTIMATE = 10
 PAGE_ARGUMENTS = ("first", "last")
-MAX_PAGE_SIZE = 100
 
 
 def _page_size(
@@ -55,7 +56,7 @@ def _page_size(
             given = variables.get(value.name.value)
             return min(given, MAX_PAGE_SIZE) if isinstance(given, int) else MAX_PAGE_SIZE
     default = definition_args["first"].default_value if "first" in definition_args else None
-    return default if isinstance(default, int) else MAX_PAGE_SIZE
+    return default if isinstance(default, int) else DEFAULT_PAGE_SIZE
 
 
 class _Estimator:

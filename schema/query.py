@@ -1,10 +1,22 @@
 """The `Query` root: the entry points a client starts from."""
 
+from typing import Annotated
+
 import strawberry
 
+from resolvers.customers import customer_by_id, list_customers
+from resolvers.nodes import resolve_node
+from resolvers.pagination import page_request
 from resolvers.policy import authenticated
+from resolvers.portal import configuration_in_force, switchable_products
+from schema.catalog import Product
 from schema.context import Info
+from schema.customers import Customer, CustomerConnection, customer_connection
 from schema.fields import field
+from schema.lookahead import selects
+from schema.node import Node
+from schema.nodes import as_node
+from schema.portal import PortalConfiguration
 from schema.viewer import Viewer
 
 
@@ -13,3 +25,62 @@ class Query:
     @field("The caller. Fails with UNAUTHENTICATED when no valid credential was sent.")
     def viewer(self, info: Info) -> Viewer:
         return Viewer(principal=authenticated(info.context.request_context))
+
+    @field(
+        "A customer by id. A customer session may read only its own customer: any other id answers "
+        "NOT_FOUND, exactly as an id that does not exist."
+    )
+    async def customer(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A customer id (`cus_…`).")],
+    ) -> Customer | None:
+        record = await customer_by_id(
+            info.context.request_context, id, with_subscriptions=selects(info, "subscriptions")
+        )
+        return Customer.of(record)
+
+    @field("All customers, newest first. API keys only: customer sessions get FORBIDDEN.")
+    async def customers(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="At most this many customers after `after` (1 to 100; 10 by default)."
+            ),
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Customers older than this cursor (a customer id).")
+        ] = None,
+        email: Annotated[
+            str | None, strawberry.argument(description="Only customers with exactly this email address.")
+        ] = None,
+    ) -> CustomerConnection:
+        page = await list_customers(
+            info.context.request_context,
+            page_request(first=first, after=after),
+            email=email,
+            with_subscriptions=selects(info, "edges", "node", "subscriptions"),
+        )
+        return customer_connection(page)
+
+    @field(
+        "Any object by its Stripe id (`cus_`, `sub_`, `in_`, `pm_`, `price_`, `prod_`, `ch_`, `pi_`), under "
+        "the same access rules as the field that would return it: NOT_FOUND for what the caller may not see."
+    )
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A Stripe object id.")]
+    ) -> Node | None:
+        return as_node(await resolve_node(info.context.request_context, id))
+
+    @field("The portal configuration in force: the customer session's own, otherwise the account's default.")
+    async def portal_configuration(self, info: Info) -> PortalConfiguration:
+        return PortalConfiguration(record=await configuration_in_force(info.context.request_context))
+
+    @field(
+        "The products the portal lets customers switch plans to (empty when plan changes are off). See "
+        "`Subscription.allowedPlanChanges` for what one subscription may switch to."
+    )
+    async def products(self, info: Info) -> list[Product]:
+        return [Product.of(product) for product in await switchable_products(info.context.request_context)]

@@ -4,9 +4,13 @@ from datetime import datetime
 
 import strawberry
 
+from resolvers.customers import viewer_customer_id
 from resolvers.principals import ApiKeyPrincipal, Principal, Scope
+from schema.context import Info
+from schema.customers import Customer
 from schema.enums import PrincipalKind, ScopeEnum
 from schema.fields import field
+from schema.lookahead import selects
 
 
 @strawberry.type(description="Who is calling: an API key, or one customer's session.")
@@ -29,3 +33,10 @@ class Viewer:
         if isinstance(self.principal, ApiKeyPrincipal):
             return None
         return self.principal.expires_at
+
+    @field("For a customer session, its customer; null for an API key.")
+    def customer(self, info: Info) -> Customer | None:
+        customer_id = viewer_customer_id(info.context.request_context)
+        if customer_id is None:
+            return None
+        return Customer.lazy(info, customer_id, with_subscriptions=selects(info, "subscriptions"))

@@ -1,0 +1,21 @@
+"""Reading the catalog. Products and prices are public to every authenticated caller: no owner check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from resolvers.policy import authenticated, fetch_by_id
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from stripe_gateway.records import Price, Product
+
+
+async def product_by_id(ctx: RequestContext, product_id: str) -> Product:
+    authenticated(ctx)
+    return await fetch_by_id(product_id, ctx.loaders.product(product_id))
+
+
+async def price_by_id(ctx: RequestContext, price_id: str) -> Price:
+    authenticated(ctx)
+    return await fetch_by_id(price_id, ctx.loaders.price(price_id))

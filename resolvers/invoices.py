@@ -1,0 +1,58 @@
+"""Reading invoices: a customer's pages of them, one by id, their payments and previews."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from resolvers.loaders import InvoicePageKey, UpcomingKey
+from resolvers.pagination import PageRequest, Slice, slice_of
+from resolvers.policy import check_owner, fetch_by_id, require_scope
+from resolvers.principals import Scope
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from stripe_gateway.records import Invoice, InvoicePayment, InvoiceStatus
+
+
+async def customer_invoices(
+    ctx: RequestContext,
+    customer_id: str,
+    request: PageRequest,
+    *,
+    status: InvoiceStatus | None,
+    with_payments: bool,
+) -> Slice[Invoice]:
+    """A page of the customer's invoices, newest first; `with_payments` includes each invoice's payments."""
+    check_owner(require_scope(ctx, Scope.INVOICES_READ), customer_id, customer_id)
+    key = InvoicePageKey(
+        customer_id=customer_id,
+        status=status,
+        limit=request.limit,
+        starting_after=request.starting_after,
+        ending_before=request.ending_before,
+        with_payments=with_payments,
+    )
+    return slice_of(await ctx.loaders.invoice_page(key), request)
+
+
+async def invoice_by_id(ctx: RequestContext, invoice_id: str) -> Invoice:
+    principal = require_scope(ctx, Scope.INVOICES_READ)
+    invoice = await fetch_by_id(invoice_id, ctx.loaders.invoice(invoice_id))
+    check_owner(principal, invoice_id, invoice.customer_id)
+    return invoice
+
+
+async def customer_upcoming_invoice(ctx: RequestContext, customer_id: str) -> Invoice | None:
+    """The preview of the customer's next invoice across its subscriptions; None when none is due."""
+    check_owner(require_scope(ctx, Scope.INVOICES_READ), customer_id, customer_id)
+    return await ctx.loaders.upcoming_invoice(UpcomingKey(customer_id))
+
+
+async def invoice_payments(ctx: RequestContext, invoice: Invoice) -> tuple[InvoicePayment, ...]:
+    """The invoice's payment attempts: included with the invoice when the list asked for them."""
+    check_owner(require_scope(ctx, Scope.INVOICES_READ), invoice.id, invoice.customer_id)
+    if invoice.payments is not None:
+        return invoice.payments
+    if invoice.status is None:  # a preview has not been paid by anything yet
+        return ()
+    return await ctx.loaders.invoice_payments(invoice.id)

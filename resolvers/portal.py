@@ -1,0 +1,41 @@
+"""The portal configuration in force for the caller, and the plans it offers.
+
+A customer session runs under the configuration its portal session was created with; an API key (and a
+session without one) under the account's default configuration, as Stripe's hosted portal does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from resolvers.policy import authenticated
+from resolvers.principals import CustomerPrincipal
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from stripe_gateway.records import PortalConfiguration, PortalFeatures, Product
+
+# The update kind that lets a customer move a subscription to another price.
+PRICE_UPDATE = "price"
+
+
+async def configuration_in_force(ctx: RequestContext) -> PortalConfiguration:
+    principal = authenticated(ctx)
+    configuration_id = principal.configuration_id if isinstance(principal, CustomerPrincipal) else None
+    return await ctx.loaders.portal_configuration(configuration_id)
+
+
+def offers_plan_changes(features: PortalFeatures) -> bool:
+    return features.subscription_update_enabled and PRICE_UPDATE in features.subscription_update_allowed
+
+
+async def switchable_products(ctx: RequestContext) -> tuple[Product, ...]:
+    """The active products the configuration lets customers switch plans to, in its order."""
+    features = (await configuration_in_force(ctx)).features
+    if not offers_plan_changes(features):
+        return ()
+    products = await asyncio.gather(
+        *(ctx.loaders.product(offered.product_id) for offered in features.subscription_update_products)
+    )
+    return tuple(product for product in products if product.active)

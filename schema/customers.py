@@ -1,0 +1,206 @@
+"""`Customer`: the billing identity, with its subscriptions, invoices and payment methods."""
+
+from collections.abc import Awaitable
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from resolvers.customers import load_customer
+from resolvers.invoices import customer_invoices, customer_upcoming_invoice
+from resolvers.pagination import Slice, page_request
+from resolvers.payment_methods import customer_payment_methods, default_payment_method
+from resolvers.policy import fetch_by_id, require_scope
+from resolvers.principals import Scope
+from resolvers.subscriptions import customer_subscriptions
+from schema.context import Info
+from schema.enums import InvoiceStatus, SubscriptionStatus
+from schema.fields import field
+from schema.invoices import Invoice, InvoiceConnection, invoice_connection, maybe_invoice
+from schema.lookahead import selects
+from schema.money import Money, maybe_money
+from schema.node import Node
+from schema.pagination import PageInfo, page_info
+from schema.payment_methods import PaymentMethod
+from schema.scalars import instant
+from schema.subscriptions import Subscription
+from stripe_gateway import records
+
+
+@strawberry.type(description="A postal address.")
+class Address:
+    line1: str | None = strawberry.field(description="Street and number.")
+    line2: str | None = strawberry.field(description="Apartment, suite, building.")
+    city: str | None = strawberry.field(description="City or town.")
+    state: str | None = strawberry.field(description="State, county, province or region.")
+    postal_code: str | None = strawberry.field(description="ZIP or postal code.")
+    country: str | None = strawberry.field(description="The country, as an ISO 3166-1 alpha-2 code.")
+
+
+@strawberry.type(description="A customer of the merchant: who pays, and for what.")
+class Customer(Node):
+    # The record, or its load in flight: fields needing only the id do not wait for it.
+    source: strawberry.Private[records.Customer | Awaitable[records.Customer]]
+    # Whether the record comes with the current subscriptions (which then need no call of their own).
+    with_subscriptions: strawberry.Private[bool] = False
+
+    @classmethod
+    def of(cls, record: records.Customer) -> "Customer":
+        return cls(
+            id=strawberry.ID(record.id), source=record, with_subscriptions=record.subscriptions is not None
+        )
+
+    @classmethod
+    def lazy(cls, info: Info, customer_id: str, *, with_subscriptions: bool = False) -> "Customer":
+        """The customer, loading in the background; the caller's right to see it is checked now."""
+        pending = load_customer(
+            info.context.request_context, customer_id, with_subscriptions=with_subscriptions
+        )
+        return cls(id=strawberry.ID(customer_id), source=pending, with_subscriptions=with_subscriptions)
+
+    async def _record(self) -> records.Customer:
+        if isinstance(self.source, records.Customer):
+            return self.source
+        return await fetch_by_id(self.id, self.source)
+
+    async def _contact(self, info: Info) -> records.Customer:
+        require_scope(info.context.request_context, Scope.CUSTOMER_READ)
+        return await self._record()
+
+    @field("The customer's email address; needs the `customer:read` scope.")
+    async def email(self, info: Info) -> str | None:
+        return (await self._contact(info)).email
+
+    @field("The customer's full name or business name; needs the `customer:read` scope.")
+    async def name(self, info: Info) -> str | None:
+        return (await self._contact(info)).name
+
+    @field("The customer's phone number; needs the `customer:read` scope.")
+    async def phone(self, info: Info) -> str | None:
+        return (await self._contact(info)).phone
+
+    @field("The customer's billing address; needs the `customer:read` scope.")
+    async def address(self, info: Info) -> Address | None:
+        address = (await self._contact(info)).address
+        if address is None:
+            return None
+        return Address(
+            line1=address.line1,
+            line2=address.line2,
+            city=address.city,
+            state=address.state,
+            postal_code=address.postal_code,
+            country=address.country,
+        )
+
+    @field("The currency the customer is billed in; null before their first subscription or invoice.")
+    async def currency(self) -> str | None:
+        return (await self._record()).currency
+
+    @field(
+        "The customer's credit balance, applied to their next invoices. Negative is credit in the customer's "
+        "favour, positive is owed. Null while the customer has no currency."
+    )
+    async def balance(self) -> Money | None:
+        record = await self._record()
+        return maybe_money(record.balance, record.currency)
+
+    @field("The languages the customer prefers, most preferred first (such as `en`, `de-CH`).")
+    async def preferred_locales(self) -> list[str]:
+        return list((await self._record()).preferred_locales)
+
+    @field("When the customer was created.")
+    async def created(self) -> datetime:
+        return instant((await self._record()).created)
+
+    @field("The customer's subscriptions, newest first; needs the `subscriptions:read` scope.")
+    async def subscriptions(
+        self,
+        info: Info,
+        status: Annotated[
+            list[SubscriptionStatus] | None,
+            strawberry.argument(
+                description="Only subscriptions in these statuses. By default, all but the ended ones "
+                "(CANCELED and INCOMPLETE_EXPIRED)."
+            ),
+        ] = None,
+    ) -> list[Subscription]:
+        if self.with_subscriptions:
+            await self._record()  # it primes the subscriptions it came with
+        wanted = None if status is None else {records.SubscriptionStatus[s.name] for s in status}
+        found = await customer_subscriptions(info.context.request_context, self.id, wanted)
+        return [Subscription.of(subscription) for subscription in found]
+
+    @field("The customer's invoices, newest first; needs the `invoices:read` scope.")
+    async def invoices(
+        self,
+        info: Info,
+        *,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="At most this many invoices after `after` (1 to 100; 10 by default)."
+            ),
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Invoices older than this cursor (an invoice id).")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(description="At most this many invoices before `before` (1 to 100)."),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="Invoices newer than this cursor (an invoice id).")
+        ] = None,
+        status: Annotated[
+            InvoiceStatus | None, strawberry.argument(description="Only invoices in this status.")
+        ] = None,
+    ) -> InvoiceConnection:
+        request = page_request(first=first, after=after, last=last, before=before)
+        page = await customer_invoices(
+            info.context.request_context,
+            self.id,
+            request,
+            status=None if status is None else records.InvoiceStatus[status.name],
+            with_payments=selects(info, "edges", "node", "payments"),
+        )
+        return invoice_connection(page)
+
+    @field("The customer's saved payment methods; needs the `payment_methods:read` scope.")
+    async def payment_methods(self, info: Info) -> list[PaymentMethod]:
+        found = await customer_payment_methods(info.context.request_context, self.id)
+        return [PaymentMethod.of(method) for method in found]
+
+    @field(
+        "The payment method invoices are charged to by default; null when none is set. Needs the "
+        "`payment_methods:read` scope."
+    )
+    async def default_payment_method(self, info: Info) -> PaymentMethod | None:
+        found = await default_payment_method(info.context.request_context, await self._record())
+        return None if found is None else PaymentMethod.of(found)
+
+    @field(
+        "A preview of the customer's next invoice across their subscriptions; null when nothing is due. "
+        "Needs the `invoices:read` scope."
+    )
+    async def upcoming_invoice(self, info: Info) -> Invoice | None:
+        return maybe_invoice(await customer_upcoming_invoice(info.context.request_context, self.id))
+
+
+@strawberry.type(description="A customer in a list, with its cursor.")
+class CustomerEdge:
+    cursor: str = strawberry.field(description="The customer's id, to pass as `after`.")
+    node: Customer = strawberry.field(description="The customer.")
+
+
+@strawberry.type(description="A page of customers, newest first.")
+class CustomerConnection:
+    edges: list[CustomerEdge] = strawberry.field(description="The customers of this page, newest first.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+
+
+def customer_connection(page: Slice[records.Customer]) -> CustomerConnection:
+    return CustomerConnection(
+        edges=[CustomerEdge(cursor=customer.id, node=Customer.of(customer)) for customer in page.nodes],
+        page_info=page_info(page),
+    )

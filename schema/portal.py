@@ -1,0 +1,176 @@
+"""`PortalConfiguration`: what the portal lets customers do (Stripe's billing portal configuration)."""
+
+import asyncio
+from datetime import datetime
+
+import strawberry
+
+from resolvers.catalog import price_by_id, product_by_id
+from schema.catalog import Price, Product
+from schema.context import Info
+from schema.enums import (
+    CancellationFeedback,
+    CancelMode,
+    CustomerUpdateField,
+    ProrationBehavior,
+    SubscriptionUpdateKind,
+)
+from schema.fields import field
+from schema.scalars import instant
+from stripe_gateway import records
+
+
+@strawberry.type(description="The business details shown in the portal.")
+class BusinessProfile:
+    headline: str | None = strawberry.field(description="A message shown at the top of the portal.")
+    privacy_policy_url: str | None = strawberry.field(description="A link to the privacy policy.")
+    terms_of_service_url: str | None = strawberry.field(description="A link to the terms of service.")
+
+
+@strawberry.type(description="Whether customers may change their details, and which ones.")
+class CustomerUpdateFeature:
+    enabled: bool = strawberry.field(description="Whether customers may change their details.")
+    allowed_updates: list[CustomerUpdateField] = strawberry.field(description="The details they may change.")
+
+
+@strawberry.type(description="Whether customers may cancel, how, and what they are asked.")
+class SubscriptionCancelFeature:
+    enabled: bool = strawberry.field(description="Whether customers may cancel subscriptions.")
+    mode: CancelMode = strawberry.field(description="When a cancellation takes effect.")
+    proration_behavior: ProrationBehavior = strawberry.field(
+        description="How an immediate cancellation credits the unused time."
+    )
+    reason_enabled: bool = strawberry.field(description="Whether customers are asked why they cancel.")
+    reason_options: list[CancellationFeedback] = strawberry.field(description="The reasons offered.")
+
+
+@strawberry.type(description="A product customers may switch plans to, and which of its prices.")
+class PortalProduct:
+    record: strawberry.Private[records.PortalProduct]
+
+    @field("The product.")
+    async def product(self, info: Info) -> Product:
+        return Product.of(await product_by_id(info.context.request_context, self.record.product_id))
+
+    @field("The prices of the product customers may pick.")
+    async def prices(self, info: Info) -> list[Price]:
+        ctx = info.context.request_context
+        found = await asyncio.gather(*(price_by_id(ctx, price_id) for price_id in self.record.price_ids))
+        return [Price.of(price) for price in found]
+
+    @field("Whether customers may change the quantity.")
+    def adjustable_quantity(self) -> bool:
+        return self.record.adjustable_quantity
+
+    @field("The smallest quantity allowed; null when not limited.")
+    def minimum_quantity(self) -> int | None:
+        return self.record.minimum_quantity
+
+    @field("The largest quantity allowed; null when not limited.")
+    def maximum_quantity(self) -> int | None:
+        return self.record.maximum_quantity
+
+
+@strawberry.type(
+    description="Whether customers may change their subscriptions, to what, and how it is billed."
+)
+class SubscriptionUpdateFeature:
+    record: strawberry.Private[records.PortalFeatures]
+
+    @field("Whether customers may change their subscriptions.")
+    def enabled(self) -> bool:
+        return self.record.subscription_update_enabled
+
+    @field("The kinds of change allowed.")
+    def allowed_updates(self) -> list[SubscriptionUpdateKind]:
+        return [SubscriptionUpdateKind(kind) for kind in self.record.subscription_update_allowed]
+
+    @field("The products (and their prices) customers may switch to.")
+    def products(self) -> list[PortalProduct]:
+        return [PortalProduct(record=product) for product in self.record.subscription_update_products]
+
+    @field("How a mid-period change is billed.")
+    def proration_behavior(self) -> ProrationBehavior:
+        return ProrationBehavior(self.record.subscription_update_proration_behavior)
+
+
+@strawberry.type(description="The features of the portal in force.")
+class PortalFeatures:
+    record: strawberry.Private[records.PortalFeatures]
+
+    @field("Changing the customer's details.")
+    def customer_update(self) -> CustomerUpdateFeature:
+        return CustomerUpdateFeature(
+            enabled=self.record.customer_update_enabled,
+            allowed_updates=[CustomerUpdateField(name) for name in self.record.customer_update_allowed],
+        )
+
+    @field("Whether customers may see their past invoices.")
+    def invoice_history_enabled(self) -> bool:
+        return self.record.invoice_history_enabled
+
+    @field("Whether customers may add, remove and choose payment methods.")
+    def payment_method_update_enabled(self) -> bool:
+        return self.record.payment_method_update_enabled
+
+    @field("Cancelling subscriptions.")
+    def subscription_cancel(self) -> SubscriptionCancelFeature:
+        features = self.record
+        return SubscriptionCancelFeature(
+            enabled=features.subscription_cancel_enabled,
+            mode=CancelMode(features.subscription_cancel_mode),
+            proration_behavior=ProrationBehavior(features.subscription_cancel_proration_behavior),
+            reason_enabled=features.cancellation_reason_enabled,
+            reason_options=[
+                CancellationFeedback(option.value) for option in features.cancellation_reason_options
+            ],
+        )
+
+    @field("Changing subscriptions (plan, quantity, promotion codes).")
+    def subscription_update(self) -> SubscriptionUpdateFeature:
+        return SubscriptionUpdateFeature(record=self.record)
+
+
+@strawberry.type(
+    description="What the customer portal lets customers do. The same Stripe configuration drives Stripe's "
+    "hosted portal and this API, so a team configures it once."
+)
+class PortalConfiguration:
+    record: strawberry.Private[records.PortalConfiguration]
+
+    @field("The configuration's Stripe id (`bpc_…`).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.id)
+
+    @field("The configuration's name, for the merchant; null when unnamed.")
+    def name(self) -> str | None:
+        return self.record.name
+
+    @field("Whether this is the account's default configuration.")
+    def is_default(self) -> bool:
+        return self.record.is_default
+
+    @field("Whether the configuration can be used for new portal sessions.")
+    def active(self) -> bool:
+        return self.record.active
+
+    @field("The business details shown in the portal.")
+    def business_profile(self) -> BusinessProfile:
+        profile = self.record.business_profile
+        return BusinessProfile(
+            headline=profile.headline,
+            privacy_policy_url=profile.privacy_policy_url,
+            terms_of_service_url=profile.terms_of_service_url,
+        )
+
+    @field("Where customers go when they leave the portal, unless a session says otherwise.")
+    def default_return_url(self) -> str | None:
+        return self.record.default_return_url
+
+    @field("The features in force.")
+    def features(self) -> PortalFeatures:
+        return PortalFeatures(record=self.record.features)
+
+    @field("When the configuration was created.")
+    def created(self) -> datetime:
+        return instant(self.record.created)

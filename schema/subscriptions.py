@@ -1,0 +1,163 @@
+"""`Subscription` and `SubscriptionItem`: what a customer is subscribed to and how it renews."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers.catalog import product_by_id
+from resolvers.invoices import invoice_by_id
+from resolvers.plans import allowed_plan_changes
+from resolvers.subscriptions import customer_of, upcoming_invoice
+from schema.catalog import Price, Product
+from schema.context import Info
+from schema.enums import CancellationFeedback, CancellationReason, CollectionMethod, SubscriptionStatus
+from schema.fields import field
+from schema.invoices import Invoice, maybe_invoice
+from schema.node import Node
+from schema.scalars import instant, maybe_instant
+from stripe_gateway import records
+
+if TYPE_CHECKING:
+    from schema.customers import Customer
+
+
+@strawberry.type(description="One price a subscription bills, with its quantity and current period.")
+class SubscriptionItem:
+    record: strawberry.Private[records.SubscriptionItem]
+
+    @field("The item's Stripe id (`si_…`).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.id)
+
+    @field("The price billed.")
+    def price(self) -> Price:
+        return Price.of(self.record.price)
+
+    @field("The product of the price.")
+    async def product(self, info: Info) -> Product:
+        return Product.of(await product_by_id(info.context.request_context, self.record.price.product_id))
+
+    @field("How many units are billed.")
+    def quantity(self) -> int:
+        return self.record.quantity
+
+    @field("The start of the item's current billing period.")
+    def current_period_start(self) -> datetime:
+        return instant(self.record.current_period_start)
+
+    @field("The end of the item's current billing period.")
+    def current_period_end(self) -> datetime:
+        return instant(self.record.current_period_end)
+
+
+@strawberry.type(description="Why a subscription was cancelled, as far as anyone said.")
+class CancellationDetails:
+    reason: CancellationReason | None = strawberry.field(
+        description="Why Stripe cancelled it; null while it is not cancelled."
+    )
+    feedback: CancellationFeedback | None = strawberry.field(
+        description="The reason the customer picked; null when none was given."
+    )
+    comment: str | None = strawberry.field(description="The customer's own words; null when none were given.")
+
+
+@strawberry.type(description="A customer's recurring purchase of one or more prices.")
+class Subscription(Node):
+    record: strawberry.Private[records.Subscription]
+
+    @classmethod
+    def of(cls, record: records.Subscription) -> "Subscription":
+        return cls(id=strawberry.ID(record.id), record=record)
+
+    @field("Where the subscription is in its life.")
+    def status(self) -> SubscriptionStatus:
+        return SubscriptionStatus(self.record.status.value)
+
+    @field("The customer subscribed.")
+    def customer(self, info: Info) -> Annotated["Customer", strawberry.lazy("schema.customers")]:
+        from schema.customers import Customer  # noqa: PLC0415 - the two modules refer to each other
+
+        return Customer.lazy(info, customer_of(info.context.request_context, self.record))
+
+    @field("The prices billed, with quantities and periods.")
+    def items(self) -> list[SubscriptionItem]:
+        return [SubscriptionItem(record=item) for item in self.record.items]
+
+    @field("The ISO 4217 currency code, lowercase as Stripe writes it.")
+    def currency(self) -> str:
+        return self.record.currency
+
+    @field("When the subscription was created.")
+    def created(self) -> datetime:
+        return instant(self.record.created)
+
+    @field("When the subscription started (it may have been backdated before its creation).")
+    def start_date(self) -> datetime:
+        return instant(self.record.start_date)
+
+    @field(
+        "The start of the current period. Items may differ on mixed-interval subscriptions: the latest start."
+    )
+    def current_period_start(self) -> datetime | None:
+        return maybe_instant(self.record.current_period_start)
+
+    @field("When the subscription next renews: the earliest period end among its items.")
+    def current_period_end(self) -> datetime | None:
+        return maybe_instant(self.record.current_period_end)
+
+    @field("Whether the subscription ends when the current period does, instead of renewing.")
+    def cancel_at_period_end(self) -> bool:
+        return self.record.cancel_at_period_end
+
+    @field("When a scheduled cancellation takes effect; null when none is scheduled.")
+    def cancel_at(self) -> datetime | None:
+        return maybe_instant(self.record.cancel_at)
+
+    @field("When the cancellation was requested; null when it was not.")
+    def canceled_at(self) -> datetime | None:
+        return maybe_instant(self.record.canceled_at)
+
+    @field("When the subscription ended; null while it runs.")
+    def ended_at(self) -> datetime | None:
+        return maybe_instant(self.record.ended_at)
+
+    @field("Why the subscription was cancelled.")
+    def cancellation_details(self) -> CancellationDetails:
+        details = self.record.cancellation_details
+        return CancellationDetails(
+            reason=None if details.reason is None else CancellationReason(details.reason),
+            feedback=None if details.feedback is None else CancellationFeedback(details.feedback.value),
+            comment=details.comment,
+        )
+
+    @field("When the trial started; null without a trial.")
+    def trial_start(self) -> datetime | None:
+        return maybe_instant(self.record.trial_start)
+
+    @field("When the trial ends (or ended); null without a trial.")
+    def trial_end(self) -> datetime | None:
+        return maybe_instant(self.record.trial_end)
+
+    @field("How the subscription's invoices get paid.")
+    def collection_method(self) -> CollectionMethod:
+        return CollectionMethod(self.record.collection_method)
+
+    @field("The most recent invoice of the subscription; null before the first.")
+    async def latest_invoice(self, info: Info) -> Invoice | None:
+        if self.record.latest_invoice_id is None:
+            return None
+        return Invoice.of(await invoice_by_id(info.context.request_context, self.record.latest_invoice_id))
+
+    @field("A preview of the next invoice; null when nothing more will be invoiced.")
+    async def upcoming_invoice(self, info: Info) -> Invoice | None:
+        return maybe_invoice(await upcoming_invoice(info.context.request_context, self.record))
+
+    @field(
+        "The prices the portal configuration lets this subscription switch to, excluding its current price. "
+        "Empty when the configuration does not allow plan changes or this subscription cannot change plan."
+    )
+    async def allowed_plan_changes(self, info: Info) -> list[Price]:
+        return [
+            Price.of(price) for price in await allowed_plan_changes(info.context.request_context, self.record)
+        ]
