@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 
 from portalql.credentials import (
-    ApiKeyPrincipal,
     TokenKind,
     api_key_display_prefix,
     hash_token,
@@ -17,6 +16,7 @@ from portalql.credentials import (
     token_kind,
 )
 from portalql.models import ApiKey, utcnow
+from resolvers.principals import ApiKeyPrincipal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

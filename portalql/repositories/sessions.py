@@ -10,8 +10,6 @@ from sqlalchemy import select, update
 
 from portalql.credentials import (
     DEFAULT_PORTAL_SCOPES,
-    CustomerPrincipal,
-    Scope,
     TokenKind,
     hash_token,
     mint_customer_session_token,
@@ -19,6 +17,7 @@ from portalql.credentials import (
     token_kind,
 )
 from portalql.models import CustomerSession, PortalSession, utcnow
+from resolvers.principals import CustomerPrincipal, Scope
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
