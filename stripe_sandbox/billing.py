@@ -54,9 +54,14 @@ def round_minor(value: Fraction) -> int:
 
 def prorate(amount: int, period_start: int, period_end: int, at: int) -> int:
     """The part of `amount` (a whole period's price) that covers `at`..`period_end`, by the second."""
-    if not period_start <= at <= period_end or period_end <= period_start:
-        raise ValueError(f"{at} is outside the period {period_start}..{period_end}")
-    return round_minor(Fraction(amount * (period_end - at), period_end - period_start))
+    return portion(amount, period_start, period_end, at, period_end)
+
+
+def portion(amount: int, period_start: int, period_end: int, start: int, end: int) -> int:
+    """The part of `amount` (a whole period's price) that covers `start`..`end` within the period."""
+    if not period_start <= start <= end <= period_end or period_end <= period_start:
+        raise ValueError(f"{start}..{end} is outside the period {period_start}..{period_end}")
+    return round_minor(Fraction(amount * (end - start), period_end - period_start))
 
 
 def shift(anchor: int, interval: str, count: int) -> int:
