@@ -10,6 +10,7 @@ from uuid import uuid4
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
+    from resolvers.ports import Stores
     from resolvers.principals import Principal
     from stripe_gateway.gateway import StripeGateway
 
@@ -28,8 +29,14 @@ class RequestContext:
     client_ip: str | None = None
     # The externally visible base URL of this service, for links it hands out (hosted portal URLs).
     public_url: str = "http://localhost:8000"
+    # The persistence that mutations and the audit trail use; the app injects it.
+    stores: Stores | None = None
 
     @cached_property
     def loaders(self) -> Loaders:
         # Built on first use, inside the running event loop the loaders bind to.
         return Loaders(self.gateway)
+
+    def forget_reads(self) -> None:
+        """Drop every Stripe read cached so far, so that reads after a write see what it changed."""
+        self.__dict__.pop("loaders", None)

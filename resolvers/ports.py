@@ -1,0 +1,171 @@
+"""What the resolvers need from persistence, as small protocols that `portalql` implements on its database.
+
+The resolvers never import `portalql`: the app injects an implementation through `RequestContext.stores`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from contextlib import AbstractAsyncContextManager
+    from datetime import datetime
+
+    from resolvers.principals import CustomerPrincipal, Principal, Scope
+
+
+# -- audit trail --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change made through the API, as it is written to the trail."""
+
+    principal: Principal
+    action: str
+    object_type: str
+    object_id: str
+    customer_id: str | None
+    before: Mapping[str, object] | None
+    after: Mapping[str, object] | None
+    request_id: str
+    client_ip: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One event of the trail as it is read back. `principal_id` and `client_ip` may be withheld (None)."""
+
+    id: int
+    occurred_at: datetime
+    principal_type: str  # api_key | customer_session | stripe | system
+    principal_id: str | None
+    customer_id: str | None
+    action: str
+    object_type: str
+    object_id: str
+    before: Mapping[str, object] | None
+    after: Mapping[str, object] | None
+    request_id: str | None
+    client_ip: str | None
+    source: str  # portalql | external
+    cursor: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecordPage:
+    records: tuple[AuditRecord, ...]
+    has_more: bool
+
+
+class AuditLog(Protocol):
+    async def record(self, entry: AuditEntry) -> None: ...
+
+    async def page(self, *, customer_id: str | None, limit: int, after: str | None) -> AuditRecordPage:
+        """Events newest first, after the opaque cursor `after`; raises ValueError for a bad cursor."""
+        ...
+
+
+# -- customer sessions and portal links ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PortalLink:
+    """A one-time hosted portal link: `code` exists in clear only here, the store keeps its hash."""
+
+    id: str
+    code: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCustomerSession:
+    """A new customer session: `token` exists in clear only here, the store keeps its hash."""
+
+    token: str
+    principal: CustomerPrincipal
+
+
+@dataclass(frozen=True, slots=True)
+class RevokedSession:
+    id: str
+    customer_id: str
+    newly_revoked: bool  # False when it had been revoked before (a retried revocation)
+
+
+class SessionStore(Protocol):
+    async def create_portal_link(
+        self,
+        *,
+        customer_id: str,
+        return_url: str,
+        configuration_id: str | None,
+        flow: Mapping[str, object] | None,
+        locale: str | None,
+        created_by_api_key_id: str,
+    ) -> PortalLink:
+        """A link valid for the service's configured portal link lifetime."""
+        ...
+
+    async def create_customer_session(
+        self,
+        *,
+        customer_id: str,
+        scopes: frozenset[Scope],
+        ttl_seconds: int | None,
+        configuration_id: str | None,
+        created_by_api_key_id: str,
+    ) -> IssuedCustomerSession:
+        """A session living `ttl_seconds`, or the service's configured session lifetime for None."""
+        ...
+
+    async def revoke_customer_session(
+        self, *, session_id: str | None, token: str | None, customer_id: str | None
+    ) -> RevokedSession | None:
+        """Revoke the session with that id or token (of `customer_id` only, when given); None if none."""
+        ...
+
+
+# -- refund requests ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    """A refund made for one idempotency key: what was asked for, and the Stripe refund that answered."""
+
+    idempotency_key: str
+    target_id: str  # the invoice (`in_…`) or payment intent (`pi_…`) the caller named
+    requested_amount: int | None  # None: everything that was left
+    reason: str | None
+    charge_id: str
+    refund_id: str
+    refunded_amount: int
+    currency: str
+
+
+class LockedCharge(Protocol):
+    """Refund requests of one charge, while no other request can refund that charge."""
+
+    async def find(self, idempotency_key: str) -> RefundRequest | None: ...
+
+    async def record(self, request: RefundRequest) -> None: ...
+
+
+class RefundLedger(Protocol):
+    async def find(self, idempotency_key: str) -> RefundRequest | None: ...
+
+    def lock_charge(self, charge_id: str) -> AbstractAsyncContextManager[LockedCharge]:
+        """Hold the charge's lock until the block ends; what the block records is kept only if it ends
+        without an exception."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """The persistence the mutations and the audit trail use."""
+
+    audit: AuditLog
+    sessions: SessionStore
+    refunds: RefundLedger
