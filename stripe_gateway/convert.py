@@ -213,8 +213,9 @@ def invoice_payment(obj: stripe.InvoicePayment) -> InvoicePayment:
         currency=obj.currency,
         status=InvoicePaymentStatus(obj.status),
         is_default=obj.is_default,
-        payment_intent_id=expandable_id(payment.payment_intent),
-        charge_id=expandable_id(payment.charge),
+        # Only the field named by the payment's `type` is present: `{"type": "charge", "charge": …}`.
+        payment_intent_id=expandable_id(payment.payment_intent) if "payment_intent" in payment else None,
+        charge_id=expandable_id(payment.charge) if "charge" in payment else None,
         paid_at=obj.status_transitions.paid_at,
     )
 

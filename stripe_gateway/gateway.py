@@ -15,7 +15,7 @@ import stripe
 
 from stripe_gateway import convert, params
 from stripe_gateway.error_mapping import domain_error
-from stripe_gateway.errors import NotFound, WebhookSignatureInvalid
+from stripe_gateway.errors import InvalidRequest, NotFound, WebhookSignatureInvalid
 from stripe_gateway.pacing import Pacer
 from stripe_gateway.records import (
     CancellationFeedback,
@@ -299,7 +299,7 @@ class StripeGateway:
     ) -> Subscription:
         """Cancel immediately (`DELETE /v1/subscriptions/:id`).
 
-        Stripe ignores idempotency keys on DELETE and answers a second cancel with `resource_missing`, so a
+        Stripe ignores idempotency keys on DELETE and refuses to cancel twice (`resource_missing`), so a
         retried cancel is recognised by the subscription already being canceled and answered with it.
         """
         cancel: SubscriptionCancelParams = {"prorate": prorate, "invoice_now": invoice_now}
@@ -311,7 +311,7 @@ class StripeGateway:
             canceled = await self._call(
                 lambda: self._v1.subscriptions.cancel_async(subscription_id, cancel, {"idempotency_key": key})
             )
-        except NotFound:
+        except (NotFound, InvalidRequest):  # however the refusal is worded, the current state decides
             current = await self.retrieve_subscription(subscription_id)
             if current.status is not SubscriptionStatus.CANCELED:
                 raise
@@ -321,14 +321,24 @@ class StripeGateway:
     async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription:
         """Undo a scheduled cancellation (`cancel_at_period_end` or `cancel_at`).
 
-        Both are cleared: `cancel_at_period_end=false` alone leaves an explicit `cancel_at` in place.
+        Both must be cleared, but Stripe takes only one of the two parameters per request. The first
+        request clears `cancel_at_period_end` (which also drops the `cancel_at` it set); only when an
+        explicit `cancel_at` is still left does a second request clear it with `""`. Each request has its
+        own idempotency key, so a retried uncancel replays both.
         """
-        key = params.idempotency_key("uncancel", idempotency_key)
+        flag_key = params.idempotency_key("uncancel:cancel_at_period_end", idempotency_key)
         updated = await self._call(
             lambda: self._v1.subscriptions.update_async(
-                subscription_id, {"cancel_at_period_end": False, "cancel_at": ""}, {"idempotency_key": key}
+                subscription_id, {"cancel_at_period_end": False}, {"idempotency_key": flag_key}
             )
         )
+        if updated.cancel_at is not None:
+            at_key = params.idempotency_key("uncancel:cancel_at", idempotency_key)
+            updated = await self._call(
+                lambda: self._v1.subscriptions.update_async(
+                    subscription_id, {"cancel_at": ""}, {"idempotency_key": at_key}
+                )
+            )
         return convert.subscription(updated)
 
     # -- invoices -------------------------------------------------------------------------------------------
