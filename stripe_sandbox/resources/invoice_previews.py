@@ -15,11 +15,12 @@ from stripe_sandbox.resources.subscription_changes import (
     items_of,
     new_item,
     parse_change,
+    period_end,
     plan_change,
     recurring_price,
     unused_time,
 )
-from stripe_sandbox.resources.subscriptions import ENDED_STATUSES
+from stripe_sandbox.resources.subscriptions import ENDED_STATUSES, LIVE_STATUSES
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
     Params,
@@ -79,6 +80,15 @@ def create_preview(call: Call) -> StripeObject:
     customer = store.get(customer_id, "customer", param="customer")
     if details.get("items"):
         return _preview_new_subscription(store, customer, details, at=at)
+    # Neither a subscription nor new items: the next invoice among the customer's subscriptions.
+    renewing = [
+        subscription
+        for subscription in store.iter_type("subscription")
+        if subscription["customer"] == customer_id and subscription["status"] in LIVE_STATUSES
+    ]
+    if renewing:
+        subscription = min(renewing, key=period_end)
+        return _preview_subscription(store, subscription, details, at=at, mode=mode)
     currency = (get_str(params, "currency") or customer["currency"] or "usd").lower()
     pending = invoice_items.pending(store, customer=customer_id, currency=currency, subscription=None)
     if not pending:

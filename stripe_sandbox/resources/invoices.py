@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 ACCOUNT = "acct_1PortalQLSandbox0"
 STATUSES = ("draft", "open", "paid", "uncollectible", "void")
+COLLECTION_METHODS = ("charge_automatically", "send_invoice")
 _PAYMENT_DESCRIPTIONS = {
     "subscription_create": "Subscription creation",
     "subscription_cycle": "Subscription cycle",
@@ -380,10 +381,12 @@ def list_invoices(call: Call) -> StripeObject:
     subscription = get_str(params, "subscription")
     status = get_str(params, "status", choices=STATUSES)
     created = get_range(params, "created")
+    collection = get_str(params, "collection_method", choices=COLLECTION_METHODS)
 
     def wanted(invoice: StripeObject) -> bool:
         return (
             (customer is None or invoice["customer"] == customer)
+            and (collection is None or invoice["collection_method"] == collection)
             and (subscription is None or subscription_of(invoice) == subscription)
             and (status is None or invoice["status"] == status)
             and (created is None or created(invoice["created"]))

@@ -268,25 +268,27 @@ def parse_items(
                     param=f"{param}[id]",
                 )
         price_id = get_str(entry, "price", param=f"{param}[price]")
-        if price_id is None and item is None:
+        if price_id is not None:
+            price = recurring_price(
+                store, price_id, param=f"{param}[price]", currency=subscription["currency"]
+            )
+        elif item is not None:
+            price = item["price"]
+        else:
             raise missing_param(f"{param}[price]")
-        price = (
-            recurring_price(store, price_id, param=f"{param}[price]", currency=subscription["currency"])
-            if price_id is not None
-            else item["price"]  # type: ignore[index]  # item is set whenever price_id is not
-        )
+        deleted = bool(get_bool(entry, "deleted", param=f"{param}[deleted]"))
+        if deleted and item is None:
+            raise missing_param(f"{param}[id]")
         quantity = get_int(entry, "quantity", minimum=0, param=f"{param}[quantity]")
         changes.append(
             ItemChange(
                 item=item,
                 price=price,
                 quantity=quantity if quantity is not None else (item["quantity"] if item else 1),
-                deleted=bool(get_bool(entry, "deleted", param=f"{param}[deleted]")),
+                deleted=deleted,
                 metadata=updated_metadata(item["metadata"] if item else {}, entry),
             )
         )
-        if changes[-1].deleted and item is None:
-            raise missing_param(f"{param}[id]")
     return changes
 
 

@@ -579,7 +579,7 @@ def list_subscriptions(call: Call) -> StripeObject:
         params,
         (
             *("customer", "price", "plan", "status", "created", "current_period_start", "current_period_end"),
-            *("collection_method", "test_clock", "limit", "starting_after", "ending_before"),
+            *("collection_method", "limit", "starting_after", "ending_before"),
         ),
     )
     customer = get_str(params, "customer")
@@ -588,6 +588,7 @@ def list_subscriptions(call: Call) -> StripeObject:
     created = get_range(params, "created")
     period_start = get_range(params, "current_period_start")
     period_ends = get_range(params, "current_period_end")
+    collection = get_str(params, "collection_method", choices=invoices.COLLECTION_METHODS)
 
     def status_matches(subscription: StripeObject) -> bool:
         if status is None:
@@ -601,6 +602,7 @@ def list_subscriptions(call: Call) -> StripeObject:
         return (
             status_matches(subscription)
             and (customer is None or subscription["customer"] == customer)
+            and (collection is None or subscription["collection_method"] == collection)
             and (price is None or any(item["price"]["id"] == price for item in items))
             and (created is None or created(subscription["created"]))
             and (period_start is None or period_start(min(i["current_period_start"] for i in items)))

@@ -128,6 +128,8 @@ async def test_create_prorations_wait_for_the_renewal_invoice(
     )
     assert sorted(amounts(upcoming)) == [-500, 1500, 3000]
     assert upcoming.created == SANDBOX_NOW + PERIOD
+    for_customer = await stripe_client.v1.invoices.create_preview_async({"customer": customer})
+    assert for_customer.amount_due == upcoming.amount_due == 4000
 
     sandbox.advance(PERIOD)
 
