@@ -37,7 +37,7 @@ _PAYMENT_DESCRIPTIONS = {
 }
 
 # Run when an open invoice is paid later, so its subscription can leave `past_due` or `incomplete`.
-PaidHook = Callable[["Store", StripeObject, int], None]
+PaidHook = Callable[["Store", StripeObject], None]
 PAID_HOOKS: list[PaidHook] = []
 
 
@@ -440,7 +440,7 @@ def pay_invoice(call: Call) -> StripeObject:
         else:
             pay(store, invoice, at, payment_method)
     for hook in PAID_HOOKS:
-        hook(store, invoice, at)
+        hook(store, invoice)
     return invoice
 
 

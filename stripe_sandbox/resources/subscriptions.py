@@ -174,33 +174,33 @@ def new_subscription(
             "Use `billing_mode[type]=flexible` to mix intervals.",
             param="items",
         )
-    trialing = trial_end is not None and trial_end > at
+    trial = trial_end if trial_end is not None and trial_end > at else None
     subscription = _shape(
         store,
         customer=customer,
         currency=currency,
         at=at,
-        anchor=trial_end if trial_end is not None and trialing else at,
+        anchor=at if trial is None else trial,
         default_payment_method=default_payment_method,
     )
     subscription["billing_mode"]["type"] = billing_mode
     subscription["metadata"] = dict(metadata or {})
     subscription["description"] = description
-    if trialing:
-        subscription.update(status="trialing", trial_start=at, trial_end=trial_end)
+    if trial is not None:
+        subscription.update(status="trialing", trial_start=at, trial_end=trial)
     subscription["items"]["data"] = [
         new_item(
             store,
             subscription=subscription["id"],
             price=spec.price,
             quantity=spec.quantity,
-            period=(at, trial_end) if trial_end is not None and trialing else first_period(spec.price, at),
+            period=first_period(spec.price, at) if trial is None else (at, trial),
             created=at,
             metadata=spec.metadata,
         )
         for spec in items
     ]
-    line_for = trial_line if trialing else cycle_line
+    line_for = cycle_line if trial is None else trial_line
     pending = invoice_items.pending(
         store, customer=customer, currency=currency, subscription=subscription["id"]
     )
@@ -232,7 +232,7 @@ def new_subscription(
     before = copy.deepcopy(subscription)
     invoices.issue(store, invoice, items=pending, at=at, attempt=attempt)
     subscription["latest_invoice"] = invoice["id"]
-    if invoice["status"] == "paid" and not trialing:
+    if invoice["status"] == "paid" and trial is None:
         subscription["status"] = "active"
     store.emit_changes("customer.subscription.updated", before, subscription)
     return subscription
@@ -394,7 +394,7 @@ def _due(store: Store, to: int) -> clock.Task | None:
     return earliest
 
 
-def _on_invoice_paid(store: Store, invoice: StripeObject, at: int) -> None:  # noqa: ARG001 - hook signature
+def _on_invoice_paid(store: Store, invoice: StripeObject) -> None:
     """Paying a subscription's latest invoice brings it back to `active` and applies a pending update."""
     subscription_id = invoices.subscription_of(invoice)
     subscription = store.find(subscription_id) if subscription_id else None
