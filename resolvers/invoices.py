@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from stripe_gateway.records import Invoice, InvoicePayment, InvoiceStatus
 
 
+# Stripe's previews of upcoming invoices carry ids of their own, never fetchable by id.
+PREVIEW_ID_PREFIX = "upcoming_in"
+
+
+def is_preview(invoice: Invoice) -> bool:
+    return invoice.id.startswith(PREVIEW_ID_PREFIX)
+
+
 async def customer_invoices(
     ctx: RequestContext,
     customer_id: str,
@@ -53,6 +61,6 @@ async def invoice_payments(ctx: RequestContext, invoice: Invoice) -> tuple[Invoi
     check_owner(require_scope(ctx, Scope.INVOICES_READ), invoice.id, invoice.customer_id)
     if invoice.payments is not None:
         return invoice.payments
-    if invoice.status is None:  # a preview has not been paid by anything yet
+    if is_preview(invoice):  # nothing has paid it yet
         return ()
     return await ctx.loaders.invoice_payments(invoice.id)

@@ -118,6 +118,7 @@ class Loaders:
         self._payment_methods = _Loader(self._fetch_payment_methods)
         self._products = _Loader(self._fetch_products, max_batch_size=STRIPE_MAX_LIMIT)
         self._prices = _Loader(self._fetch_prices)
+        self._product_prices = _Loader(self._fetch_product_prices)
         self._portal_configurations = _Loader(self._fetch_portal_configurations)
         self._charges = _Loader(self._fetch_charges)
         self._payment_intents = _Loader(self._fetch_payment_intents)
@@ -274,6 +275,14 @@ class Loaders:
     def price(self, price_id: str) -> Awaitable[Price]:
         return self._prices.load(price_id)
 
+    def prices(self, price_ids: Sequence[str], *, product_id: str) -> Awaitable[list[Price]]:
+        """Prices of one product by id, read in one call listing the product's prices."""
+        return asyncio.gather(*(self._price_of_product(price_id, product_id) for price_id in price_ids))
+
+    async def _price_of_product(self, price_id: str, product_id: str) -> Price:
+        listed = {price.id: price for price in await self._product_prices.load(product_id)}
+        return listed.get(price_id) or await self._prices.load(price_id)  # beyond the listed page
+
     async def _fetch_products(self, ids: list[str]) -> list[Product | Exception]:
         found = {product.id: product for product in await self._gateway.list_products(ids)}
         return [
@@ -282,6 +291,15 @@ class Loaders:
 
     async def _fetch_prices(self, ids: list[str]) -> list[Price | Exception]:
         return await _each(ids, self._gateway.retrieve_price)
+
+    async def _fetch_product_prices(self, product_ids: list[str]) -> list[tuple[Price, ...] | Exception]:
+        async def fetch(product_id: str) -> tuple[Price, ...]:
+            page = await self._gateway.list_prices(product_id=product_id, active=None, limit=STRIPE_MAX_LIMIT)
+            for price in page.data:
+                self._prices.prime(price.id, price)
+            return page.data
+
+        return await _each(product_ids, fetch)
 
     # -- billing portal -------------------------------------------------------------------------------------
     def portal_configuration(self, configuration_id: str | None) -> Awaitable[PortalConfiguration]:

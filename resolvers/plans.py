@@ -43,15 +43,18 @@ async def allowed_plan_changes(ctx: RequestContext, subscription: Subscription) 
     if not _may_change_plan(subscription, features):
         return ()
     current = subscription.items[0].price.id
-    candidates = [
-        price_id
-        for product in features.subscription_update_products
-        for price_id in product.price_ids
-        if price_id != current
-    ]
-    prices = await asyncio.gather(*(ctx.loaders.price(price_id) for price_id in candidates))
+    per_product = await asyncio.gather(
+        *(
+            ctx.loaders.prices(product.price_ids, product_id=product.product_id)
+            for product in features.subscription_update_products
+        )
+    )
     return tuple(
         price
+        for prices in per_product
         for price in prices
-        if price.active and price.type is PriceType.RECURRING and price.currency == subscription.currency
+        if price.id != current
+        and price.active
+        and price.type is PriceType.RECURRING
+        and price.currency == subscription.currency
     )

@@ -14,7 +14,7 @@ from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
-    from stripe_gateway.records import PortalConfiguration, PortalFeatures, Product
+    from stripe_gateway.records import PortalConfiguration, PortalFeatures, PortalProduct, Price, Product
 
 # The update kind that lets a customer move a subscription to another price.
 PRICE_UPDATE = "price"
@@ -39,3 +39,9 @@ async def switchable_products(ctx: RequestContext) -> tuple[Product, ...]:
         *(ctx.loaders.product(offered.product_id) for offered in features.subscription_update_products)
     )
     return tuple(product for product in products if product.active)
+
+
+async def offered_prices(ctx: RequestContext, offered: PortalProduct) -> list[Price]:
+    """The prices a configuration lists for one product, in its order (public catalog data)."""
+    authenticated(ctx)
+    return await ctx.loaders.prices(offered.price_ids, product_id=offered.product_id)

@@ -113,12 +113,13 @@ class SessionStore(Protocol):
         self,
         *,
         customer_id: str,
-        scopes: frozenset[Scope],
+        scopes: frozenset[Scope] | None,
         ttl_seconds: int | None,
         configuration_id: str | None,
         created_by_api_key_id: str,
     ) -> IssuedCustomerSession:
-        """A session living `ttl_seconds`, or the service's configured session lifetime for None."""
+        """A session living `ttl_seconds` (None: the service's configured lifetime), holding `scopes`
+        (None: the scopes a portal session grants)."""
         ...
 
     async def revoke_customer_session(

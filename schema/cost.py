@@ -1,8 +1,8 @@
 """A per-operation cost budget: an estimate of how many objects a query can make the server resolve.
 
-Each field costs one per parent object it is resolved for. A connection multiplies its children by the
-page size it was asked for (`first`/`last`, or the argument's default); any other list multiplies them by
-`LIST_ESTIMATE`. Page sizes given as variables are read from the request's variables.
+Each object a query selects costs one (scalar fields come with their object). A connection's `edges` hold
+the page size asked for (`first`/`last`, from literals or the request's variables, else the default);
+any other list is estimated at `LIST_ESTIMATE` objects. Nested lists multiply.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from graphql import GraphQLNamedType
 
-LIST_ESTIMATE = 10
+LIST_ESTIMATE = 5
 PAGE_ARGUMENTS = ("first", "last")
 
 
@@ -84,25 +84,26 @@ class _Estimator:
                     inner = self._schema.get_type(fragment.type_condition.name.value) or parent
                     yield from self._fields(fragment.selection_set, inner, seen | {selection.name.value})
 
-    def cost(self, selection_set: SelectionSetNode, parent: GraphQLNamedType, multiplier: int) -> int:
+    def cost(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, multiplier: int, page: int | None
+    ) -> int:
+        """The cost of a selection made `multiplier` times; `page` is the page size when `parent` is a
+        connection (its `edges` list holds that many)."""
         total = 0
         for field, owner in self._fields(selection_set, parent, frozenset()):
-            total += multiplier
-            if total > self._budget:
-                return total  # over budget already: stop walking a possibly huge document
             if field.selection_set is None or not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
-                continue
+                continue  # scalars, enums and __typename come with their object
             definition = owner.fields.get(field.name.value)
             if definition is None:
                 continue
-            page = _page_size(field, definition.args, self._variables)
-            if page is not None:
-                inner = multiplier * page
-            elif isinstance(get_nullable_type(definition.type), GraphQLList):
-                inner = multiplier * LIST_ESTIMATE
-            else:
-                inner = multiplier
-            total += self.cost(field.selection_set, get_named_type(definition.type), inner)
+            objects = multiplier
+            if isinstance(get_nullable_type(definition.type), GraphQLList):
+                objects *= page if page is not None else LIST_ESTIMATE
+            total += objects
+            if total > self._budget:
+                return total  # over budget already: stop walking a possibly huge document
+            inner_page = _page_size(field, definition.args, self._variables)
+            total += self.cost(field.selection_set, get_named_type(definition.type), objects, inner_page)
         return total
 
 
@@ -112,7 +113,7 @@ def cost_rule(budget: int, variables: Mapping[str, Any]) -> type[ValidationRule]
             root = self.context.schema.get_root_type(node.operation)
             if root is None:
                 return
-            cost = _Estimator(self.context, variables, budget).cost(node.selection_set, root, 1)
+            cost = _Estimator(self.context, variables, budget).cost(node.selection_set, root, 1, None)
             if cost > budget:
                 self.report_error(
                     GraphQLError(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers.catalog import price_by_id, product_by_id
-from resolvers.invoices import invoice_payments
+from resolvers.invoices import invoice_payments, is_preview
 from resolvers.pagination import Slice
 from resolvers.payments import charge_by_id, payment_intent_by_id
 from resolvers.subscriptions import subscription_of_invoice
@@ -127,13 +127,13 @@ class Invoice(Node):
 
     @field("Whether this is a preview of an invoice that does not exist yet.")
     def is_preview(self) -> bool:
-        return self.record.status is None
+        return is_preview(self.record)
 
     @field("The invoice number printed on it, such as `A1B2C3-0007`; null for drafts and previews.")
     def number(self) -> str | None:
         return self.record.number
 
-    @field("Where the invoice is in its life; null for a preview.")
+    @field("Where the invoice is in its life (a preview is a DRAFT); null when Stripe gave none.")
     def status(self) -> InvoiceStatus | None:
         return None if self.record.status is None else InvoiceStatus(self.record.status.value)
 
@@ -165,11 +165,14 @@ class Invoice(Node):
     def created(self) -> datetime:
         return instant(self.record.created)
 
-    @field("The start of the billing period the invoice covers.")
+    @field(
+        "Stripe's invoice period start: when items began accruing to this invoice. For a renewal this is "
+        "the period that just ended; the lines carry the periods billed."
+    )
     def period_start(self) -> datetime:
         return instant(self.record.period_start)
 
-    @field("The end of the billing period the invoice covers.")
+    @field("Stripe's invoice period end: when items stopped accruing (a renewal's date).")
     def period_end(self) -> datetime:
         return instant(self.record.period_end)
 

@@ -1,11 +1,11 @@
 """`PortalConfiguration`: what the portal lets customers do (Stripe's billing portal configuration)."""
 
-import asyncio
 from datetime import datetime
 
 import strawberry
 
-from resolvers.catalog import price_by_id, product_by_id
+from resolvers.catalog import product_by_id
+from resolvers.portal import offered_prices
 from schema.catalog import Price, Product
 from schema.context import Info
 from schema.enums import (
@@ -54,8 +54,7 @@ class PortalProduct:
 
     @field("The prices of the product customers may pick.")
     async def prices(self, info: Info) -> list[Price]:
-        ctx = info.context.request_context
-        found = await asyncio.gather(*(price_by_id(ctx, price_id) for price_id in self.record.price_ids))
+        found = await offered_prices(info.context.request_context, self.record)
         return [Price.of(price) for price in found]
 
     @field("Whether customers may change the quantity.")

@@ -1,0 +1,170 @@
+"""Cancelling a subscription (at the end of its period, or now) and taking a scheduled cancellation back.
+
+A customer session may cancel only when the portal configuration lets customers cancel, only in the
+configuration's mode, and give only the reasons it offers; the reason and comment are kept in Stripe's
+`cancellation_details`. Both mutations do nothing when the subscription is already as asked.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from resolvers.mutations import writes
+from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
+from resolvers.mutations.targets import (
+    check_not_ended,
+    feature_disabled,
+    limited_by_portal,
+    owned_subscription,
+    portal_features,
+)
+from resolvers.policy import require_scope
+from resolvers.principals import Scope
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from resolvers.principals import Principal
+    from stripe_gateway.records import CancellationFeedback, PortalFeatures, Subscription
+
+# Immediate cancellations credit the unused time only when the configuration prorates them.
+_PRORATE = "create_prorations"
+
+
+class CancelMode(StrEnum):
+    AT_PERIOD_END = "at_period_end"
+    IMMEDIATELY = "immediately"
+
+
+def is_scheduled_to_cancel(subscription: Subscription) -> bool:
+    return subscription.cancel_at_period_end or subscription.cancel_at is not None
+
+
+def _cancellation_of(subscription: Subscription) -> dict[str, object]:
+    return {
+        "status": subscription.status.value,
+        "cancelAtPeriodEnd": subscription.cancel_at_period_end,
+        "cancelAt": subscription.cancel_at,
+    }
+
+
+def _check_portal_allows(
+    features: PortalFeatures, mode: CancelMode, reason: CancellationFeedback | None
+) -> None:
+    if not features.subscription_cancel_enabled:
+        raise feature_disabled("cancel subscriptions")
+    if mode.value != features.subscription_cancel_mode:
+        raise reject(
+            UserErrorCode.CANCEL_MODE_NOT_ALLOWED,
+            f"Subscriptions can be cancelled only {features.subscription_cancel_mode.replace('_', ' ')}.",
+            "mode",
+        )
+    offered = features.cancellation_reason_options if features.cancellation_reason_enabled else ()
+    if reason is not None and reason not in offered:
+        raise reject(
+            UserErrorCode.CANCELLATION_REASON_NOT_ALLOWED,
+            f"'{reason.value}' is not one of the cancellation reasons offered.",
+            "reason",
+        )
+
+
+async def _cancel(
+    ctx: RequestContext,
+    principal: Principal,
+    subscription: Subscription,
+    *,
+    mode: CancelMode,
+    reason: CancellationFeedback | None,
+    comment: str | None,
+    features: PortalFeatures,
+) -> Subscription:
+    key = writes.idempotency_key(ctx, principal, None, "cancel", subscription.id, mode, reason, comment)
+    if mode is CancelMode.AT_PERIOD_END:
+        return await ctx.gateway.cancel_at_period_end(
+            subscription.id, feedback=reason, comment=comment, idempotency_key=key
+        )
+    prorate = features.subscription_cancel_proration_behavior == _PRORATE
+    return await ctx.gateway.cancel_now(
+        subscription.id,
+        prorate=prorate,
+        # The credit for unused time is invoiced at once, so it lands on the customer's balance now.
+        invoice_now=prorate,
+        feedback=reason,
+        comment=comment,
+        idempotency_key=key,
+    )
+
+
+async def _cancel_subscription(
+    ctx: RequestContext,
+    subscription_id: str,
+    mode: CancelMode | None,
+    reason: CancellationFeedback | None,
+    comment: str | None,
+) -> Subscription:
+    principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
+    subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
+    check_not_ended(subscription, "subscription_id")
+    features = await portal_features(ctx)
+    chosen = mode or CancelMode(features.subscription_cancel_mode)
+    if limited_by_portal(principal):
+        _check_portal_allows(features, chosen, reason)
+    if chosen is CancelMode.AT_PERIOD_END and subscription.cancel_at_period_end:
+        return subscription  # already set to cancel then: a retry, or nothing to do
+    canceled = await _cancel(
+        ctx, principal, subscription, mode=chosen, reason=reason, comment=comment, features=features
+    )
+    ctx.forget_reads()
+    await writes.audit(
+        ctx,
+        principal,
+        action="subscription.cancel",
+        object_type="subscription",
+        object_id=subscription.id,
+        customer_id=subscription.customer_id,
+        before=_cancellation_of(subscription),
+        after={
+            **_cancellation_of(canceled),
+            "mode": chosen.value,
+            "reason": None if reason is None else reason.value,
+            "comment": comment,
+        },
+    )
+    return canceled
+
+
+async def cancel_subscription(
+    ctx: RequestContext,
+    *,
+    subscription_id: str,
+    mode: CancelMode | None,
+    reason: CancellationFeedback | None,
+    comment: str | None,
+) -> Outcome[Subscription]:
+    return await attempt(_cancel_subscription(ctx, subscription_id, mode, reason, comment))
+
+
+async def _reactivate_subscription(ctx: RequestContext, subscription_id: str) -> Subscription:
+    principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
+    subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
+    check_not_ended(subscription, "subscription_id")
+    if not is_scheduled_to_cancel(subscription):
+        return subscription  # nothing scheduled: a retry, or nothing to do
+    key = writes.idempotency_key(ctx, principal, None, "reactivate", subscription.id)
+    reactivated = await ctx.gateway.uncancel(subscription.id, idempotency_key=key)
+    ctx.forget_reads()
+    await writes.audit(
+        ctx,
+        principal,
+        action="subscription.reactivate",
+        object_type="subscription",
+        object_id=subscription.id,
+        customer_id=subscription.customer_id,
+        before=_cancellation_of(subscription),
+        after=_cancellation_of(reactivated),
+    )
+    return reactivated
+
+
+async def reactivate_subscription(ctx: RequestContext, *, subscription_id: str) -> Outcome[Subscription]:
+    return await attempt(_reactivate_subscription(ctx, subscription_id))

@@ -1,0 +1,125 @@
+"""Changing a customer's contact details.
+
+A customer session may change only its own customer, and only the fields the portal configuration's
+`customer_update.allowed_updates` lists; every field given is validated before Stripe is called.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from resolvers.mutations import writes
+from resolvers.mutations.outcome import Outcome, Rejected, UserError, UserErrorCode, attempt, reject
+from resolvers.mutations.targets import feature_disabled, limited_by_portal, owned_customer, portal_features
+from resolvers.policy import require_scope
+from resolvers.principals import CustomerPrincipal, Scope
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from resolvers.principals import Principal
+    from stripe_gateway.records import Customer, CustomerUpdate
+
+FIELDS = ("email", "name", "phone", "address")
+# One @, no spaces, a dot in the domain: what a billing email needs to be deliverable, without pretending
+# to implement RFC 5322.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_MAX_EMAIL = 512
+_MAX_NAME = 256
+_PHONE = re.compile(r"\+?[0-9 ()./-]{4,25}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def _given(changes: CustomerUpdate) -> list[str]:
+    return [name for name in FIELDS if getattr(changes, name) is not None]
+
+
+def _invalid(changes: CustomerUpdate) -> list[UserError]:
+    errors = []
+    if changes.email is not None and (len(changes.email) > _MAX_EMAIL or not _EMAIL.fullmatch(changes.email)):
+        errors.append(
+            UserError(UserErrorCode.INVALID_EMAIL, f"'{changes.email}' is not an email address.", ("email",))
+        )
+    if changes.name is not None and not 0 < len(changes.name.strip()) <= _MAX_NAME:
+        errors.append(
+            UserError(UserErrorCode.INVALID_INPUT, f"A name has 1 to {_MAX_NAME} characters.", ("name",))
+        )
+    if changes.phone is not None and not _PHONE.fullmatch(changes.phone):
+        errors.append(UserError(UserErrorCode.INVALID_INPUT, "That is not a phone number.", ("phone",)))
+    country = changes.address.country if changes.address is not None else None
+    if country is not None and not _COUNTRY.fullmatch(country):
+        errors.append(
+            UserError(
+                UserErrorCode.INVALID_INPUT,
+                "A country is a two-letter ISO 3166-1 code, such as `US`.",
+                ("address", "country"),
+            )
+        )
+    return errors
+
+
+async def _not_allowed(ctx: RequestContext, principal: Principal, given: list[str]) -> list[UserError]:
+    if not limited_by_portal(principal):
+        return []
+    features = await portal_features(ctx)
+    if not features.customer_update_enabled:
+        raise feature_disabled("change their details")
+    return [
+        UserError(UserErrorCode.FIELD_NOT_ALLOWED, f"Customers may not change their {name}.", (name,))
+        for name in given
+        if name not in features.customer_update_allowed
+    ]
+
+
+def _details(customer: Customer, names: list[str]) -> dict[str, object]:
+    # As JSON for the audit trail: the address record becomes an object.
+    return {
+        name: dataclasses.asdict(customer.address)
+        if name == "address" and customer.address
+        else getattr(customer, name)
+        for name in names
+    }
+
+
+def _target(principal: Principal, customer_id: str | None) -> str:
+    if isinstance(principal, CustomerPrincipal):
+        return customer_id or principal.customer_id
+    if customer_id is None:
+        raise reject(UserErrorCode.INVALID_INPUT, "Name the customer to change.", "customer_id")
+    return customer_id
+
+
+async def _update_customer(ctx: RequestContext, customer_id: str | None, changes: CustomerUpdate) -> Customer:
+    principal = require_scope(ctx, Scope.CUSTOMER_WRITE)
+    target = _target(principal, customer_id)
+    customer = await owned_customer(ctx, principal, target, "customer_id")
+    given = _given(changes)
+    if not given:
+        raise reject(UserErrorCode.INVALID_INPUT, f"Give at least one of: {', '.join(FIELDS)}.")
+    errors = [*await _not_allowed(ctx, principal, given), *_invalid(changes)]
+    if errors:
+        raise Rejected(*errors)
+    if all(getattr(customer, name) == getattr(changes, name) for name in given):
+        return customer  # already so: a retry, or nothing to do
+    key = writes.idempotency_key(ctx, principal, None, "update_customer", target, dataclasses.asdict(changes))
+    updated = await ctx.gateway.update_customer(target, changes, idempotency_key=key)
+    ctx.forget_reads()
+    ctx.loaders.prime_customers([updated])
+    await writes.audit(
+        ctx,
+        principal,
+        action="customer.update",
+        object_type="customer",
+        object_id=target,
+        customer_id=target,
+        before=_details(customer, given),
+        after=_details(updated, given),
+    )
+    return updated
+
+
+async def update_customer(
+    ctx: RequestContext, *, customer_id: str | None, changes: CustomerUpdate
+) -> Outcome[Customer]:
+    return await attempt(_update_customer(ctx, customer_id, changes))

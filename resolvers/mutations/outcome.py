@@ -1,0 +1,73 @@
+"""The result of a mutation: a value, or the user errors that explain why nothing was done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+T = TypeVar("T")
+
+
+class UserErrorCode(StrEnum):
+    """Stable codes clients switch on; the messages are for people and may change."""
+
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    FEATURE_DISABLED = "FEATURE_DISABLED"
+    FIELD_NOT_ALLOWED = "FIELD_NOT_ALLOWED"
+    PRICE_NOT_ALLOWED = "PRICE_NOT_ALLOWED"
+    QUANTITY_NOT_ALLOWED = "QUANTITY_NOT_ALLOWED"
+    SUBSCRIPTION_NOT_ACTIVE = "SUBSCRIPTION_NOT_ACTIVE"
+    SUBSCRIPTION_ENDED = "SUBSCRIPTION_ENDED"
+    PRORATION_DATE_OUT_OF_PERIOD = "PRORATION_DATE_OUT_OF_PERIOD"
+    PAYMENT_FAILED = "PAYMENT_FAILED"
+    CANCEL_MODE_NOT_ALLOWED = "CANCEL_MODE_NOT_ALLOWED"
+    CANCELLATION_REASON_NOT_ALLOWED = "CANCELLATION_REASON_NOT_ALLOWED"
+    LAST_PAYMENT_METHOD = "LAST_PAYMENT_METHOD"
+    AMOUNT_TOO_LARGE = "AMOUNT_TOO_LARGE"
+    ALREADY_REFUNDED = "ALREADY_REFUNDED"
+    NOT_REFUNDABLE = "NOT_REFUNDABLE"
+    INVALID_AMOUNT = "INVALID_AMOUNT"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+
+
+@dataclass(frozen=True, slots=True)
+class UserError:
+    """`field` is the path of the offending input field in snake_case (`("flow", "subscription_id")`)."""
+
+    code: UserErrorCode
+    message: str
+    field: tuple[str, ...] | None = None
+
+
+class Rejected(Exception):  # noqa: N818 - a rejection is an answer, not an error
+    """Raised inside a mutation to stop it with user errors; `attempt` turns it into an `Outcome`."""
+
+    def __init__(self, *errors: UserError) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
+
+
+def reject(code: UserErrorCode, message: str, *field: str) -> Rejected:
+    """A rejection with one error, on the input `field` when given."""
+    return Rejected(UserError(code, message, field or None))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """Either `value` (the mutation happened, or had already happened) or `errors` (nothing was done)."""
+
+    value: T | None
+    errors: tuple[UserError, ...] = ()
+
+
+async def attempt(work: Awaitable[T]) -> Outcome[T]:
+    try:
+        return Outcome(await work)
+    except Rejected as rejected:
+        return Outcome(None, rejected.errors)

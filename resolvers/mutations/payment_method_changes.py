@@ -1,0 +1,112 @@
+"""Choosing a customer's default payment method and removing one.
+
+A customer session needs the portal configuration's payment method feature. As in Stripe's portal, the
+last payment method of a customer with a subscription still running cannot be removed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from resolvers.loaders import ENDED_STATUSES
+from resolvers.mutations import writes
+from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
+from resolvers.mutations.targets import (
+    feature_disabled,
+    limited_by_portal,
+    owned_customer,
+    owned_payment_method,
+    portal_features,
+)
+from resolvers.policy import require_scope
+from resolvers.principals import Scope
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from resolvers.principals import Principal
+    from stripe_gateway.records import Customer, PaymentMethod
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultPaymentMethodChange:
+    payment_method: PaymentMethod
+    customer: Customer
+
+
+async def _payment_method_to_change(
+    ctx: RequestContext, payment_method_id: str
+) -> tuple[Principal, PaymentMethod]:
+    principal = require_scope(ctx, Scope.PAYMENT_METHODS_WRITE)
+    method = await owned_payment_method(ctx, principal, payment_method_id, "payment_method_id")
+    if limited_by_portal(principal) and not (await portal_features(ctx)).payment_method_update_enabled:
+        raise feature_disabled("manage payment methods")
+    return principal, method
+
+
+async def _set_default(ctx: RequestContext, payment_method_id: str) -> DefaultPaymentMethodChange:
+    principal, method = await _payment_method_to_change(ctx, payment_method_id)
+    customer_id = method.customer_id or ""  # an attached method: `owned_payment_method` checked it
+    customer = await owned_customer(ctx, principal, customer_id)
+    if customer.default_payment_method_id == method.id:
+        return DefaultPaymentMethodChange(method, customer)  # already the default
+    key = writes.idempotency_key(ctx, principal, None, "set_default_payment_method", method.id)
+    updated = await ctx.gateway.set_default_payment_method(customer_id, method.id, idempotency_key=key)
+    ctx.forget_reads()
+    ctx.loaders.prime_customers([updated])
+    await writes.audit(
+        ctx,
+        principal,
+        action="customer.set_default_payment_method",
+        object_type="customer",
+        object_id=customer_id,
+        customer_id=customer_id,
+        before={"defaultPaymentMethod": customer.default_payment_method_id},
+        after={"defaultPaymentMethod": updated.default_payment_method_id},
+    )
+    return DefaultPaymentMethodChange(method, updated)
+
+
+async def set_default_payment_method(
+    ctx: RequestContext, *, payment_method_id: str
+) -> Outcome[DefaultPaymentMethodChange]:
+    return await attempt(_set_default(ctx, payment_method_id))
+
+
+async def _check_not_last(ctx: RequestContext, customer_id: str) -> None:
+    methods, subscriptions = await asyncio.gather(
+        ctx.loaders.payment_methods(customer_id), ctx.loaders.subscriptions(customer_id, include_ended=True)
+    )
+    running = [s for s in subscriptions if s.status not in ENDED_STATUSES]
+    if len(methods) <= 1 and running:
+        raise reject(
+            UserErrorCode.LAST_PAYMENT_METHOD,
+            "This is the customer's only payment method and a subscription is still running: add another "
+            "payment method before removing this one.",
+            "payment_method_id",
+        )
+
+
+async def _detach(ctx: RequestContext, payment_method_id: str) -> PaymentMethod:
+    principal, method = await _payment_method_to_change(ctx, payment_method_id)
+    customer_id = method.customer_id or ""
+    await _check_not_last(ctx, customer_id)
+    key = writes.idempotency_key(ctx, principal, None, "detach_payment_method", method.id)
+    detached = await ctx.gateway.detach_payment_method(method.id, idempotency_key=key)
+    ctx.forget_reads()
+    await writes.audit(
+        ctx,
+        principal,
+        action="payment_method.detach",
+        object_type="payment_method",
+        object_id=method.id,
+        customer_id=customer_id,
+        before={"customer": customer_id},
+        after={"customer": detached.customer_id},
+    )
+    return detached
+
+
+async def detach_payment_method(ctx: RequestContext, *, payment_method_id: str) -> Outcome[PaymentMethod]:
+    return await attempt(_detach(ctx, payment_method_id))

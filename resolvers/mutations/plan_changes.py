@@ -1,0 +1,301 @@
+"""Previewing and making a plan change: moving a single-item subscription to another price or quantity.
+
+The preview runs Stripe's `create_preview` for the change; the change is applied with the preview's
+proration date, so the customer pays exactly what the preview showed. A customer session may switch only
+to prices the portal configuration offers, and change the quantity only where it allows; the proration
+behavior is the configuration's for every caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from resolvers.mutations import writes
+from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
+from resolvers.mutations.targets import (
+    check_not_ended,
+    feature_disabled,
+    limited_by_portal,
+    owned_subscription,
+    portal_features,
+)
+from resolvers.policy import require_scope
+from resolvers.portal import offers_plan_changes
+from resolvers.principals import Scope
+from stripe_gateway.errors import CardDeclined, GatewayError, IdempotencyConflict, InvalidRequest, NotFound
+from stripe_gateway.records import ItemChange, PriceType, SubscriptionStatus
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from resolvers.principals import Principal
+    from stripe_gateway.records import (
+        Invoice,
+        InvoiceLine,
+        PortalFeatures,
+        PortalProduct,
+        Price,
+        Subscription,
+        SubscriptionItem,
+    )
+
+_CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
+QUANTITY_UPDATE = "quantity"
+# Stripe's `billing_reason` of an invoice made (and charged) at the moment of a subscription change.
+_BILLED_NOW = "subscription_update"
+# Stripe's error code when nothing is left to invoice (the subscription is about to end).
+_NOTHING_UPCOMING = "invoice_upcoming_none"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChangePreview:
+    subscription: Subscription
+    # The instant the change is prorated at; None when nothing is prorated (trials, no proration).
+    proration_date: int | None
+    amount_due_now: int
+    currency: str
+    proration_lines: tuple[InvoiceLine, ...]
+    # The first regular invoice after the change; None when none will follow.
+    next_invoice: Invoice | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    subscription: Subscription
+    item: SubscriptionItem
+    price: Price
+    quantity: int
+    proration_behavior: str
+
+    @property
+    def is_noop(self) -> bool:
+        return self.price.id == self.item.price.id and self.quantity == self.item.quantity
+
+    @property
+    def item_change(self) -> ItemChange:
+        return ItemChange(item_id=self.item.id, price_id=self.price.id, quantity=self.quantity)
+
+
+def check_changeable(subscription: Subscription) -> None:
+    """Raise unless the subscription is in a state whose plan can change."""
+    check_not_ended(subscription, "subscription_id")
+    if subscription.status not in _CHANGEABLE:
+        raise reject(
+            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
+            f"Subscription '{subscription.id}' is {subscription.status.value}; only active and trialing "
+            "subscriptions change plan.",
+            "subscription_id",
+        )
+    if subscription.cancel_at_period_end or subscription.cancel_at is not None:
+        raise reject(
+            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
+            f"Subscription '{subscription.id}' is scheduled to cancel; reactivate it before changing plan.",
+            "subscription_id",
+        )
+    if len(subscription.items) != 1:
+        raise reject(
+            UserErrorCode.INVALID_INPUT,
+            f"Subscription '{subscription.id}' has {len(subscription.items)} items; plan changes apply to "
+            "subscriptions of one item.",
+            "subscription_id",
+        )
+
+
+def offered_product(features: PortalFeatures, product_id: str) -> PortalProduct | None:
+    return next((p for p in features.subscription_update_products if p.product_id == product_id), None)
+
+
+def _check_price(principal: Principal, features: PortalFeatures, change: _Change) -> None:
+    subscription, price = change.subscription, change.price
+    not_allowed = reject(
+        UserErrorCode.PRICE_NOT_ALLOWED,
+        f"Subscription '{subscription.id}' cannot switch to price '{price.id}'.",
+        "price_id",
+    )
+    if limited_by_portal(principal):
+        current = offered_product(features, change.item.price.product_id)
+        target = offered_product(features, price.product_id)
+        if current is None or target is None or price.id not in target.price_ids:
+            raise not_allowed
+    recurring = price.type is PriceType.RECURRING
+    if not (price.active and recurring and price.currency == subscription.currency):
+        raise not_allowed
+
+
+def _check_quantity(principal: Principal, features: PortalFeatures, change: _Change) -> None:
+    quantity = change.quantity
+    not_allowed = reject(
+        UserErrorCode.QUANTITY_NOT_ALLOWED, f"A quantity of {quantity} is not allowed here.", "quantity"
+    )
+    if quantity < 1:
+        raise not_allowed
+    if not limited_by_portal(principal) or quantity == change.item.quantity:
+        return
+    offered = offered_product(features, change.price.product_id)
+    if QUANTITY_UPDATE not in features.subscription_update_allowed or offered is None:
+        raise not_allowed
+    lowest, highest = offered.minimum_quantity or 1, offered.maximum_quantity
+    if not offered.adjustable_quantity or quantity < lowest or (highest is not None and quantity > highest):
+        raise not_allowed
+
+
+async def _change(
+    ctx: RequestContext, principal: Principal, subscription_id: str, price_id: str, quantity: int | None
+) -> _Change:
+    subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
+    check_changeable(subscription)
+    features = await portal_features(ctx)
+    if limited_by_portal(principal) and not offers_plan_changes(features):
+        raise feature_disabled("change plans")
+    try:
+        price = await ctx.loaders.price(price_id)
+    except NotFound as error:
+        raise reject(UserErrorCode.NOT_FOUND, f"No price with id '{price_id}'.", "price_id") from error
+    item = subscription.items[0]
+    change = _Change(
+        subscription=subscription,
+        item=item,
+        price=price,
+        quantity=item.quantity if quantity is None else quantity,
+        proration_behavior=features.subscription_update_proration_behavior,
+    )
+    _check_price(principal, features, change)
+    _check_quantity(principal, features, change)
+    return change
+
+
+async def _preview(ctx: RequestContext, change: _Change, *, recurring: bool = False) -> Invoice | None:
+    try:
+        return await ctx.gateway.preview_invoice(
+            customer_id=change.subscription.customer_id,
+            subscription_id=change.subscription.id,
+            items=(change.item_change,),
+            proration_behavior=change.proration_behavior,
+            recurring=recurring,
+        )
+    except GatewayError as error:
+        if error.code == _NOTHING_UPCOMING:
+            return None
+        raise
+
+
+async def _preview_plan_change(
+    ctx: RequestContext, subscription_id: str, price_id: str, quantity: int | None
+) -> PlanChangePreview:
+    principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
+    change = await _change(ctx, principal, subscription_id, price_id, quantity)
+    first = await _preview(ctx, change)
+    lines = () if first is None else tuple(line for line in first.lines if line.proration)
+    billed_now = first is not None and first.billing_reason == _BILLED_NOW
+    return PlanChangePreview(
+        subscription=change.subscription,
+        # A proration line covers the time from the proration date to the end of the item's period.
+        proration_date=min((line.period_start for line in lines), default=None),
+        amount_due_now=first.amount_due if first is not None and billed_now else 0,
+        currency=change.subscription.currency,
+        proration_lines=lines,
+        # Billed now, the preview is that invoice; the one after it needs Stripe's recurring preview.
+        next_invoice=await _preview(ctx, change, recurring=True) if billed_now else first,
+    )
+
+
+async def preview_plan_change(
+    ctx: RequestContext, *, subscription_id: str, price_id: str, quantity: int | None
+) -> Outcome[PlanChangePreview]:
+    return await attempt(_preview_plan_change(ctx, subscription_id, price_id, quantity))
+
+
+def _plan_of(subscription: Subscription) -> dict[str, object]:
+    return {
+        "status": subscription.status.value,
+        "items": [{"price": item.price.id, "quantity": item.quantity} for item in subscription.items],
+    }
+
+
+def _check_proration_date(change: _Change, proration_date: int | None) -> None:
+    item = change.item
+    if (
+        proration_date is not None
+        and not item.current_period_start <= proration_date <= item.current_period_end
+    ):
+        raise reject(
+            UserErrorCode.PRORATION_DATE_OUT_OF_PERIOD,
+            "The proration date lies outside the subscription's current period; preview the change again.",
+            "proration_date",
+        )
+
+
+async def _change_plan(
+    ctx: RequestContext,
+    *,
+    subscription_id: str,
+    price_id: str,
+    quantity: int | None,
+    proration_date: int | None,
+    client_key: str | None,
+) -> Subscription:
+    principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
+    writes.check_client_key(client_key)
+    change = await _change(ctx, principal, subscription_id, price_id, quantity)
+    if change.is_noop:
+        return change.subscription  # already on that plan: a retry, or nothing to do
+    _check_proration_date(change, proration_date)
+    key = writes.idempotency_key(
+        ctx, principal, client_key, "change_plan", subscription_id, price_id, quantity
+    )
+    try:
+        changed = await ctx.gateway.change_subscription_items(
+            subscription_id,
+            (change.item_change,),
+            proration_behavior=change.proration_behavior,
+            proration_date=proration_date,
+            idempotency_key=key,
+        )
+    except CardDeclined as error:
+        raise reject(
+            UserErrorCode.PAYMENT_FAILED,
+            "The payment for this change was declined; the subscription was not changed.",
+        ) from error
+    except IdempotencyConflict as error:
+        raise reject(
+            UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for another change.",
+            "idempotency_key",
+        ) from error
+    except InvalidRequest as error:
+        if error.param != "proration_date":
+            raise
+        raise reject(UserErrorCode.PRORATION_DATE_OUT_OF_PERIOD, error.message, "proration_date") from error
+    ctx.forget_reads()
+    await writes.audit(
+        ctx,
+        principal,
+        action="subscription.change_plan",
+        object_type="subscription",
+        object_id=subscription_id,
+        customer_id=changed.customer_id,
+        before=_plan_of(change.subscription),
+        after={**_plan_of(changed), "prorationBehavior": change.proration_behavior},
+    )
+    return changed
+
+
+async def change_plan(
+    ctx: RequestContext,
+    *,
+    subscription_id: str,
+    price_id: str,
+    quantity: int | None,
+    proration_date: int | None,
+    idempotency_key: str | None,
+) -> Outcome[Subscription]:
+    return await attempt(
+        _change_plan(
+            ctx,
+            subscription_id=subscription_id,
+            price_id=price_id,
+            quantity=quantity,
+            proration_date=proration_date,
+            client_key=idempotency_key,
+        )
+    )

@@ -1,0 +1,308 @@
+"""Portal sessions (API keys only): a link into Stripe's hosted portal, or a one-time link into ours.
+
+Deep-link flows are checked before Stripe is called, so a bad request is a user error instead of Stripe's
+400: the flow's feature is on in the configuration, its subscription exists, is the customer's and has not
+ended, an update-confirm flow names the item to change, and a redirect after completion has a URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+
+from resolvers.capabilities import PortalCapabilities, portal_capabilities
+from resolvers.mutations import writes
+from resolvers.mutations.customer_sessions import usable_configuration
+from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
+from resolvers.mutations.targets import check_not_ended, owned_customer
+from resolvers.policy import require_api_key
+from resolvers.portal import configuration_in_force
+from stripe_gateway.errors import IdempotencyConflict, NotFound
+from stripe_gateway.records import PortalFlow, PortalFlowType
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from resolvers.context import RequestContext
+    from resolvers.principals import ApiKeyPrincipal
+    from stripe_gateway.records import ItemChange, PortalConfiguration, PortalFeatures, Subscription
+
+# Where the service serves one-time portal links.
+HOSTED_LINK_PATH = "/portal/s/"
+# Stripe's own portal picks the customer's browser language for this locale.
+AUTO_LOCALE = "auto"
+
+
+class PortalKind(StrEnum):
+    HOSTED = "hosted"
+    STRIPE = "stripe"
+
+
+class AfterCompletion(StrEnum):
+    PORTAL_HOMEPAGE = "portal_homepage"
+    REDIRECT = "redirect"
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRequest:
+    """A deep link as asked for; `items` only for update-confirm flows."""
+
+    type: PortalFlowType
+    subscription_id: str | None = None
+    items: tuple[ItemChange, ...] = ()
+    after_completion: AfterCompletion = AfterCompletion.PORTAL_HOMEPAGE
+    redirect_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PortalSessionRequest:
+    customer_id: str
+    kind: PortalKind
+    return_url: str | None = None
+    flow: FlowRequest | None = None
+    configuration_id: str | None = None
+    locale: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedPortalSession:
+    id: str
+    kind: PortalKind
+    url: str
+    return_url: str
+    # When the link stops working; None for Stripe's sessions, whose lifetime Stripe does not report.
+    expires_at: datetime | None
+    flow: PortalFlow | None
+    customer_id: str
+    configuration_id: str
+    capabilities: PortalCapabilities
+
+
+def check_url(url: str, *field: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise reject(UserErrorCode.INVALID_INPUT, f"'{url}' is not an http(s) URL.", *field)
+
+
+def _check_locale(locale: str, kind: PortalKind) -> None:
+    if kind is PortalKind.STRIPE and locale == AUTO_LOCALE:
+        return
+    try:
+        Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as error:
+        raise reject(UserErrorCode.INVALID_INPUT, f"Unknown locale '{locale}'.", "locale") from error
+
+
+_FLOW_FEATURES = {
+    PortalFlowType.PAYMENT_METHOD_UPDATE: "payment_method_update_enabled",
+    PortalFlowType.SUBSCRIPTION_CANCEL: "subscription_cancel_enabled",
+    PortalFlowType.SUBSCRIPTION_UPDATE: "subscription_update_enabled",
+    PortalFlowType.SUBSCRIPTION_UPDATE_CONFIRM: "subscription_update_enabled",
+}
+
+
+async def _check_items(ctx: RequestContext, flow: FlowRequest, item_ids: set[str]) -> None:
+    if len(flow.items) != 1:
+        raise reject(
+            UserErrorCode.INVALID_INPUT, "An update-confirm flow changes exactly one item.", "flow", "items"
+        )
+    for item in flow.items:
+        if item.item_id not in item_ids:
+            raise reject(
+                UserErrorCode.NOT_FOUND, f"No item '{item.item_id}' on the subscription.", "flow", "items"
+            )
+        try:
+            await ctx.loaders.price(item.price_id)
+        except NotFound as error:
+            raise reject(
+                UserErrorCode.NOT_FOUND, f"No price with id '{item.price_id}'.", "flow", "items"
+            ) from error
+
+
+async def _flow(
+    ctx: RequestContext, request: PortalSessionRequest, features: PortalFeatures
+) -> PortalFlow | None:
+    flow = request.flow
+    if flow is None:
+        return None
+    if not getattr(features, _FLOW_FEATURES[flow.type]):
+        raise reject(
+            UserErrorCode.FEATURE_DISABLED,
+            f"The portal configuration has the feature of a {flow.type.value} flow turned off.",
+            "flow",
+            "type",
+        )
+    needs_subscription = flow.type is not PortalFlowType.PAYMENT_METHOD_UPDATE
+    if needs_subscription != (flow.subscription_id is not None):
+        verb = "needs" if needs_subscription else "takes no"
+        raise reject(
+            UserErrorCode.INVALID_INPUT,
+            f"A {flow.type.value} flow {verb} subscription.",
+            "flow",
+            "subscription_id",
+        )
+    confirms = flow.type is PortalFlowType.SUBSCRIPTION_UPDATE_CONFIRM
+    if flow.items and not confirms:
+        raise reject(UserErrorCode.INVALID_INPUT, "Only update-confirm flows take items.", "flow", "items")
+    if flow.subscription_id is not None:
+        subscription = await _customer_subscription(ctx, request.customer_id, flow.subscription_id)
+        if confirms:
+            await _check_items(ctx, flow, {item.id for item in subscription.items})
+    redirects = flow.after_completion is AfterCompletion.REDIRECT
+    if redirects != (flow.redirect_url is not None):
+        raise reject(
+            UserErrorCode.INVALID_INPUT,
+            "A redirect after completion needs a URL, and only a redirect takes one.",
+            "flow",
+            "after_completion",
+            "redirect_url",
+        )
+    if flow.redirect_url is not None:
+        check_url(flow.redirect_url, "flow", "after_completion", "redirect_url")
+    return PortalFlow(
+        type=flow.type,
+        subscription_id=flow.subscription_id,
+        items=flow.items,
+        after_completion_redirect_url=flow.redirect_url,
+    )
+
+
+async def _customer_subscription(ctx: RequestContext, customer_id: str, subscription_id: str) -> Subscription:
+    field = ("flow", "subscription_id")
+    try:
+        subscription = await ctx.loaders.subscription(subscription_id)
+    except NotFound:
+        subscription = None
+    if subscription is None or subscription.customer_id != customer_id:
+        raise reject(
+            UserErrorCode.NOT_FOUND, f"The customer has no subscription '{subscription_id}'.", *field
+        )
+    check_not_ended(subscription, *field)
+    return subscription
+
+
+def _flow_document(flow: PortalFlow, request: FlowRequest) -> dict[str, object]:
+    """The flow as the hosted portal page reads it back from the stored link."""
+    return {
+        "type": flow.type.value,
+        "subscription": flow.subscription_id,
+        "items": [{"id": i.item_id, "price": i.price_id, "quantity": i.quantity} for i in flow.items],
+        "afterCompletion": {
+            "type": request.after_completion.value,
+            "redirectUrl": flow.after_completion_redirect_url,
+        },
+    }
+
+
+async def _configuration(ctx: RequestContext, configuration_id: str | None) -> PortalConfiguration:
+    if configuration_id is None:
+        return await configuration_in_force(ctx)
+    return await usable_configuration(ctx, configuration_id)
+
+
+async def _stripe_session(
+    ctx: RequestContext,
+    principal: ApiKeyPrincipal,
+    request: PortalSessionRequest,
+    return_url: str,
+    flow: PortalFlow | None,
+) -> tuple[str, str, datetime | None]:
+    key = writes.idempotency_key(ctx, principal, request.idempotency_key, "portal_session", request)
+    try:
+        session = await ctx.gateway.create_portal_session(
+            request.customer_id,
+            return_url=return_url,
+            configuration_id=request.configuration_id,
+            locale=request.locale,
+            flow=flow,
+            idempotency_key=key,
+        )
+    except IdempotencyConflict as error:
+        raise reject(
+            UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for another portal session.",
+            "idempotency_key",
+        ) from error
+    return session.id, session.url, None
+
+
+async def _hosted_link(
+    ctx: RequestContext,
+    principal: ApiKeyPrincipal,
+    request: PortalSessionRequest,
+    return_url: str,
+    flow: PortalFlow | None,
+    configuration_id: str,
+) -> tuple[str, str, datetime | None]:
+    # Each call mints a new one-time code (only its hash is kept, so a retry cannot get the same URL back);
+    # an unused link only expires.
+    link = await writes.stores(ctx).sessions.create_portal_link(
+        customer_id=request.customer_id,
+        return_url=return_url,
+        configuration_id=configuration_id,
+        flow=None if flow is None or request.flow is None else _flow_document(flow, request.flow),
+        locale=request.locale,
+        created_by_api_key_id=principal.key_id,
+    )
+    return link.id, f"{ctx.public_url.rstrip('/')}{HOSTED_LINK_PATH}{link.code}", link.expires_at
+
+
+async def _create(ctx: RequestContext, request: PortalSessionRequest) -> CreatedPortalSession:
+    principal = require_api_key(ctx)
+    writes.check_client_key(request.idempotency_key)
+    await owned_customer(ctx, principal, request.customer_id, "customer_id")
+    configuration = await _configuration(ctx, request.configuration_id)
+    return_url = request.return_url or configuration.default_return_url
+    if return_url is None:
+        raise reject(
+            UserErrorCode.INVALID_INPUT,
+            "Give a return URL: the portal configuration has no default one.",
+            "return_url",
+        )
+    check_url(return_url, "return_url")
+    if request.locale is not None:
+        _check_locale(request.locale, request.kind)
+    flow = await _flow(ctx, request, configuration.features)
+    if request.kind is PortalKind.STRIPE:
+        session_id, url, expires_at = await _stripe_session(ctx, principal, request, return_url, flow)
+    else:
+        session_id, url, expires_at = await _hosted_link(
+            ctx, principal, request, return_url, flow, configuration.id
+        )
+    await writes.audit(
+        ctx,
+        principal,
+        action="portal_session.create",
+        object_type="portal_session",
+        object_id=session_id,
+        customer_id=request.customer_id,
+        before=None,
+        after={
+            "kind": request.kind.value,
+            "configuration": configuration.id,
+            "flow": None if flow is None else flow.type.value,
+            "returnUrl": return_url,
+        },
+    )
+    return CreatedPortalSession(
+        id=session_id,
+        kind=request.kind,
+        url=url,
+        return_url=return_url,
+        expires_at=expires_at,
+        flow=flow,
+        customer_id=request.customer_id,
+        configuration_id=configuration.id,
+        capabilities=await portal_capabilities(ctx, request.customer_id, configuration.features),
+    )
+
+
+async def create_portal_session(
+    ctx: RequestContext, request: PortalSessionRequest
+) -> Outcome[CreatedPortalSession]:
+    return await attempt(_create(ctx, request))

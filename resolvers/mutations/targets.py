@@ -1,0 +1,86 @@
+"""The objects a mutation acts on, checked against the caller before anything is changed.
+
+Another customer's object is rejected with NOT_FOUND, exactly like a missing one. A customer session is
+also held to the portal configuration in force; an API key acts for the merchant and is not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from resolvers.loaders import ENDED_STATUSES
+from resolvers.mutations.outcome import UserErrorCode, reject
+from resolvers.policy import may_see_customer
+from resolvers.portal import configuration_in_force
+from resolvers.principals import CustomerPrincipal
+from stripe_gateway.errors import NotFound
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+    from typing import TypeVar
+
+    from resolvers.context import RequestContext
+    from resolvers.principals import Principal
+    from stripe_gateway.records import Customer, PaymentMethod, PortalFeatures, Subscription
+
+    T = TypeVar("T")
+
+
+async def _found(load: Awaitable[T], object_id: str, field: tuple[str, ...]) -> T:
+    try:
+        return await load
+    except NotFound as error:
+        raise reject(UserErrorCode.NOT_FOUND, f"No object with id '{object_id}'.", *field) from error
+
+
+def _not_found(object_id: str, field: tuple[str, ...]) -> Exception:
+    return reject(UserErrorCode.NOT_FOUND, f"No object with id '{object_id}'.", *field)
+
+
+async def owned_customer(
+    ctx: RequestContext, principal: Principal, customer_id: str, *field: str
+) -> Customer:
+    if not may_see_customer(principal, customer_id):
+        raise _not_found(customer_id, field)
+    return await _found(ctx.loaders.customer(customer_id), customer_id, field)
+
+
+async def owned_subscription(
+    ctx: RequestContext, principal: Principal, subscription_id: str, *field: str
+) -> Subscription:
+    subscription = await _found(ctx.loaders.subscription(subscription_id), subscription_id, field)
+    if not may_see_customer(principal, subscription.customer_id):
+        raise _not_found(subscription_id, field)
+    return subscription
+
+
+async def owned_payment_method(
+    ctx: RequestContext, principal: Principal, payment_method_id: str, *field: str
+) -> PaymentMethod:
+    """A payment method attached to a customer the caller may act for (a detached one is not found)."""
+    method = await _found(ctx.loaders.payment_method(payment_method_id), payment_method_id, field)
+    if method.customer_id is None or not may_see_customer(principal, method.customer_id):
+        raise _not_found(payment_method_id, field)
+    return method
+
+
+def check_not_ended(subscription: Subscription, *field: str) -> None:
+    if subscription.status in ENDED_STATUSES:
+        raise reject(
+            UserErrorCode.SUBSCRIPTION_ENDED,
+            f"Subscription '{subscription.id}' has ended ({subscription.status.value}).",
+            *field,
+        )
+
+
+def limited_by_portal(principal: Principal) -> bool:
+    """Whether the portal configuration limits what the caller may do: true for customer sessions."""
+    return isinstance(principal, CustomerPrincipal)
+
+
+async def portal_features(ctx: RequestContext) -> PortalFeatures:
+    return (await configuration_in_force(ctx)).features
+
+
+def feature_disabled(what: str) -> Exception:
+    return reject(UserErrorCode.FEATURE_DISABLED, f"The customer portal does not let customers {what}.")

@@ -1,0 +1,166 @@
+"""The portal dashboard query: realistic demo data in one Stripe call per resource list it needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from resolvers.context import RequestContext
+from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
+from schema import build_schema
+from schema.context import Context
+from stripe_sandbox.seed import DEMO_CUSTOMER_EMAIL, demo_customer
+
+DASHBOARD = """
+query Dashboard {
+  viewer {
+    kind
+    customer {
+      id
+      email
+      name
+      defaultPaymentMethod { id card { brand last4 expMonth expYear } }
+      subscriptions {
+        id
+        status
+        currentPeriodEnd
+        cancelAtPeriodEnd
+        items {
+          quantity
+          price { id lookupKey unitAmount { amount currency formatted } recurring { interval intervalCount } }
+          product { id name }
+        }
+        upcomingInvoice { isPreview periodEnd total { amount formatted } lines { periodStart } }
+      }
+      invoices(first: 10) {
+        edges { cursor node { id number status total { amount formatted } created } }
+        pageInfo { hasNextPage hasPreviousPage }
+      }
+      paymentMethods { id card { brand last4 } }
+    }
+  }
+}
+"""
+
+
+async def execute(gateway: Any, principal: Principal | None, query: str) -> dict[str, Any]:
+    result = await build_schema().execute(
+        query, context_value=Context(RequestContext(gateway=gateway, principal=principal))
+    )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data
+
+
+def session_for(customer_id: str) -> CustomerPrincipal:
+    return CustomerPrincipal(
+        session_id="cs_dashboard",
+        customer_id=customer_id,
+        scopes=frozenset(Scope),
+        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
+        configuration_id=None,
+        return_url=None,
+        locale=None,
+    )
+
+
+async def test_dashboard_shows_the_demo_customer(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+
+    data = await execute(gateway, session_for(maya["id"]), DASHBOARD)
+
+    customer = data["viewer"]["customer"]
+    assert data["viewer"]["kind"] == "CUSTOMER_SESSION"
+    assert (customer["id"], customer["email"], customer["name"]) == (
+        maya["id"],
+        DEMO_CUSTOMER_EMAIL,
+        "Maya Chen",
+    )
+    assert customer["defaultPaymentMethod"]["card"] == {
+        "brand": "visa",
+        "last4": "4242",
+        "expMonth": 3,
+        "expYear": 2029,
+    }
+    assert [card["card"]["last4"] for card in customer["paymentMethods"]] == ["4242", "4444"]
+    [subscription] = customer["subscriptions"]
+    assert subscription["status"] == "ACTIVE"
+    assert subscription["cancelAtPeriodEnd"] is False
+    [item] = subscription["items"]
+    assert item["quantity"] == 1
+    assert item["product"]["name"] == "Pro"
+    assert item["price"]["lookupKey"] == "pro_monthly"
+    assert item["price"]["unitAmount"] == {"amount": 3000, "currency": "usd", "formatted": "$30.00"}
+    assert item["price"]["recurring"] == {"interval": "MONTH", "intervalCount": 1}
+    upcoming = subscription["upcomingInvoice"]
+    assert upcoming["isPreview"] is True
+    assert upcoming["total"] == {"amount": 3000, "formatted": "$30.00"}
+    # It is the renewal: dated at the end of the current period, billing the period that follows.
+    assert upcoming["periodEnd"] == subscription["currentPeriodEnd"] == "2026-12-15T07:00:00Z"
+    assert [line["periodStart"] for line in upcoming["lines"]] == [subscription["currentPeriodEnd"]]
+    invoices = customer["invoices"]
+    assert len(invoices["edges"]) == 10
+    assert invoices["pageInfo"] == {"hasNextPage": True, "hasPreviousPage": False}
+    created = [edge["node"]["created"] for edge in invoices["edges"]]
+    assert created == sorted(created, reverse=True)
+    assert all(edge["cursor"] == edge["node"]["id"] for edge in invoices["edges"])
+    assert all(edge["node"]["status"] == "PAID" for edge in invoices["edges"])
+    assert invoices["edges"][0]["node"]["total"] == {"amount": 3000, "formatted": "$30.00"}
+
+
+async def test_dashboard_makes_one_stripe_call_per_resource_list(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    sandbox.reset_calls()
+
+    await execute(gateway, session_for(maya["id"]), DASHBOARD)
+
+    # The customer comes with its subscriptions (and their prices) in one call; products are batched by id.
+    assert sandbox.calls() == {
+        "GET /v1/customers/{id}": 1,
+        "GET /v1/products": 1,
+        "GET /v1/invoices": 1,
+        "GET /v1/payment_methods": 1,
+        "POST /v1/invoices/create_preview": 1,
+    }
+
+
+async def test_a_multi_item_subscription_still_costs_one_products_call(sandbox, gateway) -> None:
+    sofia = next(c for c in sandbox.state.store.iter_type("customer") if c["name"] == "Sofia Rossi")
+    sandbox.reset_calls()
+
+    data = await execute(gateway, session_for(sofia["id"]), DASHBOARD)
+
+    [subscription] = data["viewer"]["customer"]["subscriptions"]
+    assert [(i["product"]["name"], i["quantity"]) for i in subscription["items"]] == [
+        ("Business", 1),
+        ("Additional seat", 5),
+    ]
+    assert subscription["upcomingInvoice"]["total"]["formatted"] == "$130.00"
+    assert sandbox.calls()["GET /v1/products"] == 1
+    assert "GET /v1/prices/{id}" not in sandbox.calls()
+
+
+async def test_an_api_key_viewer_has_no_customer(sandbox, gateway) -> None:
+    sandbox.reset_calls()
+
+    data = await execute(gateway, ApiKeyPrincipal("key_1", "backend", livemode=False), DASHBOARD)
+
+    assert data == {"viewer": {"kind": "API_KEY", "customer": None}}
+    assert sandbox.calls() == {}
+
+
+@pytest.mark.parametrize("principal", [None])
+async def test_no_credentials_is_unauthenticated(gateway, principal) -> None:
+    result = await build_schema().execute(
+        DASHBOARD, context_value=Context(RequestContext(gateway=gateway, principal=principal))
+    )
+
+    assert result.data is None
+    assert [(error.message, error.extensions) for error in result.errors or []] == [
+        (
+            "Authentication required: send an API key or a customer session token.",
+            {"code": "UNAUTHENTICATED"},
+        )
+    ]

@@ -1,0 +1,123 @@
+"""A customer's invoices as a Relay connection: Stripe ids as cursors, forward and backward, by status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from resolvers.context import RequestContext
+from resolvers.principals import ApiKeyPrincipal
+from schema import build_schema
+from schema.context import Context
+from stripe_sandbox.seed import demo_customer
+
+API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+
+INVOICES = """
+query($id: ID!, $first: Int, $after: String, $last: Int, $before: String, $status: InvoiceStatus) {
+  customer(id: $id) {
+    invoices(first: $first, after: $after, last: $last, before: $before, status: $status) {
+      edges { cursor node { id number status } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+}
+"""
+
+
+async def invoices(gateway: Any, customer_id: str, **arguments: Any) -> dict[str, Any]:
+    result = await build_schema().execute(
+        INVOICES,
+        {"id": customer_id, **arguments},
+        context_value=Context(RequestContext(gateway=gateway, principal=API_KEY)),
+    )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    connection: dict[str, Any] = result.data["customer"]["invoices"]
+    return connection
+
+
+def ids(connection: dict[str, Any]) -> list[str]:
+    return [edge["node"]["id"] for edge in connection["edges"]]
+
+
+@pytest.fixture
+def maya(sandbox) -> str:
+    customer_id: str = demo_customer(sandbox.state.store)["id"]
+    return customer_id
+
+
+async def test_paging_forward_walks_every_invoice_newest_first(sandbox, gateway, maya) -> None:
+    everything = ids(await invoices(gateway, maya, first=100))
+    sandbox.reset_calls()
+
+    first = await invoices(gateway, maya, first=5)
+    second = await invoices(gateway, maya, first=5, after=first["pageInfo"]["endCursor"])
+    third = await invoices(gateway, maya, first=5, after=second["pageInfo"]["endCursor"])
+
+    assert len(everything) == 14
+    assert [edge["node"]["number"] for edge in first["edges"]][0].endswith("-0014")
+    assert ids(first) + ids(second) + ids(third) == everything
+    assert [page["pageInfo"]["hasNextPage"] for page in (first, second, third)] == [True, True, False]
+    assert [page["pageInfo"]["hasPreviousPage"] for page in (first, second, third)] == [False, True, True]
+    assert first["pageInfo"]["startCursor"] == everything[0]
+    assert third["pageInfo"]["endCursor"] == everything[-1]
+    assert all(edge["cursor"] == edge["node"]["id"] for edge in second["edges"])
+    assert sandbox.calls() == {"GET /v1/customers/{id}": 3, "GET /v1/invoices": 3}
+
+
+async def test_paging_backward_from_a_cursor(gateway, maya) -> None:
+    everything = ids(await invoices(gateway, maya, first=100))
+
+    middle = await invoices(gateway, maya, last=5, before=everything[10])
+    start = await invoices(gateway, maya, last=5, before=everything[2])
+
+    assert ids(middle) == everything[5:10]
+    assert middle["pageInfo"] == {
+        "hasNextPage": True,
+        "hasPreviousPage": True,
+        "startCursor": everything[5],
+        "endCursor": everything[9],
+    }
+    assert ids(start) == everything[:2]
+    assert start["pageInfo"]["hasPreviousPage"] is False
+
+
+async def test_filtering_by_status(sandbox, gateway) -> None:
+    diego = next(c for c in sandbox.state.store.iter_type("customer") if c["name"] == "Diego Alvarez")
+
+    open_invoices = await invoices(gateway, diego["id"], first=100, status="OPEN")
+    paid = await invoices(gateway, diego["id"], first=100, status="PAID")
+
+    assert [edge["node"]["status"] for edge in open_invoices["edges"]] == ["OPEN"]
+    assert paid["edges"]
+    assert {edge["node"]["status"] for edge in paid["edges"]} == {"PAID"}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"first": 0}, "`first` must be between 1 and 100."),
+        ({"first": 101}, "`first` must be between 1 and 100."),
+        ({"first": 5, "last": 5, "before": "in_x"}, "Pass either `first` or `last`, not both."),
+        ({"last": 5}, "`last` pages backward from a cursor: pass `before` with it."),
+        ({"after": "in_a", "before": "in_b"}, "Pass either `after` or `before`, not both."),
+        ({"first": 5, "before": "in_b"}, "`before` goes with `last`; `after` goes with `first`."),
+    ],
+)
+async def test_page_arguments_stripe_cannot_serve_are_refused(
+    sandbox, gateway, maya, arguments, message
+) -> None:
+    sandbox.reset_calls()
+
+    result = await build_schema().execute(
+        INVOICES,
+        {"id": maya, **arguments},
+        context_value=Context(RequestContext(gateway=gateway, principal=API_KEY)),
+    )
+
+    assert [(error.message, error.extensions) for error in result.errors or []] == [
+        (message, {"code": "BAD_USER_INPUT"})
+    ]
+    assert "GET /v1/invoices" not in sandbox.calls()

@@ -1,0 +1,179 @@
+"""`node(id:)` resolves every Stripe id prefix, and a customer session never sees another customer's objects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from resolvers.context import RequestContext
+from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
+from schema import build_schema
+from schema.context import Context
+from stripe_sandbox.seed import demo_customer
+
+API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+
+NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
+
+
+async def execute(gateway: Any, principal: Principal, query: str, variables: dict[str, Any]) -> Any:
+    return await build_schema().execute(
+        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=principal))
+    )
+
+
+def session_for(customer_id: str, scopes: frozenset[Scope] = frozenset(Scope)) -> CustomerPrincipal:
+    return CustomerPrincipal(
+        session_id="cs_nodes",
+        customer_id=customer_id,
+        scopes=scopes,
+        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
+        configuration_id=None,
+        return_url=None,
+        locale=None,
+    )
+
+
+def owned_by(store: Any, customer_id: str) -> dict[str, str]:
+    """One id of each kind of object the customer owns, by GraphQL type."""
+
+    def first(kind: str) -> str:
+        return str(next(o["id"] for o in store.iter_type(kind) if o.get("customer") == customer_id))
+
+    return {
+        "Customer": customer_id,
+        "Subscription": first("subscription"),
+        "Invoice": first("invoice"),
+        "PaymentMethod": first("payment_method"),
+        "Charge": first("charge"),
+        "PaymentIntent": first("payment_intent"),
+    }
+
+
+def catalog(store: Any) -> dict[str, str]:
+    price = next(p for p in store.iter_type("price") if p["lookup_key"] == "pro_monthly")
+    return {"Price": price["id"], "Product": price["product"]}
+
+
+def noah_id(store: Any) -> str:
+    return str(next(c["id"] for c in store.iter_type("customer") if c["name"] == "Noah Williams"))
+
+
+def not_found(result: Any, object_id: str) -> bool:
+    return result.data == {"node": None} and [(e.message, e.extensions) for e in result.errors] == [
+        (f"No object with id '{object_id}'.", {"code": "NOT_FOUND"})
+    ]
+
+
+async def test_an_api_key_resolves_every_prefix(sandbox, gateway) -> None:
+    store = sandbox.state.store
+    wanted = {**owned_by(store, demo_customer(store)["id"]), **catalog(store)}
+
+    for typename, object_id in wanted.items():
+        result = await execute(gateway, API_KEY, NODE, {"id": object_id})
+
+        assert result.errors is None, (typename, result.errors)
+        assert result.data == {"node": {"__typename": typename, "id": object_id}}
+
+
+async def test_a_session_resolves_its_own_objects_and_the_catalog(sandbox, gateway) -> None:
+    store = sandbox.state.store
+    maya = demo_customer(store)["id"]
+
+    for typename, object_id in {**owned_by(store, maya), **catalog(store)}.items():
+        result = await execute(gateway, session_for(maya), NODE, {"id": object_id})
+
+        assert result.data == {"node": {"__typename": typename, "id": object_id}}, (typename, result.errors)
+
+
+async def test_another_customers_objects_are_not_found_like_missing_ones(sandbox, gateway) -> None:
+    store = sandbox.state.store
+    maya = session_for(demo_customer(store)["id"])
+
+    for typename, object_id in owned_by(store, noah_id(store)).items():
+        missing_id = object_id[: object_id.index("_") + 1] + "doesNotExist0000"
+
+        theirs = await execute(gateway, maya, NODE, {"id": object_id})
+        missing = await execute(gateway, maya, NODE, {"id": missing_id})
+
+        assert not_found(theirs, object_id), (typename, theirs.errors)
+        assert not_found(missing, missing_id), (typename, missing.errors)
+
+
+@pytest.mark.parametrize(
+    ("query", "path"),
+    [
+        ("query($id: ID!) { customer(id: $id) { id email } }", "customer"),
+        ("query($id: ID!) { customer(id: $id) { invoices { edges { node { id } } } } }", "customer"),
+    ],
+)
+async def test_a_session_asking_for_another_customer_gets_not_found(sandbox, gateway, query, path) -> None:
+    store = sandbox.state.store
+    noah = noah_id(store)
+    sandbox.reset_calls()
+
+    result = await execute(gateway, session_for(demo_customer(store)["id"]), query, {"id": noah})
+
+    assert result.data == {path: None}
+    assert [(e.message, e.extensions) for e in result.errors] == [
+        (f"No object with id '{noah}'.", {"code": "NOT_FOUND"})
+    ]
+    assert sandbox.calls() == {}  # refused before anything is fetched
+
+
+async def test_an_unknown_prefix_is_not_found(gateway) -> None:
+    result = await execute(gateway, API_KEY, NODE, {"id": "acct_1PortalQLSandbox0"})
+
+    assert not_found(result, "acct_1PortalQLSandbox0")
+
+
+async def test_a_missing_scope_is_forbidden_before_any_fetch(sandbox, gateway) -> None:
+    store = sandbox.state.store
+    maya = demo_customer(store)["id"]
+    owned = owned_by(store, maya)
+    session = session_for(maya, frozenset({Scope.SUBSCRIPTIONS_READ, Scope.CUSTOMER_READ}))
+    sandbox.reset_calls()
+
+    by_node = await execute(gateway, session, NODE, {"id": owned["Invoice"]})
+    by_field = await execute(gateway, session, "{ viewer { customer { name paymentMethods { id } } } }", {})
+
+    assert [(e.message, e.extensions) for e in by_node.errors] == [
+        ("This customer session lacks the 'invoices:read' scope.", {"code": "FORBIDDEN"})
+    ]
+    assert [(e.message, e.extensions, e.path) for e in by_field.errors] == [
+        (
+            "This customer session lacks the 'payment_methods:read' scope.",
+            {"code": "FORBIDDEN"},
+            ["viewer", "customer", "paymentMethods"],
+        )
+    ]
+    assert by_field.data == {"viewer": {"customer": None}}
+    assert not {"GET /v1/invoices/{id}", "GET /v1/payment_methods"} & set(sandbox.calls())
+
+
+async def test_the_customer_list_is_for_api_keys_only(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)["id"]
+    sandbox.reset_calls()
+
+    result = await execute(
+        gateway, session_for(maya), "{ customers(first: 5) { edges { node { id } } } }", {}
+    )
+
+    assert result.data is None
+    assert [(e.message, e.extensions) for e in result.errors] == [
+        ("This field needs an API key; customer sessions cannot use it.", {"code": "FORBIDDEN"})
+    ]
+    assert sandbox.calls() == {}
+
+
+async def test_an_api_key_asking_for_a_missing_customer_gets_not_found(gateway) -> None:
+    result = await execute(
+        gateway, API_KEY, "query($id: ID!) { customer(id: $id) { id } }", {"id": "cus_missing"}
+    )
+
+    assert result.data == {"customer": None}
+    assert [(e.message, e.extensions) for e in result.errors] == [
+        ("No object with id 'cus_missing'.", {"code": "NOT_FOUND"})
+    ]
