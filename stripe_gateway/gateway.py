@@ -393,9 +393,16 @@ class StripeGateway:
         items: Sequence[ItemChange] = (),
         proration_behavior: str | None = None,
         proration_date: int | None = None,
+        recurring: bool = False,
     ) -> Invoice:
-        """`invoices.create_preview`: the next invoice, or what a plan change would bill."""
+        """`invoices.create_preview`: the next invoice, or what a plan change would bill.
+
+        A change billed at once previews as that invoice; `recurring` previews the first regular invoice
+        after it instead (Stripe's `preview_mode=recurring`, without the change's prorations).
+        """
         query: InvoiceCreatePreviewParams = {"customer": customer_id}
+        if recurring:
+            query["preview_mode"] = "recurring"
         if subscription_id is not None:
             query["subscription"] = subscription_id
         details: InvoiceCreatePreviewParamsSubscriptionDetails = {}
