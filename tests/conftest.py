@@ -1,1 +1,6 @@
-pytest_plugins = ["tests.fixtures.database", "tests.fixtures.gateway", "tests.fixtures.sandbox"]
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.gateway",
+    "tests.fixtures.sandbox",
+    "tests.fixtures.app",
+]

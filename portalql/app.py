@@ -1,0 +1,157 @@
+"""The HTTP application: FastAPI with the GraphQL endpoint at `/graphql`, health probes and request ids."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
+from strawberry.fastapi import GraphQLRouter
+
+from portalql.auth import authenticate
+from portalql.db import Database
+from portalql.health import health_router
+from resolvers.context import RequestContext
+from schema import build_schema
+from schema.context import Context
+from stripe_gateway.gateway import StripeGateway
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from portalql.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-Id"
+# An incoming id is echoed into logs and headers, so only short, plain ones are honoured.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+_INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"'  # noqa: S105 - RFC 6750's error name, not a secret
+
+
+@dataclass
+class Runtime:
+    """What requests share within the process: injected by tests, otherwise built by the lifespan."""
+
+    settings: Settings
+    database: Database | None = None
+    gateway: StripeGateway | None = None
+
+
+def create_app(
+    settings: Settings, *, gateway: StripeGateway | None = None, database: Database | None = None
+) -> FastAPI:
+    """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest."""
+    runtime = Runtime(settings=settings, database=database, gateway=gateway)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if runtime.database is None:
+                runtime.database = Database(settings.database_url)
+                stack.push_async_callback(runtime.database.dispose)
+                await runtime.database.migrate()
+            if runtime.gateway is None:
+                runtime.gateway = connect_gateway(settings)
+                stack.push_async_callback(runtime.gateway.close)
+            yield
+
+    async def graphql_context(request: Request, response: Response) -> Context:
+        database, gateway = runtime.database, runtime.gateway
+        if database is None or gateway is None:
+            raise RuntimeError("the application was served before its lifespan started")
+        authentication = await authenticate(database, request.headers.get("authorization"))
+        if authentication.rejected:
+            # Every data field still answers UNAUTHENTICATED; the challenge tells "log in again" apart.
+            response.headers["WWW-Authenticate"] = _INVALID_TOKEN_CHALLENGE
+        return Context(
+            RequestContext(
+                gateway=gateway,
+                principal=authentication.principal,
+                request_id=request_id_of(request),
+                client_ip=request.client.host if request.client else None,
+                public_url=settings.public_url,
+            )
+        )
+
+    app = FastAPI(
+        title="portalql",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.include_router(health_router(runtime))
+    app.include_router(
+        GraphQLRouter(
+            build_schema(introspection=settings.graphql_introspection),
+            context_getter=graphql_context,
+            # GraphiQL explores the schema by introspection; without it the page could show nothing.
+            graphql_ide="graphiql" if settings.graphql_introspection else None,
+        ),
+        prefix="/graphql",
+    )
+    return app
+
+
+def connect_gateway(settings: Settings) -> StripeGateway:
+    if settings.stripe_api_key is None:
+        raise RuntimeError("STRIPE_API_KEY is not set (`portalql serve` starts a sandbox when it is missing)")
+    return StripeGateway.connect(
+        settings.stripe_api_key.get_secret_value(),
+        api_base=settings.stripe_api_base,
+        max_network_retries=settings.stripe_max_network_retries,
+        timeout_seconds=settings.stripe_timeout_seconds,
+        requests_per_second=settings.stripe_requests_per_second,
+    )
+
+
+def request_id_of(request: Request) -> str:
+    request_id: str = request.state.request_id
+    return request_id
+
+
+class RequestIdMiddleware:
+    """Give every request an id (the caller's `X-Request-Id` when sane) and echo it in the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get(REQUEST_ID_HEADER)
+        request_id = (
+            incoming if incoming and _SANE_REQUEST_ID.fullmatch(incoming) else f"req_{secrets.token_hex(12)}"
+        )
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_request_id)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    # Outside GraphQL execution (authentication, the router itself): the same masked shape as inside it.
+    # The server logs the traceback itself once this response is sent; the id ties that log to the caller.
+    request_id: str | None = getattr(request.state, "request_id", None)
+    logger.error("request %s failed: %s", request_id, type(exc).__name__)
+    return JSONResponse(
+        {"errors": [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}]},
+        status_code=500,
+        headers={REQUEST_ID_HEADER: request_id} if request_id else None,
+    )

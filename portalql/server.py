@@ -1,0 +1,193 @@
+"""`portalql serve`: the API, and beside it a Stripe sandbox with demo data when no Stripe key is set."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import json
+import shlex
+import signal
+import socket
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+import uvicorn
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from typing_extensions import override
+
+from portalql.app import create_app
+from portalql.db import Database
+from portalql.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
+from stripe_sandbox.seed import demo_customer
+from stripe_sandbox.server import build, build_app
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from portalql.demo import DemoCredentials
+    from portalql.settings import Settings
+
+# The sandbox accepts any test-mode secret key; this one says where requests go.
+SANDBOX_API_KEY = "sk_test_sandbox"
+_LOOPBACK = "127.0.0.1"
+
+
+def run(settings: Settings, *, host: str = _LOOPBACK, port: int = 8000, out: TextIO | None = None) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM), then stop the API, then the sandbox it was using."""
+    out = out or sys.stdout
+    try:
+        api_socket = _listen(host, port)
+    except OSError as exc:
+        reason = "the address is already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+        sys.stderr.write(f"portalql: cannot listen on {host}:{port}: {reason} (choose another with --port)\n")
+        raise SystemExit(1) from exc
+    with api_socket:
+        asyncio.run(_serve(settings, api_socket, host=host, out=out))
+
+
+async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, out: TextIO) -> None:
+    if "public_url" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"public_url": _base_url(host, api_socket.getsockname()[1])})
+    graphiql_url = f"{settings.public_url.rstrip('/')}/graphql"
+
+    with contextlib.ExitStack() as sockets:
+        sandbox: tuple[_Server, socket.socket] | None = None
+        if settings.stripe_api_key is None:
+            sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
+            sandbox_url = _base_url(_LOOPBACK, sandbox_socket.getsockname()[1])
+            sandbox_state = build("demo", latency_ms=settings.sandbox_latency_ms)
+            sandbox_app = build_app(sandbox_state)
+            # Logging is left to the API's server; the sandbox's requests show in its access log as the
+            # `/v1/…` lines: the Stripe calls each GraphQL request made.
+            sandbox_config = uvicorn.Config(sandbox_app, log_config=None, log_level=None)
+            sandbox = (_Server(sandbox_config), sandbox_socket)
+            settings = settings.model_copy(
+                update={"stripe_api_key": SecretStr(SANDBOX_API_KEY), "stripe_api_base": sandbox_url}
+            )
+            async with _migrated_database(settings) as database:
+                credentials = await mint_demo_credentials(
+                    database, customer_id=demo_customer(sandbox_state.store)["id"]
+                )
+            _print_demo_banner(
+                out, settings, sandbox_url=sandbox_url, graphiql_url=graphiql_url, credentials=credentials
+            )
+        else:
+            async with _migrated_database(settings) as database:
+                # Demo keys were printed on a console; they must not work against a real Stripe account.
+                await retire_demo_credentials(database)
+            out.write(f"GraphiQL: {graphiql_url}\n")
+        out.flush()
+
+        api = _Server(uvicorn.Config(create_app(settings), log_level="info", lifespan="on"))
+        if not await _serve_until_stopped(api, api_socket, sandbox):
+            raise SystemExit(1)
+
+
+@contextlib.asynccontextmanager
+async def _migrated_database(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url)
+    try:
+        await database.migrate()
+        yield database
+    finally:
+        await database.dispose()
+
+
+class _Server(uvicorn.Server):
+    @override
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # Signals are handled once for both servers in `_serve_until_stopped`; uvicorn's own handler would
+        # stop only the server that installed it last.
+        yield
+
+
+async def _serve_until_stopped(
+    api: _Server, api_socket: socket.socket, sandbox: tuple[_Server, socket.socket] | None
+) -> bool:
+    """Run both servers; stop when signalled or when either exits. Returns whether the API had started."""
+    loop = asyncio.get_running_loop()
+
+    def request_stop() -> None:
+        # A second Ctrl-C stops without waiting for open connections, as uvicorn does on its own.
+        api.force_exit = api.should_exit
+        api.should_exit = True
+
+    for handled in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(handled, request_stop)
+    tasks: set[asyncio.Task[None]] = set()
+    try:
+        if sandbox is not None:
+            sandbox_server, sandbox_socket = sandbox
+            tasks.add(asyncio.create_task(sandbox_server.serve(sockets=[sandbox_socket])))
+        api_task = asyncio.create_task(api.serve(sockets=[api_socket]))
+        tasks.add(api_task)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        api.should_exit = True
+        await api_task
+    finally:
+        # Only after the API: its in-flight requests may still be calling the sandbox.
+        if sandbox is not None:
+            sandbox[0].should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for handled in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(handled)
+    return api.started
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
+
+
+def _listen_for_sandbox(preferred_port: int, out: TextIO) -> socket.socket:
+    try:
+        return _listen(_LOOPBACK, preferred_port)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+    fallback = _listen(_LOOPBACK, 0)
+    out.write(
+        f"Port {preferred_port} is busy; the Stripe sandbox uses port {fallback.getsockname()[1]} instead.\n"
+    )
+    return fallback
+
+
+def _base_url(host: str, port: int) -> str:
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - a wildcard bind is reached through loopback locally
+        host = _LOOPBACK
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _print_demo_banner(
+    out: TextIO, settings: Settings, *, sandbox_url: str, graphiql_url: str, credentials: DemoCredentials
+) -> None:
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    sample = json.dumps({"query": "{ viewer { customer { name email } } }"})
+    curl = shlex.join(
+        [
+            "curl", "-s", graphiql_url,
+            "-H", "Content-Type: application/json",
+            "-H", f"Authorization: Bearer {credentials.customer_session_token}",
+            "-d", sample,
+        ]
+    )  # fmt: skip
+    dashboard = "\n".join(f"  {line}" for line in DASHBOARD_QUERY.splitlines())
+    out.write(
+        f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
+        f"Database: {database}\n"
+        f"API key (server to server, any customer): {credentials.api_key}\n"
+        f"Customer session (demo customer {credentials.customer_id}, every scope, 24 h): "
+        f"{credentials.customer_session_token}\n"
+        f"GraphiQL: {graphiql_url}\n"
+        "\n"
+        f"Try it:\n  {curl}\n"
+        "\n"
+        "The demo dashboard: paste this into GraphiQL with the header "
+        f'{{"Authorization": "Bearer {credentials.customer_session_token}"}}\n'
+        f"{dashboard}\n"
+        "\n"
+        "Press Ctrl+C to stop.\n"
+    )
