@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
 
 class TokenBucket:
@@ -19,7 +19,12 @@ class TokenBucket:
     """
 
     def __init__(
-        self, rate: float, *, burst: float | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        *,
+        burst: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -27,6 +32,7 @@ class TokenBucket:
         self._capacity = burst if burst is not None else max(1.0, rate)
         self._tokens = self._capacity
         self._clock = clock
+        self._sleep = sleep
         self._updated = clock()
         self._lock = asyncio.Lock()
 
@@ -39,7 +45,7 @@ class TokenBucket:
                 if self._tokens >= 1:
                     self._tokens -= 1
                     return
-                await asyncio.sleep((1 - self._tokens) / self._rate)
+                await self._sleep((1 - self._tokens) / self._rate)
 
 
 class Pacer:
