@@ -199,6 +199,13 @@ def _flow_document(flow: PortalFlow, request: FlowRequest) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Issued:
+    id: str
+    url: str
+    expires_at: datetime | None
+
+
 async def _configuration(ctx: RequestContext, configuration_id: str | None) -> PortalConfiguration:
     if configuration_id is None:
         return await configuration_in_force(ctx)
@@ -209,9 +216,10 @@ async def _stripe_session(
     ctx: RequestContext,
     principal: ApiKeyPrincipal,
     request: PortalSessionRequest,
+    *,
     return_url: str,
     flow: PortalFlow | None,
-) -> tuple[str, str, datetime | None]:
+) -> _Issued:
     key = writes.idempotency_key(ctx, principal, request.idempotency_key, "portal_session", request)
     try:
         session = await ctx.gateway.create_portal_session(
@@ -228,17 +236,18 @@ async def _stripe_session(
             "This idempotency key was used for another portal session.",
             "idempotency_key",
         ) from error
-    return session.id, session.url, None
+    return _Issued(session.id, session.url, None)
 
 
 async def _hosted_link(
     ctx: RequestContext,
     principal: ApiKeyPrincipal,
     request: PortalSessionRequest,
+    *,
     return_url: str,
     flow: PortalFlow | None,
     configuration_id: str,
-) -> tuple[str, str, datetime | None]:
+) -> _Issued:
     # Each call mints a new one-time code (only its hash is kept, so a retry cannot get the same URL back);
     # an unused link only expires.
     link = await writes.stores(ctx).sessions.create_portal_link(
@@ -249,7 +258,7 @@ async def _hosted_link(
         locale=request.locale,
         created_by_api_key_id=principal.key_id,
     )
-    return link.id, f"{ctx.public_url.rstrip('/')}{HOSTED_LINK_PATH}{link.code}", link.expires_at
+    return _Issued(link.id, f"{ctx.public_url.rstrip('/')}{HOSTED_LINK_PATH}{link.code}", link.expires_at)
 
 
 async def _create(ctx: RequestContext, request: PortalSessionRequest) -> CreatedPortalSession:
@@ -269,17 +278,17 @@ async def _create(ctx: RequestContext, request: PortalSessionRequest) -> Created
         _check_locale(request.locale, request.kind)
     flow = await _flow(ctx, request, configuration.features)
     if request.kind is PortalKind.STRIPE:
-        session_id, url, expires_at = await _stripe_session(ctx, principal, request, return_url, flow)
+        issued = await _stripe_session(ctx, principal, request, return_url=return_url, flow=flow)
     else:
-        session_id, url, expires_at = await _hosted_link(
-            ctx, principal, request, return_url, flow, configuration.id
+        issued = await _hosted_link(
+            ctx, principal, request, return_url=return_url, flow=flow, configuration_id=configuration.id
         )
     await writes.audit(
         ctx,
         principal,
         action="portal_session.create",
         object_type="portal_session",
-        object_id=session_id,
+        object_id=issued.id,
         customer_id=request.customer_id,
         before=None,
         after={
@@ -290,11 +299,11 @@ async def _create(ctx: RequestContext, request: PortalSessionRequest) -> Created
         },
     )
     return CreatedPortalSession(
-        id=session_id,
+        id=issued.id,
         kind=request.kind,
-        url=url,
+        url=issued.url,
         return_url=return_url,
-        expires_at=expires_at,
+        expires_at=issued.expires_at,
         flow=flow,
         customer_id=request.customer_id,
         configuration_id=configuration.id,
