@@ -270,9 +270,13 @@ def list_object(
     where: Callable[[StripeObject], bool] | None = None,
 ) -> StripeObject:
     """Page newest-first through `objects` with Stripe's limit/starting_after/ending_before rules."""
-    limit = get_int(params, "limit") or 10
-    if not 1 <= limit <= 100:
-        raise invalid("This value must be less than or equal to 100.", param="limit")
+    limit = get_int(params, "limit", minimum=1)
+    if limit is None:
+        limit = 10
+    if limit > 100:
+        raise invalid(
+            "This value must be less than or equal to 100.", param="limit", code="parameter_invalid_integer"
+        )
     starting_after = get_str(params, "starting_after")
     ending_before = get_str(params, "ending_before")
     if starting_after and ending_before:

@@ -89,7 +89,7 @@ def _configuration(store: Store, configuration_id: str | None) -> StripeObject:
 
 
 def _flow(store: Store, customer: StripeObject, configuration: StripeObject, data: Params) -> StripeObject:
-    reject_unknown(data, ("after_completion", *FLOW_FEATURES), prefix="flow_data")
+    reject_unknown(data, ("after_completion", "type", *FLOW_FEATURES), prefix="flow_data")
     kind = get_str(data, "type", required=True, choices=FLOW_FEATURES, param="flow_data[type]")
     assert kind is not None
     for other in FLOW_FEATURES:

@@ -1,0 +1,46 @@
+"""Extract the top-level field sets of Stripe's example objects into `stripe_shapes.json`.
+
+Run by hand when Stripe's published fixtures change:
+    python tests/sandbox/extract_shapes.py path/to/fixtures3.json
+The shape tests read only the JSON written here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+# Every resource the sandbox returns, by its name in fixtures3.json's `resources`.
+RESOURCES = (
+    "billing_portal.configuration",
+    "billing_portal.session",
+    "charge",
+    "customer",
+    "deleted_customer",
+    "event",
+    "invoice",
+    "invoice_payment",
+    "invoiceitem",
+    "line_item",
+    "payment_intent",
+    "payment_method",
+    "price",
+    "product",
+    "refund",
+    "subscription",
+    "subscription_item",
+)
+OUTPUT = Path(__file__).with_name("stripe_shapes.json")
+
+
+def main(fixtures: Path) -> None:
+    resources = json.loads(fixtures.read_text())["resources"]
+    shapes = {name: sorted(resources[name]) for name in RESOURCES}
+    OUTPUT.write_text(json.dumps(shapes, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/sandbox/extract_shapes.py path/to/fixtures3.json")
+    main(Path(sys.argv[1]))
