@@ -1,0 +1,214 @@
+"""The benchmark's course: start the servers, measure every case, always stop what was started.
+
+Cold and warm: a first request and a repeat on the same API process tell whether a read cache serves the
+repeat. Without one, every request is cold and the process's steady state is the cold case. With one, each
+cold run gets a process of its own (started, ready, warmed up with a Stripe-free query) so that it really
+finds the cache empty, and the steady state of one process is the warm case.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from bench.measure import Measured, Sample, StripeCalls, sample, throughput
+from bench.operations import (
+    ALTERNATIVE_DASHBOARD,
+    DISCOVER,
+    MUTATIONS,
+    PORTALQL_OPERATIONS,
+    WARM_UP,
+    Caller,
+    Credential,
+    Fixtures,
+    Operation,
+)
+from bench.results import Cache, CaseResult, Status, Target
+from bench.servers import Server, running
+from portalql.db import Database
+from portalql.demo import DemoCredentials, mint_demo_credentials
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
+    from contextlib import AbstractAsyncContextManager
+
+TIMEOUT_SECONDS = 30.0  # per request
+BOTH = (Cache.COLD, Cache.WARM)
+
+
+@dataclass(frozen=True)
+class Config:
+    runs: int
+    latency_ms: int
+    concurrency: int
+    duration_seconds: float
+    only: str | None = None
+    # The throughput loop also stops after this many operations, whatever the duration.
+    max_operations: int = 50_000
+
+
+@dataclass(frozen=True)
+class Bench:
+    """What every case shares: the options, the running sandbox and where servers keep their files."""
+
+    config: Config
+    workdir: Path
+    sandbox: Server
+    calls: StripeCalls
+    progress: Callable[[str], None]
+
+    @property
+    def demo_customer_id(self) -> str:
+        customer_id: str = self.sandbox.announced["demo_customer_id"]
+        return customer_id
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite+aiosqlite:///{self.workdir / 'portalql.db'}"
+
+    def running_api(self) -> AbstractAsyncContextManager[Server]:
+        return running(
+            "portalql", "--stripe-api-base", self.sandbox.url, "--database-url", self.database_url,
+            ready_path="/readyz", log_dir=self.workdir,
+        )  # fmt: skip
+
+    @asynccontextmanager
+    async def caller(self, server: Server, token: str | None, fixtures: Fixtures) -> AsyncIterator[Caller]:
+        connections = self.config.concurrency
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        async with httpx.AsyncClient(base_url=server.url, timeout=TIMEOUT_SECONDS, limits=limits) as http:
+            yield Caller(http, token, fixtures)
+
+    async def steady(self, server: Server, operation: Operation, caller: Caller) -> Measured:
+        """Runs timed one after another, then a bounded concurrent load: a process's steady state."""
+        samples = [await sample(operation, caller, self.calls) for _ in range(self.config.runs)]
+        load = await throughput(
+            operation, caller, self.calls,
+            concurrency=self.config.concurrency, duration_seconds=self.config.duration_seconds,
+            max_operations=self.config.max_operations,
+        )  # fmt: skip
+        return Measured(tuple(samples), load, server.peak_rss_bytes())
+
+
+async def run(config: Config, progress: Callable[[str], None]) -> list[CaseResult]:
+    with tempfile.TemporaryDirectory(prefix="portalql-bench-") as workdir:
+        sandbox_args = ("--latency-ms", str(config.latency_ms))
+        async with (
+            running("sandbox", *sandbox_args, ready_path="/_sandbox/calls", log_dir=Path(workdir)) as sandbox,
+            httpx.AsyncClient(base_url=sandbox.url, timeout=TIMEOUT_SECONDS) as sandbox_http,
+        ):
+            bench = Bench(config, Path(workdir), sandbox, StripeCalls(sandbox_http), progress)
+            operations = [op for op in PORTALQL_OPERATIONS if config.only in {None, op.name}]
+            results = await _portalql(bench, operations) if operations else []
+            if config.only in {None, ALTERNATIVE_DASHBOARD.name}:
+                results.append(await _alternative(bench))
+            return results
+
+
+@dataclass(frozen=True)
+class _Probe:
+    credentials: DemoCredentials
+    fixtures: Fixtures
+    mutations: frozenset[str]
+
+
+async def _portalql(bench: Bench, operations: list[Operation]) -> list[CaseResult]:
+    try:
+        probe = await _probe(bench)
+    except Exception as error:  # the benchmark reports a broken API instead of dying
+        return [case for op in operations for case in _failed(op, f"the API did not answer: {error}")]
+    results = []
+    for operation in operations:
+        bench.progress(f"portalql: {operation.title}")
+        results.extend(await _portalql_operation(bench, operation, probe))
+    return results
+
+
+async def _probe(bench: Bench) -> _Probe:
+    """Credentials, and what the operations need from the API itself, found once before any timing."""
+    database = Database(bench.database_url)
+    try:
+        await database.migrate()
+        credentials = await mint_demo_credentials(database, customer_id=bench.demo_customer_id)
+    finally:
+        await database.dispose()
+    fixtures = Fixtures(customer_id=bench.demo_customer_id)
+    token = credentials.customer_session_token
+    async with bench.running_api() as api, bench.caller(api, token, fixtures) as caller:
+        mutation_type = (await caller.graphql(MUTATIONS))["__type"]
+        mutations = frozenset(field["name"] for field in (mutation_type or {}).get("fields") or [])
+        customer = (await caller.graphql(DISCOVER))["viewer"]["customer"]
+    changeable = [s for s in customer["subscriptions"] if s["allowedPlanChanges"]]
+    if changeable:
+        subscription = changeable[0]
+        fixtures = Fixtures(
+            bench.demo_customer_id, subscription["id"], subscription["allowedPlanChanges"][0]["id"]
+        )
+    return _Probe(credentials, fixtures, mutations)
+
+
+async def _portalql_operation(bench: Bench, operation: Operation, probe: _Probe) -> list[CaseResult]:
+    if operation.requires_mutation and operation.requires_mutation not in probe.mutations:
+        note = f"skipped: the schema has no `{operation.requires_mutation}` mutation yet"
+        return [CaseResult(Target.PORTALQL, operation, cache, Status.SKIPPED, note) for cache in BOTH]
+    credentials = probe.credentials
+    api_key = operation.credential is Credential.API_KEY
+    token = credentials.api_key if api_key else credentials.customer_session_token
+    try:
+        return await _cold_and_warm(bench, operation, token, probe.fixtures)
+    except Exception as error:  # one broken operation must not hide the others' figures
+        return _failed(operation, str(error))
+
+
+async def _cold_and_warm(
+    bench: Bench, operation: Operation, token: str, fixtures: Fixtures
+) -> list[CaseResult]:
+    async with bench.running_api() as api, bench.caller(api, token, fixtures) as caller:
+        await caller.graphql(WARM_UP)
+        first = await sample(operation, caller, bench.calls)
+        repeat = await sample(operation, caller, bench.calls)
+        steady = await bench.steady(api, operation, caller)
+    if repeat.total_calls >= first.total_calls:
+        note = "n/a (no cache yet: a repeat made the same Stripe calls)"
+        return [
+            CaseResult(Target.PORTALQL, operation, Cache.COLD, measured=steady),
+            CaseResult(Target.PORTALQL, operation, Cache.WARM, Status.NOT_APPLICABLE, note),
+        ]
+    cold: list[Sample] = []
+    peak = 0
+    for _ in range(bench.config.runs):
+        async with bench.running_api() as api, bench.caller(api, token, fixtures) as caller:
+            await caller.graphql(WARM_UP)
+            cold.append(await sample(operation, caller, bench.calls))
+            peak = max(peak, api.peak_rss_bytes() or 0)
+    return [
+        CaseResult(
+            Target.PORTALQL, operation, Cache.COLD, measured=Measured(tuple(cold), None, peak or None)
+        ),
+        CaseResult(Target.PORTALQL, operation, Cache.WARM, measured=steady),
+    ]
+
+
+async def _alternative(bench: Bench) -> CaseResult:
+    operation = ALTERNATIVE_DASHBOARD
+    bench.progress(f"alternative: {operation.title}")
+    server_args = ("--stripe-api-base", bench.sandbox.url)
+    try:
+        async with (
+            running("alternative", *server_args, ready_path="/healthz", log_dir=bench.workdir) as server,
+            bench.caller(server, None, Fixtures(customer_id=bench.demo_customer_id)) as caller,
+        ):
+            await sample(operation, caller, bench.calls)  # the first request opens the SDK's connections
+            steady = await bench.steady(server, operation, caller)
+    except Exception as error:  # reported, like a failed portalql case
+        return CaseResult(Target.ALTERNATIVE, operation, Cache.NONE, Status.FAILED, str(error))
+    return CaseResult(Target.ALTERNATIVE, operation, Cache.NONE, measured=steady)
+
+
+def _failed(operation: Operation, note: str) -> list[CaseResult]:
+    return [CaseResult(Target.PORTALQL, operation, cache, Status.FAILED, note) for cache in BOTH]

@@ -1,0 +1,236 @@
+"""The canonical operations: what is sent, and the fewest Stripe calls each one can be answered with.
+
+The documents live here rather than being imported from the product so that figures stay comparable across
+commits: a change to the product's demo query must not silently change what the benchmark measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    import httpx
+
+INVOICE_PAGE_SIZE = 10
+INVOICE_PAGES = 3
+
+
+class OperationFailedError(RuntimeError):
+    """A response that is not a success: its timing would mean nothing, so the case is reported as failed."""
+
+
+class Credential(StrEnum):
+    CUSTOMER_SESSION = "customer session"
+    API_KEY = "API key"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    """Stripe ids an operation works on, found before measuring so discovery is not timed."""
+
+    customer_id: str
+    subscription_id: str | None = None
+    plan_change_price_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """One operation's view of a server: its HTTP client, its bearer token and the ids it needs."""
+
+    http: httpx.AsyncClient
+    token: str | None
+    fixtures: Fixtures
+
+    async def graphql(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        payload = {"query": document, "variables": variables or {}}
+        response = await self.http.post("/graphql", json=payload, headers=headers)
+        is_json = response.headers.get("content-type", "").startswith("application/json")
+        body = response.json() if is_json else {}
+        data = body.get("data")
+        if response.status_code != 200 or body.get("errors") or not isinstance(data, dict):
+            problem = body.get("errors") or response.text[:300]
+            raise OperationFailedError(f"HTTP {response.status_code}: {problem}")
+        return data
+
+    async def get_json(self, path: str) -> Any:
+        response = await self.http.get(path)
+        if response.status_code != 200:
+            raise OperationFailedError(f"HTTP {response.status_code}: {response.text[:300]}")
+        return response.json()
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    title: str
+    credential: Credential
+    minimum_calls: int
+    minimum_reason: str
+    run: Callable[[Caller], Awaitable[None]]
+    requires_mutation: str | None = None
+
+
+# A Stripe-free query: the first request of a process pays for imports and first-time code paths, not Stripe.
+WARM_UP = "query Warmup { __typename }"
+
+MUTATIONS = 'query Mutations { __type(name: "Mutation") { fields { name } } }'
+
+DISCOVER = """\
+query Discover {
+  viewer { customer { id subscriptions { id status allowedPlanChanges { id } } } }
+}
+"""
+
+DASHBOARD = """\
+query Dashboard {
+  viewer {
+    customer {
+      id
+      name
+      email
+      defaultPaymentMethod { id card { brand last4 expMonth expYear } }
+      subscriptions {
+        id
+        status
+        currentPeriodEnd
+        cancelAtPeriodEnd
+        items { id quantity price { id unitAmount { formatted } recurring { interval } product { id name } } }
+        upcomingInvoice { amountDue { formatted } }
+      }
+      invoices(first: 10) {
+        edges { node { id number status created total { formatted } hostedInvoiceUrl } }
+        pageInfo { hasNextPage endCursor }
+      }
+      paymentMethods { id card { brand last4 } }
+    }
+  }
+}
+"""
+
+PLAN_CHANGE_PREVIEW = """\
+mutation PreviewPlanChange($input: PreviewPlanChangeInput!) {
+  previewPlanChange(input: $input) {
+    preview { prorationDate amountDue { formatted } lines { description amount { formatted } } }
+    userErrors { code message field }
+  }
+}
+"""
+
+CUSTOMERS = """\
+query AdminCustomers($first: Int!) {
+  customers(first: $first) {
+    edges { node { id email name subscriptions { id status items { price { id product { id name } } } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+INVOICE_HISTORY = """\
+query InvoiceHistory($first: Int!, $after: String) {
+  viewer {
+    customer {
+      invoices(first: $first, after: $after) {
+        edges { cursor node { id number status created total { formatted } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}
+"""
+
+
+async def _dashboard(caller: Caller) -> None:
+    await caller.graphql(DASHBOARD)
+
+
+async def _plan_change_preview(caller: Caller) -> None:
+    fixtures = caller.fixtures
+    change = {"subscriptionId": fixtures.subscription_id, "priceId": fixtures.plan_change_price_id}
+    variables = {"input": change}
+    payload = (await caller.graphql(PLAN_CHANGE_PREVIEW, variables))["previewPlanChange"]
+    if payload["userErrors"]:
+        raise OperationFailedError(f"userErrors: {payload['userErrors']}")
+
+
+def _customers(first: int) -> Callable[[Caller], Awaitable[None]]:
+    async def run(caller: Caller) -> None:
+        await caller.graphql(CUSTOMERS, {"first": first})
+
+    return run
+
+
+async def _invoice_history(caller: Caller) -> None:
+    after = None
+    for _ in range(INVOICE_PAGES):
+        data = await caller.graphql(INVOICE_HISTORY, {"first": INVOICE_PAGE_SIZE, "after": after})
+        after = data["viewer"]["customer"]["invoices"]["pageInfo"]["endCursor"]
+
+
+async def _alternative_dashboard(caller: Caller) -> None:
+    await caller.get_json(f"/customers/{caller.fixtures.customer_id}/dashboard")
+
+
+PORTALQL_OPERATIONS = (
+    Operation(
+        name="dashboard",
+        title="portal dashboard",
+        credential=Credential.CUSTOMER_SESSION,
+        minimum_calls=5,
+        minimum_reason=(
+            "customer with subscriptions and default card expanded, invoices, payment methods and the "
+            "upcoming invoice in parallel, then products by ids: 5 calls in 2 round trips"
+        ),
+        run=_dashboard,
+    ),
+    Operation(
+        name="plan_change_preview",
+        title="plan-change preview",
+        credential=Credential.CUSTOMER_SESSION,
+        minimum_calls=4,
+        minimum_reason=(
+            "subscription (ownership, item to swap), target price and portal configuration (policy) in "
+            "parallel, then the invoice preview"
+        ),
+        run=_plan_change_preview,
+        requires_mutation="previewPlanChange",
+    ),
+    Operation(
+        name="customers_50",
+        title="admin customers(first: 50)",
+        credential=Credential.API_KEY,
+        minimum_calls=2,
+        minimum_reason="customers list with subscriptions expanded, then every product on the page by ids",
+        run=_customers(50),
+    ),
+    Operation(
+        name="customers_5",
+        title="admin customers(first: 5)",
+        credential=Credential.API_KEY,
+        minimum_calls=2,
+        minimum_reason="the same two calls as for 50: the page size does not change the call count",
+        run=_customers(5),
+    ),
+    Operation(
+        name="invoice_history",
+        title=f"invoice history, {INVOICE_PAGES} pages of {INVOICE_PAGE_SIZE}",
+        credential=Credential.CUSTOMER_SESSION,
+        minimum_calls=INVOICE_PAGES,
+        minimum_reason="one invoices list per page; the session already names the customer",
+        run=_invoice_history,
+    ),
+)
+
+ALTERNATIVE_DASHBOARD = Operation(
+    name="dashboard",
+    title="hand-written dashboard endpoint",
+    credential=Credential.NONE,
+    minimum_calls=3,
+    minimum_reason="customer, subscriptions and invoices: the three reads it makes, in one round trip",
+    run=_alternative_dashboard,
+)

@@ -1,0 +1,148 @@
+"""The figures as a table for people and as JSON for comparing commits."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from bench.results import Target
+from bench.servers import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from bench.harness import Config
+    from bench.results import CaseResult
+
+FORMAT_VERSION = 1
+MEMORY_METHOD = "peak resident set size (VmHWM in /proc/<pid>/status) of the server's own process"
+_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """portalql over the hand-written alternative, for one portalql dashboard case."""
+
+    cache: str
+    latency_p50: float
+    throughput: float | None
+
+
+def ratios(results: list[CaseResult]) -> list[Ratio]:
+    alternative = next((r.measured for r in results if r.target is Target.ALTERNATIVE and r.measured), None)
+    if alternative is None:
+        return []
+    found = []
+    for result in results:
+        measured = result.measured
+        if result.target is not Target.PORTALQL or result.operation.name != "dashboard" or measured is None:
+            continue
+        load, alternative_load = measured.throughput, alternative.throughput
+        rate = (
+            load.operations_per_second / alternative_load.operations_per_second
+            if load and alternative_load and alternative_load.operations_per_second
+            else None
+        )
+        found.append(Ratio(result.cache.value, measured.latency.p50 / alternative.latency.p50, rate))
+    return found
+
+
+def git_commit() -> tuple[str | None, bool]:
+    """HEAD, and whether tracked files differ from it (figures from a dirty tree are not HEAD's)."""
+    git = shutil.which("git")
+    if git is None:
+        return None, False
+    head = subprocess.run([git, "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603 - fixed arguments
+    if head.returncode != 0:
+        return None, False
+    diff = subprocess.run([git, "diff", "--quiet", "HEAD"], cwd=ROOT, check=False)  # noqa: S603 - fixed arguments
+    return head.stdout.strip(), diff.returncode != 0
+
+
+def document(config: Config, results: list[CaseResult], found_ratios: list[Ratio]) -> dict[str, Any]:
+    commit, dirty = git_commit()
+    return {
+        "format": FORMAT_VERSION,
+        "commit": commit,
+        "dirty": dirty,
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "config": dataclasses.asdict(config),
+        "memory_method": MEMORY_METHOD,
+        "cases": [result.to_json() for result in results],
+        "ratios_portalql_over_alternative": [dataclasses.asdict(ratio) for ratio in found_ratios],
+    }
+
+
+def write(path: Path, content: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=2) + "\n")
+
+
+_COLUMNS = ("operation", "target", "cache", "calls", "min", "p50 ms", "p95 ms", "ops/s", "peak MiB")
+_WIDTHS = (38, 11, 5, 6, 4, 8, 8, 8, 8)
+
+
+def table(config: Config, results: list[CaseResult], found_ratios: list[Ratio]) -> str:
+    commit, dirty = git_commit()
+    lines = [
+        f"portalql benchmark at {(commit or 'unknown')[:12]}{' (uncommitted changes)' if dirty else ''}: "
+        f"Stripe latency {config.latency_ms} ms per call, {config.runs} runs, "
+        f"throughput at concurrency {config.concurrency} for {config.duration_seconds:g} s",
+        "",
+        _row(_COLUMNS),
+    ]
+    lines += [_result_row(result) for result in results]
+    if found_ratios:
+        lines.append("")
+        lines += [
+            f"portalql/alternative, dashboard {ratio.cache}: p50 latency {_times(ratio.latency_p50)}, "
+            f"throughput {_times(ratio.throughput)}"
+            for ratio in found_ratios
+        ]
+    for result in results:
+        load = result.measured.throughput if result.measured else None
+        if load and load.errors:
+            title = f"{result.operation.title} ({result.target})"
+            lines.append(f"{title}: {load.errors} failed under load, first: {load.first_error}")
+    return "\n".join(lines)
+
+
+def _result_row(result: CaseResult) -> str:
+    head = (result.operation.title, result.target.value, result.cache.value)
+    measured = result.measured
+    if measured is None:
+        return _row(head) + (result.note or result.status.value)
+    calls = sorted(set(measured.calls_per_run))
+    load, peak = measured.throughput, measured.peak_rss_bytes
+    return _row((
+        *head,
+        str(calls[0]) if len(calls) == 1 else f"{calls[0]}-{calls[-1]}",
+        str(result.operation.minimum_calls),
+        f"{measured.latency.p50:.1f}",
+        f"{measured.latency.p95:.1f}",
+        f"{load.operations_per_second:.1f}" if load else "-",
+        f"{peak / _MIB:.1f}" if peak else "-",
+    ))  # fmt: skip
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    """Names left-aligned, figures right-aligned; a short row leaves room for a note after it."""
+    names = "".join(cell.ljust(width + 1) for cell, width in zip(cells[:3], _WIDTHS[:3], strict=False))
+    figures = "".join(cell.rjust(width + 1) for cell, width in zip(cells[3:], _WIDTHS[3:], strict=False))
+    return names + figures
+
+
+def _times(value: float | None) -> str:
+    return f"{value:.2f}x" if value is not None else "n/a"

@@ -1,0 +1,83 @@
+"""One server of the benchmark, in a process of its own: `python -m bench.serve <kind> [options]`.
+
+Each measured server gets its own process so its peak memory is its own and the load generator does not
+share its interpreter. The process binds a free loopback port itself (no race between choosing a port and
+binding it), prints `{"port": N, ...}` as one JSON line, and serves until SIGTERM or SIGINT. The sandbox
+adds the demo customer's id, which the seed generates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+from pydantic import SecretStr
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from starlette.types import ASGIApp
+
+HOST = "127.0.0.1"
+SANDBOX_API_KEY = "sk_test_bench"
+
+
+Started = tuple["ASGIApp", dict[str, Any]]  # the app, and what to announce besides the port
+
+
+def _sandbox_app(options: argparse.Namespace) -> Started:
+    from stripe_sandbox import seed, server  # noqa: PLC0415 - each kind imports only what it serves
+
+    sandbox = server.build("demo", latency_ms=options.latency_ms)
+    return server.build_app(sandbox), {"demo_customer_id": seed.demo_customer(sandbox.store)["id"]}
+
+
+def _portalql_app(options: argparse.Namespace) -> Started:
+    from portalql.app import create_app  # noqa: PLC0415 - each kind imports only what it serves
+    from portalql.settings import Settings  # noqa: PLC0415
+
+    settings = Settings(
+        database_url=options.database_url,
+        stripe_api_key=SecretStr(SANDBOX_API_KEY),
+        stripe_api_base=options.stripe_api_base,
+    )
+    return create_app(settings), {}
+
+
+def _alternative_app(options: argparse.Namespace) -> Started:
+    from bench.alternative import create_app  # noqa: PLC0415 - each kind imports only what it serves
+
+    return create_app(api_key=SANDBOX_API_KEY, api_base=options.stripe_api_base), {}
+
+
+APPS = {"sandbox": _sandbox_app, "portalql": _portalql_app, "alternative": _alternative_app}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.serve")
+    parser.add_argument("kind", choices=sorted(APPS))
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--stripe-api-base")
+    parser.add_argument("--database-url")
+    options = parser.parse_args(argv)
+    app, announced = APPS[options.kind](options)
+
+    # The explicit protocol matters: asyncio turns Nagle's algorithm off only on sockets whose proto is TCP,
+    # and with it on, small responses wait ~40 ms for delayed ACKs.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, 0))
+    print(json.dumps({"port": sock.getsockname()[1], **announced}), flush=True)
+    # Nothing else may reach the pipe: nobody reads it after the first line, and a full pipe would block us.
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    main()
