@@ -57,7 +57,7 @@ async def test_paging_forward_walks_every_invoice_newest_first(sandbox, gateway,
     third = await invoices(gateway, maya, first=5, after=second["pageInfo"]["endCursor"])
 
     assert len(everything) == 14
-    assert [edge["node"]["number"] for edge in first["edges"]][0].endswith("-0014")
+    assert first["edges"][0]["node"]["number"].endswith("-0014")
     assert ids(first) + ids(second) + ids(third) == everything
     assert [page["pageInfo"]["hasNextPage"] for page in (first, second, third)] == [True, True, False]
     assert [page["pageInfo"]["hasPreviousPage"] for page in (first, second, third)] == [False, True, True]

@@ -1,4 +1,4 @@
-"""`node(id:)` resolves every Stripe id prefix, and a customer session never sees another customer's objects."""
+"""`node(id:)` resolves every Stripe id prefix; a customer session never sees another customer's objects."""
 
 from __future__ import annotations
 
