@@ -56,6 +56,12 @@ class Sandbox:
     def calls(self, call: str) -> int:
         return int(self._handle.calls().get(call, 0))
 
+    def all_calls(self) -> dict[str, int]:
+        return dict(self._handle.calls())
+
+    def total(self) -> int:
+        return sum(self._handle.calls().values())
+
     def reset_calls(self) -> None:
         self._handle.reset_calls()
 

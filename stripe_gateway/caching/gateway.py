@@ -1,0 +1,687 @@
+"""`CachedGateway`: the gateway's interface with reads served from a shared cache and writes invalidating it.
+
+Entries are keyed by Stripe object (or by the query, for lists) and belong to groups: their customer, each
+Stripe object they contain, or the catalog. Webhooks and our own writes drop groups; the TTL is only a safety
+net. An entry is cached only when a customer or catalog invalidation reaches it, because those are what
+webhooks send: a list that names no customer (refunds, an empty page of a subscription's invoices) is not.
+A failing cache never fails a read: it is logged and the read goes to Stripe.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, TypeVar
+
+from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, decode, encode
+from stripe_gateway.caching.stores import CacheUnavailable
+from stripe_gateway.records import (
+    Charge,
+    Customer,
+    Invoice,
+    InvoicePayment,
+    Page,
+    PaymentIntent,
+    PaymentMethod,
+    PortalConfiguration,
+    Price,
+    Product,
+    Subscription,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+
+    from stripe_gateway.caching.stores import CacheStore
+    from stripe_gateway.gateway import StripeGateway
+    from stripe_gateway.records import (
+        CancellationFeedback,
+        CustomerUpdate,
+        Event,
+        InvoiceStatus,
+        ItemChange,
+        PortalFlow,
+        Refund,
+        RefundReason,
+        StripePortalSession,
+    )
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+CATALOG = "catalog"
+
+
+def customer_group(customer_id: str) -> str:
+    return f"customer:{customer_id}"
+
+
+def object_group(object_id: str) -> str:
+    return f"object:{object_id}"
+
+
+def _customers(*customer_ids: str | None) -> set[str]:
+    return {customer_group(customer_id) for customer_id in customer_ids if customer_id}
+
+
+def _objects(*object_ids: str | None) -> set[str]:
+    return {object_group(object_id) for object_id in object_ids if object_id}
+
+
+def _query(**params: object) -> str:
+    return json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+class CachedGateway:
+    """The same reads as `StripeGateway` (each with `fresh=True` to bypass the cache), cached in `store`."""
+
+    def __init__(
+        self,
+        gateway: StripeGateway,
+        store: CacheStore,
+        *,
+        ttl_seconds: float = 300.0,
+        catalog_ttl_seconds: float = 900.0,
+    ) -> None:
+        self._gateway = gateway
+        self._store = store
+        self._ttl = ttl_seconds
+        self._catalog_ttl = catalog_ttl_seconds
+
+    # -- lifecycle and pass-through -------------------------------------------------------------------------
+    async def close(self) -> None:
+        await self._store.close()
+        await self._gateway.close()
+
+    async def ping(self) -> None:
+        await self._gateway.ping()
+
+    def construct_event(
+        self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300
+    ) -> Event:
+        return self._gateway.construct_event(payload, signature_header, secret, tolerance=tolerance)
+
+    async def list_events(
+        self,
+        *,
+        created_gte: int | None = None,
+        starting_after: str | None = None,
+        types: Sequence[str] | None = None,
+        limit: int = 100,
+    ) -> Page[Event]:
+        """Not cached: replaying events is about what Stripe has now."""
+        return await self._gateway.list_events(
+            created_gte=created_gte, starting_after=starting_after, types=types, limit=limit
+        )
+
+    # -- invalidation (webhooks call these; they raise CacheUnavailable so the event is retried) -----------
+    async def invalidate_customer(self, customer_id: str) -> None:
+        """Drop everything of one customer: it, its subscriptions, invoices, payment methods and previews."""
+        await self._store.invalidate([customer_group(customer_id)])
+
+    async def invalidate_object(self, object_id: str) -> None:
+        """Drop one Stripe object and every cached list or parent that contains it."""
+        await self._store.invalidate([object_group(object_id)])
+
+    async def invalidate_catalog(self) -> None:
+        """Drop every product, price and portal configuration."""
+        await self._store.invalidate([CATALOG])
+
+    # -- customers ------------------------------------------------------------------------------------------
+    async def retrieve_customer(
+        self, customer_id: str, *, with_subscriptions: bool = False, fresh: bool = False
+    ) -> Customer:
+        return await self._read(
+            _customer_key(customer_id, with_subscriptions=with_subscriptions),
+            Customer,
+            lambda: self._gateway.retrieve_customer(customer_id, with_subscriptions=with_subscriptions),
+            _customer_groups,
+            fresh=fresh,
+        )
+
+    async def list_customers(
+        self,
+        *,
+        limit: int,
+        starting_after: str | None = None,
+        email: str | None = None,
+        with_subscriptions: bool = False,
+    ) -> Page[Customer]:
+        """Not cached as a list (new customers send no event we act on), but each customer on the page is
+        cached as if retrieved, so opening one from an admin list costs nothing."""
+        since = await self._mark()
+        page = await self._gateway.list_customers(
+            limit=limit, starting_after=starting_after, email=email, with_subscriptions=with_subscriptions
+        )
+        for customer in page.data:
+            key = _key(_customer_key(customer.id, with_subscriptions=with_subscriptions))
+            await self._keep(key, customer, _customer_groups(customer), self._ttl, since)
+        return page
+
+    async def update_customer(
+        self, customer_id: str, changes: CustomerUpdate, *, idempotency_key: str
+    ) -> Customer:
+        try:
+            return await self._gateway.update_customer(customer_id, changes, idempotency_key=idempotency_key)
+        finally:
+            await self._forget(_customers(customer_id))
+
+    async def set_default_payment_method(
+        self, customer_id: str, payment_method_id: str, *, idempotency_key: str
+    ) -> Customer:
+        try:
+            return await self._gateway.set_default_payment_method(
+                customer_id, payment_method_id, idempotency_key=idempotency_key
+            )
+        finally:
+            await self._forget(_customers(customer_id))
+
+    # -- catalog --------------------------------------------------------------------------------------------
+    async def list_products(self, product_ids: Sequence[str], *, fresh: bool = False) -> tuple[Product, ...]:
+        """Each product is cached on its own; the ones missing are fetched together in one batched read."""
+        wanted = list(dict.fromkeys(product_ids))
+        found: dict[str, Product] = {}
+        if not fresh:
+            for product_id in wanted:
+                cached = await self._lookup(_key(f"product:{product_id}"), Product)
+                if cached is not None:
+                    found[product_id] = cached
+        missing = [product_id for product_id in wanted if product_id not in found]
+        if missing:
+            since = await self._mark()
+            for product in await self._gateway.list_products(missing):
+                found[product.id] = product
+                groups = {CATALOG, object_group(product.id)}
+                await self._keep(_key(f"product:{product.id}"), product, groups, self._catalog_ttl, since)
+        return tuple(found[product_id] for product_id in wanted if product_id in found)
+
+    async def retrieve_price(self, price_id: str, *, fresh: bool = False) -> Price:
+        return await self._read(
+            f"price:{price_id}",
+            Price,
+            lambda: self._gateway.retrieve_price(price_id),
+            lambda price: {CATALOG, object_group(price.id)},
+            fresh=fresh,
+            catalog=True,
+        )
+
+    async def list_prices(
+        self,
+        *,
+        product_id: str | None = None,
+        lookup_keys: Sequence[str] | None = None,
+        active: bool | None = True,
+        limit: int = 100,
+        fresh: bool = False,
+    ) -> Page[Price]:
+        keys = sorted(lookup_keys) if lookup_keys is not None else None
+        return await self._read(
+            "prices:" + _query(product=product_id, lookup_keys=keys, active=active, limit=limit),
+            Page[Price],
+            lambda: self._gateway.list_prices(
+                product_id=product_id, lookup_keys=lookup_keys, active=active, limit=limit
+            ),
+            lambda page: {CATALOG} | _objects(*(price.id for price in page.data)),
+            fresh=fresh,
+            catalog=True,
+        )
+
+    # -- subscriptions --------------------------------------------------------------------------------------
+    async def retrieve_subscription(self, subscription_id: str, *, fresh: bool = False) -> Subscription:
+        return await self._read(
+            f"subscription:{subscription_id}",
+            Subscription,
+            lambda: self._gateway.retrieve_subscription(subscription_id),
+            _subscription_groups,
+            fresh=fresh,
+        )
+
+    async def list_subscriptions(
+        self, customer_id: str, *, status: str = "all", limit: int = 100, fresh: bool = False
+    ) -> Page[Subscription]:
+        return await self._read(
+            f"subscriptions:{customer_id}:{status}:{limit}",
+            Page[Subscription],
+            lambda: self._gateway.list_subscriptions(customer_id, status=status, limit=limit),
+            lambda page: _customers(customer_id) | _groups_of(page.data, _subscription_groups),
+            fresh=fresh,
+        )
+
+    async def change_subscription_items(
+        self,
+        subscription_id: str,
+        items: Sequence[ItemChange],
+        *,
+        proration_behavior: str,
+        proration_date: int | None,
+        idempotency_key: str,
+    ) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.change_subscription_items(
+                subscription_id,
+                items,
+                proration_behavior=proration_behavior,
+                proration_date=proration_date,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    async def cancel_at_period_end(
+        self,
+        subscription_id: str,
+        *,
+        feedback: CancellationFeedback | None,
+        comment: str | None,
+        idempotency_key: str,
+    ) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.cancel_at_period_end(
+                subscription_id, feedback=feedback, comment=comment, idempotency_key=idempotency_key
+            ),
+        )
+
+    async def cancel_now(
+        self,
+        subscription_id: str,
+        *,
+        prorate: bool,
+        invoice_now: bool,
+        feedback: CancellationFeedback | None,
+        comment: str | None,
+        idempotency_key: str,
+    ) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.cancel_now(
+                subscription_id,
+                prorate=prorate,
+                invoice_now=invoice_now,
+                feedback=feedback,
+                comment=comment,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription:
+        return await self._write_subscription(
+            subscription_id, lambda: self._gateway.uncancel(subscription_id, idempotency_key=idempotency_key)
+        )
+
+    # -- invoices -------------------------------------------------------------------------------------------
+    async def retrieve_invoice(
+        self, invoice_id: str, *, with_payments: bool = False, fresh: bool = False
+    ) -> Invoice:
+        return await self._read(
+            _invoice_key(invoice_id, with_payments=with_payments),
+            Invoice,
+            lambda: self._gateway.retrieve_invoice(invoice_id, with_payments=with_payments),
+            _invoice_groups,
+            fresh=fresh,
+        )
+
+    async def list_invoices(
+        self,
+        *,
+        customer_id: str | None = None,
+        subscription_id: str | None = None,
+        status: InvoiceStatus | None = None,
+        limit: int = 10,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
+        with_payments: bool = False,
+        fresh: bool = False,
+    ) -> Page[Invoice]:
+        query = _query(
+            customer=customer_id,
+            subscription=subscription_id,
+            status=status,
+            limit=limit,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            with_payments=with_payments,
+        )
+        return await self._read(
+            "invoices:" + query,
+            Page[Invoice],
+            lambda: self._gateway.list_invoices(
+                customer_id=customer_id,
+                subscription_id=subscription_id,
+                status=status,
+                limit=limit,
+                starting_after=starting_after,
+                ending_before=ending_before,
+                with_payments=with_payments,
+            ),
+            lambda page: (
+                _customers(customer_id) | _objects(subscription_id) | _groups_of(page.data, _invoice_groups)
+            ),
+            fresh=fresh,
+        )
+
+    async def list_invoice_payments(
+        self, invoice_id: str, *, fresh: bool = False
+    ) -> tuple[InvoicePayment, ...]:
+        """Cached under the invoice's customer when the invoice is cached (it usually was just shown)."""
+        owner: Invoice | None = None
+        for with_payments in (False, True):
+            owner = owner or await self._lookup(
+                _key(_invoice_key(invoice_id, with_payments=with_payments)), Invoice
+            )
+        owner_groups = _customers(owner.customer_id if owner is not None else None)
+        page = await self._read(
+            f"invoice_payments:{invoice_id}",
+            Page[InvoicePayment],
+            lambda: self._invoice_payments_page(invoice_id),
+            lambda found: owner_groups | _objects(invoice_id, *_payment_ids(found.data)),
+            fresh=fresh or owner is None,
+        )
+        return page.data
+
+    async def _invoice_payments_page(self, invoice_id: str) -> Page[InvoicePayment]:
+        return Page(await self._gateway.list_invoice_payments(invoice_id), has_more=False)
+
+    async def preview_invoice(
+        self,
+        *,
+        customer_id: str,
+        subscription_id: str | None = None,
+        items: Sequence[ItemChange] = (),
+        proration_behavior: str | None = None,
+        proration_date: int | None = None,
+        recurring: bool = False,
+        fresh: bool = False,
+    ) -> Invoice:
+        """Cached when the preview is fixed in time: without a proration date, a change prorates to "now"."""
+
+        def fetch() -> Awaitable[Invoice]:
+            return self._gateway.preview_invoice(
+                customer_id=customer_id,
+                subscription_id=subscription_id,
+                items=items,
+                proration_behavior=proration_behavior,
+                proration_date=proration_date,
+                recurring=recurring,
+            )
+
+        if items and proration_date is None and proration_behavior != "none" and not recurring:
+            return await fetch()
+        query = _query(
+            customer=customer_id,
+            subscription=subscription_id,
+            items=[[item.item_id, item.price_id, item.quantity] for item in items],
+            proration_behavior=proration_behavior,
+            proration_date=proration_date,
+            recurring=recurring,
+        )
+        return await self._read(
+            "preview:" + query,
+            Invoice,
+            fetch,
+            lambda preview: _customers(customer_id, preview.customer_id) | _objects(subscription_id),
+            fresh=fresh,
+        )
+
+    # -- payment methods ------------------------------------------------------------------------------------
+    async def list_payment_methods(
+        self, customer_id: str, *, limit: int = 100, fresh: bool = False
+    ) -> Page[PaymentMethod]:
+        return await self._read(
+            f"payment_methods:{customer_id}:{limit}",
+            Page[PaymentMethod],
+            lambda: self._gateway.list_payment_methods(customer_id, limit=limit),
+            lambda page: _customers(customer_id) | _groups_of(page.data, _payment_method_groups),
+            fresh=fresh,
+        )
+
+    async def retrieve_payment_method(self, payment_method_id: str, *, fresh: bool = False) -> PaymentMethod:
+        return await self._read(
+            f"payment_method:{payment_method_id}",
+            PaymentMethod,
+            lambda: self._gateway.retrieve_payment_method(payment_method_id),
+            _payment_method_groups,
+            fresh=fresh,
+        )
+
+    async def attach_payment_method(
+        self, payment_method_id: str, customer_id: str, *, idempotency_key: str
+    ) -> PaymentMethod:
+        try:
+            return await self._gateway.attach_payment_method(
+                payment_method_id, customer_id, idempotency_key=idempotency_key
+            )
+        finally:
+            await self._forget(_customers(customer_id) | _objects(payment_method_id))
+
+    async def detach_payment_method(self, payment_method_id: str, *, idempotency_key: str) -> PaymentMethod:
+        # The answer no longer names the customer, so learn it from the cached copy, if there is one.
+        cached = await self._lookup(_key(f"payment_method:{payment_method_id}"), PaymentMethod)
+        try:
+            return await self._gateway.detach_payment_method(
+                payment_method_id, idempotency_key=idempotency_key
+            )
+        finally:
+            owner = cached.customer_id if cached is not None else None
+            await self._forget(_customers(owner) | _objects(payment_method_id))
+
+    # -- payments and refunds -------------------------------------------------------------------------------
+    async def retrieve_payment_intent(self, payment_intent_id: str, *, fresh: bool = False) -> PaymentIntent:
+        """Pass `fresh=True` when the answer decides whether money moves (a refund's precondition)."""
+        return await self._read(
+            f"payment_intent:{payment_intent_id}",
+            PaymentIntent,
+            lambda: self._gateway.retrieve_payment_intent(payment_intent_id),
+            lambda intent: _customers(intent.customer_id) | _objects(intent.id, intent.latest_charge_id),
+            fresh=fresh,
+        )
+
+    async def retrieve_charge(self, charge_id: str, *, fresh: bool = False) -> Charge:
+        """Pass `fresh=True` when the answer decides whether money moves (a refund's precondition)."""
+        return await self._read(
+            f"charge:{charge_id}",
+            Charge,
+            lambda: self._gateway.retrieve_charge(charge_id),
+            lambda charge: _customers(charge.customer_id) | _objects(charge.id, charge.payment_intent_id),
+            fresh=fresh,
+        )
+
+    async def create_refund(
+        self,
+        *,
+        payment_intent_id: str | None = None,
+        charge_id: str | None = None,
+        amount: int | None,
+        reason: RefundReason | None,
+        metadata: Mapping[str, str] | None = None,
+        idempotency_key: str,
+    ) -> Refund:
+        refund = None
+        try:
+            refund = await self._gateway.create_refund(
+                payment_intent_id=payment_intent_id,
+                charge_id=charge_id,
+                amount=amount,
+                reason=reason,
+                metadata=metadata,
+                idempotency_key=idempotency_key,
+            )
+            return refund
+        finally:
+            paid_by = (refund.charge_id, refund.payment_intent_id) if refund is not None else ()
+            await self._forget(_objects(payment_intent_id, charge_id, *paid_by))
+
+    async def list_refunds(
+        self, *, payment_intent_id: str | None = None, charge_id: str | None = None, limit: int = 100
+    ) -> Page[Refund]:
+        """Not cached: refunds name no customer, so no webhook invalidation would reach a cached list."""
+        return await self._gateway.list_refunds(
+            payment_intent_id=payment_intent_id, charge_id=charge_id, limit=limit
+        )
+
+    # -- billing portal -------------------------------------------------------------------------------------
+    async def retrieve_portal_configuration(
+        self, configuration_id: str, *, fresh: bool = False
+    ) -> PortalConfiguration:
+        return await self._read(
+            f"portal_configuration:{configuration_id}",
+            PortalConfiguration,
+            lambda: self._gateway.retrieve_portal_configuration(configuration_id),
+            lambda configuration: {CATALOG, object_group(configuration.id)},
+            fresh=fresh,
+            catalog=True,
+        )
+
+    async def default_portal_configuration(self, *, fresh: bool = False) -> PortalConfiguration:
+        return await self._read(
+            "portal_configuration:default",
+            PortalConfiguration,
+            self._gateway.default_portal_configuration,
+            lambda configuration: {CATALOG, object_group(configuration.id)},
+            fresh=fresh,
+            catalog=True,
+        )
+
+    async def create_portal_session(
+        self,
+        customer_id: str,
+        *,
+        return_url: str | None,
+        configuration_id: str | None,
+        locale: str | None,
+        flow: PortalFlow | None,
+        idempotency_key: str,
+    ) -> StripePortalSession:
+        return await self._gateway.create_portal_session(
+            customer_id,
+            return_url=return_url,
+            configuration_id=configuration_id,
+            locale=locale,
+            flow=flow,
+            idempotency_key=idempotency_key,
+        )
+
+    # -- the cache itself -----------------------------------------------------------------------------------
+    async def _read(
+        self,
+        key: str,
+        kind: type[T],
+        fetch: Callable[[], Awaitable[T]],
+        groups: Callable[[T], set[str]],
+        *,
+        fresh: bool,
+        catalog: bool = False,
+    ) -> T:
+        """The cached record, or Stripe's, which is then cached (a fresh read refreshes the entry)."""
+        full_key = _key(key)
+        if not fresh:
+            cached = await self._lookup(full_key, kind)
+            if cached is not None:
+                return cached
+        since = await self._mark()
+        record = await fetch()
+        await self._keep(full_key, record, groups(record), self._catalog_ttl if catalog else self._ttl, since)
+        return record
+
+    async def _write_subscription(
+        self, subscription_id: str, write: Callable[[], Awaitable[Subscription]]
+    ) -> Subscription:
+        # Even a failed write may have changed something (a timeout after Stripe applied it), so always
+        # invalidate; the customer comes from the answer, or else from the cached copy.
+        cached = await self._lookup(_key(f"subscription:{subscription_id}"), Subscription)
+        result = None
+        try:
+            result = await write()
+            return result
+        finally:
+            owner = result or cached
+            await self._forget(_objects(subscription_id) | _customers(owner.customer_id if owner else None))
+
+    async def _lookup(self, key: str, kind: type[T]) -> T | None:
+        try:
+            data = await self._store.get(key)
+        except CacheUnavailable as error:
+            logger.warning("cache unavailable, reading from Stripe: %s", error)
+            return None
+        if data is None:
+            return None
+        try:
+            return decode(data, kind)
+        except CodecError as error:
+            logger.warning("dropping an unreadable cache entry %s: %s", key, error)
+            return None
+
+    async def _mark(self) -> int | None:
+        try:
+            return await self._store.mark()
+        except CacheUnavailable as error:
+            logger.warning("cache unavailable, not caching: %s", error)
+            return None
+
+    async def _keep(
+        self, key: str, record: object, groups: Collection[str], ttl: float, since: int | None
+    ) -> None:
+        if since is None or not _reachable(groups):
+            return
+        try:
+            await self._store.put(key, encode(record), groups=groups, ttl=ttl, since=since)
+        except CacheUnavailable as error:
+            logger.warning("cache unavailable, not caching: %s", error)
+
+    async def _forget(self, groups: Collection[str]) -> None:
+        """Invalidate after our own write; the write is done, so a cache failure must not undo its answer."""
+        try:
+            await self._store.invalidate(groups)
+        except CacheUnavailable:
+            logger.exception(
+                "could not invalidate %s after a write; entries live until their TTL", sorted(groups)
+            )
+
+
+def _reachable(groups: Collection[str]) -> bool:
+    """Whether the invalidations webhooks send (a customer's, the catalog's) reach an entry of `groups`."""
+    return any(group == CATALOG or group.startswith(customer_group("")) for group in groups)
+
+
+def _key(key: str) -> str:
+    return f"v{FORMAT_VERSION}:{key}"
+
+
+def _customer_key(customer_id: str, *, with_subscriptions: bool) -> str:
+    return f"customer:{customer_id}" + (":subscriptions" if with_subscriptions else "")
+
+
+def _invoice_key(invoice_id: str, *, with_payments: bool) -> str:
+    return f"invoice:{invoice_id}" + (":payments" if with_payments else "")
+
+
+def _groups_of(records: Iterable[T], groups: Callable[[T], set[str]]) -> set[str]:
+    found: set[str] = set()
+    for record in records:
+        found |= groups(record)
+    return found
+
+
+def _customer_groups(customer: Customer) -> set[str]:
+    subscriptions = customer.subscriptions or ()
+    return (
+        _customers(customer.id)
+        | _objects(customer.id, customer.default_payment_method_id)
+        | _groups_of(subscriptions, _subscription_groups)
+    )
+
+
+def _subscription_groups(subscription: Subscription) -> set[str]:
+    return _customers(subscription.customer_id) | _objects(subscription.id)
+
+
+def _invoice_groups(invoice: Invoice) -> set[str]:
+    return _customers(invoice.customer_id) | _objects(invoice.id, *_payment_ids(invoice.payments or ()))
+
+
+def _payment_method_groups(payment_method: PaymentMethod) -> set[str]:
+    return _customers(payment_method.customer_id) | _objects(payment_method.id)
+
+
+def _payment_ids(payments: Iterable[InvoicePayment]) -> list[str | None]:
+    return [found for payment in payments for found in (payment.payment_intent_id, payment.charge_id)]

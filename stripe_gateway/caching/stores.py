@@ -1,0 +1,138 @@
+"""Where cached reads live: the store protocol and the in-process store (a bounded LRU with a TTL).
+
+Entries belong to groups (a customer, an object, the catalog) and are dropped a group at a time. A read
+that began before an invalidation of one of its groups must not be stored afterwards, or it would bring
+back what the invalidation removed: `mark()` before reading from Stripe, `put(..., since=mark)` after.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable
+
+
+class CacheUnavailable(Exception):  # noqa: N818 - named like the gateway's errors
+    """The cache's backing service failed; callers read from Stripe instead."""
+
+
+class CacheStore(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def mark(self) -> int:
+        """The invalidation counter now, to pass to `put` once the read from Stripe is done."""
+        ...
+
+    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> None:
+        """Store unless one of `groups` was invalidated after `since`."""
+        ...
+
+    async def invalidate(self, groups: Collection[str]) -> None:
+        """Drop every entry of these groups, on every instance that shares this cache."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    value: bytes
+    groups: frozenset[str]
+    expires_at: float
+
+
+class MemoryStore:
+    """One process's cache: at most `max_entries` entries, least recently used evicted first.
+
+    It also remembers which group was invalidated when (the last `max_groups` of them); for groups it has
+    forgotten it assumes the worst, so a put that might race a forgotten invalidation is skipped.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_entries: int = 10_000,
+        max_groups: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._max_entries = max_entries
+        self._max_groups = max_groups
+        self._clock = clock
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._members: dict[str, set[str]] = {}
+        self._sequence = 0
+        self._invalidated: OrderedDict[str, int] = OrderedDict()
+        self._forgotten_up_to = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.expires_at <= self._clock():
+            self._remove(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry.value
+
+    async def mark(self) -> int:
+        return self._sequence
+
+    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> None:
+        if self._invalidated_since(groups, since):
+            return
+        self._remove(key)
+        self._entries[key] = _Entry(value, frozenset(groups), self._clock() + ttl)
+        for group in groups:
+            self._members.setdefault(group, set()).add(key)
+        while len(self._entries) > self._max_entries:
+            self._remove(next(iter(self._entries)))
+
+    async def invalidate(self, groups: Collection[str]) -> None:
+        self.drop(groups)
+
+    def clear(self) -> None:
+        """Forget everything, as if every group had just been invalidated."""
+        self._sequence += 1
+        self._entries.clear()
+        self._members.clear()
+        self._invalidated.clear()
+        self._forgotten_up_to = self._sequence
+
+    async def close(self) -> None:
+        self._entries.clear()
+        self._members.clear()
+
+    def drop(self, groups: Iterable[str]) -> None:
+        """`invalidate`, for callers outside a coroutine (the broadcast listener)."""
+        self._sequence += 1
+        for group in groups:
+            for key in self._members.pop(group, set()):
+                self._remove(key)
+            self._invalidated[group] = self._sequence
+            self._invalidated.move_to_end(group)
+        while len(self._invalidated) > self._max_groups:
+            _, sequence = self._invalidated.popitem(last=False)
+            self._forgotten_up_to = max(self._forgotten_up_to, sequence)
+
+    def _invalidated_since(self, groups: Iterable[str], since: int) -> bool:
+        if self._forgotten_up_to > since:
+            return True
+        return any(self._invalidated.get(group, 0) > since for group in groups)
+
+    def _remove(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            return
+        for group in entry.groups:
+            members = self._members.get(group)
+            if members is not None:
+                members.discard(key)
+                if not members:
+                    del self._members[group]

@@ -1,0 +1,205 @@
+"""The gateway's interface, for code that takes either `StripeGateway` or `CachedGateway`.
+
+`StripeGateway` documents each method; `CachedGateway` adds `fresh=True` to its reads to bypass the cache.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from stripe_gateway.records import (
+        CancellationFeedback,
+        Charge,
+        Customer,
+        CustomerUpdate,
+        Event,
+        Invoice,
+        InvoicePayment,
+        InvoiceStatus,
+        ItemChange,
+        Page,
+        PaymentIntent,
+        PaymentMethod,
+        PortalConfiguration,
+        PortalFlow,
+        Price,
+        Product,
+        Refund,
+        RefundReason,
+        StripePortalSession,
+        Subscription,
+    )
+
+
+class BillingGateway(Protocol):
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None: ...
+
+    async def retrieve_customer(self, customer_id: str, *, with_subscriptions: bool = False) -> Customer: ...
+
+    async def list_customers(
+        self,
+        *,
+        limit: int,
+        starting_after: str | None = None,
+        email: str | None = None,
+        with_subscriptions: bool = False,
+    ) -> Page[Customer]: ...
+
+    async def update_customer(
+        self, customer_id: str, changes: CustomerUpdate, *, idempotency_key: str
+    ) -> Customer: ...
+
+    async def set_default_payment_method(
+        self, customer_id: str, payment_method_id: str, *, idempotency_key: str
+    ) -> Customer: ...
+
+    async def list_products(self, product_ids: Sequence[str]) -> tuple[Product, ...]: ...
+
+    async def retrieve_price(self, price_id: str) -> Price: ...
+
+    async def list_prices(
+        self,
+        *,
+        product_id: str | None = None,
+        lookup_keys: Sequence[str] | None = None,
+        active: bool | None = True,
+        limit: int = 100,
+    ) -> Page[Price]: ...
+
+    async def retrieve_subscription(self, subscription_id: str) -> Subscription: ...
+
+    async def list_subscriptions(
+        self, customer_id: str, *, status: str = "all", limit: int = 100
+    ) -> Page[Subscription]: ...
+
+    async def change_subscription_items(
+        self,
+        subscription_id: str,
+        items: Sequence[ItemChange],
+        *,
+        proration_behavior: str,
+        proration_date: int | None,
+        idempotency_key: str,
+    ) -> Subscription: ...
+
+    async def cancel_at_period_end(
+        self,
+        subscription_id: str,
+        *,
+        feedback: CancellationFeedback | None,
+        comment: str | None,
+        idempotency_key: str,
+    ) -> Subscription: ...
+
+    async def cancel_now(
+        self,
+        subscription_id: str,
+        *,
+        prorate: bool,
+        invoice_now: bool,
+        feedback: CancellationFeedback | None,
+        comment: str | None,
+        idempotency_key: str,
+    ) -> Subscription: ...
+
+    async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription: ...
+
+    async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice: ...
+
+    async def list_invoices(
+        self,
+        *,
+        customer_id: str | None = None,
+        subscription_id: str | None = None,
+        status: InvoiceStatus | None = None,
+        limit: int = 10,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
+        with_payments: bool = False,
+    ) -> Page[Invoice]: ...
+
+    async def list_invoice_payments(self, invoice_id: str) -> tuple[InvoicePayment, ...]: ...
+
+    async def preview_invoice(
+        self,
+        *,
+        customer_id: str,
+        subscription_id: str | None = None,
+        items: Sequence[ItemChange] = (),
+        proration_behavior: str | None = None,
+        proration_date: int | None = None,
+        recurring: bool = False,
+    ) -> Invoice: ...
+
+    async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]: ...
+
+    async def retrieve_payment_method(self, payment_method_id: str) -> PaymentMethod: ...
+
+    async def attach_payment_method(
+        self, payment_method_id: str, customer_id: str, *, idempotency_key: str
+    ) -> PaymentMethod: ...
+
+    async def detach_payment_method(
+        self, payment_method_id: str, *, idempotency_key: str
+    ) -> PaymentMethod: ...
+
+    async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent: ...
+
+    async def retrieve_charge(self, charge_id: str) -> Charge: ...
+
+    async def create_refund(
+        self,
+        *,
+        payment_intent_id: str | None = None,
+        charge_id: str | None = None,
+        amount: int | None,
+        reason: RefundReason | None,
+        metadata: Mapping[str, str] | None = None,
+        idempotency_key: str,
+    ) -> Refund: ...
+
+    async def list_refunds(
+        self, *, payment_intent_id: str | None = None, charge_id: str | None = None, limit: int = 100
+    ) -> Page[Refund]: ...
+
+    async def retrieve_portal_configuration(self, configuration_id: str) -> PortalConfiguration: ...
+
+    async def default_portal_configuration(self) -> PortalConfiguration: ...
+
+    async def create_portal_session(
+        self,
+        customer_id: str,
+        *,
+        return_url: str | None,
+        configuration_id: str | None,
+        locale: str | None,
+        flow: PortalFlow | None,
+        idempotency_key: str,
+    ) -> StripePortalSession: ...
+
+    def construct_event(
+        self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300
+    ) -> Event: ...
+
+    async def list_events(
+        self,
+        *,
+        created_gte: int | None = None,
+        starting_after: str | None = None,
+        types: Sequence[str] | None = None,
+        limit: int = 100,
+    ) -> Page[Event]: ...
+
+
+if TYPE_CHECKING:
+    from stripe_gateway.caching.gateway import CachedGateway
+    from stripe_gateway.gateway import StripeGateway
+
+    # Both implementations must keep to the interface; mypy checks these two assignments.
+    _stripe: type[BillingGateway] = StripeGateway
+    _cached: type[BillingGateway] = CachedGateway
