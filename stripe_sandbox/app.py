@@ -8,6 +8,7 @@ import hashlib
 import json
 import random
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -156,7 +157,7 @@ async def _read_params(request: Request) -> tuple[Params, bytes]:
 async def handle_api(request: Request) -> Response:
     sandbox: Sandbox = request.app.state.sandbox
     store = sandbox.store
-    request_id = store.new_id("req")
+    request_id = f"req_{uuid.uuid4().hex[:14]}"  # not from the store's ids, which must not depend on reads
     method, path = request.method, request.url.path
     found = router.match(method, path)
     call_name = f"{method} {found[0].template if found else path}"
@@ -215,9 +216,8 @@ async def handle_api(request: Request) -> Response:
             status, payload = 200, response_body
         except StripeError as error:
             status, payload = error.status, error.body(request_id)
-            if (
-                status != 402
-            ):  # Stripe keeps a failure's outcome only once execution began (a charge was tried)
+            # Stripe keeps a failure's outcome for replay only once execution began (a charge was tried).
+            if status != 402:
                 raise
         encoded = json.dumps(payload).encode()
         if idempotency_key:

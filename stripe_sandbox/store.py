@@ -120,6 +120,15 @@ class Store:
             listener(event)
         return event
 
+    def save_changes(self, event_type: str, stored: StripeObject, draft: StripeObject) -> StripeObject:
+        """Write `draft` (a changed copy of `stored`, validated in full) over `stored` and emit the update
+        event. Handlers change a draft so a call refused halfway leaves the object as it was."""
+        before = copy.deepcopy(stored)
+        stored.clear()
+        stored.update(draft)
+        self.emit_changes(event_type, before, stored)
+        return stored
+
     def emit_changes(self, event_type: str, before: StripeObject, after: StripeObject) -> StripeObject | None:
         """Emit an `*.updated` event with `previous_attributes`; no change, no event (as on Stripe)."""
         changed = previous_attributes(before, after)

@@ -184,6 +184,26 @@ def get_list(params: Params, name: str, *, param: str | None = None) -> list[Any
     return value
 
 
+def require_str(
+    params: Params, name: str, *, choices: Iterable[str] | None = None, param: str | None = None
+) -> str:
+    value = get_str(params, name, required=True, choices=choices, param=param)
+    assert value is not None  # `required` raised otherwise
+    return value
+
+
+def require_int(params: Params, name: str, *, minimum: int | None = None, param: str | None = None) -> int:
+    value = get_int(params, name, required=True, minimum=minimum, param=param)
+    assert value is not None  # `required` raised otherwise
+    return value
+
+
+def require_dict(params: Params, name: str, *, param: str | None = None) -> Params:
+    value = get_dict(params, name, required=True, param=param)
+    assert value is not None  # `required` raised otherwise
+    return value
+
+
 def get_enum_list(
     params: Params, name: str, choices: Iterable[str], *, param: str | None = None
 ) -> list[str] | None:

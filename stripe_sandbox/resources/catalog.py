@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
+    Params,
     StripeObject,
     get_bool,
     get_dict,
@@ -17,6 +18,8 @@ from stripe_sandbox.wire import (
     invalid,
     list_object,
     reject_unknown,
+    require_int,
+    require_str,
     updated_metadata,
 )
 
@@ -31,12 +34,13 @@ def new_product(
     description: str | None = None,
     metadata: dict[str, str] | None = None,
     created: int | None = None,
+    active: bool = True,
 ) -> StripeObject:
     at = created if created is not None else store.now()
     product: StripeObject = {
         "id": store.new_id("prod"),
         "object": "product",
-        "active": True,
+        "active": active,
         "created": at,
         "default_price": None,
         "description": description,
@@ -70,6 +74,8 @@ def new_price(
     lookup_key: str | None = None,
     nickname: str | None = None,
     created: int | None = None,
+    metadata: dict[str, str] | None = None,
+    active: bool = True,
 ) -> StripeObject:
     owner = store.get(product, "product", param="product")
     if lookup_key is not None:
@@ -79,14 +85,14 @@ def new_price(
     price: StripeObject = {
         "id": store.new_id("price", 24),
         "object": "price",
-        "active": True,
+        "active": active,
         "billing_scheme": "per_unit",
         "created": created if created is not None else store.now(),
         "currency": currency.lower(),
         "custom_unit_amount": None,
         "livemode": False,
         "lookup_key": lookup_key,
-        "metadata": {},
+        "metadata": dict(metadata or {}),
         "nickname": nickname,
         "product": product,
         "recurring": None,
@@ -126,18 +132,14 @@ INTERVALS = ("day", "week", "month", "year")
 def create_product(call: Call) -> StripeObject:
     params = call.params
     reject_unknown(params, ("active", "description", "metadata", "name"))
-    name = get_str(params, "name", required=True)
-    assert name is not None
-    product = new_product(
+    name = require_str(params, "name")
+    return new_product(
         call.store,
         name=name,
         description=get_str(params, "description") or None,
         metadata=updated_metadata({}, params),
+        active=get_bool(params, "active") is not False,
     )
-    active = get_bool(params, "active")
-    if active is False:
-        product["active"] = False
-    return product
 
 
 @router.get("/v1/products/{id}")
@@ -149,8 +151,8 @@ def retrieve_product(call: Call) -> StripeObject:
 def update_product(call: Call) -> StripeObject:
     params = call.params
     reject_unknown(params, ("active", "default_price", "description", "metadata", "name"))
-    product = call.store.get(call["id"], "product")
-    before = copy.deepcopy(product)
+    stored = call.store.get(call["id"], "product")
+    product = copy.deepcopy(stored)
     if "name" in params:
         product["name"] = get_str(params, "name", required=True)
     if "description" in params:
@@ -169,10 +171,9 @@ def update_product(call: Call) -> StripeObject:
                 )
         product["default_price"] = price_id
     product["metadata"] = updated_metadata(product["metadata"], params)
-    if product != before:
+    if product != stored:
         product["updated"] = call.store.now()
-    call.store.emit_changes("product.updated", before, product)
-    return product
+    return call.store.save_changes("product.updated", stored, product)
 
 
 @router.get("/v1/products")
@@ -209,10 +210,8 @@ def create_price(call: Call) -> StripeObject:
         "transfer_lookup_key", "unit_amount",
     )  # fmt: skip
     reject_unknown(params, allowed)
-    currency = get_str(params, "currency", required=True)
-    unit_amount = get_int(params, "unit_amount", required=True, minimum=0)
-    assert currency is not None
-    assert unit_amount is not None
+    currency = require_str(params, "currency")
+    unit_amount = require_int(params, "unit_amount", minimum=0)
     product_id = get_str(params, "product")
     product_data = get_dict(params, "product_data")
     if (product_id is None) == (product_data is None):
@@ -220,43 +219,48 @@ def create_price(call: Call) -> StripeObject:
             "You must specify either `product` or `product_data` when creating a price.", param="product"
         )
     if product_data is not None:
-        reject_unknown(product_data, ("metadata", "name"), prefix="product_data")
-        name = get_str(product_data, "name", required=True, param="product_data[name]")
-        assert name is not None
-        product_id = new_product(store, name=name, metadata=updated_metadata({}, product_data))["id"]
-    assert product_id is not None
-    recurring = get_dict(params, "recurring")
-    interval = None
-    interval_count = 1
-    if recurring is not None:
-        reject_unknown(recurring, ("interval", "interval_count"), prefix="recurring")
-        interval = get_str(
-            recurring, "interval", required=True, choices=INTERVALS, param="recurring[interval]"
-        )
-        interval_count = (
-            get_int(recurring, "interval_count", minimum=1, param="recurring[interval_count]") or 1
-        )
+        reject_unknown(product_data, ("name",), prefix="product_data")
+        product_name = require_str(product_data, "name", param="product_data[name]")
+    else:
+        product_name = None
+        store.get(str(product_id), "product", param="product")
+    interval, interval_count = _recurring(get_dict(params, "recurring"))
     lookup_key = get_str(params, "lookup_key") or None
-    if lookup_key is not None and get_bool(params, "transfer_lookup_key"):
-        for holder in store.iter_type("price"):
-            if holder["lookup_key"] == lookup_key:
-                before = copy.deepcopy(holder)
-                holder["lookup_key"] = None
-                store.emit_changes("price.updated", before, holder)
-    price = new_price(
+    transfer = bool(get_bool(params, "transfer_lookup_key"))
+    holders = [
+        p for p in store.iter_type("price") if lookup_key is not None and p["lookup_key"] == lookup_key
+    ]
+    if holders and not transfer:
+        raise invalid(f"A price (`{holders[0]['id']}`) already uses that lookup key.", param="lookup_key")
+    nickname = get_str(params, "nickname") or None
+    metadata = updated_metadata({}, params)
+    active = get_bool(params, "active") is not False
+    # Checked in full above; only now does anything change.
+    if product_name is not None:
+        product_id = new_product(store, name=product_name)["id"]
+    for holder in holders:
+        store.save_changes("price.updated", holder, {**holder, "lookup_key": None})
+    return new_price(
         store,
-        product=product_id,
+        product=str(product_id),
         unit_amount=unit_amount,
         currency=currency,
         interval=interval,
         interval_count=interval_count,
         lookup_key=lookup_key,
-        nickname=get_str(params, "nickname") or None,
+        nickname=nickname,
+        metadata=metadata,
+        active=active,
     )
-    price["metadata"] = updated_metadata({}, params)
-    if get_bool(params, "active") is False:
-        price["active"] = False
-    return price
+
+
+def _recurring(recurring: Params | None) -> tuple[str | None, int]:
+    if recurring is None:
+        return None, 1
+    reject_unknown(recurring, ("interval", "interval_count"), prefix="recurring")
+    interval = get_str(recurring, "interval", required=True, choices=INTERVALS, param="recurring[interval]")
+    count = get_int(recurring, "interval_count", minimum=1, param="recurring[interval_count]")
+    return interval, count or 1
 
 
 @router.get("/v1/prices/{id}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from stripe_sandbox.resources.payment_methods import attach_card
+from stripe_sandbox.resources.payment_methods import attach_card, check_attachable
+from stripe_sandbox.resources.subscriptions import ENDED_STATUSES, cancel_now
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.store import includable
 from stripe_sandbox.wire import (
@@ -107,8 +108,6 @@ _EDITABLE = (
 )
 _CREATE_PARAMS = (*_EDITABLE, "payment_method", "shipping")
 _UPDATE_PARAMS = (*_EDITABLE, "shipping")
-# Stripe leaves canceled and expired subscriptions out of a customer's `subscriptions`.
-_ENDED = ("canceled", "incomplete_expired")
 
 
 @router.post("/v1/customers")
@@ -116,15 +115,24 @@ def create_customer(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(params, _CREATE_PARAMS)
     customer = _customer(store, email=None, name=None)
-    _apply(store, customer, {k: v for k, v in params.items() if k != "invoice_settings"})
-    store.add(customer)
     token = get_str(params, "payment_method")
-    card = attach_card(store, token, customer["id"], param="payment_method") if token else None
-    settings = get_dict(params, "invoice_settings")
-    if settings and card is not None and settings.get("default_payment_method") == token:
-        # Stripe lets the default name the payment method (or test token) attached by this same call.
-        settings = {**settings, "default_payment_method": card["id"]}
-    _apply(store, customer, {"invoice_settings": settings} if settings else {})
+    settings = get_dict(params, "invoice_settings") or {}
+    # Stripe lets the default name the payment method (or test token) that this same call attaches.
+    default_is_token = token is not None and settings.get("default_payment_method") == token
+    if default_is_token:
+        settings = {k: v for k, v in settings.items() if k != "default_payment_method"}
+    # Everything is checked before anything is stored, so a refused call leaves no trace.
+    _apply(
+        store,
+        customer,
+        {k: v for k, v in params.items() if k != "payment_method"} | {"invoice_settings": settings},
+    )
+    if token is not None:
+        check_attachable(store, token, None, param="payment_method")
+    store.add(customer)
+    card = attach_card(store, token, customer["id"], param="payment_method") if token is not None else None
+    if card is not None and default_is_token:
+        customer["invoice_settings"]["default_payment_method"] = card["id"]
     store.emit("customer.created", customer)
     if card is not None:
         store.emit("payment_method.attached", card)
@@ -143,10 +151,9 @@ def retrieve_customer(call: Call) -> StripeObject:
 def update_customer(call: Call) -> StripeObject:
     reject_unknown(call.params, _UPDATE_PARAMS)
     customer = call.store.get(call["id"], "customer")
-    before = copy.deepcopy(customer)
-    _apply(call.store, customer, call.params)
-    call.store.emit_changes("customer.updated", before, customer)
-    return customer
+    draft = copy.deepcopy(customer)
+    _apply(call.store, draft, call.params)
+    return call.store.save_changes("customer.updated", customer, draft)
 
 
 @router.get("/v1/customers")
@@ -168,16 +175,24 @@ def list_customers(call: Call) -> StripeObject:
 @router.delete("/v1/customers/{id}")
 def delete_customer(call: Call) -> StripeObject:
     reject_unknown(call.params, ())
-    customer = call.store.get(call["id"], "customer")
-    call.store.emit("customer.deleted", customer)
+    store = call.store
+    customer = store.get(call["id"], "customer")
+    # Deleting a customer cancels its subscriptions at once, without prorating or invoicing.
+    for subscription in store.all("subscription"):
+        if subscription["customer"] == customer["id"] and subscription["status"] not in ENDED_STATUSES:
+            cancel_now(store, subscription, at=store.now())
+    store.emit("customer.deleted", customer)
     customer["deleted"] = True
     return _deleted(customer["id"])
 
 
 @includable("customer", "subscriptions")
 def customer_subscriptions(store: Store, customer: StripeObject) -> StripeObject:
+    """The customer's current subscriptions: Stripe leaves canceled and expired ones out."""
     current = [
-        s for s in store.all("subscription") if s["customer"] == customer["id"] and s["status"] not in _ENDED
+        s
+        for s in store.all("subscription")
+        if s["customer"] == customer["id"] and s["status"] not in ENDED_STATUSES
     ]
     return list_object(current, {}, f"/v1/customers/{customer['id']}/subscriptions")
 

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stripe_sandbox.routing import Call, router
-from stripe_sandbox.wire import StripeObject, get_str, invalid, list_object, missing, reject_unknown
+from stripe_sandbox.wire import (
+    StripeObject,
+    get_str,
+    invalid,
+    list_object,
+    missing,
+    reject_unknown,
+    require_str,
+)
 
 if TYPE_CHECKING:
     from stripe_sandbox.store import Store
@@ -120,9 +128,19 @@ def _fingerprint(brand: str, last4: str, exp_month: int, exp_year: int) -> str:
 _TYPES = ("card",)
 
 
+def check_attachable(store: Store, payment_method: str, customer: str | None, *, param: str) -> None:
+    """Raise Stripe's error unless `payment_method` (a card or test token) can be attached to `customer`."""
+    if payment_method in TEST_TOKENS:
+        return
+    card = store.get(payment_method, "payment_method", param=param)
+    if card["customer"] is not None and card["customer"] != customer:
+        raise invalid("The payment method you provided has already been attached to a customer.", param=param)
+
+
 def attach_card(store: Store, payment_method: str, customer: str, *, param: str) -> StripeObject:
     """Attach a card or test token to a customer, without emitting: the caller emits once it is done."""
     store.get(customer, "customer", param="customer")
+    check_attachable(store, payment_method, customer, param=param)
     token = TEST_TOKENS.get(payment_method)
     if token is not None:
         card = _card(
@@ -130,8 +148,6 @@ def attach_card(store: Store, payment_method: str, customer: str, *, param: str)
         )
         return store.add(card)
     card = store.get(payment_method, "payment_method", param=param)
-    if card["customer"] not in (None, customer):
-        raise invalid("The payment method you provided has already been attached to a customer.", param=param)
     card["customer"] = customer
     return card
 
@@ -139,8 +155,7 @@ def attach_card(store: Store, payment_method: str, customer: str, *, param: str)
 @router.post("/v1/payment_methods/{id}/attach")
 def attach(call: Call) -> StripeObject:
     reject_unknown(call.params, ("customer",))
-    customer = get_str(call.params, "customer", required=True)
-    assert customer is not None
+    customer = require_str(call.params, "customer")
     existing = call.store.find(call["id"])
     card = attach_card(call.store, call["id"], customer, param="payment_method")
     if (

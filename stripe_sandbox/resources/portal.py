@@ -19,6 +19,8 @@ from stripe_sandbox.wire import (
     list_object,
     missing_param,
     reject_unknown,
+    require_dict,
+    require_str,
     updated_metadata,
 )
 
@@ -118,8 +120,7 @@ _EDITABLE = ("business_profile", "default_return_url", "features", "login_page",
 def create_configuration(call: Call) -> StripeObject:
     params = call.params
     reject_unknown(params, _EDITABLE)
-    features = get_dict(params, "features", required=True)
-    assert features is not None
+    features = require_dict(params, "features")
     return new_configuration(
         call.store,
         features=features,
@@ -140,8 +141,8 @@ def retrieve_configuration(call: Call) -> StripeObject:
 def update_configuration(call: Call) -> StripeObject:
     params, store = call.params, call.store
     reject_unknown(params, (*_EDITABLE, "active"))
-    configuration = store.get(call["id"], "billing_portal.configuration", param="configuration")
-    before = copy.deepcopy(configuration)
+    stored = store.get(call["id"], "billing_portal.configuration", param="configuration")
+    configuration = copy.deepcopy(stored)
     active = get_bool(params, "active")
     if active is False and configuration["is_default"]:
         raise invalid("You cannot deactivate the default configuration.", param="active")
@@ -164,10 +165,9 @@ def update_configuration(call: Call) -> StripeObject:
     if "name" in params:
         configuration["name"] = get_str(params, "name") or None
     configuration["metadata"] = updated_metadata(configuration["metadata"], params)
-    if configuration != before:
+    if configuration != stored:
         configuration["updated"] = store.now()
-    store.emit_changes("billing_portal.configuration.updated", before, configuration)
-    return configuration
+    return store.save_changes("billing_portal.configuration.updated", stored, configuration)
 
 
 @router.get("/v1/billing_portal/configurations")
@@ -322,8 +322,7 @@ def _update_products(store: Store, products: list[Any], path: str) -> list[dict[
     for index, entry in enumerate(_hashes(products, path)):
         entry_path = f"{path}[{index}]"
         reject_unknown(entry, ("adjustable_quantity", "prices", "product"), prefix=entry_path)
-        product_id = get_str(entry, "product", required=True, param=f"{entry_path}[product]")
-        assert product_id is not None
+        product_id = require_str(entry, "product", param=f"{entry_path}[product]")
         store.get(product_id, "product", param=f"{entry_path}[product]")
         prices = get_list(entry, "prices", param=f"{entry_path}[prices]")
         if not prices:

@@ -17,6 +17,7 @@ from stripe_sandbox.wire import (
     missing,
     missing_param,
     reject_unknown,
+    require_str,
 )
 
 if TYPE_CHECKING:
@@ -43,8 +44,7 @@ _ENDED = ("canceled", "incomplete_expired")
 def create_session(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(params, ("configuration", "customer", "flow_data", "locale", "on_behalf_of", "return_url"))
-    customer_id = get_str(params, "customer", required=True)
-    assert customer_id is not None
+    customer_id = require_str(params, "customer")
     customer = store.get(customer_id, "customer", param="customer")
     configuration = _configuration(store, get_str(params, "configuration"))
     return_url = get_str(params, "return_url") or configuration["default_return_url"]
@@ -90,8 +90,7 @@ def _configuration(store: Store, configuration_id: str | None) -> StripeObject:
 
 def _flow(store: Store, customer: StripeObject, configuration: StripeObject, data: Params) -> StripeObject:
     reject_unknown(data, ("after_completion", "type", *FLOW_FEATURES), prefix="flow_data")
-    kind = get_str(data, "type", required=True, choices=FLOW_FEATURES, param="flow_data[type]")
-    assert kind is not None
+    kind = require_str(data, "type", choices=FLOW_FEATURES, param="flow_data[type]")
     for other in FLOW_FEATURES:
         if other != kind and other in data:
             raise invalid(
@@ -193,8 +192,7 @@ def _flow_hash(data: Params, kind: str) -> Params:
 
 def _subscription(store: Store, customer: StripeObject, given: Params, kind: str) -> StripeObject:
     param = f"flow_data[{kind}][subscription]"
-    subscription_id = get_str(given, "subscription", required=True, param=param)
-    assert subscription_id is not None
+    subscription_id = require_str(given, "subscription", param=param)
     subscription = store.get(subscription_id, "subscription", param=param)
     if subscription["customer"] != customer["id"]:
         raise invalid(

@@ -65,10 +65,9 @@ def retrieve_refund(call: Call) -> StripeObject:
 def update_refund(call: Call) -> StripeObject:
     reject_unknown(call.params, ("metadata",))
     refund = call.store.get(call["id"], "refund", param="refund")
-    before = copy.deepcopy(refund)
-    refund["metadata"] = updated_metadata(refund["metadata"], call.params)
-    call.store.emit_changes("refund.updated", before, refund)
-    return refund
+    draft = copy.deepcopy(refund)
+    draft["metadata"] = updated_metadata(refund["metadata"], call.params)
+    return call.store.save_changes("refund.updated", refund, draft)
 
 
 @router.get("/v1/refunds")
@@ -116,8 +115,7 @@ def _refundable_charge(store: Store, charge_id: str | None, intent_id: str | Non
                 code="charge_not_refundable",
             )
         charge_id = intent["latest_charge"]
-    assert charge_id is not None
-    charge = store.get(charge_id, "charge", param="charge")
+    charge = store.get(str(charge_id), "charge", param="charge")
     if charge["status"] != "succeeded":
         raise invalid(
             f"Charge {charge_id} has not succeeded and cannot be refunded.",

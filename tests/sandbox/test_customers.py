@@ -178,3 +178,33 @@ async def test_creation_emits_customer_created(
     card = customer.invoice_settings.default_payment_method
     assert created.data.object["invoice_settings"]["default_payment_method"] == card
     assert sandbox.state.store.events[-1]["id"] == attached.id
+
+
+async def test_deleting_a_customer_cancels_its_subscriptions(
+    stripe_client: stripe.StripeClient, customer: stripe.Customer, subscription: stripe.Subscription
+) -> None:
+    await stripe_client.v1.customers.delete_async(customer.id)
+
+    ended = await stripe_client.v1.subscriptions.retrieve_async(subscription.id)
+    assert ended.status == "canceled"
+    events = await stripe_client.v1.events.list_async(
+        {"types": ["customer.deleted", "customer.subscription.deleted"]}
+    )
+    assert [e.type for e in events.data[:2]] == ["customer.deleted", "customer.subscription.deleted"]
+
+
+async def test_a_refused_creation_leaves_nothing_behind(stripe_client: stripe.StripeClient) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        await stripe_client.v1.customers.create_async(
+            {
+                "email": "half@example.com",
+                "payment_method": "pm_card_visa",
+                "invoice_settings": {"default_payment_method": "pm_nope"},
+            }
+        )
+
+    assert raised.value.param == "invoice_settings[default_payment_method]"
+    assert (await stripe_client.v1.customers.list_async({"email": "half@example.com"})).data == []
+    assert (
+        await stripe_client.v1.events.list_async({"type": "payment_method.attached", "limit": 100})
+    ).data == []
