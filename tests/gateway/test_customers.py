@@ -10,6 +10,8 @@ from stripe_gateway.errors import IdempotencyConflict, InvalidRequest, NotFound
 from stripe_gateway.records import Address, CustomerUpdate, SubscriptionStatus
 
 if TYPE_CHECKING:
+    import stripe
+
     from stripe_gateway.gateway import StripeGateway
     from tests.gateway.conftest import Account, Catalog, Sandbox, Subscribed
 
@@ -46,6 +48,17 @@ async def test_retrieve_missing_customer_is_not_found(gateway: StripeGateway) ->
     assert (raised.value.request_id or "").startswith("req_")
 
 
+async def test_retrieve_deleted_customer_is_not_found(
+    gateway: StripeGateway, account: Account, stripe_admin: stripe.StripeClient
+) -> None:
+    await stripe_admin.v1.customers.delete_async(account.customer_id)
+
+    with pytest.raises(NotFound) as raised:
+        await gateway.retrieve_customer(account.customer_id)
+
+    assert raised.value.code == "resource_missing"
+
+
 @pytest.mark.sandbox_only
 async def test_list_customers_with_subscriptions_is_one_call(
     gateway: StripeGateway, subscribed: Subscribed, account: Account, sandbox_knobs: Sandbox
@@ -63,15 +76,19 @@ async def test_list_customers_with_subscriptions_is_one_call(
     assert sandbox_knobs.calls("GET /v1/subscriptions") == 0
 
 
-async def test_list_customers_pages_with_starting_after(gateway: StripeGateway) -> None:
-    first = await gateway.list_customers(limit=1)
+async def test_list_customers_pages_with_starting_after(
+    gateway: StripeGateway, stripe_admin: stripe.StripeClient, tag: str
+) -> None:
+    email = f"pages+{tag}@example.com"
+    older = await stripe_admin.v1.customers.create_async({"email": email, "name": "Older"})
+    newer = await stripe_admin.v1.customers.create_async({"email": email, "name": "Newer"})
 
-    second = await gateway.list_customers(limit=1, starting_after=first.data[0].id)
+    first = await gateway.list_customers(limit=1, email=email)
+    second = await gateway.list_customers(limit=1, email=email, starting_after=first.data[0].id)
 
-    assert len(first.data) == 1
-    assert first.has_more is True
-    assert len(second.data) == 1
-    assert second.data[0].id != first.data[0].id
+    # Newest first; two customers created in the same second may come in either order.
+    assert {first.data[0].id, second.data[0].id} == {older.id, newer.id}
+    assert (len(first.data), first.has_more, len(second.data), second.has_more) == (1, True, 1, False)
     assert first.data[0].subscriptions is None
 
 

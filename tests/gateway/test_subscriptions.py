@@ -16,6 +16,8 @@ from stripe_gateway.records import (
 )
 
 if TYPE_CHECKING:
+    import stripe
+
     from stripe_gateway.gateway import StripeGateway
     from tests.gateway.conftest import Account, Catalog, Subscribed
 
@@ -231,6 +233,20 @@ async def test_uncancel_clears_a_cancellation_at_period_end(
     assert subscription.status is SubscriptionStatus.ACTIVE
     assert subscription.cancel_at_period_end is False
     assert subscription.cancel_at is None
+
+
+async def test_uncancel_clears_an_explicit_cancel_at(
+    gateway: StripeGateway, subscribed: Subscribed, stripe_admin: stripe.StripeClient
+) -> None:
+    cancel_at = subscribed.period_end - 86_400
+    await stripe_admin.v1.subscriptions.update_async(subscribed.subscription_id, {"cancel_at": cancel_at})
+    assert (await gateway.retrieve_subscription(subscribed.subscription_id)).cancel_at == cancel_at
+
+    subscription = await gateway.uncancel(subscribed.subscription_id, idempotency_key="keep")
+
+    assert subscription.cancel_at is None
+    assert subscription.cancel_at_period_end is False
+    assert subscription.canceled_at is None
 
 
 async def test_cancel_now_ends_the_subscription(gateway: StripeGateway, subscribed: Subscribed) -> None:
