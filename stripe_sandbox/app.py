@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 import stripe_sandbox.resources  # noqa: F401 - importing the package registers every endpoint
+from stripe_sandbox import clock
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.store import INCLUDABLE, Store
 from stripe_sandbox.webhooks import WebhookDeliverer
@@ -210,6 +211,8 @@ async def handle_api(request: Request) -> Response:
                 path=path,
                 portal_base_url=sandbox.portal_base_url,
             )
+            # On a running clock, renewals and period ends fall due between calls: settle them first.
+            clock.catch_up(store)
             result = route.handler(call)
             response_body = copy.deepcopy(result)
             expand(store, response_body, [str(p) for p in get_list(params, "expand") or []])

@@ -47,6 +47,16 @@ class Endpoint:
     secret: str
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """An event waiting for delivery, signed for the endpoint configured when it was emitted."""
+
+    event_id: str
+    event_type: str
+    payload: str
+    endpoint: Endpoint
+
+
 @dataclass
 class WebhookDeliverer:
     """Queues events as the store emits them and sends them from one worker task, so order is kept and
@@ -115,17 +125,12 @@ class WebhookDeliverer:
                 while not queue.empty():
                     pending = queue.get_nowait()
                     try:
-                        self.deliveries.append(await _deliver(client, pending))
+                        delivery = await _deliver(client, pending)
                     finally:
                         queue.task_done()
-
-
-@dataclass(frozen=True)
-class _Pending:
-    event_id: str
-    event_type: str
-    payload: str
-    endpoint: Endpoint
+                    # A delivery that was under way when the endpoint was cleared or replaced is not reported.
+                    if pending.endpoint is self.endpoint:
+                        self.deliveries.append(delivery)
 
 
 async def _deliver(client: httpx.AsyncClient, pending: _Pending) -> Delivery:
