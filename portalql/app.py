@@ -17,9 +17,11 @@ from strawberry.fastapi import GraphQLRouter
 from portalql.auth import authenticate
 from portalql.db import Database
 from portalql.health import health_router
+from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
 from schema import build_schema
 from schema.context import Context
+from stripe_gateway.caching import CachedGateway, open_cache_store
 from stripe_gateway.gateway import StripeGateway
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from portalql.settings import Settings
+    from stripe_gateway.interface import BillingGateway
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +46,16 @@ class Runtime:
 
     settings: Settings
     database: Database | None = None
-    gateway: StripeGateway | None = None
+    gateway: BillingGateway | None = None
+
+    @property
+    def stale_reads(self) -> CachedGateway | None:
+        """The read cache that webhooks invalidate; None for a gateway injected without one."""
+        return self.gateway if isinstance(self.gateway, CachedGateway) else None
 
 
 def create_app(
-    settings: Settings, *, gateway: StripeGateway | None = None, database: Database | None = None
+    settings: Settings, *, gateway: BillingGateway | None = None, database: Database | None = None
 ) -> FastAPI:
     """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest."""
     runtime = Runtime(settings=settings, database=database, gateway=gateway)
@@ -60,7 +68,7 @@ def create_app(
                 stack.push_async_callback(runtime.database.dispose)
                 await runtime.database.migrate()
             if runtime.gateway is None:
-                runtime.gateway = connect_gateway(settings)
+                runtime.gateway = await connect_cached_gateway(settings)
                 stack.push_async_callback(runtime.gateway.close)
             yield
 
@@ -92,6 +100,7 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
+    app.include_router(webhook_router(runtime))
     app.include_router(
         GraphQLRouter(
             build_schema(introspection=settings.graphql_introspection),
@@ -114,6 +123,17 @@ def connect_gateway(settings: Settings) -> StripeGateway:
         timeout_seconds=settings.stripe_timeout_seconds,
         requests_per_second=settings.stripe_requests_per_second,
     )
+
+
+async def connect_cached_gateway(settings: Settings) -> CachedGateway:
+    """The gateway behind the shared read cache: Redis when `REDIS_URL` is set, else this process's memory."""
+    gateway = connect_gateway(settings)
+    try:
+        store = await open_cache_store(settings.redis_url)
+    except BaseException:
+        await gateway.close()
+        raise
+    return CachedGateway(gateway, store)
 
 
 def request_id_of(request: Request) -> str:

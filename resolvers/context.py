@@ -12,7 +12,7 @@ from resolvers.loaders import Loaders
 if TYPE_CHECKING:
     from resolvers.ports import Stores
     from resolvers.principals import Principal
-    from stripe_gateway.gateway import StripeGateway
+    from stripe_gateway.interface import BillingGateway
 
 
 def _new_request_id() -> str:
@@ -23,7 +23,7 @@ def _new_request_id() -> str:
 class RequestContext:
     """One GraphQL request. Build one per request: its loaders cache Stripe reads for that request only."""
 
-    gateway: StripeGateway
+    gateway: BillingGateway
     principal: Principal | None
     request_id: str = field(default_factory=_new_request_id)
     client_ip: str | None = None

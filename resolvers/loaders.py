@@ -34,7 +34,7 @@ from stripe_gateway.records import (
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Sequence
 
-    from stripe_gateway.gateway import StripeGateway
+    from stripe_gateway.interface import BillingGateway
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -103,7 +103,7 @@ class UpcomingKey:
 class Loaders:
     """The loaders of one request. Never share them: they cache Stripe objects as seen by one request."""
 
-    def __init__(self, gateway: StripeGateway) -> None:
+    def __init__(self, gateway: BillingGateway) -> None:
         self._gateway = gateway
         self._customers = _Loader(self._fetch_customers)
         self._customers_with_subscriptions = _Loader(self._fetch_customers_with_subscriptions)

@@ -394,7 +394,7 @@ def portal_session(obj: billing_portal.Session) -> StripePortalSession:
 
 
 def event(obj: stripe.Event) -> Event:
-    payload = obj.to_dict()
+    payload = obj.to_dict(for_json=True)  # decimals as Stripe sends them (strings), so it stores as JSON
     data = payload.get("data") or {}
     data_object: dict[str, Any] = data.get("object") or {}
     object_type = data_object.get("object")

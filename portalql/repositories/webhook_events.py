@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portalql.models import WebhookEvent, utcnow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,12 +49,28 @@ async def record_webhook_event(
 
 async def mark_webhook_event_processed(
     db: AsyncSession, stripe_event_id: str, *, now: datetime | None = None
-) -> None:
-    await db.execute(
+) -> bool:
+    """Mark a stored event processed; False when it already was (or is not stored).
+
+    Only one of two concurrent processors of an event sees True: the row's update is the claim.
+    """
+    marked = await db.scalar(
         update(WebhookEvent)
-        .where(WebhookEvent.stripe_event_id == stripe_event_id)
+        .where(WebhookEvent.stripe_event_id == stripe_event_id, WebhookEvent.processed_at.is_(None))
         .values(processed_at=now or utcnow())
+        .returning(WebhookEvent.id)
     )
+    return marked is not None
+
+
+async def unprocessed_webhook_event_ids(db: AsyncSession, stripe_event_ids: Sequence[str]) -> set[str]:
+    """Those of `stripe_event_ids` that are stored but not processed yet."""
+    found = await db.scalars(
+        select(WebhookEvent.stripe_event_id).where(
+            WebhookEvent.stripe_event_id.in_(stripe_event_ids), WebhookEvent.processed_at.is_(None)
+        )
+    )
+    return set(found)
 
 
 async def latest_processed_stripe_created(db: AsyncSession, object_id: str) -> int | None:

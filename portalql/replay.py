@@ -1,0 +1,85 @@
+"""`portalql webhooks replay --since …`: fetch the events Stripe sent (or failed to send) since a time and
+process those the inbox has not processed, oldest first. Running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from portalql.repositories.webhook_events import unprocessed_webhook_event_ids
+from portalql.webhook_handlers import HANDLERS
+from portalql.webhooks import EventProcessor, dispatch, store_event
+
+if TYPE_CHECKING:
+    from portalql.db import Database
+    from portalql.webhooks import StaleReads
+    from stripe_gateway.interface import BillingGateway
+    from stripe_gateway.records import Event
+
+_DURATION = re.compile(r"(\d+)\s*([smhd])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# Stripe's largest page of events.
+_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    fetched: int
+    """Events of the handled types that Stripe listed."""
+    processed: int
+    """Of those, the ones processed now (new, or stored earlier but never processed)."""
+
+
+def parse_since(value: str, *, now: datetime | None = None) -> datetime:
+    """`2h`, `30m`, `7d`, `90s` before now, or an ISO-8601 time (UTC when it names no zone)."""
+    text = value.strip()
+    duration = _DURATION.fullmatch(text)
+    if duration is not None:
+        amount, unit = duration.groups()
+        return (now or datetime.now(UTC)) - timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"not a time or a duration: {value!r} (try 2h, 30m, 7d or 2026-11-15T10:00:00Z)"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def replay_events(
+    database: Database, gateway: BillingGateway, stale_reads: StaleReads, *, since: datetime
+) -> ReplayReport:
+    events = await _events_since(gateway, int(since.timestamp()))
+    changes = {event.id: dispatch(event) for event in events}
+    for event in events:
+        change = changes[event.id]
+        if change is not None:
+            await store_event(database, event, change)
+    async with database.session() as db:
+        pending = await unprocessed_webhook_event_ids(db, [event.id for event in events])
+    processor = EventProcessor(database, stale_reads)
+    processed = 0
+    for event in events:
+        change = changes[event.id]
+        if event.id in pending and change is not None and await processor.process(event, change):
+            processed += 1
+    return ReplayReport(fetched=len(events), processed=processed)
+
+
+async def _events_since(gateway: BillingGateway, created_gte: int) -> list[Event]:
+    """Every handled event since `created_gte`, oldest first (Stripe lists newest first)."""
+    events: list[Event] = []
+    starting_after: str | None = None
+    while True:
+        page = await gateway.list_events(
+            created_gte=created_gte, starting_after=starting_after, types=sorted(HANDLERS), limit=_PAGE_SIZE
+        )
+        events.extend(page.data)
+        if not page.has_more or not page.data:
+            break
+        starting_after = page.data[-1].id
+    events.reverse()
+    return events
