@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import stripe
 
-from tests.fixtures.gateway import httpx_form_body_warning_ignored
-
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
@@ -86,9 +84,8 @@ async def stripe_admin(stripe_connection: tuple[str, str | None]) -> AsyncIterat
         max_network_retries=2,
         base_addresses={"api": api_base} if api_base else None,
     )
-    with httpx_form_body_warning_ignored():
-        yield client
-        await http_client.close_async()  # type: ignore[no-untyped-call]
+    yield client
+    await http_client.close_async()
 
 
 @pytest.fixture
