@@ -36,6 +36,7 @@ def new_product(
     created: int | None = None,
     active: bool = True,
 ) -> StripeObject:
+    """Store a product (no default price yet) and emit `product.created`."""
     at = created if created is not None else store.now()
     product: StripeObject = {
         "id": store.new_id("prod"),
@@ -77,6 +78,8 @@ def new_price(
     metadata: dict[str, str] | None = None,
     active: bool = True,
 ) -> StripeObject:
+    """Store a price (recurring when `interval` is given) and emit `price.created`; the product's first
+    price becomes its `default_price`. A lookup key already in use is refused, as Stripe does."""
     owner = store.get(product, "product", param="product")
     if lookup_key is not None:
         taken = next((p for p in store.iter_type("price") if p["lookup_key"] == lookup_key), None)

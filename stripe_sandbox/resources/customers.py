@@ -47,6 +47,7 @@ def new_customer(
     preferred_locales: list[str] | None = None,
     created: int | None = None,
 ) -> StripeObject:
+    """Store a customer and emit `customer.created` (the seed and tests build with this)."""
     customer = _customer(store, email=email, name=name, created=created)
     customer.update(
         phone=phone,

@@ -59,6 +59,8 @@ def new_card(
     exp_year: int = 2030,
     created: int | None = None,
 ) -> StripeObject:
+    """Store a card, attached to `customer` when given (emitting `payment_method.attached`). Its last four
+    digits decide how charges on it go, as with Stripe's test cards (see `DECLINES_BY_LAST4`)."""
     if customer is not None:
         store.get(customer, "customer", param="customer")
     card = _card(store, customer=customer, brand=brand, last4=last4, exp_month=exp_month, exp_year=exp_year)

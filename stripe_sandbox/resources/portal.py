@@ -79,6 +79,9 @@ def new_configuration(
     metadata: dict[str, str] | None = None,
     login_page: bool = False,
 ) -> StripeObject:
+    """Store a portal configuration and emit `billing_portal.configuration.created`. `features` is Stripe's
+    hash (checked as Stripe checks it; what it leaves out gets Stripe's defaults); `is_default` makes it the
+    configuration sessions use when they name none."""
     now = store.now()
     configuration: StripeObject = {
         "id": store.new_id("bpc", 24),
