@@ -1,0 +1,117 @@
+"""The read cache in the app: a warm dashboard costs no Stripe call, and a change made in Stripe (delivered by
+the sandbox as a webhook) or through our own mutations shows in the very next query."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from portalql.demo import DASHBOARD_QUERY
+from tests.fixtures.app import graphql
+
+if TYPE_CHECKING:
+    import httpx
+    import stripe
+
+    from tests.fixtures.app import Tokens
+    from tests.fixtures.sandbox import SandboxHandle
+    from tests.webhooks.conftest import Served
+
+COLD_DASHBOARD = {
+    "GET /v1/customers/{id}": 1,
+    "GET /v1/products": 1,
+    "GET /v1/invoices": 1,
+    "GET /v1/payment_methods": 1,
+    "POST /v1/invoices/create_preview": 1,
+}
+# A change to one customer makes everything of the customer stale, not the catalog; and a subscription set
+# to end has no upcoming invoice to preview.
+AFTER_A_CANCEL = {"GET /v1/customers/{id}": 1, "GET /v1/invoices": 1, "GET /v1/payment_methods": 1}
+
+CANCEL = """
+mutation Cancel($id: ID!) {
+  cancelSubscription(input: {subscriptionId: $id, mode: AT_PERIOD_END}) {
+    subscription { id cancelAtPeriodEnd }
+    userErrors { code message }
+  }
+}
+"""
+
+
+async def dashboard(
+    client: httpx.AsyncClient, token: str, sandbox: SandboxHandle
+) -> tuple[Any, dict[str, int]]:
+    """The demo dashboard's data, and the Stripe calls it made."""
+    sandbox.reset_calls()
+    body = await graphql(client, DASHBOARD_QUERY, token=token)
+    assert "errors" not in body, body["errors"]
+    return body["data"]["viewer"]["customer"], sandbox.calls()
+
+
+async def test_a_change_made_in_stripe_shows_in_the_next_query_and_a_warm_one_costs_nothing(
+    *,
+    client: httpx.AsyncClient,
+    served: Served,
+    sandbox: SandboxHandle,
+    stripe_client: stripe.StripeClient,
+    tokens: Tokens,
+    customer_a: str,
+) -> None:
+    token = await tokens.customer_session(customer_a)
+    before, cold = await dashboard(client, token, sandbox)
+    _, warm = await dashboard(client, token, sandbox)
+    [subscription] = before["subscriptions"]
+
+    # As if in Stripe's dashboard: the SDK straight against the sandbox, which then sends its webhook.
+    await stripe_client.v1.subscriptions.update_async(subscription["id"], {"cancel_at_period_end": True})
+    delivered = await served.deliveries()
+    after, refreshed = await dashboard(client, token, sandbox)
+    _, warm_again = await dashboard(client, token, sandbox)
+
+    assert (cold, warm) == (COLD_DASHBOARD, {})
+    assert subscription["cancelAtPeriodEnd"] is False
+    assert len(delivered) == 1
+    assert [s["cancelAtPeriodEnd"] for s in after["subscriptions"]] == [True]
+    assert (refreshed, warm_again) == (AFTER_A_CANCEL, {})
+
+
+async def test_a_webhook_about_one_customer_leaves_another_customers_cache_warm(
+    *,
+    client: httpx.AsyncClient,
+    served: Served,
+    sandbox: SandboxHandle,
+    stripe_client: stripe.StripeClient,
+    tokens: Tokens,
+    customer_a: str,
+    customer_b: str,
+) -> None:
+    token_a, token_b = await tokens.customer_session(customer_a), await tokens.customer_session(customer_b)
+    await dashboard(client, token_a, sandbox)
+    customer, _ = await dashboard(client, token_b, sandbox)
+
+    await stripe_client.v1.subscriptions.update_async(
+        customer["subscriptions"][0]["id"], {"cancel_at_period_end": True}
+    )
+    await served.deliveries()
+    _, for_a = await dashboard(client, token_a, sandbox)
+    _, for_b = await dashboard(client, token_b, sandbox)
+
+    assert for_a == {}
+    assert for_b == AFTER_A_CANCEL
+
+
+async def test_our_own_write_makes_the_next_query_fresh_without_waiting_for_a_webhook(
+    client: httpx.AsyncClient, sandbox: SandboxHandle, tokens: Tokens, customer_a: str
+) -> None:
+    token = await tokens.customer_session(customer_a)
+    before, _ = await dashboard(client, token, sandbox)
+    subscription_id = before["subscriptions"][0]["id"]
+
+    canceled = await graphql(client, CANCEL, {"id": subscription_id}, token=token)
+    after, refreshed = await dashboard(client, token, sandbox)
+
+    assert canceled["data"]["cancelSubscription"] == {
+        "subscription": {"id": subscription_id, "cancelAtPeriodEnd": True},
+        "userErrors": [],
+    }
+    assert [s["cancelAtPeriodEnd"] for s in after["subscriptions"]] == [True]
+    assert refreshed == AFTER_A_CANCEL
