@@ -19,8 +19,8 @@ from starlette.routing import Route as StarletteRoute
 
 import stripe_sandbox.resources  # noqa: F401 - importing the package registers every endpoint
 from stripe_sandbox import clock
-from stripe_sandbox.routing import Call, router
-from stripe_sandbox.store import INCLUDABLE, Store
+from stripe_sandbox.routing import Call, Route, router
+from stripe_sandbox.store import INCLUDABLE, NO_REQUEST, Store
 from stripe_sandbox.webhooks import WebhookDeliverer
 from stripe_sandbox.wire import Params, StripeError, StripeObject, get_list, invalid, parse_form
 
@@ -203,25 +203,19 @@ async def handle_api(request: Request) -> Response:
                 "help at https://support.stripe.com/.",
             )
         route, path_params = found
-        try:
-            call = Call(
+        status, payload = _execute(
+            sandbox,
+            route,
+            Call(
                 store=store,
                 params=params,
                 path_params=path_params,
                 path=path,
                 portal_base_url=sandbox.portal_base_url,
-            )
-            # On a running clock, renewals and period ends fall due between calls: settle them first.
-            clock.catch_up(store)
-            result = route.handler(call)
-            response_body = copy.deepcopy(result)
-            expand(store, response_body, [str(p) for p in get_list(params, "expand") or []])
-            status, payload = 200, response_body
-        except StripeError as error:
-            status, payload = error.status, error.body(request_id)
-            # Stripe keeps a failure's outcome for replay only once execution began (a charge was tried).
-            if status != 402:
-                raise
+            ),
+            request_id,
+            idempotency_key,
+        )
         encoded = json.dumps(payload).encode()
         if idempotency_key:
             sandbox.idempotency[(api_key, idempotency_key)] = (fingerprint, status, encoded)
@@ -231,6 +225,28 @@ async def handle_api(request: Request) -> Response:
         return Response(encoded, status_code=status, media_type="application/json", headers=headers)
     except StripeError as error:
         return _json(error.body(request_id), error.status, request_id, error.headers)
+
+
+def _execute(
+    sandbox: Sandbox, route: Route, call: Call, request_id: str, idempotency_key: str | None
+) -> tuple[int, StripeObject]:
+    """Run a handler as one atomic step; its status and body, or the StripeError to answer with."""
+    store = sandbox.store
+    # On a running clock, renewals and period ends fall due between calls: settle them first.
+    clock.catch_up(store)
+    store.current_request = {"id": request_id, "idempotency_key": idempotency_key}
+    try:
+        result = route.handler(call)
+        response_body = copy.deepcopy(result)
+        expand(store, response_body, [str(p) for p in get_list(call.params, "expand") or []])
+    except StripeError as error:
+        # Stripe keeps a failure's outcome for replay only once execution began (a charge was tried).
+        if error.status != 402:
+            raise
+        return error.status, error.body(request_id)
+    finally:
+        store.current_request = dict(NO_REQUEST)
+    return 200, response_body
 
 
 async def _inject(fault: Fault) -> StripeError | None:

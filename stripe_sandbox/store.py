@@ -13,6 +13,7 @@ from typing import Any
 from stripe_sandbox.wire import StripeObject, missing
 
 API_VERSION = "2026-10-28.endive"
+NO_REQUEST: dict[str, str | None] = {"id": None, "idempotency_key": None}
 _ALPHABET = string.ascii_letters + string.digits
 
 # How Stripe names a type in "No such …" errors where that differs from the type with spaces.
@@ -53,6 +54,8 @@ class Store:
     objects: dict[str, StripeObject] = field(default_factory=dict)
     events: list[StripeObject] = field(default_factory=list)
     events_by_id: dict[str, StripeObject] = field(default_factory=dict)
+    # The API call being handled, echoed in its events' `request` as Stripe does; null for automatic changes.
+    current_request: dict[str, str | None] = field(default_factory=lambda: dict(NO_REQUEST))
     # Called with each new event; the webhook deliverer subscribes here.
     event_listeners: list[Callable[[StripeObject], None]] = field(default_factory=list)
     _random: random.Random = field(init=False)
@@ -111,7 +114,7 @@ class Store:
             "data": data,
             "livemode": False,
             "pending_webhooks": 1 if self.event_listeners else 0,
-            "request": {"id": None, "idempotency_key": None},
+            "request": dict(self.current_request),
             "type": event_type,
         }
         self.events.append(event)

@@ -140,3 +140,21 @@ async def test_a_reset_keeps_the_endpoint_and_does_not_deliver_the_seed(
 
     assert [d["event_type"] for d in deliveries] == ["customer.created"]
     assert len(webhook_receiver.received.bodies) == 1
+
+
+async def test_an_event_names_the_request_that_caused_it_and_automatic_ones_name_none(
+    stripe_client: stripe.StripeClient, sandbox: SandboxHandle
+) -> None:
+    created = await stripe_client.v1.customers.create_async(
+        {"email": "traced@example.com"}, {"idempotency_key": "portalql:test:1"}
+    )
+    caused = (await stripe_client.v1.events.list_async({"type": "customer.created", "limit": 1})).data[0]
+    sandbox.advance(40 * 24 * 3600)  # renewals fall due: Stripe makes those changes by itself
+    automatic = (await stripe_client.v1.events.list_async({"type": "invoice.created", "limit": 1})).data[0]
+
+    assert caused.data.object["id"] == created.id
+    assert caused.request is not None
+    assert caused.request.idempotency_key == "portalql:test:1"
+    assert caused.request.id == created.last_response.request_id
+    assert automatic.request is not None
+    assert (automatic.request.id, automatic.request.idempotency_key) == (None, None)
