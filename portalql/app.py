@@ -14,9 +14,11 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
-from portalql.auth import authenticate
+from portalql.adapters import database_stores
+from portalql.auth import authenticate_request
 from portalql.db import Database
 from portalql.health import health_router
+from portalql.portal_links import PORTAL_PATH, portal_router
 from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
 from schema import build_schema
@@ -76,7 +78,7 @@ def create_app(
         database, gateway = runtime.database, runtime.gateway
         if database is None or gateway is None:
             raise RuntimeError("the application was served before its lifespan started")
-        authentication = await authenticate(database, request.headers.get("authorization"))
+        authentication = await authenticate_request(database, request.headers, request.cookies)
         if authentication.rejected:
             # Every data field still answers UNAUTHENTICATED; the challenge tells "log in again" apart.
             response.headers["WWW-Authenticate"] = _INVALID_TOKEN_CHALLENGE
@@ -87,6 +89,7 @@ def create_app(
                 request_id=request_id_of(request),
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
+                stores=database_stores(database, settings),
             )
         )
 
@@ -100,16 +103,17 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
+    app.include_router(portal_router(runtime))
     app.include_router(webhook_router(runtime))
-    app.include_router(
-        GraphQLRouter(
-            build_schema(introspection=settings.graphql_introspection),
-            context_getter=graphql_context,
-            # GraphiQL explores the schema by introspection; without it the page could show nothing.
-            graphql_ide="graphiql" if settings.graphql_introspection else None,
-        ),
-        prefix="/graphql",
+    graphql_router = GraphQLRouter(
+        build_schema(introspection=settings.graphql_introspection),
+        context_getter=graphql_context,
+        # GraphiQL explores the schema by introspection; without it the page could show nothing.
+        graphql_ide="graphiql" if settings.graphql_introspection else None,
     )
+    app.include_router(graphql_router, prefix="/graphql")
+    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie.
+    app.include_router(graphql_router, prefix=f"{PORTAL_PATH}/graphql")
     return app
 
 

@@ -1,4 +1,11 @@
-"""Authentication: the `Authorization` header of a request → the principal its bearer token stands for."""
+"""Authentication: the `Authorization` header of a request → the principal its bearer token stands for.
+
+A browser on the hosted portal presents its customer session as the `portalql_session` cookie instead.
+Browsers attach cookies to cross-site requests too, so the cookie counts only on requests that also carry
+the `X-PortalQL-CSRF` header: another site cannot add a custom header without a CORS preflight, which this
+service never approves. That holds behind any proxy (an Origin check would depend on the public URL being
+configured exactly) and covers queries as well as mutations.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +17,15 @@ from portalql.repositories.api_keys import authenticate_api_key
 from portalql.repositories.sessions import authenticate_customer_session
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
 
     from portalql.db import Database
     from resolvers.principals import Principal
 
 _BEARER = "bearer"
+SESSION_COOKIE = "portalql_session"
+CSRF_HEADER = "X-PortalQL-CSRF"
 
 
 @dataclass(frozen=True)
@@ -61,3 +71,16 @@ async def authenticate(
         else:
             principal = await authenticate_customer_session(session, token, now=now)
     return REJECTED if principal is None else Authentication(principal=principal)
+
+
+async def authenticate_request(
+    database: Database, headers: Mapping[str, str], cookies: Mapping[str, str]
+) -> Authentication:
+    """The `Authorization` header when there is one, otherwise the session cookie (with the CSRF header)."""
+    authorization = headers.get("authorization")
+    cookie = cookies.get(SESSION_COOKIE)
+    if (authorization is not None and authorization.strip()) or cookie is None:
+        return await authenticate(database, authorization)
+    if not headers.get(CSRF_HEADER) or token_kind(cookie) is not TokenKind.CUSTOMER_SESSION:
+        return REJECTED
+    return await authenticate(database, f"Bearer {cookie}")

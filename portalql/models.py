@@ -173,3 +173,29 @@ class WebhookEvent(Base):
     customer_id: Mapped[str | None] = mapped_column(String(255))
     object_id: Mapped[str | None] = mapped_column(String(255))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+
+
+class RefundRequest(Base):
+    """A refund made through the API under its caller's idempotency key, kept beyond Stripe's 24 hours."""
+
+    __tablename__ = "refund_requests"
+
+    id: Mapped[int] = mapped_column(AutoIncrementId, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    target_id: Mapped[str] = mapped_column(String(255))
+    requested_amount: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    charge_id: Mapped[str] = mapped_column(String(255))
+    refund_id: Mapped[str] = mapped_column(String(255))
+    refunded_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChargeLock(Base):
+    """A row per charge refunded through the API; a refund locks it so one charge refunds one at a time."""
+
+    __tablename__ = "charge_locks"
+
+    charge_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    locked_at: Mapped[datetime] = mapped_column(UTCDateTime())

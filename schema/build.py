@@ -9,6 +9,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import log_unexpected
+from schema.mutation import Mutation
 from schema.protection import protections
 from schema.query import Query
 from schema.scalars import DATETIME
@@ -29,12 +30,11 @@ class PortalSchema(strawberry.Schema):
         log_unexpected(errors)
 
 
-def build_schema(*, introspection: bool = True, mutation: type | None = None) -> strawberry.Schema:
-    """The schema with its protections; turn `introspection` off in production. `mutation` is the root
-    Mutation type, once there is one."""
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The schema with its protections; turn `introspection` off in production."""
     return PortalSchema(
         query=Query,
-        mutation=mutation,
+        mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),
         extensions=protections(introspection=introspection),
     )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers.catalog import price_by_id, product_by_id
+from resolvers.invoice_refunds import invoice_amount_refunded, invoice_refunds
 from resolvers.invoices import invoice_payments, is_preview
 from resolvers.pagination import Slice
 from resolvers.payments import charge_by_id, payment_intent_by_id
@@ -17,7 +18,7 @@ from schema.fields import field
 from schema.money import Money, maybe_money, money
 from schema.node import Node
 from schema.pagination import PageInfo, page_info
-from schema.payments import Charge, PaymentIntent
+from schema.payments import Charge, PaymentIntent, Refund
 from schema.scalars import instant, maybe_instant
 from stripe_gateway import records
 
@@ -203,6 +204,16 @@ class Invoice(Node):
     @field("Whether the invoice has more lines than `lines` holds.")
     def has_more_lines(self) -> bool:
         return self.record.lines_has_more
+
+    @field("What has been refunded of the invoice's payments.")
+    async def amount_refunded(self, info: Info) -> Money:
+        amount = await invoice_amount_refunded(info.context.request_context, self.record)
+        return money(amount, self.record.currency)
+
+    @field("The refunds of the invoice's payments, newest first.")
+    async def refunds(self, info: Info) -> list[Refund]:
+        found = await invoice_refunds(info.context.request_context, self.record)
+        return [Refund.of(refund) for refund in found]
 
     @field("The payment attempts towards the invoice, newest first.")
     async def payments(self, info: Info) -> list[InvoicePayment]:

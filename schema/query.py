@@ -9,6 +9,7 @@ from resolvers.nodes import resolve_node
 from resolvers.pagination import page_request
 from resolvers.policy import authenticated
 from resolvers.portal import configuration_in_force, switchable_products
+from schema.audit import AuditEventConnection, resolve_audit_events
 from schema.catalog import Product
 from schema.context import Info
 from schema.customers import Customer, CustomerConnection, customer_connection
@@ -84,3 +85,9 @@ class Query:
     )
     async def products(self, info: Info) -> list[Product]:
         return [Product.of(product) for product in await switchable_products(info.context.request_context)]
+
+    audit_events: AuditEventConnection = strawberry.field(
+        resolver=resolve_audit_events,
+        description="The audit trail, newest first: every change made through this API. API keys read every "
+        "customer's; a customer session reads its own customer's, with the `audit:read` scope.",
+    )

@@ -22,8 +22,10 @@ TABLES = {
     "alembic_version",
     "api_keys",
     "audit_events",
+    "charge_locks",
     "customer_sessions",
     "portal_sessions",
+    "refund_requests",
     "webhook_events",
 }
 

@@ -86,12 +86,14 @@ async def record_audit_event(
 
 
 async def list_audit_events(
-    db: AsyncSession, *, customer_id: str, limit: int = 50, after: AuditCursor | None = None
+    db: AsyncSession, *, customer_id: str | None, limit: int = 50, after: AuditCursor | None = None
 ) -> AuditPage:
-    """One page of a customer's events, newest first, starting after `after`."""
+    """One page of a customer's events (every customer's for None), newest first, starting after `after`."""
     if limit < 1:
         raise ValueError(f"limit must be positive, got {limit}")
-    query = select(AuditEvent).where(AuditEvent.customer_id == customer_id)
+    query = select(AuditEvent)
+    if customer_id is not None:
+        query = query.where(AuditEvent.customer_id == customer_id)
     if after is not None:
         # Keyset pagination: stable while new events arrive, and served by the (customer, time, id) index.
         query = query.where(tuple_(AuditEvent.occurred_at, AuditEvent.id) < (after.occurred_at, after.id))

@@ -1,0 +1,236 @@
+"""The resolvers' persistence ports (`resolvers.ports`) on the service's database: one short transaction per
+call, except a refund's charge lock, which spans the refund."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from portalql.credentials import DEFAULT_PORTAL_SCOPES
+from portalql.models import PrincipalType
+from portalql.models import RefundRequest as RefundRequestRow
+from portalql.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from portalql.repositories.refund_requests import find_refund_request, lock_charge, record_refund_request
+from portalql.repositories.session_admin import revoke_matching_session
+from portalql.repositories.sessions import create_customer_session, create_portal_session
+from resolvers.ports import (
+    AuditRecord,
+    AuditRecordPage,
+    IssuedCustomerSession,
+    PortalLink,
+    RefundRequest,
+    RevokedSession,
+    Stores,
+)
+from resolvers.principals import ApiKeyPrincipal
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Mapping
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from portalql.db import Database
+    from portalql.models import AuditEvent
+    from portalql.settings import Settings
+    from resolvers.ports import AuditEntry
+    from resolvers.principals import Scope
+
+
+def database_stores(database: Database, settings: Settings) -> Stores:
+    sessions = DatabaseSessionStore(
+        database,
+        portal_link_ttl=timedelta(seconds=settings.portal_link_ttl_seconds),
+        customer_session_ttl=timedelta(seconds=settings.customer_session_ttl_seconds),
+    )
+    return Stores(audit=DatabaseAuditLog(database), sessions=sessions, refunds=DatabaseRefundLedger(database))
+
+
+# -- audit trail --------------------------------------------------------------------------------------------
+
+
+def _json(document: Mapping[str, object] | None) -> dict[str, object] | None:
+    return None if document is None else dict(document)
+
+
+def _audit_record(event: AuditEvent) -> AuditRecord:
+    return AuditRecord(
+        id=event.id,
+        occurred_at=event.occurred_at,
+        principal_type=event.principal_type.value,
+        principal_id=event.principal_id,
+        customer_id=event.customer_id,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        before=event.before,
+        after=event.after,
+        request_id=event.request_id,
+        client_ip=event.client_ip,
+        source=event.source.value,
+        cursor=AuditCursor(event.occurred_at, event.id).encode(),
+    )
+
+
+class DatabaseAuditLog:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def record(self, entry: AuditEntry) -> None:
+        principal = entry.principal
+        if isinstance(principal, ApiKeyPrincipal):
+            principal_type, principal_id = PrincipalType.API_KEY, principal.key_id
+        else:
+            principal_type, principal_id = PrincipalType.CUSTOMER_SESSION, principal.session_id
+        async with self._database.session() as db:
+            await record_audit_event(
+                db,
+                principal_type=principal_type,
+                principal_id=principal_id,
+                action=entry.action,
+                object_type=entry.object_type,
+                object_id=entry.object_id,
+                customer_id=entry.customer_id,
+                before=_json(entry.before),
+                after=_json(entry.after),
+                request_id=entry.request_id,
+                client_ip=entry.client_ip,
+            )
+
+    async def page(self, *, customer_id: str | None, limit: int, after: str | None) -> AuditRecordPage:
+        cursor = None if after is None else AuditCursor.decode(after)
+        async with self._database.session() as db:
+            page = await list_audit_events(db, customer_id=customer_id, limit=limit, after=cursor)
+        return AuditRecordPage(
+            records=tuple(_audit_record(event) for event in page.events),
+            has_more=page.next_cursor is not None,
+        )
+
+
+# -- sessions -----------------------------------------------------------------------------------------------
+
+
+class DatabaseSessionStore:
+    def __init__(
+        self, database: Database, *, portal_link_ttl: timedelta, customer_session_ttl: timedelta
+    ) -> None:
+        self._database = database
+        self._portal_link_ttl = portal_link_ttl
+        self._customer_session_ttl = customer_session_ttl
+
+    async def create_portal_link(
+        self,
+        *,
+        customer_id: str,
+        return_url: str,
+        configuration_id: str | None,
+        flow: Mapping[str, object] | None,
+        locale: str | None,
+        created_by_api_key_id: str,
+    ) -> PortalLink:
+        async with self._database.session() as db:
+            created = await create_portal_session(
+                db,
+                customer_id=customer_id,
+                return_url=return_url,
+                ttl=self._portal_link_ttl,
+                created_by_api_key_id=created_by_api_key_id,
+                configuration_id=configuration_id,
+                flow=_json(flow),
+                locale=locale,
+            )
+        row = created.portal_session
+        return PortalLink(id=row.id, code=created.code, expires_at=row.expires_at)
+
+    async def create_customer_session(
+        self,
+        *,
+        customer_id: str,
+        scopes: frozenset[Scope] | None,
+        ttl_seconds: int | None,
+        configuration_id: str | None,
+        created_by_api_key_id: str,
+    ) -> IssuedCustomerSession:
+        ttl = self._customer_session_ttl if ttl_seconds is None else timedelta(seconds=ttl_seconds)
+        async with self._database.session() as db:
+            created = await create_customer_session(
+                db,
+                customer_id=customer_id,
+                ttl=ttl,
+                scopes=DEFAULT_PORTAL_SCOPES if scopes is None else scopes,
+                configuration_id=configuration_id,
+                created_by_api_key_id=created_by_api_key_id,
+            )
+        return IssuedCustomerSession(token=created.token, principal=created.principal)
+
+    async def revoke_customer_session(
+        self, *, session_id: str | None, token: str | None, customer_id: str | None
+    ) -> RevokedSession | None:
+        async with self._database.session() as db:
+            revoked = await revoke_matching_session(
+                db, session_id=session_id, token=token, customer_id=customer_id
+            )
+        if revoked is None:
+            return None
+        return RevokedSession(
+            id=revoked.session_id, customer_id=revoked.customer_id, newly_revoked=revoked.newly_revoked
+        )
+
+
+# -- refund requests ----------------------------------------------------------------------------------------
+
+
+def _refund_request(row: RefundRequestRow | None) -> RefundRequest | None:
+    if row is None:
+        return None
+    return RefundRequest(
+        idempotency_key=row.idempotency_key,
+        target_id=row.target_id,
+        requested_amount=row.requested_amount,
+        reason=row.reason,
+        charge_id=row.charge_id,
+        refund_id=row.refund_id,
+        refunded_amount=row.refunded_amount,
+        currency=row.currency,
+    )
+
+
+class _LockedCharge:
+    """The refund requests of a locked charge, in the transaction holding its lock."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self._db = db
+
+    async def find(self, idempotency_key: str) -> RefundRequest | None:
+        return _refund_request(await find_refund_request(self._db, idempotency_key))
+
+    async def record(self, request: RefundRequest) -> None:
+        await record_refund_request(
+            self._db,
+            RefundRequestRow(
+                idempotency_key=request.idempotency_key,
+                target_id=request.target_id,
+                requested_amount=request.requested_amount,
+                reason=request.reason,
+                charge_id=request.charge_id,
+                refund_id=request.refund_id,
+                refunded_amount=request.refunded_amount,
+                currency=request.currency,
+            ),
+        )
+
+
+class DatabaseRefundLedger:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def find(self, idempotency_key: str) -> RefundRequest | None:
+        async with self._database.session() as db:
+            return _refund_request(await find_refund_request(db, idempotency_key))
+
+    @asynccontextmanager
+    async def lock_charge(self, charge_id: str) -> AsyncIterator[_LockedCharge]:
+        # One transaction from the lock to the record: committing it records the refund and frees the charge.
+        async with self._database.session() as db:
+            await lock_charge(db, charge_id)
+            yield _LockedCharge(db)

@@ -1,0 +1,147 @@
+"""One-time hosted portal links: `GET /portal/s/{code}` opens the portal in a browser, and
+`POST /portal/sessions/exchange` trades a code for a bearer token, for SPAs.
+
+Opening a link redeems its code exactly once (the repository claims it with one conditional update),
+creates a customer session, sets it as an HttpOnly, SameSite=Lax cookie scoped to `/portal` (Secure when
+the service is served over https) and redirects to the portal page at `/portal` (`portalql.portal_page`),
+with the link's flow in the query so the page can open on that step. A used, expired or unknown code gets a page that says so, with a way back.
+The cookie authenticates GraphQL at `/portal/graphql` together with the `X-PortalQL-CSRF` header (see
+`portalql.auth`).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from portalql.auth import SESSION_COOKIE
+from portalql.repositories.session_admin import find_portal_link
+from portalql.repositories.sessions import (
+    CreatedCustomerSession,
+    PortalCodeProblem,
+    PortalCodeRejectedError,
+    redeem_portal_code,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from portalql.app import Runtime
+    from portalql.db import Database
+    from portalql.models import PortalSession
+
+PORTAL_PATH = "/portal"
+# Nothing about a link or the session it opens may be cached, or leak through the Referer header.
+_PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+_STATUS = {
+    PortalCodeProblem.UNKNOWN: 404,
+    PortalCodeProblem.EXPIRED: 410,
+    PortalCodeProblem.ALREADY_USED: 410,
+}
+
+
+class ExchangeRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=200)
+
+
+def _page(title: str, body: str, *, status_code: int = 200) -> HTMLResponse:
+    document = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title></head>"
+        f"<body><main><h1>{html.escape(title)}</h1>{body}</main></body></html>"
+    )
+    return HTMLResponse(document, status_code=status_code, headers=_PRIVATE)
+
+
+def _unusable_link_page(problem: PortalCodeProblem, message: str, return_url: str | None) -> HTMLResponse:
+    back = (
+        f'<p><a href="{html.escape(return_url, quote=True)}">Return to the application</a> and open the '
+        "billing portal from there again.</p>"
+        if return_url
+        else "<p>Return to the application and open the billing portal from there again.</p>"
+    )
+    return _page(
+        "This link cannot be used", f"<p>{html.escape(message)}</p>{back}", status_code=_STATUS[problem]
+    )
+
+
+async def _redeem(
+    database: Database, code: str, ttl: timedelta
+) -> tuple[CreatedCustomerSession, PortalSession | None]:
+    async with database.session() as db:
+        created = await redeem_portal_code(db, code, session_ttl=ttl)
+        return created, await find_portal_link(db, code)
+
+
+def _portal_target(flow: Mapping[str, Any] | None) -> str:
+    """The portal page, opening on the link's flow: `/portal?flow=subscription_cancel&subscription=sub_…`."""
+    if not flow or not flow.get("type"):
+        return PORTAL_PATH
+    query = {"flow": str(flow["type"])}
+    if flow.get("subscription"):
+        query["subscription"] = str(flow["subscription"])
+    return f"{PORTAL_PATH}?{urlencode(query)}"
+
+
+def portal_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    settings = runtime.settings
+    session_ttl = timedelta(seconds=settings.customer_session_ttl_seconds)
+
+    def database() -> Database:
+        if runtime.database is None:
+            raise RuntimeError("the application was served before its lifespan started")
+        return runtime.database
+
+    @router.get("/portal/s/{code}")
+    async def open_portal_link(code: str, request: Request) -> Response:
+        try:
+            created, link = await _redeem(database(), code, session_ttl)
+        except PortalCodeRejectedError as rejected:
+            async with database().session() as db:
+                unusable = await find_portal_link(db, code)
+            return _unusable_link_page(
+                rejected.problem, str(rejected), unusable.return_url if unusable else None
+            )
+        target = _portal_target(link.flow if link else None)
+        response = RedirectResponse(target, status_code=303, headers=_PRIVATE)
+        response.set_cookie(
+            SESSION_COOKIE,
+            created.token,
+            max_age=int(session_ttl.total_seconds()),
+            path=PORTAL_PATH,
+            secure=settings.public_url.startswith("https://") or request.url.scheme == "https",
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    @router.post("/portal/sessions/exchange")
+    async def exchange_portal_code(exchange: ExchangeRequest) -> JSONResponse:
+        """Trade a portal link's code for a customer session token (`Authorization: Bearer pqs_…`)."""
+        try:
+            created, _ = await _redeem(database(), exchange.code, session_ttl)
+        except PortalCodeRejectedError as rejected:
+            return JSONResponse(
+                {"error": {"code": rejected.problem.value, "message": str(rejected)}},
+                status_code=_STATUS[rejected.problem],
+                headers=_PRIVATE,
+            )
+        session = created.principal
+        return JSONResponse(
+            {
+                "token": created.token,
+                "expiresAt": session.expires_at.isoformat().replace("+00:00", "Z"),
+                "customerId": session.customer_id,
+            },
+            headers=_PRIVATE,
+        )
+
+    return router

@@ -1,0 +1,271 @@
+"""`createPortalSession` (API keys only): a link into Stripe's hosted portal or into this service's."""
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from resolvers.capabilities import PortalCapabilities as CapabilitiesRecord
+from resolvers.catalog import price_by_id
+from resolvers.mutations import portal_sessions
+from resolvers.subscriptions import subscription_by_id
+from schema.catalog import Price
+from schema.context import Info
+from schema.customers import Customer
+from schema.enums import CancellationFeedback, CancelMode, CustomerUpdateField
+from schema.fields import field
+from schema.subscriptions import Subscription
+from schema.user_errors import UserError, user_errors
+from stripe_gateway import records
+
+
+@strawberry.enum(description="Whose portal a session opens.")
+class PortalSessionKind(Enum):
+    HOSTED = strawberry.enum_value(
+        "hosted", description="This service's portal, through a one-time link to `/portal/s/<code>`."
+    )
+    STRIPE = strawberry.enum_value("stripe", description="Stripe's hosted customer portal.")
+
+
+@strawberry.enum(description="A step of the portal a session can open on (a deep link).")
+class PortalFlowType(Enum):
+    PAYMENT_METHOD_UPDATE = strawberry.enum_value(
+        "payment_method_update", description="Add a payment method and make it the default."
+    )
+    SUBSCRIPTION_CANCEL = strawberry.enum_value("subscription_cancel", description="Cancel a subscription.")
+    SUBSCRIPTION_UPDATE = strawberry.enum_value(
+        "subscription_update", description="Pick a new plan for a subscription."
+    )
+    SUBSCRIPTION_UPDATE_CONFIRM = strawberry.enum_value(
+        "subscription_update_confirm", description="Confirm a given plan change of a subscription."
+    )
+
+
+@strawberry.enum(description="Where the customer goes once a flow is done.")
+class PortalFlowCompletion(Enum):
+    PORTAL_HOMEPAGE = strawberry.enum_value("portal_homepage", description="The portal's home page.")
+    REDIRECT = strawberry.enum_value("redirect", description="A URL of yours (`redirectUrl`).")
+
+
+@strawberry.input(description="The plan change an update-confirm flow proposes for one item.")
+class PortalFlowItemInput:
+    item_id: strawberry.ID = strawberry.field(description="The subscription item (`si_…`) to change.")
+    price_id: strawberry.ID = strawberry.field(description="The price (`price_…`) to move it to.")
+    quantity: int | None = strawberry.field(default=None, description="The new quantity; null keeps it.")
+
+
+@strawberry.input(description="What happens once the flow is done.")
+class PortalFlowAfterCompletionInput:
+    type: PortalFlowCompletion = strawberry.field(description="Where the customer goes.")
+    redirect_url: str | None = strawberry.field(
+        default=None, description="The http(s) URL to send the customer to; only with REDIRECT."
+    )
+
+
+@strawberry.input(description="A deep link: the step of the portal to open on.")
+class PortalFlowInput:
+    type: PortalFlowType = strawberry.field(description="The step.")
+    subscription_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The customer's subscription (`sub_…`); every flow but PAYMENT_METHOD_UPDATE.",
+    )
+    items: list[PortalFlowItemInput] | None = strawberry.field(
+        default=None, description="The change to confirm; SUBSCRIPTION_UPDATE_CONFIRM only, one item."
+    )
+    after_completion: PortalFlowAfterCompletionInput | None = strawberry.field(
+        default=None,
+        description="What happens once the flow is done; null returns to the portal's home page.",
+    )
+
+
+@strawberry.input(description="A portal session to create for one customer.")
+class CreatePortalSessionInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer (`cus_…`).")
+    kind: PortalSessionKind = strawberry.field(description="Whose portal to open.")
+    return_url: str | None = strawberry.field(
+        default=None,
+        description="Where the portal's way back leads (an http(s) URL); null uses the portal "
+        "configuration's default return URL.",
+    )
+    flow: PortalFlowInput | None = strawberry.field(
+        default=None, description="A step to open on; null opens the portal's home page."
+    )
+    configuration_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The portal configuration (`bpc_…`) to use; null uses the default one."
+    )
+    locale: str | None = strawberry.field(
+        default=None, description="The portal's language, such as `en`, `de` or `ja` (`auto` for STRIPE)."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Your key for this request (1 to 200 characters): a retried STRIPE session is the same "
+        "session. A HOSTED link is one-time, so each request gets a new one.",
+    )
+
+
+@strawberry.type(description="One item of an update-confirm flow.")
+class PortalFlowItem:
+    record: strawberry.Private[records.ItemChange]
+
+    @field("The subscription item (`si_…`) to change.")
+    def item_id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.item_id)
+
+    @field("The price it moves to.")
+    async def price(self, info: Info) -> Price:
+        return Price.of(await price_by_id(info.context.request_context, self.record.price_id))
+
+    @field("The new quantity; null keeps the current one.")
+    def quantity(self) -> int | None:
+        return self.record.quantity
+
+
+@strawberry.type(description="The step of the portal a session opens on.")
+class PortalFlow:
+    record: strawberry.Private[records.PortalFlow]
+
+    @field("The step.")
+    def type(self) -> PortalFlowType:
+        return PortalFlowType(self.record.type.value)
+
+    @field("The subscription the step is about; null for PAYMENT_METHOD_UPDATE.")
+    async def subscription(self, info: Info) -> Subscription | None:
+        if self.record.subscription_id is None:
+            return None
+        return Subscription.of(
+            await subscription_by_id(info.context.request_context, self.record.subscription_id)
+        )
+
+    @field("The change an update-confirm flow proposes.")
+    def items(self) -> list[PortalFlowItem]:
+        return [PortalFlowItem(record=item) for item in self.record.items]
+
+    @field("Where the customer is sent once the flow is done; null returns to the portal's home page.")
+    def after_completion_redirect_url(self) -> str | None:
+        return self.record.after_completion_redirect_url
+
+
+@strawberry.type(
+    description="What the customer may do in the portal now, from its configuration and the customer's "
+    "subscriptions. A portal page mirrors it; the API enforces it."
+)
+class PortalCapabilities:
+    record: strawberry.Private[CapabilitiesRecord]
+
+    @field("Whether the customer may see past invoices.")
+    def view_invoices(self) -> bool:
+        return self.record.view_invoices
+
+    @field("Whether the customer may add, remove and choose payment methods.")
+    def update_payment_methods(self) -> bool:
+        return self.record.update_payment_methods
+
+    @field("The contact details the customer may change.")
+    def update_customer_fields(self) -> list[CustomerUpdateField]:
+        return [CustomerUpdateField(name) for name in self.record.update_customer_fields]
+
+    @field("Whether the customer may cancel (some subscription is still to cancel).")
+    def cancel_subscriptions(self) -> bool:
+        return self.record.cancel_subscriptions
+
+    @field("When a cancellation takes effect.")
+    def cancel_mode(self) -> CancelMode:
+        return CancelMode(self.record.cancel_mode)
+
+    @field("The reasons the customer can pick from when cancelling.")
+    def cancellation_reasons(self) -> list[CancellationFeedback]:
+        return [CancellationFeedback(reason.value) for reason in self.record.cancellation_reasons]
+
+    @field("Whether the customer may change plan (some subscription could switch to an offered price).")
+    def change_plans(self) -> bool:
+        return self.record.change_plans
+
+
+@strawberry.type(description="A portal session: the URL to send the customer to.")
+class PortalSession:
+    record: strawberry.Private[portal_sessions.CreatedPortalSession]
+
+    @field("The session's id: Stripe's (`bps_…`) for STRIPE, this service's (`pqps_…`) for HOSTED.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.id)
+
+    @field("Whose portal the session opens.")
+    def kind(self) -> PortalSessionKind:
+        return PortalSessionKind(self.record.kind.value)
+
+    @field("The URL to send the customer to. A HOSTED link works once.")
+    def url(self) -> str:
+        return self.record.url
+
+    @field("Where the portal's way back leads.")
+    def return_url(self) -> str:
+        return self.record.return_url
+
+    @field(
+        "When a HOSTED link stops working; null for STRIPE sessions, whose lifetime Stripe keeps to itself."
+    )
+    def expires_at(self) -> datetime | None:
+        return self.record.expires_at
+
+    @field("The step the portal opens on; null for its home page.")
+    def flow(self) -> PortalFlow | None:
+        return None if self.record.flow is None else PortalFlow(record=self.record.flow)
+
+    @field("What the customer may do in the portal.")
+    def capabilities(self) -> PortalCapabilities:
+        return PortalCapabilities(record=self.record.capabilities)
+
+    @field("The portal configuration (`bpc_…`) in force for the session.")
+    def configuration_id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.configuration_id)
+
+    @field("The customer.")
+    def customer(self, info: Info) -> Customer:
+        return Customer.lazy(info, self.record.customer_id)
+
+
+@strawberry.type(description="The result of `createPortalSession`.")
+class CreatePortalSessionPayload:
+    portal_session: PortalSession | None = strawberry.field(description="The session; null when refused.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused; empty if not.")
+
+
+def _flow(given: PortalFlowInput | None) -> portal_sessions.FlowRequest | None:
+    if given is None:
+        return None
+    completion = given.after_completion
+    return portal_sessions.FlowRequest(
+        type=records.PortalFlowType[given.type.name],
+        subscription_id=given.subscription_id,
+        items=tuple(
+            records.ItemChange(item_id=item.item_id, price_id=item.price_id, quantity=item.quantity)
+            for item in given.items or ()
+        ),
+        after_completion=portal_sessions.AfterCompletion.PORTAL_HOMEPAGE
+        if completion is None
+        else portal_sessions.AfterCompletion[completion.type.name],
+        redirect_url=None if completion is None else completion.redirect_url,
+    )
+
+
+async def create_portal_session(
+    info: Info,
+    input: Annotated[CreatePortalSessionInput, strawberry.argument(description="The session to create.")],
+) -> CreatePortalSessionPayload:
+    outcome = await portal_sessions.create_portal_session(
+        info.context.request_context,
+        portal_sessions.PortalSessionRequest(
+            customer_id=input.customer_id,
+            kind=portal_sessions.PortalKind[input.kind.name],
+            return_url=input.return_url,
+            flow=_flow(input.flow),
+            configuration_id=input.configuration_id,
+            locale=input.locale,
+            idempotency_key=input.idempotency_key,
+        ),
+    )
+    return CreatePortalSessionPayload(
+        portal_session=None if outcome.value is None else PortalSession(record=outcome.value),
+        user_errors=user_errors(outcome.errors),
+    )
