@@ -74,7 +74,7 @@ class Bench:
     def running_api(self) -> AbstractAsyncContextManager[Server]:
         return running(
             "portalql", "--stripe-api-base", self.sandbox.url, "--database-url", self.database_url,
-            ready_path="/readyz", log_dir=self.workdir,
+            ready_path="/readyz", workdir=self.workdir,
         )  # fmt: skip
 
     @asynccontextmanager
@@ -99,7 +99,7 @@ async def run(config: Config, progress: Callable[[str], None]) -> list[CaseResul
     with tempfile.TemporaryDirectory(prefix="portalql-bench-") as workdir:
         sandbox_args = ("--latency-ms", str(config.latency_ms))
         async with (
-            running("sandbox", *sandbox_args, ready_path="/_sandbox/calls", log_dir=Path(workdir)) as sandbox,
+            running("sandbox", *sandbox_args, ready_path="/_sandbox/calls", workdir=Path(workdir)) as sandbox,
             httpx.AsyncClient(base_url=sandbox.url, timeout=TIMEOUT_SECONDS) as sandbox_http,
         ):
             bench = Bench(config, Path(workdir), sandbox, StripeCalls(sandbox_http), progress)
@@ -200,7 +200,7 @@ async def _alternative(bench: Bench) -> CaseResult:
     server_args = ("--stripe-api-base", bench.sandbox.url)
     try:
         async with (
-            running("alternative", *server_args, ready_path="/healthz", log_dir=bench.workdir) as server,
+            running("alternative", *server_args, ready_path="/healthz", workdir=bench.workdir) as server,
             bench.caller(server, None, Fixtures(customer_id=bench.demo_customer_id)) as caller,
         ):
             await sample(operation, caller, bench.calls)  # the first request opens the SDK's connections

@@ -66,13 +66,25 @@ class Caller:
 
 
 @dataclass(frozen=True)
+class Minimum:
+    """The fewest Stripe calls that can answer an operation, and why no fewer."""
+
+    calls: int
+    reason: str
+
+
+# Everything a read shows can come from the read cache until a webhook or a write invalidates it.
+FROM_CACHE = Minimum(0, "every object it shows can be served from the read cache")
+
+
+@dataclass(frozen=True)
 class Operation:
     name: str
     title: str
     credential: Credential
-    minimum_calls: int
-    minimum_reason: str
+    cold: Minimum
     run: Callable[[Caller], Awaitable[None]]
+    warm: Minimum = FROM_CACHE
     requires_mutation: str | None = None
 
 
@@ -116,7 +128,12 @@ query Dashboard {
 PLAN_CHANGE_PREVIEW = """\
 mutation PreviewPlanChange($input: PreviewPlanChangeInput!) {
   previewPlanChange(input: $input) {
-    preview { prorationDate amountDue { formatted } lines { description amount { formatted } } }
+    preview {
+      prorationDate
+      amountDueNow { formatted }
+      prorationLines { description amount { formatted } }
+      nextInvoice { total { formatted } periodEnd }
+    }
     userErrors { code message field }
   }
 }
@@ -181,10 +198,10 @@ PORTALQL_OPERATIONS = (
         name="dashboard",
         title="portal dashboard",
         credential=Credential.CUSTOMER_SESSION,
-        minimum_calls=5,
-        minimum_reason=(
-            "customer with subscriptions and default card expanded, invoices, payment methods and the "
-            "upcoming invoice in parallel, then products by ids: 5 calls in 2 round trips"
+        cold=Minimum(
+            5,
+            "customer (subscriptions and default card expanded), invoices, payment methods and the upcoming "
+            "invoice in parallel, then the products by ids: 2 round trips",
         ),
         run=_dashboard,
     ),
@@ -192,11 +209,12 @@ PORTALQL_OPERATIONS = (
         name="plan_change_preview",
         title="plan-change preview",
         credential=Credential.CUSTOMER_SESSION,
-        minimum_calls=4,
-        minimum_reason=(
-            "subscription (ownership, item to swap), target price and portal configuration (policy) in "
-            "parallel, then the invoice preview"
+        cold=Minimum(
+            4,
+            "subscription (owner, item to swap), target price and portal configuration (policy) in parallel, "
+            "then the invoice preview",
         ),
+        warm=Minimum(1, "the invoice preview: a proration depends on the moment, so it is never cached"),
         run=_plan_change_preview,
         requires_mutation="previewPlanChange",
     ),
@@ -204,24 +222,23 @@ PORTALQL_OPERATIONS = (
         name="customers_50",
         title="admin customers(first: 50)",
         credential=Credential.API_KEY,
-        minimum_calls=2,
-        minimum_reason="customers list with subscriptions expanded, then every product on the page by ids",
+        cold=Minimum(
+            2, "the customers list with subscriptions expanded, then every product on the page by ids"
+        ),
         run=_customers(50),
     ),
     Operation(
         name="customers_5",
         title="admin customers(first: 5)",
         credential=Credential.API_KEY,
-        minimum_calls=2,
-        minimum_reason="the same two calls as for 50: the page size does not change the call count",
+        cold=Minimum(2, "the same two calls as for 50 customers: the page size does not add calls"),
         run=_customers(5),
     ),
     Operation(
         name="invoice_history",
         title=f"invoice history, {INVOICE_PAGES} pages of {INVOICE_PAGE_SIZE}",
         credential=Credential.CUSTOMER_SESSION,
-        minimum_calls=INVOICE_PAGES,
-        minimum_reason="one invoices list per page; the session already names the customer",
+        cold=Minimum(INVOICE_PAGES, "one invoices list per page; the session already names the customer"),
         run=_invoice_history,
     ),
 )
@@ -230,7 +247,6 @@ ALTERNATIVE_DASHBOARD = Operation(
     name="dashboard",
     title="hand-written dashboard endpoint",
     credential=Credential.NONE,
-    minimum_calls=3,
-    minimum_reason="customer, subscriptions and invoices: the three reads it makes, in one round trip",
+    cold=Minimum(3, "customer, subscriptions and invoices: the three reads it makes, in one round trip"),
     run=_alternative_dashboard,
 )

@@ -129,7 +129,7 @@ def _result_row(result: CaseResult) -> str:
     return _row((
         *head,
         str(calls[0]) if len(calls) == 1 else f"{calls[0]}-{calls[-1]}",
-        str(result.operation.minimum_calls),
+        str(result.minimum.calls),
         f"{measured.latency.p50:.1f}",
         f"{measured.latency.p95:.1f}",
         f"{load.operations_per_second:.1f}" if load else "-",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bench.measure import Latency, Measured, Throughput
-    from bench.operations import Operation
+    from bench.operations import Minimum, Operation
 
 
 class Target(StrEnum):
@@ -38,6 +38,10 @@ class CaseResult:
     note: str | None = None
     measured: Measured | None = None
 
+    @property
+    def minimum(self) -> Minimum:
+        return self.operation.warm if self.cache is Cache.WARM else self.operation.cold
+
     def to_json(self) -> dict[str, Any]:
         measured = self.measured
         return {
@@ -48,8 +52,8 @@ class CaseResult:
             "status": self.status.value,
             "note": self.note,
             "credential": self.operation.credential.value,
-            "minimum_calls": self.operation.minimum_calls,
-            "minimum_reason": self.operation.minimum_reason,
+            "minimum_calls": self.minimum.calls,
+            "minimum_reason": self.minimum.reason,
             "stripe_calls": {
                 "per_run": measured.calls_per_run if measured else [],
                 "by_endpoint": dict(sorted(measured.samples[0].calls.items())) if measured else {},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import subprocess
 import sys
 import time
 from contextlib import asynccontextmanager
@@ -47,13 +49,17 @@ class Server:
 
 
 @asynccontextmanager
-async def running(kind: str, *args: str, ready_path: str, log_dir: Path) -> AsyncIterator[Server]:
+async def running(kind: str, *args: str, ready_path: str, workdir: Path) -> AsyncIterator[Server]:
     """Start `python -m bench.serve <kind> <args>`, wait until `ready_path` answers 200, stop it on exit."""
-    log_path = log_dir / f"{kind}-{time.monotonic_ns()}.log"
+    log_path = workdir / f"{kind}-{time.monotonic_ns()}.log"
+    # Servers restarted for cold runs would otherwise compile every module again whenever the environment
+    # forbids writing bytecode; a cache of the run's own keeps the repository and the virtualenv untouched.
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    environment["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
     with log_path.open("wb") as log:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.serve", kind, *args,
-            cwd=ROOT, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=log,
+            cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
         )  # fmt: skip
         try:
             server = await _started(kind, process, ready_path, log_path)

@@ -1,0 +1,107 @@
+"""`python -m bench` end to end in a tiny configuration: the JSON it writes and the Stripe calls it counts.
+
+Timings are never asserted: they are the benchmark's figures, not something a test can pass or fail on.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from bench.__main__ import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+RUNS = 2
+TINY = ["--runs", str(RUNS), "--latency-ms", "0", "--concurrency", "2", "--duration-seconds", "0.2"]
+OPERATIONS = ("dashboard", "plan_change_preview", "customers_50", "customers_5", "invoice_history")
+
+Cases = dict[tuple[str, str, str], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    output: Path = tmp_path_factory.mktemp("bench") / "latest.json"
+    assert main([*TINY, "--output", str(output)]) == 0
+    result: dict[str, Any] = json.loads(output.read_text())
+    return result
+
+
+@pytest.fixture(scope="module")
+def cases(report: dict[str, Any]) -> Cases:
+    return {(case["target"], case["operation"], case["cache"]): case for case in report["cases"]}
+
+
+def _calls(case: dict[str, Any]) -> list[int]:
+    calls: list[int] = case["stripe_calls"]["per_run"]
+    return calls
+
+
+def test_the_report_names_its_commit_and_configuration(report: dict[str, Any]) -> None:
+    assert len(report["commit"]) == 40
+    assert isinstance(report["dirty"], bool)
+    assert report["config"] == {
+        "runs": RUNS, "latency_ms": 0, "concurrency": 2, "duration_seconds": 0.2, "only": None,
+        "max_operations": 50_000,
+    }  # fmt: skip
+    assert "VmHWM" in report["memory_method"]
+
+
+def test_every_operation_is_measured_cold_and_warm_beside_the_alternative(cases: Cases) -> None:
+    portalql = {("portalql", name, cache) for name in OPERATIONS for cache in ("cold", "warm")}
+    assert set(cases) == portalql | {("alternative", "dashboard", "none")}
+    for case in cases.values():
+        assert case["status"] == "ok", case["note"]
+        assert case["minimum_reason"]
+        assert case["latency_ms"]["runs"] == len(case["latency_ms"]["samples"]) == RUNS
+        assert case["peak_rss_bytes"] > 0
+
+
+def test_each_case_makes_the_same_stripe_calls_on_every_run_and_never_fewer_than_its_minimum(
+    cases: Cases,
+) -> None:
+    for case in cases.values():
+        calls = _calls(case)
+        assert calls == [calls[0]] * RUNS, case["title"]
+        assert calls[0] >= case["minimum_calls"], case["title"]
+        assert sum(case["stripe_calls"]["by_endpoint"].values()) == calls[0]
+
+
+def test_the_dashboard_costs_its_minimum_cold_and_nothing_warm(cases: Cases) -> None:
+    cold, warm = cases["portalql", "dashboard", "cold"], cases["portalql", "dashboard", "warm"]
+
+    assert _calls(cold) == [cold["minimum_calls"]] * RUNS
+    assert _calls(warm) == [0] * RUNS
+    assert warm["throughput"]["stripe_calls_per_operation"] == 0
+
+
+def test_the_admin_list_costs_the_same_calls_for_50_customers_as_for_5(cases: Cases) -> None:
+    for cache in ("cold", "warm"):
+        fifty, five = cases["portalql", "customers_50", cache], cases["portalql", "customers_5", cache]
+        assert fifty["stripe_calls"]["by_endpoint"] == five["stripe_calls"]["by_endpoint"]
+    assert _calls(cases["portalql", "customers_50", "cold"]) == [2] * RUNS
+
+
+def test_the_alternative_makes_its_three_reads_on_every_run_and_under_load(cases: Cases) -> None:
+    alternative = cases["alternative", "dashboard", "none"]
+
+    assert alternative["stripe_calls"] == {
+        "per_run": [3] * RUNS,
+        "by_endpoint": {"GET /v1/customers/{id}": 1, "GET /v1/invoices": 1, "GET /v1/subscriptions": 1},
+    }
+    load = alternative["throughput"]
+    assert load["concurrency"] == 2
+    assert load["completed"] > 0
+    assert load["errors"] == 0
+    assert load["stripe_calls_per_operation"] == 3
+
+
+def test_the_ratios_compare_each_dashboard_case_with_the_alternative(report: dict[str, Any]) -> None:
+    ratios = {ratio["cache"]: ratio for ratio in report["ratios_portalql_over_alternative"]}
+
+    assert set(ratios) == {"cold", "warm"}
+    assert ratios["cold"]["throughput"] is None  # cold runs each start a fresh process: no load phase
+    assert ratios["warm"]["throughput"] > 0
