@@ -141,7 +141,7 @@ async def _faults(sandbox: Sandbox, _body: Body) -> list[Body]:
 
 
 async def _add_fault(sandbox: Sandbox, body: Body) -> list[Body]:
-    """`{"kind": "error"|"rate_limit"|"slow", "count": N, "rate": 0..1, "path": regex, "delay_ms": N,
+    """`{"kind": "error"|"rate_limit"|"slow"|"lost", "count": N, "rate": 0..1, "path": regex, "delay_ms": N,
     "should_retry": bool}`; all but `kind` optional."""
     unknown = body.keys() - Fault.__dataclass_fields__.keys()
     if unknown:

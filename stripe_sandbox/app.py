@@ -29,12 +29,13 @@ if TYPE_CHECKING:
 
 SeedName = Literal["demo", "empty"]
 MAX_EXPAND_DEPTH = 4
-FAULT_KINDS = ("error", "rate_limit", "slow")
+FAULT_KINDS = ("error", "rate_limit", "slow", "lost")
 
 
 @dataclass
 class Fault:
-    """An injected failure: `error` (HTTP 500), `rate_limit` (429) or `slow` (a delay, then the answer)."""
+    """An injected failure: `error` (HTTP 500), `rate_limit` (429), `slow` (a delay, then the answer) or
+    `lost` (the call is carried out, then answered with a 500, as when a response is lost on the way back)."""
 
     kind: str
     count: int | None = None  # the next N matching calls; None means "at `rate`"
@@ -222,6 +223,8 @@ async def handle_api(request: Request) -> Response:
         headers = {"Request-Id": request_id, "Stripe-Version": "2026-10-28.endive"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
+        if fault is not None and fault.kind == "lost":
+            raise _server_error()
         return Response(encoded, status_code=status, media_type="application/json", headers=headers)
     except StripeError as error:
         return _json(error.body(request_id), error.status, request_id, error.headers)
@@ -249,7 +252,14 @@ def _execute(
     return 200, response_body
 
 
+def _server_error() -> StripeError:
+    return StripeError(500, "An unknown error occurred", type_="api_error")
+
+
 async def _inject(fault: Fault) -> StripeError | None:
+    """The error a fault answers with before the call runs; None lets the call run (slow, lost)."""
+    if fault.kind == "lost":
+        return None
     if fault.kind == "slow":
         await asyncio.sleep(fault.delay_ms / 1000)
         return None
@@ -264,7 +274,7 @@ async def _inject(fault: Fault) -> StripeError | None:
             code="rate_limit",
             headers=headers,
         )
-    return StripeError(500, "An unknown error occurred", type_="api_error")
+    return _server_error()
 
 
 def create_app(sandbox: Sandbox, admin_routes: list[StarletteRoute] | None = None) -> Starlette:

@@ -267,6 +267,20 @@ async def test_an_injected_500_is_retried_by_the_sdk_and_then_succeeds(
     assert len(listed.data) == 1
 
 
+async def test_a_lost_answer_is_retried_with_the_same_key_and_the_write_happens_once(
+    stripe_client: stripe.StripeClient, sandbox: SandboxHandle
+) -> None:
+    sandbox.add_fault("lost", count=1, path=r"^POST /v1/customers$")
+
+    created = await stripe_client.v1.customers.create_async(
+        {"email": "lost@example.com"}, {"max_network_retries": 2}
+    )
+
+    assert sandbox.calls()["POST /v1/customers"] == 2
+    listed = await stripe_client.v1.customers.list_async({"email": "lost@example.com"})
+    assert [customer.id for customer in listed.data] == [created.id]
+
+
 async def test_an_injected_500_without_retries_is_an_api_error(
     stripe_client: stripe.StripeClient, sandbox: SandboxHandle
 ) -> None:
