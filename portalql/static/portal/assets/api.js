@@ -1,0 +1,76 @@
+// The GraphQL client: same-origin requests that the session cookie authenticates.
+
+const ENDPOINT = '/portal/graphql';
+// The API honours the cookie only with this header, which another site cannot add without a CORS preflight.
+const CSRF_HEADER = { 'X-PortalQL-CSRF': '1' };
+
+/** The session is missing, expired or revoked: the customer needs a new link. */
+export class SessionExpired extends Error {}
+
+/** The API or the network failed; `requestId` ties the failure to the server's logs. */
+export class ApiError extends Error {
+  /** @param {string} message @param {string | null} requestId */
+  constructor(message, requestId) {
+    super(message);
+    this.requestId = requestId;
+  }
+}
+
+/**
+ * @typedef {{ code: string, message: string, field: string[] | null }} UserError
+ */
+
+/**
+ * Run one operation and return its `data`. Top-level `errors` are outages or bugs (the queries only ask
+ * for what the session's scopes allow), so any of them fails the whole call.
+ * @param {string} query
+ * @param {Record<string, unknown>} [variables]
+ * @returns {Promise<any>}
+ */
+export async function graphql(query, variables = {}) {
+  let response;
+  try {
+    response = await fetch(ENDPOINT, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...CSRF_HEADER },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch {
+    throw new ApiError('The billing service could not be reached. Check your connection and try again.', null);
+  }
+  const requestId = response.headers.get('X-Request-Id');
+  /** @type {{ data?: any, errors?: { message: string, extensions?: { code?: string } }[] }} */
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(`The billing service answered ${response.status}.`, requestId);
+  }
+  const errors = body.errors ?? [];
+  if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) throw new SessionExpired();
+  if (errors.length || !body.data) {
+    throw new ApiError(errors[0]?.message ?? 'The billing service failed to answer.', requestId);
+  }
+  return body.data;
+}
+
+/**
+ * Run a mutation and return its payload: `{ <result>, userErrors }`.
+ * @param {string} mutation
+ * @param {string} name the mutation field, e.g. `changePlan`
+ * @param {Record<string, unknown>} input
+ * @param {Record<string, unknown>} [variables] any other variables of the document
+ * @returns {Promise<{ userErrors: UserError[], [result: string]: any }>}
+ */
+export async function mutate(mutation, name, input, variables = {}) {
+  const data = await graphql(mutation, { ...variables, input });
+  return data[name];
+}
+
+/** A fresh idempotency key, so that a retried request (a double click, a flaky network) acts once. */
+export function idempotencyKey() {
+  // getRandomValues, unlike randomUUID, also works on a plain-http origin such as a local deployment.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,192 @@
+// The hosted billing portal: boots from the customer session cookie, renders the dashboard, and opens the
+// step a deep link asks for. Each section renders only what the session's scopes and the portal
+// configuration allow; the API enforces the same rules.
+
+import { ApiError, SessionExpired, graphql } from './api.js';
+import { announce, byId } from './dom.js';
+import { wireCloseButtons } from './dialogs.js';
+import { pickLocale } from './format.js';
+import { BOOT, DASHBOARD } from './queries.js';
+import { openCancel } from './cancel.js';
+import { renderDetails } from './details.js';
+import { renderInvoices, renderUpcoming } from './invoices.js';
+import { renderPaymentMethods } from './payment-methods.js';
+import { openPlanChange } from './plan-change.js';
+import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
+
+const INVOICE_PAGE_SIZE = 10;
+// Remembered so that an expired session can still offer the way back to the product.
+const RETURN_URL_KEY = 'portalql:return-url';
+
+/**
+ * What every section renders from.
+ * @typedef {object} Portal
+ * @property {string} locale the locale money and dates are formatted for
+ * @property {(scope: string) => boolean} can whether the session holds a scope, e.g. `SUBSCRIPTIONS_WRITE`
+ * @property {any} features the portal configuration's features in force
+ * @property {number} pageSize invoices per page
+ * @property {(message?: string) => Promise<void>} reload re-read the dashboard, re-render, then announce
+ */
+
+async function start() {
+  try {
+    const { viewer, portalConfiguration: configuration } = await graphql(BOOT);
+    const scopes = new Set(viewer.scopes);
+    const params = new URLSearchParams(location.search);
+    /** @type {Portal} */
+    const portal = {
+      locale: pickLocale([params.get('locale'), ...(viewer.customer?.preferredLocales ?? []), navigator.language]),
+      can: (scope) => scopes.has(scope),
+      features: configuration.features,
+      pageSize: INVOICE_PAGE_SIZE,
+      reload: async (message) => {
+        render(portal, await loadDashboard(portal));
+        if (message) announce(message);
+      },
+    };
+    document.documentElement.lang = portal.locale;
+    brand(configuration);
+    render(portal, await loadDashboard(portal));
+    byId('main').removeAttribute('aria-busy');
+    byId('loading').hidden = true;
+    openDeepLink(portal, params);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** @param {Portal} portal */
+async function loadDashboard(portal) {
+  const { viewer } = await graphql(DASHBOARD, {
+    locale: portal.locale,
+    pageSize: portal.pageSize,
+    subscriptions: portal.can('SUBSCRIPTIONS_READ'),
+    invoices: portal.can('INVOICES_READ'),
+    history: portal.can('INVOICES_READ') && portal.features.invoiceHistoryEnabled,
+    paymentMethods: portal.can('PAYMENT_METHODS_READ'),
+    details: portal.can('CUSTOMER_READ'),
+  });
+  return viewer.customer;
+}
+
+/** @param {Portal} portal @param {any} customer */
+function render(portal, customer) {
+  if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
+  if (customer.upcomingInvoice !== undefined) renderUpcoming(portal, customer.upcomingInvoice);
+  if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
+  if (customer.paymentMethods) renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod);
+  if (customer.email !== undefined) renderDetails(portal, customer);
+}
+
+/** Branding and links from the portal configuration's business profile. */
+function brand(/** @type {any} */ configuration) {
+  const profile = configuration.businessProfile;
+  const headline = byId('headline');
+  headline.textContent = profile.headline ?? '';
+  headline.hidden = !profile.headline;
+  link(byId('terms-link'), profile.termsOfServiceUrl);
+  link(byId('privacy-link'), profile.privacyPolicyUrl);
+  const returnUrl = configuration.defaultReturnUrl;
+  if (returnUrl) localStorage.setItem(RETURN_URL_KEY, returnUrl);
+  returnLink(byId('return-link'), returnUrl);
+}
+
+/**
+ * Point a link at the product, labelled with its host: "Return to app.example.com".
+ * @param {HTMLElement} anchor
+ * @param {string | null} url
+ */
+function returnLink(anchor, url) {
+  const target = safeUrl(url);
+  anchor.hidden = !target;
+  if (!target) return;
+  anchor.setAttribute('href', target.href);
+  const label = anchor.querySelector('#return-label') ?? anchor;
+  label.textContent = `Return to ${target.host}`;
+}
+
+/** @param {HTMLElement} anchor @param {string | null} url */
+function link(anchor, url) {
+  const target = safeUrl(url);
+  anchor.hidden = !target;
+  if (target) anchor.setAttribute('href', target.href);
+}
+
+/**
+ * Only http(s) URLs become links: a `javascript:` URL in the configuration must not run here.
+ * @param {string | null | undefined} url
+ */
+function safeUrl(url) {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A portal link's flow (`?flow=subscription_cancel&subscription=sub_…`) opens on its step; the query is
+ * then dropped so that reloading shows the dashboard.
+ * @param {Portal} portal
+ * @param {URLSearchParams} params
+ */
+function openDeepLink(portal, params) {
+  const flow = params.get('flow');
+  const subscription = subscriptionsById.get(params.get('subscription') ?? '');
+  history.replaceState(null, '', location.pathname);
+  if (flow === 'subscription_cancel' && subscription) openCancel(portal, subscription);
+  else if ((flow === 'subscription_update' || flow === 'subscription_update_confirm') && subscription) {
+    openPlanChange(portal, subscription, params.get('price'));
+  } else if (flow === 'payment_method_update') {
+    const section = byId('payment-methods');
+    section.scrollIntoView();
+    byId('payment-methods-title').focus();
+  }
+}
+
+/** @param {unknown} error */
+function fail(error) {
+  byId('main').removeAttribute('aria-busy');
+  byId('loading').hidden = true;
+  for (const dialog of document.querySelectorAll('dialog[open]')) /** @type {HTMLDialogElement} */ (dialog).close();
+  if (error instanceof SessionExpired) {
+    expired();
+    return;
+  }
+  if (byId('subscriptions').hidden && byId('invoices').hidden) {
+    const message = error instanceof Error ? error.message : String(error);
+    const reference = error instanceof ApiError && error.requestId ? ` (reference ${error.requestId})` : '';
+    byId('failure-message').textContent = `${message}${reference}`;
+    byId('failure').hidden = false;
+    return;
+  }
+  announce(error instanceof Error ? error.message : 'Something went wrong.', 'error');
+}
+
+/** The session is gone: hide the customer's data and offer the way back to the product. */
+function expired() {
+  for (const section of document.querySelectorAll('main > section')) /** @type {HTMLElement} */ (section).hidden = true;
+  byId('status').textContent = '';
+  const url = safeUrl(localStorage.getItem(RETURN_URL_KEY));
+  const back = byId('expired-return');
+  if (url) {
+    back.setAttribute('href', url.href);
+    back.textContent = `Go back to ${url.host}`;
+  } else {
+    back.parentElement?.replaceChildren('Go back to the application and open billing again.');
+  }
+  byId('expired').hidden = false;
+  byId('expired-title').focus();
+  document.title = 'Link expired';
+}
+
+// Actions run from event listeners; their failures (an expired session, an outage) all end up here.
+window.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  fail(event.reason);
+});
+byId('retry').addEventListener('click', () => location.reload());
+wireCloseButtons();
+start();

@@ -1,0 +1,151 @@
+// The customer's billing information, and changing the parts the portal configuration allows.
+
+import { mutate } from './api.js';
+import { openDialog, showErrors } from './dialogs.js';
+import { busy, byId, h } from './dom.js';
+import { UPDATE_CUSTOMER } from './mutations.js';
+
+/**
+ * The inputs offered for each detail the configuration may allow (`SHIPPING` and `TAX_ID` are not part
+ * of the API's `updateCustomer`). `path` is the input field, as user errors name it.
+ * @type {Record<string, { path: string, label: string, type?: string, autocomplete: string, hint?: string }[]>}
+ */
+const FIELDS = {
+  NAME: [{ path: 'name', label: 'Name', autocomplete: 'name' }],
+  EMAIL: [{ path: 'email', label: 'Email', type: 'email', autocomplete: 'email' }],
+  PHONE: [{ path: 'phone', label: 'Phone', type: 'tel', autocomplete: 'tel' }],
+  ADDRESS: [
+    { path: 'address.line1', label: 'Address line 1', autocomplete: 'address-line1' },
+    { path: 'address.line2', label: 'Address line 2', autocomplete: 'address-line2' },
+    { path: 'address.city', label: 'City', autocomplete: 'address-level2' },
+    { path: 'address.state', label: 'State or region', autocomplete: 'address-level1' },
+    { path: 'address.postalCode', label: 'Postal code', autocomplete: 'postal-code' },
+    { path: 'address.country', label: 'Country', autocomplete: 'country', hint: 'Two-letter code, such as US' },
+  ],
+};
+
+/** @type {{ portal: import('./app.js').Portal, customer: any } | null} */
+let shown = null;
+
+const dialog = /** @type {HTMLDialogElement} */ (byId('details-dialog'));
+const form = /** @type {HTMLFormElement} */ (byId('details-form'));
+const submit = /** @type {HTMLButtonElement} */ (byId('details-submit'));
+
+/** @param {any} customer @param {string} path */
+function valueAt(customer, path) {
+  return path.split('.').reduce((/** @type {any} */ value, key) => value?.[key], customer) ?? '';
+}
+
+/** @param {import('./app.js').Portal} portal */
+function allowedFields(portal) {
+  const update = portal.features.customerUpdate;
+  if (!update.enabled || !portal.can('CUSTOMER_WRITE')) return [];
+  return update.allowedUpdates.flatMap((/** @type {string} */ kind) => FIELDS[kind] ?? []);
+}
+
+/**
+ * The address as lines: street, "City, ST 94104", and the country's name in the customer's language.
+ * @param {any} address
+ * @param {string} locale
+ * @returns {string[]}
+ */
+function addressLines(address, locale) {
+  if (!address) return [];
+  const region = [address.state, address.postalCode].filter(Boolean).join(' ');
+  let country = address.country;
+  try {
+    country = country && (new Intl.DisplayNames([locale], { type: 'region' }).of(country) ?? country);
+  } catch {
+    // Not a region code: show it as it was entered.
+  }
+  return [address.line1, address.line2, [address.city, region].filter(Boolean).join(', '), country].filter(Boolean);
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} customer */
+export function renderDetails(portal, customer) {
+  shown = { portal, customer };
+  const address = addressLines(customer.address, portal.locale);
+  /** @type {[string, (string | Node)[]][]} */
+  const entries = [
+    ['Name', [customer.name ?? '']],
+    ['Email', [customer.email ?? '']],
+    ['Phone', [customer.phone ?? '']],
+    ['Billing address', address.flatMap((line, index) => (index ? [h('br'), line] : [line]))],
+  ];
+  byId('details-list').replaceChildren(
+    ...entries.filter(([, value]) => value.some(Boolean)).flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
+  byId('edit-details').hidden = allowedFields(portal).length === 0;
+  byId('details').hidden = false;
+}
+
+function openEditor() {
+  if (!shown) return;
+  const { portal, customer } = shown;
+  byId('details-fields').replaceChildren(
+    ...allowedFields(portal).map((field) => {
+      const id = `detail-${field.path.replace('.', '-')}`;
+      const errorId = `${id}-error`;
+      const hintId = field.hint ? `${id}-hint` : null;
+      return h(
+        'div',
+        { class: 'field' },
+        h('label', { for: id }, field.label),
+        hintId ? h('p', { class: 'hint', id: hintId }, field.hint) : null,
+        h('input', {
+          id, name: field.path, type: field.type ?? 'text', autocomplete: field.autocomplete,
+          value: valueAt(customer, field.path), 'data-field': field.path,
+          'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
+        }),
+        h('p', { class: 'field-error', id: errorId, 'data-error-for': field.path }),
+      );
+    }),
+  );
+  openDialog(dialog, { fallback: byId('details-title') });
+}
+
+/** The input for `updateCustomer`: only what changed; an address is sent whole, as it replaces the old one. */
+function changes() {
+  if (!shown) return {};
+  /** @type {Record<string, any>} */
+  const input = {};
+  let addressChanged = false;
+  /** @type {Record<string, string | null>} */
+  const address = {};
+  for (const control of form.querySelectorAll('input[data-field]')) {
+    const { name, value } = /** @type {HTMLInputElement} */ (control);
+    const trimmed = value.trim();
+    const changed = trimmed !== valueAt(shown.customer, name);
+    if (name.startsWith('address.')) {
+      address[name.slice('address.'.length)] = trimmed || null;
+      addressChanged ||= changed;
+    } else if (changed) {
+      input[name] = trimmed;
+    }
+  }
+  if (addressChanged) input.address = address;
+  return input;
+}
+
+async function save() {
+  if (!shown) return;
+  const input = changes();
+  if (!Object.keys(input).length) {
+    dialog.close();
+    return;
+  }
+  const payload = await mutate(UPDATE_CUSTOMER, 'updateCustomer', input);
+  if (payload.userErrors.length) {
+    showErrors(form, payload.userErrors);
+    return;
+  }
+  dialog.close();
+  await shown.portal.reload('Your billing information was updated.');
+  byId('details-title').focus();
+}
+
+byId('edit-details').addEventListener('click', openEditor);
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  busy(submit, save);
+});

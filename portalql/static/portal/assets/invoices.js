@@ -1,0 +1,108 @@
+// The upcoming invoice and the invoice history, paged with the API's cursors (Stripe invoice ids).
+
+import { graphql } from './api.js';
+import { announce, busy, byId, h } from './dom.js';
+import { formatDate, formatShortDate } from './format.js';
+import { INVOICES } from './queries.js';
+
+/** @type {Record<string, string>} */
+const STATUS_LABELS = { DRAFT: 'Draft', OPEN: 'Due', PAID: 'Paid', UNCOLLECTIBLE: 'Uncollectible', VOID: 'Void' };
+
+/**
+ * Where the history stands: its page number (0 is the newest), the cursors around it, and whether older
+ * invoices follow.
+ * @type {{ portal: import('./app.js').Portal | null, index: number, startCursor: string | null, endCursor: string | null, hasOlder: boolean }}
+ */
+const paging = { portal: null, index: 0, startCursor: null, endCursor: null, hasOlder: false };
+const newer = /** @type {HTMLButtonElement} */ (byId('invoices-newer'));
+const older = /** @type {HTMLButtonElement} */ (byId('invoices-older'));
+
+/** @param {import('./app.js').Portal} portal @param {any} invoice the preview, or null when nothing is due */
+export function renderUpcoming(portal, invoice) {
+  const body = byId('upcoming-body');
+  if (!invoice) {
+    body.replaceChildren(h('p', { class: 'empty' }, 'No upcoming invoice.'));
+  } else {
+    body.replaceChildren(
+      h('p', { class: 'upcoming-total' },
+        h('strong', {}, invoice.amountDue.formatted), ` on ${formatDate(invoice.periodEnd, portal.locale)}`),
+      h('ul', { class: 'lines' }, invoice.lines.map((/** @type {any} */ line) =>
+        h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted)))),
+    );
+  }
+  byId('upcoming').hidden = false;
+}
+
+/**
+ * @param {import('./app.js').Portal} portal
+ * @param {any} connection an `InvoiceConnection`
+ * @param {{ first?: boolean }} [options] `first` when this is the newest page (after a reload)
+ */
+export function renderInvoices(portal, connection, { first = false } = {}) {
+  paging.portal = portal;
+  if (first) paging.index = 0;
+  const rows = connection.edges.map((/** @type {any} */ edge) => row(portal, edge.node));
+  byId('invoice-rows').replaceChildren(
+    ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 4, class: 'empty' }, 'No invoices yet.'))]),
+  );
+  const { pageInfo } = connection;
+  paging.startCursor = pageInfo.startCursor;
+  paging.endCursor = pageInfo.endCursor;
+  paging.hasOlder = pageInfo.hasNextPage;
+  syncPager();
+  byId('invoices').hidden = false;
+}
+
+function syncPager() {
+  newer.disabled = paging.index === 0;
+  older.disabled = !paging.hasOlder;
+  byId('invoices').querySelector('.pager')?.toggleAttribute('hidden', newer.disabled && older.disabled);
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} invoice */
+function row(portal, invoice) {
+  const label = invoice.number ? `invoice ${invoice.number}` : 'invoice';
+  const links = [];
+  if (invoice.hostedInvoiceUrl) {
+    links.push(h('a', { href: invoice.hostedInvoiceUrl, target: '_blank', rel: 'noopener' },
+      'View', h('span', { class: 'visually-hidden' }, ` ${label} (opens in a new tab)`)));
+  }
+  if (invoice.invoicePdf) {
+    links.push(h('a', { href: invoice.invoicePdf, target: '_blank', rel: 'noopener' },
+      'PDF', h('span', { class: 'visually-hidden' }, ` of ${label} (opens in a new tab)`)));
+  }
+  const status = invoice.status ?? 'DRAFT';
+  return h(
+    'tr',
+    { 'data-invoice': invoice.id },
+    h('td', {}, formatShortDate(invoice.created, portal.locale)),
+    h('td', { class: 'amount' }, invoice.total.formatted),
+    h('td', {}, h('span', { class: `badge ${status.toLowerCase()}` }, STATUS_LABELS[status] ?? status)),
+    h('td', { class: 'links' }, links),
+  );
+}
+
+/**
+ * Turn the page: `step` +1 for older invoices, -1 for newer ones.
+ * @param {HTMLButtonElement} button
+ * @param {number} step
+ */
+async function turn(button, step) {
+  const portal = paging.portal;
+  if (!portal) return;
+  await busy(button, async () => {
+    const page = step > 0
+      ? { first: portal.pageSize, after: paging.endCursor }
+      : { last: portal.pageSize, before: paging.startCursor };
+    const { viewer } = await graphql(INVOICES, { locale: portal.locale, ...page });
+    paging.index += step;
+    renderInvoices(portal, viewer.customer.invoices);
+    announce(`Showing invoice page ${paging.index + 1}.`);
+  });
+  // `busy` re-enabled the button; the first and last pages disable one, and focus moves to the other.
+  syncPager();
+  if (button.disabled) (step > 0 ? newer : older).focus();
+}
+
+newer.addEventListener('click', () => turn(newer, -1));
+older.addEventListener('click', () => turn(older, +1));

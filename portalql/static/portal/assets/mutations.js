@@ -1,0 +1,54 @@
+// The mutations the page makes. Each payload carries `userErrors`; the page shows them next to the control
+// they concern (`field` is the input path, such as ["input", "priceId"]).
+
+const USER_ERRORS = 'userErrors { code message field }';
+
+export const PREVIEW_PLAN_CHANGE = /* GraphQL */ `
+  mutation PortalPreviewPlanChange($input: PreviewPlanChangeInput!, $locale: String!) {
+    previewPlanChange(input: $input) {
+      preview {
+        prorationDate
+        amountDueNow { amount formatted(locale: $locale) }
+        prorationLines { id description amount { formatted(locale: $locale) } }
+        nextInvoice { periodEnd total { amount formatted(locale: $locale) } }
+      }
+      ${USER_ERRORS}
+    }
+  }
+`;
+
+export const CHANGE_PLAN = /* GraphQL */ `
+  mutation PortalChangePlan($input: ChangePlanInput!) {
+    changePlan(input: $input) { subscription { id } ${USER_ERRORS} }
+  }
+`;
+
+export const CANCEL_SUBSCRIPTION = /* GraphQL */ `
+  mutation PortalCancelSubscription($input: CancelSubscriptionInput!) {
+    cancelSubscription(input: $input) { subscription { id status cancelAt currentPeriodEnd } ${USER_ERRORS} }
+  }
+`;
+
+export const REACTIVATE_SUBSCRIPTION = /* GraphQL */ `
+  mutation PortalReactivateSubscription($input: ReactivateSubscriptionInput!) {
+    reactivateSubscription(input: $input) { subscription { id currentPeriodEnd } ${USER_ERRORS} }
+  }
+`;
+
+export const SET_DEFAULT_PAYMENT_METHOD = /* GraphQL */ `
+  mutation PortalSetDefaultPaymentMethod($input: SetDefaultPaymentMethodInput!) {
+    setDefaultPaymentMethod(input: $input) { paymentMethod { id } ${USER_ERRORS} }
+  }
+`;
+
+export const DETACH_PAYMENT_METHOD = /* GraphQL */ `
+  mutation PortalDetachPaymentMethod($input: DetachPaymentMethodInput!) {
+    detachPaymentMethod(input: $input) { paymentMethod { id } ${USER_ERRORS} }
+  }
+`;
+
+export const UPDATE_CUSTOMER = /* GraphQL */ `
+  mutation PortalUpdateCustomer($input: UpdateCustomerInput!) {
+    updateCustomer(input: $input) { customer { id } ${USER_ERRORS} }
+  }
+`;

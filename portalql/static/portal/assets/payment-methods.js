@@ -1,0 +1,85 @@
+// Saved payment methods: which one invoices are charged to, making another the default, removing one.
+
+import { mutate } from './api.js';
+import { confirmAction, showErrors } from './dialogs.js';
+import { announce, busy, byId, h } from './dom.js';
+import { brandName } from './format.js';
+import { DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD } from './mutations.js';
+
+/** "Visa •••• 4242", or the kind of payment method for anything but a card. @param {any} method */
+function methodName(method) {
+  if (method.card) return `${brandName(method.card.brand)} •••• ${method.card.last4}`;
+  return method.type.replaceAll('_', ' ').toLowerCase();
+}
+
+/**
+ * @param {import('./app.js').Portal} portal
+ * @param {any[]} methods
+ * @param {{ id: string } | null} defaultMethod
+ */
+export function renderPaymentMethods(portal, methods, defaultMethod) {
+  const editable = portal.features.paymentMethodUpdateEnabled && portal.can('PAYMENT_METHODS_WRITE');
+  byId('payment-method-list').replaceChildren(
+    ...(methods.length
+      ? methods.map((method) => item(portal, method, method.id === defaultMethod?.id, editable))
+      : [h('li', { class: 'empty' }, 'No payment method on file.')]),
+  );
+  byId('payment-methods').hidden = false;
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} method @param {boolean} isDefault @param {boolean} editable */
+function item(portal, method, isDefault, editable) {
+  const name = methodName(method);
+  const card = method.card;
+  const about = h('span', { class: 'visually-hidden' }, ` ${name}`);
+  const buttons = [];
+  if (editable && !isDefault) {
+    const makeDefault = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'button' }, 'Make default', about.cloneNode(true)));
+    makeDefault.addEventListener('click', () => setDefault(portal, method, makeDefault));
+    buttons.push(makeDefault);
+  }
+  if (editable) {
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: () => remove(portal, method) }, 'Remove', about.cloneNode(true)));
+  }
+  return h(
+    'li',
+    { class: 'row', 'data-payment-method': method.id },
+    h('div', { class: 'row-main' },
+      h('span', { class: 'method-name' }, name),
+      isDefault ? h('span', { class: 'badge default' }, 'Default') : null,
+      card ? h('span', { class: 'muted' }, `Expires ${String(card.expMonth).padStart(2, '0')}/${card.expYear}`) : null),
+    buttons.length ? h('div', { class: 'actions' }, buttons) : null,
+    h('p', { class: 'field-error', 'data-error-for': '' }),
+  );
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} method @param {HTMLButtonElement} button */
+async function setDefault(portal, method, button) {
+  const payload = await busy(button, () =>
+    mutate(SET_DEFAULT_PAYMENT_METHOD, 'setDefaultPaymentMethod', { paymentMethodId: method.id }),
+  );
+  if (payload.userErrors.length) {
+    const row = button.closest('li');
+    if (row) showErrors(row, payload.userErrors);
+    return;
+  }
+  await portal.reload(`${methodName(method)} is now your default payment method.`);
+  byId('payment-methods-title').focus();
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} method */
+async function remove(portal, method) {
+  const name = methodName(method);
+  const removed = await confirmAction({
+    title: 'Remove payment method?',
+    message: `${name} will be removed from your account.`,
+    confirm: 'Remove',
+    action: async () => {
+      const payload = await mutate(DETACH_PAYMENT_METHOD, 'detachPaymentMethod', { paymentMethodId: method.id });
+      return payload.userErrors;
+    },
+  });
+  if (!removed) return;
+  await portal.reload(`${name} was removed.`);
+  byId('payment-methods-title').focus();
+}

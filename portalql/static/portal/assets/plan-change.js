@@ -1,0 +1,142 @@
+// Switching plan: choose among the prices the portal allows, see what it costs, then confirm exactly that.
+// The confirmation sends the preview's proration date, so the customer pays what the preview showed, and
+// one idempotency key per preview, so a repeated click changes the plan once.
+
+import { idempotencyKey, mutate } from './api.js';
+import { clearErrors, openDialog, showErrors } from './dialogs.js';
+import { busy, byId, h } from './dom.js';
+import { formatDate, planName, priceText } from './format.js';
+import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
+
+/**
+ * The change on screen: set by a successful preview, confirmed as it is.
+ * @typedef {{ portal: import('./app.js').Portal, subscription: any, price: any, preview: any, key: string }} Review
+ */
+/** @type {{ portal: import('./app.js').Portal, subscription: any } | null} */
+let choosing = null;
+/** @type {Review | null} */
+let review = null;
+
+const dialog = /** @type {HTMLDialogElement} */ (byId('plan-dialog'));
+const form = /** @type {HTMLFormElement} */ (byId('plan-form'));
+const submit = /** @type {HTMLButtonElement} */ (byId('plan-submit'));
+const back = /** @type {HTMLButtonElement} */ (byId('plan-back'));
+
+/**
+ * Open the plan change dialog for a subscription; with `priceId` (a deep link to a given plan) it goes
+ * straight to the review of that plan.
+ * @param {import('./app.js').Portal} portal
+ * @param {any} subscription
+ * @param {string | null} [priceId]
+ */
+export function openPlanChange(portal, subscription, priceId = null) {
+  choosing = { portal, subscription };
+  const current = subscription.items[0];
+  byId('plan-choices').replaceChildren(
+    h('p', { class: 'current' }, `Current plan: ${planName(subscription)}, ${priceText(current.price, current.quantity)}`),
+    ...subscription.allowedPlanChanges.map((/** @type {any} */ price) => choice(price)),
+  );
+  showStep('choose');
+  openDialog(dialog, { fallback: byId('subscriptions-title') });
+  const deepLinked = priceId && form.querySelector(`input[value="${CSS.escape(priceId)}"]`);
+  if (deepLinked instanceof HTMLInputElement) {
+    deepLinked.checked = true;
+    form.requestSubmit();
+  }
+}
+
+/** @param {any} price */
+function choice(price) {
+  const id = `plan-choice-${price.id}`;
+  return h(
+    'div',
+    { class: 'choice' },
+    h('input', { type: 'radio', name: 'price', id, value: price.id, 'data-field': 'priceId' }),
+    h('label', { for: id }, h('strong', {}, price.product.name), ' ', h('span', {}, priceText(price))),
+  );
+}
+
+/** @param {'choose' | 'review'} step */
+function showStep(step) {
+  clearErrors(form);
+  byId('plan-choose').hidden = step !== 'choose';
+  byId('plan-review').hidden = step !== 'review';
+  back.hidden = step !== 'review';
+  submit.textContent = step === 'choose' ? 'Review change' : 'Confirm change';
+  if (step === 'choose') review = null;
+}
+
+async function previewChoice() {
+  if (!choosing) return;
+  const { portal, subscription } = choosing;
+  const selected = form.querySelector('input[name="price"]:checked');
+  if (!(selected instanceof HTMLInputElement)) {
+    showErrors(form, [{ code: 'INVALID_INPUT', message: 'Choose a plan.', field: ['input', 'priceId'] }]);
+    return;
+  }
+  const price = subscription.allowedPlanChanges.find((/** @type {any} */ p) => p.id === selected.value);
+  const payload = await mutate(
+    PREVIEW_PLAN_CHANGE,
+    'previewPlanChange',
+    { subscriptionId: subscription.id, priceId: price.id },
+    { locale: portal.locale },
+  );
+  if (payload.userErrors.length) {
+    showErrors(form, payload.userErrors);
+    return;
+  }
+  review = { portal, subscription, price, preview: payload.preview, key: idempotencyKey() };
+  renderReview(review);
+  showStep('review');
+  byId('plan-summary').focus();
+}
+
+/**
+ * "You pay $283.56 now, then $300.00 per year from November 15, 2027." When the prorations wait for the
+ * next invoice instead, that invoice's total is spelled out too.
+ * @param {Review} change
+ */
+function renderReview({ portal, subscription, price, preview }) {
+  const quantity = subscription.items[0].quantity;
+  const next = preview.nextInvoice;
+  let summary = `You pay ${preview.amountDueNow.formatted} now`;
+  summary += next ? `, then ${priceText(price, quantity)} from ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+  const regular = (price.unitAmount?.amount ?? 0) * quantity;
+  if (next && next.total.amount !== regular) {
+    summary += ` Your invoice on that date will be ${next.total.formatted}, including the adjustment for the rest of this period.`;
+  }
+  byId('plan-summary').textContent = `Switch to ${price.product.name}, ${priceText(price, quantity)}. ${summary}`;
+  const lines = preview.prorationLines;
+  byId('plan-lines-details').hidden = !lines.length;
+  byId('plan-lines-details').querySelector('summary').textContent =
+    preview.amountDueNow.amount > 0 ? 'What you pay now' : 'Adjustments on your next invoice';
+  byId('plan-lines').replaceChildren(
+    ...lines.map((/** @type {any} */ line) => h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
+  );
+}
+
+/** @param {Review} change */
+async function confirm({ portal, subscription, price, preview, key }) {
+  const payload = await mutate(CHANGE_PLAN, 'changePlan', {
+    subscriptionId: subscription.id,
+    priceId: price.id,
+    prorationDate: preview.prorationDate,
+    idempotencyKey: key,
+  });
+  if (payload.userErrors.length) {
+    showErrors(form, payload.userErrors);
+    return;
+  }
+  dialog.close();
+  await portal.reload(`Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`);
+  byId('subscriptions-title').focus();
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  busy(submit, () => (review ? confirm(review) : previewChoice()));
+});
+back.addEventListener('click', () => {
+  showStep('choose');
+  form.querySelector('input[name="price"]:checked')?.focus?.();
+});

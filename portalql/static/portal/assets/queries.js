@@ -1,0 +1,92 @@
+// The GraphQL documents the page sends. Fields that need a scope are asked for only when the session
+// holds it (`@include`), so a narrower session gets a smaller page instead of FORBIDDEN errors.
+
+export const BOOT = /* GraphQL */ `
+  query PortalBoot {
+    viewer {
+      scopes
+      customer { id preferredLocales }
+    }
+    portalConfiguration {
+      defaultReturnUrl
+      businessProfile { headline privacyPolicyUrl termsOfServiceUrl }
+      features {
+        invoiceHistoryEnabled
+        paymentMethodUpdateEnabled
+        customerUpdate { enabled allowedUpdates }
+        subscriptionCancel { enabled mode reasonEnabled reasonOptions }
+        subscriptionUpdate { enabled }
+      }
+    }
+  }
+`;
+
+const INVOICE_PAGE = /* GraphQL */ `
+  fragment InvoicePage on InvoiceConnection {
+    edges {
+      node {
+        id number status created
+        total { formatted(locale: $locale) }
+        hostedInvoiceUrl invoicePdf
+      }
+    }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+`;
+
+const MONEY = 'formatted(locale: $locale)';
+
+const PRICE = /* GraphQL */ `
+  fragment PortalPrice on Price {
+    id nickname
+    product { id name }
+    unitAmount { amount ${MONEY} }
+    recurring { interval intervalCount }
+  }
+`;
+
+export const DASHBOARD = /* GraphQL */ `
+  query PortalDashboard(
+    $locale: String!, $pageSize: Int!, $subscriptions: Boolean!, $invoices: Boolean!,
+    $history: Boolean!, $paymentMethods: Boolean!, $details: Boolean!
+  ) {
+    viewer {
+      customer {
+        id
+        ... @include(if: $details) {
+          name email phone
+          address { line1 line2 city state postalCode country }
+        }
+        subscriptions @include(if: $subscriptions) {
+          id status currentPeriodEnd cancelAtPeriodEnd cancelAt trialEnd
+          items { id quantity price { ...PortalPrice } }
+          allowedPlanChanges { ...PortalPrice }
+        }
+        upcomingInvoice @include(if: $invoices) {
+          periodEnd
+          amountDue { ${MONEY} }
+          lines { id description amount { ${MONEY} } }
+        }
+        invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }
+        paymentMethods @include(if: $paymentMethods) {
+          id type billingName
+          card { brand last4 expMonth expYear wallet }
+        }
+        defaultPaymentMethod @include(if: $paymentMethods) { id }
+      }
+    }
+  }
+  ${PRICE}
+  ${INVOICE_PAGE}
+`;
+
+export const INVOICES = /* GraphQL */ `
+  query PortalInvoices($locale: String!, $first: Int, $after: String, $last: Int, $before: String) {
+    viewer {
+      customer {
+        invoices(first: $first, after: $after, last: $last, before: $before) { ...InvoicePage }
+      }
+    }
+  }
+  ${INVOICE_PAGE}
+`;

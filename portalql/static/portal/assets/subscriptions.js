@@ -1,0 +1,127 @@
+// The customer's plans: what they pay, when they renew, trial and cancellation state, and the actions the
+// portal configuration allows on each.
+
+import { mutate } from './api.js';
+import { showErrors } from './dialogs.js';
+import { announce, busy, byId, h } from './dom.js';
+import { formatDate, planName, priceText } from './format.js';
+import { REACTIVATE_SUBSCRIPTION } from './mutations.js';
+import { openCancel } from './cancel.js';
+import { openPlanChange } from './plan-change.js';
+
+const ENDED = new Set(['CANCELED', 'INCOMPLETE_EXPIRED']);
+const CHANGEABLE = new Set(['ACTIVE', 'TRIALING']);
+/** @type {Record<string, string>} */
+const STATUS_LABELS = {
+  INCOMPLETE: 'Payment needed', PAST_DUE: 'Past due', UNPAID: 'Unpaid', PAUSED: 'Paused', TRIALING: 'Trial',
+};
+
+/** Subscriptions as last rendered, for deep links and dialogs to find by id. */
+/** @type {Map<string, any>} */
+export const subscriptionsById = new Map();
+
+/** @param {any} subscription */
+export function isScheduledToCancel(subscription) {
+  return subscription.cancelAtPeriodEnd || subscription.cancelAt != null;
+}
+
+/**
+ * @param {import('./app.js').Portal} portal
+ * @param {any[]} subscriptions
+ */
+export function renderSubscriptions(portal, subscriptions) {
+  subscriptionsById.clear();
+  for (const subscription of subscriptions) subscriptionsById.set(subscription.id, subscription);
+  const list = byId('subscription-list');
+  list.replaceChildren(
+    ...(subscriptions.length
+      ? subscriptions.map((subscription) => card(portal, subscription))
+      : [h('p', { class: 'empty' }, 'You have no current plan.')]),
+  );
+  byId('subscriptions').hidden = false;
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} subscription */
+function card(portal, subscription) {
+  const name = planName(subscription);
+  const status = STATUS_LABELS[subscription.status];
+  const scheduled = isScheduledToCancel(subscription);
+  return h(
+    'article',
+    { class: 'plan', 'aria-labelledby': `plan-${subscription.id}`, 'data-subscription': subscription.id },
+    h(
+      'div',
+      { class: 'plan-head' },
+      h('h3', { id: `plan-${subscription.id}` }, name),
+      status ? h('span', { class: `badge ${subscription.status.toLowerCase()}` }, status) : null,
+      scheduled ? h('span', { class: 'badge canceling' }, 'Cancels') : null,
+    ),
+    h(
+      'ul',
+      { class: 'plan-items' },
+      subscription.items.map((/** @type {any} */ item) =>
+        h('li', {}, subscription.items.length > 1 ? `${item.price.product.name}: ` : '', priceText(item.price, item.quantity)),
+      ),
+    ),
+    h('p', { class: 'plan-state' }, stateText(portal, subscription)),
+    h('p', { class: 'field-error', 'data-error-for': '' }),
+    actions(portal, subscription, name),
+  );
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} subscription */
+function stateText(portal, subscription) {
+  const date = (/** @type {string | null} */ iso) => formatDate(iso, portal.locale);
+  if (ENDED.has(subscription.status)) return 'This plan has ended.';
+  if (isScheduledToCancel(subscription)) {
+    return `Your plan will be canceled on ${date(subscription.cancelAt ?? subscription.currentPeriodEnd)}.`;
+  }
+  if (subscription.status === 'TRIALING' && subscription.trialEnd) {
+    return `Your trial ends on ${date(subscription.trialEnd)}; billing starts then.`;
+  }
+  if (subscription.status === 'PAST_DUE' || subscription.status === 'UNPAID') {
+    return 'Your last payment failed. Make sure your default payment method is up to date.';
+  }
+  if (subscription.status === 'INCOMPLETE') return 'Your first payment has not gone through yet.';
+  if (subscription.status === 'PAUSED') return 'Your plan is paused.';
+  return subscription.currentPeriodEnd ? `Renews on ${date(subscription.currentPeriodEnd)}.` : '';
+}
+
+/** @param {import('./app.js').Portal} portal @param {any} subscription @param {string} name */
+function actions(portal, subscription, name) {
+  const writable = portal.can('SUBSCRIPTIONS_WRITE') && !ENDED.has(subscription.status);
+  const scheduled = isScheduledToCancel(subscription);
+  const forPlan = h('span', { class: 'visually-hidden' }, ` ${name}`);
+  const buttons = [];
+  if (writable && scheduled) {
+    const button = h('button', { type: 'button', class: 'button primary' }, 'Renew plan', forPlan.cloneNode(true));
+    button.addEventListener('click', () => reactivate(portal, subscription, /** @type {HTMLButtonElement} */ (button)));
+    buttons.push(button);
+  }
+  if (writable && !scheduled && CHANGEABLE.has(subscription.status) && portal.features.subscriptionUpdate.enabled
+    && subscription.allowedPlanChanges.length) {
+    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: () => openPlanChange(portal, subscription) },
+      'Change plan', forPlan.cloneNode(true)));
+  }
+  if (writable && !scheduled && portal.features.subscriptionCancel.enabled) {
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: () => openCancel(portal, subscription) },
+      'Cancel plan', forPlan.cloneNode(true)));
+  }
+  return buttons.length ? h('div', { class: 'actions' }, buttons) : null;
+}
+
+/** Take back a scheduled cancellation. @param {import('./app.js').Portal} portal @param {any} subscription @param {HTMLButtonElement} button */
+async function reactivate(portal, subscription, button) {
+  const payload = await busy(button, () =>
+    mutate(REACTIVATE_SUBSCRIPTION, 'reactivateSubscription', { subscriptionId: subscription.id }),
+  );
+  if (payload.userErrors.length) {
+    const article = button.closest('article');
+    if (article) showErrors(article, payload.userErrors);
+    announce(payload.userErrors[0].message, 'error');
+    return;
+  }
+  const renews = formatDate(payload.subscription.currentPeriodEnd, portal.locale);
+  await portal.reload(`Your ${planName(subscription)} plan will renew on ${renews}.`);
+  byId('subscriptions-title').focus();
+}
