@@ -15,6 +15,7 @@ from portalql.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
+    from datetime import datetime
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", help="revoke an API key")
     revoke.add_argument("key_id", help="the key's id (pqkey_…), as listed")
     revoke.set_defaults(command=_revoke_key)
+
+    webhooks = commands.add_parser("webhooks", help="Stripe's webhook events").add_subparsers(
+        title="webhooks", required=True
+    )
+    replay = webhooks.add_parser(
+        "replay", help="fetch Stripe's events since a time and process those not processed yet"
+    )
+    replay.add_argument(
+        "--since", required=True, type=_since, help="how far back: 30m, 2h, 7d, or an ISO-8601 time"
+    )
+    replay.set_defaults(command=_replay_webhooks)
     return parser
 
 
@@ -113,6 +125,31 @@ def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
         sys.stderr.write(f"portalql: no active API key {args.key_id}\n")
         return 1
     sys.stderr.write(f"Revoked API key {args.key_id}.\n")
+    return 0
+
+
+def _since(value: str) -> datetime:
+    from portalql.replay import parse_since  # noqa: PLC0415 - only this command needs the webhook stack
+
+    try:
+        return parse_since(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _replay_webhooks(settings: Settings, args: argparse.Namespace) -> int:
+    from portalql.replay import replay  # noqa: PLC0415 - only this command needs the webhook stack
+
+    if settings.stripe_api_key is None:
+        sys.stderr.write("portalql: STRIPE_API_KEY is not set; replay reads the events of a Stripe account\n")
+        return 1
+    report = asyncio.run(replay(settings, since=args.since))
+    sys.stderr.write(
+        f"{report.fetched} events since {args.since.isoformat()}: {report.processed} processed now, "
+        f"{report.fetched - report.processed} already processed or not acted on.\n"
+    )
+    if settings.redis_url is None:
+        sys.stderr.write("Without REDIS_URL, running servers keep their cached reads until these expire.\n")
     return 0
 
 

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from portalql.app import connect_cached_gateway
+from portalql.db import Database
 from portalql.repositories.webhook_events import unprocessed_webhook_event_ids
 from portalql.webhook_handlers import HANDLERS
 from portalql.webhooks import EventProcessor, dispatch, store_event
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.settings import Settings
     from portalql.webhooks import StaleReads
     from stripe_gateway.interface import BillingGateway
     from stripe_gateway.records import Event
@@ -23,6 +25,8 @@ _DURATION = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 # Stripe's largest page of events.
 _PAGE_SIZE = 100
+# Well below SQLite's limit on the parameters of one statement.
+_IDS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -49,22 +53,38 @@ def parse_since(value: str, *, now: datetime | None = None) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+async def replay(settings: Settings, *, since: datetime) -> ReplayReport:
+    """`replay_events` on the configured database and Stripe account, invalidating through the shared cache
+    (with Redis, running instances drop what the replayed events make stale)."""
+    database = Database(settings.database_url)
+    try:
+        await database.migrate()
+        gateway = await connect_cached_gateway(settings)
+        try:
+            return await replay_events(database, gateway, gateway, since=since)
+        finally:
+            await gateway.close()
+    finally:
+        await database.dispose()
+
+
 async def replay_events(
     database: Database, gateway: BillingGateway, stale_reads: StaleReads, *, since: datetime
 ) -> ReplayReport:
+    """Store every handled event since `since`, then process the unprocessed ones, oldest first."""
     events = await _events_since(gateway, int(since.timestamp()))
-    changes = {event.id: dispatch(event) for event in events}
-    for event in events:
-        change = changes[event.id]
-        if change is not None:
-            await store_event(database, event, change)
-    async with database.session() as db:
-        pending = await unprocessed_webhook_event_ids(db, [event.id for event in events])
+    handled = [(event, change) for event in events if (change := dispatch(event)) is not None]
+    for event, change in handled:
+        await store_event(database, event, change)
+    pending: set[str] = set()
+    for start in range(0, len(handled), _IDS_PER_QUERY):
+        async with database.session() as db:
+            chunk = [event.id for event, _ in handled[start : start + _IDS_PER_QUERY]]
+            pending |= await unprocessed_webhook_event_ids(db, chunk)
     processor = EventProcessor(database, stale_reads)
     processed = 0
-    for event in events:
-        change = changes[event.id]
-        if event.id in pending and change is not None and await processor.process(event, change):
+    for event, change in handled:
+        if event.id in pending and await processor.process(event, change):
             processed += 1
     return ReplayReport(fetched=len(events), processed=processed)
 
