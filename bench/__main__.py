@@ -55,9 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; every server was stopped", file=sys.stderr)
         return 130
-    found_ratios = report.ratios(results)
-    print(report.table(config, results, found_ratios))
-    report.write(output, report.document(config, results, found_ratios))
+    found_ratios, commit = report.ratios(results), report.git_commit()
+    print(report.table(config, results, found_ratios, commit))
+    report.write(output, report.document(config, results, found_ratios, commit))
     print(f"\nJSON: {output}")
     return 0
 

@@ -66,11 +66,13 @@ def git_commit() -> tuple[str | None, bool]:
     return head.stdout.strip(), diff.returncode != 0
 
 
-def document(config: Config, results: list[CaseResult], found_ratios: list[Ratio]) -> dict[str, Any]:
-    commit, dirty = git_commit()
+def document(
+    config: Config, results: list[CaseResult], found_ratios: list[Ratio], commit: tuple[str | None, bool]
+) -> dict[str, Any]:
+    sha, dirty = commit
     return {
         "format": FORMAT_VERSION,
-        "commit": commit,
+        "commit": sha,
         "dirty": dirty,
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -90,20 +92,29 @@ def write(path: Path, content: dict[str, Any]) -> None:
     path.write_text(json.dumps(content, indent=2) + "\n")
 
 
+_LEGEND = (
+    "calls: Stripe calls per operation (the sandbox's counter); min: the fewest that can answer it;",
+    "ops/s: operations per second under load on one process ('-' where each run needs a fresh process);",
+    "peak MiB: the server process's peak resident memory. The minimums:",
+)
 _COLUMNS = ("operation", "target", "cache", "calls", "min", "p50 ms", "p95 ms", "ops/s", "peak MiB")
 _WIDTHS = (38, 11, 5, 6, 4, 8, 8, 8, 8)
 
 
-def table(config: Config, results: list[CaseResult], found_ratios: list[Ratio]) -> str:
-    commit, dirty = git_commit()
+def table(
+    config: Config, results: list[CaseResult], found_ratios: list[Ratio], commit: tuple[str | None, bool]
+) -> str:
+    sha, dirty = commit
     lines = [
-        f"portalql benchmark at {(commit or 'unknown')[:12]}{' (uncommitted changes)' if dirty else ''}: "
+        f"portalql benchmark at {(sha or 'unknown')[:12]}{' (uncommitted changes)' if dirty else ''}: "
         f"Stripe latency {config.latency_ms} ms per call, {config.runs} runs, "
         f"throughput at concurrency {config.concurrency} for {config.duration_seconds:g} s",
         "",
         _row(_COLUMNS),
     ]
     lines += [_result_row(result) for result in results]
+    lines += ["", *_LEGEND]
+    lines += [f"  {r.operation.title} ({r.cache}): {r.minimum.calls}, {r.minimum.reason}" for r in results]
     if found_ratios:
         lines.append("")
         lines += [
