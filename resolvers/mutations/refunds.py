@@ -98,8 +98,8 @@ async def _charge_to_refund(ctx: RequestContext, ask: RefundAsk) -> str:
     try:
         intent_id = ask.payment_intent_id
         if intent_id is None:
-            payments = await ctx.gateway.list_invoice_payments(ask.target_id)
-            paid = next((p for p in payments if p.status is InvoicePaymentStatus.PAID), None)
+            invoice = await ctx.gateway.retrieve_invoice(ask.target_id, with_payments=True)
+            paid = next((p for p in invoice.payments or () if p.status is InvoicePaymentStatus.PAID), None)
             if paid is None:
                 raise not_refundable
             if paid.charge_id is not None:
