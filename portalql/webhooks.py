@@ -80,10 +80,13 @@ class EventProcessor:
         (harmless) but never audits twice.
         """
         async with self._database.session() as db:
-            newest = await latest_processed_stripe_created(db, change.object_id)
-        # An event older than one already applied to its object makes nothing stale: that newer event was
-        # applied after both changes, so whatever was cached since reflects both. Equal times cannot be
-        # ordered, so they invalidate again and the next read re-fetches.
+            newest = await latest_processed_stripe_created(
+                db, change.object_id, customer_id=change.customer_id
+            )
+        # An event older than one already applied to its object and customer makes nothing stale: that newer
+        # event invalidated both after both changes, so whatever was cached since reflects both. (Another
+        # customer's newer event would not do: a card moved between customers invalidates each.) Equal times
+        # cannot be ordered, so they invalidate again and the next read re-fetches.
         if self._stale_reads is not None and (newest is None or event.created >= newest):
             if change.customer_id is not None:
                 await self._stale_reads.invalidate_customer(change.customer_id)

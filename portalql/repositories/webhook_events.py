@@ -73,13 +73,17 @@ async def unprocessed_webhook_event_ids(db: AsyncSession, stripe_event_ids: Sequ
     return set(found)
 
 
-async def latest_processed_stripe_created(db: AsyncSession, object_id: str) -> int | None:
-    """The Stripe `created` time of the newest processed event about `object_id`, if any.
+async def latest_processed_stripe_created(
+    db: AsyncSession, object_id: str, *, customer_id: str | None = None
+) -> int | None:
+    """The Stripe `created` time of the newest processed event about `object_id` (and `customer_id`, when
+    given), if any.
 
     An event older than this describes a state that has since been replaced, so it must not be applied.
     """
-    return await db.scalar(
-        select(func.max(WebhookEvent.stripe_created)).where(
-            WebhookEvent.object_id == object_id, WebhookEvent.processed_at.is_not(None)
-        )
+    query = select(func.max(WebhookEvent.stripe_created)).where(
+        WebhookEvent.object_id == object_id, WebhookEvent.processed_at.is_not(None)
     )
+    if customer_id is not None:
+        query = query.where(WebhookEvent.customer_id == customer_id)
+    return await db.scalar(query)
