@@ -10,7 +10,7 @@ import shlex
 import signal
 import socket
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Self, TextIO
 
 import uvicorn
 from pydantic import SecretStr
@@ -52,16 +52,15 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         settings = settings.model_copy(update={"public_url": _base_url(host, api_socket.getsockname()[1])})
     graphiql_url = f"{settings.public_url.rstrip('/')}/graphql"
 
-    with contextlib.ExitStack() as sockets:
+    with _StopSignals() as stop, contextlib.ExitStack() as sockets:
         sandbox: tuple[_Server, socket.socket] | None = None
         if settings.stripe_api_key is None:
             sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
             sandbox_url = _base_url(_LOOPBACK, sandbox_socket.getsockname()[1])
             sandbox_state = build("demo", latency_ms=settings.sandbox_latency_ms)
-            sandbox_app = build_app(sandbox_state)
             # Logging is left to the API's server; the sandbox's requests show in its access log as the
             # `/v1/…` lines: the Stripe calls each GraphQL request made.
-            sandbox_config = uvicorn.Config(sandbox_app, log_config=None, log_level=None)
+            sandbox_config = uvicorn.Config(build_app(sandbox_state), log_config=None, log_level=None)
             sandbox = (_Server(sandbox_config), sandbox_socket)
             settings = settings.model_copy(
                 update={"stripe_api_key": SecretStr(SANDBOX_API_KEY), "stripe_api_base": sandbox_url}
@@ -81,6 +80,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         out.flush()
 
         api = _Server(uvicorn.Config(create_app(settings), log_level="info", lifespan="on"))
+        stop.watch(api)
         if not await _serve_until_stopped(api, api_socket, sandbox):
             raise SystemExit(1)
 
@@ -99,41 +99,64 @@ class _Server(uvicorn.Server):
     @override
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
-        # Signals are handled once for both servers in `_serve_until_stopped`; uvicorn's own handler would
-        # stop only the server that installed it last.
+        # `_StopSignals` handles signals once for both servers; uvicorn's own handler would stop only the
+        # server that installed it last.
         yield
+
+
+class _StopSignals:
+    """Ctrl-C and SIGTERM, handled from the first moment so that none falls to asyncio's default handler
+    (which would cancel the startup half-way): the first stops the API gracefully, then the sandbox; a
+    second one stops without waiting for open connections, as uvicorn does on its own."""
+
+    _HANDLED = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self._received = 0
+        self._api: _Server | None = None
+
+    def __enter__(self) -> Self:
+        for handled in self._HANDLED:
+            asyncio.get_running_loop().add_signal_handler(handled, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for handled in self._HANDLED:
+            asyncio.get_running_loop().remove_signal_handler(handled)
+
+    def watch(self, api: _Server) -> None:
+        """Stop `api` on the next signal, or at once if one came while it was being prepared."""
+        self._api = api
+        api.should_exit = self._received > 0
+
+    def _handle(self) -> None:
+        self._received += 1
+        if self._api is not None:
+            self._api.force_exit = self._received > 1
+            self._api.should_exit = True
 
 
 async def _serve_until_stopped(
     api: _Server, api_socket: socket.socket, sandbox: tuple[_Server, socket.socket] | None
 ) -> bool:
-    """Run both servers; stop when signalled or when either exits. Returns whether the API had started."""
-    loop = asyncio.get_running_loop()
-
-    def request_stop() -> None:
-        # A second Ctrl-C stops without waiting for open connections, as uvicorn does on its own.
-        api.force_exit = api.should_exit
-        api.should_exit = True
-
-    for handled in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(handled, request_stop)
-    tasks: set[asyncio.Task[None]] = set()
+    """Run both servers until a signal or until either exits. Returns whether the API had started."""
+    tasks: list[asyncio.Task[None]] = []
+    if sandbox is not None:
+        sandbox_server, sandbox_socket = sandbox
+        tasks.append(asyncio.create_task(sandbox_server.serve(sockets=[sandbox_socket])))
+    api_task = asyncio.create_task(api.serve(sockets=[api_socket]))
+    tasks.append(api_task)
     try:
-        if sandbox is not None:
-            sandbox_server, sandbox_socket = sandbox
-            tasks.add(asyncio.create_task(sandbox_server.serve(sockets=[sandbox_socket])))
-        api_task = asyncio.create_task(api.serve(sockets=[api_socket]))
-        tasks.add(api_task)
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        api.should_exit = True
-        await api_task
     finally:
-        # Only after the API: its in-flight requests may still be calling the sandbox.
+        # However the wait ended, the API stops first: its requests in flight may still call the sandbox.
+        api.should_exit = True
+        await asyncio.wait([api_task])
         if sandbox is not None:
             sandbox[0].should_exit = True
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for handled in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(handled)
+        await asyncio.wait(tasks)
+    for task in tasks:
+        task.result()  # a server that crashed re-raises here
     return api.started
 
 

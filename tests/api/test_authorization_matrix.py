@@ -1,0 +1,239 @@
+"""Who may read what, over HTTP: every query field against every kind of caller, as one table.
+
+Each row is one operation; its expectations name, per caller, either OK (no errors at all) or the code of
+the single error the operation must answer with. On every cell, not only where the table says NOT_FOUND,
+the answer to a customer session must hold no id of another customer's objects (customer, subscriptions,
+invoices, payment methods, charges, payment intents).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from resolvers.principals import Scope
+from tests.fixtures.app import ALL_SCOPES, error_codes, graphql
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tests.fixtures.app import Tokens
+    from tests.fixtures.sandbox import SandboxHandle
+
+OK = "OK"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+NOT_FOUND = "NOT_FOUND"
+
+REJECTED_CALLERS = ("no credentials", "bad token", "expired session", "revoked session", "revoked API key")
+SESSIONS = {"customer A": "A", "customer B": "B"}
+ANY = "*"
+
+# Ids of objects that belong to a customer; price_, prod_ and si_ ids are not customer data.
+CUSTOMER_DATA_ID = re.compile(r"\b(?:cus|sub|in|pm|ch|pi)_[A-Za-z0-9]+\b")
+NODE_KINDS = ("customer", "subscription", "invoice", "payment_method", "charge", "payment_intent")
+NESTED = {
+    "subscriptions": "subscriptions { id status customer { id } items { price { id product { name } } } }",
+    "invoices": "invoices(first: 3) { edges { cursor node { id total { formatted } } } }",
+    "paymentMethods": "paymentMethods { id card { last4 } }",
+    "defaultPaymentMethod": "defaultPaymentMethod { id }",
+    "upcomingInvoice": "upcomingInvoice { isPreview subscription { id } total { amount } }",
+}
+NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
+VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
+CUSTOMER = "query($id: ID!) {{ customer(id: $id) {{ id {selection} }} }}"
+
+
+def expect(a: str, b: str, api_key: str) -> dict[str, str]:
+    return {
+        **dict.fromkeys(REJECTED_CALLERS, UNAUTHENTICATED),
+        "customer A": a,
+        "customer B": b,
+        "API key": api_key,
+    }
+
+
+def owned_by(owner: str) -> dict[str, str]:
+    """Its owner's session and API keys may read it; the other customer's session gets NOT_FOUND."""
+    return expect(OK, NOT_FOUND, OK) if owner == "A" else expect(NOT_FOUND, OK, OK)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One operation. `asks_for` names the object passed as `$id`. `shows` says whose customer data an OK
+    answer holds: "A", "B", None for the session's own customer, "" for no customer data, ANY for any."""
+
+    name: str
+    query: str
+    expected: dict[str, str]
+    asks_for: str | None = None
+    shows: str | None = ""
+
+
+ROWS = [
+    Row("viewer", "{ viewer { kind scopes customer { id email } } }", expect(OK, OK, OK), shows=None),
+    Row("customer(A)", CUSTOMER.format(selection="name email"), owned_by("A"), "A.customer", "A"),
+    Row("customer(B)", CUSTOMER.format(selection="name email"), owned_by("B"), "B.customer", "B"),
+    Row(
+        "customers",
+        "{ customers(first: 5) { edges { node { id } } } }",
+        expect(FORBIDDEN, FORBIDDEN, OK),
+        shows=ANY,
+    ),
+    *(
+        Row(f"node({owner}.{kind})", NODE, owned_by(owner), f"{owner}.{kind}", owner)
+        for owner in ("A", "B")
+        for kind in NODE_KINDS
+    ),
+    Row("node(price)", NODE, expect(OK, OK, OK), "price"),
+    Row("node(product)", NODE, expect(OK, OK, OK), "product"),
+    Row(
+        "portalConfiguration",
+        "{ portalConfiguration { id features { invoiceHistoryEnabled } } }",
+        expect(OK, OK, OK),
+    ),
+    Row("products", "{ products { id name defaultPrice { id } } }", expect(OK, OK, OK)),
+    *(
+        Row(f"viewer.customer.{name}", VIEWER.format(selection=selection), expect(OK, OK, OK), shows=None)
+        for name, selection in NESTED.items()
+    ),
+    *(
+        Row(
+            f"customer({owner}).{name}",
+            CUSTOMER.format(selection=selection),
+            owned_by(owner),
+            f"{owner}.customer",
+            owner,
+        )
+        for owner in ("A", "B")
+        for name, selection in NESTED.items()
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The demo seed as the table sees it, and a token for every caller."""
+
+    tokens: dict[str, str | None]
+    ids: dict[str, str]  # "A.invoice", "B.charge", "price", ...
+    owner_of: dict[str, str]  # a Stripe id -> "A", "B" or "other"
+
+    def owners_in(self, body: dict[str, Any]) -> set[str]:
+        """Whose customer data an answer holds."""
+        return {
+            self.owner_of.get(found, "unknown") for found in CUSTOMER_DATA_ID.findall(repr(body.get("data")))
+        }
+
+
+@pytest.fixture
+async def scene(tokens: Tokens, sandbox: SandboxHandle, customer_a: str, customer_b: str) -> Scene:
+    store = sandbox.state.store
+    label = {customer_a: "A", customer_b: "B"}
+    ids = {
+        "price": next(iter(store.iter_type("price")))["id"],
+        "product": next(iter(store.iter_type("product")))["id"],
+    }
+    for customer_id, who in label.items():
+        ids[f"{who}.customer"] = customer_id
+        for kind in NODE_KINDS[1:]:
+            ids[f"{who}.{kind}"] = next(
+                o["id"] for o in store.iter_type(kind) if o["customer"] == customer_id
+            )
+    return Scene(
+        tokens={
+            "no credentials": None,
+            "bad token": "pqs_" + "0" * 43,
+            "expired session": await tokens.customer_session(customer_a, expired=True),
+            "revoked session": await tokens.customer_session(customer_a, revoked=True),
+            "revoked API key": await tokens.api_key(revoked=True),
+            "customer A": await tokens.customer_session(customer_a),
+            "customer B": await tokens.customer_session(customer_b),
+            "API key": await tokens.api_key(),
+        },
+        ids=ids,
+        owner_of={o["id"]: label.get(o.get("customer") or o["id"], "other") for o in store.objects.values()},
+    )
+
+
+def outcome(body: dict[str, Any]) -> str:
+    return ",".join(error_codes(body)) or OK
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+async def test_authorization(row: Row, api: httpx.AsyncClient, scene: Scene) -> None:
+    variables = {"id": scene.ids[row.asks_for]} if row.asks_for else {}
+
+    bodies = {
+        caller: await graphql(api, row.query, variables, token) for caller, token in scene.tokens.items()
+    }
+
+    assert {caller: outcome(body) for caller, body in bodies.items()} == row.expected
+    for caller, body in bodies.items():
+        owners = scene.owners_in(body)
+        if caller in SESSIONS:
+            # The invariant of the whole API: a session's answers hold only its own customer's data.
+            assert owners <= {SESSIONS[caller]}, (caller, body)
+        if outcome(body) != OK:
+            continue
+        shows = SESSIONS.get(caller) if row.shows is None else row.shows
+        if shows != ANY:
+            assert owners == ({shows} if shows else set()), (caller, body)
+        if row.asks_for:
+            assert scene.ids[row.asks_for] in repr(body["data"]), (caller, body)
+
+
+SCOPE_ROWS = {
+    "subscriptions": (Scope.SUBSCRIPTIONS_READ, VIEWER.format(selection="subscriptions { id }"), None),
+    "node(subscription)": (Scope.SUBSCRIPTIONS_READ, NODE, "subscription"),
+    "invoices": (Scope.INVOICES_READ, VIEWER.format(selection="invoices { edges { node { id } } }"), None),
+    "upcomingInvoice": (Scope.INVOICES_READ, VIEWER.format(selection="upcomingInvoice { id }"), None),
+    "node(invoice)": (Scope.INVOICES_READ, NODE, "invoice"),
+    "node(charge)": (Scope.INVOICES_READ, NODE, "charge"),
+    "node(payment_intent)": (Scope.INVOICES_READ, NODE, "payment_intent"),
+    "paymentMethods": (Scope.PAYMENT_METHODS_READ, VIEWER.format(selection="paymentMethods { id }"), None),
+    "defaultPaymentMethod": (
+        Scope.PAYMENT_METHODS_READ,
+        VIEWER.format(selection="defaultPaymentMethod { id }"),
+        None,
+    ),
+    "node(payment_method)": (Scope.PAYMENT_METHODS_READ, NODE, "payment_method"),
+    "email": (Scope.CUSTOMER_READ, VIEWER.format(selection="email"), None),
+    "address": (Scope.CUSTOMER_READ, VIEWER.format(selection="address { city }"), None),
+}
+
+
+@pytest.mark.parametrize("case", SCOPE_ROWS)
+async def test_a_missing_scope_is_forbidden_for_own_and_foreign_ids_alike(
+    case: str, api: httpx.AsyncClient, tokens: Tokens, scene: Scene, customer_a: str
+) -> None:
+    scope, query, kind = SCOPE_ROWS[case]
+    without_scope = await tokens.customer_session(customer_a, scopes=ALL_SCOPES - {scope})
+    only_that_scope = await tokens.customer_session(customer_a, scopes={scope})
+
+    for asked in [{"id": scene.ids[f"A.{kind}"]}, {"id": scene.ids[f"B.{kind}"]}] if kind else [{}]:
+        refused = await graphql(api, query, asked, without_scope)
+
+        assert error_codes(refused) == [FORBIDDEN]
+        # Refused before anything is fetched: the answer cannot tell whether another customer's id exists.
+        assert refused["errors"][0]["message"] == f"This customer session lacks the '{scope}' scope."
+    granted = await graphql(api, query, {"id": scene.ids[f"A.{kind}"]} if kind else {}, only_that_scope)
+    assert "errors" not in granted, granted
+
+
+async def test_another_customers_object_is_reported_exactly_like_a_missing_one(
+    api: httpx.AsyncClient, scene: Scene
+) -> None:
+    for kind in NODE_KINDS:
+        foreign_id = scene.ids[f"B.{kind}"]
+        missing_id = foreign_id[: foreign_id.index("_") + 1] + "DoesNotExist0000000000"
+
+        foreign = await graphql(api, NODE, {"id": foreign_id}, scene.tokens["customer A"])
+        missing = await graphql(api, NODE, {"id": missing_id}, scene.tokens["customer A"])
+
+        assert error_codes(foreign) == error_codes(missing) == [NOT_FOUND]
+        anonymised = foreign["errors"][0]["message"].replace(foreign_id, "<id>")
+        assert anonymised == missing["errors"][0]["message"].replace(missing_id, "<id>")

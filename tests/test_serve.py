@@ -1,0 +1,152 @@
+"""`portalql serve` as a newcomer runs it: a real process, its printed credentials, a query, Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import sys
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from portalql.db import Database
+from portalql.demo import DASHBOARD_QUERY, mint_demo_credentials
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+PORTALQL = Path(sys.executable).with_name("portalql")
+STARTUP_SECONDS = 60.0
+STOP_SECONDS = 20.0
+# Settings the developer's own shell might carry; each test states the ones it wants.
+_SETTINGS_VARIABLES = re.compile(r"(PORTALQL_.*|STRIPE_.*|DATABASE_URL|REDIS_URL)")
+
+
+class Served:
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+
+    async def read_until(self, pattern: str) -> re.Match[str]:
+        """Read stdout until a line matches, within the startup deadline."""
+        async with asyncio.timeout(STARTUP_SECONDS):
+            while True:
+                assert self.process.stdout is not None
+                raw = await self.process.stdout.readline()
+                if not raw:
+                    raise AssertionError("portalql serve exited early:\n" + "".join(self.lines))
+                self.lines.append(raw.decode())
+                if found := re.search(pattern, self.lines[-1]):
+                    return found
+
+    async def interrupt(self) -> int:
+        """Ctrl-C, as a newcomer stops it; returns the exit status."""
+        self.process.send_signal(signal.SIGINT)
+        async with asyncio.timeout(STOP_SECONDS):
+            remaining, _ = await self.process.communicate()
+        self.lines.extend(remaining.decode().splitlines(keepends=True))
+        assert self.process.returncode is not None
+        return self.process.returncode
+
+
+@asynccontextmanager
+async def serve(cwd: Path, **environment: str) -> AsyncIterator[Served]:
+    env = {name: value for name, value in os.environ.items() if not _SETTINGS_VARIABLES.fullmatch(name)}
+    process = await asyncio.create_subprocess_exec(
+        *(str(PORTALQL), "serve", "--port", "0"),
+        cwd=cwd,
+        env={**env, **environment},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        yield Served(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A loopback port someone else is listening on."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        yield listener.getsockname()[1]
+
+
+async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
+    tmp_path: Path, busy_port: int
+) -> None:
+    # The sandbox's preferred port is taken: serve falls back to a free one and says so.
+    async with serve(tmp_path, PORTALQL_SANDBOX_PORT=str(busy_port)) as served:
+        fallback = await served.read_until(
+            rf"Port {busy_port} is busy; the Stripe sandbox uses port (\d+) instead"
+        )
+        api_key = (await served.read_until(r"^API key \(server to server, any customer\): (pq_test_\w+)$"))[1]
+        session = (await served.read_until(r"^Customer session \(demo customer cus_\w+, .*\): (pqs_\w+)$"))[1]
+        graphiql = (await served.read_until(r"^GraphiQL: (http://127\.0\.0\.1:\d+/graphql)$"))[1]
+        await served.read_until(r"^Press Ctrl\+C to stop\.$")
+
+        async with httpx.AsyncClient(timeout=30.0) as client:
+            dashboard = await client.post(
+                graphiql, json={"query": DASHBOARD_QUERY}, headers={"Authorization": f"Bearer {session}"}
+            )
+            customers = await client.post(
+                graphiql,
+                json={"query": "{ customers(first: 50) { edges { node { email } } } }"},
+                headers={"Authorization": f"Bearer {api_key}"},
+            )
+            ready = await client.get(graphiql.replace("/graphql", "/readyz"))
+            sandbox = await client.get(
+                f"http://127.0.0.1:{fallback[1]}/v1/prices",
+                headers={"Authorization": "Bearer sk_test_sandbox"},
+            )
+
+        status = await served.interrupt()
+
+    assert status == 0
+    customer = dashboard.json()["data"]["viewer"]["customer"]
+    assert (customer["name"], customer["email"]) == ("Maya Chen", "maya.chen@example.com")
+    [subscription] = customer["subscriptions"]
+    assert subscription["items"][0]["price"]["product"]["name"] == "Pro"
+    assert subscription["items"][0]["price"]["unitAmount"]["formatted"] == "$30.00"
+    assert len(customer["invoices"]["edges"]) == 10
+    assert {pm["card"]["last4"] for pm in customer["paymentMethods"]} == {"4242", "4444"}
+    assert len(customers.json()["data"]["customers"]["edges"]) == 12
+    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "stripe": "ok"}}
+    assert sandbox.status_code == 200
+    assert (tmp_path / "portalql.db").exists()
+    assert f"curl -s {graphiql}" in "".join(served.lines)
+
+
+async def test_serve_with_a_stripe_key_prints_only_the_url_and_retires_demo_keys(tmp_path: Path) -> None:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'portalql.db'}")
+    try:
+        await database.migrate()
+        earlier_demo = await mint_demo_credentials(database, customer_id="cus_demo")
+    finally:
+        await database.dispose()
+
+    # Nothing answers on this Stripe address: serving and authenticating must not need Stripe.
+    async with serve(
+        tmp_path, STRIPE_API_KEY="sk_test_portalql_serve", STRIPE_API_BASE="http://127.0.0.1:9"
+    ) as served:
+        graphiql = (await served.read_until(r"^GraphiQL: (http://127\.0\.0\.1:\d+/graphql)$"))[1]
+        async with httpx.AsyncClient(timeout=30.0) as client:
+            old_key = await client.post(
+                graphiql,
+                json={"query": "{ viewer { kind } }"},
+                headers={"Authorization": f"Bearer {earlier_demo.api_key}"},
+            )
+        status = await served.interrupt()
+
+    assert status == 0
+    assert served.lines[0] == f"GraphiQL: {graphiql}\n"
+    assert not re.search(r"pq_test_|pqs_", "".join(served.lines))
+    assert old_key.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
