@@ -34,6 +34,24 @@ class Viewer:
             return None
         return self.principal.expires_at
 
+    @field(
+        "For a customer session, where the customer returns to the product: the return URL of the portal "
+        "link that opened it; null for other sessions and for an API key."
+    )
+    def return_url(self) -> str | None:
+        if isinstance(self.principal, ApiKeyPrincipal):
+            return None
+        return self.principal.return_url
+
+    @field(
+        "For a customer session, the language it was opened in (such as `de`), to format money and dates "
+        "for; null when none was chosen, and for an API key."
+    )
+    def locale(self) -> str | None:
+        if isinstance(self.principal, ApiKeyPrincipal):
+            return None
+        return self.principal.locale
+
     @field("For a customer session, its customer; null for an API key.")
     def customer(self, info: Info) -> Customer | None:
         customer_id = viewer_customer_id(info.context.request_context)
