@@ -19,6 +19,7 @@ from portalql.auth import authenticate_request
 from portalql.db import Database
 from portalql.health import health_router
 from portalql.portal_links import PORTAL_PATH, portal_router
+from portalql.portal_page import mount_portal_page
 from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
 from schema import build_schema
@@ -103,6 +104,7 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
+    mount_portal_page(app)
     app.include_router(portal_router(runtime))
     app.include_router(webhook_router(runtime))
     graphql_router = GraphQLRouter(

@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Route
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from starlette.responses import Response
+    from starlette.types import Receive, Scope, Send
 
 STATIC_DIR = Path(__file__).parent / "static" / "portal"
 PAGE_PATH = "/portal"
@@ -59,11 +62,13 @@ class _Assets(StaticFiles):
         return response
 
 
+async def _page(scope: Scope, receive: Receive, send: Send) -> None:
+    response = FileResponse(STATIC_DIR / "index.html", media_type="text/html", headers=_PAGE_HEADERS)
+    await response(scope, receive, send)
+
+
 def mount_portal_page(app: FastAPI) -> None:
     """Serve the page at `/portal` and its assets; one-time links land here after setting the cookie."""
-
-    @app.get(PAGE_PATH, include_in_schema=False)
-    async def portal_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", media_type="text/html", headers=_PAGE_HEADERS)
-
-    app.mount(ASSETS_PATH, _Assets(directory=STATIC_DIR / "assets"), name="portal-assets")
+    # Compressed when served, as there is no build step: HTML, modules and stylesheet shrink to a third.
+    app.router.routes.append(Route(PAGE_PATH, GZipMiddleware(_page), methods=["GET"]))
+    app.mount(ASSETS_PATH, GZipMiddleware(_Assets(directory=STATIC_DIR / "assets")), name="portal-assets")

@@ -3,4 +3,5 @@ pytest_plugins = [
     "tests.fixtures.gateway",
     "tests.fixtures.sandbox",
     "tests.fixtures.app",
+    "tests.browser.fixtures",
 ]

@@ -15,6 +15,7 @@ import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
 
 const INVOICE_PAGE_SIZE = 10;
+const UNEXPECTED = 'Something went wrong on this page. Reload it to try again.';
 // Remembered so that an expired session can still offer the way back to the product.
 const RETURN_URL_KEY = 'portalql:return-url';
 
@@ -32,10 +33,9 @@ async function start() {
   try {
     const { viewer, portalConfiguration: configuration } = await graphql(BOOT);
     const scopes = new Set(viewer.scopes);
-    const params = new URLSearchParams(location.search);
     /** @type {Portal} */
     const portal = {
-      locale: pickLocale([params.get('locale'), ...(viewer.customer?.preferredLocales ?? []), navigator.language]),
+      locale: pickLocale([viewer.locale, ...(viewer.customer?.preferredLocales ?? []), navigator.language]),
       can: (scope) => scopes.has(scope),
       features: configuration.features,
       pageSize: INVOICE_PAGE_SIZE,
@@ -44,12 +44,11 @@ async function start() {
         if (message) announce(message);
       },
     };
-    document.documentElement.lang = portal.locale;
-    brand(configuration);
+    brand(configuration.businessProfile, viewer.returnUrl ?? configuration.defaultReturnUrl);
     render(portal, await loadDashboard(portal));
     byId('main').removeAttribute('aria-busy');
     byId('loading').hidden = true;
-    openDeepLink(portal, params);
+    openDeepLink(portal, new URLSearchParams(location.search));
   } catch (error) {
     fail(error);
   }
@@ -78,15 +77,17 @@ function render(portal, customer) {
   if (customer.email !== undefined) renderDetails(portal, customer);
 }
 
-/** Branding and links from the portal configuration's business profile. */
-function brand(/** @type {any} */ configuration) {
-  const profile = configuration.businessProfile;
+/**
+ * Branding and links from the portal configuration's business profile, and the way back to the product.
+ * @param {{ headline: string | null, termsOfServiceUrl: string | null, privacyPolicyUrl: string | null }} profile
+ * @param {string | null} returnUrl
+ */
+function brand(profile, returnUrl) {
   const headline = byId('headline');
   headline.textContent = profile.headline ?? '';
   headline.hidden = !profile.headline;
   link(byId('terms-link'), profile.termsOfServiceUrl);
   link(byId('privacy-link'), profile.privacyPolicyUrl);
-  const returnUrl = configuration.defaultReturnUrl;
   if (returnUrl) localStorage.setItem(RETURN_URL_KEY, returnUrl);
   returnLink(byId('return-link'), returnUrl);
 }
@@ -146,8 +147,13 @@ function openDeepLink(portal, params) {
   }
 }
 
-/** @param {unknown} error */
+/**
+ * An expired session shows the way back; an outage is explained where the dashboard would be, or in the
+ * status line once it is shown. A bug in the page is logged for developers, not shown to customers.
+ * @param {unknown} error
+ */
 function fail(error) {
+  const loading = !byId('loading').hidden;
   byId('main').removeAttribute('aria-busy');
   byId('loading').hidden = true;
   for (const dialog of document.querySelectorAll('dialog[open]')) /** @type {HTMLDialogElement} */ (dialog).close();
@@ -155,14 +161,15 @@ function fail(error) {
     expired();
     return;
   }
-  if (byId('subscriptions').hidden && byId('invoices').hidden) {
-    const message = error instanceof Error ? error.message : String(error);
-    const reference = error instanceof ApiError && error.requestId ? ` (reference ${error.requestId})` : '';
+  if (!(error instanceof ApiError)) console.error(error);
+  const message = error instanceof ApiError ? error.message : UNEXPECTED;
+  const reference = error instanceof ApiError && error.requestId ? ` (reference ${error.requestId})` : '';
+  if (loading) {
     byId('failure-message').textContent = `${message}${reference}`;
     byId('failure').hidden = false;
-    return;
+  } else {
+    announce(`${message}${reference}`, 'error');
   }
-  announce(error instanceof Error ? error.message : 'Something went wrong.', 'error');
 }
 
 /** The session is gone: hide the customer's data and offer the way back to the product. */

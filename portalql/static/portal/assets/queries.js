@@ -4,7 +4,7 @@
 export const BOOT = /* GraphQL */ `
   query PortalBoot {
     viewer {
-      scopes
+      scopes returnUrl locale
       customer { id preferredLocales }
     }
     portalConfiguration {
