@@ -1,0 +1,149 @@
+"""Who may change what: every mutation aimed at customer A's objects, by each kind of caller.
+
+Customer B's session finds none of A's objects (NOT_FOUND, as for a missing one), a session without the
+write scope is FORBIDDEN, customer sessions cannot refund or create sessions, and nothing reaches Stripe.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from resolvers.principals import Scope
+from tests.api.mutation_support import MAYA, NOAH, customer_id, price_id, subscription, writes
+from tests.fixtures.app import graphql
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tests.fixtures.app import Tokens
+    from tests.fixtures.sandbox import SandboxHandle
+
+READ_SCOPES = frozenset(scope for scope in Scope if scope.value.endswith(":read"))
+
+
+def _other_card(sandbox: SandboxHandle) -> str:
+    maya = sandbox.state.store.get(customer_id(sandbox, MAYA), "customer")
+    default = maya["invoice_settings"]["default_payment_method"]
+    return str(
+        next(
+            pm["id"]
+            for pm in sandbox.state.store.all("payment_method")
+            if pm["customer"] == maya["id"] and pm["id"] != default
+        )
+    )
+
+
+def _paid_invoice(sandbox: SandboxHandle) -> str:
+    maya = customer_id(sandbox, MAYA)
+    return str(
+        next(
+            i["id"]
+            for i in reversed(sandbox.state.store.all("invoice"))
+            if i["customer"] == maya and i["status"] == "paid" and i["amount_paid"] > 0
+        )
+    )
+
+
+# Each mutation with an input aimed at Maya's (customer A's) objects.
+INPUTS: dict[str, Any] = {
+    "previewPlanChange": lambda s, _: {
+        "subscriptionId": subscription(s, MAYA)["id"],
+        "priceId": price_id(s, "business_monthly"),
+    },
+    "changePlan": lambda s, _: {
+        "subscriptionId": subscription(s, MAYA)["id"],
+        "priceId": price_id(s, "business_monthly"),
+    },
+    "cancelSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "reactivateSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "setDefaultPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
+    "detachPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
+    "updateCustomer": lambda s, _: {"customerId": customer_id(s, MAYA), "name": "Someone Else"},
+    "refundPayment": lambda s, _: {"invoiceId": _paid_invoice(s), "idempotencyKey": "not-yours"},
+    "createPortalSession": lambda s, _: {"customerId": customer_id(s, MAYA), "kind": "HOSTED"},
+    "createCustomerSession": lambda s, _: {"customerId": customer_id(s, MAYA)},
+    "revokeCustomerSession": lambda _, maya_token: {"token": maya_token},
+}
+UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "error UNAUTHENTICATED", "error FORBIDDEN", "userError NOT_FOUND"
+API_KEYS_ONLY = {"refundPayment", "createPortalSession", "createCustomerSession"}
+
+
+def _expected(mutation: str, caller: str) -> str:
+    if caller in {"anonymous", "bad token"}:
+        return UNAUTHENTICATED
+    if mutation in API_KEYS_ONLY:
+        return FORBIDDEN
+    if caller == "customer B":
+        return NOT_FOUND
+    return FORBIDDEN  # customer A, without the write scope
+
+
+MATRIX = [
+    pytest.param(mutation, caller, _expected(mutation, caller), id=f"{mutation}-{caller}")
+    for mutation in INPUTS
+    for caller in ("anonymous", "bad token", "customer B", "customer A read-only")
+    # Ending one's own customer's session needs no scope: it is how a customer logs out.
+    if (mutation, caller) != ("revokeCustomerSession", "customer A read-only")
+]
+
+
+def _state(sandbox: SandboxHandle) -> dict[str, Any]:
+    store = sandbox.state.store
+    maya = customer_id(sandbox, MAYA)
+    return copy.deepcopy(
+        {
+            "customer": store.get(maya, "customer"),
+            "subscription": subscription(sandbox, MAYA),
+            "payment_methods": [pm for pm in store.all("payment_method") if pm["customer"] == maya],
+            "refunds": store.all("refund"),
+        }
+    )
+
+
+async def _token(tokens: Tokens, sandbox: SandboxHandle, caller: str) -> str | None:
+    if caller == "anonymous":
+        return None
+    if caller == "bad token":
+        return "pqs_" + "x" * 43
+    if caller == "customer B":
+        return await tokens.customer_session(customer_id(sandbox, NOAH))
+    return await tokens.customer_session(customer_id(sandbox, MAYA), scopes=READ_SCOPES)
+
+
+@pytest.mark.parametrize(("mutation", "caller", "expected"), MATRIX)
+async def test_a_caller_cannot_change_what_is_not_its_own(
+    api: httpx.AsyncClient,
+    tokens: Tokens,
+    sandbox: SandboxHandle,
+    *,
+    mutation: str,
+    caller: str,
+    expected: str,
+) -> None:
+    maya_token = await tokens.customer_session(customer_id(sandbox, MAYA))
+    before = _state(sandbox)
+    input_type = f"{mutation[0].upper()}{mutation[1:]}Input"
+    document = (
+        f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ userErrors {{ code field }} }} }}"
+    )
+
+    body = await graphql(
+        api,
+        document,
+        {"input": INPUTS[mutation](sandbox, maya_token)},
+        token=await _token(tokens, sandbox, caller),
+    )
+
+    if expected.startswith("error"):
+        assert [error["extensions"]["code"] for error in body["errors"]] == [expected.split()[1]]
+        assert body["data"] is None
+    else:
+        assert "errors" not in body
+        assert [error["code"] for error in body["data"][mutation]["userErrors"]] == [expected.split()[1]]
+    assert writes(sandbox) == {}
+    assert _state(sandbox) == before
+    still = await graphql(api, "{ viewer { kind } }", token=maya_token)
+    assert still["data"]["viewer"] == {"kind": "CUSTOMER_SESSION"}
