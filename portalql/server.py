@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import errno
 import json
+import secrets
 import shlex
 import signal
 import socket
@@ -57,20 +58,38 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         if settings.stripe_api_key is None:
             sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
             sandbox_url = _base_url(_LOOPBACK, sandbox_socket.getsockname()[1])
-            sandbox_state = build("demo", latency_ms=settings.sandbox_latency_ms)
+            # The sandbox sends its events to the API as Stripe would, so a change made straight against it
+            # (as if in Stripe's dashboard) shows in the next query.
+            webhook_url = f"{_base_url(host, api_socket.getsockname()[1])}/webhooks/stripe"
+            webhook_secret = _webhook_secret(settings)
+            sandbox_state = build(
+                "demo",
+                latency_ms=settings.sandbox_latency_ms,
+                webhook_url=webhook_url,
+                webhook_secret=webhook_secret,
+            )
             # Logging is left to the API's server; the sandbox's requests show in its access log as the
             # `/v1/…` lines: the Stripe calls each GraphQL request made.
             sandbox_config = uvicorn.Config(build_app(sandbox_state), log_config=None, log_level=None)
             sandbox = (_Server(sandbox_config), sandbox_socket)
             settings = settings.model_copy(
-                update={"stripe_api_key": SecretStr(SANDBOX_API_KEY), "stripe_api_base": sandbox_url}
+                update={
+                    "stripe_api_key": SecretStr(SANDBOX_API_KEY),
+                    "stripe_api_base": sandbox_url,
+                    "stripe_webhook_secret": SecretStr(webhook_secret),
+                }
             )
             async with _migrated_database(settings) as database:
                 credentials = await mint_demo_credentials(
                     database, customer_id=demo_customer(sandbox_state.store)["id"]
                 )
             _print_demo_banner(
-                out, settings, sandbox_url=sandbox_url, graphiql_url=graphiql_url, credentials=credentials
+                out,
+                settings,
+                sandbox_url=sandbox_url,
+                webhook_url=webhook_url,
+                graphiql_url=graphiql_url,
+                credentials=credentials,
             )
         else:
             async with _migrated_database(settings) as database:
@@ -83,6 +102,14 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         stop.watch(api)
         if not await _serve_until_stopped(api, api_socket, sandbox):
             raise SystemExit(1)
+
+
+def _webhook_secret(settings: Settings) -> str:
+    """The configured signing secret, or one made up for this run: only this process has to know it."""
+    configured = settings.stripe_webhook_secret
+    if configured is not None and configured.get_secret_value():
+        return configured.get_secret_value()
+    return f"whsec_{secrets.token_urlsafe(24)}"
 
 
 @contextlib.asynccontextmanager
@@ -185,7 +212,13 @@ def _base_url(host: str, port: int) -> str:
 
 
 def _print_demo_banner(
-    out: TextIO, settings: Settings, *, sandbox_url: str, graphiql_url: str, credentials: DemoCredentials
+    out: TextIO,
+    settings: Settings,
+    *,
+    sandbox_url: str,
+    webhook_url: str,
+    graphiql_url: str,
+    credentials: DemoCredentials,
 ) -> None:
     database = make_url(settings.database_url).render_as_string(hide_password=True)
     sample = json.dumps({"query": "{ viewer { customer { name email } } }"})
@@ -200,6 +233,7 @@ def _print_demo_banner(
     dashboard = "\n".join(f"  {line}" for line in DASHBOARD_QUERY.splitlines())
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
+        f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
         f"Database: {database}\n"
         f"API key (server to server, any customer): {credentials.api_key}\n"
         f"Customer session (demo customer {credentials.customer_id}, every scope, 24 h): "
