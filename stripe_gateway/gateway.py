@@ -453,7 +453,12 @@ class StripeGateway:
             await self._call(lambda: self._v1.payment_intents.retrieve_async(payment_intent_id))
         )
 
-    async def retrieve_charge(self, charge_id: str) -> Charge:
+    async def retrieve_charge(
+        self,
+        charge_id: str,
+        *,
+        fresh: bool = False,  # noqa: ARG002 - every read here is fresh; a caching gateway honours it
+    ) -> Charge:
         return convert.charge(await self._call(lambda: self._v1.charges.retrieve_async(charge_id)))
 
     async def create_refund(

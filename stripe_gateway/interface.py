@@ -150,7 +150,9 @@ class BillingGateway(Protocol):
 
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent: ...
 
-    async def retrieve_charge(self, charge_id: str) -> Charge: ...
+    async def retrieve_charge(self, charge_id: str, *, fresh: bool = False) -> Charge:
+        """`fresh=True` bypasses any cache: for reads that decide whether money moves."""
+        ...
 
     async def create_refund(
         self,

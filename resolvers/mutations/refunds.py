@@ -157,7 +157,7 @@ async def _refund_locked(
 ) -> tuple[Refund, Charge]:
     key = ask.idempotency_key
     charge, earlier = await asyncio.gather(
-        ctx.gateway.retrieve_charge(charge_id), ctx.gateway.list_refunds(charge_id=charge_id)
+        ctx.gateway.retrieve_charge(charge_id, fresh=True), ctx.gateway.list_refunds(charge_id=charge_id)
     )
     refund = next((r for r in earlier.data if r.metadata.get(REQUEST_METADATA_KEY) == key), None)
     if refund is None:

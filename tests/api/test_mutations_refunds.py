@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from portalql.app import create_app
+from stripe_gateway.caching import CachedGateway, MemoryStore
 from tests.api.mutation_support import DIEGO, MAYA, codes, customer_id, mutate, writes
-from tests.fixtures.app import error_codes, graphql
+from tests.fixtures.app import app_settings, client_for, error_codes, graphql
 
 if TYPE_CHECKING:
     import httpx
 
+    from portalql.db import Database
+    from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
 
@@ -245,3 +249,20 @@ async def test_concurrent_refunds_of_one_invoice_never_refund_more_than_was_paid
     assert [r["amount"] for r in refunds_of(sandbox, charge)] == [share] * 3
     # Each request read what was left under the charge's lock: none asked Stripe for more than was left.
     assert writes(sandbox)["POST /v1/refunds"] == 3
+
+
+async def test_what_is_left_to_refund_is_read_from_stripe_past_the_read_cache(
+    gateway: StripeGateway, database: Database, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    cached = CachedGateway(gateway, MemoryStore())
+    invoice = paid_invoice(sandbox, MAYA)
+    charge = charge_of(sandbox, invoice)
+    await cached.retrieve_charge(charge["id"])  # the cache now holds the charge as not refunded
+    charge["amount_refunded"] = 1000  # refunded on Stripe's dashboard; no webhook has told the cache yet
+
+    async with client_for(create_app(app_settings(), gateway=cached, database=database)) as client:
+        payload = await refund(client, await tokens.api_key(), invoiceId=invoice["id"], idempotencyKey="rest")
+
+    assert payload["userErrors"] == []
+    assert payload["refund"]["amount"]["amount"] == invoice["amount_paid"] - 1000
+    assert charge["refunded"] is True
