@@ -345,3 +345,36 @@ async def test_changing_plans_needs_the_subscriptions_write_scope(
 
     assert [error["extensions"]["code"] for error in body["errors"]] == ["FORBIDDEN"]
     assert body["data"] is None
+
+
+async def test_what_a_change_changed_is_seen_by_the_rest_of_the_operation(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    token = await session_for(tokens, sandbox, MAYA)
+    subscription_id = subscription(sandbox, MAYA)["id"]
+    business, starter = price_id(sandbox, "business_monthly"), price_id(sandbox, "starter_monthly")
+    document = """
+    mutation($change: ChangePlanInput!, $preview: PreviewPlanChangeInput!) {
+      changePlan(input: $change) { userErrors { code } }
+      previewPlanChange(input: $preview) {
+        preview { subscription { items { price { id } } } }
+        userErrors { code }
+      }
+    }
+    """
+
+    body = await graphql(
+        api,
+        document,
+        {
+            "change": {"subscriptionId": subscription_id, "priceId": business},
+            "preview": {"subscriptionId": subscription_id, "priceId": starter},
+        },
+        token=token,
+    )
+
+    assert body["data"]["changePlan"]["userErrors"] == []
+    # The second mutation reads the subscription again instead of the copy the first one loaded.
+    assert body["data"]["previewPlanChange"]["preview"]["subscription"]["items"] == [
+        {"price": {"id": business}}
+    ]
