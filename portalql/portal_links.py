@@ -4,9 +4,9 @@
 Opening a link redeems its code exactly once (the repository claims it with one conditional update),
 creates a customer session, sets it as an HttpOnly, SameSite=Lax cookie scoped to `/portal` (Secure when
 the service is served over https) and redirects to the portal page at `/portal` (`portalql.portal_page`),
-with the link's flow in the query so the page can open on that step. A used, expired or unknown code gets a page that says so, with a way back.
-The cookie authenticates GraphQL at `/portal/graphql` together with the `X-PortalQL-CSRF` header (see
-`portalql.auth`).
+with the link's flow in the query so the page can open on that step. A used, expired or unknown code gets
+a page that says so, with a way back. The cookie authenticates GraphQL at `/portal/graphql` together with
+the `X-PortalQL-CSRF` header (see `portalql.auth`).
 """
 
 from __future__ import annotations
@@ -87,6 +87,9 @@ def _portal_target(flow: Mapping[str, Any] | None) -> str:
     query = {"flow": str(flow["type"])}
     if flow.get("subscription"):
         query["subscription"] = str(flow["subscription"])
+    # An update-confirm flow names the price to confirm; the page opens on the review of that change.
+    if flow.get("items"):
+        query["price"] = str(flow["items"][0]["price"])
     return f"{PORTAL_PATH}?{urlencode(query)}"
 
 

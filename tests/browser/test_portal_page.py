@@ -204,6 +204,27 @@ async def test_cancelling_with_a_reason_then_reactivating(
     await expect(plan).to_contain_text("Renews on December 15, 2026.")
 
 
+async def test_where_the_configuration_cancels_at_once_the_plan_ends_now(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    (configuration,) = sandbox.state.store.iter_type("billing_portal.configuration")
+    configuration["features"]["subscription_cancel"]["mode"] = "immediately"
+    customer_id = maya(sandbox)["id"]
+    subscription_id = subscription_of(sandbox, customer_id)["id"]
+    await open_portal(page, portal_links, customer_id)
+
+    await page.get_by_role("button", name="Cancel plan Pro").click()
+    dialog = page.get_by_role("dialog", name="Cancel plan")
+    await expect(dialog).to_contain_text("Your Pro plan will be canceled right away.")
+    await dialog.get_by_role("button", name="Cancel plan now").click()
+
+    await expect(page.get_by_role("status")).to_have_text("Your Pro plan has been canceled.")
+    await expect(page.locator("#subscriptions")).to_contain_text("You have no current plan.")
+    canceled = sandbox.state.store.find(subscription_id)
+    assert canceled is not None
+    assert canceled["status"] == "canceled"
+
+
 async def test_making_another_card_the_default_and_removing_one(
     page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
 ) -> None:
@@ -231,6 +252,16 @@ async def test_making_another_card_the_default_and_removing_one(
     await expect(methods).to_have_count(1)
     cards = [pm for pm in sandbox.state.store.iter_type("payment_method") if pm["customer"] == customer["id"]]
     assert [pm["card"]["last4"] for pm in cards] == ["4444"]
+
+    await page.get_by_role("button", name="Remove Mastercard •••• 4444").click()
+    await confirm.get_by_role("button", name="Remove").click()
+
+    await expect(confirm.get_by_role("alert")).not_to_be_empty()
+    await expect(confirm).to_be_visible()
+    await screenshot(page, "payment-method-last")
+    assert [
+        pm["id"] for pm in sandbox.state.store.iter_type("payment_method") if pm["customer"] == customer["id"]
+    ]
 
 
 async def test_paging_through_invoices(page: Page, portal_links: PortalLinks, sandbox: SandboxHandle) -> None:
@@ -285,14 +316,18 @@ async def test_an_expired_link_shows_a_clear_page(
 async def test_an_expired_session_shows_a_clear_page_with_the_way_back(
     page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
 ) -> None:
-    await open_portal(page, portal_links, maya(sandbox)["id"])
+    return_url = "https://app.lumenpad.example.com/account?tab=billing"
+    await open_portal(page, portal_links, maya(sandbox)["id"], returnUrl=return_url)
+    await expect(page.get_by_role("link", name="Return to app.lumenpad.example.com")).to_have_attribute(
+        "href", return_url
+    )
     await portal_links.expire_sessions()
 
     await page.reload()
 
     await expect(page.get_by_role("heading", name="This link has expired")).to_be_focused()
     await expect(page.get_by_role("link", name="Go back to app.lumenpad.example.com")).to_have_attribute(
-        "href", RETURN_URL
+        "href", return_url
     )
     await expect(page.locator("#subscriptions")).to_be_hidden()
     await screenshot(page, "expired")
@@ -334,6 +369,27 @@ async def test_an_update_deep_link_opens_on_the_plan_choice(
     dialog = page.get_by_role("dialog", name="Change plan")
     await expect(dialog).to_be_visible()
     await expect(dialog.get_by_role("radio")).to_have_count(5)
+
+
+async def test_an_update_confirm_deep_link_opens_on_the_review_of_that_change(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    customer_id = maya(sandbox)["id"]
+    subscription = subscription_of(sandbox, customer_id)
+    item_id = subscription["items"]["data"][0]["id"]
+    flow = {
+        "type": "SUBSCRIPTION_UPDATE_CONFIRM",
+        "subscriptionId": subscription["id"],
+        "items": [{"itemId": item_id, "priceId": price_id(sandbox, "business_monthly")}],
+    }
+
+    await open_portal(page, portal_links, customer_id, flow=flow)
+
+    dialog = page.get_by_role("dialog", name="Change plan")
+    summary = dialog.locator("#plan-summary")
+    await expect(summary).to_be_focused()
+    await expect(summary).to_contain_text("Switch to Business, $90.00 per month.")
+    await expect(dialog.get_by_role("button", name="Confirm change")).to_be_visible()
 
 
 async def test_a_payment_method_deep_link_opens_on_the_payment_methods(
@@ -452,3 +508,38 @@ async def test_the_page_is_light_and_loads_nothing_from_elsewhere(
     static = {path: size for path, size in transferred.items() if path == "/portal" or "/assets/" in path}
     assert set(static) == {"/portal"} | {f"/portal/assets/{asset.name}" for asset in ASSETS.iterdir()}
     assert sum(static.values()) < 28 * 1024, static
+
+
+async def test_every_subscription_state_reads_clearly(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    expected = {
+        # email: (texts on the plan, whether it offers a plan change)
+        "priya.raman@example.in": (
+            ["Trial", "Your trial ends on November 24, 2026; billing starts then."],
+            True,
+        ),
+        "diego.alvarez@example.mx": (["Past due", "Your last payment failed."], False),
+        "amara.okafor@example.ng": (["Cancels", "Your plan will be canceled on"], False),
+        "sofia.rossi@example.it": (
+            # In Italian, as Sofia prefers: Babel's amounts, Intl's dates.
+            [
+                "Business + Additional seat",
+                "Additional seat: 8,00\N{NO-BREAK SPACE}USD \N{MULTIPLICATION SIGN} 5 per month",
+                "20 novembre 2026",
+            ],
+            False,
+        ),
+    }
+    for email, (texts, changes_plan) in expected.items():
+        await open_portal(page, portal_links, customer_by_email(sandbox, email)["id"])
+        plan = page.locator("#subscriptions article")
+        for text in texts:
+            await expect(plan).to_contain_text(text)
+        await expect(plan.get_by_role("button", name=re.compile("^Change plan"))).to_have_count(
+            int(changes_plan)
+        )
+        await screenshot(page, f"state-{email.split('.')[0]}")
+
+    await open_portal(page, portal_links, customer_by_email(sandbox, "liam.obrien@example.ie")["id"])
+    await expect(page.locator("#subscriptions")).to_contain_text("You have no current plan.")

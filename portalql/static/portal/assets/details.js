@@ -6,9 +6,10 @@ import { busy, byId, h } from './dom.js';
 import { UPDATE_CUSTOMER } from './mutations.js';
 
 /**
- * The inputs offered for each detail the configuration may allow (`SHIPPING` and `TAX_ID` are not part
- * of the API's `updateCustomer`). `path` is the input field, as user errors name it.
- * @type {Record<string, { path: string, label: string, type?: string, autocomplete: string, hint?: string }[]>}
+ * The inputs offered for each detail the configuration may allow, in the order shown (`SHIPPING` and
+ * `TAX_ID` are not part of the API's `updateCustomer`). `path` is the input field, as user errors name it;
+ * `half` fields share a row on wider screens.
+ * @type {Record<string, { path: string, label: string, type?: string, autocomplete: string, hint?: string, half?: boolean }[]>}
  */
 const FIELDS = {
   NAME: [{ path: 'name', label: 'Name', autocomplete: 'name' }],
@@ -17,10 +18,10 @@ const FIELDS = {
   ADDRESS: [
     { path: 'address.line1', label: 'Address line 1', autocomplete: 'address-line1' },
     { path: 'address.line2', label: 'Address line 2', autocomplete: 'address-line2' },
-    { path: 'address.city', label: 'City', autocomplete: 'address-level2' },
-    { path: 'address.state', label: 'State or region', autocomplete: 'address-level1' },
-    { path: 'address.postalCode', label: 'Postal code', autocomplete: 'postal-code' },
-    { path: 'address.country', label: 'Country', autocomplete: 'country', hint: 'Two-letter code, such as US' },
+    { path: 'address.city', label: 'City', autocomplete: 'address-level2', half: true },
+    { path: 'address.state', label: 'State or region', autocomplete: 'address-level1', half: true },
+    { path: 'address.postalCode', label: 'Postal code', autocomplete: 'postal-code', half: true },
+    { path: 'address.country', label: 'Country', autocomplete: 'country', hint: 'Two-letter code, such as US', half: true },
   ],
 };
 
@@ -40,7 +41,7 @@ function valueAt(customer, path) {
 function allowedFields(portal) {
   const update = portal.features.customerUpdate;
   if (!update.enabled || !portal.can('CUSTOMER_WRITE')) return [];
-  return update.allowedUpdates.flatMap((/** @type {string} */ kind) => FIELDS[kind] ?? []);
+  return Object.entries(FIELDS).flatMap(([kind, fields]) => (update.allowedUpdates.includes(kind) ? fields : []));
 }
 
 /**
@@ -89,14 +90,14 @@ function openEditor() {
       const hintId = field.hint ? `${id}-hint` : null;
       return h(
         'div',
-        { class: 'field' },
+        { class: field.half ? 'field half' : 'field' },
         h('label', { for: id }, field.label),
-        hintId ? h('p', { class: 'hint', id: hintId }, field.hint) : null,
         h('input', {
           id, name: field.path, type: field.type ?? 'text', autocomplete: field.autocomplete,
           value: valueAt(customer, field.path), 'data-field': field.path,
           'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
         }),
+        hintId ? h('p', { class: 'hint', id: hintId }, field.hint) : null,
         h('p', { class: 'field-error', id: errorId, 'data-error-for': field.path }),
       );
     }),

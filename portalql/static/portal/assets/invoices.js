@@ -64,8 +64,9 @@ function row(portal, invoice) {
   const label = invoice.number ? `invoice ${invoice.number}` : 'invoice';
   const links = [];
   if (invoice.hostedInvoiceUrl) {
+    // An invoice still due is paid on Stripe's page for it.
     links.push(h('a', { href: invoice.hostedInvoiceUrl, target: '_blank', rel: 'noopener' },
-      'View', h('span', { class: 'visually-hidden' }, ` ${label} (opens in a new tab)`)));
+      invoice.status === 'OPEN' ? 'Pay' : 'View', h('span', { class: 'visually-hidden' }, ` ${label} (opens in a new tab)`)));
   }
   if (invoice.invoicePdf) {
     links.push(h('a', { href: invoice.invoicePdf, target: '_blank', rel: 'noopener' },
