@@ -136,6 +136,21 @@ def test_the_command_refuses_what_is_not_a_time(capsys: pytest.CaptureFixture[st
     assert "not a time or a duration: 'yesterday'" in capsys.readouterr().err
 
 
+def test_the_command_needs_a_stripe_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("STRIPE_API_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'portalql.db'}")
+    monkeypatch.chdir(tmp_path)
+
+    status = main(["webhooks", "replay", "--since", "2h"])
+
+    assert status == 1
+    assert capsys.readouterr().err == (
+        "portalql: STRIPE_API_KEY is not set; replay reads the events of a Stripe account\n"
+    )
+
+
 async def test_the_command_replays_from_the_configured_stripe_account(
     *,
     sandbox: SandboxHandle,
