@@ -91,6 +91,7 @@ export function confirmAction({ title, message, confirm, action }) {
     const onSubmit = async (event) => {
       event.preventDefault();
       submit.disabled = true;
+      // A failure (an expired session, an outage) propagates to the page's handler, which closes dialogs.
       try {
         const errors = await action();
         if (errors.length) {
@@ -99,9 +100,6 @@ export function confirmAction({ title, message, confirm, action }) {
         }
         done = true;
         dialog.close();
-      } catch (error) {
-        dialog.close();
-        throw error;
       } finally {
         submit.disabled = false;
       }

@@ -34,9 +34,9 @@ function item(portal, method, isDefault, editable) {
   const about = h('span', { class: 'visually-hidden' }, ` ${name}`);
   const buttons = [];
   if (editable && !isDefault) {
-    const makeDefault = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'button' }, 'Make default', about.cloneNode(true)));
-    makeDefault.addEventListener('click', () => setDefault(portal, method, makeDefault));
-    buttons.push(makeDefault);
+    const makeDefault = (/** @type {MouseEvent} */ event) =>
+      setDefault(portal, method, /** @type {HTMLButtonElement} */ (event.currentTarget));
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: makeDefault }, 'Make default', about.cloneNode(true)));
   }
   if (editable) {
     buttons.push(h('button', { type: 'button', class: 'button', onclick: () => remove(portal, method) }, 'Remove', about.cloneNode(true)));

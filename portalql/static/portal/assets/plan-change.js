@@ -108,7 +108,7 @@ function renderReview({ portal, subscription, price, preview }) {
   byId('plan-summary').textContent = `Switch to ${price.product.name}, ${priceText(price, quantity)}. ${summary}`;
   const lines = preview.prorationLines;
   byId('plan-lines-details').hidden = !lines.length;
-  byId('plan-lines-details').querySelector('summary').textContent =
+  byId('plan-lines-summary').textContent =
     preview.amountDueNow.amount > 0 ? 'What you pay now' : 'Adjustments on your next invoice';
   byId('plan-lines').replaceChildren(
     ...lines.map((/** @type {any} */ line) => h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),

@@ -16,12 +16,14 @@ const STATUS_LABELS = {
   INCOMPLETE: 'Payment needed', PAST_DUE: 'Past due', UNPAID: 'Unpaid', PAUSED: 'Paused', TRIALING: 'Trial',
 };
 
-/** Subscriptions as last rendered, for deep links and dialogs to find by id. */
-/** @type {Map<string, any>} */
+/**
+ * Subscriptions as last rendered, for deep links to find by id.
+ * @type {Map<string, any>}
+ */
 export const subscriptionsById = new Map();
 
 /** @param {any} subscription */
-export function isScheduledToCancel(subscription) {
+function isScheduledToCancel(subscription) {
   return subscription.cancelAtPeriodEnd || subscription.cancelAt != null;
 }
 
@@ -94,9 +96,9 @@ function actions(portal, subscription, name) {
   const forPlan = h('span', { class: 'visually-hidden' }, ` ${name}`);
   const buttons = [];
   if (writable && scheduled) {
-    const button = h('button', { type: 'button', class: 'button primary' }, 'Renew plan', forPlan.cloneNode(true));
-    button.addEventListener('click', () => reactivate(portal, subscription, /** @type {HTMLButtonElement} */ (button)));
-    buttons.push(button);
+    const renew = (/** @type {MouseEvent} */ event) =>
+      reactivate(portal, subscription, /** @type {HTMLButtonElement} */ (event.currentTarget));
+    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: renew }, 'Renew plan', forPlan.cloneNode(true)));
   }
   if (writable && !scheduled && CHANGEABLE.has(subscription.status) && portal.features.subscriptionUpdate.enabled
     && subscription.allowedPlanChanges.length) {
@@ -110,7 +112,12 @@ function actions(portal, subscription, name) {
   return buttons.length ? h('div', { class: 'actions' }, buttons) : null;
 }
 
-/** Take back a scheduled cancellation. @param {import('./app.js').Portal} portal @param {any} subscription @param {HTMLButtonElement} button */
+/**
+ * Take back a scheduled cancellation.
+ * @param {import('./app.js').Portal} portal
+ * @param {any} subscription
+ * @param {HTMLButtonElement} button
+ */
 async function reactivate(portal, subscription, button) {
   const payload = await busy(button, () =>
     mutate(REACTIVATE_SUBSCRIPTION, 'reactivateSubscription', { subscriptionId: subscription.id }),
