@@ -30,7 +30,7 @@ async def _found(load: Awaitable[T], object_id: str, field: tuple[str, ...]) -> 
     try:
         return await load
     except NotFound as error:
-        raise reject(UserErrorCode.NOT_FOUND, f"No object with id '{object_id}'.", *field) from error
+        raise _not_found(object_id, field) from error
 
 
 def _not_found(object_id: str, field: tuple[str, ...]) -> Exception:

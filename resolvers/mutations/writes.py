@@ -1,4 +1,4 @@
-"""What every mutation shares: the stores, Stripe idempotency keys, the audit event, fresh reads after."""
+"""What every mutation shares: the persistence stores, Stripe idempotency keys, and the audit event."""
 
 from __future__ import annotations
 
