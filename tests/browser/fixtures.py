@@ -4,8 +4,10 @@
 lifespan, and a gateway on the sandbox) from a uvicorn thread on a free port, so the browser reaches it
 exactly as a customer would. `portal_links` mints API keys and one-time portal links through the public
 `createPortalSession` mutation. `browser` is Chromium driven by Playwright through `executable_path`:
-never a downloaded browser. Without `/usr/bin/chromium` the browser tests skip, except in CI where the
-browser is installed by `.ci/run` and its absence is a failure.
+never a downloaded browser. It lives for the whole session, so the browser tests and these fixtures run
+in the session's event loop (`pytestmark = BROWSER_LOOP` in each test module). Without `/usr/bin/chromium`
+the browser tests skip, except in CI where the browser is installed by `.ci/run` and its absence is a
+failure.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+import pytest_asyncio
 import uvicorn
 from playwright.async_api import ViewportSize, async_playwright
 from pydantic import SecretStr
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     from tests.fixtures.sandbox import SandboxHandle
 
 CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_LOOP = pytest.mark.asyncio(loop_scope="session")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -161,7 +165,7 @@ class PortalLinks:
             await session.execute(update(CustomerSession).values(expires_at=utcnow() - timedelta(seconds=1)))
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def portal_links(portal_server: PortalServer) -> AsyncIterator[PortalLinks]:
     database = Database(portal_server.database_url)
     try:
@@ -171,7 +175,7 @@ async def portal_links(portal_server: PortalServer) -> AsyncIterator[PortalLinks
         await database.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium; the tests that need it skip without it, or fail in CI, which installs it."""
     if not CHROMIUM.is_file():
@@ -182,8 +186,9 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    """One browser for the session (starting it takes seconds); each test gets a fresh profile."""
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
@@ -192,7 +197,7 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
             await launched.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def page(browser: Browser) -> AsyncIterator[Page]:
     """A desktop-sized tab in a fresh profile, in US English and UTC so dates are deterministic.
 

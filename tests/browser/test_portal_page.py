@@ -13,13 +13,15 @@ from playwright.async_api import expect
 
 from portalql.portal_page import STATIC_DIR
 from stripe_sandbox.seed import DAY, RETURN_URL, demo_customer
-from tests.browser.fixtures import screenshot
+from tests.browser.fixtures import BROWSER_LOOP, screenshot
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response
 
     from tests.browser.fixtures import PortalLinks, PortalServer
     from tests.fixtures.sandbox import SandboxHandle
+
+pytestmark = BROWSER_LOOP
 
 ASSETS = STATIC_DIR / "assets"
 DOLLARS = r"\$\d[\d,]*\.\d\d"
