@@ -179,7 +179,7 @@ async def _cold_and_warm(
             CaseResult(Target.PORTALQL, operation, Cache.COLD, measured=steady),
             CaseResult(Target.PORTALQL, operation, Cache.WARM, Status.NOT_APPLICABLE, note),
         ]
-    bench.progress(f"portalql: {operation.title}, cold: {bench.config.runs} runs, each on a fresh process")
+    bench.progress(f"portalql: {operation.title}, cold runs ({bench.config.runs}), each on a fresh process")
     cold: list[Sample] = []
     peak = 0
     for _ in range(bench.config.runs):

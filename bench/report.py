@@ -107,7 +107,7 @@ def table(
     sha, dirty = commit
     lines = [
         f"portalql benchmark at {(sha or 'unknown')[:12]}{' (uncommitted changes)' if dirty else ''}: "
-        f"Stripe latency {config.latency_ms} ms per call, {config.runs} runs, "
+        f"Stripe latency {config.latency_ms} ms per call, runs per case: {config.runs}, "
         f"throughput at concurrency {config.concurrency} for {config.duration_seconds:g} s",
         "",
         _row(_COLUMNS),

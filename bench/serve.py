@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 
 HOST = "127.0.0.1"
 SANDBOX_API_KEY = "sk_test_bench"
+DEPLOYMENT_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "STRIPE_API_KEY",
+    "STRIPE_API_BASE",
+    "STRIPE_WEBHOOK_SECRET",
+}
 
 
 Started = tuple["ASGIApp", dict[str, Any]]  # the app, and what to announce besides the port
@@ -41,7 +48,12 @@ def _portalql_app(options: argparse.Namespace) -> Started:
     from portalql.app import create_app  # noqa: PLC0415 - each kind imports only what it serves
     from portalql.settings import Settings  # noqa: PLC0415
 
+    # The embedded defaults, whatever this environment configures for a deployment: a Redis cache, for one,
+    # would outlive the restarts that make cold runs cold.
+    for name in [name for name in os.environ if name.startswith("PORTALQL_") or name in DEPLOYMENT_VARIABLES]:
+        del os.environ[name]
     settings = Settings(
+        _env_file=None,
         database_url=options.database_url,
         stripe_api_key=SecretStr(SANDBOX_API_KEY),
         stripe_api_base=options.stripe_api_base,
