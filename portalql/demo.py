@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portalql.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
-from portalql.repositories.sessions import create_customer_session
+from portalql.repositories.sessions import create_customer_session, create_portal_session
 from resolvers.principals import Scope
 
 if TYPE_CHECKING:
@@ -54,18 +54,30 @@ class DemoCredentials:
     api_key: str
     customer_session_token: str
     customer_id: str
+    portal_code: str
 
 
-async def mint_demo_credentials(database: Database, *, customer_id: str) -> DemoCredentials:
-    """A fresh API key (replacing the previous demo key) and a session with every scope for `customer_id`."""
+async def mint_demo_credentials(database: Database, *, customer_id: str, return_url: str) -> DemoCredentials:
+    """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
+    a one-time link into the hosted portal for the same customer that leads back to `return_url`."""
     async with database.session() as session:
         await _revoke_demo_keys(session)
         key = await create_api_key(session, name=DEMO_API_KEY_NAME, livemode=False)
         customer_session = await create_customer_session(
             session, customer_id=customer_id, ttl=DEMO_SESSION_TTL, scopes=frozenset(Scope)
         )
+        portal = await create_portal_session(
+            session,
+            customer_id=customer_id,
+            return_url=return_url,
+            ttl=DEMO_SESSION_TTL,
+            created_by_api_key_id=key.key.id,
+        )
     return DemoCredentials(
-        api_key=key.token, customer_session_token=customer_session.token, customer_id=customer_id
+        api_key=key.token,
+        customer_session_token=customer_session.token,
+        customer_id=customer_id,
+        portal_code=portal.code,
     )
 
 

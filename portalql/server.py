@@ -81,7 +81,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
             )
             async with _migrated_database(settings) as database:
                 credentials = await mint_demo_credentials(
-                    database, customer_id=demo_customer(sandbox_state.store)["id"]
+                    database, customer_id=demo_customer(sandbox_state.store)["id"], return_url=graphiql_url
                 )
             _print_demo_banner(
                 out,
@@ -239,6 +239,8 @@ def _print_demo_banner(
         f"Customer session (demo customer {credentials.customer_id}, every scope, 24 h): "
         f"{credentials.customer_session_token}\n"
         f"GraphiQL: {graphiql_url}\n"
+        f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
+        f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"

@@ -91,6 +91,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
         api_key = (await served.read_until(r"^API key \(server to server, any customer\): (pq_test_\w+)$"))[1]
         session = (await served.read_until(r"^Customer session \(demo customer cus_\w+, .*\): (pqs_\w+)$"))[1]
         graphiql = (await served.read_until(r"^GraphiQL: (http://127\.0\.0\.1:\d+/graphql)$"))[1]
+        portal_link = (await served.read_until(r"^Hosted billing portal .*: (http://\S+/portal/s/\S+)$"))[1]
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
@@ -103,6 +104,8 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
                 headers={"Authorization": f"Bearer {api_key}"},
             )
             ready = await client.get(graphiql.replace("/graphql", "/readyz"))
+            portal = await client.get(portal_link)
+            portal_again = await client.get(portal_link)
             sandbox = await client.get(
                 f"http://127.0.0.1:{fallback[1]}/v1/prices",
                 headers={"Authorization": "Bearer sk_test_sandbox"},
@@ -121,6 +124,10 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert len(customers.json()["data"]["customers"]["edges"]) == 12
     assert ready.json() == {"status": "ready", "checks": {"database": "ok", "stripe": "ok"}}
     assert sandbox.status_code == 200
+    assert portal.status_code == 303
+    assert portal.headers["location"].startswith("/portal")
+    assert "portalql_session" in portal.cookies
+    assert portal_again.status_code == 410  # the link works once
     assert (tmp_path / "portalql.db").exists()
     assert f"curl -s {graphiql}" in "".join(served.lines)
 
@@ -129,7 +136,9 @@ async def test_serve_with_a_stripe_key_prints_only_the_url_and_retires_demo_keys
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'portalql.db'}")
     try:
         await database.migrate()
-        earlier_demo = await mint_demo_credentials(database, customer_id="cus_demo")
+        earlier_demo = await mint_demo_credentials(
+            database, customer_id="cus_demo", return_url="http://127.0.0.1/graphql"
+        )
     finally:
         await database.dispose()
 
