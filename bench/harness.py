@@ -134,7 +134,9 @@ async def _probe(bench: Bench) -> _Probe:
     database = Database(bench.database_url)
     try:
         await database.migrate()
-        credentials = await mint_demo_credentials(database, customer_id=bench.demo_customer_id)
+        credentials = await mint_demo_credentials(
+            database, customer_id=bench.demo_customer_id, return_url="http://127.0.0.1/"
+        )
     finally:
         await database.dispose()
     fixtures = Fixtures(customer_id=bench.demo_customer_id)
