@@ -121,7 +121,11 @@ async def _portalql(bench: Bench, operations: list[Operation]) -> list[CaseResul
     try:
         probe = await _probe(bench)
     except Exception as error:  # the benchmark reports a broken API instead of dying
-        return [case for op in operations for case in _failed(op, f"the API did not answer: {error}")]
+        return [
+            case
+            for op in operations
+            for case in _failed(op, f"could not prepare the API: {type(error).__name__}: {error}")
+        ]
     results = []
     for operation in operations:
         bench.progress(f"portalql: {operation.title}")
