@@ -121,11 +121,8 @@ async def _portalql(bench: Bench, operations: list[Operation]) -> list[CaseResul
     try:
         probe = await _probe(bench)
     except Exception as error:  # the benchmark reports a broken API instead of dying
-        return [
-            case
-            for op in operations
-            for case in _failed(op, f"could not prepare the API: {type(error).__name__}: {error}")
-        ]
+        note = f"could not prepare the API: {type(error).__name__}: {error}"
+        return [case for op in operations for case in _failed(op, note)]
     results = []
     for operation in operations:
         bench.progress(f"portalql: {operation.title}")
