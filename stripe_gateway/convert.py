@@ -103,13 +103,15 @@ def customer(obj: stripe.Customer) -> Customer:
 
 
 def product(obj: stripe.Product) -> Product:
+    expanded = obj.default_price
     return Product(
         id=obj.id,
         name=obj.name,
         description=obj.description,
         active=obj.active,
-        default_price_id=expandable_id(obj.default_price),
+        default_price_id=expandable_id(expanded),
         metadata=_metadata(obj.metadata),
+        default_price=None if expanded is None or isinstance(expanded, str) else price(expanded),
     )
 
 
@@ -315,16 +317,18 @@ def payment_intent(obj: stripe.PaymentIntent) -> PaymentIntent:
 
 
 def refund(obj: stripe.Refund) -> Refund:
+    paid_by = obj.charge
     return Refund(
         id=obj.id,
         amount=obj.amount,
         currency=obj.currency,
         status=obj.status or "pending",
         reason=obj.reason,
-        charge_id=expandable_id(obj.charge),
+        charge_id=expandable_id(paid_by),
         payment_intent_id=expandable_id(obj.payment_intent),
         created=obj.created,
         metadata=_metadata(obj.metadata),
+        charge=None if paid_by is None or isinstance(paid_by, str) else charge(paid_by),
     )
 
 

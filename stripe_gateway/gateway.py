@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         InvoiceCreatePreviewParamsSubscriptionDetails,
         InvoiceListParams,
         PriceListParams,
+        ProductListParams,
         RefundCreateParams,
         RefundListParams,
         SubscriptionCancelParams,
@@ -185,21 +186,29 @@ class StripeGateway:
         return convert.customer(updated)
 
     # -- catalog --------------------------------------------------------------------------------------------
-    async def list_products(self, product_ids: Sequence[str]) -> tuple[Product, ...]:
+    async def list_products(
+        self, product_ids: Sequence[str], *, with_default_price: bool = False
+    ) -> tuple[Product, ...]:
         """Products by id through `products.list(ids=…, limit=len(ids))`, 100 per call.
 
         Duplicates are asked for once; ids Stripe does not know are absent from the result.
+        `with_default_price` expands `data.default_price`, so the prices come in the same calls.
         """
         wanted = list(dict.fromkeys(product_ids))
         chunks = [
             wanted[start : start + _PRODUCTS_PER_CALL] for start in range(0, len(wanted), _PRODUCTS_PER_CALL)
         ]
-        pages = await asyncio.gather(*(self._products_by_ids(chunk) for chunk in chunks))
+        pages = await asyncio.gather(
+            *(self._products_by_ids(chunk, with_default_price=with_default_price) for chunk in chunks)
+        )
         found = {product.id: product for page in pages for product in page.data}
         return tuple(found[product_id] for product_id in wanted if product_id in found)
 
-    async def _products_by_ids(self, ids: list[str]) -> Page[Product]:
-        page = await self._call(lambda: self._v1.products.list_async({"ids": ids, "limit": len(ids)}))
+    async def _products_by_ids(self, ids: list[str], *, with_default_price: bool) -> Page[Product]:
+        query: ProductListParams = {"ids": ids, "limit": len(ids)}
+        if with_default_price:
+            query["expand"] = ["data.default_price"]
+        page = await self._call(lambda: self._v1.products.list_async(query))
         return Page(tuple(convert.product(found) for found in page.data), page.has_more)
 
     async def retrieve_price(self, price_id: str) -> Price:
@@ -490,14 +499,30 @@ class StripeGateway:
             await self._call(lambda: self._v1.refunds.create_async(query, {"idempotency_key": key}))
         )
 
+    async def retrieve_refund(self, refund_id: str) -> Refund:
+        """A refund with its charge expanded: the charge names the customer, which a refund may not."""
+        return convert.refund(
+            await self._call(lambda: self._v1.refunds.retrieve_async(refund_id, {"expand": ["charge"]}))
+        )
+
     async def list_refunds(
-        self, *, payment_intent_id: str | None = None, charge_id: str | None = None, limit: int = 100
+        self,
+        *,
+        payment_intent_id: str | None = None,
+        charge_id: str | None = None,
+        limit: int = 100,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
     ) -> Page[Refund]:
         query: RefundListParams = {"limit": limit}
         if payment_intent_id is not None:
             query["payment_intent"] = payment_intent_id
         if charge_id is not None:
             query["charge"] = charge_id
+        if starting_after is not None:
+            query["starting_after"] = starting_after
+        if ending_before is not None:
+            query["ending_before"] = ending_before
         page = await self._call(lambda: self._v1.refunds.list_async(query))
         return Page(tuple(convert.refund(found) for found in page.data), page.has_more)
 

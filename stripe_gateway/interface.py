@@ -58,7 +58,9 @@ class BillingGateway(Protocol):
         self, customer_id: str, payment_method_id: str, *, idempotency_key: str
     ) -> Customer: ...
 
-    async def list_products(self, product_ids: Sequence[str]) -> tuple[Product, ...]: ...
+    async def list_products(
+        self, product_ids: Sequence[str], *, with_default_price: bool = False
+    ) -> tuple[Product, ...]: ...
 
     async def retrieve_price(self, price_id: str) -> Price: ...
 
@@ -165,8 +167,16 @@ class BillingGateway(Protocol):
         idempotency_key: str,
     ) -> Refund: ...
 
+    async def retrieve_refund(self, refund_id: str) -> Refund: ...
+
     async def list_refunds(
-        self, *, payment_intent_id: str | None = None, charge_id: str | None = None, limit: int = 100
+        self,
+        *,
+        payment_intent_id: str | None = None,
+        charge_id: str | None = None,
+        limit: int = 100,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
     ) -> Page[Refund]: ...
 
     async def retrieve_portal_configuration(self, configuration_id: str) -> PortalConfiguration: ...

@@ -57,6 +57,8 @@ class Product:
     active: bool
     default_price_id: str | None
     metadata: Mapping[str, str]
+    # Present only when the product was fetched with its default price expanded (None also when it has none).
+    default_price: Price | None = None
 
 
 class PriceType(StrEnum):
@@ -317,6 +319,8 @@ class Refund:
     payment_intent_id: str | None
     created: int
     metadata: Mapping[str, str]
+    # Present only when the refund was fetched with its charge expanded: the charge names the customer.
+    charge: Charge | None = None
 
 
 # -- billing portal ---------------------------------------------------------------------------------------

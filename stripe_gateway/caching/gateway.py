@@ -3,7 +3,8 @@
 Entries are keyed by Stripe object (or by the query, for lists) and belong to groups: their customer, each
 Stripe object they contain, or the catalog. Webhooks and our own writes drop groups; the TTL is only a safety
 net. An entry is cached only when a customer or catalog invalidation reaches it, because those are what
-webhooks send: a list that names no customer (refunds, an empty page of a subscription's invoices) is not.
+webhooks send: a list that names no customer (refunds, an empty page of a subscription's invoices) is not,
+while a refund read by id is, under the customer of the charge it came with.
 A failing cache never fails a read: it is logged and the read goes to Stripe.
 """
 
@@ -26,6 +27,7 @@ from stripe_gateway.records import (
     PortalConfiguration,
     Price,
     Product,
+    Refund,
     Subscription,
 )
 
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
         InvoiceStatus,
         ItemChange,
         PortalFlow,
-        Refund,
         RefundReason,
         StripePortalSession,
     )
@@ -177,22 +178,27 @@ class CachedGateway:
             await self._forget(_customers(customer_id))
 
     # -- catalog --------------------------------------------------------------------------------------------
-    async def list_products(self, product_ids: Sequence[str], *, fresh: bool = False) -> tuple[Product, ...]:
+    async def list_products(
+        self, product_ids: Sequence[str], *, with_default_price: bool = False, fresh: bool = False
+    ) -> tuple[Product, ...]:
         """Each product is cached on its own; the ones missing are fetched together in one batched read."""
         wanted = list(dict.fromkeys(product_ids))
         found: dict[str, Product] = {}
         if not fresh:
             for product_id in wanted:
-                cached = await self._lookup(_key(f"product:{product_id}"), Product)
+                key = _key(_product_key(product_id, with_default_price=with_default_price))
+                cached = await self._lookup(key, Product)
                 if cached is not None:
                     found[product_id] = cached
         missing = [product_id for product_id in wanted if product_id not in found]
         if missing:
             since = await self._mark()
-            for product in await self._gateway.list_products(missing):
+            for product in await self._gateway.list_products(missing, with_default_price=with_default_price):
                 found[product.id] = product
-                groups = {CATALOG, object_group(product.id)}
-                await self._keep(_key(f"product:{product.id}"), product, groups, self._catalog_ttl, since)
+                key = _key(_product_key(product.id, with_default_price=with_default_price))
+                held = product.default_price
+                groups = {CATALOG} | _objects(product.id, held.id if held is not None else None)
+                await self._keep(key, product, groups, self._catalog_ttl, since)
         return tuple(found[product_id] for product_id in wanted if product_id in found)
 
     async def retrieve_price(self, price_id: str, *, fresh: bool = False) -> Price:
@@ -511,12 +517,32 @@ class CachedGateway:
             paid_by = (refund.charge_id, refund.payment_intent_id) if refund is not None else ()
             await self._forget(_objects(payment_intent_id, charge_id, *paid_by))
 
+    async def retrieve_refund(self, refund_id: str, *, fresh: bool = False) -> Refund:
+        """Cached under its charge's customer and its charge, so `charge.refunded` and our refunds drop it."""
+        return await self._read(
+            f"refund:{refund_id}",
+            Refund,
+            lambda: self._gateway.retrieve_refund(refund_id),
+            _refund_groups,
+            fresh=fresh,
+        )
+
     async def list_refunds(
-        self, *, payment_intent_id: str | None = None, charge_id: str | None = None, limit: int = 100
+        self,
+        *,
+        payment_intent_id: str | None = None,
+        charge_id: str | None = None,
+        limit: int = 100,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
     ) -> Page[Refund]:
         """Not cached: refunds name no customer, so no webhook invalidation would reach a cached list."""
         return await self._gateway.list_refunds(
-            payment_intent_id=payment_intent_id, charge_id=charge_id, limit=limit
+            payment_intent_id=payment_intent_id,
+            charge_id=charge_id,
+            limit=limit,
+            starting_after=starting_after,
+            ending_before=ending_before,
         )
 
     # -- billing portal -------------------------------------------------------------------------------------
@@ -651,6 +677,10 @@ def _customer_key(customer_id: str, *, with_subscriptions: bool) -> str:
     return f"customer:{customer_id}" + (":subscriptions" if with_subscriptions else "")
 
 
+def _product_key(product_id: str, *, with_default_price: bool) -> str:
+    return f"product:{product_id}" + (":default_price" if with_default_price else "")
+
+
 def _invoice_key(invoice_id: str, *, with_payments: bool) -> str:
     return f"invoice:{invoice_id}" + (":payments" if with_payments else "")
 
@@ -681,6 +711,11 @@ def _invoice_groups(invoice: Invoice) -> set[str]:
 
 def _payment_method_groups(payment_method: PaymentMethod) -> set[str]:
     return _customers(payment_method.customer_id) | _objects(payment_method.id)
+
+
+def _refund_groups(refund: Refund) -> set[str]:
+    owner = refund.charge.customer_id if refund.charge is not None else None
+    return _customers(owner) | _objects(refund.id, refund.charge_id, refund.payment_intent_id)
 
 
 def _payment_ids(payments: Iterable[InvoicePayment]) -> list[str | None]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.sandbox_only
 
 CUSTOMER = "GET /v1/customers/{id}"
+REFUND = "GET /v1/refunds/{id}"
 
 
 @pytest.fixture
@@ -286,3 +287,49 @@ async def test_a_webhook_invalidation_fails_while_redis_is_down_so_it_is_retried
 
     with pytest.raises(CacheUnavailable):
         await cache.invalidate_customer(subscribed.customer_id)
+
+
+async def test_a_refund_is_cached_until_its_charge_its_customer_or_our_refund_invalidates_it(
+    cache: CachedGateway, subscribed: Subscribed, sandbox_knobs: Sandbox
+) -> None:
+    made = await cache.create_refund(
+        charge_id=subscribed.charge_id, amount=100, reason=None, idempotency_key="a"
+    )
+    await cache.retrieve_refund(made.id)
+    sandbox_knobs.reset_calls()
+
+    warm = await cache.retrieve_refund(made.id)
+    calls = [sandbox_knobs.calls(REFUND)]
+    await cache.invalidate_object(subscribed.charge_id)  # what `charge.refunded` invalidates: the charge
+    await cache.retrieve_refund(made.id)
+    calls.append(sandbox_knobs.calls(REFUND))
+    await cache.invalidate_customer(subscribed.customer_id)  # and its customer
+    await cache.retrieve_refund(made.id)
+    calls.append(sandbox_knobs.calls(REFUND))
+    await cache.create_refund(charge_id=subscribed.charge_id, amount=200, reason=None, idempotency_key="b")
+    after_ours = await cache.retrieve_refund(made.id)
+    calls.append(sandbox_knobs.calls(REFUND))
+
+    assert calls == [0, 1, 2, 3]
+    assert warm.charge is not None
+    assert warm.charge.amount_refunded == 100
+    assert after_ours.charge is not None
+    assert after_ours.charge.amount_refunded == 300
+
+
+async def test_products_with_their_default_prices_are_cached_apart_from_plain_ones(
+    cache: CachedGateway, catalog: Catalog, stripe_admin: stripe.StripeClient, sandbox_knobs: Sandbox
+) -> None:
+    await stripe_admin.v1.products.update_async(catalog.product_id, {"default_price": catalog.pro_price_id})
+    [plain] = await cache.list_products([catalog.product_id])
+    sandbox_knobs.reset_calls()
+
+    [cold] = await cache.list_products([catalog.product_id], with_default_price=True)
+    [warm] = await cache.list_products([catalog.product_id], with_default_price=True)
+    [plain_again] = await cache.list_products([catalog.product_id])
+
+    assert warm == cold
+    assert warm.default_price == await cache.retrieve_price(catalog.pro_price_id)
+    assert plain_again == plain
+    assert plain.default_price is None
+    assert sandbox_knobs.calls("GET /v1/products") == 1

@@ -10,6 +10,8 @@ from stripe_gateway.errors import NotFound
 from stripe_gateway.records import Interval, Price, PriceType, Recurring
 
 if TYPE_CHECKING:
+    import stripe
+
     from stripe_gateway.gateway import StripeGateway
     from tests.gateway.conftest import Catalog, Sandbox
 
@@ -92,3 +94,34 @@ async def test_list_prices_by_lookup_key(gateway: StripeGateway, catalog: Catalo
     page = await gateway.list_prices(lookup_keys=[catalog.basic_lookup_key])
 
     assert [p.id for p in page.data] == [catalog.basic_price_id]
+
+
+async def test_list_products_with_their_default_prices(
+    gateway: StripeGateway, catalog: Catalog, stripe_admin: stripe.StripeClient
+) -> None:
+    await stripe_admin.v1.products.update_async(catalog.product_id, {"default_price": catalog.pro_price_id})
+
+    [plain] = await gateway.list_products([catalog.product_id])
+    product, addon = await gateway.list_products(
+        [catalog.product_id, catalog.addon_product_id], with_default_price=True
+    )
+
+    assert (plain.default_price_id, plain.default_price) == (catalog.pro_price_id, None)
+    assert product.default_price_id == catalog.pro_price_id
+    assert product.default_price == await gateway.retrieve_price(catalog.pro_price_id)
+    assert (addon.default_price_id, addon.default_price) == (None, None)
+
+
+@pytest.mark.sandbox_only
+async def test_list_products_with_their_default_prices_is_one_call(
+    gateway: StripeGateway, catalog: Catalog, stripe_admin: stripe.StripeClient, sandbox_knobs: Sandbox
+) -> None:
+    await stripe_admin.v1.products.update_async(catalog.product_id, {"default_price": catalog.pro_price_id})
+    sandbox_knobs.reset_calls()
+
+    products = await gateway.list_products(
+        [catalog.product_id, catalog.addon_product_id], with_default_price=True
+    )
+
+    assert [p.default_price is not None for p in products] == [True, False]
+    assert sandbox_knobs.all_calls() == {"GET /v1/products": 1}

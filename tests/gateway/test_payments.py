@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -154,3 +155,44 @@ async def test_list_refunds_of_a_charge_newest_first(gateway: StripeGateway, sub
 
     assert [r.id for r in page.data] == [newer.id, older.id]
     assert page.has_more is False
+
+
+async def test_retrieve_refund_comes_with_its_charge(gateway: StripeGateway, subscribed: Subscribed) -> None:
+    made = await gateway.create_refund(
+        payment_intent_id=subscribed.payment_intent_id, amount=300, reason=None, idempotency_key="by-id"
+    )
+
+    found = await gateway.retrieve_refund(made.id)
+
+    assert replace(found, charge=None) == made
+    assert found.charge is not None
+    assert (found.charge.id, found.charge.customer_id) == (subscribed.charge_id, subscribed.customer_id)
+    assert found.charge.amount_refunded == 300
+
+
+async def test_retrieve_missing_refund_is_not_found(gateway: StripeGateway) -> None:
+    with pytest.raises(NotFound) as raised:
+        await gateway.retrieve_refund("re_doesnotexist000")
+
+    assert raised.value.code == "resource_missing"
+
+
+async def test_list_refunds_pages_with_refund_ids_as_cursors(
+    gateway: StripeGateway, subscribed: Subscribed
+) -> None:
+    oldest, middle, newest = [
+        await gateway.create_refund(
+            charge_id=subscribed.charge_id, amount=100, reason=None, idempotency_key=f"page-{n}"
+        )
+        for n in range(3)
+    ]
+
+    first = await gateway.list_refunds(charge_id=subscribed.charge_id, limit=2)
+    rest = await gateway.list_refunds(charge_id=subscribed.charge_id, limit=2, starting_after=middle.id)
+    back = await gateway.list_refunds(
+        payment_intent_id=subscribed.payment_intent_id, limit=2, ending_before=oldest.id
+    )
+
+    assert ([r.id for r in first.data], first.has_more) == ([newest.id, middle.id], True)
+    assert ([r.id for r in rest.data], rest.has_more) == ([oldest.id], False)
+    assert ([r.id for r in back.data], back.has_more) == ([newest.id, middle.id], False)
