@@ -11,9 +11,12 @@ if TYPE_CHECKING:
     from stripe_gateway.records import Price, Product
 
 
-async def product_by_id(ctx: RequestContext, product_id: str) -> Product:
+async def product_by_id(ctx: RequestContext, product_id: str, *, with_default_price: bool = False) -> Product:
+    """`with_default_price` reads the product's default price in the same Stripe call."""
     authenticated(ctx)
-    return await fetch_by_id(product_id, ctx.loaders.product(product_id))
+    return await fetch_by_id(
+        product_id, ctx.loaders.product(product_id, with_default_price=with_default_price)
+    )
 
 
 async def price_by_id(ctx: RequestContext, price_id: str) -> Price:

@@ -8,7 +8,7 @@ the loaders of the children that came with it, so a held object is never fetched
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from aiodataloader import DataLoader
@@ -32,7 +32,7 @@ from stripe_gateway.records import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 
     from stripe_gateway.interface import BillingGateway
 
@@ -100,6 +100,39 @@ class UpcomingKey:
     subscription_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RefundPageKey:
+    """One page of the refunds of a charge (`ch_…`) or a payment intent (`pi_…`), as Stripe lists them."""
+
+    payment_id: str
+    limit: int
+    starting_after: str | None = None
+    ending_before: str | None = None
+
+
+def _refund_page(gateway: BillingGateway, key: RefundPageKey) -> Awaitable[Page[Refund]]:
+    by_charge = key.payment_id.startswith("ch_")
+    return gateway.list_refunds(
+        charge_id=key.payment_id if by_charge else None,
+        payment_intent_id=None if by_charge else key.payment_id,
+        limit=key.limit,
+        starting_after=key.starting_after,
+        ending_before=key.ending_before,
+    )
+
+
+async def every_refund(gateway: BillingGateway, payment_id: str) -> AsyncGenerator[Refund, None]:
+    """Every refund of a charge or payment intent, newest first, read from Stripe a full page at a time."""
+    key = RefundPageKey(payment_id, STRIPE_MAX_LIMIT)
+    while True:
+        page = await _refund_page(gateway, key)
+        for refund in page.data:
+            yield refund
+        if not page.has_more or not page.data:
+            return
+        key = replace(key, starting_after=page.data[-1].id)
+
+
 class Loaders:
     """The loaders of one request. Never share them: they cache Stripe objects as seen by one request."""
 
@@ -117,12 +150,17 @@ class Loaders:
         self._payment_methods_by_customer = _Loader(self._fetch_payment_methods_by_customer)
         self._payment_methods = _Loader(self._fetch_payment_methods)
         self._products = _Loader(self._fetch_products, max_batch_size=STRIPE_MAX_LIMIT)
+        self._products_with_default_price = _Loader(
+            self._fetch_products_with_default_price, max_batch_size=STRIPE_MAX_LIMIT
+        )
         self._prices = _Loader(self._fetch_prices)
         self._product_prices = _Loader(self._fetch_product_prices)
         self._portal_configurations = _Loader(self._fetch_portal_configurations)
         self._charges = _Loader(self._fetch_charges)
         self._payment_intents = _Loader(self._fetch_payment_intents)
         self._refunds = _Loader(self._fetch_refunds)
+        self._refund_pages = _Loader(self._fetch_refund_pages)
+        self._all_refunds = _Loader(self._fetch_all_refunds)
 
     # -- customers ------------------------------------------------------------------------------------------
     def customer(self, customer_id: str) -> Awaitable[Customer]:
@@ -269,8 +307,10 @@ class Loaders:
         return await _each(ids, self._gateway.retrieve_payment_method)
 
     # -- catalog --------------------------------------------------------------------------------------------
-    def product(self, product_id: str) -> Awaitable[Product]:
-        return self._products.load(product_id)
+    def product(self, product_id: str, *, with_default_price: bool = False) -> Awaitable[Product]:
+        """A product; `with_default_price` brings its default price in the same call (primes the price)."""
+        loader = self._products_with_default_price if with_default_price else self._products
+        return loader.load(product_id)
 
     def price(self, price_id: str) -> Awaitable[Price]:
         return self._prices.load(price_id)
@@ -283,11 +323,21 @@ class Loaders:
         listed = {price.id: price for price in await self._product_prices.load(product_id)}
         return listed.get(price_id) or await self._prices.load(price_id)  # beyond the listed page
 
-    async def _fetch_products(self, ids: list[str]) -> list[Product | Exception]:
-        found = {product.id: product for product in await self._gateway.list_products(ids)}
+    async def _fetch_products(
+        self, ids: list[str], *, with_default_price: bool = False
+    ) -> list[Product | Exception]:
+        listed = await self._gateway.list_products(ids, with_default_price=with_default_price)
+        found = {product.id: product for product in listed}
+        for product in listed:
+            self._products.prime(product.id, product)  # with its default price, it serves plain loads too
+            if product.default_price is not None:
+                self._prices.prime(product.default_price.id, product.default_price)
         return [
             found.get(id_) or NotFound(f"No such product: '{id_}'", code="resource_missing") for id_ in ids
         ]
+
+    async def _fetch_products_with_default_price(self, ids: list[str]) -> list[Product | Exception]:
+        return await self._fetch_products(ids, with_default_price=True)
 
     async def _fetch_prices(self, ids: list[str]) -> list[Price | Exception]:
         return await _each(ids, self._gateway.retrieve_price)
@@ -321,9 +371,16 @@ class Loaders:
     def payment_intent(self, payment_intent_id: str) -> Awaitable[PaymentIntent]:
         return self._payment_intents.load(payment_intent_id)
 
-    def refunds(self, payment_id: str) -> Awaitable[Page[Refund]]:
-        """The first page of refunds of a charge (`ch_…`) or a payment intent (`pi_…`)."""
-        return self._refunds.load(payment_id)
+    def refund(self, refund_id: str) -> Awaitable[Refund]:
+        """A refund with its charge (primes the charge)."""
+        return self._refunds.load(refund_id)
+
+    def refund_page(self, key: RefundPageKey) -> Awaitable[Page[Refund]]:
+        return self._refund_pages.load(key)
+
+    def all_refunds(self, payment_id: str) -> Awaitable[tuple[Refund, ...]]:
+        """Every refund of a charge (`ch_…`) or a payment intent (`pi_…`), newest first."""
+        return self._all_refunds.load(payment_id)
 
     async def _fetch_charges(self, ids: list[str]) -> list[Charge | Exception]:
         return await _each(ids, self._gateway.retrieve_charge)
@@ -331,10 +388,18 @@ class Loaders:
     async def _fetch_payment_intents(self, ids: list[str]) -> list[PaymentIntent | Exception]:
         return await _each(ids, self._gateway.retrieve_payment_intent)
 
-    async def _fetch_refunds(self, payment_ids: list[str]) -> list[Page[Refund] | Exception]:
-        async def fetch(payment_id: str) -> Page[Refund]:
-            if payment_id.startswith("ch_"):
-                return await self._gateway.list_refunds(charge_id=payment_id, limit=STRIPE_MAX_LIMIT)
-            return await self._gateway.list_refunds(payment_intent_id=payment_id, limit=STRIPE_MAX_LIMIT)
+    async def _fetch_refunds(self, ids: list[str]) -> list[Refund | Exception]:
+        refunds = await _each(ids, self._gateway.retrieve_refund)
+        for refund in refunds:
+            if isinstance(refund, Refund) and refund.charge is not None:
+                self._charges.prime(refund.charge.id, refund.charge)
+        return refunds
+
+    async def _fetch_refund_pages(self, keys: list[RefundPageKey]) -> list[Page[Refund] | Exception]:
+        return await _each(keys, lambda key: _refund_page(self._gateway, key))
+
+    async def _fetch_all_refunds(self, payment_ids: list[str]) -> list[tuple[Refund, ...] | Exception]:
+        async def fetch(payment_id: str) -> tuple[Refund, ...]:
+            return tuple([refund async for refund in every_refund(self._gateway, payment_id)])
 
         return await _each(payment_ids, fetch)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from resolvers.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from stripe_gateway.records import Page
 
 MAX_PAGE_SIZE = 100
@@ -79,3 +81,25 @@ def slice_of(page: Page[T], request: PageRequest) -> Slice[T]:
     if request.ending_before is not None:
         return Slice(page.data, has_next_page=True, has_previous_page=page.has_more)
     return Slice(page.data, has_next_page=page.has_more, has_previous_page=request.starting_after is not None)
+
+
+def slice_in_memory(nodes: Sequence[T], request: PageRequest) -> Slice[T]:
+    """A page cut from a whole list held in memory (newest first), with the same cursors and page info as a
+    Stripe list; an id not in the list is refused as a cursor."""
+    start = 0
+    if request.starting_after is not None:
+        start = _position(nodes, request.starting_after) + 1
+    end = len(nodes)
+    if request.ending_before is not None:
+        end = _position(nodes, request.ending_before)
+        start = max(0, end - request.limit)
+    else:
+        end = min(end, start + request.limit)
+    return Slice(tuple(nodes[start:end]), has_next_page=end < len(nodes), has_previous_page=start > 0)
+
+
+def _position(nodes: Sequence[T], cursor: str) -> int:
+    for index, node in enumerate(nodes):
+        if node.id == cursor:
+            return index
+    raise InvalidArgumentError(f"'{cursor}' is not a cursor of this list.")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.errors import InvalidArgumentError
-from resolvers.pagination import Slice
+from resolvers.loaders import RefundPageKey
+from resolvers.pagination import slice_of
 from resolvers.policy import check_owner, fetch_by_id, require_scope
 from resolvers.principals import Scope
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
-    from resolvers.pagination import PageRequest
+    from resolvers.pagination import PageRequest, Slice
     from stripe_gateway.records import Charge, PaymentIntent, Refund
 
 
@@ -29,33 +29,20 @@ async def payment_intent_by_id(ctx: RequestContext, payment_intent_id: str) -> P
     return intent
 
 
+async def refund_by_id(ctx: RequestContext, refund_id: str) -> Refund:
+    """A refund belongs to the customer of the charge it refunds (read with it)."""
+    principal = require_scope(ctx, Scope.INVOICES_READ)
+    refund = await fetch_by_id(refund_id, ctx.loaders.refund(refund_id))
+    check_owner(principal, refund_id, refund.charge.customer_id if refund.charge is not None else None)
+    return refund
+
+
 async def refunds_of(
     ctx: RequestContext, payment: Charge | PaymentIntent, request: PageRequest
 ) -> Slice[Refund]:
-    """A page of the refunds of a charge or payment intent, newest first.
-
-    A payment has few refunds: the first 100 are read in one call and paged through in memory.
-    """
+    """A page of the refunds of a charge or payment intent, newest first: one Stripe list call."""
     check_owner(require_scope(ctx, Scope.INVOICES_READ), payment.id, payment.customer_id)
-    everything = await ctx.loaders.refunds(payment.id)
-    start = 0
-    if request.starting_after is not None:
-        start = _position(everything.data, request.starting_after) + 1
-    end = len(everything.data)
-    if request.ending_before is not None:
-        end = _position(everything.data, request.ending_before)
-        start = max(0, end - request.limit)
-    else:
-        end = min(end, start + request.limit)
-    return Slice(
-        everything.data[start:end],
-        has_next_page=end < len(everything.data) or everything.has_more,
-        has_previous_page=start > 0,
+    key = RefundPageKey(
+        payment.id, request.limit, starting_after=request.starting_after, ending_before=request.ending_before
     )
-
-
-def _position(refunds: tuple[Refund, ...], cursor: str) -> int:
-    for index, refund in enumerate(refunds):
-        if refund.id == cursor:
-            return index
-    raise InvalidArgumentError(f"No refund '{cursor}' among this payment's refunds.")
+    return slice_of(await ctx.loaders.refund_page(key), request)

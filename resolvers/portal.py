@@ -30,13 +30,21 @@ def offers_plan_changes(features: PortalFeatures) -> bool:
     return features.subscription_update_enabled and PRICE_UPDATE in features.subscription_update_allowed
 
 
-async def switchable_products(ctx: RequestContext) -> tuple[Product, ...]:
-    """The active products the configuration lets customers switch plans to, in its order."""
+async def switchable_products(
+    ctx: RequestContext, *, with_default_price: bool = False
+) -> tuple[Product, ...]:
+    """The active products the configuration lets customers switch plans to, in its order.
+
+    `with_default_price` reads their default prices in the same Stripe call.
+    """
     features = (await configuration_in_force(ctx)).features
     if not offers_plan_changes(features):
         return ()
     products = await asyncio.gather(
-        *(ctx.loaders.product(offered.product_id) for offered in features.subscription_update_products)
+        *(
+            ctx.loaders.product(offered.product_id, with_default_price=with_default_price)
+            for offered in features.subscription_update_products
+        )
     )
     return tuple(product for product in products if product.active)
 

@@ -6,6 +6,7 @@ from resolvers.catalog import price_by_id, product_by_id
 from schema.context import Info
 from schema.enums import Interval, PriceType
 from schema.fields import field
+from schema.lookahead import selects
 from schema.money import Money, maybe_money
 from schema.node import Node
 from stripe_gateway import records
@@ -56,7 +57,12 @@ class Price(Node):
 
     @field("The product this price is for.")
     async def product(self, info: Info) -> Product:
-        return Product.of(await product_by_id(info.context.request_context, self.record.product_id))
+        found = await product_by_id(
+            info.context.request_context,
+            self.record.product_id,
+            with_default_price=selects(info, "defaultPrice"),
+        )
+        return Product.of(found)
 
     @field("Whether the price can still be used for new purchases and plan changes.")
     def active(self) -> bool:

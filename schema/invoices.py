@@ -8,17 +8,27 @@ import strawberry
 from resolvers.catalog import price_by_id, product_by_id
 from resolvers.invoice_refunds import invoice_amount_refunded, invoice_refunds
 from resolvers.invoices import invoice_payments, is_preview
-from resolvers.pagination import Slice
+from resolvers.pagination import Slice, page_request
 from resolvers.payments import charge_by_id, payment_intent_by_id
 from resolvers.subscriptions import subscription_of_invoice
 from schema.catalog import Price, Product
 from schema.context import Info
 from schema.enums import InvoicePaymentStatus, InvoiceStatus
 from schema.fields import field
+from schema.lookahead import selects
 from schema.money import Money, maybe_money, money
 from schema.node import Node
 from schema.pagination import PageInfo, page_info
-from schema.payments import Charge, PaymentIntent, Refund
+from schema.payments import (
+    AFTER,
+    BEFORE,
+    FIRST,
+    LAST,
+    Charge,
+    PaymentIntent,
+    RefundConnection,
+    refund_connection,
+)
 from schema.scalars import instant, maybe_instant
 from stripe_gateway import records
 
@@ -69,7 +79,12 @@ class InvoiceLineItem:
     async def product(self, info: Info) -> Product | None:
         if self.record.product_id is None:
             return None
-        return Product.of(await product_by_id(info.context.request_context, self.record.product_id))
+        found = await product_by_id(
+            info.context.request_context,
+            self.record.product_id,
+            with_default_price=selects(info, "defaultPrice"),
+        )
+        return Product.of(found)
 
 
 @strawberry.type(description="One payment attempt towards an invoice.")
@@ -211,9 +226,17 @@ class Invoice(Node):
         return money(amount, self.record.currency)
 
     @field("The refunds of the invoice's payments, newest first.")
-    async def refunds(self, info: Info) -> list[Refund]:
-        found = await invoice_refunds(info.context.request_context, self.record)
-        return [Refund.of(refund) for refund in found]
+    async def refunds(
+        self,
+        info: Info,
+        *,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
+    ) -> RefundConnection:
+        request = page_request(first=first, after=after, last=last, before=before)
+        return refund_connection(await invoice_refunds(info.context.request_context, self.record, request))
 
     @field("The payment attempts towards the invoice, newest first.")
     async def payments(self, info: Info) -> list[InvoicePayment]:

@@ -8,7 +8,7 @@ from schema.customers import Customer
 from schema.invoices import Invoice
 from schema.node import Node
 from schema.payment_methods import PaymentMethod
-from schema.payments import Charge, PaymentIntent
+from schema.payments import Charge, PaymentIntent, Refund
 from schema.subscriptions import Subscription
 from stripe_gateway import records
 
@@ -21,6 +21,7 @@ _TYPES: dict[type, Callable[[Any], Node]] = {
     records.Product: Product.of,
     records.Charge: Charge.of,
     records.PaymentIntent: PaymentIntent.of,
+    records.Refund: Refund.of,
 }
 
 

@@ -61,7 +61,7 @@ class RefundConnection:
     page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
 
 
-def _refund_connection(page: Slice[records.Refund]) -> RefundConnection:
+def refund_connection(page: Slice[records.Refund]) -> RefundConnection:
     return RefundConnection(
         edges=[RefundEdge(cursor=refund.id, node=Refund.of(refund)) for refund in page.nodes],
         page_info=page_info(page),
@@ -78,7 +78,7 @@ async def _refunds(
     before: str | None,
 ) -> RefundConnection:
     request = page_request(first=first, after=after, last=last, before=before)
-    return _refund_connection(await refunds_of(info.context.request_context, payment, request))
+    return refund_connection(await refunds_of(info.context.request_context, payment, request))
 
 
 @strawberry.type(description="One attempt to move money from a customer's payment method.")

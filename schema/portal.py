@@ -16,6 +16,7 @@ from schema.enums import (
     SubscriptionUpdateKind,
 )
 from schema.fields import field
+from schema.lookahead import selects
 from schema.scalars import instant
 from stripe_gateway import records
 
@@ -50,7 +51,12 @@ class PortalProduct:
 
     @field("The product.")
     async def product(self, info: Info) -> Product:
-        return Product.of(await product_by_id(info.context.request_context, self.record.product_id))
+        found = await product_by_id(
+            info.context.request_context,
+            self.record.product_id,
+            with_default_price=selects(info, "defaultPrice"),
+        )
+        return Product.of(found)
 
     @field("The prices of the product customers may pick.")
     async def prices(self, info: Info) -> list[Price]:

@@ -67,13 +67,17 @@ class Query:
         return customer_connection(page)
 
     @field(
-        "Any object by its Stripe id (`cus_`, `sub_`, `in_`, `pm_`, `price_`, `prod_`, `ch_`, `pi_`), under "
-        "the same access rules as the field that would return it: NOT_FOUND for what the caller may not see."
+        "Any object by its Stripe id (`cus_`, `sub_`, `in_`, `pm_`, `price_`, `prod_`, `ch_`, `pi_`, `re_`), "
+        "under the same access rules as the field that would return it: NOT_FOUND for what the caller may "
+        "not see."
     )
     async def node(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A Stripe object id.")]
     ) -> Node | None:
-        return as_node(await resolve_node(info.context.request_context, id))
+        record = await resolve_node(
+            info.context.request_context, id, with_default_price=selects(info, "defaultPrice")
+        )
+        return as_node(record)
 
     @field("The portal configuration in force: the customer session's own, otherwise the account's default.")
     async def portal_configuration(self, info: Info) -> PortalConfiguration:
@@ -84,7 +88,10 @@ class Query:
         "`Subscription.allowedPlanChanges` for what one subscription may switch to."
     )
     async def products(self, info: Info) -> list[Product]:
-        return [Product.of(product) for product in await switchable_products(info.context.request_context)]
+        found = await switchable_products(
+            info.context.request_context, with_default_price=selects(info, "defaultPrice")
+        )
+        return [Product.of(product) for product in found]
 
     audit_events: AuditEventConnection = strawberry.field(
         resolver=resolve_audit_events,

@@ -14,6 +14,7 @@ from schema.context import Info
 from schema.enums import CancellationFeedback, CancellationReason, CollectionMethod, SubscriptionStatus
 from schema.fields import field
 from schema.invoices import Invoice, maybe_invoice
+from schema.lookahead import selects
 from schema.node import Node
 from schema.scalars import instant, maybe_instant
 from stripe_gateway import records
@@ -36,7 +37,12 @@ class SubscriptionItem:
 
     @field("The product of the price.")
     async def product(self, info: Info) -> Product:
-        return Product.of(await product_by_id(info.context.request_context, self.record.price.product_id))
+        found = await product_by_id(
+            info.context.request_context,
+            self.record.price.product_id,
+            with_default_price=selects(info, "defaultPrice"),
+        )
+        return Product.of(found)
 
     @field("How many units are billed.")
     def quantity(self) -> int:

@@ -3,7 +3,7 @@
 Each row is one operation; its expectations name, per caller, either OK (no errors at all) or the code of
 the single error the operation must answer with. On every cell, not only where the table says NOT_FOUND,
 the answer to a customer session must hold no id of another customer's objects (customer, subscriptions,
-invoices, payment methods, charges, payment intents).
+invoices, payment methods, charges, payment intents, refunds).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tests.fixtures.app import ALL_SCOPES, error_codes, graphql
 if TYPE_CHECKING:
     import httpx
 
+    from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
 
@@ -33,8 +34,8 @@ SESSIONS = {"customer A": "A", "customer B": "B"}
 ANY = "*"
 
 # Ids of objects that belong to a customer; price_, prod_ and si_ ids are not customer data.
-CUSTOMER_DATA_ID = re.compile(r"\b(?:cus|sub|in|pm|ch|pi)_[A-Za-z0-9]+\b")
-NODE_KINDS = ("customer", "subscription", "invoice", "payment_method", "charge", "payment_intent")
+CUSTOMER_DATA_ID = re.compile(r"\b(?:cus|sub|in|pm|ch|pi|re)_[A-Za-z0-9]+\b")
+NODE_KINDS = ("customer", "subscription", "invoice", "payment_method", "charge", "payment_intent", "refund")
 NESTED = {
     "subscriptions": "subscriptions { id status customer { id } items { price { id product { name } } } }",
     "invoices": "invoices(first: 3) { edges { cursor node { id total { formatted } } } }",
@@ -130,9 +131,16 @@ class Scene:
 
 
 @pytest.fixture
-async def scene(tokens: Tokens, sandbox: SandboxHandle, customer_a: str, customer_b: str) -> Scene:
+async def scene(
+    tokens: Tokens, sandbox: SandboxHandle, gateway: StripeGateway, customer_a: str, customer_b: str
+) -> Scene:
     store = sandbox.state.store
     label = {customer_a: "A", customer_b: "B"}
+    for customer_id in label:  # the seed has no refunds: one of each customer's first charge
+        charge = next(o for o in store.iter_type("charge") if o["customer"] == customer_id)
+        await gateway.create_refund(
+            charge_id=charge["id"], amount=100, reason=None, idempotency_key=f"scene-{customer_id}"
+        )
     ids = {
         "price": next(iter(store.iter_type("price")))["id"],
         "product": next(iter(store.iter_type("product")))["id"],
@@ -194,6 +202,7 @@ SCOPE_ROWS = {
     "node(invoice)": (Scope.INVOICES_READ, NODE, "invoice"),
     "node(charge)": (Scope.INVOICES_READ, NODE, "charge"),
     "node(payment_intent)": (Scope.INVOICES_READ, NODE, "payment_intent"),
+    "node(refund)": (Scope.INVOICES_READ, NODE, "refund"),
     "paymentMethods": (Scope.PAYMENT_METHODS_READ, VIEWER.format(selection="paymentMethods { id }"), None),
     "defaultPaymentMethod": (
         Scope.PAYMENT_METHODS_READ,

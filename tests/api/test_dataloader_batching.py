@@ -213,3 +213,49 @@ async def test_allowed_plan_changes_list_prices_per_offered_product(sandbox, gat
         "GET /v1/billing_portal/configurations": 1,
         "GET /v1/prices": 3,
     }
+
+
+PRODUCT_WITH_DEFAULT_PRICE = (
+    'p{n}: node(id: "{id}") {{ ... on Product {{ name defaultPrice {{ id unitAmount {{ amount }} }} }} }}'
+)
+
+
+@pytest.mark.parametrize("count", [1, 4])
+async def test_products_by_id_with_their_default_prices_cost_one_call(sandbox, gateway, count) -> None:
+    products = list(sandbox.state.store.iter_type("product"))[:count]
+    aliased = (PRODUCT_WITH_DEFAULT_PRICE.format(n=n, id=product["id"]) for n, product in enumerate(products))
+    query = "{ " + " ".join(aliased) + " }"
+    sandbox.reset_calls()
+
+    data = await execute(gateway, API_KEY, query)
+
+    shown = [data[f"p{n}"]["defaultPrice"] for n in range(count)]
+    assert [price["id"] for price in shown] == [product["default_price"] for product in products]
+    assert all(price["unitAmount"]["amount"] > 0 for price in shown)
+    assert sandbox.calls() == {"GET /v1/products": 1}
+
+
+async def test_default_prices_of_the_plans_on_a_customer_page_come_with_their_products(
+    sandbox, gateway
+) -> None:
+    store = sandbox.state.store
+    query = """
+    {
+      customers(first: 20) {
+        edges { node { subscriptions { items { product { name defaultPrice { id } } } } } }
+      }
+    }
+    """
+    sandbox.reset_calls()
+
+    data = await execute(gateway, API_KEY, query)
+
+    shown = {
+        item["product"]["name"]: item["product"]["defaultPrice"]["id"]
+        for edge in data["customers"]["edges"]
+        for subscription in edge["node"]["subscriptions"]
+        for item in subscription["items"]
+    }
+    assert shown == {p["name"]: p["default_price"] for p in store.iter_type("product") if p["name"] in shown}
+    assert len(shown) == 4  # Starter, Pro, Business and the seat product
+    assert sandbox.calls() == {"GET /v1/customers": 1, "GET /v1/products": 1}

@@ -49,7 +49,19 @@ def owned_by(store: Any, customer_id: str) -> dict[str, str]:
         "PaymentMethod": first("payment_method"),
         "Charge": first("charge"),
         "PaymentIntent": first("payment_intent"),
+        "Refund": first("refund"),
     }
+
+
+@pytest.fixture(autouse=True)
+async def refunds(sandbox, gateway) -> None:
+    """The seed has no refunds: one of Maya's and one of Noah's first charge, for `owned_by` to find."""
+    store = sandbox.state.store
+    for customer_id in (demo_customer(store)["id"], noah_id(store)):
+        charge = next(c for c in store.iter_type("charge") if c["customer"] == customer_id)
+        await gateway.create_refund(
+            charge_id=charge["id"], amount=100, reason=None, idempotency_key=f"node-{charge['id']}"
+        )
 
 
 def catalog(store: Any) -> dict[str, str]:

@@ -88,10 +88,11 @@ async def test_products_are_the_plans_on_offer(sandbox, gateway) -> None:
     ]
     assert data["products"][0]["description"] == "Notes and boards for one person."
     assert all(product["defaultPrice"]["id"].startswith("price_") for product in data["products"])
-    # One call for the configuration and one for its products; default prices are read one per product,
-    # as the gateway's products list does not expand `default_price`.
-    assert sandbox.calls() == {
-        "GET /v1/billing_portal/configurations": 1,
-        "GET /v1/products": 1,
-        "GET /v1/prices/{id}": 3,
-    }
+    defaults = {p["name"]: p["default_price"] for p in sandbox.state.store.iter_type("product")}
+    assert [product["defaultPrice"]["id"] for product in data["products"]] == [
+        defaults["Starter"],
+        defaults["Pro"],
+        defaults["Business"],
+    ]
+    # One call for the configuration and one for its products, their default prices expanded in it.
+    assert sandbox.calls() == {"GET /v1/billing_portal/configurations": 1, "GET /v1/products": 1}
