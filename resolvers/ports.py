@@ -137,7 +137,7 @@ class RefundRequest:
     """A refund made for one idempotency key: what was asked for, and the Stripe refund that answered."""
 
     idempotency_key: str
-    target_id: str  # the invoice (`in_…`) or payment intent (`pi_…`) the caller named
+    target_id: str  # the invoice (`in_…`), payment intent (`pi_…`) or charge (`ch_…`) the caller named
     requested_amount: int | None  # None: everything that was left
     reason: str | None
     charge_id: str

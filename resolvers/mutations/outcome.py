@@ -38,7 +38,8 @@ class UserErrorCode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class UserError:
-    """`field` is the path of the offending input field in snake_case (`("flow", "subscription_id")`)."""
+    """`field` is the path of the offending input field in snake_case (`("flow", "subscription_id")`); `()`
+    blames the input as a whole."""
 
     code: UserErrorCode
     message: str

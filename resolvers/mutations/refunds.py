@@ -5,18 +5,20 @@ refund and moves no money long after Stripe's own 24-hour key window; the same k
 is refused. Concurrent refunds of one charge are serialized by a database lock on the charge, held from
 reading what is left (fresh from Stripe, never cached) to recording the refund, so they can never refund
 more than was paid. The refund carries its key in its metadata: if a refund was made but recording it
-failed, the retry finds it on Stripe instead of refunding again.
+failed, the retry finds it among all of the charge's refunds on Stripe instead of refunding again.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from contextlib import aclosing
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from resolvers.loaders import every_refund
 from resolvers.money import format_money
 from resolvers.mutations import writes
-from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
+from resolvers.mutations.outcome import Outcome, Rejected, UserError, UserErrorCode, attempt, reject
 from resolvers.policy import require_api_key
 from resolvers.ports import RefundRequest
 from stripe_gateway.errors import IdempotencyConflict, InvalidRequest, NotFound
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from resolvers.context import RequestContext
     from resolvers.ports import LockedCharge
     from resolvers.principals import ApiKeyPrincipal
+    from stripe_gateway.interface import BillingGateway
     from stripe_gateway.records import Charge, Refund, RefundReason
 
 # The metadata key under which a refund carries the idempotency key of the request that made it.
@@ -39,26 +42,36 @@ _NOT_REFUNDABLE_CODES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class RefundAsk:
-    """What the caller asked for; a retry must ask for the same."""
+    """What the caller asked for; a retry must ask for the same. Exactly one of the ids names the payment."""
 
     invoice_id: str | None
     payment_intent_id: str | None
+    charge_id: str | None
     amount: int | None
     reason: RefundReason | None
     idempotency_key: str
 
     @property
     def target_id(self) -> str:
-        return self.invoice_id or self.payment_intent_id or ""
+        return self.invoice_id or self.payment_intent_id or self.charge_id or ""
 
     @property
     def target_field(self) -> str:
-        return "invoice_id" if self.invoice_id is not None else "payment_intent_id"
+        if self.invoice_id is not None:
+            return "invoice_id"
+        return "payment_intent_id" if self.payment_intent_id is not None else "charge_id"
 
 
 def _check(ask: RefundAsk) -> None:
-    if (ask.invoice_id is None) == (ask.payment_intent_id is None):
-        raise reject(UserErrorCode.INVALID_INPUT, "Give either an invoice or a payment intent to refund.")
+    if sum(target is not None for target in (ask.invoice_id, ask.payment_intent_id, ask.charge_id)) != 1:
+        # No payment or several: the input as a whole is at fault, so the error is on `input` itself.
+        raise Rejected(
+            UserError(
+                UserErrorCode.INVALID_INPUT,
+                "Give exactly one of an invoice, a payment intent or a charge to refund.",
+                (),
+            )
+        )
     if ask.amount is not None and ask.amount < 1:
         raise reject(
             UserErrorCode.INVALID_AMOUNT, "A refund amount is a positive number of minor units.", "amount"
@@ -82,20 +95,28 @@ async def _replay(ctx: RequestContext, recorded: RefundRequest, ask: RefundAsk) 
             "This idempotency key was used for a different refund.",
             "idempotency_key",
         )
-    refunds = await ctx.gateway.list_refunds(charge_id=recorded.charge_id)
-    refund = next((r for r in refunds.data if r.id == recorded.refund_id), None)
-    if refund is None:
-        raise RuntimeError(f"refund {recorded.refund_id} is not among its charge's first refunds")
-    return refund
+    return await ctx.gateway.retrieve_refund(recorded.refund_id)
+
+
+async def _made_for(gateway: BillingGateway, charge_id: str, key: str) -> Refund | None:
+    """The refund of the charge that a request with `key` made, however many refunds the charge has."""
+    async with aclosing(every_refund(gateway, charge_id)) as refunds:
+        async for refund in refunds:
+            if refund.metadata.get(REQUEST_METADATA_KEY) == key:
+                return refund
+    return None
 
 
 async def _charge_to_refund(ctx: RequestContext, ask: RefundAsk) -> str:
-    """The charge that paid the invoice or payment intent."""
+    """The charge named, or the one that paid the invoice or payment intent."""
     field = ask.target_field
     not_refundable = reject(
         UserErrorCode.NOT_REFUNDABLE, f"'{ask.target_id}' has no successful payment to refund.", field
     )
     try:
+        if ask.charge_id is not None:
+            # Read before its lock is taken, as the other targets are, so an unknown id locks nothing.
+            return (await ctx.gateway.retrieve_charge(ask.charge_id)).id
         intent_id = ask.payment_intent_id
         if intent_id is None:
             invoice = await ctx.gateway.retrieve_invoice(ask.target_id, with_payments=True)
@@ -156,10 +177,9 @@ async def _refund_locked(
     ctx: RequestContext, locked: LockedCharge, charge_id: str, ask: RefundAsk
 ) -> tuple[Refund, Charge]:
     key = ask.idempotency_key
-    charge, earlier = await asyncio.gather(
-        ctx.gateway.retrieve_charge(charge_id, fresh=True), ctx.gateway.list_refunds(charge_id=charge_id)
+    charge, refund = await asyncio.gather(
+        ctx.gateway.retrieve_charge(charge_id, fresh=True), _made_for(ctx.gateway, charge_id, key)
     )
-    refund = next((r for r in earlier.data if r.metadata.get(REQUEST_METADATA_KEY) == key), None)
     if refund is None:
         amount = _check_refundable(charge, ask)
         try:
@@ -222,8 +242,7 @@ async def _refund(ctx: RequestContext, ask: RefundAsk) -> Refund:
 
 
 def _namespaced(ctx: RequestContext, principal: ApiKeyPrincipal, ask: RefundAsk) -> RefundAsk:
-    key = writes.idempotency_key(ctx, principal, ask.idempotency_key)
-    return RefundAsk(ask.invoice_id, ask.payment_intent_id, ask.amount, ask.reason, key)
+    return replace(ask, idempotency_key=writes.idempotency_key(ctx, principal, ask.idempotency_key))
 
 
 async def refund_payment(ctx: RequestContext, ask: RefundAsk) -> Outcome[Refund]:

@@ -21,13 +21,18 @@ class RefundRequestReason(Enum):
     )
 
 
-@strawberry.input(description="A payment to refund: give either the invoice or the payment intent.")
+@strawberry.input(
+    description="A payment to refund: give exactly one of the invoice, the payment intent or the charge."
+)
 class RefundPaymentInput:
     invoice_id: strawberry.ID | None = strawberry.field(
         default=None, description="The paid invoice (`in_…`) whose payment to refund."
     )
     payment_intent_id: strawberry.ID | None = strawberry.field(
         default=None, description="The payment intent (`pi_…`) to refund."
+    )
+    charge_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The charge (`ch_…`) to refund."
     )
     amount: int | None = strawberry.field(
         default=None,
@@ -54,6 +59,7 @@ async def refund_payment(
         refunds.RefundAsk(
             invoice_id=input.invoice_id,
             payment_intent_id=input.payment_intent_id,
+            charge_id=input.charge_id,
             amount=input.amount,
             reason=None if input.reason is None else records.RefundReason[input.reason.name],
             idempotency_key=input.idempotency_key,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from portalql.app import create_app
+from resolvers.mutations.refunds import REQUEST_METADATA_KEY
 from stripe_gateway.caching import CachedGateway, MemoryStore
 from tests.api.mutation_support import DIEGO, MAYA, codes, customer_id, mutate, writes
 from tests.fixtures.app import app_settings, client_for, error_codes, graphql
@@ -21,10 +22,21 @@ if TYPE_CHECKING:
     from tests.fixtures.sandbox import SandboxHandle
 
 RESULT = "refund { id amount { amount currency } reason status }"
+AUDIT = """
+query($customerId: ID) {
+  auditEvents(customerId: $customerId) { edges { node { action objectType objectId after } } }
+}
+"""
+# Refunds made after the one a test looks for, which then lies beyond the first page of Stripe's list.
+MORE_THAN_A_PAGE = 100
 INVOICE = """
 query($id: ID!) {
   node(id: $id) {
-    ... on Invoice { amountPaid { amount } amountRefunded { amount } refunds { id amount { amount } reason } }
+    ... on Invoice {
+      amountPaid { amount }
+      amountRefunded { amount }
+      refunds { edges { node { id amount { amount } reason } } }
+    }
   }
 }
 """
@@ -77,13 +89,17 @@ async def test_an_invoice_is_refunded_in_full_and_then_shows_it(
     assert shown["data"]["node"] == {
         "amountPaid": {"amount": invoice["amount_paid"]},
         "amountRefunded": {"amount": invoice["amount_paid"]},
-        "refunds": [
-            {
-                "id": refunded["id"],
-                "amount": {"amount": invoice["amount_paid"]},
-                "reason": "REQUESTED_BY_CUSTOMER",
-            }
-        ],
+        "refunds": {
+            "edges": [
+                {
+                    "node": {
+                        "id": refunded["id"],
+                        "amount": {"amount": invoice["amount_paid"]},
+                        "reason": "REQUESTED_BY_CUSTOMER",
+                    }
+                }
+            ]
+        },
     }
 
 
@@ -100,6 +116,109 @@ async def test_a_payment_intent_is_refunded_in_part(
     assert payload["userErrors"] == []
     assert payload["refund"]["amount"]["amount"] == 500
     assert (charge["amount_refunded"], charge["refunded"]) == (500, False)
+
+
+async def test_a_charge_is_refunded_by_its_id_and_audited(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    token = await tokens.api_key()
+    charge = charge_of(sandbox, paid_invoice(sandbox, MAYA))
+
+    payload = await refund(
+        api, token, chargeId=charge["id"], amount=500, reason="DUPLICATE", idempotencyKey="c1"
+    )
+    audited = await graphql(api, AUDIT, {"customerId": customer_id(sandbox, MAYA)}, token=token)
+
+    assert payload["userErrors"] == []
+    refunded = payload["refund"]
+    assert refunded["amount"] == {"amount": 500, "currency": "usd"}
+    assert (refunded["reason"], refunded["status"]) == ("DUPLICATE", "SUCCEEDED")
+    assert (charge["amount_refunded"], charge["refunded"]) == (500, False)
+    assert [r["id"] for r in refunds_of(sandbox, charge)] == [refunded["id"]]
+    assert [edge["node"] for edge in audited["data"]["auditEvents"]["edges"]] == [
+        {
+            "action": "payment.refund",
+            "objectType": "refund",
+            "objectId": refunded["id"],
+            "after": {
+                "target": charge["id"],
+                "charge": charge["id"],
+                "amount": 500,
+                "currency": "usd",
+                "reason": "duplicate",
+            },
+        }
+    ]
+
+
+async def test_a_retry_by_charge_returns_the_same_refund_and_moves_no_money(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    token = await tokens.api_key()
+    charge = charge_of(sandbox, paid_invoice(sandbox, MAYA))
+
+    first = await refund(api, token, chargeId=charge["id"], amount=700, idempotencyKey="charge-42")
+    retry = await refund(api, token, chargeId=charge["id"], amount=700, idempotencyKey="charge-42")
+    sandbox.state.idempotency.clear()  # Stripe forgets idempotency keys after 24 hours
+    much_later = await refund(api, token, chargeId=charge["id"], amount=700, idempotencyKey="charge-42")
+    elsewhere = await refund(
+        api, token, paymentIntentId=charge["payment_intent"], amount=700, idempotencyKey="charge-42"
+    )
+
+    assert first["userErrors"] == retry["userErrors"] == much_later["userErrors"] == []
+    assert first["refund"] == retry["refund"] == much_later["refund"]
+    assert codes(elsewhere) == ["IDEMPOTENCY_KEY_REUSED"]
+    assert writes(sandbox)["POST /v1/refunds"] == 1
+    assert [r["amount"] for r in refunds_of(sandbox, charge)] == [700]
+    assert charge["amount_refunded"] == 700
+
+
+async def test_a_retry_returns_its_refund_however_many_followed_it(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle, gateway: StripeGateway
+) -> None:
+    token = await tokens.api_key()
+    invoice = paid_invoice(sandbox, MAYA)
+    charge = charge_of(sandbox, invoice)
+    first = await refund(api, token, invoiceId=invoice["id"], amount=700, idempotencyKey="early")
+    for n in range(MORE_THAN_A_PAGE):
+        await gateway.create_refund(
+            charge_id=charge["id"], amount=1, reason=None, idempotency_key=f"cent-{n}"
+        )
+
+    retry = await refund(api, token, invoiceId=invoice["id"], amount=700, idempotencyKey="early")
+
+    assert retry == first
+    assert writes(sandbox)["POST /v1/refunds"] == 1 + MORE_THAN_A_PAGE
+
+
+async def test_a_refund_whose_record_was_lost_is_found_past_the_charges_first_hundred_refunds(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle, gateway: StripeGateway
+) -> None:
+    charge = charge_of(sandbox, paid_invoice(sandbox, MAYA))
+    # Made by an earlier request whose database record was lost; a hundred more refunds came after it.
+    lost = await gateway.create_refund(
+        charge_id=charge["id"],
+        amount=700,
+        reason=None,
+        metadata={REQUEST_METADATA_KEY: "merchant:lost"},
+        idempotency_key="merchant:lost",
+    )
+    for n in range(MORE_THAN_A_PAGE):
+        await gateway.create_refund(
+            charge_id=charge["id"], amount=1, reason=None, idempotency_key=f"cent-{n}"
+        )
+    sandbox.state.idempotency.clear()  # and Stripe no longer remembers the key
+    sandbox.reset_calls()
+
+    payload = await refund(
+        api, await tokens.api_key(), chargeId=charge["id"], amount=700, idempotencyKey="lost"
+    )
+
+    assert payload["userErrors"] == []
+    assert payload["refund"]["id"] == lost.id
+    assert "POST /v1/refunds" not in writes(sandbox)
+    assert sandbox.calls()["GET /v1/refunds"] == 2  # every page of the charge's refunds, a hundred at a time
+    assert charge["amount_refunded"] == 700 + MORE_THAN_A_PAGE
 
 
 async def test_a_retry_returns_the_same_refund_and_moves_no_money_even_after_stripes_key_window(
@@ -167,10 +286,26 @@ async def test_more_than_is_left_is_refused_and_a_full_refund_leaves_nothing(
     [
         pytest.param({"amount": 0}, "INVALID_AMOUNT", ["input", "amount"], id="zero"),
         pytest.param({"amount": -100}, "INVALID_AMOUNT", ["input", "amount"], id="negative"),
-        pytest.param({"paymentIntentId": "pi_x"}, "INVALID_INPUT", None, id="two-targets"),
-        pytest.param({"invoiceId": None}, "INVALID_INPUT", None, id="no-target"),
+        pytest.param({"paymentIntentId": "pi_x"}, "INVALID_INPUT", ["input"], id="two-targets"),
+        pytest.param({"invoiceId": None}, "INVALID_INPUT", ["input"], id="no-target"),
+        pytest.param({"chargeId": "ch_x"}, "INVALID_INPUT", ["input"], id="invoice-and-charge"),
+        pytest.param(
+            {"invoiceId": None, "paymentIntentId": "pi_x", "chargeId": "ch_x"},
+            "INVALID_INPUT",
+            ["input"],
+            id="intent-and-charge",
+        ),
+        pytest.param(
+            {"paymentIntentId": "pi_x", "chargeId": "ch_x"}, "INVALID_INPUT", ["input"], id="three-targets"
+        ),
         pytest.param(
             {"invoiceId": "in_doesnotexist"}, "NOT_FOUND", ["input", "invoiceId"], id="unknown-invoice"
+        ),
+        pytest.param(
+            {"invoiceId": None, "chargeId": "ch_doesnotexist"},
+            "NOT_FOUND",
+            ["input", "chargeId"],
+            id="unknown-charge",
         ),
         pytest.param({"idempotencyKey": ""}, "INVALID_INPUT", ["input", "idempotencyKey"], id="empty-key"),
     ],
