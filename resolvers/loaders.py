@@ -1,8 +1,9 @@
 """Per-request dataloaders over the gateway: deduplicated keys, batched or concurrent Stripe reads, priming.
 
 Stripe has a multi-id filter only for products, so products are batched into one `list_products` call; other
-objects by id are fetched concurrently (the gateway bounds the concurrency). Loaders fetching a parent prime
-the loaders of the children that came with it, so a held object is never fetched again.
+objects by id are fetched concurrently (the gateway bounds the concurrency). The prices a portal offers come
+from one read of the whole catalog instead, products included. Loaders fetching a parent prime the loaders of
+the children that came with it, so a held object is never fetched again.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ STRIPE_MAX_LIMIT = 100
 ENDED_STATUSES = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED})
 # The key of the account's default portal configuration (aiodataloader refuses None as a key).
 DEFAULT_CONFIGURATION = "default"
+# The one key of the catalog read, which takes no argument.
+_CATALOG = "catalog"
 # Stripe's error code when a customer or subscription has nothing left to invoice.
 _NOTHING_UPCOMING = "invoice_upcoming_none"
 
@@ -154,7 +157,7 @@ class Loaders:
             self._fetch_products_with_default_price, max_batch_size=STRIPE_MAX_LIMIT
         )
         self._prices = _Loader(self._fetch_prices)
-        self._product_prices = _Loader(self._fetch_product_prices)
+        self._catalog_prices = _Loader(self._fetch_catalog_prices)
         self._portal_configurations = _Loader(self._fetch_portal_configurations)
         self._charges = _Loader(self._fetch_charges)
         self._payment_intents = _Loader(self._fetch_payment_intents)
@@ -315,13 +318,9 @@ class Loaders:
     def price(self, price_id: str) -> Awaitable[Price]:
         return self._prices.load(price_id)
 
-    def prices(self, price_ids: Sequence[str], *, product_id: str) -> Awaitable[list[Price]]:
-        """Prices of one product by id, read in one call listing the product's prices."""
-        return asyncio.gather(*(self._price_of_product(price_id, product_id) for price_id in price_ids))
-
-    async def _price_of_product(self, price_id: str, product_id: str) -> Price:
-        listed = {price.id: price for price in await self._product_prices.load(product_id)}
-        return listed.get(price_id) or await self._prices.load(price_id)  # beyond the listed page
+    def catalog_prices(self) -> Awaitable[tuple[Price, ...]]:
+        """Every active recurring price, read with their products in one call (primes prices and products)."""
+        return self._catalog_prices.load(_CATALOG)
 
     async def _fetch_products(
         self, ids: list[str], *, with_default_price: bool = False
@@ -342,14 +341,13 @@ class Loaders:
     async def _fetch_prices(self, ids: list[str]) -> list[Price | Exception]:
         return await _each(ids, self._gateway.retrieve_price)
 
-    async def _fetch_product_prices(self, product_ids: list[str]) -> list[tuple[Price, ...] | Exception]:
-        async def fetch(product_id: str) -> tuple[Price, ...]:
-            page = await self._gateway.list_prices(product_id=product_id, active=None, limit=STRIPE_MAX_LIMIT)
-            for price in page.data:
-                self._prices.prime(price.id, price)
-            return page.data
-
-        return await _each(product_ids, fetch)
+    async def _fetch_catalog_prices(self, keys: list[str]) -> list[tuple[Price, ...] | Exception]:
+        prices = await self._gateway.list_catalog_prices()
+        for price in prices:
+            self._prices.prime(price.id, price)
+            if price.product is not None:
+                self._products.prime(price.product.id, price.product)
+        return [prices for _ in keys]
 
     # -- billing portal -------------------------------------------------------------------------------------
     def portal_configuration(self, configuration_id: str | None) -> Awaitable[PortalConfiguration]:

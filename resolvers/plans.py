@@ -10,13 +10,12 @@ the portal offers monthly and yearly prices side by side (`schedule_at_period_en
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from resolvers.policy import check_owner, require_scope
 from resolvers.portal import configuration_in_force, offers_plan_changes
 from resolvers.principals import Scope
-from stripe_gateway.records import PriceType, SubscriptionStatus
+from stripe_gateway.records import SubscriptionStatus
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -43,18 +42,15 @@ async def allowed_plan_changes(ctx: RequestContext, subscription: Subscription) 
     if not _may_change_plan(subscription, features):
         return ()
     current = subscription.items[0].price.id
-    per_product = await asyncio.gather(
-        *(
-            ctx.loaders.prices(product.price_ids, product_id=product.product_id)
-            for product in features.subscription_update_products
-        )
+    # The catalog read holds exactly the active recurring prices: a listed price missing from it is archived.
+    catalog = {price.id: price for price in await ctx.loaders.catalog_prices()}
+    listed = (
+        catalog.get(price_id)
+        for product in features.subscription_update_products
+        for price_id in product.price_ids
     )
     return tuple(
         price
-        for prices in per_product
-        for price in prices
-        if price.id != current
-        and price.active
-        and price.type is PriceType.RECURRING
-        and price.currency == subscription.currency
+        for price in listed
+        if price is not None and price.id != current and price.currency == subscription.currency
     )

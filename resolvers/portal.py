@@ -13,6 +13,8 @@ from resolvers.policy import authenticated
 from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from resolvers.context import RequestContext
     from stripe_gateway.records import PortalConfiguration, PortalFeatures, PortalProduct, Price, Product
 
@@ -50,6 +52,14 @@ async def switchable_products(
 
 
 async def offered_prices(ctx: RequestContext, offered: PortalProduct) -> list[Price]:
-    """The prices a configuration lists for one product, in its order (public catalog data)."""
+    """The prices a configuration lists for one product, in its order (public catalog data).
+
+    They come from the catalog read; a listed price missing from it (archived since) is read by id.
+    """
     authenticated(ctx)
-    return await ctx.loaders.prices(offered.price_ids, product_id=offered.product_id)
+    catalog = {price.id: price for price in await ctx.loaders.catalog_prices()}
+    return list(await asyncio.gather(*(_listed(ctx, catalog, price_id) for price_id in offered.price_ids)))
+
+
+async def _listed(ctx: RequestContext, catalog: Mapping[str, Price], price_id: str) -> Price:
+    return catalog.get(price_id) or await ctx.loaders.price(price_id)

@@ -117,9 +117,10 @@ def product(obj: stripe.Product) -> Product:
 
 def price(obj: stripe.Price) -> Price:
     recurring = obj.recurring
+    expanded = obj.product
     return Price(
         id=obj.id,
-        product_id=expandable_id(obj.product) or "",
+        product_id=expandable_id(expanded) or "",
         active=obj.active,
         currency=obj.currency,
         unit_amount=obj.unit_amount,
@@ -127,6 +128,7 @@ def price(obj: stripe.Price) -> Price:
         recurring=Recurring(Interval(recurring.interval), recurring.interval_count) if recurring else None,
         lookup_key=obj.lookup_key,
         nickname=obj.nickname,
+        product=None if isinstance(expanded, str) else product(expanded),
     )
 
 

@@ -63,6 +63,8 @@ T = TypeVar("T")
 
 # `products.list(ids=…)` takes at most 100 ids, and `limit` must be given (it defaults to 10).
 _PRODUCTS_PER_CALL = 100
+# Stripe's largest page.
+_PRICES_PER_PAGE = 100
 
 # A plan change is applied only when its invoice (if any) is paid; a failed payment is a 402 that
 # leaves the subscription as it was. See `change_subscription_items`.
@@ -214,23 +216,24 @@ class StripeGateway:
     async def retrieve_price(self, price_id: str) -> Price:
         return convert.price(await self._call(lambda: self._v1.prices.retrieve_async(price_id)))
 
-    async def list_prices(
-        self,
-        *,
-        product_id: str | None = None,
-        lookup_keys: Sequence[str] | None = None,
-        active: bool | None = True,
-        limit: int = 100,
-    ) -> Page[Price]:
-        query: PriceListParams = {"limit": limit}
-        if product_id is not None:
-            query["product"] = product_id
-        if lookup_keys is not None:
-            query["lookup_keys"] = list(lookup_keys)
-        if active is not None:
-            query["active"] = active
+    async def list_catalog_prices(self) -> tuple[Price, ...]:
+        """Every active recurring price, each with its product expanded: what a portal can offer.
+
+        Stripe cannot list prices by several ids or products, but a catalog is small: one call of 100 usually
+        holds all of it, prices and products, and the list pages on only while Stripe has more.
+        """
+        query: PriceListParams = {
+            "active": True,
+            "type": "recurring",
+            "limit": _PRICES_PER_PAGE,
+            "expand": ["data.product"],
+        }
         page = await self._call(lambda: self._v1.prices.list_async(query))
-        return Page(tuple(convert.price(found) for found in page.data), page.has_more)
+        prices = [convert.price(found) for found in page.data]
+        while page.has_more:
+            page = await self._call(page.next_page_async)
+            prices.extend(convert.price(found) for found in page.data)
+        return tuple(prices)
 
     # -- subscriptions --------------------------------------------------------------------------------------
     async def retrieve_subscription(self, subscription_id: str) -> Subscription:

@@ -64,14 +64,7 @@ class BillingGateway(Protocol):
 
     async def retrieve_price(self, price_id: str) -> Price: ...
 
-    async def list_prices(
-        self,
-        *,
-        product_id: str | None = None,
-        lookup_keys: Sequence[str] | None = None,
-        active: bool | None = True,
-        limit: int = 100,
-    ) -> Page[Price]: ...
+    async def list_catalog_prices(self) -> tuple[Price, ...]: ...
 
     async def retrieve_subscription(self, subscription_id: str) -> Subscription: ...
 

@@ -90,6 +90,8 @@ class Price:
     recurring: Recurring | None
     lookup_key: str | None
     nickname: str | None
+    # Present only when the price was fetched with its product expanded.
+    product: Product | None = None
 
 
 class SubscriptionStatus(StrEnum):

@@ -211,26 +211,22 @@ class CachedGateway:
             catalog=True,
         )
 
-    async def list_prices(
-        self,
-        *,
-        product_id: str | None = None,
-        lookup_keys: Sequence[str] | None = None,
-        active: bool | None = True,
-        limit: int = 100,
-        fresh: bool = False,
-    ) -> Page[Price]:
-        keys = sorted(lookup_keys) if lookup_keys is not None else None
-        return await self._read(
-            "prices:" + _query(product=product_id, lookup_keys=keys, active=active, limit=limit),
+    async def list_catalog_prices(self, *, fresh: bool = False) -> tuple[Price, ...]:
+        """The whole catalog read is one entry, with its products, dropped with the rest of the catalog."""
+        page = await self._read(
+            "catalog_prices",
             Page[Price],
-            lambda: self._gateway.list_prices(
-                product_id=product_id, lookup_keys=lookup_keys, active=active, limit=limit
+            self._catalog_prices_page,
+            lambda found: (
+                {CATALOG} | _objects(*(p.id for p in found.data), *(p.product_id for p in found.data))
             ),
-            lambda page: {CATALOG} | _objects(*(price.id for price in page.data)),
             fresh=fresh,
             catalog=True,
         )
+        return page.data
+
+    async def _catalog_prices_page(self) -> Page[Price]:
+        return Page(await self._gateway.list_catalog_prices(), has_more=False)
 
     # -- subscriptions --------------------------------------------------------------------------------------
     async def retrieve_subscription(self, subscription_id: str, *, fresh: bool = False) -> Subscription:

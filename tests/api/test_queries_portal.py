@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal
+from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
 from schema import build_schema
 from schema.context import Context
+from stripe_gateway.caching import CachedGateway, MemoryStore
+from stripe_sandbox.seed import demo_customer
 
 API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
 
 
-async def execute(gateway: Any, query: str) -> dict[str, Any]:
+def session_for(customer_id: str) -> CustomerPrincipal:
+    return CustomerPrincipal(
+        session_id="cs_portal",
+        customer_id=customer_id,
+        scopes=frozenset(Scope),
+        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
+        configuration_id=None,
+        return_url=None,
+        locale=None,
+    )
+
+
+async def execute(gateway: Any, query: str, principal: Principal = API_KEY) -> dict[str, Any]:
     result = await build_schema().execute(
-        query, context_value=Context(RequestContext(gateway=gateway, principal=API_KEY))
+        query, context_value=Context(RequestContext(gateway=gateway, principal=principal))
     )
     assert result.errors is None, result.errors
     assert result.data is not None
@@ -96,3 +111,157 @@ async def test_products_are_the_plans_on_offer(sandbox, gateway) -> None:
     ]
     # One call for the configuration and one for its products, their default prices expanded in it.
     assert sandbox.calls() == {"GET /v1/billing_portal/configurations": 1, "GET /v1/products": 1}
+
+
+# The hosted portal page's main query, `DASHBOARD` in portalql/static/portal/assets/queries.js, with its
+# template parts (`${MONEY}`, `${PRICE}`, `${INVOICE_PAGE}`) written out. Keep the two in step.
+PORTAL_PAGE_DASHBOARD = """
+query PortalDashboard(
+  $locale: String!, $pageSize: Int!, $subscriptions: Boolean!, $invoices: Boolean!,
+  $history: Boolean!, $paymentMethods: Boolean!, $details: Boolean!
+) {
+  viewer {
+    customer {
+      id
+      ... @include(if: $details) {
+        name email phone
+        address { line1 line2 city state postalCode country }
+      }
+      subscriptions @include(if: $subscriptions) {
+        id status currentPeriodEnd cancelAtPeriodEnd cancelAt trialEnd
+        items { id quantity price { ...PortalPrice } }
+        allowedPlanChanges { ...PortalPrice }
+      }
+      upcomingInvoice @include(if: $invoices) {
+        periodEnd
+        amountDue { formatted(locale: $locale) }
+        lines { id description amount { formatted(locale: $locale) } }
+      }
+      invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }
+      paymentMethods @include(if: $paymentMethods) {
+        id type billingName
+        card { brand last4 expMonth expYear wallet }
+      }
+      defaultPaymentMethod @include(if: $paymentMethods) { id }
+    }
+  }
+}
+
+fragment PortalPrice on Price {
+  id nickname
+  product { id name }
+  unitAmount { amount formatted(locale: $locale) }
+  recurring { interval intervalCount }
+}
+
+fragment InvoicePage on InvoiceConnection {
+  edges {
+    node {
+      id number status created
+      total { formatted(locale: $locale) }
+      hostedInvoiceUrl invoicePdf
+    }
+  }
+  pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+}
+"""
+# What the page sends for a session holding every scope, under a configuration showing invoice history.
+EVERY_SECTION = {
+    "locale": "en-US",
+    "pageSize": 10,
+    "subscriptions": True,
+    "invoices": True,
+    "history": True,
+    "paymentMethods": True,
+    "details": True,
+}
+
+
+# One call per list the page shows; the offered prices and their products come in the one catalog read.
+PORTAL_PAGE_COLD = {
+    "GET /v1/customers/{id}": 1,
+    "GET /v1/products": 1,
+    "GET /v1/billing_portal/configurations": 1,
+    "GET /v1/prices": 1,
+    "GET /v1/invoices": 1,
+    "GET /v1/payment_methods": 1,
+    "POST /v1/invoices/create_preview": 1,
+}
+
+
+async def portal_page(gateway: Any, customer_id: str) -> dict[str, Any]:
+    result = await build_schema().execute(
+        PORTAL_PAGE_DASHBOARD,
+        EVERY_SECTION,
+        context_value=Context(RequestContext(gateway=gateway, principal=session_for(customer_id))),
+    )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    customer: dict[str, Any] = result.data["viewer"]["customer"]
+    return customer
+
+
+async def test_the_portal_page_reads_the_plans_on_offer_in_one_prices_call(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    sandbox.reset_calls()
+
+    customer = await portal_page(gateway, maya["id"])
+
+    [subscription] = customer["subscriptions"]
+    assert [(p["nickname"], p["product"]["name"]) for p in subscription["allowedPlanChanges"]] == [
+        ("Starter monthly (USD)", "Starter"),
+        ("Starter yearly (USD)", "Starter"),
+        ("Pro yearly (USD)", "Pro"),
+        ("Business monthly (USD)", "Business"),
+        ("Business yearly (USD)", "Business"),
+    ]
+    assert subscription["items"][0]["price"]["product"]["name"] == "Pro"
+    # The item's product is batched by id while the configuration is read; the offered prices' products
+    # come with the catalog read, so no second products call follows it.
+    assert sandbox.calls() == PORTAL_PAGE_COLD
+
+
+async def test_the_portal_page_costs_no_stripe_call_when_the_cache_is_warm(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    cache = CachedGateway(gateway, MemoryStore())
+    sandbox.reset_calls()
+
+    cold = await portal_page(cache, maya["id"])
+    cold_calls = sandbox.calls()
+    sandbox.reset_calls()
+    warm = await portal_page(cache, maya["id"])
+
+    assert cold_calls == PORTAL_PAGE_COLD
+    assert sandbox.calls() == {}
+    assert warm == cold
+
+
+async def test_an_archived_price_is_shown_as_listed_but_not_offered_as_a_plan_change(
+    sandbox, gateway
+) -> None:
+    maya = demo_customer(sandbox.state.store)
+    pro_yearly = next(p for p in sandbox.state.store.iter_type("price") if p["lookup_key"] == "pro_yearly")
+    pro_yearly["active"] = False
+    listed = """
+    { portalConfiguration { features { subscriptionUpdate { products { prices { lookupKey active } } } } } }
+    """
+    offered = "{ viewer { customer { subscriptions { allowedPlanChanges { lookupKey } } } } }"
+    sandbox.reset_calls()
+
+    configuration = await execute(gateway, listed)
+    listed_calls = sandbox.calls()
+    customer = (await execute(gateway, offered, session_for(maya["id"])))["viewer"]["customer"]
+
+    products = configuration["portalConfiguration"]["features"]["subscriptionUpdate"]["products"]
+    assert products[1]["prices"][:2] == [
+        {"lookupKey": "pro_monthly", "active": True},
+        {"lookupKey": "pro_yearly", "active": False},
+    ]
+    # The catalog read holds active prices only: the archived one the configuration lists is read by id.
+    assert listed_calls == {
+        "GET /v1/billing_portal/configurations": 1,
+        "GET /v1/prices": 1,
+        "GET /v1/prices/{id}": 1,
+    }
+    [subscription] = customer["subscriptions"]
+    assert "pro_yearly" not in [price["lookupKey"] for price in subscription["allowedPlanChanges"]]

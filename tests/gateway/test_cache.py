@@ -39,7 +39,7 @@ async def _dashboard(cache: CachedGateway, subscribed: Subscribed, catalog: Cata
         customer_id=subscribed.customer_id, subscription_id=subscribed.subscription_id
     )
     await cache.list_products([catalog.product_id, catalog.addon_product_id])
-    await cache.list_prices(product_id=catalog.product_id)
+    await cache.list_catalog_prices()
     await cache.default_portal_configuration()
 
 
@@ -124,18 +124,35 @@ async def test_invalidating_the_catalog_refreshes_products_prices_and_portal_con
 ) -> None:
     await cache.list_products([catalog.product_id])
     await cache.retrieve_price(catalog.basic_price_id)
+    await cache.list_catalog_prices()
     await cache.default_portal_configuration()
     sandbox_knobs.reset_calls()
 
     await cache.invalidate_catalog()
     await cache.list_products([catalog.product_id])
     await cache.retrieve_price(catalog.basic_price_id)
+    await cache.list_catalog_prices()
     await cache.default_portal_configuration()
 
     calls = sandbox_knobs.all_calls()
     assert calls["GET /v1/products"] == 1
     assert calls["GET /v1/prices/{id}"] == 1
+    assert calls["GET /v1/prices"] == 1
     assert calls["GET /v1/billing_portal/configurations"] == 1
+
+
+async def test_the_catalog_read_comes_back_from_the_cache_with_its_products(
+    cache: CachedGateway, catalog: Catalog, sandbox_knobs: Sandbox
+) -> None:
+    cold = await cache.list_catalog_prices()
+    sandbox_knobs.reset_calls()
+
+    warm = await cache.list_catalog_prices()
+
+    assert warm == cold
+    assert {price.product_id for price in warm} >= {catalog.product_id}
+    assert all(price.product is not None for price in warm)
+    assert sandbox_knobs.total() == 0
 
 
 async def test_products_are_cached_one_by_one_and_only_the_missing_are_fetched(

@@ -1,7 +1,8 @@
-"""Catalog: products batched by ids, prices by id, product and lookup key."""
+"""Catalog: products batched by ids, prices by id, and the catalog of prices with their products."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
@@ -82,18 +83,58 @@ async def test_retrieve_missing_price_is_not_found(gateway: StripeGateway) -> No
     assert raised.value.code == "resource_missing"
 
 
-async def test_list_prices_of_a_product(gateway: StripeGateway, catalog: Catalog) -> None:
-    page = await gateway.list_prices(product_id=catalog.product_id)
+async def test_the_catalog_is_every_active_recurring_price_with_its_product(
+    gateway: StripeGateway, catalog: Catalog, stripe_admin: stripe.StripeClient
+) -> None:
+    v1 = stripe_admin.v1
+    await v1.prices.create_async({"product": catalog.product_id, "currency": "usd", "unit_amount": 500})
+    await v1.prices.create_async(
+        {
+            "product": catalog.product_id,
+            "currency": "usd",
+            "unit_amount": 2000,
+            "recurring": {"interval": "month"},
+            "active": False,
+        }
+    )
 
-    assert {p.id for p in page.data} == {catalog.basic_price_id, catalog.pro_price_id}
-    assert {p.unit_amount for p in page.data} == {1000, 3000}
-    assert page.has_more is False
+    prices = await gateway.list_catalog_prices()
+
+    ours = {price.id: price for price in prices if price.product_id == catalog.product_id}
+    assert set(ours) == {catalog.basic_price_id, catalog.pro_price_id}
+    basic = ours[catalog.basic_price_id]
+    assert basic.product is not None
+    assert (basic.product.id, basic.product.metadata) == (catalog.product_id, {"suite": "gateway"})
+    assert basic.product.name.startswith("Contract Pro")
+    assert all(price.product is not None and price.product.id == price.product_id for price in prices)
 
 
-async def test_list_prices_by_lookup_key(gateway: StripeGateway, catalog: Catalog) -> None:
-    page = await gateway.list_prices(lookup_keys=[catalog.basic_lookup_key])
+@pytest.mark.sandbox_only
+async def test_the_catalog_pages_on_while_stripe_has_more(
+    gateway: StripeGateway, catalog: Catalog, stripe_admin: stripe.StripeClient, sandbox_knobs: Sandbox
+) -> None:
+    created = await asyncio.gather(
+        *(
+            stripe_admin.v1.prices.create_async(
+                {
+                    "product": catalog.addon_product_id,
+                    "currency": "usd",
+                    "unit_amount": 100 + n,
+                    "recurring": {"interval": "month"},
+                }
+            )
+            for n in range(100)
+        )
+    )
+    sandbox_knobs.reset_calls()
 
-    assert [p.id for p in page.data] == [catalog.basic_price_id]
+    prices = await gateway.list_catalog_prices()
+
+    ours = [price for price in prices if price.product_id == catalog.addon_product_id]
+    assert {price.id for price in ours} == {price.id for price in created}
+    # The next page keeps the expansion: every price comes with its product, on either page.
+    assert all(price.product is not None and price.product.id == catalog.addon_product_id for price in ours)
+    assert sandbox_knobs.all_calls() == {"GET /v1/prices": 2}
 
 
 async def test_list_products_with_their_default_prices(
