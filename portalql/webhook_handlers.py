@@ -114,6 +114,20 @@ def on_charge_refunded(event: Event) -> Change | None:
     return Change(object_id=event.object_id, customer_id=event.customer_id, audit=audit)
 
 
+def on_refund_changed(event: Event) -> Change | None:
+    """A refund created, or its status changed (`refund.updated`, `refund.failed`).
+
+    The charge is the object made stale: a cached refund is grouped under its charge, so dropping the charge
+    drops the refund along with the charge and payment intent whose refunded amount it moves. Never audited:
+    Stripe reports every refund with `charge.refunded` too, and that is the audited event, because a charge
+    names the customer whose trail the refund belongs in, where a refund may not.
+    """
+    if event.object_id is None:
+        return None
+    charge_id = _id_of(event.data_object.get("charge"))
+    return Change(object_id=charge_id or event.object_id, customer_id=event.customer_id, audit=None)
+
+
 def on_payment_method_changed(event: Event) -> Change | None:
     if event.object_id is None:
         return None
@@ -157,6 +171,9 @@ HANDLERS: Mapping[str, Handler] = {
     "invoice.updated": on_invoice_changed,
     "invoice.voided": on_invoice_changed,
     "charge.refunded": on_charge_refunded,
+    "refund.created": on_refund_changed,
+    "refund.updated": on_refund_changed,
+    "refund.failed": on_refund_changed,
     "payment_method.attached": on_payment_method_changed,
     "payment_method.detached": on_payment_method_changed,
     "customer.updated": on_customer_updated,
