@@ -50,12 +50,13 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     config, output = parse(argv)
+    commit = report.git_commit()  # before the run: what is measured is the tree the servers start from
     try:
         results = asyncio.run(run(config, progress=lambda line: print(f"measuring {line}", file=sys.stderr)))
     except KeyboardInterrupt:
         print("interrupted; every server was stopped", file=sys.stderr)
         return 130
-    found_ratios, commit = report.ratios(results), report.git_commit()
+    found_ratios = report.ratios(results)
     print(report.table(config, results, found_ratios, commit))
     report.write(output, report.document(config, results, found_ratios, commit))
     print(f"\nJSON: {output}")
