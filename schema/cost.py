@@ -20,21 +20,17 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
-    SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
     get_nullable_type,
 )
-from strawberry.extensions import SchemaExtension
 
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-    from graphql import GraphQLNamedType
+    from graphql import DocumentNode, GraphQLNamedType, GraphQLSchema, SelectionSetNode
 
 LIST_ESTIMATE = 5
 PAGE_ARGUMENTS = ("first", "last")
@@ -60,10 +56,12 @@ def _page_size(
 
 
 class _Estimator:
-    def __init__(self, context: ValidationContext, variables: Mapping[str, Any], budget: int) -> None:
-        self._schema = context.schema
+    def __init__(
+        self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], budget: int
+    ) -> None:
+        self._schema = schema
         self._fragments = {
-            d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self._variables = variables
         self._budget = budget
@@ -107,33 +105,25 @@ class _Estimator:
         return total
 
 
-def cost_rule(budget: int, variables: Mapping[str, Any]) -> type[ValidationRule]:
-    class CostBudget(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> None:
-            root = self.context.schema.get_root_type(node.operation)
-            if root is None:
-                return
-            cost = _Estimator(self.context, variables, budget).cost(node.selection_set, root, 1, None)
-            if cost > budget:
-                self.report_error(
-                    GraphQLError(
-                        f"Query cost exceeds the budget of {budget} (estimated at {cost} or more): "
-                        "ask for smaller pages or fewer nested lists.",
-                        node,
-                        extensions={"code": "COST_LIMIT_EXCEEDED", "budget": budget},
-                    )
+def cost_errors(
+    schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], budget: int
+) -> list[GraphQLError]:
+    """An error for each operation of `document` whose estimate with these variables exceeds `budget`."""
+    errors = []
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        root = schema.get_root_type(operation.operation)
+        if root is None:
+            continue
+        cost = _Estimator(schema, document, variables, budget).cost(operation.selection_set, root, 1, None)
+        if cost > budget:
+            errors.append(
+                GraphQLError(
+                    f"Query cost exceeds the budget of {budget} (estimated at {cost} or more): "
+                    "ask for smaller pages or fewer nested lists.",
+                    operation,
+                    extensions={"code": "COST_LIMIT_EXCEEDED", "budget": budget},
                 )
-
-    return CostBudget
-
-
-class CostLimiter(SchemaExtension):
-    """Rejects operations whose estimated cost exceeds `budget`, before anything runs."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-
-    def on_operation(self) -> Iterator[None]:
-        rule = cost_rule(self.budget, self.execution_context.variables or {})
-        self.execution_context.validation_rules = (*self.execution_context.validation_rules, rule)
-        yield
+            )
+    return errors

@@ -5,16 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 
-from schema.cost import CostLimiter
 from schema.errors import ErrorCodes
+from schema.validation import CachedValidation, DocumentCache
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,17 +20,18 @@ MAX_TOKENS = 2000
 # The dashboard costs about 250 and a page of 100 customers with their plans about 8,200; nesting pages
 # of invoices under a page of customers does not fit.
 COST_BUDGET = 10_000
+# Distinct documents whose parse and validation are remembered: far more than an application sends.
+DOCUMENTS_CACHED = 256
 
 
 def protections(*, introspection: bool) -> list[Callable[[], SchemaExtension]]:
-    """Factories, so that each operation gets fresh extension instances."""
-    extensions: list[Callable[[], SchemaExtension]] = [
+    """Factories, so that each operation gets fresh extension instances; they share the schema's one
+    document cache."""
+    documents = DocumentCache(
+        max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES, introspection=introspection, maxsize=DOCUMENTS_CACHED
+    )
+    return [
         ErrorCodes,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
-        partial(CostLimiter, budget=COST_BUDGET),
+        partial(CachedValidation, documents, budget=COST_BUDGET),
     ]
-    if not introspection:
-        extensions.append(DisableIntrospection)
-    return extensions

@@ -11,7 +11,7 @@ import pytest
 
 from resolvers.context import RequestContext
 from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
-from schema import build_schema
+from schema import build_schema, validation
 from schema.context import Context
 from stripe_sandbox.seed import demo_customer
 
@@ -28,6 +28,13 @@ async def execute(
 ) -> Any:
     return await build_schema(introspection=introspection).execute(
         query, variables, context_value=Context(RequestContext(gateway=gateway, principal=principal))
+    )
+
+
+async def execute_on(schema: Any, gateway: Any, query: str, variables: dict[str, Any] | None = None) -> Any:
+    """An operation on a schema that has seen others, as the app's one schema has."""
+    return await schema.execute(
+        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=API_KEY))
     )
 
 
@@ -104,6 +111,32 @@ async def test_the_same_operation_with_small_pages_fits_the_budget(gateway) -> N
     assert len(result.data["customers"]["edges"]) == 2
 
 
+async def test_the_budget_applies_to_a_remembered_document_asked_for_with_larger_pages(
+    sandbox, gateway, monkeypatch
+) -> None:
+    validated = []
+    validate = validation.validate_document
+
+    def validate_document(*args: Any) -> Any:
+        validated.append(args[1])
+        return validate(*args)
+
+    monkeypatch.setattr(validation, "validate_document", validate_document)
+    schema = build_schema()
+
+    small = await execute_on(schema, gateway, NESTED_PAGES, {"customers": 2, "invoices": 3})
+    sandbox.reset_calls()
+    large = await execute_on(schema, gateway, NESTED_PAGES, {"customers": 100, "invoices": 100})
+
+    assert small.errors is None
+    assert len(validated) == 1  # the second operation reused the document and what validation found
+    [(message, extensions)] = errors_of(large)
+    assert message.startswith("Query cost exceeds the budget of 10000 (estimated at ")
+    assert extensions == {"code": "COST_LIMIT_EXCEEDED", "budget": 10000}
+    assert large.data is None
+    assert sandbox.calls() == {}
+
+
 async def test_introspection_can_be_switched_off(gateway) -> None:
     query = "{ __schema { queryType { name } } }"
 
@@ -116,6 +149,20 @@ async def test_introspection_can_be_switched_off(gateway) -> None:
         "GraphQL introspection has been disabled, but the requested query contained the field '__schema'.",
         {"code": "GRAPHQL_VALIDATION_FAILED"},
     )
+
+
+async def test_a_remembered_introspection_document_is_refused_while_introspection_is_off(gateway) -> None:
+    query = "{ __schema { queryType { name } } }"
+    open_schema, closed_schema = build_schema(), build_schema(introspection=False)
+
+    allowed = await execute_on(open_schema, gateway, query)
+    refused = [await execute_on(closed_schema, gateway, query) for _ in range(2)]
+
+    disabled = "GraphQL introspection has been disabled, but the requested query contained the field"
+    assert allowed.data == {"__schema": {"queryType": {"name": "Query"}}}
+    for result in refused:
+        assert result.data is None
+        assert errors_of(result)[0] == (f"{disabled} '__schema'.", {"code": "GRAPHQL_VALIDATION_FAILED"})
 
 
 async def test_unknown_fields_get_no_suggestions(gateway) -> None:
