@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import anyio.lowlevel
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
@@ -22,6 +23,7 @@ from portalql.portal_links import PORTAL_PATH, portal_router
 from portalql.portal_page import mount_portal_page
 from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
+from resolvers.money import format_money
 from schema import build_schema
 from schema.context import Context
 from stripe_gateway.caching import CachedGateway, open_cache_store
@@ -73,6 +75,7 @@ def create_app(
             if runtime.gateway is None:
                 runtime.gateway = await connect_cached_gateway(settings)
                 stack.push_async_callback(runtime.gateway.close)
+            await warm_up()
             yield
 
     async def graphql_context(request: Request, response: Response) -> Context:
@@ -117,6 +120,14 @@ def create_app(
     # The same endpoint under the hosted portal, where the browser sends the portal's session cookie.
     app.include_router(graphql_router, prefix=f"{PORTAL_PATH}/graphql")
     return app
+
+
+async def warm_up() -> None:
+    """One-time work that the first requests would otherwise do while their callers wait."""
+    # Babel reads a locale's data from disk on first use; the dashboard's amounts are formatted in `en`.
+    format_money(0, "usd", "en")
+    # httpx's connection pool takes anyio locks, and anyio imports its asyncio backend on first use.
+    await anyio.lowlevel.checkpoint()
 
 
 def connect_gateway(settings: Settings) -> StripeGateway:

@@ -8,6 +8,7 @@ request replays Stripe's first answer instead of changing or refunding twice.
 from __future__ import annotations
 
 import asyncio
+from functools import reduce
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
@@ -70,6 +71,27 @@ _PRICES_PER_PAGE = 100
 # leaves the subscription as it was. See `change_subscription_items`.
 _PLAN_CHANGE_PAYMENT_BEHAVIOR = "error_if_incomplete"
 
+# What the SDK imports lazily, module by module, on first use: the services this gateway calls and the
+# classes of the objects Stripe answers them with (nested ones included). `_import_sdk` imports them when
+# the gateway connects; left to the first request, the imports would run between its Stripe round trips.
+_SERVICES = (
+    "billing_portal.configurations", "billing_portal.sessions", "charges", "customers", "events",
+    "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices", "products", "refunds",
+    "subscriptions",
+)  # fmt: skip
+_OBJECTS = (
+    "billing_portal.Configuration", "billing_portal.Session", "Charge", "Customer", "Event", "Invoice",
+    "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent", "PaymentMethod",
+    "Plan", "Price", "Product", "Refund", "Subscription", "SubscriptionItem",
+)  # fmt: skip
+
+
+def _import_sdk(client: stripe.StripeClient) -> None:
+    for service in _SERVICES:
+        reduce(getattr, service.split("."), client.v1)
+    for name in _OBJECTS:
+        reduce(getattr, name.split("."), stripe)
+
 
 class StripeGateway:
     def __init__(self, client: stripe.StripeClient, http_client: stripe.HTTPXClient, pacer: Pacer) -> None:
@@ -106,6 +128,7 @@ class StripeGateway:
             base_addresses={"api": api_base} if api_base else None,
         )
         pacer = Pacer(requests_per_second=requests_per_second, max_concurrency=max_concurrency)
+        _import_sdk(client)
         return cls(client, http_client, pacer)
 
     async def close(self) -> None:
