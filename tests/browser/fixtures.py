@@ -25,7 +25,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
-from playwright.async_api import ViewportSize, async_playwright
+from playwright.async_api import ViewportSize, async_playwright, expect
 from pydantic import SecretStr
 from sqlalchemy import update
 
@@ -58,8 +58,10 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
 DESKTOP = ViewportSize(width=1280, height=900)
 PHONE = ViewportSize(width=390, height=844)
-# Generous for a loaded CI machine; a passing step takes milliseconds.
+# Generous for a loaded CI machine; a passing step takes milliseconds. Assertions wait as long as actions:
+# `expect` has its own 5 s default, which a cold page load on a busy 2-core machine has exceeded.
 STEP_TIMEOUT_MS = 15_000
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 _STARTUP_SECONDS = 15.0
 
 CREATE_PORTAL_SESSION = """
