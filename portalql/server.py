@@ -22,7 +22,7 @@ from portalql.app import create_app
 from portalql.db import Database
 from portalql.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
 from stripe_sandbox.seed import demo_customer
-from stripe_sandbox.server import build, build_app
+from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -70,7 +70,12 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
             )
             # Logging is left to the API's server; the sandbox's requests show in its access log as the
             # `/v1/…` lines: the Stripe calls each GraphQL request made.
-            sandbox_config = uvicorn.Config(build_app(sandbox_state), log_config=None, log_level=None)
+            sandbox_config = uvicorn.Config(
+                build_app(sandbox_state),
+                log_config=None,
+                log_level=None,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            )
             sandbox = (_Server(sandbox_config), sandbox_socket)
             settings = settings.model_copy(
                 update={

@@ -13,7 +13,12 @@ from stripe_sandbox.store import Clock, Store
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-__all__ = ["SeedName", "build", "build_app", "run"]
+__all__ = ["KEEP_ALIVE_SECONDS", "SeedName", "build", "build_app", "run"]
+
+
+# Idle connections stay open longer than clients keep them (httpx drops its idle ones after 5 s), as Stripe's
+# servers do: with equal timeouts a client can reuse a connection in the instant the server closes it.
+KEEP_ALIVE_SECONDS = 75
 
 
 def build(
@@ -60,4 +65,6 @@ def run(
         webhook_secret=webhook_secret,
         portal_base_url=portal_base_url,
     )
-    uvicorn.run(build_app(sandbox), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        build_app(sandbox), host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )

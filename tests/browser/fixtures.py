@@ -97,7 +97,6 @@ def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServ
         database_url=database_url,
         stripe_api_key=SecretStr(SANDBOX_API_KEY),
         stripe_api_base=sandbox.url,
-        stripe_max_network_retries=0,
         stripe_requests_per_second=1000,
         public_url=url,
     )
