@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from aiodataloader import DataLoader
@@ -59,9 +60,13 @@ class _Loader(Generic[K, V]):
         self, fetch: Callable[[list[K]], Awaitable[list[V | Exception]]], *, max_batch_size: int | None = None
     ) -> None:
         self._fetch = fetch
-        self._loader: DataLoader[K, V] = DataLoader(
-            self._dispatch, max_batch_size=max_batch_size, loop=asyncio.get_running_loop()
-        )
+        self._max_batch_size = max_batch_size
+
+    @cached_property
+    def _loader(self) -> DataLoader[K, V]:
+        # Built on first use: a request touches a few of its loaders, and building all of them cost more than
+        # serving a warm dashboard from the cache.
+        return DataLoader(self._dispatch, max_batch_size=self._max_batch_size, loop=asyncio.get_running_loop())
 
     async def _dispatch(self, keys: list[K]) -> list[V]:
         # aiodataloader rejects exactly the keys whose slot holds an exception; its signature cannot say so.
