@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from portalql.auth import RecentCredentials
     from portalql.db import Database
     from portalql.models import AuditEvent
     from portalql.settings import Settings
@@ -37,11 +38,14 @@ if TYPE_CHECKING:
     from resolvers.principals import Scope
 
 
-def database_stores(database: Database, settings: Settings) -> Stores:
+def database_stores(
+    database: Database, settings: Settings, *, recent_credentials: RecentCredentials | None = None
+) -> Stores:
     sessions = DatabaseSessionStore(
         database,
         portal_link_ttl=timedelta(seconds=settings.portal_link_ttl_seconds),
         customer_session_ttl=timedelta(seconds=settings.customer_session_ttl_seconds),
+        recent_credentials=recent_credentials,
     )
     return Stores(audit=DatabaseAuditLog(database), sessions=sessions, refunds=DatabaseRefundLedger(database))
 
@@ -112,11 +116,17 @@ class DatabaseAuditLog:
 
 class DatabaseSessionStore:
     def __init__(
-        self, database: Database, *, portal_link_ttl: timedelta, customer_session_ttl: timedelta
+        self,
+        database: Database,
+        *,
+        portal_link_ttl: timedelta,
+        customer_session_ttl: timedelta,
+        recent_credentials: RecentCredentials | None = None,
     ) -> None:
         self._database = database
         self._portal_link_ttl = portal_link_ttl
         self._customer_session_ttl = customer_session_ttl
+        self._recent_credentials = recent_credentials
 
     async def create_portal_link(
         self,
@@ -172,6 +182,8 @@ class DatabaseSessionStore:
             )
         if revoked is None:
             return None
+        if self._recent_credentials is not None:
+            self._recent_credentials.clear()  # the revoked token must not outlive its revocation here
         return RevokedSession(
             id=revoked.session_id, customer_id=revoked.customer_id, newly_revoked=revoked.newly_revoked
         )

@@ -16,7 +16,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
 from portalql.adapters import database_stores
-from portalql.auth import authenticate_request
+from portalql.auth import RecentCredentials, authenticate_request
 from portalql.db import Database
 from portalql.health import health_router
 from portalql.portal_links import PORTAL_PATH, portal_router
@@ -50,6 +50,7 @@ class Runtime:
     """What requests share within the process: injected by tests, otherwise built by the lifespan."""
 
     settings: Settings
+    recent_credentials: RecentCredentials
     database: Database | None = None
     gateway: BillingGateway | None = None
 
@@ -63,7 +64,12 @@ def create_app(
     settings: Settings, *, gateway: BillingGateway | None = None, database: Database | None = None
 ) -> FastAPI:
     """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest."""
-    runtime = Runtime(settings=settings, database=database, gateway=gateway)
+    runtime = Runtime(
+        settings=settings,
+        recent_credentials=RecentCredentials(settings.auth_cache_seconds),
+        database=database,
+        gateway=gateway,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -82,7 +88,8 @@ def create_app(
         database, gateway = runtime.database, runtime.gateway
         if database is None or gateway is None:
             raise RuntimeError("the application was served before its lifespan started")
-        authentication = await authenticate_request(database, request.headers, request.cookies)
+        recent = runtime.recent_credentials
+        authentication = await authenticate_request(database, request.headers, request.cookies, recent=recent)
         if authentication.rejected:
             # Every data field still answers UNAUTHENTICATED; the challenge tells "log in again" apart.
             response.headers["WWW-Authenticate"] = _INVALID_TOKEN_CHALLENGE
@@ -93,7 +100,7 @@ def create_app(
                 request_id=request_id_of(request),
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
-                stores=database_stores(database, settings),
+                stores=database_stores(database, settings, recent_credentials=recent),
             )
         )
 

@@ -9,15 +9,19 @@ configured exactly) and covers queries as well as mutations.
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from portalql.credentials import TokenKind, token_kind
+from portalql.credentials import TokenKind, hash_token, token_kind
+from portalql.models import utcnow
 from portalql.repositories.api_keys import authenticate_api_key
 from portalql.repositories.sessions import authenticate_customer_session
+from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import datetime
 
     from portalql.db import Database
@@ -40,6 +44,48 @@ ANONYMOUS = Authentication(principal=None)
 REJECTED = Authentication(principal=None, rejected=True)
 
 
+class RecentCredentials:
+    """The principals of tokens accepted in the last `ttl_seconds`, so a burst of requests reads the database
+    once instead of once each.
+
+    A revocation made through this process forgets every entry at once. One made elsewhere (another
+    instance, `portalql keys revoke`) takes effect here within `ttl_seconds`; 0 turns the cache off. A
+    session's own expiry always counts, and refused tokens are never cached.
+    """
+
+    def __init__(
+        self, ttl_seconds: float, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._max_entries = max_entries
+        self._clock = clock
+        # Keyed by the token's hash, as the database is: the process never keeps a token it was sent.
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+
+    def get(self, token_hash: str, *, now: datetime) -> Principal | None:
+        entry = self._entries.get(token_hash)
+        if entry is None:
+            return None
+        valid_until, principal = entry
+        if valid_until <= self._clock() or (
+            isinstance(principal, CustomerPrincipal) and principal.expires_at <= now
+        ):
+            del self._entries[token_hash]
+            return None
+        return principal
+
+    def put(self, token_hash: str, principal: Principal) -> None:
+        if self._ttl <= 0:
+            return
+        self._entries[token_hash] = (self._clock() + self._ttl, principal)
+        self._entries.move_to_end(token_hash)
+        if len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
 def bearer_token(authorization: str | None) -> str | None:
     """The token of an `Authorization: Bearer <token>` header; "" for any other non-empty header."""
     if authorization is None or not authorization.strip():
@@ -51,9 +97,13 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 async def authenticate(
-    database: Database, authorization: str | None, *, now: datetime | None = None
+    database: Database,
+    authorization: str | None,
+    *,
+    recent: RecentCredentials | None = None,
+    now: datetime | None = None,
 ) -> Authentication:
-    """Resolve the header in one short transaction (an API key's use is recorded in it).
+    """Resolve the header from `recent`, or else in one short transaction (which records an API key's use).
 
     An unknown, malformed, expired or revoked token is `REJECTED`, never downgraded to anonymous silently:
     the caller marks the response so that a client can tell "log in again" from "not logged in".
@@ -64,23 +114,35 @@ async def authenticate(
     kind = token_kind(token)
     if kind is None:
         return REJECTED
-    principal: Principal | None
+    now = now or utcnow()
+    token_hash = hash_token(token)
+    principal = recent.get(token_hash, now=now) if recent is not None else None
+    if principal is not None:
+        return Authentication(principal=principal)
     async with database.session() as session:
         if kind is TokenKind.API_KEY:
             principal = await authenticate_api_key(session, token, now=now)
         else:
             principal = await authenticate_customer_session(session, token, now=now)
-    return REJECTED if principal is None else Authentication(principal=principal)
+    if principal is None:
+        return REJECTED
+    if recent is not None:
+        recent.put(token_hash, principal)
+    return Authentication(principal=principal)
 
 
 async def authenticate_request(
-    database: Database, headers: Mapping[str, str], cookies: Mapping[str, str]
+    database: Database,
+    headers: Mapping[str, str],
+    cookies: Mapping[str, str],
+    *,
+    recent: RecentCredentials | None = None,
 ) -> Authentication:
     """The `Authorization` header when there is one, otherwise the session cookie (with the CSRF header)."""
     authorization = headers.get("authorization")
     cookie = cookies.get(SESSION_COOKIE)
     if (authorization is not None and authorization.strip()) or cookie is None:
-        return await authenticate(database, authorization)
+        return await authenticate(database, authorization, recent=recent)
     if not headers.get(CSRF_HEADER) or token_kind(cookie) is not TokenKind.CUSTOMER_SESSION:
         return REJECTED
-    return await authenticate(database, f"Bearer {cookie}")
+    return await authenticate(database, f"Bearer {cookie}", recent=recent)

@@ -7,6 +7,7 @@ from typing import Literal, Self
 
 from pydantic import (
     Field,
+    NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
@@ -70,6 +71,9 @@ class Settings(BaseSettings):
 
     portal_link_ttl_seconds: PositiveInt = 900
     customer_session_ttl_seconds: PositiveInt = 3600
+    # How long an accepted token is trusted without reading the database again; a revocation made on another
+    # instance takes effect within this. 0 reads the database on every request.
+    auth_cache_seconds: NonNegativeFloat = 5.0
     graphql_introspection: bool = True
 
     sandbox_port: int = Field(default=12111, ge=1, le=65535)

@@ -6,6 +6,7 @@ Babel knows each currency's minor-unit exponent (2 for USD, 0 for JPY) and each 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision
@@ -18,6 +19,8 @@ def major_units(amount: int, currency: str) -> Decimal:
     return Decimal(amount).scaleb(-get_currency_precision(currency.upper()))
 
 
+# A dashboard formats the same few amounts on every request, and Babel's formatting is not cheap.
+@lru_cache(maxsize=4096)
 def format_money(amount: int, currency: str, locale: str) -> str:
     """The amount as a reader of `locale` expects it, such as "$19.99", "19,99 $" or "￥1,999"."""
     try:

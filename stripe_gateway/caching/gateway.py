@@ -14,7 +14,8 @@ import json
 import logging
 from typing import TYPE_CHECKING, TypeVar
 
-from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, decode, encode
+from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, encode
+from stripe_gateway.caching.decoded import DecodedRecords
 from stripe_gateway.caching.stores import CacheUnavailable
 from stripe_gateway.records import (
     Charge,
@@ -88,6 +89,7 @@ class CachedGateway:
         self._store = store
         self._ttl = ttl_seconds
         self._catalog_ttl = catalog_ttl_seconds
+        self._decoded = DecodedRecords()
 
     # -- lifecycle and pass-through -------------------------------------------------------------------------
     async def close(self) -> None:
@@ -628,7 +630,7 @@ class CachedGateway:
         if data is None:
             return None
         try:
-            return decode(data, kind)
+            return self._decoded.decode(key, data, kind)
         except CodecError as error:
             logger.warning("dropping an unreadable cache entry %s: %s", key, error)
             return None
