@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import anyio.lowlevel
+import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
@@ -117,7 +118,7 @@ def create_app(
     mount_portal_page(app)
     app.include_router(portal_router(runtime))
     app.include_router(webhook_router(runtime))
-    graphql_router = GraphQLRouter(
+    graphql_router = _GraphQLRouter(
         build_schema(introspection=settings.graphql_introspection),
         context_getter=graphql_context,
         # GraphiQL explores the schema by introspection; without it the page could show nothing.
@@ -127,6 +128,13 @@ def create_app(
     # The same endpoint under the hosted portal, where the browser sends the portal's session cookie.
     app.include_router(graphql_router, prefix=f"{PORTAL_PATH}/graphql")
     return app
+
+
+class _GraphQLRouter(GraphQLRouter[Context, None]):
+    """Strawberry's router, encoding responses with orjson: several times faster than `json` here."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
 
 async def warm_up() -> None:
