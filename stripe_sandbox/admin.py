@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from stripe_sandbox import clock as billing_clock
 from stripe_sandbox import seed
-from stripe_sandbox.app import Fault, Sandbox, SeedName
+from stripe_sandbox.app import Fault, Hold, Sandbox, SeedName
 from stripe_sandbox.store import Clock, Store
 
 if TYPE_CHECKING:
@@ -35,6 +35,9 @@ def routes() -> list[Route]:
         Route("/_sandbox/calls", _endpoint(_calls), methods=["GET"]),
         Route("/_sandbox/calls", _endpoint(_clear_calls), methods=["DELETE"]),
         Route("/_sandbox/latency", _endpoint(_latency), methods=["POST"]),
+        Route("/_sandbox/hold", _endpoint(_hold), methods=["GET"]),
+        Route("/_sandbox/hold", _endpoint(_set_hold), methods=["POST"]),
+        Route("/_sandbox/hold", _endpoint(_clear_hold), methods=["DELETE"]),
         Route("/_sandbox/faults", _endpoint(_faults), methods=["GET"]),
         Route("/_sandbox/faults", _endpoint(_add_fault), methods=["POST"]),
         Route("/_sandbox/faults", _endpoint(_clear_faults), methods=["DELETE"]),
@@ -134,6 +137,25 @@ async def _clear_calls(sandbox: Sandbox, _body: Body) -> dict[str, int]:
 async def _latency(sandbox: Sandbox, body: Body) -> Body:
     sandbox.latency_ms = _int(body, "ms", minimum=0)
     return {"ms": sandbox.latency_ms}
+
+
+async def _hold(sandbox: Sandbox, _body: Body) -> Body | None:
+    hold = sandbox.hold
+    if hold is None:
+        return None
+    return {"calls": hold.calls, "arrived": hold.arrived, "outcome": hold.outcome}
+
+
+async def _set_hold(sandbox: Sandbox, body: Body) -> Body | None:
+    """`{"calls": N, "timeout_ms": T}`: hold the next N calls until all N have arrived (at most T ms,
+    2000 by default); `GET` then tells whether they came `together` or the hold `timed out`."""
+    timeout_ms = _int(body, "timeout_ms", minimum=1) if "timeout_ms" in body else 2000
+    sandbox.hold = Hold(calls=_int(body, "calls", minimum=1), timeout_ms=timeout_ms)
+    return await _hold(sandbox, body)
+
+
+async def _clear_hold(sandbox: Sandbox, _body: Body) -> None:
+    sandbox.hold = None
 
 
 async def _faults(sandbox: Sandbox, _body: Body) -> list[Body]:

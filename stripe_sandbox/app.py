@@ -53,14 +53,45 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Holds the next `calls` API calls until every one of them has arrived, then answers them all.
+
+    It tells calls made together (one round trip) from calls that wait for another's answer: a call that
+    waits never arrives while the ones before it are held, so the hold gives up after `timeout_ms`, lets
+    everything through, and says so.
+    """
+
+    calls: int
+    timeout_ms: int
+    arrived: list[str] = field(default_factory=list)
+    outcome: Literal["together", "timed out"] | None = None
+    _all_in: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    async def wait(self, call: str) -> None:
+        if self.outcome is not None:
+            return
+        self.arrived.append(call)
+        if len(self.arrived) == self.calls:
+            self.outcome = "together"
+            self._all_in.set()
+            return
+        try:
+            await asyncio.wait_for(self._all_in.wait(), self.timeout_ms / 1000)
+        except TimeoutError:
+            self.outcome = self.outcome or "timed out"
+            self._all_in.set()
+
+
+@dataclass
 class Sandbox:
-    """The one owner of the sandbox's state and knobs: the store, latency, faults, the call counter,
-    idempotency replays, the portal URL and webhook delivery."""
+    """The one owner of the sandbox's state and knobs: the store, latency, faults, the call counter, the
+    hold, idempotency replays, the portal URL and webhook delivery."""
 
     store: Store
     latency_ms: int = 0
     faults: list[Fault] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
+    hold: Hold | None = None
     portal_base_url: str | None = None
     idempotency: dict[tuple[str, str], tuple[str, int, bytes]] = field(default_factory=dict)
     webhooks: WebhookDeliverer = field(default_factory=WebhookDeliverer)
@@ -166,6 +197,8 @@ async def handle_api(request: Request) -> Response:
     sandbox.calls[call_name] += 1
     try:
         api_key = _authenticate(request)
+        if sandbox.hold is not None:
+            await sandbox.hold.wait(call_name)
         if sandbox.latency_ms:
             await asyncio.sleep(sandbox.latency_ms / 1000)
         fault = sandbox.take_fault(call_name)

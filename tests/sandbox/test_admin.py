@@ -1,7 +1,8 @@
-"""The `/_sandbox/` knobs: clock, reset, latency, faults, the call counter, and their refusals."""
+"""The `/_sandbox/` knobs: clock, reset, latency, faults, the hold, the call counter, and their refusals."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
@@ -143,3 +144,26 @@ def test_a_webhook_endpoint_needs_a_url_and_a_secret(sandbox: SandboxHandle) -> 
     )
     assert sandbox.admin.post("/_sandbox/webhooks", json={"url": "http://127.0.0.1:1/"}).status_code == 400
     assert sandbox.admin.get("/_sandbox/webhooks").json() == {"url": None, "deliveries": []}
+
+
+async def test_a_hold_tells_calls_made_together_from_calls_made_one_after_another(
+    stripe_client: stripe.StripeClient, sandbox: SandboxHandle
+) -> None:
+    sandbox.hold_calls(2)
+    await asyncio.gather(stripe_client.v1.customers.list_async(), stripe_client.v1.prices.list_async())
+    together = sandbox.held()
+    sandbox.hold_calls(2, timeout_ms=50)
+    await stripe_client.v1.customers.list_async()
+    await stripe_client.v1.prices.list_async()
+    one_after_another = sandbox.held()
+    await stripe_client.v1.products.list_async()  # a hold that gave up holds nothing more
+
+    assert together is not None
+    assert (together["outcome"], sorted(together["arrived"])) == (
+        "together",
+        ["GET /v1/customers", "GET /v1/prices"],
+    )
+    assert one_after_another == {"calls": 2, "arrived": ["GET /v1/customers"], "outcome": "timed out"}
+    assert sandbox.admin.post("/_sandbox/hold", json={"calls": 0}).status_code == 400
+    sandbox.admin.delete("/_sandbox/hold").raise_for_status()
+    assert sandbox.held() is None
