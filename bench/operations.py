@@ -77,7 +77,7 @@ class Minimum:
 FROM_CACHE = Minimum(0, "every object it shows can be served from the read cache")
 # No webhook names a cached page of customers when a customer joins, so the page itself is always read.
 CUSTOMERS_PAGE = Minimum(
-    1, "the customers list itself (no webhook would refresh a cached page); products cached"
+    1, "the customers list itself (no webhook would refresh a cached page); the catalog cached"
 )
 
 
@@ -204,8 +204,9 @@ PORTALQL_OPERATIONS = (
         credential=Credential.CUSTOMER_SESSION,
         cold=Minimum(
             5,
-            "customer (subscriptions and default card expanded), invoices, payment methods and the upcoming "
-            "invoice in parallel, then the products by ids: 2 round trips",
+            "customer (subscriptions and default card expanded), invoices, payment methods and the catalog "
+            "(the items' products) in parallel, then the upcoming invoice, a preview of a subscription the "
+            "customer names: 2 round trips",
         ),
         run=_dashboard,
     ),
@@ -227,7 +228,7 @@ PORTALQL_OPERATIONS = (
         title="admin customers(first: 50)",
         credential=Credential.API_KEY,
         cold=Minimum(
-            2, "the customers list with subscriptions expanded, then every product on the page by ids"
+            2, "the customers list with subscriptions expanded and, beside it, the catalog with their products"
         ),
         warm=CUSTOMERS_PAGE,
         run=_customers(50),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from resolvers.pagination import PageRequest, Slice, slice_of
-from resolvers.policy import authenticated, check_owner, fetch_by_id, require_api_key
-from resolvers.principals import CustomerPrincipal
+from resolvers.policy import authenticated, check_owner, fetch_by_id, may_use, require_api_key
+from resolvers.principals import CustomerPrincipal, Scope
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Callable
 
     from resolvers.context import RequestContext
     from stripe_gateway.records import Customer
@@ -21,26 +21,50 @@ def viewer_customer_id(ctx: RequestContext) -> str | None:
     return principal.customer_id if isinstance(principal, CustomerPrincipal) else None
 
 
-def load_customer(ctx: RequestContext, customer_id: str, *, with_subscriptions: bool) -> Awaitable[Customer]:
-    """Start loading a customer the caller may see; `with_subscriptions` folds its current subscriptions
-    into the same Stripe call."""
+def load_customer(
+    ctx: RequestContext, customer_id: str, *, with_subscriptions: bool, with_products: bool = False
+) -> Callable[[], Awaitable[Customer]]:
+    """Check now that the caller may see the customer; the function returned starts (or joins) its load.
+
+    The record is read only when a field needs it: a query for a customer's invoices or payment methods
+    needs only the id, which the caller (a session, a parent object) already holds. `with_subscriptions`
+    folds its current subscriptions into the same Stripe call; `with_products` reads the catalog now,
+    beside it, for the products of their items (see `Loaders.read_catalog_ahead`).
+    """
     check_owner(authenticated(ctx), customer_id, customer_id)
     loaders = ctx.loaders
+    if with_products:
+        _read_catalog_ahead(ctx)
     load = loaders.customer_with_subscriptions if with_subscriptions else loaders.customer
-    return load(customer_id)
+    return lambda: load(customer_id)
 
 
-async def customer_by_id(ctx: RequestContext, customer_id: str, *, with_subscriptions: bool) -> Customer:
-    return await fetch_by_id(
-        customer_id, load_customer(ctx, customer_id, with_subscriptions=with_subscriptions)
-    )
+def _read_catalog_ahead(ctx: RequestContext) -> None:
+    # Only for a caller who will see the subscriptions: the read would be wasted on one who may not.
+    if may_use(authenticated(ctx), Scope.SUBSCRIPTIONS_READ):
+        ctx.loaders.read_catalog_ahead()
+
+
+async def customer_by_id(
+    ctx: RequestContext, customer_id: str, *, with_subscriptions: bool, with_products: bool = False
+) -> Customer:
+    load = load_customer(ctx, customer_id, with_subscriptions=with_subscriptions, with_products=with_products)
+    return await fetch_by_id(customer_id, load())
 
 
 async def list_customers(
-    ctx: RequestContext, request: PageRequest, *, email: str | None, with_subscriptions: bool
+    ctx: RequestContext,
+    request: PageRequest,
+    *,
+    email: str | None,
+    with_subscriptions: bool,
+    with_products: bool = False,
 ) -> Slice[Customer]:
-    """A page of all customers (API keys only), in one Stripe call whatever the page size."""
+    """A page of all customers (API keys only), in one Stripe call whatever the page size; `with_products`
+    reads the catalog beside it, for the products of their subscriptions' items."""
     require_api_key(ctx)
+    if with_products:
+        _read_catalog_ahead(ctx)
     page = await ctx.gateway.list_customers(
         limit=request.limit,
         starting_after=request.starting_after,

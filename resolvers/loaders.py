@@ -4,6 +4,12 @@ Stripe has a multi-id filter only for products, so products are batched into one
 objects by id are fetched concurrently (the gateway bounds the concurrency). The prices a portal offers come
 from one read of the whole catalog instead, products included. Loaders fetching a parent prime the loaders of
 the children that came with it, so a held object is never fetched again.
+
+The products of subscription items cannot come with the subscriptions (Stripe expands at most four levels,
+`data` included, and a customer's `subscriptions.data.items.data.price.product` is deeper), and reading them
+by id once the subscriptions are in would cost a second round trip. So a query that shows them starts the
+catalog read at once (`read_catalog_ahead`), beside the customer's; products are then taken from the
+catalog, and only those missing from it (archived, or without an active recurring price) are read by id.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from aiodataloader import DataLoader
 
@@ -66,7 +72,8 @@ class _Loader(Generic[K, V]):
     def _loader(self) -> DataLoader[K, V]:
         # Built on first use: a request touches a few of its loaders, and building all of them cost more than
         # serving a warm dashboard from the cache.
-        return DataLoader(self._dispatch, max_batch_size=self._max_batch_size, loop=asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        return DataLoader(self._dispatch, max_batch_size=self._max_batch_size, loop=loop)
 
     async def _dispatch(self, keys: list[K]) -> list[V]:
         # aiodataloader rejects exactly the keys whose slot holds an exception; its signature cannot say so.
@@ -77,6 +84,11 @@ class _Loader(Generic[K, V]):
 
     def prime(self, key: K, value: V) -> None:
         self._loader.prime(key, value)
+
+
+def _observe(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 async def _each(keys: Sequence[K], fetch: Callable[[K], Awaitable[V]]) -> list[V | Exception]:
@@ -169,6 +181,8 @@ class Loaders:
         self._refunds = _Loader(self._fetch_refunds)
         self._refund_pages = _Loader(self._fetch_refund_pages)
         self._all_refunds = _Loader(self._fetch_all_refunds)
+        # The catalog read, when a query started it ahead for the products it will show.
+        self._catalog_ahead: asyncio.Future[tuple[Price, ...]] | None = None
 
     # -- customers ------------------------------------------------------------------------------------------
     def customer(self, customer_id: str) -> Awaitable[Customer]:
@@ -327,11 +341,46 @@ class Loaders:
         """Every active recurring price, read with their products in one call (primes prices and products)."""
         return self._catalog_prices.load(_CATALOG)
 
+    def read_catalog_ahead(self) -> None:
+        """Start the catalog read now, for the products of the subscription items this request will show.
+
+        It is the read of the plans on offer (`catalog_prices`): subscriptions bill active recurring prices,
+        whose products it holds; it is one call and one cache entry for every customer; and the hosted
+        portal makes it anyway, for `allowedPlanChanges`.
+        """
+        if self._catalog_ahead is None:
+            self._catalog_ahead = asyncio.ensure_future(self.catalog_prices())
+            # Awaited only if products are loaded: a failure nobody awaits is not worth a warning.
+            self._catalog_ahead.add_done_callback(_observe)
+
+    async def _products_read_ahead(self, *, with_default_price: bool) -> dict[str, Product]:
+        """The catalog's products by id when the catalog was read ahead; with `with_default_price`, only
+        those whose default price (primed by the catalog read) needs no call of its own."""
+        if self._catalog_ahead is None:
+            return {}
+        try:
+            prices = await self._catalog_ahead
+        except GatewayError:
+            return {}  # the products are read by id, as without the catalog
+        held: set[str | None] = {None, *(price.id for price in prices)}
+        return {
+            price.product.id: price.product
+            for price in prices
+            if price.product is not None
+            and (not with_default_price or price.product.default_price_id in held)
+        }
+
     async def _fetch_products(
         self, ids: list[str], *, with_default_price: bool = False
     ) -> list[Product | Exception]:
-        listed = await self._gateway.list_products(ids, with_default_price=with_default_price)
-        found = {product.id: product for product in listed}
+        found = await self._products_read_ahead(with_default_price=with_default_price)
+        missing = [id_ for id_ in ids if id_ not in found]
+        listed = (
+            await self._gateway.list_products(missing, with_default_price=with_default_price)
+            if missing
+            else ()
+        )
+        found.update((product.id, product) for product in listed)
         for product in listed:
             self._products.prime(product.id, product)  # with its default price, it serves plain loads too
             if product.default_price is not None:

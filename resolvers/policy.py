@@ -33,10 +33,15 @@ def require_api_key(ctx: RequestContext) -> ApiKeyPrincipal:
     return principal
 
 
+def may_use(principal: Principal, scope: Scope) -> bool:
+    """Whether the principal holds `scope`. API keys hold every scope."""
+    return not isinstance(principal, CustomerPrincipal) or principal.allows(scope)
+
+
 def require_scope(ctx: RequestContext, scope: Scope) -> Principal:
-    """The caller, when it may use `scope`. API keys hold every scope."""
+    """The caller, when it may use `scope`."""
     principal = authenticated(ctx)
-    if isinstance(principal, CustomerPrincipal) and not principal.allows(scope):
+    if not may_use(principal, scope):
         raise ForbiddenError(f"This customer session lacks the '{scope}' scope.")
     return principal
 

@@ -1,6 +1,6 @@
 """`Customer`: the billing identity, with its subscriptions, invoices and payment methods."""
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -39,8 +39,8 @@ class Address:
 
 @strawberry.type(description="A customer of the merchant: who pays, and for what.")
 class Customer(Node):
-    # The record, or its load in flight: fields needing only the id do not wait for it.
-    source: strawberry.Private[records.Customer | Awaitable[records.Customer]]
+    # The record, or what starts (or joins) its load: fields needing only the id never read it.
+    source: strawberry.Private[records.Customer | Callable[[], Awaitable[records.Customer]]]
     # Whether the record comes with the current subscriptions (which then need no call of their own).
     with_subscriptions: strawberry.Private[bool] = False
 
@@ -51,17 +51,23 @@ class Customer(Node):
         )
 
     @classmethod
-    def lazy(cls, info: Info, customer_id: str, *, with_subscriptions: bool = False) -> "Customer":
-        """The customer, loading in the background; the caller's right to see it is checked now."""
-        pending = load_customer(
-            info.context.request_context, customer_id, with_subscriptions=with_subscriptions
+    def lazy(
+        cls, info: Info, customer_id: str, *, with_subscriptions: bool = False, with_products: bool = False
+    ) -> "Customer":
+        """The customer, read from Stripe once a field needs the record; the caller's right to see it is
+        checked now. `with_products`: the query shows the products of its subscriptions' items."""
+        load = load_customer(
+            info.context.request_context,
+            customer_id,
+            with_subscriptions=with_subscriptions,
+            with_products=with_products,
         )
-        return cls(id=strawberry.ID(customer_id), source=pending, with_subscriptions=with_subscriptions)
+        return cls(id=strawberry.ID(customer_id), source=load, with_subscriptions=with_subscriptions)
 
     async def _record(self) -> records.Customer:
         if isinstance(self.source, records.Customer):
             return self.source
-        return await fetch_by_id(self.id, self.source)
+        return await fetch_by_id(self.id, self.source())
 
     async def _contact(self, info: Info) -> records.Customer:
         require_scope(info.context.request_context, Scope.CUSTOMER_READ)

@@ -18,6 +18,7 @@ from schema.lookahead import selects
 from schema.node import Node
 from schema.nodes import as_node
 from schema.portal import PortalConfiguration
+from schema.subscriptions import selects_item_products
 from schema.viewer import Viewer
 
 
@@ -37,7 +38,10 @@ class Query:
         id: Annotated[strawberry.ID, strawberry.argument(description="A customer id (`cus_…`).")],
     ) -> Customer | None:
         record = await customer_by_id(
-            info.context.request_context, id, with_subscriptions=selects(info, "subscriptions")
+            info.context.request_context,
+            id,
+            with_subscriptions=selects(info, "subscriptions"),
+            with_products=selects_item_products(info, "subscriptions"),
         )
         return Customer.of(record)
 
@@ -63,6 +67,7 @@ class Query:
             page_request(first=first, after=after),
             email=email,
             with_subscriptions=selects(info, "edges", "node", "subscriptions"),
+            with_products=selects_item_products(info, "edges", "node", "subscriptions"),
         )
         return customer_connection(page)
 

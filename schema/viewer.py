@@ -11,6 +11,7 @@ from schema.customers import Customer
 from schema.enums import PrincipalKind, ScopeEnum
 from schema.fields import field
 from schema.lookahead import selects
+from schema.subscriptions import selects_item_products
 
 
 @strawberry.type(description="Who is calling: an API key, or one customer's session.")
@@ -57,4 +58,9 @@ class Viewer:
         customer_id = viewer_customer_id(info.context.request_context)
         if customer_id is None:
             return None
-        return Customer.lazy(info, customer_id, with_subscriptions=selects(info, "subscriptions"))
+        return Customer.lazy(
+            info,
+            customer_id,
+            with_subscriptions=selects(info, "subscriptions"),
+            with_products=selects_item_products(info, "subscriptions"),
+        )

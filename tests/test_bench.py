@@ -78,6 +78,13 @@ def test_the_dashboard_costs_its_minimum_cold_and_nothing_warm(cases: Cases) -> 
     assert warm["throughput"]["stripe_calls_per_operation"] == 0
 
 
+def test_cold_invoice_history_reads_only_its_pages_of_invoices(cases: Cases) -> None:
+    cold = cases["portalql", "invoice_history", "cold"]
+
+    assert _calls(cold) == [cold["minimum_calls"]] * RUNS
+    assert cold["stripe_calls"]["by_endpoint"] == {"GET /v1/invoices": 3}
+
+
 def test_the_admin_list_costs_the_same_calls_for_50_customers_as_for_5(cases: Cases) -> None:
     for cache in ("cold", "warm"):
         fifty, five = cases["portalql", "customers_50", cache], cases["portalql", "customers_5", cache]

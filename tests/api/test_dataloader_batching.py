@@ -50,12 +50,17 @@ def session_for(customer_id: str) -> CustomerPrincipal:
 @pytest.mark.parametrize("first", [5, 20])
 async def test_a_customer_page_with_plans_costs_two_calls_whatever_its_size(sandbox, gateway, first) -> None:
     sandbox.reset_calls()
+    sandbox.hold_calls(2)
 
     data = await execute(gateway, API_KEY, CUSTOMERS_WITH_PLANS, {"first": first})
 
     customers = [edge["node"] for edge in data["customers"]["edges"]]
     assert len(customers) == min(first, 12)  # the demo has twelve customers
-    assert sandbox.calls() == {"GET /v1/customers": 1, "GET /v1/products": 1}
+    # The products come from the catalog, read beside the page rather than after it: one round trip.
+    assert sandbox.calls() == {"GET /v1/customers": 1, "GET /v1/prices": 1}
+    held = sandbox.held()
+    assert held is not None
+    assert held["outcome"] == "together"
 
 
 async def test_the_full_customer_page_shows_every_plan(sandbox, gateway) -> None:
@@ -258,4 +263,23 @@ async def test_default_prices_of_the_plans_on_a_customer_page_come_with_their_pr
     }
     assert shown == {p["name"]: p["default_price"] for p in store.iter_type("product") if p["name"] in shown}
     assert len(shown) == 4  # Starter, Pro, Business and the seat product
-    assert sandbox.calls() == {"GET /v1/customers": 1, "GET /v1/products": 1}
+    # The catalog holds every one of them with its default price.
+    assert sandbox.calls() == {"GET /v1/customers": 1, "GET /v1/prices": 1}
+
+
+async def test_a_product_whose_default_price_the_catalog_lacks_is_read_with_it_by_id(
+    sandbox, gateway
+) -> None:
+    maya = demo_customer(sandbox.state.store)
+    store = sandbox.state.store
+    [subscription] = [s for s in store.iter_type("subscription") if s["customer"] == maya["id"]]
+    pro = store.get(subscription["items"]["data"][0]["price"]["product"], "product")
+    store.get(pro["default_price"], "price")["active"] = False  # archived: not in the catalog read
+    query = "{ viewer { customer { subscriptions { items { product { name defaultPrice { id } } } } } } }"
+    sandbox.reset_calls()
+
+    data = await execute(gateway, session_for(maya["id"]), query)
+
+    [shown] = data["viewer"]["customer"]["subscriptions"]
+    assert shown["items"][0]["product"] == {"name": "Pro", "defaultPrice": {"id": pro["default_price"]}}
+    assert sandbox.calls() == {"GET /v1/customers/{id}": 1, "GET /v1/prices": 1, "GET /v1/products": 1}

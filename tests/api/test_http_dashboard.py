@@ -45,10 +45,11 @@ async def test_the_demo_dashboard_costs_one_stripe_call_per_resource_list(
     assert customer["invoices"]["pageInfo"]["hasNextPage"] is True
     assert {edge["node"]["status"] for edge in invoices} == {"PAID"}
     assert sorted(pm["card"]["last4"] for pm in customer["paymentMethods"]) == ["4242", "4444"]
-    # Authentication is a database lookup; every Stripe call is one list or object the page shows.
+    # Authentication is a database lookup; every Stripe call is one list or object the page shows (the
+    # products come with the catalog read).
     assert sandbox.calls() == {
         "GET /v1/customers/{id}": 1,
-        "GET /v1/products": 1,
+        "GET /v1/prices": 1,
         "GET /v1/invoices": 1,
         "GET /v1/payment_methods": 1,
         "POST /v1/invoices/create_preview": 1,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resolvers.context import RequestContext
 from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
 from schema import build_schema
 from schema.context import Context
 from stripe_sandbox.seed import DEMO_CUSTOMER_EMAIL, demo_customer
+
+if TYPE_CHECKING:
+    from strawberry.types import ExecutionResult
 
 DASHBOARD = """
 query Dashboard {
@@ -114,17 +117,53 @@ async def test_dashboard_makes_one_stripe_call_per_resource_list(sandbox, gatewa
 
     await execute(gateway, session_for(maya["id"]), DASHBOARD)
 
-    # The customer comes with its subscriptions (and their prices) in one call; products are batched by id.
+    # The customer comes with its subscriptions (and their prices) in one call; the products come from the
+    # catalog (active recurring prices with their products), read beside it.
     assert sandbox.calls() == {
         "GET /v1/customers/{id}": 1,
-        "GET /v1/products": 1,
+        "GET /v1/prices": 1,
         "GET /v1/invoices": 1,
         "GET /v1/payment_methods": 1,
         "POST /v1/invoices/create_preview": 1,
     }
 
 
-async def test_a_multi_item_subscription_still_costs_one_products_call(sandbox, gateway) -> None:
+async def test_only_the_preview_of_the_next_invoice_waits_for_another_call(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    sandbox.hold_calls(4)
+
+    await execute(gateway, session_for(maya["id"]), DASHBOARD)
+
+    # Four calls in flight at once; the fifth previews a subscription, so it needs the subscription's id
+    # from the customer's answer (Stripe previews no next invoice for a customer as a whole).
+    held = sandbox.held()
+    assert held is not None
+    assert (held["outcome"], sorted(held["arrived"])) == (
+        "together",
+        ["GET /v1/customers/{id}", "GET /v1/invoices", "GET /v1/payment_methods", "GET /v1/prices"],
+    )
+    assert sandbox.calls()["POST /v1/invoices/create_preview"] == 1
+    assert sum(sandbox.calls().values()) == 5
+
+
+async def test_without_the_preview_the_dashboard_is_one_round_trip(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    without_preview = DASHBOARD.replace(
+        "upcomingInvoice { isPreview periodEnd total { amount formatted } lines { periodStart } }", ""
+    )
+    sandbox.hold_calls(4)
+
+    data = await execute(gateway, session_for(maya["id"]), without_preview)
+
+    [subscription] = data["viewer"]["customer"]["subscriptions"]
+    assert subscription["items"][0]["product"]["name"] == "Pro"
+    held = sandbox.held()
+    assert held is not None
+    assert held["outcome"] == "together"
+    assert sum(sandbox.calls().values()) == 4
+
+
+async def test_a_multi_item_subscription_still_costs_one_catalog_call(sandbox, gateway) -> None:
     sofia = next(c for c in sandbox.state.store.iter_type("customer") if c["name"] == "Sofia Rossi")
     sandbox.reset_calls()
 
@@ -136,8 +175,29 @@ async def test_a_multi_item_subscription_still_costs_one_products_call(sandbox, 
         ("Additional seat", 5),
     ]
     assert subscription["upcomingInvoice"]["total"]["formatted"] == "$130.00"
-    assert sandbox.calls()["GET /v1/products"] == 1
+    assert sandbox.calls()["GET /v1/prices"] == 1
+    assert "GET /v1/products" not in sandbox.calls()
     assert "GET /v1/prices/{id}" not in sandbox.calls()
+
+
+async def test_the_archived_product_of_a_subscription_is_read_by_id(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    store = sandbox.state.store
+    [subscription] = [s for s in store.iter_type("subscription") if s["customer"] == maya["id"]]
+    pro = store.get(subscription["items"]["data"][0]["price"]["product"], "product")
+    # Retired: the product and every price of it archived, so the catalog of active prices lacks it.
+    pro["active"] = False
+    for price in store.iter_type("price"):
+        if price["product"] == pro["id"]:
+            price["active"] = False
+    sandbox.reset_calls()
+
+    data = await execute(gateway, session_for(maya["id"]), DASHBOARD)
+
+    [shown] = data["viewer"]["customer"]["subscriptions"]
+    assert shown["items"][0]["product"] == {"id": pro["id"], "name": "Pro"}
+    assert sandbox.calls()["GET /v1/prices"] == 1
+    assert sandbox.calls()["GET /v1/products"] == 1
 
 
 async def test_an_api_key_viewer_has_no_customer(sandbox, gateway) -> None:
@@ -164,3 +224,33 @@ async def test_no_credentials_is_unauthenticated(sandbox, gateway) -> None:
         )
     ]
     assert sandbox.calls() == {}
+
+
+async def test_a_deleted_customer_answers_not_found_for_what_needs_its_record(
+    sandbox, gateway, stripe_client
+) -> None:
+    maya = demo_customer(sandbox.state.store)
+    await stripe_client.v1.customers.delete_async(maya["id"])
+
+    async def run(query: str) -> ExecutionResult:
+        context = Context(RequestContext(gateway=gateway, principal=session_for(maya["id"])))
+        return await build_schema().execute(query, context_value=context)
+
+    sandbox.reset_calls()
+    named = await run("{ viewer { customer { id name } } }")
+    listed = await run("{ viewer { customer { subscriptions { id } } } }")
+    invoiced = await run("{ viewer { customer { id invoices(first: 2) { edges { node { id } } } } } }")
+
+    assert named.data == {"viewer": {"customer": {"id": maya["id"], "name": None}}}
+    assert [(e.path, (e.extensions or {}).get("code")) for e in named.errors or []] == [
+        (["viewer", "customer", "name"], "NOT_FOUND")
+    ]
+    assert listed.data == {"viewer": {"customer": None}}
+    assert [(e.path, (e.extensions or {}).get("code")) for e in listed.errors or []] == [
+        (["viewer", "customer", "subscriptions"], "NOT_FOUND")
+    ]
+    # Invoices need only the id the session holds: Stripe still lists a deleted customer's invoices.
+    assert invoiced.errors is None
+    assert invoiced.data is not None
+    assert len(invoiced.data["viewer"]["customer"]["invoices"]["edges"]) == 2
+    assert sandbox.calls() == {"GET /v1/customers/{id}": 2, "GET /v1/invoices": 1}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal
+from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Scope
 from schema import build_schema
 from schema.context import Context
 from stripe_sandbox.seed import demo_customer
@@ -65,6 +66,45 @@ async def test_paging_forward_walks_every_invoice_newest_first(sandbox, gateway,
     assert third["pageInfo"]["endCursor"] == everything[-1]
     assert all(edge["cursor"] == edge["node"]["id"] for edge in second["edges"])
     assert sandbox.calls() == {"GET /v1/customers/{id}": 3, "GET /v1/invoices": 3}
+
+
+VIEWER_INVOICES = """
+query($after: String) {
+  viewer { customer { invoices(first: 10, after: $after) { edges { node { id } } pageInfo { endCursor } } } }
+}
+"""
+
+
+async def test_a_customer_session_pages_its_invoices_at_one_stripe_call_a_page(
+    sandbox, gateway, maya
+) -> None:
+    session = CustomerPrincipal(
+        session_id="cs_invoices",
+        customer_id=maya,
+        scopes=frozenset(Scope),
+        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
+        configuration_id=None,
+        return_url=None,
+        locale=None,
+    )
+    everything = ids(await invoices(gateway, maya, first=100))
+    sandbox.reset_calls()
+
+    shown: list[str] = []
+    after = None
+    for _ in range(3):
+        result = await build_schema().execute(
+            VIEWER_INVOICES, {"after": after}, context_value=Context(RequestContext(gateway, session))
+        )
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        connection = result.data["viewer"]["customer"]["invoices"]
+        shown += ids(connection)
+        after = connection["pageInfo"]["endCursor"] or after
+
+    assert shown == everything
+    # The session names its customer: nothing but the invoices is read, the customer itself is not.
+    assert sandbox.calls() == {"GET /v1/invoices": 3}
 
 
 async def test_paging_backward_from_a_cursor(gateway, maya) -> None:

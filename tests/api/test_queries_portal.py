@@ -177,10 +177,10 @@ EVERY_SECTION = {
 }
 
 
-# One call per list the page shows; the offered prices and their products come in the one catalog read.
+# One call per list the page shows; the offered prices, their products and the products of the customer's
+# subscriptions come in the one catalog read.
 PORTAL_PAGE_COLD = {
     "GET /v1/customers/{id}": 1,
-    "GET /v1/products": 1,
     "GET /v1/billing_portal/configurations": 1,
     "GET /v1/prices": 1,
     "GET /v1/invoices": 1,
@@ -216,8 +216,7 @@ async def test_the_portal_page_reads_the_plans_on_offer_in_one_prices_call(sandb
         ("Business yearly (USD)", "Business"),
     ]
     assert subscription["items"][0]["price"]["product"]["name"] == "Pro"
-    # The item's product is batched by id while the configuration is read; the offered prices' products
-    # come with the catalog read, so no second products call follows it.
+    # The item's product comes from the catalog read that also holds the offered prices: no products call.
     assert sandbox.calls() == PORTAL_PAGE_COLD
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 COLD_DASHBOARD = {
     "GET /v1/customers/{id}": 1,
-    "GET /v1/products": 1,
+    "GET /v1/prices": 1,
     "GET /v1/invoices": 1,
     "GET /v1/payment_methods": 1,
     "POST /v1/invoices/create_preview": 1,
