@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 _DURATION = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-# Stripe's largest page of events.
+# Stripe's largest page of events, and the most types one events list filters by.
 _PAGE_SIZE = 100
+_TYPES_PER_LIST = 20
 # Well below SQLite's limit on the parameters of one statement.
 _IDS_PER_QUERY = 500
 
@@ -90,12 +91,23 @@ async def replay_events(
 
 
 async def _events_since(gateway: BillingGateway, created_gte: int) -> list[Event]:
-    """Every handled event since `created_gte`, oldest first (Stripe lists newest first)."""
+    """Every handled event since `created_gte`, oldest first: one listing per 20 handled types, merged."""
+    handled = sorted(HANDLERS)
+    events: list[Event] = []
+    for start in range(0, len(handled), _TYPES_PER_LIST):
+        events += await _listed(gateway, created_gte, handled[start : start + _TYPES_PER_LIST])
+    # Stable: events of the same second keep the order their listing gave them.
+    events.sort(key=lambda event: event.created)
+    return events
+
+
+async def _listed(gateway: BillingGateway, created_gte: int, types: list[str]) -> list[Event]:
+    """The events of `types` since `created_gte`, oldest first (Stripe lists newest first)."""
     events: list[Event] = []
     starting_after: str | None = None
     while True:
         page = await gateway.list_events(
-            created_gte=created_gte, starting_after=starting_after, types=sorted(HANDLERS), limit=_PAGE_SIZE
+            created_gte=created_gte, starting_after=starting_after, types=types, limit=_PAGE_SIZE
         )
         events.extend(page.data)
         if not page.has_more or not page.data:

@@ -49,6 +49,8 @@ class Change:
     object_id: str
     customer_id: str | None
     audit: AuditEntry | None
+    # The catalog changed (products, prices, portal configurations): reads every customer shares are stale.
+    catalog: bool = False
 
 
 Handler = Callable[["Event"], "Change | None"]
@@ -160,6 +162,18 @@ def on_customer_updated(event: Event) -> Change | None:
     return Change(object_id=event.object_id, customer_id=event.object_id, audit=audit)
 
 
+def on_catalog_changed(event: Event) -> Change | None:
+    """A product, price or portal configuration created, changed or deleted.
+
+    The whole catalog is dropped, not only the object: a new or reactivated price belongs in the cached read
+    of active prices (the plans on offer, and the products dashboards show) that does not hold it yet.
+    Catalog changes are rare, and never audited: they are the merchant's, not a customer's.
+    """
+    if event.object_id is None:
+        return None
+    return Change(object_id=event.object_id, customer_id=None, audit=None, catalog=True)
+
+
 HANDLERS: Mapping[str, Handler] = {
     "customer.subscription.created": on_subscription_changed,
     "customer.subscription.updated": on_subscription_changed,
@@ -177,6 +191,14 @@ HANDLERS: Mapping[str, Handler] = {
     "payment_method.attached": on_payment_method_changed,
     "payment_method.detached": on_payment_method_changed,
     "customer.updated": on_customer_updated,
+    "product.created": on_catalog_changed,
+    "product.updated": on_catalog_changed,
+    "product.deleted": on_catalog_changed,
+    "price.created": on_catalog_changed,
+    "price.updated": on_catalog_changed,
+    "price.deleted": on_catalog_changed,
+    "billing_portal.configuration.created": on_catalog_changed,
+    "billing_portal.configuration.updated": on_catalog_changed,
 }
 
 

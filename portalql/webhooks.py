@@ -44,6 +44,8 @@ class StaleReads(Protocol):
 
     async def invalidate_object(self, object_id: str) -> None: ...
 
+    async def invalidate_catalog(self) -> None: ...
+
 
 def dispatch(event: Event) -> Change | None:
     """What `event` means for portalql; None for events portalql does not act on."""
@@ -90,6 +92,8 @@ class EventProcessor:
         if self._stale_reads is not None and (newest is None or event.created >= newest):
             if change.customer_id is not None:
                 await self._stale_reads.invalidate_customer(change.customer_id)
+            if change.catalog:
+                await self._stale_reads.invalidate_catalog()
             await self._stale_reads.invalidate_object(change.object_id)
         async with self._database.session() as db:
             if not await mark_webhook_event_processed(db, event.id):

@@ -140,9 +140,10 @@ async def test_an_event_is_stored_processed_and_audited_once_however_often_it_is
 async def test_events_portalql_does_not_act_on_are_acknowledged_and_not_stored(
     client: httpx.AsyncClient, sandbox: SandboxHandle, database: Database
 ) -> None:
-    product = next(iter(sandbox.state.store.iter_type("product")))
+    # A new customer: nothing of it can be cached yet, and it is no change someone made to billing.
+    customer = next(iter(sandbox.state.store.iter_type("customer")))
 
-    response = await deliver(client, stripe_event("product.updated", product, created=SANDBOX_NOW))
+    response = await deliver(client, stripe_event("customer.created", customer, created=SANDBOX_NOW))
 
     assert (response.status_code, response.json()) == (200, {"received": True, "ignored": True})
     assert await inbox(database) == []

@@ -115,3 +115,28 @@ async def test_our_own_write_makes_the_next_query_fresh_without_waiting_for_a_we
     }
     assert [s["cancelAtPeriodEnd"] for s in after["subscriptions"]] == [True]
     assert refreshed == AFTER_A_CANCEL
+
+
+async def test_a_product_renamed_in_stripe_shows_in_the_next_query(
+    *,
+    client: httpx.AsyncClient,
+    served: Served,
+    sandbox: SandboxHandle,
+    stripe_client: stripe.StripeClient,
+    tokens: Tokens,
+    customer_a: str,
+) -> None:
+    token = await tokens.customer_session(customer_a)
+    await dashboard(client, token, sandbox)
+    store = sandbox.state.store
+    [subscription] = [s for s in store.iter_type("subscription") if s["customer"] == customer_a]
+    product_id = subscription["items"]["data"][0]["price"]["product"]
+
+    await stripe_client.v1.products.update_async(product_id, {"name": "Pro (2027)"})
+    delivered = await served.deliveries()
+    after, refreshed = await dashboard(client, token, sandbox)
+
+    assert len(delivered) == 1
+    assert [i["price"]["product"]["name"] for i in after["subscriptions"][0]["items"]] == ["Pro (2027)"]
+    # Only the catalog was dropped: the customer's own reads stay cached.
+    assert refreshed == {"GET /v1/prices": 1}

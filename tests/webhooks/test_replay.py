@@ -85,6 +85,32 @@ class UnreachableStore(MemoryStore):
         raise CacheUnavailable(f"cannot drop {sorted(groups)}")
 
 
+async def test_a_missed_catalog_change_is_replayed_beside_the_other_handled_types(
+    *,
+    client: httpx.AsyncClient,
+    sandbox: SandboxHandle,
+    stripe_client: stripe.StripeClient,
+    cached_gateway: CachedGateway,
+    database: Database,
+    tokens: Tokens,
+    customer_a: str,
+) -> None:
+    token = await tokens.customer_session(customer_a)
+    await dashboard(client, token, sandbox)
+    [subscription] = [s for s in sandbox.state.store.iter_type("subscription") if s["customer"] == customer_a]
+    product_id = subscription["items"]["data"][0]["price"]["product"]
+    await stripe_client.v1.subscriptions.update_async(subscription["id"], {"cancel_at_period_end": True})
+    await stripe_client.v1.products.update_async(product_id, {"name": "Pro (2027)"})
+
+    # More types are handled than Stripe filters one listing by (20): `product.updated` is in the second.
+    report = await replay_events(database, cached_gateway, cached_gateway, since=AN_HOUR_BEFORE)
+    after, refreshed = await dashboard(client, token, sandbox)
+
+    assert report == ReplayReport(fetched=2, processed=2)
+    assert [i["price"]["product"]["name"] for i in after["subscriptions"][0]["items"]] == ["Pro (2027)"]
+    assert refreshed == {**AFTER_A_CANCEL, "GET /v1/prices": 1}
+
+
 async def test_an_event_whose_processing_failed_is_left_for_replay(
     *,
     gateway: StripeGateway,
