@@ -8,8 +8,9 @@ behavior is the configuration's for every caller.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
         Subscription,
         SubscriptionItem,
     )
+
+T = TypeVar("T")
 
 _CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
 QUANTITY_UPDATE = "quantity"
@@ -139,18 +142,31 @@ def _check_quantity(principal: Principal, features: PortalFeatures, change: _Cha
         raise not_allowed
 
 
+def _value(outcome: T | BaseException) -> T:
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
 async def _change(
     ctx: RequestContext, principal: Principal, subscription_id: str, price_id: str, quantity: int | None
 ) -> _Change:
-    subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
+    # The three reads go to Stripe together; the checks still run in this order, so a refusal says nothing
+    # about the price to a caller who may not see the subscription.
+    found_subscription, found_features, found_price = await asyncio.gather(
+        owned_subscription(ctx, principal, subscription_id, "subscription_id"),
+        portal_features(ctx),
+        ctx.loaders.price(price_id),
+        return_exceptions=True,
+    )
+    subscription = _value(found_subscription)
     check_changeable(subscription)
-    features = await portal_features(ctx)
+    features = _value(found_features)
     if limited_by_portal(principal) and not offers_plan_changes(features):
         raise feature_disabled("change plans")
-    try:
-        price = await ctx.loaders.price(price_id)
-    except NotFound as error:
-        raise reject(UserErrorCode.NOT_FOUND, f"No price with id '{price_id}'.", "price_id") from error
+    if isinstance(found_price, NotFound):
+        raise reject(UserErrorCode.NOT_FOUND, f"No price with id '{price_id}'.", "price_id") from found_price
+    price = _value(found_price)
     item = subscription.items[0]
     change = _Change(
         subscription=subscription,
