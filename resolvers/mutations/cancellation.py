@@ -7,6 +7,7 @@ configuration's mode, and give only the reasons it offers; the reason and commen
 
 from __future__ import annotations
 
+import asyncio
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from resolvers.mutations.targets import (
     limited_by_portal,
     owned_subscription,
     portal_features,
+    settled,
 )
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
@@ -103,9 +105,14 @@ async def _cancel_subscription(
     comment: str | None,
 ) -> Subscription:
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
-    subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
+    found_subscription, found_features = await asyncio.gather(
+        owned_subscription(ctx, principal, subscription_id, "subscription_id"),
+        portal_features(ctx),
+        return_exceptions=True,
+    )
+    subscription = settled(found_subscription)
     check_not_ended(subscription, "subscription_id")
-    features = await portal_features(ctx)
+    features = settled(found_features)
     chosen = mode or CancelMode(features.subscription_cancel_mode)
     if limited_by_portal(principal):
         _check_portal_allows(features, chosen, reason)

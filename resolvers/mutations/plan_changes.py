@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
@@ -20,6 +20,7 @@ from resolvers.mutations.targets import (
     limited_by_portal,
     owned_subscription,
     portal_features,
+    settled,
 )
 from resolvers.policy import require_scope
 from resolvers.portal import offers_plan_changes
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
         Subscription,
         SubscriptionItem,
     )
-
-T = TypeVar("T")
 
 _CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
 QUANTITY_UPDATE = "quantity"
@@ -142,12 +141,6 @@ def _check_quantity(principal: Principal, features: PortalFeatures, change: _Cha
         raise not_allowed
 
 
-def _value(outcome: T | BaseException) -> T:
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
-
-
 async def _change(
     ctx: RequestContext, principal: Principal, subscription_id: str, price_id: str, quantity: int | None
 ) -> _Change:
@@ -159,14 +152,14 @@ async def _change(
         ctx.loaders.price(price_id),
         return_exceptions=True,
     )
-    subscription = _value(found_subscription)
+    subscription = settled(found_subscription)
     check_changeable(subscription)
-    features = _value(found_features)
+    features = settled(found_features)
     if limited_by_portal(principal) and not offers_plan_changes(features):
         raise feature_disabled("change plans")
     if isinstance(found_price, NotFound):
         raise reject(UserErrorCode.NOT_FOUND, f"No price with id '{price_id}'.", "price_id") from found_price
-    price = _value(found_price)
+    price = settled(found_price)
     item = subscription.items[0]
     change = _Change(
         subscription=subscription,

@@ -33,6 +33,14 @@ async def _found(load: Awaitable[T], object_id: str, field: tuple[str, ...]) -> 
         raise _not_found(object_id, field) from error
 
 
+def settled(outcome: T | BaseException) -> T:
+    """One result of `asyncio.gather(..., return_exceptions=True)`: reads are made together, but their
+    failures are raised in the order the checks need, so a refusal says nothing about a later read."""
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
 def _not_found(object_id: str, field: tuple[str, ...]) -> Exception:
     return reject(UserErrorCode.NOT_FOUND, f"No object with id '{object_id}'.", *field)
 
