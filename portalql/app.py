@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import anyio.lowlevel
 import orjson
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
@@ -113,6 +114,15 @@ def create_app(
         openapi_url=None,
     )
     app.add_middleware(RequestIdMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
+            max_age=600,
+        )
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
     mount_portal_page(app)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import (
     Field,
@@ -15,7 +16,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 # Plain driver names as hosting providers hand them out, mapped to the async drivers the service runs on.
@@ -75,6 +76,9 @@ class Settings(BaseSettings):
     # instance takes effect within this. 0 reads the database on every request.
     auth_cache_seconds: NonNegativeFloat = 5.0
     graphql_introspection: bool = True
+    # Origins whose pages may call the API from a browser with a bearer token, comma-separated. Cookies are
+    # never allowed across origins, so the hosted portal's CSRF rule (see `portalql.auth`) still holds.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     sandbox_port: int = Field(default=12111, ge=1, le=65535)
     sandbox_latency_ms: NonNegativeInt = 0
@@ -83,6 +87,24 @@ class Settings(BaseSettings):
     @classmethod
     def _use_async_driver(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        return (
+            tuple(part.strip() for part in value.split(",") if part.strip())
+            if isinstance(value, str)
+            else value
+        )
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            parts = urlsplit(origin)
+            if origin != "*" and not (parts.scheme in {"http", "https"} and parts.netloc and not parts.path):
+                raise ValueError(f"{origin!r} is not an origin such as https://app.example.com")
+        return origins
 
     @model_validator(mode="after")
     def validate_for_production(self) -> Self:
