@@ -81,7 +81,11 @@ def create_app(
                 stack.push_async_callback(runtime.database.dispose)
                 await runtime.database.migrate()
             if runtime.gateway is None:
-                runtime.gateway = await connect_cached_gateway(settings)
+                runtime.gateway = (
+                    await connect_cached_gateway(settings)
+                    if settings.read_cache
+                    else connect_gateway(settings)
+                )
                 stack.push_async_callback(runtime.gateway.close)
             await warm_up()
             yield

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     stripe_requests_per_second: PositiveInt = 25
 
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    # Off, every read goes to Stripe: for finding out whether a problem is the cache's, and for measuring
+    # what a customer whose data is not cached waits for.
+    read_cache: bool = True
     public_url: str = Field(default="http://127.0.0.1:8000", validation_alias="PORTALQL_PUBLIC_URL")
 
     portal_link_ttl_seconds: PositiveInt = 900
