@@ -94,7 +94,7 @@ def write(path: Path, content: dict[str, Any]) -> None:
 
 _LEGEND = (
     "calls: Stripe calls per operation (the sandbox's counter); min: the fewest that can answer it;",
-    "ops/s: operations per second under load on one process ('-' where each run needs a fresh process);",
+    "ops/s: operations per second under load on one process ('-' for cold runs, timed one by one);",
     "peak MiB: the server process's peak resident memory. The minimums:",
 )
 _COLUMNS = ("operation", "target", "cache", "calls", "min", "p50 ms", "p95 ms", "ops/s", "peak MiB")

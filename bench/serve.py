@@ -57,6 +57,7 @@ def _portalql_app(options: argparse.Namespace) -> Started:
         database_url=options.database_url,
         stripe_api_key=SecretStr(SANDBOX_API_KEY),
         stripe_api_base=options.stripe_api_base,
+        read_cache=options.read_cache,
     )
     return create_app(settings), {}
 
@@ -76,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--stripe-api-base")
     parser.add_argument("--database-url")
+    parser.add_argument("--no-read-cache", dest="read_cache", action="store_false")
     options = parser.parse_args(argv)
     app, announced = APPS[options.kind](options)
 

@@ -110,5 +110,5 @@ def test_the_ratios_compare_each_dashboard_case_with_the_alternative(report: dic
     ratios = {ratio["cache"]: ratio for ratio in report["ratios_portalql_over_alternative"]}
 
     assert set(ratios) == {"cold", "warm"}
-    assert ratios["cold"]["throughput"] is None  # cold runs each start a fresh process: no load phase
+    assert ratios["cold"]["throughput"] is None  # cold runs are timed one by one: no load phase
     assert ratios["warm"]["throughput"] > 0
