@@ -228,7 +228,8 @@ PORTALQL_OPERATIONS = (
         title="admin customers(first: 50)",
         credential=Credential.API_KEY,
         cold=Minimum(
-            2, "the customers list with subscriptions expanded and, beside it, the catalog with their products"
+            2,
+            "the customers list with subscriptions expanded and, beside it, the catalog with their products",
         ),
         warm=CUSTOMERS_PAGE,
         run=_customers(50),
