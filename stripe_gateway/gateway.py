@@ -1,15 +1,19 @@
 """The async gateway to Stripe: the only code that calls the SDK. Methods return records, never SDK objects.
 
 Every call is paced (`Pacer`) and its SDK exceptions become domain errors (`error_mapping`) in one place,
-`_call`. Every write sends `portalql:<operation>:<caller's key>` as Stripe's idempotency key, so a retried
-request replays Stripe's first answer instead of changing or refunding twice.
+`_call`. The reads a portal page makes go through the SDK's raw request and have their JSON read in place
+(`_get`, `convert.read_as`): building SDK objects was the largest cost of a cold dashboard besides Stripe's
+latency. Writes and the rarer reads keep the SDK's services and objects. Every write sends
+`portalql:<operation>:<caller's key>` as Stripe's idempotency key, so a retried request replays Stripe's first
+answer instead of changing or refunding twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 from functools import reduce
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
+from urllib.parse import quote_plus
 
 import httpx
 import stripe
@@ -47,10 +51,12 @@ if TYPE_CHECKING:
 
     from stripe.params import (
         CustomerListParams,
+        CustomerRetrieveParams,
         EventListParams,
         InvoiceCreatePreviewParams,
         InvoiceCreatePreviewParamsSubscriptionDetails,
         InvoiceListParams,
+        InvoiceRetrieveParams,
         PriceListParams,
         ProductListParams,
         RefundCreateParams,
@@ -61,6 +67,7 @@ if TYPE_CHECKING:
     from stripe.params.billing_portal import SessionCreateParams
 
 T = TypeVar("T")
+R = TypeVar("R", bound=stripe.StripeObject)
 
 # `products.list(ids=…)` takes at most 100 ids, and `limit` must be given (it defaults to 10).
 _PRODUCTS_PER_CALL = 100
@@ -84,6 +91,16 @@ _OBJECTS = (
     "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent", "PaymentMethod",
     "Plan", "Price", "Product", "Refund", "Subscription", "SubscriptionItem",
 )  # fmt: skip
+
+
+def _path(resource: str, object_id: str) -> str:
+    """The path of one object, its id quoted as the SDK's services quote it."""
+    return f"/v1/{resource}/{quote_plus(object_id)}"
+
+
+def _list(kind: type[R], response: stripe.StripeResponse) -> stripe.ListObject[R]:
+    """A list answer read in place: `.data` of `kind` and `.has_more`, as on the SDK's ListObject."""
+    return convert.read_as(stripe.ListObject[kind], response.data)  # type: ignore[valid-type]
 
 
 def _import_sdk(client: stripe.StripeClient) -> None:
@@ -138,6 +155,19 @@ class StripeGateway:
         """A cheap authenticated read, for readiness checks; raises StripeUnavailable."""
         await self._call(lambda: self._v1.customers.list_async({"limit": 1}))
 
+    async def _get(
+        self, path: str, query: Mapping[str, object], *, method: Literal["get", "post"] = "get"
+    ) -> stripe.StripeResponse:
+        """One call through the SDK's raw request (its retries, headers and errors), answered as Stripe's
+        JSON (`.data`) for `convert.read_as`. `method="post"` is for reads Stripe takes as a POST."""
+        return await self._call(lambda: self._raw_request(method, path, query))
+
+    async def _raw_request(
+        self, method: str, path: str, query: Mapping[str, object]
+    ) -> stripe.StripeResponse:
+        response: stripe.StripeResponse = await self._client.raw_request_async(method, path, **query)
+        return response
+
     async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
         """Run one SDK call paced, with its SDK exceptions turned into domain errors.
 
@@ -154,14 +184,14 @@ class StripeGateway:
 
     # -- customers ------------------------------------------------------------------------------------------
     async def retrieve_customer(self, customer_id: str, *, with_subscriptions: bool = False) -> Customer:
-        expand = ["subscriptions"] if with_subscriptions else []
-        found = await self._call(lambda: self._v1.customers.retrieve_async(customer_id, {"expand": expand}))
+        query: CustomerRetrieveParams = {"expand": ["subscriptions"]} if with_subscriptions else {}
+        response = await self._get(_path("customers", customer_id), query)
+        found = convert.read_as(stripe.Customer, response.data)
         if "deleted" in found and found.deleted:
             # Stripe still answers for a deleted customer, with only its id: to portalql it is gone.
-            response = found.last_response
             raise NotFound(
                 f"No such customer: '{customer_id}' (deleted)",
-                request_id=response.request_id if response is not None else None,
+                request_id=response.request_id,
                 code="resource_missing",
                 param="id",
             )
@@ -183,7 +213,7 @@ class StripeGateway:
             query["email"] = email
         if with_subscriptions:
             query["expand"] = ["data.subscriptions"]
-        page = await self._call(lambda: self._v1.customers.list_async(query))
+        page = _list(stripe.Customer, await self._get("/v1/customers", query))
         return Page(tuple(convert.customer(found) for found in page.data), page.has_more)
 
     async def update_customer(
@@ -233,11 +263,12 @@ class StripeGateway:
         query: ProductListParams = {"ids": ids, "limit": len(ids)}
         if with_default_price:
             query["expand"] = ["data.default_price"]
-        page = await self._call(lambda: self._v1.products.list_async(query))
+        page = _list(stripe.Product, await self._get("/v1/products", query))
         return Page(tuple(convert.product(found) for found in page.data), page.has_more)
 
     async def retrieve_price(self, price_id: str) -> Price:
-        return convert.price(await self._call(lambda: self._v1.prices.retrieve_async(price_id)))
+        response = await self._get(_path("prices", price_id), {})
+        return convert.price(convert.read_as(stripe.Price, response.data))
 
     async def list_catalog_prices(self) -> tuple[Price, ...]:
         """Every active recurring price, each with its product expanded: what a portal can offer.
@@ -251,27 +282,24 @@ class StripeGateway:
             "limit": _PRICES_PER_PAGE,
             "expand": ["data.product"],
         }
-        page = await self._call(lambda: self._v1.prices.list_async(query))
-        prices = [convert.price(found) for found in page.data]
-        while page.has_more:
-            page = await self._call(page.next_page_async)
+        prices: list[Price] = []
+        while True:
+            page = _list(stripe.Price, await self._get("/v1/prices", query))
             prices.extend(convert.price(found) for found in page.data)
-        return tuple(prices)
+            if not page.has_more or not page.data:
+                return tuple(prices)
+            query = {**query, "starting_after": prices[-1].id}
 
     # -- subscriptions --------------------------------------------------------------------------------------
     async def retrieve_subscription(self, subscription_id: str) -> Subscription:
-        return convert.subscription(
-            await self._call(lambda: self._v1.subscriptions.retrieve_async(subscription_id))
-        )
+        response = await self._get(_path("subscriptions", subscription_id), {})
+        return convert.subscription(convert.read_as(stripe.Subscription, response.data))
 
     async def list_subscriptions(
         self, customer_id: str, *, status: str = "all", limit: int = 100
     ) -> Page[Subscription]:
-        page = await self._call(
-            lambda: self._v1.subscriptions.list_async(
-                {"customer": customer_id, "status": status, "limit": limit}
-            )
-        )
+        query = {"customer": customer_id, "status": status, "limit": limit}
+        page = _list(stripe.Subscription, await self._get("/v1/subscriptions", query))
         return Page(tuple(convert.subscription(found) for found in page.data), page.has_more)
 
     async def change_subscription_items(
@@ -378,10 +406,9 @@ class StripeGateway:
 
     # -- invoices -------------------------------------------------------------------------------------------
     async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice:
-        expand = ["payments"] if with_payments else []
-        return convert.invoice(
-            await self._call(lambda: self._v1.invoices.retrieve_async(invoice_id, {"expand": expand}))
-        )
+        query: InvoiceRetrieveParams = {"expand": ["payments"]} if with_payments else {}
+        response = await self._get(_path("invoices", invoice_id), query)
+        return convert.invoice(convert.read_as(stripe.Invoice, response.data))
 
     async def list_invoices(
         self,
@@ -407,7 +434,7 @@ class StripeGateway:
             query["ending_before"] = ending_before
         if with_payments:
             query["expand"] = ["data.payments"]
-        page = await self._call(lambda: self._v1.invoices.list_async(query))
+        page = _list(stripe.Invoice, await self._get("/v1/invoices", query))
         return Page(tuple(convert.invoice(found) for found in page.data), page.has_more)
 
     async def list_invoice_payments(self, invoice_id: str) -> tuple[InvoicePayment, ...]:
@@ -450,19 +477,18 @@ class StripeGateway:
         if details:
             query["subscription_details"] = details
         # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).
-        return convert.invoice(await self._call(lambda: self._v1.invoices.create_preview_async(query)))
+        response = await self._get("/v1/invoices/create_preview", query, method="post")
+        return convert.invoice(convert.read_as(stripe.Invoice, response.data))
 
     # -- payment methods ------------------------------------------------------------------------------------
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]:
-        page = await self._call(
-            lambda: self._v1.payment_methods.list_async({"customer": customer_id, "limit": limit})
-        )
+        query = {"customer": customer_id, "limit": limit}
+        page = _list(stripe.PaymentMethod, await self._get("/v1/payment_methods", query))
         return Page(tuple(convert.payment_method(found) for found in page.data), page.has_more)
 
     async def retrieve_payment_method(self, payment_method_id: str) -> PaymentMethod:
-        return convert.payment_method(
-            await self._call(lambda: self._v1.payment_methods.retrieve_async(payment_method_id))
-        )
+        response = await self._get(_path("payment_methods", payment_method_id), {})
+        return convert.payment_method(convert.read_as(stripe.PaymentMethod, response.data))
 
     async def attach_payment_method(
         self, payment_method_id: str, customer_id: str, *, idempotency_key: str
