@@ -99,6 +99,9 @@ def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServ
         stripe_api_base=sandbox.url,
         stripe_requests_per_second=1000,
         public_url=url,
+        # Tests expire sessions by editing the database, as another instance would; the server must see it
+        # on the next request rather than trust the session for `auth_cache_seconds` more.
+        auth_cache_seconds=0,
     )
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), log_level="warning", access_log=False, lifespan="on", ws="none")
