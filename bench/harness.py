@@ -6,13 +6,18 @@ steady state of that process is the warm case, and the cold case is measured on 
 with the read cache off: every run reads Stripe as a customer whose data is not cached does. Like the
 alternative's, that process serves the operation once before timing, so one-time costs of a new process
 (opening connections, first parses) are in neither figure.
+
+Where a customer's first visit costs more than a cold one (the API learns which subscriptions a customer
+has), it is measured too: each run on a new process that has served the operation for another customer
+only, with what earlier runs learnt about the customer deleted.
 """
 
 from __future__ import annotations
 
 import tempfile
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +26,7 @@ import httpx
 from bench.measure import Measured, StripeCalls, sample, throughput
 from bench.operations import (
     ALTERNATIVE_DASHBOARD,
+    CUSTOMER_IDS,
     DISCOVER,
     MUTATIONS,
     PORTALQL_OPERATIONS,
@@ -34,6 +40,9 @@ from bench.results import Cache, CaseResult, Status, Target
 from bench.servers import Server, running
 from portalql.db import Database
 from portalql.demo import DemoCredentials, mint_demo_credentials
+from portalql.repositories.known_subscriptions import replace_known_subscription_ids
+from portalql.repositories.sessions import create_customer_session
+from resolvers.principals import Scope
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -79,6 +88,15 @@ class Bench:
             *(() if read_cache else ("--no-read-cache",)), ready_path="/readyz", workdir=self.workdir,
         )  # fmt: skip
 
+    async def forget_subscriptions(self, customer_id: str) -> None:
+        """Delete what the API learnt about the customer's subscriptions, as if it had never seen it."""
+        database = Database(self.database_url)
+        try:
+            async with database.session() as db:
+                await replace_known_subscription_ids(db, customer_id, frozenset())
+        finally:
+            await database.dispose()
+
     @asynccontextmanager
     async def caller(self, server: Server, token: str | None, fixtures: Fixtures) -> AsyncIterator[Caller]:
         connections = self.config.concurrency
@@ -117,6 +135,8 @@ class _Probe:
     credentials: DemoCredentials
     fixtures: Fixtures
     mutations: frozenset[str]
+    # Another customer's session: what a first visit's process serves before the timed customer.
+    other_customer: tuple[str, Fixtures]
 
 
 async def _portalql(bench: Bench, operations: list[Operation]) -> list[CaseResult]:
@@ -148,13 +168,24 @@ async def _probe(bench: Bench) -> _Probe:
         mutation_type = (await caller.graphql(MUTATIONS))["__type"]
         mutations = frozenset(field["name"] for field in (mutation_type or {}).get("fields") or [])
         customer = (await caller.graphql(DISCOVER))["viewer"]["customer"]
+        admin = replace(caller, token=credentials.api_key)
+        listed = [edge["node"]["id"] for edge in (await admin.graphql(CUSTOMER_IDS))["customers"]["edges"]]
     changeable = [s for s in customer["subscriptions"] if s["allowedPlanChanges"]]
     if changeable:
         subscription = changeable[0]
         fixtures = Fixtures(
             bench.demo_customer_id, subscription["id"], subscription["allowedPlanChanges"][0]["id"]
         )
-    return _Probe(credentials, fixtures, mutations)
+    other_id = next(id_ for id_ in listed if id_ != bench.demo_customer_id)
+    database = Database(bench.database_url)
+    try:
+        async with database.session() as db:
+            other = await create_customer_session(
+                db, customer_id=other_id, ttl=timedelta(days=1), scopes=frozenset(Scope)
+            )
+    finally:
+        await database.dispose()
+    return _Probe(credentials, fixtures, mutations, (other.token, Fixtures(other_id)))
 
 
 async def _portalql_operation(bench: Bench, operation: Operation, probe: _Probe) -> list[CaseResult]:
@@ -165,9 +196,12 @@ async def _portalql_operation(bench: Bench, operation: Operation, probe: _Probe)
     api_key = operation.credential is Credential.API_KEY
     token = credentials.api_key if api_key else credentials.customer_session_token
     try:
-        return await _cold_and_warm(bench, operation, token, probe.fixtures)
+        results = await _cold_and_warm(bench, operation, token, probe.fixtures)
+        if operation.first_visit is not None:
+            results.append(await _first_visits(bench, operation, token, probe))
     except Exception as error:  # one broken operation must not hide the others' figures
         return _failed(operation, str(error))
+    return results
 
 
 async def _cold_and_warm(
@@ -193,6 +227,23 @@ async def _cold_and_warm(
         CaseResult(Target.PORTALQL, operation, Cache.COLD, measured=Measured(tuple(cold), None, peak)),
         CaseResult(Target.PORTALQL, operation, Cache.WARM, measured=steady),
     ]
+
+
+async def _first_visits(bench: Bench, operation: Operation, token: str, probe: _Probe) -> CaseResult:
+    bench.progress(f"portalql: {operation.title}, first visits ({bench.config.runs}), each on a new process")
+    other_token, other_fixtures = probe.other_customer
+    samples, peak = [], 0
+    for _ in range(bench.config.runs):
+        await bench.forget_subscriptions(probe.fixtures.customer_id)
+        async with bench.running_api(read_cache=False) as api:
+            async with bench.caller(api, other_token, other_fixtures) as other:
+                await operation.run(other)  # the process's first request, for someone else
+            async with bench.caller(api, token, probe.fixtures) as caller:
+                samples.append(await sample(operation, caller, bench.calls))
+            peak = max(peak, api.peak_rss_bytes() or 0)
+    return CaseResult(
+        Target.PORTALQL, operation, Cache.FIRST, measured=Measured(tuple(samples), None, peak or None)
+    )
 
 
 async def _alternative(bench: Bench) -> CaseResult:

@@ -19,6 +19,7 @@ class Target(StrEnum):
 class Cache(StrEnum):
     COLD = "cold"
     WARM = "warm"
+    FIRST = "first"  # cold, and the process has never seen the customer: its first visit
     NONE = "none"  # the alternative has no cache to be cold or warm
 
 
@@ -40,7 +41,11 @@ class CaseResult:
 
     @property
     def minimum(self) -> Minimum:
-        return self.operation.warm if self.cache is Cache.WARM else self.operation.cold
+        if self.cache is Cache.WARM:
+            return self.operation.warm
+        if self.cache is Cache.FIRST and self.operation.first_visit is not None:
+            return self.operation.first_visit
+        return self.operation.cold
 
     def to_json(self) -> dict[str, Any]:
         measured = self.measured

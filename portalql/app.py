@@ -22,6 +22,7 @@ from portalql.adapters import database_stores
 from portalql.auth import RecentCredentials, authenticate_request
 from portalql.db import Database
 from portalql.health import health_router
+from portalql.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.portal_links import PORTAL_PATH, portal_router
 from portalql.portal_page import mount_portal_page
 from portalql.webhooks import webhook_router
@@ -56,6 +57,7 @@ class Runtime:
     recent_credentials: RecentCredentials
     database: Database | None = None
     gateway: BillingGateway | None = None
+    known_subscriptions: DatabaseKnownSubscriptions | None = None
 
     @property
     def stale_reads(self) -> CachedGateway | None:
@@ -81,6 +83,8 @@ def create_app(
                 runtime.database = Database(settings.database_url)
                 stack.push_async_callback(runtime.database.dispose)
                 await runtime.database.migrate()
+            runtime.known_subscriptions = DatabaseKnownSubscriptions(runtime.database)
+            stack.push_async_callback(runtime.known_subscriptions.aclose)
             if runtime.gateway is None:
                 runtime.gateway = (
                     await connect_cached_gateway(settings)
@@ -108,6 +112,7 @@ def create_app(
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
                 stores=database_stores(database, settings, recent_credentials=recent),
+                known_subscriptions=runtime.known_subscriptions,
             )
         )
 

@@ -199,3 +199,17 @@ class ChargeLock(Base):
 
     charge_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     locked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KnownSubscription(Base):
+    """A subscription a customer was last seen with that invoices again: a hint, not a copy of Stripe.
+
+    Ids only, so nothing here can go stale in a way that shows: a read that finds a subscription missing
+    from this table reads its upcoming invoice a round trip later, one that finds an extra drops its preview.
+    """
+
+    __tablename__ = "known_subscriptions"
+
+    customer_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

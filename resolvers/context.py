@@ -10,7 +10,7 @@ from uuid import uuid4
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
-    from resolvers.ports import Stores
+    from resolvers.ports import KnownSubscriptions, Stores
     from resolvers.principals import Principal
     from stripe_gateway.interface import BillingGateway
 
@@ -31,11 +31,13 @@ class RequestContext:
     public_url: str = "http://localhost:8000"
     # The persistence that mutations and the audit trail use; the app injects it.
     stores: Stores | None = None
+    # Lets reads that need a customer's subscription ids start before Stripe has listed them.
+    known_subscriptions: KnownSubscriptions | None = None
 
     @cached_property
     def loaders(self) -> Loaders:
         # Built on first use, inside the running event loop the loaders bind to.
-        return Loaders(self.gateway)
+        return Loaders(self.gateway, known_subscriptions=self.known_subscriptions)
 
     def forget_reads(self) -> None:
         """Drop every Stripe read cached so far, so that reads after a write see what it changed."""

@@ -22,19 +22,30 @@ def viewer_customer_id(ctx: RequestContext) -> str | None:
 
 
 def load_customer(
-    ctx: RequestContext, customer_id: str, *, with_subscriptions: bool, with_products: bool = False
+    ctx: RequestContext,
+    customer_id: str,
+    *,
+    with_subscriptions: bool,
+    with_products: bool = False,
+    with_upcoming_invoices: bool = False,
 ) -> Callable[[], Awaitable[Customer]]:
     """Check now that the caller may see the customer; the function returned starts (or joins) its load.
 
     The record is read only when a field needs it: a query for a customer's invoices or payment methods
     needs only the id, which the caller (a session, a parent object) already holds. `with_subscriptions`
-    folds its current subscriptions into the same Stripe call; `with_products` reads the catalog now,
-    beside it, for the products of their items (see `Loaders.read_catalog_ahead`).
+    folds its current subscriptions into the same Stripe call. Beside it, `with_products` reads the catalog
+    for the products of their items (see `Loaders.read_catalog_ahead`), and `with_upcoming_invoices` the
+    previews of the subscriptions the customer was last seen with (see `Loaders.read_previews_ahead`).
     """
-    check_owner(authenticated(ctx), customer_id, customer_id)
+    principal = authenticated(ctx)
+    check_owner(principal, customer_id, customer_id)
     loaders = ctx.loaders
     if with_products:
         _read_catalog_ahead(ctx)
+    if with_upcoming_invoices and all(
+        may_use(principal, scope) for scope in (Scope.SUBSCRIPTIONS_READ, Scope.INVOICES_READ)
+    ):
+        loaders.read_previews_ahead(customer_id)
     load = loaders.customer_with_subscriptions if with_subscriptions else loaders.customer
     return lambda: load(customer_id)
 
@@ -46,9 +57,20 @@ def _read_catalog_ahead(ctx: RequestContext) -> None:
 
 
 async def customer_by_id(
-    ctx: RequestContext, customer_id: str, *, with_subscriptions: bool, with_products: bool = False
+    ctx: RequestContext,
+    customer_id: str,
+    *,
+    with_subscriptions: bool,
+    with_products: bool = False,
+    with_upcoming_invoices: bool = False,
 ) -> Customer:
-    load = load_customer(ctx, customer_id, with_subscriptions=with_subscriptions, with_products=with_products)
+    load = load_customer(
+        ctx,
+        customer_id,
+        with_subscriptions=with_subscriptions,
+        with_products=with_products,
+        with_upcoming_invoices=with_upcoming_invoices,
+    )
     return await fetch_by_id(customer_id, load())
 
 

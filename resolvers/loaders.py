@@ -10,6 +10,10 @@ The products of subscription items cannot come with the subscriptions (Stripe ex
 by id once the subscriptions are in would cost a second round trip. So a query that shows them starts the
 catalog read at once (`read_catalog_ahead`), beside the customer's; products are then taken from the
 catalog, and only those missing from it (archived, or without an active recurring price) are read by id.
+
+The upcoming invoices of a customer's subscriptions likewise: Stripe previews one only for a subscription
+id, so a query that shows them starts the previews of the subscriptions the customer was last seen with
+(`read_previews_ahead`) beside the read that lists them; only a subscription new since then waits for it.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from stripe_gateway.records import (
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 
+    from resolvers.ports import KnownSubscriptions
     from stripe_gateway.interface import BillingGateway
 
 K = TypeVar("K")
@@ -57,6 +62,11 @@ DEFAULT_CONFIGURATION = "default"
 _CATALOG = "catalog"
 # Stripe's error code when a customer or subscription has nothing left to invoice.
 _NOTHING_UPCOMING = "invoice_upcoming_none"
+
+
+def invoices_again(subscription: Subscription) -> bool:
+    """Whether the subscription has an upcoming invoice to preview, as far as it tells without Stripe."""
+    return subscription.status not in ENDED_STATUSES and not subscription.cancel_at_period_end
 
 
 class _Loader(Generic[K, V]):
@@ -156,8 +166,11 @@ async def every_refund(gateway: BillingGateway, payment_id: str) -> AsyncGenerat
 class Loaders:
     """The loaders of one request. Never share them: they cache Stripe objects as seen by one request."""
 
-    def __init__(self, gateway: BillingGateway) -> None:
+    def __init__(
+        self, gateway: BillingGateway, *, known_subscriptions: KnownSubscriptions | None = None
+    ) -> None:
         self._gateway = gateway
+        self._known_subscriptions = known_subscriptions
         self._customers = _Loader(self._fetch_customers)
         self._customers_with_subscriptions = _Loader(self._fetch_customers_with_subscriptions)
         self._all_subscriptions = _Loader(self._fetch_all_subscriptions)
@@ -183,6 +196,8 @@ class Loaders:
         self._all_refunds = _Loader(self._fetch_all_refunds)
         # The catalog read, when a query started it ahead for the products it will show.
         self._catalog_ahead: asyncio.Future[tuple[Price, ...]] | None = None
+        # The customers whose upcoming invoices this request started ahead of their subscriptions.
+        self._previews_ahead: set[str] = set()
 
     # -- customers ------------------------------------------------------------------------------------------
     def customer(self, customer_id: str) -> Awaitable[Customer]:
@@ -198,6 +213,7 @@ class Loaders:
             if customer.subscriptions is not None:
                 self._current_subscriptions.prime(customer.id, customer.subscriptions)
                 self._prime_subscriptions(customer.subscriptions)
+                self._saw_subscriptions(customer.id, customer.subscriptions)
 
     async def _fetch_customers(self, ids: list[str]) -> list[Customer | Exception]:
         return await _each(ids, self._gateway.retrieve_customer)
@@ -230,6 +246,7 @@ class Loaders:
         async def fetch(customer_id: str) -> tuple[Subscription, ...]:
             page = await self._gateway.list_subscriptions(customer_id, status="all", limit=STRIPE_MAX_LIMIT)
             self._prime_subscriptions(page.data)
+            self._saw_subscriptions(customer_id, page.data)
             return page.data
 
         return await _each(customer_ids, fetch)
@@ -262,6 +279,26 @@ class Loaders:
     def upcoming_invoice(self, key: UpcomingKey) -> Awaitable[Invoice | None]:
         """The preview of the next invoice, or None when nothing is due to be invoiced."""
         return self._upcoming_invoices.load(key)
+
+    def read_previews_ahead(self, customer_id: str) -> None:
+        """Start now the upcoming invoices of the subscriptions the customer was last seen with, for a query
+        that shows its subscriptions' upcoming invoices: they need not wait for the subscriptions' list."""
+        if self._known_subscriptions is None or customer_id in self._previews_ahead:
+            return
+        self._previews_ahead.add(customer_id)
+        start = asyncio.ensure_future(self._start_previews(self._known_subscriptions, customer_id))
+        start.add_done_callback(_observe)
+
+    async def _start_previews(self, known: KnownSubscriptions, customer_id: str) -> None:
+        for subscription_id in await known.of(customer_id):
+            # Awaited once the list shows the subscription; a preview of one that has gone is dropped.
+            preview = asyncio.ensure_future(self.upcoming_invoice(UpcomingKey(customer_id, subscription_id)))
+            preview.add_done_callback(_observe)
+
+    def _saw_subscriptions(self, customer_id: str, subscriptions: Iterable[Subscription]) -> None:
+        if self._known_subscriptions is not None and customer_id in self._previews_ahead:
+            ids = frozenset(s.id for s in subscriptions if invoices_again(s))
+            self._known_subscriptions.saw(customer_id, ids)
 
     def _prime_invoices(self, invoices: Iterable[Invoice]) -> None:
         for invoice in invoices:

@@ -163,6 +163,21 @@ class RefundLedger(Protocol):
         ...
 
 
+# -- hints for reads ----------------------------------------------------------------------------------------
+
+
+class KnownSubscriptions(Protocol):
+    """The subscriptions that invoice again each customer was last seen with: ids only, so that reads which
+    need a subscription id can start before Stripe has listed them. A stale hint costs a call or a round
+    trip, never a wrong answer."""
+
+    async def of(self, customer_id: str) -> frozenset[str]: ...
+
+    def saw(self, customer_id: str, subscription_ids: frozenset[str]) -> None:
+        """What a read of the customer's subscriptions found; kept without the caller waiting."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Stores:
     """The persistence the mutations and the audit trail use."""

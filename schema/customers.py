@@ -52,15 +52,23 @@ class Customer(Node):
 
     @classmethod
     def lazy(
-        cls, info: Info, customer_id: str, *, with_subscriptions: bool = False, with_products: bool = False
+        cls,
+        info: Info,
+        customer_id: str,
+        *,
+        with_subscriptions: bool = False,
+        with_products: bool = False,
+        with_upcoming_invoices: bool = False,
     ) -> "Customer":
         """The customer, read from Stripe once a field needs the record; the caller's right to see it is
-        checked now. `with_products`: the query shows the products of its subscriptions' items."""
+        checked now. `with_products` and `with_upcoming_invoices`: the query shows the products of its
+        subscriptions' items, and their upcoming invoices."""
         load = load_customer(
             info.context.request_context,
             customer_id,
             with_subscriptions=with_subscriptions,
             with_products=with_products,
+            with_upcoming_invoices=with_upcoming_invoices,
         )
         return cls(id=strawberry.ID(customer_id), source=load, with_subscriptions=with_subscriptions)
 

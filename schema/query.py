@@ -42,6 +42,7 @@ class Query:
             id,
             with_subscriptions=selects(info, "subscriptions"),
             with_products=selects_item_products(info, "subscriptions"),
+            with_upcoming_invoices=selects(info, "subscriptions", "upcomingInvoice"),
         )
         return Customer.of(record)
 
