@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import InvoicePageKey, UpcomingKey
+from resolvers.loaders import InvoicePageKey, UpcomingKey, invoices_again
 from resolvers.pagination import PageRequest, Slice, slice_of
 from resolvers.policy import check_owner, fetch_by_id, require_scope
 from resolvers.principals import Scope
@@ -51,9 +51,15 @@ async def invoice_by_id(ctx: RequestContext, invoice_id: str) -> Invoice:
 
 
 async def customer_upcoming_invoice(ctx: RequestContext, customer_id: str) -> Invoice | None:
-    """The preview of the customer's next invoice across its subscriptions; None when none is due."""
+    """The preview of the customer's next invoice: that of the subscription renewing first; None when none
+    will invoice again. Stripe previews invoices of one subscription only (since API version 2025-03-31)."""
     check_owner(require_scope(ctx, Scope.INVOICES_READ), customer_id, customer_id)
-    return await ctx.loaders.upcoming_invoice(UpcomingKey(customer_id))
+    current = await ctx.loaders.subscriptions(customer_id, include_ended=False)
+    renewing = [s for s in current if invoices_again(s)]
+    if not renewing:
+        return None
+    first = min(renewing, key=lambda s: s.current_period_end or 0)
+    return await ctx.loaders.upcoming_invoice(UpcomingKey(customer_id, first.id))
 
 
 async def invoice_payments(ctx: RequestContext, invoice: Invoice) -> tuple[InvoicePayment, ...]:

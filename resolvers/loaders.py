@@ -127,7 +127,7 @@ class InvoicePageKey:
 @dataclass(frozen=True, slots=True)
 class UpcomingKey:
     customer_id: str
-    subscription_id: str | None = None
+    subscription_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,10 +194,12 @@ class Customer(Node):
         return None if found is None else PaymentMethod.of(found)
 
     @field(
-        "A preview of the customer's next invoice across their subscriptions; null when nothing is due. "
-        "Needs the `invoices:read` scope."
+        "A preview of the customer's next invoice: that of the subscription renewing first; null when no "
+        "subscription will invoice again. Needs the `invoices:read` scope."
     )
     async def upcoming_invoice(self, info: Info) -> Invoice | None:
+        if self.with_subscriptions:
+            await self._record()  # it primes the subscriptions it came with, which tell what renews first
         return maybe_invoice(await customer_upcoming_invoice(info.context.request_context, self.id))
 
 

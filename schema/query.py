@@ -42,7 +42,8 @@ class Query:
             id,
             with_subscriptions=selects(info, "subscriptions"),
             with_products=selects_item_products(info, "subscriptions"),
-            with_upcoming_invoices=selects(info, "subscriptions", "upcomingInvoice"),
+            with_upcoming_invoices=selects(info, "subscriptions", "upcomingInvoice")
+            or selects(info, "upcomingInvoice"),
         )
         return Customer.of(record)
 

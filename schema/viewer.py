@@ -63,5 +63,6 @@ class Viewer:
             customer_id,
             with_subscriptions=selects(info, "subscriptions"),
             with_products=selects_item_products(info, "subscriptions"),
-            with_upcoming_invoices=selects(info, "subscriptions", "upcomingInvoice"),
+            with_upcoming_invoices=selects(info, "subscriptions", "upcomingInvoice")
+            or selects(info, "upcomingInvoice"),
         )

@@ -15,12 +15,11 @@ from stripe_sandbox.resources.subscription_changes import (
     items_of,
     new_item,
     parse_change,
-    period_end,
     plan_change,
     recurring_price,
     unused_time,
 )
-from stripe_sandbox.resources.subscriptions import ENDED_STATUSES, LIVE_STATUSES
+from stripe_sandbox.resources.subscriptions import ENDED_STATUSES
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
     Params,
@@ -80,22 +79,10 @@ def create_preview(call: Call) -> StripeObject:
     customer = store.get(customer_id, "customer", param="customer")
     if details.get("items"):
         return _preview_new_subscription(store, customer, details, at=at)
-    # Neither a subscription nor new items: the next invoice among the customer's subscriptions.
-    renewing = [
-        subscription
-        for subscription in store.iter_type("subscription")
-        if subscription["customer"] == customer_id and subscription["status"] in LIVE_STATUSES
-    ]
-    if renewing:
-        subscription = min(renewing, key=period_end)
-        return _preview_subscription(store, subscription, details, at=at, mode=mode)
-    currency = (get_str(params, "currency") or customer["currency"] or "usd").lower()
-    pending = invoice_items.pending(store, customer=customer_id, currency=currency, subscription=None)
-    if not pending:
-        raise _nothing_upcoming(customer_id)
-    lines = [invoice_items.as_line(store, item) for item in pending]
-    return invoices.draft(
-        store, customer=customer, currency=currency, lines=lines, at=at, billing_reason="manual", preview=True
+    # Since API version 2025-03-31 Stripe no longer previews a customer's next invoice across subscriptions.
+    raise invalid(
+        "You must pass one of `subscription`, `subscription_details.items`, `schedule`, "
+        "`schedule_details.phases` or `invoice_items` along with `customer` to preview an invoice."
     )
 
 

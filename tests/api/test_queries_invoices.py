@@ -161,3 +161,66 @@ async def test_page_arguments_stripe_cannot_serve_are_refused(
         (message, {"code": "BAD_USER_INPUT"})
     ]
     assert "GET /v1/invoices" not in sandbox.calls()
+
+
+UPCOMING = """
+query($id: ID!) {
+  customer(id: $id) {
+    upcomingInvoice { isPreview subscription { id } total { amount } }
+    subscriptions { id upcomingInvoice { total { amount } } }
+  }
+}
+"""
+PREVIEW = "POST /v1/invoices/create_preview"
+
+
+async def upcoming(gateway: Any, customer_id: str) -> dict[str, Any]:
+    result = await build_schema().execute(
+        UPCOMING,
+        {"id": customer_id},
+        context_value=Context(RequestContext(gateway=gateway, principal=API_KEY)),
+    )
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    customer: dict[str, Any] = result.data["customer"]
+    return customer
+
+
+async def test_the_customer_s_next_invoice_is_that_of_the_subscription_renewing_first(
+    sandbox, gateway, stripe_client, maya
+) -> None:
+    product = await stripe_client.v1.products.create_async({"name": "Weekly report"})
+    weekly = await stripe_client.v1.prices.create_async(
+        {"product": product.id, "currency": "usd", "unit_amount": 500, "recurring": {"interval": "week"}}
+    )
+    added = await stripe_client.v1.subscriptions.create_async(
+        {"customer": maya, "items": [{"price": weekly.id}]}
+    )
+    sandbox.reset_calls()
+
+    customer = await upcoming(gateway, maya)
+
+    # Stripe previews one subscription at a time: the weekly one renews before the monthly plan.
+    assert customer["upcomingInvoice"] == {
+        "isPreview": True,
+        "subscription": {"id": added.id},
+        "total": {"amount": 500},
+    }
+    by_subscription = {s["id"]: s["upcomingInvoice"]["total"]["amount"] for s in customer["subscriptions"]}
+    assert by_subscription[added.id] == 500
+    assert len(by_subscription) == 2
+    assert sandbox.calls()[PREVIEW] == 2  # the customer's next invoice is one of the two previews
+
+
+async def test_no_next_invoice_once_every_subscription_ends_with_its_period(
+    sandbox, gateway, stripe_client, maya
+) -> None:
+    [subscription] = (await stripe_client.v1.subscriptions.list_async({"customer": maya})).data
+    await stripe_client.v1.subscriptions.update_async(subscription.id, {"cancel_at_period_end": True})
+    sandbox.reset_calls()
+
+    customer = await upcoming(gateway, maya)
+
+    assert customer["upcomingInvoice"] is None
+    assert customer["subscriptions"] == [{"id": subscription.id, "upcomingInvoice": None}]
+    assert PREVIEW not in sandbox.calls()
