@@ -55,6 +55,10 @@ class DatabaseKnownSubscriptions:
         self._writes.add(write)
         write.add_done_callback(self._writes.discard)
 
+    def forget(self, customer_id: str) -> None:
+        """Read the customer's known subscriptions from the database next time: something else wrote them."""
+        self._recent.pop(customer_id, None)
+
     async def aclose(self) -> None:
         """Wait for the writes still running."""
         await asyncio.gather(*self._writes)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from resolvers.loaders import ENDED_STATUSES
+
 if TYPE_CHECKING:
     from stripe_gateway.records import Event
 
@@ -51,6 +53,8 @@ class Change:
     audit: AuditEntry | None
     # The catalog changed (products, prices, portal configurations): reads every customer shares are stale.
     catalog: bool = False
+    # For a subscription: whether it invoices again, which decides if its customer's dashboards preview it.
+    invoices_again: bool | None = None
 
 
 Handler = Callable[["Event"], "Change | None"]
@@ -80,6 +84,9 @@ def on_subscription_changed(event: Event) -> Change | None:
         audit=AuditEntry(action, "subscription", event.object_id, before, after)
         if audited and action is not None
         else None,
+        invoices_again=event.type != "customer.subscription.deleted"
+        and subscription.get("status") not in ENDED_STATUSES
+        and subscription.get("cancel_at_period_end") is not True,
     )
 
 

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from portalql.models import AuditSource, PrincipalType
 from portalql.repositories.audit import record_audit_event
+from portalql.repositories.known_subscriptions import note_known_subscription
 from portalql.repositories.webhook_events import (
     latest_processed_stripe_created,
     mark_webhook_event_processed,
@@ -28,6 +29,7 @@ from stripe_gateway.errors import WebhookSignatureInvalid
 if TYPE_CHECKING:
     from portalql.app import Runtime
     from portalql.db import Database
+    from portalql.known_subscriptions import DatabaseKnownSubscriptions
     from stripe_gateway.records import Event
 
 logger = logging.getLogger(__name__)
@@ -70,9 +72,15 @@ async def store_event(database: Database, event: Event, change: Change) -> bool:
 class EventProcessor:
     """Applies stored events: drops the cached reads they make stale, audits outside changes, marks them."""
 
-    def __init__(self, database: Database, stale_reads: StaleReads | None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        stale_reads: StaleReads | None,
+        known_subscriptions: DatabaseKnownSubscriptions | None = None,
+    ) -> None:
         self._database = database
         self._stale_reads = stale_reads
+        self._known_subscriptions = known_subscriptions
 
     async def process(self, event: Event, change: Change) -> bool:
         """Apply one stored event; True when this call processed it, False when it already was.
@@ -89,7 +97,8 @@ class EventProcessor:
         # event invalidated both after both changes, so whatever was cached since reflects both. (Another
         # customer's newer event would not do: a card moved between customers invalidates each.) Equal times
         # cannot be ordered, so they invalidate again and the next read re-fetches.
-        if self._stale_reads is not None and (newest is None or event.created >= newest):
+        is_newest = newest is None or event.created >= newest
+        if self._stale_reads is not None and is_newest:
             if change.customer_id is not None:
                 await self._stale_reads.invalidate_customer(change.customer_id)
             if change.catalog:
@@ -98,6 +107,12 @@ class EventProcessor:
         async with self._database.session() as db:
             if not await mark_webhook_event_processed(db, event.id):
                 return False
+            # The subscriptions a customer's dashboards preview ahead (see `portalql.known_subscriptions`).
+            subscriber = change.customer_id if change.invoices_again is not None and is_newest else None
+            if subscriber is not None:
+                await note_known_subscription(
+                    db, subscriber, change.object_id, invoices_again=change.invoices_again is True
+                )
             if change.audit is not None:
                 await record_audit_event(
                     db,
@@ -114,6 +129,8 @@ class EventProcessor:
                     source=AuditSource.EXTERNAL,
                     occurred_at=datetime.fromtimestamp(event.created, UTC),
                 )
+        if subscriber is not None and self._known_subscriptions is not None:
+            self._known_subscriptions.forget(subscriber)
         return True
 
     async def process_logged(self, event: Event, change: Change) -> None:
@@ -147,7 +164,8 @@ def webhook_router(runtime: Runtime) -> APIRouter:
         if change is None:
             return JSONResponse({"received": True, "ignored": True})
         if await store_event(database, event, change):
-            background.add_task(EventProcessor(database, runtime.stale_reads).process_logged, event, change)
+            processor = EventProcessor(database, runtime.stale_reads, runtime.known_subscriptions)
+            background.add_task(processor.process_logged, event, change)
             return JSONResponse({"received": True})
         return JSONResponse({"received": True, "duplicate": True})
 

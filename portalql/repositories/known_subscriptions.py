@@ -22,6 +22,21 @@ async def known_subscription_ids(db: AsyncSession, customer_id: str) -> frozense
     return frozenset(rows)
 
 
+async def note_known_subscription(
+    db: AsyncSession, customer_id: str, subscription_id: str, *, invoices_again: bool
+) -> None:
+    """Add the subscription to the customer's known ones, or remove it once it will not invoice again."""
+    if not invoices_again:
+        await db.execute(
+            delete(KnownSubscription).where(
+                KnownSubscription.customer_id == customer_id,
+                KnownSubscription.subscription_id == subscription_id,
+            )
+        )
+        return
+    await _insert(db, customer_id, {subscription_id})
+
+
 async def replace_known_subscription_ids(db: AsyncSession, customer_id: str, ids: Set[str]) -> None:
     """Make `ids` the customer's known subscriptions; concurrent writers of the same set do not conflict."""
     await db.execute(
@@ -29,8 +44,11 @@ async def replace_known_subscription_ids(db: AsyncSession, customer_id: str, ids
             KnownSubscription.customer_id == customer_id, KnownSubscription.subscription_id.not_in(ids)
         )
     )
-    if not ids:
-        return
+    if ids:
+        await _insert(db, customer_id, ids)
+
+
+async def _insert(db: AsyncSession, customer_id: str, ids: Set[str]) -> None:
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
     rows = [{"customer_id": customer_id, "subscription_id": id_, "recorded_at": now} for id_ in sorted(ids)]
