@@ -41,7 +41,7 @@ class DatabaseKnownSubscriptions:
         try:
             async with self._database.session() as db:
                 ids = await known_subscription_ids(db, customer_id)
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError):
             logger.warning("could not read the known subscriptions of %s", customer_id, exc_info=True)
             return frozenset()
         self._remember(customer_id, ids)
@@ -73,6 +73,6 @@ class DatabaseKnownSubscriptions:
         try:
             async with self._database.session() as db:
                 await replace_known_subscription_ids(db, customer_id, ids)
-        except SQLAlchemyError:
+        except (SQLAlchemyError, OSError):
             logger.warning("could not record the known subscriptions of %s", customer_id, exc_info=True)
             self._recent.pop(customer_id, None)  # so the next read that sees them writes them again

@@ -102,3 +102,20 @@ async def test_a_subscription_new_since_is_previewed_after_the_list(sandbox, gat
     assert sandbox.calls()[PREVIEW] == 1
     [subscription] = data["viewer"]["customer"]["subscriptions"]
     assert await stored(database, maya["id"]) == {subscription["id"]}
+
+
+async def test_a_database_that_fails_costs_the_hint_not_the_dashboard(
+    sandbox, gateway, empty_database, caplog
+) -> None:
+    maya = demo_customer(sandbox.state.store)
+    known = DatabaseKnownSubscriptions(empty_database)  # no tables: every read and write fails
+    sandbox.reset_calls()
+
+    data = await dashboard(gateway, known, maya["id"])
+    await known.aclose()
+
+    [subscription] = data["viewer"]["customer"]["subscriptions"]
+    assert subscription["upcomingInvoice"]["total"]["formatted"] == "$30.00"
+    assert sum(sandbox.calls().values()) == 5
+    assert "could not read the known subscriptions" in caplog.text
+    assert "could not record the known subscriptions" in caplog.text
