@@ -88,14 +88,19 @@ class Bench:
             *(() if read_cache else ("--no-read-cache",)), ready_path="/readyz", workdir=self.workdir,
         )  # fmt: skip
 
-    async def forget_subscriptions(self, customer_id: str) -> None:
-        """Delete what the API learnt about the customer's subscriptions, as if it had never seen it."""
+    @asynccontextmanager
+    async def database(self) -> AsyncIterator[Database]:
+        """The API's database, opened beside it for set-up that is not timed."""
         database = Database(self.database_url)
         try:
-            async with database.session() as db:
-                await replace_known_subscription_ids(db, customer_id, frozenset())
+            yield database
         finally:
             await database.dispose()
+
+    async def forget_subscriptions(self, customer_id: str) -> None:
+        """Delete what the API learnt about the customer's subscriptions, as if it had never seen it."""
+        async with self.database() as database, database.session() as db:
+            await replace_known_subscription_ids(db, customer_id, frozenset())
 
     @asynccontextmanager
     async def caller(self, server: Server, token: str | None, fixtures: Fixtures) -> AsyncIterator[Caller]:
@@ -154,14 +159,11 @@ async def _portalql(bench: Bench, operations: list[Operation]) -> list[CaseResul
 
 async def _probe(bench: Bench) -> _Probe:
     """Credentials, and what the operations need from the API itself, found once before any timing."""
-    database = Database(bench.database_url)
-    try:
+    async with bench.database() as database:
         await database.migrate()
         credentials = await mint_demo_credentials(
             database, customer_id=bench.demo_customer_id, return_url="http://127.0.0.1/"
         )
-    finally:
-        await database.dispose()
     fixtures = Fixtures(customer_id=bench.demo_customer_id)
     token = credentials.customer_session_token
     async with bench.running_api() as api, bench.caller(api, token, fixtures) as caller:
@@ -177,14 +179,10 @@ async def _probe(bench: Bench) -> _Probe:
             bench.demo_customer_id, subscription["id"], subscription["allowedPlanChanges"][0]["id"]
         )
     other_id = next(id_ for id_ in listed if id_ != bench.demo_customer_id)
-    database = Database(bench.database_url)
-    try:
-        async with database.session() as db:
-            other = await create_customer_session(
-                db, customer_id=other_id, ttl=timedelta(days=1), scopes=frozenset(Scope)
-            )
-    finally:
-        await database.dispose()
+    async with bench.database() as database, database.session() as db:
+        other = await create_customer_session(
+            db, customer_id=other_id, ttl=timedelta(days=1), scopes=frozenset(Scope)
+        )
     return _Probe(credentials, fixtures, mutations, (other.token, Fixtures(other_id)))
 
 
