@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from resolvers.loaders import ENDED_STATUSES
+from resolvers.loaders import invoices_again
 
 if TYPE_CHECKING:
     from stripe_gateway.records import Event
@@ -85,8 +85,7 @@ def on_subscription_changed(event: Event) -> Change | None:
         if audited and action is not None
         else None,
         invoices_again=event.type != "customer.subscription.deleted"
-        and subscription.get("status") not in ENDED_STATUSES
-        and subscription.get("cancel_at_period_end") is not True,
+        and invoices_again(str(subscription.get("status")), subscription.get("cancel_at_period_end") is True),
     )
 
 

@@ -64,9 +64,10 @@ _CATALOG = "catalog"
 _NOTHING_UPCOMING = "invoice_upcoming_none"
 
 
-def invoices_again(subscription: Subscription) -> bool:
-    """Whether the subscription has an upcoming invoice to preview, as far as it tells without Stripe."""
-    return subscription.status not in ENDED_STATUSES and not subscription.cancel_at_period_end
+def invoices_again(status: str | None, cancel_at_period_end: bool | None) -> bool:
+    """Whether a subscription in this state has an upcoming invoice to preview, as far as its record tells
+    without asking Stripe; from a record, or from an event's raw object."""
+    return status not in ENDED_STATUSES and cancel_at_period_end is not True
 
 
 class _Loader(Generic[K, V]):
@@ -297,7 +298,7 @@ class Loaders:
 
     def _saw_subscriptions(self, customer_id: str, subscriptions: Iterable[Subscription]) -> None:
         if self._known_subscriptions is not None and customer_id in self._previews_ahead:
-            ids = frozenset(s.id for s in subscriptions if invoices_again(s))
+            ids = frozenset(s.id for s in subscriptions if invoices_again(s.status, s.cancel_at_period_end))
             self._known_subscriptions.saw(customer_id, ids)
 
     def _prime_invoices(self, invoices: Iterable[Invoice]) -> None:

@@ -43,7 +43,7 @@ async def subscription_of_invoice(ctx: RequestContext, invoice: Invoice) -> Subs
 async def upcoming_invoice(ctx: RequestContext, subscription: Subscription) -> Invoice | None:
     """The preview of the subscription's next invoice; None once nothing more will be invoiced."""
     check_owner(require_scope(ctx, Scope.INVOICES_READ), subscription.id, subscription.customer_id)
-    if not invoices_again(subscription):
+    if not invoices_again(subscription.status, subscription.cancel_at_period_end):
         return None  # known without asking Stripe
     return await ctx.loaders.upcoming_invoice(UpcomingKey(subscription.customer_id, subscription.id))
 
