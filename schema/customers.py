@@ -77,6 +77,12 @@ class Customer(Node):
             return self.source
         return await fetch_by_id(self.id, self.source())
 
+    async def _prime_subscriptions(self) -> None:
+        """Read the record if it comes with the current subscriptions: it primes them, so that the loaders
+        need no call of their own."""
+        if self.with_subscriptions:
+            await self._record()
+
     async def _contact(self, info: Info) -> records.Customer:
         require_scope(info.context.request_context, Scope.CUSTOMER_READ)
         return await self._record()
@@ -139,8 +145,7 @@ class Customer(Node):
             ),
         ] = None,
     ) -> list[Subscription]:
-        if self.with_subscriptions:
-            await self._record()  # it primes the subscriptions it came with
+        await self._prime_subscriptions()
         wanted = None if status is None else {records.SubscriptionStatus[s.name] for s in status}
         found = await customer_subscriptions(info.context.request_context, self.id, wanted)
         return [Subscription.of(subscription) for subscription in found]
@@ -198,8 +203,7 @@ class Customer(Node):
         "subscription will invoice again. Needs the `invoices:read` scope."
     )
     async def upcoming_invoice(self, info: Info) -> Invoice | None:
-        if self.with_subscriptions:
-            await self._record()  # it primes the subscriptions it came with, which tell what renews first
+        await self._prime_subscriptions()  # they tell which subscription renews first
         return maybe_invoice(await customer_upcoming_invoice(info.context.request_context, self.id))
 
 
