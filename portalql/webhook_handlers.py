@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from resolvers.loaders import invoices_again
+from stripe_gateway.records import invoices_again
 
 if TYPE_CHECKING:
     from stripe_gateway.records import Event

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from resolvers.mutations.cancellation import is_scheduled_to_cancel
 from resolvers.mutations.outcome import Rejected
 from resolvers.mutations.plan_changes import check_changeable, offered_product
 from resolvers.portal import offers_plan_changes
@@ -48,7 +47,7 @@ async def portal_capabilities(
         update_payment_methods=features.payment_method_update_enabled,
         update_customer_fields=features.customer_update_allowed if features.customer_update_enabled else (),
         cancel_subscriptions=features.subscription_cancel_enabled
-        and any(not is_scheduled_to_cancel(subscription) for subscription in current),
+        and any(not subscription.is_scheduled_to_cancel for subscription in current),
         cancel_mode=features.subscription_cancel_mode,
         cancellation_reasons=features.cancellation_reason_options
         if features.cancellation_reason_enabled

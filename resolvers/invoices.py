@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import InvoicePageKey, UpcomingKey, invoices_again
+from resolvers.loaders import InvoicePageKey, UpcomingKey
 from resolvers.pagination import PageRequest, Slice, slice_of
 from resolvers.policy import check_owner, fetch_by_id, require_scope
 from resolvers.principals import Scope
@@ -55,7 +55,7 @@ async def customer_upcoming_invoice(ctx: RequestContext, customer_id: str) -> In
     will invoice again. Stripe previews invoices of one subscription only (since API version 2025-03-31)."""
     check_owner(require_scope(ctx, Scope.INVOICES_READ), customer_id, customer_id)
     current = await ctx.loaders.subscriptions(customer_id, include_ended=False)
-    renewing = [s for s in current if invoices_again(s.status, s.cancel_at_period_end)]
+    renewing = [s for s in current if s.invoices_again]
     if not renewing:
         return None
     first = min(renewing, key=lambda s: s.current_period_end or 0)

@@ -40,7 +40,6 @@ from stripe_gateway.records import (
     Product,
     Refund,
     Subscription,
-    SubscriptionStatus,
 )
 
 if TYPE_CHECKING:
@@ -55,19 +54,12 @@ V = TypeVar("V")
 # Stripe's largest page, and the most ids one `products.list(ids=…)` call accepts.
 STRIPE_MAX_LIMIT = 100
 # Statuses after which a subscription never bills again ("ended" in Stripe's list filter).
-ENDED_STATUSES = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED})
 # The key of the account's default portal configuration (aiodataloader refuses None as a key).
 DEFAULT_CONFIGURATION = "default"
 # The one key of the catalog read, which takes no argument.
 _CATALOG = "catalog"
 # Stripe's error code when a customer or subscription has nothing left to invoice.
 _NOTHING_UPCOMING = "invoice_upcoming_none"
-
-
-def invoices_again(status: str | None, cancel_at_period_end: bool | None) -> bool:
-    """Whether a subscription in this state has an upcoming invoice to preview, as far as its record tells
-    without asking Stripe; from a record, or from an event's raw object."""
-    return status not in ENDED_STATUSES and cancel_at_period_end is not True
 
 
 class _Loader(Generic[K, V]):
@@ -258,7 +250,7 @@ class Loaders:
         # Through the full list: a query asking for both current and ended subscriptions makes one call.
         async def fetch(customer_id: str) -> tuple[Subscription, ...]:
             every = await self._all_subscriptions.load(customer_id)
-            return tuple(s for s in every if s.status not in ENDED_STATUSES)
+            return tuple(s for s in every if not s.has_ended)
 
         return await _each(customer_ids, fetch)
 
@@ -298,7 +290,7 @@ class Loaders:
 
     def _saw_subscriptions(self, customer_id: str, subscriptions: Iterable[Subscription]) -> None:
         if self._known_subscriptions is not None and customer_id in self._previews_ahead:
-            ids = frozenset(s.id for s in subscriptions if invoices_again(s.status, s.cancel_at_period_end))
+            ids = frozenset(s.id for s in subscriptions if s.invoices_again)
             self._known_subscriptions.saw(customer_id, ids)
 
     def _prime_invoices(self, invoices: Iterable[Invoice]) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import ENDED_STATUSES, UpcomingKey, invoices_again
+from resolvers.loaders import UpcomingKey
 from resolvers.policy import authenticated, check_owner, fetch_by_id, require_scope
 from resolvers.principals import Scope
+from stripe_gateway.records import ENDED_STATUSES
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -43,7 +44,7 @@ async def subscription_of_invoice(ctx: RequestContext, invoice: Invoice) -> Subs
 async def upcoming_invoice(ctx: RequestContext, subscription: Subscription) -> Invoice | None:
     """The preview of the subscription's next invoice; None once nothing more will be invoiced."""
     check_owner(require_scope(ctx, Scope.INVOICES_READ), subscription.id, subscription.customer_id)
-    if not invoices_again(subscription.status, subscription.cancel_at_period_end):
+    if not subscription.invoices_again:
         return None  # known without asking Stripe
     return await ctx.loaders.upcoming_invoice(UpcomingKey(subscription.customer_id, subscription.id))
 

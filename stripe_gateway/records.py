@@ -105,6 +105,16 @@ class SubscriptionStatus(StrEnum):
     PAUSED = "paused"
 
 
+# Statuses from which a subscription never comes back: it bills no more and nothing about it can change.
+ENDED_STATUSES = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED})
+
+
+def invoices_again(status: str | None, cancel_at_period_end: bool | None) -> bool:
+    """Whether a subscription in this state has an upcoming invoice to preview, as far as its state tells
+    without asking Stripe."""
+    return status not in ENDED_STATUSES and cancel_at_period_end is not True
+
+
 class CancellationFeedback(StrEnum):
     """Stripe's eight reasons a customer can give for cancelling."""
 
@@ -165,6 +175,20 @@ class Subscription:
     def current_period_end(self) -> int | None:
         """When the subscription next renews: the earliest period end among its items."""
         return min((item.current_period_end for item in self.items), default=None)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+    @property
+    def is_scheduled_to_cancel(self) -> bool:
+        """Set to cancel, at the period's end or at a chosen instant."""
+        return self.cancel_at_period_end or self.cancel_at is not None
+
+    @property
+    def invoices_again(self) -> bool:
+        """Whether it has an upcoming invoice to preview, as far as the record tells without asking Stripe."""
+        return invoices_again(self.status, self.cancel_at_period_end)
 
 
 class InvoiceStatus(StrEnum):

@@ -38,10 +38,6 @@ class CancelMode(StrEnum):
     IMMEDIATELY = "immediately"
 
 
-def is_scheduled_to_cancel(subscription: Subscription) -> bool:
-    return subscription.cancel_at_period_end or subscription.cancel_at is not None
-
-
 def _cancellation_of(subscription: Subscription) -> dict[str, object]:
     return {
         "status": subscription.status.value,
@@ -155,7 +151,7 @@ async def _reactivate_subscription(ctx: RequestContext, subscription_id: str) ->
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
     subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
     check_not_ended(subscription, "subscription_id")
-    if not is_scheduled_to_cancel(subscription):
+    if not subscription.is_scheduled_to_cancel:
         return subscription  # nothing scheduled: a retry, or nothing to do
     key = writes.idempotency_key(ctx, principal, None, "reactivate", subscription.id)
     reactivated = await ctx.gateway.uncancel(subscription.id, idempotency_key=key)

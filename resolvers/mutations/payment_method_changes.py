@@ -10,7 +10,6 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import ENDED_STATUSES
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import (
@@ -78,7 +77,7 @@ async def _check_not_last(ctx: RequestContext, customer_id: str) -> None:
     methods, subscriptions = await asyncio.gather(
         ctx.loaders.payment_methods(customer_id), ctx.loaders.subscriptions(customer_id, include_ended=True)
     )
-    running = [s for s in subscriptions if s.status not in ENDED_STATUSES]
+    running = [s for s in subscriptions if not s.has_ended]
     if len(methods) <= 1 and running:
         raise reject(
             UserErrorCode.LAST_PAYMENT_METHOD,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import ENDED_STATUSES
 from resolvers.mutations.outcome import UserErrorCode, reject
 from resolvers.policy import may_see_customer
 from resolvers.portal import configuration_in_force
@@ -73,7 +72,7 @@ async def owned_payment_method(
 
 
 def check_not_ended(subscription: Subscription, *field: str) -> None:
-    if subscription.status in ENDED_STATUSES:
+    if subscription.has_ended:
         raise reject(
             UserErrorCode.SUBSCRIPTION_ENDED,
             f"Subscription '{subscription.id}' has ended ({subscription.status.value}).",
