@@ -52,11 +52,6 @@ def round_minor(value: Fraction) -> int:
     return whole if value >= 0 else -whole
 
 
-def prorate(amount: int, period_start: int, period_end: int, at: int) -> int:
-    """The part of `amount` (a whole period's price) that covers `at`..`period_end`, by the second."""
-    return portion(amount, period_start, period_end, at, period_end)
-
-
 def portion(amount: int, period_start: int, period_end: int, start: int, end: int) -> int:
     """The part of `amount` (a whole period's price) that covers `start`..`end` within the period."""
     if not period_start <= start <= end <= period_end or period_end <= period_start:

@@ -17,21 +17,21 @@ def ts(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
 def test_half_a_period_credits_half_the_old_price_and_charges_half_the_new() -> None:
     start, end = ts(2026, 1, 1), ts(2026, 1, 31)
     half = (start + end) // 2
-    assert -billing.prorate(1000, start, end, half) == -500
-    assert billing.prorate(3000, start, end, half) == 1500
+    assert -billing.portion(1000, start, end, half, end) == -500
+    assert billing.portion(3000, start, end, half, end) == 1500
 
 
 def test_proration_is_by_the_second_and_rounds_half_away_from_zero() -> None:
-    assert billing.prorate(1000, 0, 3, 2) == 333
-    assert billing.prorate(1, 0, 2, 1) == 1
+    assert billing.portion(1000, 0, 3, 2, 3) == 333
+    assert billing.portion(1, 0, 2, 1, 2) == 1
     assert billing.round_minor(Fraction(-1, 2)) == -1
-    assert billing.prorate(1000, 0, 100, 100) == 0
-    assert billing.prorate(1000, 0, 100, 0) == 1000
+    assert billing.portion(1000, 0, 100, 100, 100) == 0
+    assert billing.portion(1000, 0, 100, 0, 100) == 1000
 
 
 def test_proration_outside_the_period_is_refused() -> None:
     with pytest.raises(ValueError, match="outside"):
-        billing.prorate(1000, 10, 20, 21)
+        billing.portion(1000, 10, 20, 21, 20)
 
 
 def test_month_periods_keep_the_anchor_day() -> None:
