@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from portalql.settings import Settings
     from resolvers.ports import AuditEntry
     from resolvers.principals import Scope
+    from stripe_gateway.records import PortalFlow
 
 
 def database_stores(
@@ -134,7 +135,7 @@ class DatabaseSessionStore:
         customer_id: str,
         return_url: str,
         configuration_id: str | None,
-        flow: Mapping[str, object] | None,
+        flow: PortalFlow | None,
         locale: str | None,
         created_by_api_key_id: str,
     ) -> PortalLink:
@@ -146,7 +147,7 @@ class DatabaseSessionStore:
                 ttl=self._portal_link_ttl,
                 created_by_api_key_id=created_by_api_key_id,
                 configuration_id=configuration_id,
-                flow=_json(flow),
+                flow=flow,
                 locale=locale,
             )
         row = created.portal_session

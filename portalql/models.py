@@ -12,6 +12,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portalql.db import Base
+from stripe_gateway.caching.codec import CodecError, from_document, to_document
+from stripe_gateway.records import PortalFlow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -54,6 +56,30 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 # JSONB on PostgreSQL, JSON text on SQLite; a Python None is stored as SQL NULL, not JSON `null`.
 JSONDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+
+class PortalFlowDocument(TypeDecorator[PortalFlow]):
+    """A portal link's deep-link flow: the gateway's own record, stored as JSON and read back as that record.
+
+    A document that no longer fits the record (written by an older version) reads as no flow, so its link
+    still opens, on the portal's first page.
+    """
+
+    impl = JSONDocument
+    cache_ok = True
+
+    def process_bind_param(self, value: PortalFlow | None, _dialect: Dialect) -> Any:
+        return None if value is None else to_document(value)
+
+    def process_result_value(self, value: Any, _dialect: Dialect) -> PortalFlow | None:
+        if value is None:
+            return None
+        try:
+            return from_document(value, PortalFlow)
+        except CodecError:
+            return None
+
+
 # SQLite only autoincrements a plain INTEGER primary key.
 AutoIncrementId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -108,7 +134,7 @@ class PortalSession(Base):
     scopes: Mapped[list[str]] = mapped_column(JSONDocument)
     configuration_id: Mapped[str | None] = mapped_column(String(255))
     return_url: Mapped[str] = mapped_column(String(2048))
-    flow: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    flow: Mapped[PortalFlow | None] = mapped_column(PortalFlowDocument)
     locale: Mapped[str | None] = mapped_column(String(35))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
@@ -30,11 +30,10 @@ from portalql.repositories.sessions import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from portalql.app import Runtime
     from portalql.db import Database
     from portalql.models import PortalSession
+    from stripe_gateway.records import PortalFlow
 
 PORTAL_PATH = "/portal"
 # Nothing about a link or the session it opens may be cached, or leak through the Referer header.
@@ -80,16 +79,16 @@ async def _redeem(
         return created, await find_portal_link(db, code)
 
 
-def _portal_target(flow: Mapping[str, Any] | None) -> str:
+def _portal_target(flow: PortalFlow | None) -> str:
     """The portal page, opening on the link's flow: `/portal?flow=subscription_cancel&subscription=sub_…`."""
-    if not flow or not flow.get("type"):
+    if flow is None:
         return PORTAL_PATH
-    query = {"flow": str(flow["type"])}
-    if flow.get("subscription"):
-        query["subscription"] = str(flow["subscription"])
+    query = {"flow": flow.type.value}
+    if flow.subscription_id is not None:
+        query["subscription"] = flow.subscription_id
     # An update-confirm flow names the price to confirm; the page opens on the review of that change.
-    if flow.get("items"):
-        query["price"] = str(flow["items"][0]["price"])
+    if flow.items:
+        query["price"] = flow.items[0].price_id
     return f"{PORTAL_PATH}?{urlencode(query)}"
 
 

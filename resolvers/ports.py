@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from resolvers.principals import CustomerPrincipal, Principal, Scope
+    from stripe_gateway.records import PortalFlow
 
 
 # -- audit trail --------------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ class SessionStore(Protocol):
         customer_id: str,
         return_url: str,
         configuration_id: str | None,
-        flow: Mapping[str, object] | None,
+        flow: PortalFlow | None,
         locale: str | None,
         created_by_api_key_id: str,
     ) -> PortalLink:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from portalql.credentials import DEFAULT_PORTAL_SCOPES, CustomerPrincipal, Scope, hash_token
 from portalql.models import CustomerSession, PortalSession, utcnow
@@ -20,6 +20,7 @@ from portalql.repositories.sessions import (
     redeem_portal_code,
     revoke_customer_session,
 )
+from stripe_gateway.records import PortalFlow, PortalFlowType
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -45,7 +46,7 @@ async def _portal_code(database: Database, *, now: datetime | None = None, custo
             ttl=PORTAL_LINK_TTL,
             created_by_api_key_id=api_key_id,
             configuration_id="bpc_123",
-            flow={"type": "payment_method_update"},
+            flow=PortalFlow(type=PortalFlowType.PAYMENT_METHOD_UPDATE),
             locale="fr",
             now=now,
         )
@@ -152,7 +153,7 @@ async def test_portal_code_redeems_for_a_session_carrying_the_portal_settings(da
     )
     assert portal_session is not None
     assert portal_session.used_at is not None
-    assert portal_session.flow == {"type": "payment_method_update"}
+    assert portal_session.flow == PortalFlow(type=PortalFlowType.PAYMENT_METHOD_UPDATE)
     assert row.portal_session_id == portal_session.id
     assert row.created_by_api_key_id == portal_session.created_by_api_key_id
 
@@ -202,3 +203,17 @@ async def test_concurrent_redemptions_of_one_code_create_exactly_one_session(dat
     assert len(rejected) == 9
     assert {error.problem for error in rejected} == {PortalCodeProblem.ALREADY_USED}
     assert await _customer_sessions_count(database) == 1
+
+
+async def test_a_stored_flow_that_no_longer_fits_the_record_reads_as_no_flow(database: Database) -> None:
+    code = await _portal_code(database)
+    async with database.session() as db:
+        # A flow document in an older shape (camelCase keys, no `subscription_id`).
+        await db.execute(
+            text("UPDATE portal_sessions SET flow = :flow WHERE code_hash = :hash"),
+            {"flow": '{"type": "payment_method_update", "afterCompletion": {}}', "hash": hash_token(code)},
+        )
+    async with database.session() as db:
+        link = await db.scalar(select(PortalSession).where(PortalSession.code_hash == hash_token(code)))
+    assert link is not None
+    assert link.flow is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from datetime import datetime, timedelta
 
     from sqlalchemy.ext.asyncio import AsyncSession
+
+    from stripe_gateway.records import PortalFlow
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ async def create_portal_session(
     created_by_api_key_id: str,
     scopes: Iterable[Scope] = DEFAULT_PORTAL_SCOPES,
     configuration_id: str | None = None,
-    flow: dict[str, Any] | None = None,
+    flow: PortalFlow | None = None,
     locale: str | None = None,
     now: datetime | None = None,
 ) -> CreatedPortalSession:

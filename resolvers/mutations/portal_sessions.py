@@ -186,19 +186,6 @@ async def _customer_subscription(ctx: RequestContext, customer_id: str, subscrip
     return subscription
 
 
-def _flow_document(flow: PortalFlow, request: FlowRequest) -> dict[str, object]:
-    """The flow as the hosted portal page reads it back from the stored link."""
-    return {
-        "type": flow.type.value,
-        "subscription": flow.subscription_id,
-        "items": [{"id": i.item_id, "price": i.price_id, "quantity": i.quantity} for i in flow.items],
-        "afterCompletion": {
-            "type": request.after_completion.value,
-            "redirectUrl": flow.after_completion_redirect_url,
-        },
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class _Issued:
     id: str
@@ -254,7 +241,7 @@ async def _hosted_link(
         customer_id=request.customer_id,
         return_url=return_url,
         configuration_id=configuration_id,
-        flow=None if flow is None or request.flow is None else _flow_document(flow, request.flow),
+        flow=flow,
         locale=request.locale,
         created_by_api_key_id=principal.key_id,
     )

@@ -25,14 +25,27 @@ class CodecError(ValueError):
 
 
 def encode(record: object) -> bytes:
-    return json.dumps(_to_json(record), separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(to_document(record), separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def decode(data: bytes, kind: type[T]) -> T:
     try:
-        value: T = _from_json(json.loads(data), kind, {})
+        document = json.loads(data)
+    except ValueError as error:
+        raise CodecError(f"cached data is not JSON: {error}") from error
+    return from_document(document, kind)
+
+
+def to_document(record: object) -> Any:
+    """The record as plain JSON values (dicts, lists, strings, numbers), e.g. for a JSON column."""
+    return _to_json(record)
+
+
+def from_document(document: Any, kind: type[T]) -> T:
+    try:
+        value: T = _from_json(document, kind, {})
     except (ValueError, TypeError, KeyError) as error:
-        raise CodecError(f"cached data is not a {kind}: {error}") from error
+        raise CodecError(f"data is not a {kind}: {error}") from error
     return value
 
 
