@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import secrets
-from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-import anyio.lowlevel
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,25 +16,22 @@ from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
 from portalql.adapters import database_stores
-from portalql.auth import RecentCredentials, authenticate_request
-from portalql.db import Database
+from portalql.auth import authenticate_request
 from portalql.health import health_router
-from portalql.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.portal_links import PORTAL_PATH, portal_router
 from portalql.portal_page import mount_portal_page
+from portalql.runtime import Runtime
 from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
-from resolvers.money import format_money
 from schema import build_schema
 from schema.context import Context
-from stripe_gateway.caching import CachedGateway, open_cache_store
-from stripe_gateway.gateway import StripeGateway
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+    from portalql.db import Database
     from portalql.settings import Settings
     from stripe_gateway.interface import BillingGateway
 
@@ -49,70 +43,35 @@ _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"'  # noqa: S105 - RFC 6750's error name, not a secret
 
 
-@dataclass
-class Runtime:
-    """What requests share within the process: injected by tests, otherwise built by the lifespan."""
-
-    settings: Settings
-    recent_credentials: RecentCredentials
-    database: Database | None = None
-    gateway: BillingGateway | None = None
-    known_subscriptions: DatabaseKnownSubscriptions | None = None
-
-    @property
-    def stale_reads(self) -> CachedGateway | None:
-        """The read cache that webhooks invalidate; None for a gateway injected without one."""
-        return self.gateway if isinstance(self.gateway, CachedGateway) else None
-
-
 def create_app(
     settings: Settings, *, gateway: BillingGateway | None = None, database: Database | None = None
 ) -> FastAPI:
     """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest."""
-    runtime = Runtime(
-        settings=settings,
-        recent_credentials=RecentCredentials(settings.auth_cache_seconds),
-        database=database,
-        gateway=gateway,
-    )
+    runtime = Runtime(settings, database=database, gateway=gateway)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            if runtime.database is None:
-                runtime.database = Database(settings.database_url)
-                stack.push_async_callback(runtime.database.dispose)
-                await runtime.database.migrate()
-            runtime.known_subscriptions = DatabaseKnownSubscriptions(runtime.database)
-            stack.push_async_callback(runtime.known_subscriptions.aclose)
-            if runtime.gateway is None:
-                runtime.gateway = (
-                    await connect_cached_gateway(settings)
-                    if settings.read_cache
-                    else connect_gateway(settings)
-                )
-                stack.push_async_callback(runtime.gateway.close)
-            await warm_up()
+        async with runtime.run():
             yield
 
     async def graphql_context(request: Request, response: Response) -> Context:
-        database, gateway = runtime.database, runtime.gateway
-        if database is None or gateway is None:
-            raise RuntimeError("the application was served before its lifespan started")
+        services = runtime.services
         recent = runtime.recent_credentials
-        authentication = await authenticate_request(database, request.headers, request.cookies, recent=recent)
+        authentication = await authenticate_request(
+            services.database, request.headers, request.cookies, recent=recent
+        )
         if authentication.rejected:
             # Every data field still answers UNAUTHENTICATED; the challenge tells "log in again" apart.
             response.headers["WWW-Authenticate"] = _INVALID_TOKEN_CHALLENGE
         return Context(
             RequestContext(
-                gateway=gateway,
+                gateway=services.gateway,
                 principal=authentication.principal,
                 request_id=request_id_of(request),
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
-                stores=database_stores(database, settings, recent_credentials=recent),
-                known_subscriptions=runtime.known_subscriptions,
+                stores=database_stores(services.database, settings, recent_credentials=recent),
+                known_subscriptions=services.known_subscriptions,
             )
         )
 
@@ -155,41 +114,6 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
-
-
-async def warm_up() -> None:
-    """One-time work that the first requests would otherwise do while their callers wait."""
-    # Babel reads a locale's data from disk on first use; the dashboard's amounts are formatted in `en`.
-    format_money(0, "usd", "en")
-    # httpx's connection pool takes anyio locks, and anyio imports its asyncio backend on first use.
-    await anyio.lowlevel.checkpoint()
-    # Everything loaded so far (modules, the schema, the SDK) lives as long as the process: left out of the
-    # collector's full scans, which otherwise walk it all every few requests.
-    gc.collect()
-    gc.freeze()
-
-
-def connect_gateway(settings: Settings) -> StripeGateway:
-    if settings.stripe_api_key is None:
-        raise RuntimeError("STRIPE_API_KEY is not set (`portalql serve` starts a sandbox when it is missing)")
-    return StripeGateway.connect(
-        settings.stripe_api_key.get_secret_value(),
-        api_base=settings.stripe_api_base,
-        max_network_retries=settings.stripe_max_network_retries,
-        timeout_seconds=settings.stripe_timeout_seconds,
-        requests_per_second=settings.stripe_requests_per_second,
-    )
-
-
-async def connect_cached_gateway(settings: Settings) -> CachedGateway:
-    """The gateway behind the shared read cache: Redis when `REDIS_URL` is set, else this process's memory."""
-    gateway = connect_gateway(settings)
-    try:
-        store = await open_cache_store(settings.redis_url)
-    except BaseException:
-        await gateway.close()
-        raise
-    return CachedGateway(gateway, store)
 
 
 def request_id_of(request: Request) -> str:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from stripe_gateway.errors import GatewayError
 
 if TYPE_CHECKING:
-    from portalql.app import Runtime
+    from portalql.runtime import Runtime
 
 # A probe must answer before the orchestrator's own timeout, even when a dependency hangs.
 _CHECK_TIMEOUT_SECONDS = 3.0
@@ -45,17 +45,15 @@ def health_router(runtime: Runtime) -> APIRouter:
 
 
 async def _database_ready(runtime: Runtime) -> bool:
-    return runtime.database is not None and await runtime.database.ping(
-        timeout_seconds=_CHECK_TIMEOUT_SECONDS
-    )
+    return runtime.started and await runtime.services.database.ping(timeout_seconds=_CHECK_TIMEOUT_SECONDS)
 
 
 async def _stripe_ready(runtime: Runtime) -> bool:
-    if runtime.gateway is None:
+    if not runtime.started:
         return False
     try:
         async with asyncio.timeout(_CHECK_TIMEOUT_SECONDS):
-            await runtime.gateway.ping()
+            await runtime.services.gateway.ping()
     except (GatewayError, TimeoutError):
         return False
     return True

@@ -30,9 +30,9 @@ from portalql.repositories.sessions import (
 )
 
 if TYPE_CHECKING:
-    from portalql.app import Runtime
     from portalql.db import Database
     from portalql.models import PortalSession
+    from portalql.runtime import Runtime
     from stripe_gateway.records import PortalFlow
 
 PORTAL_PATH = "/portal"
@@ -98,9 +98,7 @@ def portal_router(runtime: Runtime) -> APIRouter:
     session_ttl = timedelta(seconds=settings.customer_session_ttl_seconds)
 
     def database() -> Database:
-        if runtime.database is None:
-            raise RuntimeError("the application was served before its lifespan started")
-        return runtime.database
+        return runtime.services.database
 
     @router.get("/portal/s/{code}")
     async def open_portal_link(code: str, request: Request) -> Response:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from portalql.app import connect_cached_gateway
 from portalql.db import Database
 from portalql.repositories.webhook_events import unprocessed_webhook_event_ids
+from portalql.runtime import connect_cached_gateway
 from portalql.webhook_handlers import HANDLERS
 from portalql.webhooks import EventProcessor, dispatch, store_event
 

@@ -21,8 +21,6 @@ from typing_extensions import override
 from portalql.app import create_app
 from portalql.db import Database
 from portalql.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
-from stripe_sandbox.seed import demo_customer
-from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -56,6 +54,10 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
     with _StopSignals() as stop, contextlib.ExitStack() as sockets:
         sandbox: tuple[_Server, socket.socket] | None = None
         if settings.stripe_api_key is None:
+            # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
+            from stripe_sandbox.seed import demo_customer  # noqa: PLC0415
+            from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
+
             sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
             sandbox_url = _base_url(_LOOPBACK, sandbox_socket.getsockname()[1])
             # The sandbox sends its events to the API as Stripe would, so a change made straight against it

@@ -27,9 +27,9 @@ from portalql.webhook_handlers import HANDLERS, Change
 from stripe_gateway.errors import WebhookSignatureInvalid
 
 if TYPE_CHECKING:
-    from portalql.app import Runtime
     from portalql.db import Database
     from portalql.known_subscriptions import DatabaseKnownSubscriptions
+    from portalql.runtime import Runtime
     from stripe_gateway.records import Event
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class EventProcessor:
     def __init__(
         self,
         database: Database,
-        stale_reads: StaleReads | None,
+        stale_reads: StaleReads,
         known_subscriptions: DatabaseKnownSubscriptions | None = None,
     ) -> None:
         self._database = database
@@ -98,7 +98,7 @@ class EventProcessor:
         # customer's newer event would not do: a card moved between customers invalidates each.) Equal times
         # cannot be ordered, so they invalidate again and the next read re-fetches.
         is_newest = newest is None or event.created >= newest
-        if self._stale_reads is not None and is_newest:
+        if is_newest:
             if change.customer_id is not None:
                 await self._stale_reads.invalidate_customer(change.customer_id)
             if change.catalog:
@@ -146,9 +146,7 @@ def webhook_router(runtime: Runtime) -> APIRouter:
 
     @router.post("/webhooks/stripe", include_in_schema=False)
     async def receive_stripe_event(request: Request, background: BackgroundTasks) -> JSONResponse:
-        database, gateway = runtime.database, runtime.gateway
-        if database is None or gateway is None:
-            raise RuntimeError("the application was served before its lifespan started")
+        database, gateway = runtime.services.database, runtime.services.gateway
         secret = runtime.settings.stripe_webhook_secret
         try:
             event = gateway.construct_event(
@@ -164,7 +162,7 @@ def webhook_router(runtime: Runtime) -> APIRouter:
         if change is None:
             return JSONResponse({"received": True, "ignored": True})
         if await store_event(database, event, change):
-            processor = EventProcessor(database, runtime.stale_reads, runtime.known_subscriptions)
+            processor = EventProcessor(database, gateway, runtime.services.known_subscriptions)
             background.add_task(processor.process_logged, event, change)
             return JSONResponse({"received": True})
         return JSONResponse({"received": True, "duplicate": True})

@@ -155,6 +155,16 @@ class StripeGateway:
         """A cheap authenticated read, for readiness checks; raises StripeUnavailable."""
         await self._call(lambda: self._v1.customers.list_async({"limit": 1}))
 
+    # Nothing is cached here, so nothing goes stale: the cache in front of this gateway drops its own reads.
+    async def invalidate_customer(self, customer_id: str) -> None:
+        pass
+
+    async def invalidate_object(self, object_id: str) -> None:
+        pass
+
+    async def invalidate_catalog(self) -> None:
+        pass
+
     async def _get(
         self, path: str, query: Mapping[str, object], *, method: Literal["get", "post"] = "get"
     ) -> stripe.StripeResponse:

@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -159,3 +160,20 @@ async def test_serve_with_a_stripe_key_prints_only_the_url_and_retires_demo_keys
     assert served.lines[0] == f"GraphiQL: {graphiql}\n"
     assert not re.search(r"pq_test_|pqs_", "".join(served.lines))
     assert old_key.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_serving_a_stripe_account_loads_no_sandbox_code(tmp_path: Path) -> None:
+    # A fresh interpreter: this one has long imported the sandbox for other tests.
+    program = (
+        "import sys\n"
+        "from portalql import cli, server\n"
+        "from portalql.app import create_app\n"
+        "from portalql.settings import Settings\n"
+        "create_app(Settings(stripe_api_key='sk_test_x'))\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'stripe_sandbox'))\n"
+    )
+    env = {name: value for name, value in os.environ.items() if not _SETTINGS_VARIABLES.fullmatch(name)}
+    finished = subprocess.run(  # noqa: S603 - this interpreter, a fixed program
+        [sys.executable, "-c", program], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert finished.stdout == "[]\n"

@@ -1,0 +1,126 @@
+"""The composition root: the parts a process shares between requests, built once from the settings.
+
+Routers receive the `Runtime` and ask it for its `Services` on each request. Parts a caller passed in (tests,
+the benchmark) are used as given and left open; the rest are built when the app starts and closed when it
+stops.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import anyio.lowlevel
+
+from portalql.auth import RecentCredentials
+from portalql.db import Database
+from portalql.known_subscriptions import DatabaseKnownSubscriptions
+from resolvers.money import format_money
+from stripe_gateway.caching import CachedGateway, open_cache_store
+from stripe_gateway.gateway import StripeGateway
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from portalql.settings import Settings
+    from stripe_gateway.interface import BillingGateway
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What every request uses: the database, the gateway (which also drops the reads webhooks make stale)
+    and the subscriptions each customer's dashboards preview ahead."""
+
+    database: Database
+    gateway: BillingGateway
+    # None when the app runs without its lifespan (in-process tests): nothing is previewed ahead then.
+    known_subscriptions: DatabaseKnownSubscriptions | None
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database | None = None
+    gateway: BillingGateway | None = None
+    recent_credentials: RecentCredentials = field(init=False)
+    _services: Services | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.recent_credentials = RecentCredentials(self.settings.auth_cache_seconds)
+        # Given both parts, the app serves without its lifespan too (as tests drive it in-process).
+        if self.database is not None and self.gateway is not None:
+            self._services = Services(self.database, self.gateway, None)
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the application was served before its lifespan started")
+        return self._services
+
+    @property
+    def started(self) -> bool:
+        return self._services is not None
+
+    @asynccontextmanager
+    async def run(self) -> AsyncIterator[Services]:
+        """Build what was not passed in, yield the services, and close what was built here."""
+        settings = self.settings
+        async with AsyncExitStack() as stack:
+            database = self.database
+            if database is None:
+                database = Database(settings.database_url)
+                stack.push_async_callback(database.dispose)
+                await database.migrate()
+            known_subscriptions = DatabaseKnownSubscriptions(database)
+            stack.push_async_callback(known_subscriptions.aclose)
+            gateway = self.gateway
+            if gateway is None:
+                gateway = (
+                    await connect_cached_gateway(settings)
+                    if settings.read_cache
+                    else connect_gateway(settings)
+                )
+                stack.push_async_callback(gateway.close)
+            await warm_up()
+            injected, self._services = self._services, Services(database, gateway, known_subscriptions)
+            try:
+                yield self._services
+            finally:
+                self._services = injected
+
+
+async def warm_up() -> None:
+    """One-time work that the first requests would otherwise do while their callers wait."""
+    # Babel reads a locale's data from disk on first use; the dashboard's amounts are formatted in `en`.
+    format_money(0, "usd", "en")
+    # httpx's connection pool takes anyio locks, and anyio imports its asyncio backend on first use.
+    await anyio.lowlevel.checkpoint()
+    # Everything loaded so far (modules, the schema, the SDK) lives as long as the process: left out of the
+    # collector's full scans, which otherwise walk it all every few requests.
+    gc.collect()
+    gc.freeze()
+
+
+def connect_gateway(settings: Settings) -> StripeGateway:
+    if settings.stripe_api_key is None:
+        raise RuntimeError("STRIPE_API_KEY is not set (`portalql serve` starts a sandbox when it is missing)")
+    return StripeGateway.connect(
+        settings.stripe_api_key.get_secret_value(),
+        api_base=settings.stripe_api_base,
+        max_network_retries=settings.stripe_max_network_retries,
+        timeout_seconds=settings.stripe_timeout_seconds,
+        requests_per_second=settings.stripe_requests_per_second,
+    )
+
+
+async def connect_cached_gateway(settings: Settings) -> CachedGateway:
+    """The gateway behind the shared read cache: Redis when `REDIS_URL` is set, else this process's memory."""
+    gateway = connect_gateway(settings)
+    try:
+        store = await open_cache_store(settings.redis_url)
+    except BaseException:
+        await gateway.close()
+        raise
+    return CachedGateway(gateway, store)
