@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from portalql.models import PrincipalType
 
 
+# An encoded cursor is about 60 characters; anything much longer was not made by `encode`.
+_MAX_CURSOR_LENGTH = 200
+
+
 @dataclass(frozen=True)
 class AuditCursor:
     """A position in a customer's trail; `encode()` makes it an opaque string for API cursors."""
@@ -33,13 +37,17 @@ class AuditCursor:
     @classmethod
     def decode(cls, value: str) -> AuditCursor:
         """Raises ValueError for a string that `encode()` did not produce."""
+        refused = ValueError("not an audit cursor")
+        if len(value) > _MAX_CURSOR_LENGTH:
+            raise refused
         try:
             occurred_at, _, event_id = base64.urlsafe_b64decode(value.encode()).decode().partition("|")
             cursor = cls(occurred_at=datetime.fromisoformat(occurred_at), id=int(event_id))
         except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-            raise ValueError(f"not an audit cursor: {value!r}") from error
-        if cursor.occurred_at.tzinfo is None:
-            raise ValueError(f"not an audit cursor: {value!r}")
+            raise refused from error
+        # Ids are the table's 64-bit keys: a larger number would overflow the query, not find nothing.
+        if cursor.occurred_at.tzinfo is None or not 0 < cursor.id < 2**63:
+            raise refused
         return cursor
 
 

@@ -15,8 +15,11 @@ from resolvers.mutations.outcome import Outcome, Rejected, UserError, UserErrorC
 from resolvers.mutations.targets import feature_disabled, limited_by_portal, owned_customer, portal_features
 from resolvers.policy import require_scope
 from resolvers.principals import CustomerPrincipal, Scope
+from resolvers.text import country_codes, excerpt, is_printable_line
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from resolvers.context import RequestContext
     from resolvers.principals import Principal
     from stripe_gateway.records import Customer, CustomerUpdate
@@ -25,30 +28,60 @@ FIELDS = ("email", "name", "phone", "address")
 # One @, no spaces, a dot in the domain: what a billing email needs to be deliverable, without pretending
 # to implement RFC 5322.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_MAX_EMAIL = 512
-_MAX_NAME = 256
-_PHONE = re.compile(r"\+?[0-9 ()./-]{4,25}")
-_COUNTRY = re.compile(r"[A-Z]{2}")
+_PHONE = re.compile(r"\+?[0-9 ()./-]{4,20}")
+# Stripe's own limits on these parameters, in characters.
+_MAX_LENGTH = {"email": 512, "name": 256, "phone": 20}
+_MAX_ADDRESS_LINE = 5000
+_ADDRESS_LINES = ("line1", "line2", "city", "state", "postal_code")
 
 
 def _given(changes: CustomerUpdate) -> list[str]:
     return [name for name in FIELDS if getattr(changes, name) is not None]
 
 
-def _invalid(changes: CustomerUpdate) -> list[UserError]:
-    errors = []
-    if changes.email is not None and (len(changes.email) > _MAX_EMAIL or not _EMAIL.fullmatch(changes.email)):
-        errors.append(
-            UserError(UserErrorCode.INVALID_EMAIL, f"'{changes.email}' is not an email address.", ("email",))
+def _text_error(field: tuple[str, ...], value: str, limit: int) -> UserError | None:
+    """A refusal for text that is too long or not one printable line; None for text that may go to Stripe."""
+    if len(value) > limit:
+        return UserError(UserErrorCode.INVALID_INPUT, f"At most {limit} characters.", field)
+    if not is_printable_line(value):
+        return UserError(
+            UserErrorCode.INVALID_INPUT,
+            "Only printable characters on one line: no control or formatting characters.",
+            field,
         )
-    if changes.name is not None and not 0 < len(changes.name.strip()) <= _MAX_NAME:
+    return None
+
+
+def _texts(changes: CustomerUpdate) -> Iterator[tuple[tuple[str, ...], str, int]]:
+    """Every text given: its field's path, its value and its limit."""
+    for name, limit in _MAX_LENGTH.items():
+        if (value := getattr(changes, name)) is not None:
+            yield (name,), value, limit
+    for name in _ADDRESS_LINES if changes.address is not None else ():
+        if (value := getattr(changes.address, name)) is not None:
+            yield ("address", name), value, _MAX_ADDRESS_LINE
+
+
+def _format_errors(changes: CustomerUpdate) -> list[UserError]:
+    errors = []
+    if changes.email is not None and not _EMAIL.fullmatch(changes.email):
         errors.append(
-            UserError(UserErrorCode.INVALID_INPUT, f"A name has 1 to {_MAX_NAME} characters.", ("name",))
+            UserError(
+                UserErrorCode.INVALID_EMAIL,
+                f"'{excerpt(changes.email)}' is not an email address.",
+                ("email",),
+            )
+        )
+    if changes.name is not None and not changes.name.strip():
+        errors.append(
+            UserError(
+                UserErrorCode.INVALID_INPUT, f"A name has 1 to {_MAX_LENGTH['name']} characters.", ("name",)
+            )
         )
     if changes.phone is not None and not _PHONE.fullmatch(changes.phone):
         errors.append(UserError(UserErrorCode.INVALID_INPUT, "That is not a phone number.", ("phone",)))
     country = changes.address.country if changes.address is not None else None
-    if country is not None and not _COUNTRY.fullmatch(country):
+    if country is not None and country not in country_codes():
         errors.append(
             UserError(
                 UserErrorCode.INVALID_INPUT,
@@ -57,6 +90,13 @@ def _invalid(changes: CustomerUpdate) -> list[UserError]:
             )
         )
     return errors
+
+
+def _invalid(changes: CustomerUpdate) -> list[UserError]:
+    """Text errors first; a field with one is not checked for its format (its message would quote it)."""
+    text_errors = [error for text in _texts(changes) if (error := _text_error(*text)) is not None]
+    refused = {error.field for error in text_errors}
+    return text_errors + [error for error in _format_errors(changes) if error.field not in refused]
 
 
 async def _not_allowed(ctx: RequestContext, principal: Principal, given: list[str]) -> list[UserError]:

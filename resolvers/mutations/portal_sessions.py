@@ -21,6 +21,7 @@ from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import check_not_ended, owned_customer
 from resolvers.policy import require_api_key
 from resolvers.portal import configuration_in_force
+from resolvers.text import excerpt
 from stripe_gateway.errors import IdempotencyConflict, NotFound
 from stripe_gateway.records import PortalFlow, PortalFlowType
 
@@ -83,10 +84,18 @@ class CreatedPortalSession:
     capabilities: PortalCapabilities
 
 
+# Browsers handle URLs of this length everywhere, and the portal link's table stores them.
+MAX_URL_LENGTH = 2048
+
+
 def check_url(url: str, *field: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise reject(UserErrorCode.INVALID_INPUT, f"'{url}' is not an http(s) URL.", *field)
+    not_a_url = reject(UserErrorCode.INVALID_INPUT, f"'{excerpt(url)}' is not an http(s) URL.", *field)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # an unbalanced IPv6 bracket, say
+        raise not_a_url from error
+    if parts.scheme not in {"http", "https"} or not parts.netloc or len(url) > MAX_URL_LENGTH:
+        raise not_a_url
 
 
 def _check_locale(locale: str, kind: PortalKind) -> None:

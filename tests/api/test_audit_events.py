@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from resolvers.principals import Scope
 from tests.api.mutation_support import MAYA, NOAH, customer_id, mutate, subscription
@@ -135,7 +138,22 @@ async def test_reading_the_trail_needs_the_audit_read_scope(
     assert error_codes(body) == ["FORBIDDEN"]
 
 
-async def test_a_cursor_that_is_not_one_is_refused(api: httpx.AsyncClient, tokens: Tokens) -> None:
-    body = await graphql(api, EVENTS, {"after": "not-a-cursor"}, token=await tokens.api_key())
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        pytest.param("not-a-cursor", id="garbage"),
+        # Well formed, but with an id no 64-bit key can hold.
+        pytest.param(
+            base64.urlsafe_b64encode(b"2026-01-01T00:00:00+00:00|12345678901234567890123456").decode(),
+            id="overflowing-id",
+        ),
+        pytest.param("QUFB" * 10_000, id="huge"),
+    ],
+)
+async def test_a_cursor_that_is_not_one_is_refused(
+    api: httpx.AsyncClient, tokens: Tokens, cursor: str
+) -> None:
+    body = await graphql(api, EVENTS, {"after": cursor}, token=await tokens.api_key())
 
     assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert len(str(body)) < 1000

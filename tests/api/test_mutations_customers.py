@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.mutation_support import MAYA, NOAH, codes, customer_id, mutate, portal_configuration, writes
+from tests.api.mutation_support import (
+    MAYA,
+    NOAH,
+    USER_ERRORS,
+    codes,
+    customer_id,
+    mutate,
+    portal_configuration,
+    writes,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -102,6 +111,26 @@ async def test_an_api_key_changes_any_field_of_any_customer(
             {"address": {"country": "USA"}}, "INVALID_INPUT", ["input", "address", "country"], id="country"
         ),
         pytest.param({}, "INVALID_INPUT", None, id="nothing-to-change"),
+        pytest.param({"name": "Maya\x00Chen"}, "INVALID_INPUT", ["input", "name"], id="nul"),
+        pytest.param({"name": "\x1b[31mMaya"}, "INVALID_INPUT", ["input", "name"], id="escape"),
+        pytest.param({"name": "Maya\nChen"}, "INVALID_INPUT", ["input", "name"], id="newline"),
+        pytest.param({"name": "Maya \u202egpj.exe"}, "INVALID_INPUT", ["input", "name"], id="bidi-override"),
+        pytest.param({"name": "M" * 257}, "INVALID_INPUT", ["input", "name"], id="name-too-long"),
+        pytest.param(
+            {"phone": "+1 555 0100 0100 0100 0"}, "INVALID_INPUT", ["input", "phone"], id="long-phone"
+        ),
+        pytest.param(
+            {"address": {"country": "ZZ"}},
+            "INVALID_INPUT",
+            ["input", "address", "country"],
+            id="unknown-country",
+        ),
+        pytest.param(
+            {"address": {"line1": "x" * 5001}}, "INVALID_INPUT", ["input", "address", "line1"], id="long-line"
+        ),
+        pytest.param(
+            {"address": {"city": "Paris\u0007"}}, "INVALID_INPUT", ["input", "address", "city"], id="bell"
+        ),
     ],
 )
 async def test_invalid_details_are_refused(
@@ -155,5 +184,68 @@ async def test_an_api_key_names_the_customer_to_change(
 
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
         ("INVALID_INPUT", ["input", "customerId"])
+    ]
+    assert writes(sandbox) == {}
+
+
+async def test_a_name_with_a_joiner_is_accepted(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    # Zero-width non-joiner: part of the correct spelling of this Persian name.
+    name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    maya = customer_id(sandbox, MAYA)
+    token = await tokens.customer_session(maya)
+
+    payload = await mutate(api, "updateCustomer", {"name": name}, token, RESULT)
+
+    assert payload["userErrors"] == []
+    assert sandbox.state.store.get(maya, "customer")["name"] == name
+
+
+async def test_a_refusal_quotes_only_an_excerpt_of_what_was_sent(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    token = await tokens.customer_session(customer_id(sandbox, MAYA))
+    document = (
+        f"mutation($input: UpdateCustomerInput!) {{ updateCustomer(input: $input) {{ {USER_ERRORS} }} }}"
+    )
+
+    async def send(email: str) -> httpx.Response:
+        variables = {"input": {"email": email}}
+        headers = {"Authorization": f"Bearer {token}"}
+        return await api.post("/graphql", json={"query": document, "variables": variables}, headers=headers)
+
+    huge = await send("not-an-email-" + "x" * 1_000_000)
+    long = await send("not-an-email-" + "x" * 400)
+
+    [too_long] = huge.json()["data"]["updateCustomer"]["userErrors"]
+    [malformed] = long.json()["data"]["updateCustomer"]["userErrors"]
+    assert (too_long["code"], too_long["field"]) == ("INVALID_INPUT", ["input", "email"])
+    assert len(huge.content) < 1000
+    assert (malformed["code"], malformed["field"]) == ("INVALID_EMAIL", ["input", "email"])
+    assert malformed["message"] == f"'not-an-email-{'x' * 27}…' is not an email address."
+    assert writes(sandbox) == {}
+
+
+async def test_a_lone_surrogate_is_refused_as_input(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    token = await tokens.customer_session(customer_id(sandbox, MAYA))
+    # JSON can escape half a surrogate pair, which no text can hold: Stripe and the audit trail never see it.
+    body = (
+        '{"query": "mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { '
+        + USER_ERRORS
+        + ' } }", "variables": {"input": {"name": "Maya \\ud800"}}}'
+    )
+
+    response = await api.post(
+        "/graphql",
+        content=body.encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 200
+    assert [(e["code"], e["field"]) for e in response.json()["data"]["updateCustomer"]["userErrors"]] == [
+        ("INVALID_INPUT", ["input", "name"])
     ]
     assert writes(sandbox) == {}

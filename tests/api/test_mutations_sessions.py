@@ -211,6 +211,16 @@ BAD_REQUESTS = [
         ("INVALID_INPUT", ["input", "returnUrl"]),
         id="return-url",
     ),
+    pytest.param(
+        lambda _: {"returnUrl": "http://["},
+        ("INVALID_INPUT", ["input", "returnUrl"]),
+        id="unbalanced-bracket",
+    ),
+    pytest.param(
+        lambda _: {"returnUrl": "https://app.example.com/" + "x" * 2048},
+        ("INVALID_INPUT", ["input", "returnUrl"]),
+        id="long-return-url",
+    ),
     pytest.param(lambda _: {"locale": "xx-nowhere"}, ("INVALID_INPUT", ["input", "locale"]), id="locale"),
     pytest.param(
         lambda _: {"configurationId": "bpc_doesnotexist"},
