@@ -1,9 +1,9 @@
-"""GraphQL enums.
+"""GraphQL enums shared by several types.
 
 Those of domain values are the domain's own enums, registered here with their descriptions by `graphql_enum`:
 resolvers' values pass through, and a new domain value cannot miss the schema. Schema modules import them from
-here, which registers them. The rest list Stripe's values for record fields kept as strings, read by
-`Enum(value)`.
+here, which registers them (an enum only one mutation uses is registered beside it). The rest list Stripe's
+values for record fields kept as strings, read by `Enum(value)`.
 """
 
 from enum import Enum
