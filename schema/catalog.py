@@ -78,14 +78,14 @@ class Price(Node):
 
     @field("Whether the price is charged once or on a schedule.")
     def type(self) -> PriceType:
-        return PriceType(self.record.type.value)
+        return self.record.type
 
     @field("The billing schedule of a recurring price; null for one-time prices.")
     def recurring(self) -> Recurring | None:
         schedule = self.record.recurring
         if schedule is None:
             return None
-        return Recurring(interval=Interval(schedule.interval.value), interval_count=schedule.interval_count)
+        return Recurring(interval=schedule.interval, interval_count=schedule.interval_count)
 
     @field("The merchant's stable key for this price, such as `pro_monthly`; null when unset.")
     def lookup_key(self) -> str | None:

@@ -146,7 +146,7 @@ class Customer(Node):
         ] = None,
     ) -> list[Subscription]:
         await self._prime_subscriptions()
-        wanted = None if status is None else {records.SubscriptionStatus[s.name] for s in status}
+        wanted = None if status is None else set(status)
         found = await customer_subscriptions(info.context.request_context, self.id, wanted)
         return [Subscription.of(subscription) for subscription in found]
 
@@ -180,7 +180,7 @@ class Customer(Node):
             info.context.request_context,
             self.id,
             request,
-            status=None if status is None else records.InvoiceStatus[status.name],
+            status=status,
             with_payments=selects(info, "edges", "node", "payments"),
         )
         return invoice_connection(page)

@@ -1,8 +1,166 @@
-"""GraphQL enums. Values mirror Stripe's wire values and our scopes, so a record maps by `Enum(value)`."""
+"""GraphQL enums shared by several types.
+
+Those of domain values are the domain's own enums, registered here with their descriptions by `graphql_enum`:
+resolvers' values pass through, and a new domain value cannot miss the schema. Schema modules import them from
+here, which registers them (an enum only one mutation uses is registered beside it). The rest list Stripe's
+values for record fields kept as strings, read by `Enum(value)`.
+"""
 
 from enum import Enum
 
 import strawberry
+
+from resolvers.principals import Scope
+from schema.enum_types import graphql_enum
+from stripe_gateway.records import (
+    CancellationFeedback,
+    CancelMode,
+    Interval,
+    InvoicePaymentStatus,
+    InvoiceStatus,
+    PaymentMethodType,
+    PriceType,
+    SubscriptionStatus,
+)
+
+__all__ = [
+    "CancelMode",
+    "CancellationFeedback",
+    "CancellationReason",
+    "ChargeStatus",
+    "CollectionMethod",
+    "CustomerUpdateField",
+    "Interval",
+    "InvoicePaymentStatus",
+    "InvoiceStatus",
+    "PaymentIntentStatus",
+    "PaymentMethodType",
+    "PriceType",
+    "PrincipalKind",
+    "ProrationBehavior",
+    "RefundReason",
+    "RefundStatus",
+    "Scope",
+    "SubscriptionStatus",
+    "SubscriptionUpdateKind",
+]
+
+
+graphql_enum(
+    Scope,
+    description="A permission a customer session carries. API keys hold them all.",
+    values={
+        Scope.SUBSCRIPTIONS_READ: "Read subscriptions.",
+        Scope.SUBSCRIPTIONS_WRITE: "Change, cancel and reactivate subscriptions.",
+        Scope.INVOICES_READ: "Read invoices and their payments.",
+        Scope.PAYMENT_METHODS_READ: "Read payment methods.",
+        Scope.PAYMENT_METHODS_WRITE: "Add, remove and choose the default payment method.",
+        Scope.CUSTOMER_READ: "Read the customer's contact details.",
+        Scope.CUSTOMER_WRITE: "Change the customer's contact details the portal allows.",
+        Scope.AUDIT_READ: "Read the audit trail.",
+    },
+)
+
+
+graphql_enum(
+    SubscriptionStatus,
+    description="Where a subscription is in its life, as Stripe reports it.",
+    values={
+        SubscriptionStatus.INCOMPLETE: "The first payment has not succeeded yet.",
+        SubscriptionStatus.INCOMPLETE_EXPIRED: "The first payment never succeeded; the subscription ended.",
+        SubscriptionStatus.TRIALING: "In its free trial.",
+        SubscriptionStatus.ACTIVE: "Paid up and running.",
+        SubscriptionStatus.PAST_DUE: "The latest invoice is unpaid; Stripe is retrying.",
+        SubscriptionStatus.CANCELED: "Ended; it bills no more.",
+        SubscriptionStatus.UNPAID: "Retries are exhausted; invoices stay open.",
+        SubscriptionStatus.PAUSED: "Paused: no invoices until it resumes.",
+    },
+)
+
+
+graphql_enum(
+    CancellationFeedback,
+    description="The reason a customer gave for cancelling (Stripe's eight choices).",
+    values={
+        CancellationFeedback.CUSTOMER_SERVICE: "Unhappy with customer service.",
+        CancellationFeedback.LOW_QUALITY: "Quality was lower than expected.",
+        CancellationFeedback.MISSING_FEATURES: "Some features are missing.",
+        CancellationFeedback.OTHER: "Another reason.",
+        CancellationFeedback.SWITCHED_SERVICE: "Switched to another service.",
+        CancellationFeedback.TOO_COMPLEX: "Too hard to use.",
+        CancellationFeedback.TOO_EXPENSIVE: "Too expensive.",
+        CancellationFeedback.UNUSED: "Not used enough.",
+    },
+)
+
+
+graphql_enum(
+    InvoiceStatus,
+    description="Where an invoice is in its life.",
+    values={
+        InvoiceStatus.DRAFT: "Still being prepared; not yet sent or charged.",
+        InvoiceStatus.OPEN: "Finalized and awaiting payment.",
+        InvoiceStatus.PAID: "Paid in full.",
+        InvoiceStatus.UNCOLLECTIBLE: "Deemed unlikely ever to be paid.",
+        InvoiceStatus.VOID: "Cancelled; nothing is owed.",
+    },
+)
+
+
+graphql_enum(
+    InvoicePaymentStatus,
+    description="Where one payment attempt on an invoice stands.",
+    values={
+        InvoicePaymentStatus.OPEN: "Attempted or in progress, not yet paid.",
+        InvoicePaymentStatus.PAID: "Paid.",
+        InvoicePaymentStatus.CANCELED: "Abandoned.",
+    },
+)
+
+
+graphql_enum(
+    PaymentMethodType,
+    description="A kind of payment method.",
+    values={
+        PaymentMethodType.CARD: "A credit or debit card.",
+        PaymentMethodType.SEPA_DEBIT: "A SEPA Direct Debit mandate.",
+        PaymentMethodType.US_BANK_ACCOUNT: "A US bank account (ACH).",
+        PaymentMethodType.LINK: "Stripe Link.",
+        PaymentMethodType.OTHER: "Any other kind.",
+    },
+)
+
+
+graphql_enum(
+    PriceType,
+    description="Whether a price is charged once or on a schedule.",
+    values={
+        PriceType.ONE_TIME: "Charged once.",
+        PriceType.RECURRING: "Charged every billing interval.",
+    },
+)
+
+
+graphql_enum(
+    Interval,
+    description="The unit of a billing interval.",
+    values={
+        Interval.DAY: "Days.",
+        Interval.WEEK: "Weeks.",
+        Interval.MONTH: "Months.",
+        Interval.YEAR: "Years.",
+    },
+)
+
+
+graphql_enum(
+    CancelMode,
+    description="When a cancellation in the portal takes effect.",
+    values={
+        CancelMode.AT_PERIOD_END: "At the end of the paid period.",
+        CancelMode.IMMEDIATELY: "Right away.",
+    },
+)
 
 
 @strawberry.enum(description="What kind of credential the caller presented.")
@@ -11,52 +169,6 @@ class PrincipalKind(Enum):
     CUSTOMER_SESSION = strawberry.enum_value(
         "customer_session", description="One customer, with a customer session token."
     )
-
-
-@strawberry.enum(name="Scope", description="A permission a customer session carries. API keys hold them all.")
-class ScopeEnum(Enum):
-    SUBSCRIPTIONS_READ = strawberry.enum_value("subscriptions:read", description="Read subscriptions.")
-    SUBSCRIPTIONS_WRITE = strawberry.enum_value(
-        "subscriptions:write", description="Change, cancel and reactivate subscriptions."
-    )
-    INVOICES_READ = strawberry.enum_value("invoices:read", description="Read invoices and their payments.")
-    PAYMENT_METHODS_READ = strawberry.enum_value("payment_methods:read", description="Read payment methods.")
-    PAYMENT_METHODS_WRITE = strawberry.enum_value(
-        "payment_methods:write", description="Add, remove and choose the default payment method."
-    )
-    CUSTOMER_READ = strawberry.enum_value("customer:read", description="Read the customer's contact details.")
-    CUSTOMER_WRITE = strawberry.enum_value(
-        "customer:write", description="Change the customer's contact details the portal allows."
-    )
-    AUDIT_READ = strawberry.enum_value("audit:read", description="Read the audit trail.")
-
-
-@strawberry.enum(description="Where a subscription is in its life, as Stripe reports it.")
-class SubscriptionStatus(Enum):
-    INCOMPLETE = strawberry.enum_value("incomplete", description="The first payment has not succeeded yet.")
-    INCOMPLETE_EXPIRED = strawberry.enum_value(
-        "incomplete_expired", description="The first payment never succeeded; the subscription ended."
-    )
-    TRIALING = strawberry.enum_value("trialing", description="In its free trial.")
-    ACTIVE = strawberry.enum_value("active", description="Paid up and running.")
-    PAST_DUE = strawberry.enum_value(
-        "past_due", description="The latest invoice is unpaid; Stripe is retrying."
-    )
-    CANCELED = strawberry.enum_value("canceled", description="Ended; it bills no more.")
-    UNPAID = strawberry.enum_value("unpaid", description="Retries are exhausted; invoices stay open.")
-    PAUSED = strawberry.enum_value("paused", description="Paused: no invoices until it resumes.")
-
-
-@strawberry.enum(description="The reason a customer gave for cancelling (Stripe's eight choices).")
-class CancellationFeedback(Enum):
-    CUSTOMER_SERVICE = strawberry.enum_value("customer_service", description="Unhappy with customer service.")
-    LOW_QUALITY = strawberry.enum_value("low_quality", description="Quality was lower than expected.")
-    MISSING_FEATURES = strawberry.enum_value("missing_features", description="Some features are missing.")
-    OTHER = strawberry.enum_value("other", description="Another reason.")
-    SWITCHED_SERVICE = strawberry.enum_value("switched_service", description="Switched to another service.")
-    TOO_COMPLEX = strawberry.enum_value("too_complex", description="Too hard to use.")
-    TOO_EXPENSIVE = strawberry.enum_value("too_expensive", description="Too expensive.")
-    UNUSED = strawberry.enum_value("unused", description="Not used enough.")
 
 
 @strawberry.enum(description="Why Stripe cancelled (or will cancel) a subscription.")
@@ -79,45 +191,6 @@ class CollectionMethod(Enum):
     SEND_INVOICE = strawberry.enum_value(
         "send_invoice", description="The customer is emailed an invoice to pay."
     )
-
-
-@strawberry.enum(description="Where an invoice is in its life.")
-class InvoiceStatus(Enum):
-    DRAFT = strawberry.enum_value("draft", description="Still being prepared; not yet sent or charged.")
-    OPEN = strawberry.enum_value("open", description="Finalized and awaiting payment.")
-    PAID = strawberry.enum_value("paid", description="Paid in full.")
-    UNCOLLECTIBLE = strawberry.enum_value("uncollectible", description="Deemed unlikely ever to be paid.")
-    VOID = strawberry.enum_value("void", description="Cancelled; nothing is owed.")
-
-
-@strawberry.enum(description="Where one payment attempt on an invoice stands.")
-class InvoicePaymentStatus(Enum):
-    OPEN = strawberry.enum_value("open", description="Attempted or in progress, not yet paid.")
-    PAID = strawberry.enum_value("paid", description="Paid.")
-    CANCELED = strawberry.enum_value("canceled", description="Abandoned.")
-
-
-@strawberry.enum(description="A kind of payment method.")
-class PaymentMethodType(Enum):
-    CARD = strawberry.enum_value("card", description="A credit or debit card.")
-    SEPA_DEBIT = strawberry.enum_value("sepa_debit", description="A SEPA Direct Debit mandate.")
-    US_BANK_ACCOUNT = strawberry.enum_value("us_bank_account", description="A US bank account (ACH).")
-    LINK = strawberry.enum_value("link", description="Stripe Link.")
-    OTHER = strawberry.enum_value("other", description="Any other kind.")
-
-
-@strawberry.enum(description="Whether a price is charged once or on a schedule.")
-class PriceType(Enum):
-    ONE_TIME = strawberry.enum_value("one_time", description="Charged once.")
-    RECURRING = strawberry.enum_value("recurring", description="Charged every billing interval.")
-
-
-@strawberry.enum(description="The unit of a billing interval.")
-class Interval(Enum):
-    DAY = strawberry.enum_value("day", description="Days.")
-    WEEK = strawberry.enum_value("week", description="Weeks.")
-    MONTH = strawberry.enum_value("month", description="Months.")
-    YEAR = strawberry.enum_value("year", description="Years.")
 
 
 @strawberry.enum(description="Where a refund stands.")
@@ -161,12 +234,6 @@ class PaymentIntentStatus(Enum):
     REQUIRES_CAPTURE = strawberry.enum_value("requires_capture", description="Authorized, not captured.")
     CANCELED = strawberry.enum_value("canceled", description="Cancelled.")
     SUCCEEDED = strawberry.enum_value("succeeded", description="Paid.")
-
-
-@strawberry.enum(description="When a cancellation in the portal takes effect.")
-class CancelMode(Enum):
-    AT_PERIOD_END = strawberry.enum_value("at_period_end", description="At the end of the paid period.")
-    IMMEDIATELY = strawberry.enum_value("immediately", description="Right away.")
 
 
 @strawberry.enum(description="How a change in the middle of a period is billed.")

@@ -105,7 +105,7 @@ class InvoicePayment:
 
     @field("Where the payment stands.")
     def status(self) -> InvoicePaymentStatus:
-        return InvoicePaymentStatus(self.record.status.value)
+        return self.record.status
 
     @field("Whether this is the invoice's default payment, the one a new attempt would retry.")
     def is_default(self) -> bool:
@@ -151,7 +151,7 @@ class Invoice(Node):
 
     @field("Where the invoice is in its life (a preview is a DRAFT); null when Stripe gave none.")
     def status(self) -> InvoiceStatus | None:
-        return None if self.record.status is None else InvoiceStatus(self.record.status.value)
+        return self.record.status
 
     @field("The ISO 4217 currency code, lowercase as Stripe writes it.")
     def currency(self) -> str:

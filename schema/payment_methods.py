@@ -34,7 +34,7 @@ class PaymentMethod(Node):
 
     @field("The kind of payment method.")
     def type(self) -> PaymentMethodType:
-        return PaymentMethodType(self.record.type.value)
+        return self.record.type
 
     @field("The card's details, for a card; null otherwise.")
     def card(self) -> CardDetails | None:

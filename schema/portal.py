@@ -126,9 +126,7 @@ class PortalFeatures:
             mode=CancelMode(features.subscription_cancel_mode),
             proration_behavior=ProrationBehavior(features.subscription_cancel_proration_behavior),
             reason_enabled=features.cancellation_reason_enabled,
-            reason_options=[
-                CancellationFeedback(option.value) for option in features.cancellation_reason_options
-            ],
+            reason_options=list(features.cancellation_reason_options),
         )
 
     @field("Changing subscriptions (plan, quantity, promotion codes).")

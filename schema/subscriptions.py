@@ -85,7 +85,7 @@ class Subscription(Node):
 
     @field("Where the subscription is in its life.")
     def status(self) -> SubscriptionStatus:
-        return SubscriptionStatus(self.record.status.value)
+        return self.record.status
 
     @field("The customer subscribed.")
     def customer(self, info: Info) -> Annotated["Customer", strawberry.lazy("schema.customers")]:
@@ -140,7 +140,7 @@ class Subscription(Node):
         details = self.record.cancellation_details
         return CancellationDetails(
             reason=None if details.reason is None else CancellationReason(details.reason),
-            feedback=None if details.feedback is None else CancellationFeedback(details.feedback.value),
+            feedback=details.feedback,
             comment=details.comment,
         )
 

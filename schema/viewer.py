@@ -5,10 +5,10 @@ from datetime import datetime
 import strawberry
 
 from resolvers.customers import viewer_customer_id
-from resolvers.principals import ApiKeyPrincipal, Principal, Scope
+from resolvers.principals import ApiKeyPrincipal, Principal
 from schema.context import Info
 from schema.customers import Customer
-from schema.enums import PrincipalKind, ScopeEnum
+from schema.enums import PrincipalKind, Scope
 from schema.fields import field
 from schema.lookahead import selects
 from schema.subscriptions import selects_item_products
@@ -25,9 +25,9 @@ class Viewer:
         return PrincipalKind.CUSTOMER_SESSION
 
     @field("What the caller may do. An API key holds every scope.")
-    def scopes(self) -> list[ScopeEnum]:
+    def scopes(self) -> list[Scope]:
         held = set(Scope) if isinstance(self.principal, ApiKeyPrincipal) else self.principal.scopes
-        return [ScopeEnum(scope.value) for scope in Scope if scope in held]
+        return [scope for scope in Scope if scope in held]
 
     @field("For a customer session, when it expires; null for an API key.")
     def session_expires_at(self) -> datetime | None:

@@ -128,6 +128,13 @@ class CancellationFeedback(StrEnum):
     UNUSED = "unused"
 
 
+class CancelMode(StrEnum):
+    """When a cancellation takes effect, as a portal configuration's `subscription_cancel.mode` says."""
+
+    AT_PERIOD_END = "at_period_end"
+    IMMEDIATELY = "immediately"
+
+
 @dataclass(frozen=True, slots=True)
 class CancellationDetails:
     reason: str | None  # why Stripe cancelled: cancellation_requested, payment_failed, ...

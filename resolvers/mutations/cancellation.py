@@ -8,7 +8,6 @@ configuration's mode, and give only the reasons it offers; the reason and commen
 from __future__ import annotations
 
 import asyncio
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from resolvers.mutations import writes
@@ -23,6 +22,7 @@ from resolvers.mutations.targets import (
 )
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
+from stripe_gateway.records import CancelMode
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -31,11 +31,6 @@ if TYPE_CHECKING:
 
 # Immediate cancellations credit the unused time only when the configuration prorates them.
 _PRORATE = "create_prorations"
-
-
-class CancelMode(StrEnum):
-    AT_PERIOD_END = "at_period_end"
-    IMMEDIATELY = "immediately"
 
 
 def _cancellation_of(subscription: Subscription) -> dict[str, object]:

@@ -54,8 +54,8 @@ async def cancel_subscription(
         await cancellation.cancel_subscription(
             info.context.request_context,
             subscription_id=input.subscription_id,
-            mode=None if input.mode is None else cancellation.CancelMode[input.mode.name],
-            reason=None if input.reason is None else records.CancellationFeedback[input.reason.name],
+            mode=input.mode,
+            reason=input.reason,
             comment=input.comment,
         )
     )

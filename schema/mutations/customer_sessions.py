@@ -7,10 +7,9 @@ import strawberry
 
 from resolvers.mutations import customer_sessions
 from resolvers.ports import IssuedCustomerSession
-from resolvers.principals import Scope
 from schema.context import Info
 from schema.customers import Customer
-from schema.enums import ScopeEnum
+from schema.enums import Scope
 from schema.fields import field
 from schema.user_errors import UserError, user_errors
 
@@ -18,7 +17,7 @@ from schema.user_errors import UserError, user_errors
 @strawberry.input(description="A customer session for a product's own SPA.")
 class CreateCustomerSessionInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer (`cus_…`) the session acts for.")
-    scopes: list[ScopeEnum] | None = strawberry.field(
+    scopes: list[Scope] | None = strawberry.field(
         default=None, description="What the session may do; null grants everything but `audit:read`."
     )
     ttl_seconds: int | None = strawberry.field(
@@ -48,9 +47,9 @@ class CustomerSession:
         return self.issued.principal.expires_at
 
     @field("What the session may do.")
-    def scopes(self) -> list[ScopeEnum]:
+    def scopes(self) -> list[Scope]:
         held = self.issued.principal.scopes
-        return [ScopeEnum(scope.value) for scope in Scope if scope in held]
+        return [scope for scope in Scope if scope in held]
 
     @field("The customer the session acts for.")
     def customer(self, info: Info) -> Customer:
@@ -72,7 +71,7 @@ async def create_customer_session(
     outcome = await customer_sessions.create_customer_session(
         info.context.request_context,
         customer_id=input.customer_id,
-        scopes=None if input.scopes is None else frozenset(Scope[scope.name] for scope in input.scopes),
+        scopes=None if input.scopes is None else frozenset(input.scopes),
         ttl_seconds=input.ttl_seconds,
         configuration_id=input.configuration_id,
     )

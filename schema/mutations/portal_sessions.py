@@ -1,7 +1,6 @@
 """`createPortalSession` (API keys only): a link into Stripe's hosted portal or into this service's."""
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -13,39 +12,47 @@ from resolvers.subscriptions import subscription_by_id
 from schema.catalog import Price
 from schema.context import Info
 from schema.customers import Customer
+from schema.enum_types import graphql_enum
 from schema.enums import CancellationFeedback, CancelMode, CustomerUpdateField
 from schema.fields import field
 from schema.subscriptions import Subscription
 from schema.user_errors import UserError, user_errors
 from stripe_gateway import records
 
-
-@strawberry.enum(description="Whose portal a session opens.")
-class PortalSessionKind(Enum):
-    HOSTED = strawberry.enum_value(
-        "hosted", description="This service's portal, through a one-time link to `/portal/s/<code>`."
-    )
-    STRIPE = strawberry.enum_value("stripe", description="Stripe's hosted customer portal.")
-
-
-@strawberry.enum(description="A step of the portal a session can open on (a deep link).")
-class PortalFlowType(Enum):
-    PAYMENT_METHOD_UPDATE = strawberry.enum_value(
-        "payment_method_update", description="Add a payment method and make it the default."
-    )
-    SUBSCRIPTION_CANCEL = strawberry.enum_value("subscription_cancel", description="Cancel a subscription.")
-    SUBSCRIPTION_UPDATE = strawberry.enum_value(
-        "subscription_update", description="Pick a new plan for a subscription."
-    )
-    SUBSCRIPTION_UPDATE_CONFIRM = strawberry.enum_value(
-        "subscription_update_confirm", description="Confirm a given plan change of a subscription."
-    )
+graphql_enum(
+    portal_sessions.PortalKind,
+    name="PortalSessionKind",
+    description="Whose portal a session opens.",
+    values={
+        portal_sessions.PortalKind.HOSTED: (
+            "This service's portal, through a one-time link to `/portal/s/<code>`."
+        ),
+        portal_sessions.PortalKind.STRIPE: "Stripe's hosted customer portal.",
+    },
+)
 
 
-@strawberry.enum(description="Where the customer goes once a flow is done.")
-class PortalFlowCompletion(Enum):
-    PORTAL_HOMEPAGE = strawberry.enum_value("portal_homepage", description="The portal's home page.")
-    REDIRECT = strawberry.enum_value("redirect", description="A URL of yours (`redirectUrl`).")
+graphql_enum(
+    records.PortalFlowType,
+    description="A step of the portal a session can open on (a deep link).",
+    values={
+        records.PortalFlowType.PAYMENT_METHOD_UPDATE: "Add a payment method and make it the default.",
+        records.PortalFlowType.SUBSCRIPTION_CANCEL: "Cancel a subscription.",
+        records.PortalFlowType.SUBSCRIPTION_UPDATE: "Pick a new plan for a subscription.",
+        records.PortalFlowType.SUBSCRIPTION_UPDATE_CONFIRM: "Confirm a given plan change of a subscription.",
+    },
+)
+
+
+graphql_enum(
+    portal_sessions.AfterCompletion,
+    name="PortalFlowCompletion",
+    description="Where the customer goes once a flow is done.",
+    values={
+        portal_sessions.AfterCompletion.PORTAL_HOMEPAGE: "The portal's home page.",
+        portal_sessions.AfterCompletion.REDIRECT: "A URL of yours (`redirectUrl`).",
+    },
+)
 
 
 @strawberry.input(description="The plan change an update-confirm flow proposes for one item.")
@@ -57,7 +64,7 @@ class PortalFlowItemInput:
 
 @strawberry.input(description="What happens once the flow is done.")
 class PortalFlowAfterCompletionInput:
-    type: PortalFlowCompletion = strawberry.field(description="Where the customer goes.")
+    type: portal_sessions.AfterCompletion = strawberry.field(description="Where the customer goes.")
     redirect_url: str | None = strawberry.field(
         default=None, description="The http(s) URL to send the customer to; only with REDIRECT."
     )
@@ -65,7 +72,7 @@ class PortalFlowAfterCompletionInput:
 
 @strawberry.input(description="A deep link: the step of the portal to open on.")
 class PortalFlowInput:
-    type: PortalFlowType = strawberry.field(description="The step.")
+    type: records.PortalFlowType = strawberry.field(description="The step.")
     subscription_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="The customer's subscription (`sub_…`); every flow but PAYMENT_METHOD_UPDATE.",
@@ -82,7 +89,7 @@ class PortalFlowInput:
 @strawberry.input(description="A portal session to create for one customer.")
 class CreatePortalSessionInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer (`cus_…`).")
-    kind: PortalSessionKind = strawberry.field(description="Whose portal to open.")
+    kind: portal_sessions.PortalKind = strawberry.field(description="Whose portal to open.")
     return_url: str | None = strawberry.field(
         default=None,
         description="Where the portal's way back leads (an http(s) URL); null uses the portal "
@@ -126,8 +133,8 @@ class PortalFlow:
     record: strawberry.Private[records.PortalFlow]
 
     @field("The step.")
-    def type(self) -> PortalFlowType:
-        return PortalFlowType(self.record.type.value)
+    def type(self) -> records.PortalFlowType:
+        return self.record.type
 
     @field("The subscription the step is about; null for PAYMENT_METHOD_UPDATE.")
     async def subscription(self, info: Info) -> Subscription | None:
@@ -175,7 +182,7 @@ class PortalCapabilities:
 
     @field("The reasons the customer can pick from when cancelling.")
     def cancellation_reasons(self) -> list[CancellationFeedback]:
-        return [CancellationFeedback(reason.value) for reason in self.record.cancellation_reasons]
+        return list(self.record.cancellation_reasons)
 
     @field("Whether the customer may change plan (some subscription could switch to an offered price).")
     def change_plans(self) -> bool:
@@ -191,8 +198,8 @@ class PortalSession:
         return strawberry.ID(self.record.id)
 
     @field("Whose portal the session opens.")
-    def kind(self) -> PortalSessionKind:
-        return PortalSessionKind(self.record.kind.value)
+    def kind(self) -> portal_sessions.PortalKind:
+        return self.record.kind
 
     @field("The URL to send the customer to. A HOSTED link works once.")
     def url(self) -> str:
@@ -236,7 +243,7 @@ def _flow(given: PortalFlowInput | None) -> portal_sessions.FlowRequest | None:
         return None
     completion = given.after_completion
     return portal_sessions.FlowRequest(
-        type=records.PortalFlowType[given.type.name],
+        type=given.type,
         subscription_id=given.subscription_id,
         items=tuple(
             records.ItemChange(item_id=item.item_id, price_id=item.price_id, quantity=item.quantity)
@@ -244,7 +251,7 @@ def _flow(given: PortalFlowInput | None) -> portal_sessions.FlowRequest | None:
         ),
         after_completion=portal_sessions.AfterCompletion.PORTAL_HOMEPAGE
         if completion is None
-        else portal_sessions.AfterCompletion[completion.type.name],
+        else completion.type,
         redirect_url=None if completion is None else completion.redirect_url,
     )
 
@@ -257,7 +264,7 @@ async def create_portal_session(
         info.context.request_context,
         portal_sessions.PortalSessionRequest(
             customer_id=input.customer_id,
-            kind=portal_sessions.PortalKind[input.kind.name],
+            kind=input.kind,
             return_url=input.return_url,
             flow=_flow(input.flow),
             configuration_id=input.configuration_id,

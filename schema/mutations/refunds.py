@@ -1,24 +1,26 @@
 """`refundPayment` (API keys only)."""
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from resolvers.mutations import refunds
 from schema.context import Info
+from schema.enum_types import graphql_enum
 from schema.payments import Refund
 from schema.user_errors import UserError, user_errors
 from stripe_gateway import records
 
-
-@strawberry.enum(description="Why a payment is refunded.")
-class RefundRequestReason(Enum):
-    DUPLICATE = strawberry.enum_value("duplicate", description="The payment was a duplicate.")
-    FRAUDULENT = strawberry.enum_value("fraudulent", description="The payment was fraudulent.")
-    REQUESTED_BY_CUSTOMER = strawberry.enum_value(
-        "requested_by_customer", description="The customer asked for it."
-    )
+graphql_enum(
+    records.RefundReason,
+    name="RefundRequestReason",
+    description="Why a payment is refunded.",
+    values={
+        records.RefundReason.DUPLICATE: "The payment was a duplicate.",
+        records.RefundReason.FRAUDULENT: "The payment was fraudulent.",
+        records.RefundReason.REQUESTED_BY_CUSTOMER: "The customer asked for it.",
+    },
+)
 
 
 @strawberry.input(
@@ -38,7 +40,7 @@ class RefundPaymentInput:
         default=None,
         description="How much to refund, in the currency's minor unit; null refunds everything left.",
     )
-    reason: RefundRequestReason | None = strawberry.field(default=None, description="Why it is refunded.")
+    reason: records.RefundReason | None = strawberry.field(default=None, description="Why it is refunded.")
     idempotency_key: str = strawberry.field(
         description="Your key for this refund (1 to 200 characters). A retry with it returns the same "
         "refund and moves no money, however late; reusing it for another refund is refused."
@@ -61,7 +63,7 @@ async def refund_payment(
             payment_intent_id=input.payment_intent_id,
             charge_id=input.charge_id,
             amount=input.amount,
-            reason=None if input.reason is None else records.RefundReason[input.reason.name],
+            reason=input.reason,
             idempotency_key=input.idempotency_key,
         ),
     )
