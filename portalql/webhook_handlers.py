@@ -102,6 +102,7 @@ def on_subscription_updated(event: Event) -> Change | None:
     subscription, previous = event.subject, event.previous
     if not isinstance(subscription, Subscription):
         return None
+    action: str | None = None
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     if isinstance(previous, Subscription):
@@ -109,7 +110,8 @@ def on_subscription_updated(event: Event) -> Change | None:
             _summary(_SUBSCRIPTION_FIELDS, previous, event.changed),
             _summary(_SUBSCRIPTION_FIELDS, subscription, event.changed),
         )
-    action = _subscription_update_action(previous, subscription, after) if after else None
+        # None when no audited field changed, e.g. at a renewal.
+        action = _subscription_update_action(previous, subscription, after) if after else None
     return _subscription_change(event, subscription, action, before, after)
 
 
@@ -118,7 +120,7 @@ def on_subscription_deleted(event: Event) -> Change | None:
     if not isinstance(subscription, Subscription):
         return None
     after = _summary(_SUBSCRIPTION_FIELDS, subscription)
-    return _subscription_change(event, subscription, "subscription.cancel", None, after, ended=True)
+    return _subscription_change(event, subscription, "subscription.cancel", None, after)
 
 
 def on_invoice_changed(event: Event) -> Change | None:
@@ -268,29 +270,28 @@ def _subscription_change(
     action: str | None,
     before: dict[str, Any] | None,
     after: dict[str, Any],
-    *,
-    ended: bool = False,
 ) -> Change:
-    audited = action is not None and not event.made_by_portalql
+    audit = None
+    if action is not None and not event.made_by_portalql:
+        audit = AuditEntry(action, "subscription", subscription.id, before, after)
     return Change(
         object_id=subscription.id,
         customer_id=event.customer_id,
-        audit=AuditEntry(action, "subscription", subscription.id, before, after)
-        if audited and action is not None
-        else None,
-        invoices_again=not ended and subscription.invoices_again,
+        audit=audit,
+        # A deleted subscription has ended, so it never invoices again.
+        invoices_again=subscription.invoices_again,
     )
 
 
 def _subscription_update_action(
-    previous: object, subscription: Subscription, after: Mapping[str, Any]
+    previous: Subscription, subscription: Subscription, after: Mapping[str, Any]
 ) -> str:
-    """What an update that changed the audited fields in `after` did, e.g. a renewal changes none of them."""
+    """What an update that changed the audited fields in `after` did."""
     if ChangedField.STATUS in after and subscription.has_ended:
         return "subscription.cancel"
     if ChangedField.CANCEL_AT_PERIOD_END in after or ChangedField.CANCEL_AT in after:
         scheduled = subscription.is_scheduled_to_cancel
-        unscheduled = isinstance(previous, Subscription) and previous.is_scheduled_to_cancel
+        unscheduled = previous.is_scheduled_to_cancel
         if scheduled and not unscheduled:
             return "subscription.cancel"
         if unscheduled and not scheduled:

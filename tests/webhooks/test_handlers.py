@@ -122,18 +122,18 @@ def test_a_change_portalql_made_is_not_audited_again() -> None:
 
 
 @pytest.mark.parametrize(
-    ("event_type", "action", "invoices_again"),
+    ("event_type", "status", "action", "invoices_again"),
     [
-        ("customer.subscription.created", "subscription.create", True),
-        ("customer.subscription.deleted", "subscription.cancel", False),
+        ("customer.subscription.created", SubscriptionStatus.ACTIVE, "subscription.create", True),
+        ("customer.subscription.deleted", SubscriptionStatus.CANCELED, "subscription.cancel", False),
     ],
 )
 def test_a_created_or_deleted_subscription_is_audited_whole(
-    event_type: str, action: str, *, invoices_again: bool
+    event_type: str, status: SubscriptionStatus, action: str, *, invoices_again: bool
 ) -> None:
     feedback = CancellationDetails(reason=None, feedback=CancellationFeedback.UNUSED, comment="Not needed")
 
-    change = dispatch(typed_event(event_type, subscription(cancellation_details=feedback)))
+    change = dispatch(typed_event(event_type, subscription(status=status, cancellation_details=feedback)))
 
     assert change == Change(
         object_id="sub_1",
@@ -144,7 +144,7 @@ def test_a_created_or_deleted_subscription_is_audited_whole(
             "sub_1",
             before=None,
             after={
-                "status": "active",
+                "status": status.value,
                 "cancel_at_period_end": False,
                 "cancel_at": None,
                 "canceled_at": None,
