@@ -1,36 +1,66 @@
 """What each Stripe event means for portalql: whose cached reads it makes stale, and what to audit.
 
-Handlers are pure: they read the event and return a `Change`; `portalql.webhooks` applies it. Only changes a
-portal shows and someone made (a cancel, a plan change, a refund, a new card) are audited; billing's own
-churn (a period rolling over, an invoice being paid) only refreshes the cache.
+Handlers are pure: they read the event (its object as a record, the fields that changed, whether portalql
+made the change) and return a `Change`; `portalql.webhooks` applies it. Only changes a portal shows and
+someone made (a cancel, a plan change, a refund, a new card) are audited; billing's own churn (a period
+rolling over, an invoice being paid) only refreshes the cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from stripe_gateway.records import invoices_again
+from stripe_gateway.records import (
+    ChangedField,
+    Charge,
+    Customer,
+    Invoice,
+    PaymentMethod,
+    Refund,
+    Subscription,
+)
 
 if TYPE_CHECKING:
-    from stripe_gateway.records import Event
+    from stripe_gateway.records import Address, Event, Shipping
 
-# The gateway sends `portalql:<operation>:<key>` as the idempotency key of every write, and Stripe echoes
-# the key of the request behind an event in `event.request.idempotency_key`.
-PORTALQL_IDEMPOTENCY_PREFIX = "portalql:"
+T = TypeVar("T")
 
-# Fields worth an audit entry when they change, as a summary that ignores what the portal does not show.
-_SUBSCRIPTION_FIELDS = (
-    "status",
-    "cancel_at_period_end",
-    "cancel_at",
-    "canceled_at",
-    "cancellation_details",
-    "items",
-    "default_payment_method",
-)
-_CUSTOMER_FIELDS = ("email", "name", "phone", "address", "shipping", "invoice_settings")
+
+def _cancellation_summary(subscription: Subscription) -> dict[str, Any]:
+    details = subscription.cancellation_details
+    feedback = details.feedback.value if details.feedback is not None else None
+    return {"feedback": feedback, "comment": details.comment}
+
+
+def _asdict(record: Address | Shipping | None) -> dict[str, Any] | None:
+    return asdict(record) if record is not None else None
+
+
+# Fields worth an audit entry when they change, each as the audit log keeps it: a summary that ignores what
+# the portal does not show (ids instead of nested objects, no period dates), named by the field's name.
+_SUBSCRIPTION_FIELDS: Mapping[ChangedField, Callable[[Subscription], Any]] = {
+    ChangedField.STATUS: lambda subscription: subscription.status.value,
+    ChangedField.CANCEL_AT_PERIOD_END: lambda subscription: subscription.cancel_at_period_end,
+    ChangedField.CANCEL_AT: lambda subscription: subscription.cancel_at,
+    ChangedField.CANCELED_AT: lambda subscription: subscription.canceled_at,
+    ChangedField.CANCELLATION_DETAILS: _cancellation_summary,
+    ChangedField.ITEMS: lambda subscription: [
+        {"price": item.price.id, "quantity": item.quantity} for item in subscription.items
+    ],
+    ChangedField.DEFAULT_PAYMENT_METHOD: lambda subscription: subscription.default_payment_method_id,
+}
+_CUSTOMER_FIELDS: Mapping[ChangedField, Callable[[Customer], Any]] = {
+    ChangedField.EMAIL: lambda customer: customer.email,
+    ChangedField.NAME: lambda customer: customer.name,
+    ChangedField.PHONE: lambda customer: customer.phone,
+    ChangedField.ADDRESS: lambda customer: _asdict(customer.address),
+    ChangedField.SHIPPING: lambda customer: _asdict(customer.shipping),
+    ChangedField.INVOICE_SETTINGS: lambda customer: {
+        "default_payment_method": customer.default_payment_method_id
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -60,66 +90,83 @@ class Change:
 Handler = Callable[["Event"], "Change | None"]
 
 
-def made_by_portalql(event: Event) -> bool:
-    """Whether the change behind `event` was a write portalql made (and audited itself)."""
-    request = event.payload.get("request")
-    key = request.get("idempotency_key") if isinstance(request, Mapping) else None
-    return isinstance(key, str) and key.startswith(PORTALQL_IDEMPOTENCY_PREFIX)
-
-
-def on_subscription_changed(event: Event) -> Change | None:
-    if event.object_id is None:
+def on_subscription_created(event: Event) -> Change | None:
+    subscription = event.subject
+    if not isinstance(subscription, Subscription):
         return None
-    subscription = event.data_object
-    if event.type == "customer.subscription.updated":
-        before, after = _changed(_SUBSCRIPTION_FIELDS, event.previous_attributes or {}, subscription)
-        action = _subscription_update_action(before, after)
-    else:  # created or deleted: the whole subscription is the change
-        before, after = None, _summary(_SUBSCRIPTION_FIELDS, subscription)
-        action = "subscription.create" if event.type.endswith("created") else "subscription.cancel"
-    audited = action is not None and not made_by_portalql(event)
-    return Change(
-        object_id=event.object_id,
-        customer_id=event.customer_id,
-        audit=AuditEntry(action, "subscription", event.object_id, before, after)
-        if audited and action is not None
-        else None,
-        invoices_again=event.type != "customer.subscription.deleted"
-        and invoices_again(str(subscription.get("status")), subscription.get("cancel_at_period_end") is True),
-    )
+    after = _summary(_SUBSCRIPTION_FIELDS, subscription)
+    return _subscription_change(event, subscription, "subscription.create", None, after)
+
+
+def on_subscription_updated(event: Event) -> Change | None:
+    subscription, previous = event.subject, event.previous
+    if not isinstance(subscription, Subscription):
+        return None
+    action: str | None = None
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if isinstance(previous, Subscription):
+        before, after = _changed(
+            _summary(_SUBSCRIPTION_FIELDS, previous, event.changed),
+            _summary(_SUBSCRIPTION_FIELDS, subscription, event.changed),
+        )
+        # None when no audited field changed, e.g. at a renewal.
+        action = _subscription_update_action(previous, subscription, after) if after else None
+    return _subscription_change(event, subscription, action, before, after)
+
+
+def on_subscription_deleted(event: Event) -> Change | None:
+    subscription = event.subject
+    if not isinstance(subscription, Subscription):
+        return None
+    after = _summary(_SUBSCRIPTION_FIELDS, subscription)
+    return _subscription_change(event, subscription, "subscription.cancel", None, after)
 
 
 def on_invoice_changed(event: Event) -> Change | None:
-    """New, finalized, paid, failed or voided invoices: only a void is someone's decision worth auditing."""
+    """New, finalized, paid, failed or updated invoices: billing's own doing, never audited."""
     if event.object_id is None:
         return None
+    return Change(object_id=event.object_id, customer_id=event.customer_id, audit=None)
+
+
+def on_invoice_voided(event: Event) -> Change | None:
+    """A void is someone's decision worth auditing, unless it was portalql's."""
+    invoice = event.subject
+    if not isinstance(invoice, Invoice):
+        return None
     audit = None
-    if event.type == "invoice.voided" and not made_by_portalql(event):
+    if not event.made_by_portalql:
+        status = invoice.status.value if invoice.status is not None else None
         audit = AuditEntry(
             "invoice.void",
             "invoice",
-            event.object_id,
+            invoice.id,
             before=None,
-            after={"status": event.data_object.get("status"), "total": event.data_object.get("total")},
+            after={"status": status, "total": invoice.total},
         )
-    return Change(object_id=event.object_id, customer_id=event.customer_id, audit=audit)
+    return Change(object_id=invoice.id, customer_id=event.customer_id, audit=audit)
 
 
 def on_charge_refunded(event: Event) -> Change | None:
-    if event.object_id is None:
+    charge, previous = event.subject, event.previous
+    if not isinstance(charge, Charge):
         return None
-    charge = event.data_object
-    previous = event.previous_attributes or {}
     audit = None
-    if not made_by_portalql(event):
+    if not event.made_by_portalql:
+        refunded_before = (
+            previous.amount_refunded
+            if isinstance(previous, Charge) and ChangedField.AMOUNT_REFUNDED in event.changed
+            else None
+        )
         audit = AuditEntry(
             "payment.refund",
             "charge",
-            event.object_id,
-            before={"amount_refunded": previous.get("amount_refunded")},
-            after={"amount_refunded": charge.get("amount_refunded"), "currency": charge.get("currency")},
+            charge.id,
+            before={"amount_refunded": refunded_before},
+            after={"amount_refunded": charge.amount_refunded, "currency": charge.currency},
         )
-    return Change(object_id=event.object_id, customer_id=event.customer_id, audit=audit)
+    return Change(object_id=charge.id, customer_id=event.customer_id, audit=audit)
 
 
 def on_refund_changed(event: Event) -> Change | None:
@@ -130,42 +177,51 @@ def on_refund_changed(event: Event) -> Change | None:
     Stripe reports every refund with `charge.refunded` too, and that is the audited event, because a charge
     names the customer whose trail the refund belongs in, where a refund may not.
     """
-    if event.object_id is None:
+    refund = event.subject
+    if not isinstance(refund, Refund):
         return None
-    charge_id = _id_of(event.data_object.get("charge"))
-    return Change(object_id=charge_id or event.object_id, customer_id=event.customer_id, audit=None)
+    return Change(object_id=refund.charge_id or refund.id, customer_id=event.customer_id, audit=None)
 
 
-def on_payment_method_changed(event: Event) -> Change | None:
-    if event.object_id is None:
+def on_payment_method_attached(event: Event) -> Change | None:
+    payment_method = event.subject
+    if not isinstance(payment_method, PaymentMethod):
         return None
-    attached = event.type == "payment_method.attached"
-    # A detached method no longer names its customer; the event's previous attributes still do.
-    owner = event.customer_id
-    if owner is None and event.previous_attributes is not None:
-        previous_owner = event.previous_attributes.get("customer")
-        owner = previous_owner if isinstance(previous_owner, str) else None
     audit = None
-    if not made_by_portalql(event):
-        card = _card_summary(event.data_object)
-        audit = AuditEntry(
-            "payment_method.attach" if attached else "payment_method.detach",
-            "payment_method",
-            event.object_id,
-            before=None if attached else card,
-            after=card if attached else None,
-        )
-    return Change(object_id=event.object_id, customer_id=owner, audit=audit)
+    if not event.made_by_portalql:
+        card = _card_summary(payment_method)
+        audit = AuditEntry("payment_method.attach", "payment_method", payment_method.id, None, card)
+    return Change(object_id=payment_method.id, customer_id=payment_method.customer_id, audit=audit)
+
+
+def on_payment_method_detached(event: Event) -> Change | None:
+    payment_method, previous = event.subject, event.previous
+    if not isinstance(payment_method, PaymentMethod):
+        return None
+    # A detached method no longer names its customer; the method as it was before still does.
+    owner = payment_method.customer_id
+    if owner is None and isinstance(previous, PaymentMethod) and ChangedField.CUSTOMER in event.changed:
+        owner = previous.customer_id
+    audit = None
+    if not event.made_by_portalql:
+        card = _card_summary(payment_method)
+        audit = AuditEntry("payment_method.detach", "payment_method", payment_method.id, card, None)
+    return Change(object_id=payment_method.id, customer_id=owner, audit=audit)
 
 
 def on_customer_updated(event: Event) -> Change | None:
-    if event.object_id is None:
+    customer, previous = event.subject, event.previous
+    if not isinstance(customer, Customer):
         return None
-    before, after = _changed(_CUSTOMER_FIELDS, event.previous_attributes or {}, event.data_object)
     audit = None
-    if after and not made_by_portalql(event):
-        audit = AuditEntry("customer.update", "customer", event.object_id, before, after)
-    return Change(object_id=event.object_id, customer_id=event.object_id, audit=audit)
+    if isinstance(previous, Customer) and not event.made_by_portalql:
+        before, after = _changed(
+            _summary(_CUSTOMER_FIELDS, previous, event.changed),
+            _summary(_CUSTOMER_FIELDS, customer, event.changed),
+        )
+        if after:
+            audit = AuditEntry("customer.update", "customer", customer.id, before, after)
+    return Change(object_id=customer.id, customer_id=customer.id, audit=audit)
 
 
 def on_catalog_changed(event: Event) -> Change | None:
@@ -181,21 +237,21 @@ def on_catalog_changed(event: Event) -> Change | None:
 
 
 HANDLERS: Mapping[str, Handler] = {
-    "customer.subscription.created": on_subscription_changed,
-    "customer.subscription.updated": on_subscription_changed,
-    "customer.subscription.deleted": on_subscription_changed,
+    "customer.subscription.created": on_subscription_created,
+    "customer.subscription.updated": on_subscription_updated,
+    "customer.subscription.deleted": on_subscription_deleted,
     "invoice.created": on_invoice_changed,
     "invoice.finalized": on_invoice_changed,
     "invoice.paid": on_invoice_changed,
     "invoice.payment_failed": on_invoice_changed,
     "invoice.updated": on_invoice_changed,
-    "invoice.voided": on_invoice_changed,
+    "invoice.voided": on_invoice_voided,
     "charge.refunded": on_charge_refunded,
     "refund.created": on_refund_changed,
     "refund.updated": on_refund_changed,
     "refund.failed": on_refund_changed,
-    "payment_method.attached": on_payment_method_changed,
-    "payment_method.detached": on_payment_method_changed,
+    "payment_method.attached": on_payment_method_attached,
+    "payment_method.detached": on_payment_method_detached,
     "customer.updated": on_customer_updated,
     "product.created": on_catalog_changed,
     "product.updated": on_catalog_changed,
@@ -208,72 +264,62 @@ HANDLERS: Mapping[str, Handler] = {
 }
 
 
-def _subscription_update_action(before: dict[str, Any], after: dict[str, Any]) -> str | None:
-    if not after:
-        return None  # e.g. a renewal: only periods and the latest invoice moved
-    if after.get("status") == "canceled":
+def _subscription_change(
+    event: Event,
+    subscription: Subscription,
+    action: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> Change:
+    audit = None
+    if action is not None and not event.made_by_portalql:
+        audit = AuditEntry(action, "subscription", subscription.id, before, after)
+    return Change(
+        object_id=subscription.id,
+        customer_id=event.customer_id,
+        audit=audit,
+        # A deleted subscription has ended, so it never invoices again.
+        invoices_again=subscription.invoices_again,
+    )
+
+
+def _subscription_update_action(
+    previous: Subscription, subscription: Subscription, after: Mapping[str, Any]
+) -> str:
+    """What an update that changed the audited fields in `after` did."""
+    if ChangedField.STATUS in after and subscription.has_ended:
         return "subscription.cancel"
-    if "cancel_at_period_end" in after or "cancel_at" in after:
-        scheduled = after.get("cancel_at_period_end") is True or after.get("cancel_at") is not None
-        unscheduled = before.get("cancel_at_period_end") is True or before.get("cancel_at") is not None
+    if ChangedField.CANCEL_AT_PERIOD_END in after or ChangedField.CANCEL_AT in after:
+        scheduled = subscription.is_scheduled_to_cancel
+        unscheduled = previous.is_scheduled_to_cancel
         if scheduled and not unscheduled:
             return "subscription.cancel"
         if unscheduled and not scheduled:
             return "subscription.reactivate"
-    if "items" in after:
+    if ChangedField.ITEMS in after:
         return "subscription.change_plan"
     return "subscription.update"
 
 
-def _changed(
-    fields: tuple[str, ...], previous: Mapping[str, object], current: Mapping[str, object]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The summaries, before and after, of the `fields` that `previous` reports and that really changed."""
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    for name in fields:
-        if name not in previous:
-            continue
-        old, new = _summarise(name, previous[name]), _summarise(name, current.get(name))
-        if old != new:
-            before[name], after[name] = old, new
-    return before, after
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The summaries, before and after, of the fields whose summaries differ."""
+    differ = [name for name in after if before.get(name) != after[name]]
+    return {name: before.get(name) for name in differ}, {name: after[name] for name in differ}
 
 
-def _summary(fields: tuple[str, ...], current: Mapping[str, object]) -> dict[str, Any]:
-    return {name: _summarise(name, current.get(name)) for name in fields}
+def _summary(
+    fields: Mapping[ChangedField, Callable[[T], Any]], record: T, only: Collection[ChangedField] | None = None
+) -> dict[str, Any]:
+    """The audit log's summary of `record`: its `fields`, or those of them in `only`."""
+    return {
+        field.value: summarise(record) for field, summarise in fields.items() if only is None or field in only
+    }
 
 
-def _summarise(name: str, value: object) -> Any:
-    """A field's value as the audit log keeps it: ids instead of nested objects, no period dates."""
-    if name == "items" and isinstance(value, Mapping):
-        return [
-            {"price": _id_of(item.get("price")), "quantity": item.get("quantity")}
-            for item in _list_data(value)
-            if isinstance(item, Mapping)
-        ]
-    if name == "invoice_settings" and isinstance(value, Mapping):
-        return {"default_payment_method": _id_of(value.get("default_payment_method"))}
-    if name == "default_payment_method":
-        return _id_of(value)
-    if name == "cancellation_details" and isinstance(value, Mapping):
-        return {key: value.get(key) for key in ("feedback", "comment")}
-    return value
-
-
-def _list_data(value: Mapping[str, Any]) -> list[Any]:
-    data = value.get("data")
-    return data if isinstance(data, list) else []
-
-
-def _id_of(value: object) -> str | None:
-    if isinstance(value, Mapping):
-        found = value.get("id")
-        return found if isinstance(found, str) else None
-    return value if isinstance(value, str) else None
-
-
-def _card_summary(payment_method: Mapping[str, object]) -> dict[str, Any]:
-    card = payment_method.get("card")
-    details = card if isinstance(card, Mapping) else {}
-    return {"type": payment_method.get("type"), "brand": details.get("brand"), "last4": details.get("last4")}
+def _card_summary(payment_method: PaymentMethod) -> dict[str, Any]:
+    card = payment_method.card
+    return {
+        "type": payment_method.type.value,
+        "brand": card.brand if card is not None else None,
+        "last4": card.last4 if card is not None else None,
+    }

@@ -14,14 +14,6 @@ if TYPE_CHECKING:
     from stripe_gateway.records import Invoice, InvoicePayment, InvoiceStatus
 
 
-# Stripe's previews of upcoming invoices carry ids of their own, never fetchable by id.
-PREVIEW_ID_PREFIX = "upcoming_in"
-
-
-def is_preview(invoice: Invoice) -> bool:
-    return invoice.id.startswith(PREVIEW_ID_PREFIX)
-
-
 async def customer_invoices(
     ctx: RequestContext,
     customer_id: str,
@@ -67,6 +59,6 @@ async def invoice_payments(ctx: RequestContext, invoice: Invoice) -> tuple[Invoi
     check_owner(require_scope(ctx, Scope.INVOICES_READ), invoice.id, invoice.customer_id)
     if invoice.payments is not None:
         return invoice.payments
-    if is_preview(invoice):  # nothing has paid it yet
+    if invoice.is_preview:  # nothing has paid it yet
         return ()
     return await ctx.loaders.invoice_payments(invoice.id)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from aiodataloader import DataLoader
 
 from stripe_gateway.errors import GatewayError, NotFound
+from stripe_gateway.ids import is_charge_id
 from stripe_gateway.records import (
     Charge,
     Customer,
@@ -58,8 +59,6 @@ STRIPE_MAX_LIMIT = 100
 DEFAULT_CONFIGURATION = "default"
 # The one key of the catalog read, which takes no argument.
 _CATALOG = "catalog"
-# Stripe's error code when a customer or subscription has nothing left to invoice.
-_NOTHING_UPCOMING = "invoice_upcoming_none"
 
 
 class _Loader(Generic[K, V]):
@@ -134,7 +133,7 @@ class RefundPageKey:
 
 
 def _refund_page(gateway: BillingGateway, key: RefundPageKey) -> Awaitable[Page[Refund]]:
-    by_charge = key.payment_id.startswith("ch_")
+    by_charge = is_charge_id(key.payment_id)
     return gateway.list_refunds(
         charge_id=key.payment_id if by_charge else None,
         payment_intent_id=None if by_charge else key.payment_id,
@@ -326,14 +325,9 @@ class Loaders:
 
     async def _fetch_upcoming_invoices(self, keys: list[UpcomingKey]) -> list[Invoice | Exception | None]:
         async def fetch(key: UpcomingKey) -> Invoice | None:
-            try:
-                return await self._gateway.preview_invoice(
-                    customer_id=key.customer_id, subscription_id=key.subscription_id
-                )
-            except GatewayError as error:
-                if error.code == _NOTHING_UPCOMING:
-                    return None
-                raise
+            return await self._gateway.preview_invoice(
+                customer_id=key.customer_id, subscription_id=key.subscription_id
+            )
 
         return await _each(keys, fetch)
 

@@ -7,7 +7,7 @@ import strawberry
 
 from resolvers.catalog import price_by_id, product_by_id
 from resolvers.invoice_refunds import invoice_amount_refunded, invoice_refunds
-from resolvers.invoices import invoice_payments, is_preview
+from resolvers.invoices import invoice_payments
 from resolvers.pagination import Slice, page_request
 from resolvers.payments import charge_by_id, payment_intent_by_id
 from resolvers.subscriptions import subscription_of_invoice
@@ -143,7 +143,7 @@ class Invoice(Node):
 
     @field("Whether this is a preview of an invoice that does not exist yet.")
     def is_preview(self) -> bool:
-        return is_preview(self.record)
+        return self.record.is_preview
 
     @field("The invoice number printed on it, such as `A1B2C3-0007`; null for drafts and previews.")
     def number(self) -> str | None:

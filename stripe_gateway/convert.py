@@ -7,19 +7,24 @@ hand these functions Stripe's JSON read in place (`read_as`) instead of SDK obje
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+import stripe
+
+from stripe_gateway import params
 from stripe_gateway.records import (
     Address,
     BusinessProfile,
     CancellationDetails,
     CancellationFeedback,
     Card,
+    ChangedField,
     Charge,
     Customer,
     Event,
+    EventSubject,
     Interval,
     Invoice,
     InvoiceLine,
@@ -35,8 +40,10 @@ from stripe_gateway.records import (
     Price,
     PriceType,
     Product,
+    ProrationBehavior,
     Recurring,
     Refund,
+    Shipping,
     StripePortalSession,
     Subscription,
     SubscriptionItem,
@@ -44,7 +51,6 @@ from stripe_gateway.records import (
 )
 
 if TYPE_CHECKING:
-    import stripe
     from stripe import billing_portal
 
 
@@ -112,7 +118,7 @@ def _metadata(value: stripe.StripeObject | None) -> Mapping[str, str]:
     return MappingProxyType({key: str(item) for key, item in value.to_dict().items()})
 
 
-def _address(value: stripe.Customer.Address | None) -> Address | None:
+def _address(value: stripe.Customer.Address | stripe.Customer.Shipping.Address | None) -> Address | None:
     if value is None:
         return None
     return Address(
@@ -146,7 +152,14 @@ def customer(obj: stripe.Customer) -> Customer:
         preferred_locales=tuple(obj.preferred_locales or ()),
         metadata=_metadata(obj.metadata),
         subscriptions=subscriptions,
+        shipping=_shipping(obj.shipping),
     )
+
+
+def _shipping(value: stripe.Customer.Shipping | None) -> Shipping | None:
+    if value is None:
+        return None
+    return Shipping(address=_address(value.address) or Address(), name=value.name, phone=value.phone)
 
 
 def product(obj: stripe.Product) -> Product:
@@ -407,7 +420,7 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
             payment_method_update_enabled=features.payment_method_update.enabled,
             subscription_cancel_enabled=cancel.enabled,
             subscription_cancel_mode=cancel.mode,
-            subscription_cancel_proration_behavior=cancel.proration_behavior,
+            subscription_cancel_proration_behavior=ProrationBehavior(cancel.proration_behavior),
             cancellation_reason_enabled=cancel.cancellation_reason.enabled,
             cancellation_reason_options=tuple(
                 CancellationFeedback(option) for option in cancel.cancellation_reason.options
@@ -424,7 +437,7 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
                 )
                 for entry in update.products or ()
             ),
-            subscription_update_proration_behavior=update.proration_behavior,
+            subscription_update_proration_behavior=ProrationBehavior(update.proration_behavior),
         ),
         created=obj.created,
         metadata=_metadata(obj.metadata),
@@ -450,20 +463,60 @@ def event(obj: stripe.Event) -> Event:
     payload = obj.to_dict(for_json=True)  # decimals as Stripe sends them (strings), so it stores as JSON
     data = payload.get("data") or {}
     data_object: dict[str, Any] = data.get("object") or {}
-    object_type = data_object.get("object")
+    previous_attributes: dict[str, Any] | None = data.get("previous_attributes")
     owner = data_object.get("customer")
     if isinstance(owner, Mapping):  # an expanded customer
         owner = owner.get("id")
-    if object_type == "customer":
+    if data_object.get("object") == "customer":
         owner = data_object.get("id")
+    request = payload.get("request")
+    key = request.get("idempotency_key") if isinstance(request, Mapping) else None
+    previous = None
+    if previous_attributes is not None:
+        previous = _subject(_as_before(data_object, previous_attributes))
+    changed_fields = {field.value for field in ChangedField}
     return Event(
         id=obj.id,
         type=obj.type,
         created=obj.created,
         object_id=data_object.get("id"),
-        object_type=object_type,
         customer_id=owner if isinstance(owner, str) else None,
-        data_object=data_object,
-        previous_attributes=data.get("previous_attributes"),
+        subject=_subject(data_object),
+        previous=previous,
+        changed=frozenset(ChangedField(name) for name in previous_attributes or () if name in changed_fields),
+        made_by_portalql=params.is_portalql_key(key if isinstance(key, str) else None),
         payload=payload,
     )
+
+
+# The kinds of object portalql keeps records of, as an event's object names them.
+_SUBJECTS: Mapping[str, Callable[[Mapping[str, Any]], EventSubject]] = {
+    "subscription": lambda data: subscription(read_as(stripe.Subscription, data)),
+    "customer": lambda data: customer(read_as(stripe.Customer, data)),
+    "payment_method": lambda data: payment_method(read_as(stripe.PaymentMethod, data)),
+    "charge": lambda data: charge(read_as(stripe.Charge, data)),
+    "refund": lambda data: refund(read_as(stripe.Refund, data)),
+    "invoice": lambda data: invoice(read_as(stripe.Invoice, data)),
+}
+
+
+def _subject(data: Mapping[str, Any]) -> EventSubject | None:
+    """An event's object as a record; None for objects portalql keeps no record of."""
+    read = _SUBJECTS.get(str(data.get("object")))
+    return read(data) if read is not None else None
+
+
+def _as_before(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
+    """The object as it was before an update: `previous_attributes` laid over it.
+
+    Stripe reports a changed hash by the keys that changed in it (a key it gained as null), and anything else,
+    including a whole object or list (`"object": …`), by its old value.
+    """
+    before = dict(current)
+    for name, old in previous.items():
+        now = before.get(name)
+        if isinstance(old, dict) and isinstance(now, dict) and "object" not in old:
+            before[name] = _as_before(now, old)
+        else:
+            before[name] = old
+    return before

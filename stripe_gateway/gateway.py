@@ -77,6 +77,8 @@ _PRICES_PER_PAGE = 100
 # A plan change is applied only when its invoice (if any) is paid; a failed payment is a 402 that
 # leaves the subscription as it was. See `change_subscription_items`.
 _PLAN_CHANGE_PAYMENT_BEHAVIOR = "error_if_incomplete"
+# Stripe's error code for a preview of a customer or subscription with nothing left to invoice.
+_NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 
 # What the SDK imports lazily, module by module, on first use: the services this gateway calls and the
 # classes of the objects Stripe answers them with (nested ones included). `_import_sdk` imports them when
@@ -466,8 +468,9 @@ class StripeGateway:
         proration_behavior: str | None = None,
         proration_date: int | None = None,
         recurring: bool = False,
-    ) -> Invoice:
-        """`invoices.create_preview`: the next invoice, or what a plan change would bill.
+    ) -> Invoice | None:
+        """`invoices.create_preview`: the next invoice, or what a plan change would bill; None when nothing is
+        left to invoice (the subscription is about to end).
 
         A change billed at once previews as that invoice; `recurring` previews the first regular invoice
         after it instead (Stripe's `preview_mode=recurring`, without the change's prorations).
@@ -487,7 +490,12 @@ class StripeGateway:
         if details:
             query["subscription_details"] = details
         # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).
-        response = await self._get("/v1/invoices/create_preview", query, method="post")
+        try:
+            response = await self._get("/v1/invoices/create_preview", query, method="post")
+        except InvalidRequest as error:
+            if error.code == _NOTHING_TO_PREVIEW:
+                return None
+            raise
         return convert.invoice(convert.read_as(stripe.Invoice, response.data))
 
     # -- payment methods ------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 # Stripe accepts idempotency keys of up to 255 characters.
 _MAX_IDEMPOTENCY_KEY = 255
+# Begins the idempotency key of every write portalql makes.
+_PORTALQL_KEY_PREFIX = "portalql:"
 
 
 def idempotency_key(operation: str, key: str) -> str:
@@ -38,10 +40,15 @@ def idempotency_key(operation: str, key: str) -> str:
     """
     if not key:
         raise ValueError(f"{operation} needs the caller's idempotency key")
-    namespaced = f"portalql:{operation}:{key}"
+    namespaced = f"{_PORTALQL_KEY_PREFIX}{operation}:{key}"
     if len(namespaced) <= _MAX_IDEMPOTENCY_KEY:
         return namespaced
-    return f"portalql:{operation}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    return f"{_PORTALQL_KEY_PREFIX}{operation}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def is_portalql_key(key: str | None) -> bool:
+    """Whether an idempotency key Stripe reports (an event's `request.idempotency_key`) is one of ours."""
+    return key is not None and key.startswith(_PORTALQL_KEY_PREFIX)
 
 
 def subscription_items(items: Sequence[ItemChange]) -> list[SubscriptionUpdateParamsItem]:

@@ -33,6 +33,15 @@ class Address:
 
 
 @dataclass(frozen=True, slots=True)
+class Shipping:
+    """Where a customer's goods go, and to whom."""
+
+    address: Address
+    name: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Customer:
     id: str
     email: str | None
@@ -47,6 +56,7 @@ class Customer:
     metadata: Mapping[str, str]
     # Present only when the customer was fetched with its subscriptions expanded.
     subscriptions: tuple[Subscription, ...] | None = None
+    shipping: Shipping | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +117,6 @@ class SubscriptionStatus(StrEnum):
 
 # Statuses from which a subscription never comes back: it bills no more and nothing about it can change.
 ENDED_STATUSES = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED})
-
-
-def invoices_again(status: str | None, cancel_at_period_end: bool | None) -> bool:
-    """Whether a subscription in this state has an upcoming invoice to preview, as far as its state tells
-    without asking Stripe."""
-    return status not in ENDED_STATUSES and cancel_at_period_end is not True
 
 
 class CancellationFeedback(StrEnum):
@@ -195,7 +199,7 @@ class Subscription:
     @property
     def invoices_again(self) -> bool:
         """Whether it has an upcoming invoice to preview, as far as the record tells without asking Stripe."""
-        return invoices_again(self.status, self.cancel_at_period_end)
+        return not self.has_ended and not self.cancel_at_period_end
 
 
 class InvoiceStatus(StrEnum):
@@ -242,6 +246,12 @@ class InvoicePayment:
     paid_at: int | None
 
 
+# Stripe's previews of upcoming invoices carry ids of their own, never fetchable by id.
+_PREVIEW_ID_PREFIX = "upcoming_in"
+# Stripe's `billing_reason` of an invoice made (and charged) at the moment of a subscription change.
+_BILLED_AT_CHANGE = "subscription_update"
+
+
 @dataclass(frozen=True, slots=True)
 class Invoice:
     """An invoice, or an invoice preview (`id` then starts with `upcoming_in`, and `number` is None)."""
@@ -269,6 +279,16 @@ class Invoice:
     lines_has_more: bool
     # Present only when fetched with `payments` included.
     payments: tuple[InvoicePayment, ...] | None = None
+
+    @property
+    def is_preview(self) -> bool:
+        """A preview of an invoice to come: nothing has paid it, and Stripe cannot fetch it by id."""
+        return self.id.startswith(_PREVIEW_ID_PREFIX)
+
+    @property
+    def billed_now(self) -> bool:
+        """Made and charged at the moment of a subscription change, rather than at a renewal."""
+        return self.billing_reason == _BILLED_AT_CHANGE
 
 
 class PaymentMethodType(StrEnum):
@@ -377,6 +397,14 @@ class PortalProduct:
     maximum_quantity: int | None = None
 
 
+class ProrationBehavior(StrEnum):
+    """How a change in the middle of a period is charged for."""
+
+    ALWAYS_INVOICE = "always_invoice"  # prorate, and invoice the difference at once
+    CREATE_PRORATIONS = "create_prorations"  # prorate; the difference goes on the next invoice
+    NONE = "none"  # no proration
+
+
 @dataclass(frozen=True, slots=True)
 class PortalFeatures:
     customer_update_enabled: bool
@@ -385,13 +413,13 @@ class PortalFeatures:
     payment_method_update_enabled: bool
     subscription_cancel_enabled: bool
     subscription_cancel_mode: str  # at_period_end | immediately
-    subscription_cancel_proration_behavior: str  # none | create_prorations
+    subscription_cancel_proration_behavior: ProrationBehavior  # none | create_prorations
     cancellation_reason_enabled: bool
     cancellation_reason_options: tuple[CancellationFeedback, ...]
     subscription_update_enabled: bool
     subscription_update_allowed: tuple[str, ...]  # price, promotion_code, quantity
     subscription_update_products: tuple[PortalProduct, ...]
-    subscription_update_proration_behavior: str  # always_invoice | create_prorations | none
+    subscription_update_proration_behavior: ProrationBehavior
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,16 +488,48 @@ class CustomerUpdate:
 # -- events -------------------------------------------------------------------------------------------------
 
 
+class ChangedField(StrEnum):
+    """A field an `*.updated` event reports changed, among those portalql acts on (others are left out)."""
+
+    # subscriptions
+    STATUS = "status"
+    CANCEL_AT_PERIOD_END = "cancel_at_period_end"
+    CANCEL_AT = "cancel_at"
+    CANCELED_AT = "canceled_at"
+    CANCELLATION_DETAILS = "cancellation_details"
+    ITEMS = "items"
+    DEFAULT_PAYMENT_METHOD = "default_payment_method"
+    # customers (their default payment method is in `invoice_settings`)
+    EMAIL = "email"
+    NAME = "name"
+    PHONE = "phone"
+    ADDRESS = "address"
+    SHIPPING = "shipping"
+    INVOICE_SETTINGS = "invoice_settings"
+    # payment methods (detached from their customer) and charges
+    CUSTOMER = "customer"
+    AMOUNT_REFUNDED = "amount_refunded"
+
+
+# The objects an event can be about that portalql reads into records; others (products, prices, portal
+# configurations) it only needs the id of.
+EventSubject = Subscription | Customer | PaymentMethod | Charge | Refund | Invoice
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A Stripe event, with its object as plain JSON data (it is stored and dispatched, not typed further)."""
+    """A Stripe event, its object read into a record. `payload` is Stripe's JSON, only to be stored."""
 
     id: str
     type: str
     created: int
     object_id: str | None
-    object_type: str | None
     customer_id: str | None
-    data_object: Mapping[str, object]
-    previous_attributes: Mapping[str, object] | None
+    # The object the event is about, as it is after the change; None when portalql keeps no record of it.
+    subject: EventSubject | None
+    # For an `*.updated` event: the subject as it was before the change (fields not in `changed` as they are).
+    previous: EventSubject | None
+    changed: frozenset[ChangedField]
+    # Whether a write of portalql's caused it (portalql audited that write itself).
+    made_by_portalql: bool
     payload: Mapping[str, object]

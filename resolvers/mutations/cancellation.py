@@ -22,15 +22,12 @@ from resolvers.mutations.targets import (
 )
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
-from stripe_gateway.records import CancelMode
+from stripe_gateway.records import CancelMode, ProrationBehavior
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
     from resolvers.principals import Principal
     from stripe_gateway.records import CancellationFeedback, PortalFeatures, Subscription
-
-# Immediate cancellations credit the unused time only when the configuration prorates them.
-_PRORATE = "create_prorations"
 
 
 def _cancellation_of(subscription: Subscription) -> dict[str, object]:
@@ -76,7 +73,8 @@ async def _cancel(
         return await ctx.gateway.cancel_at_period_end(
             subscription.id, feedback=reason, comment=comment, idempotency_key=key
         )
-    prorate = features.subscription_cancel_proration_behavior == _PRORATE
+    # Immediate cancellations credit the unused time only when the configuration prorates them.
+    prorate = features.subscription_cancel_proration_behavior is ProrationBehavior.CREATE_PRORATIONS
     return await ctx.gateway.cancel_now(
         subscription.id,
         prorate=prorate,

@@ -25,7 +25,7 @@ from resolvers.mutations.targets import (
 from resolvers.policy import require_scope
 from resolvers.portal import offers_plan_changes
 from resolvers.principals import Scope
-from stripe_gateway.errors import CardDeclined, GatewayError, IdempotencyConflict, InvalidRequest, NotFound
+from stripe_gateway.errors import CardDeclined, IdempotencyConflict, InvalidRequest, NotFound
 from stripe_gateway.records import ItemChange, PriceType, SubscriptionStatus
 
 if TYPE_CHECKING:
@@ -43,10 +43,6 @@ if TYPE_CHECKING:
 
 _CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
 QUANTITY_UPDATE = "quantity"
-# Stripe's `billing_reason` of an invoice made (and charged) at the moment of a subscription change.
-_BILLED_NOW = "subscription_update"
-# Stripe's error code when nothing is left to invoice (the subscription is about to end).
-_NOTHING_UPCOMING = "invoice_upcoming_none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,18 +170,13 @@ async def _change(
 
 
 async def _preview(ctx: RequestContext, change: _Change, *, recurring: bool = False) -> Invoice | None:
-    try:
-        return await ctx.gateway.preview_invoice(
-            customer_id=change.subscription.customer_id,
-            subscription_id=change.subscription.id,
-            items=(change.item_change,),
-            proration_behavior=change.proration_behavior,
-            recurring=recurring,
-        )
-    except GatewayError as error:
-        if error.code == _NOTHING_UPCOMING:
-            return None
-        raise
+    return await ctx.gateway.preview_invoice(
+        customer_id=change.subscription.customer_id,
+        subscription_id=change.subscription.id,
+        items=(change.item_change,),
+        proration_behavior=change.proration_behavior,
+        recurring=recurring,
+    )
 
 
 async def _preview_plan_change(
@@ -195,7 +186,7 @@ async def _preview_plan_change(
     change = await _change(ctx, principal, subscription_id, price_id, quantity)
     first = await _preview(ctx, change)
     lines = () if first is None else tuple(line for line in first.lines if line.proration)
-    billed_now = first is not None and first.billing_reason == _BILLED_NOW
+    billed_now = first is not None and first.billed_now
     return PlanChangePreview(
         subscription=change.subscription,
         # A proration line covers the time from the proration date to the end of the item's period.

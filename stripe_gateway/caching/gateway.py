@@ -54,6 +54,10 @@ logger = logging.getLogger(__name__)
 CATALOG = "catalog"
 
 
+class _NothingToPreview(Exception):  # noqa: N818 - not an error: a preview of nothing
+    """Raised through `_read` so that a preview of nothing is returned without being cached."""
+
+
 def customer_group(customer_id: str) -> str:
     return f"customer:{customer_id}"
 
@@ -396,11 +400,12 @@ class CachedGateway:
         proration_date: int | None = None,
         recurring: bool = False,
         fresh: bool = False,
-    ) -> Invoice:
-        """Cached when the preview is fixed in time: without a proration date, a change prorates to "now"."""
+    ) -> Invoice | None:
+        """Cached when the preview is fixed in time: without a proration date, a change prorates to "now".
+        Nothing to preview is not cached: Stripe is asked again next time."""
 
-        def fetch() -> Awaitable[Invoice]:
-            return self._gateway.preview_invoice(
+        async def fetch() -> Invoice:
+            preview = await self._gateway.preview_invoice(
                 customer_id=customer_id,
                 subscription_id=subscription_id,
                 items=items,
@@ -408,24 +413,32 @@ class CachedGateway:
                 proration_date=proration_date,
                 recurring=recurring,
             )
+            if preview is None:
+                raise _NothingToPreview
+            return preview
 
         if items and proration_date is None and proration_behavior != "none" and not recurring:
-            return await fetch()
-        query = _query(
-            customer=customer_id,
-            subscription=subscription_id,
-            items=[[item.item_id, item.price_id, item.quantity] for item in items],
-            proration_behavior=proration_behavior,
-            proration_date=proration_date,
-            recurring=recurring,
-        )
-        return await self._read(
-            "preview:" + query,
-            Invoice,
-            fetch,
-            lambda preview: _customers(customer_id, preview.customer_id) | _objects(subscription_id),
-            fresh=fresh,
-        )
+            read = fetch()
+        else:
+            query = _query(
+                customer=customer_id,
+                subscription=subscription_id,
+                items=[[item.item_id, item.price_id, item.quantity] for item in items],
+                proration_behavior=proration_behavior,
+                proration_date=proration_date,
+                recurring=recurring,
+            )
+            read = self._read(
+                "preview:" + query,
+                Invoice,
+                fetch,
+                lambda preview: _customers(customer_id, preview.customer_id) | _objects(subscription_id),
+                fresh=fresh,
+            )
+        try:
+            return await read
+        except _NothingToPreview:
+            return None
 
     # -- payment methods ------------------------------------------------------------------------------------
     async def list_payment_methods(

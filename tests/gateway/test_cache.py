@@ -350,3 +350,28 @@ async def test_products_with_their_default_prices_are_cached_apart_from_plain_on
     assert plain_again == plain
     assert plain.default_price is None
     assert sandbox_knobs.calls("GET /v1/products") == 1
+
+
+async def test_nothing_to_preview_is_not_cached(
+    cache: CachedGateway, subscribed: Subscribed, sandbox_knobs: Sandbox
+) -> None:
+    await cache.cancel_now(
+        subscribed.subscription_id,
+        prorate=False,
+        invoice_now=False,
+        feedback=None,
+        comment=None,
+        idempotency_key="end",
+    )
+    sandbox_knobs.reset_calls()
+
+    previews = [
+        await cache.preview_invoice(
+            customer_id=subscribed.customer_id, subscription_id=subscribed.subscription_id
+        )
+        for _ in range(2)
+    ]
+
+    assert previews == [None, None]
+    # Not kept: each preview asks Stripe again, as when it was an error.
+    assert sandbox_knobs.calls("POST /v1/invoices/create_preview") == 2

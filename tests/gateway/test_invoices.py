@@ -125,3 +125,22 @@ async def test_list_invoice_payments(gateway: StripeGateway, subscribed: Subscri
         (subscribed.invoice_id, subscribed.payment_intent_id, 1000)
     ]
     assert payments[0].paid_at is not None
+
+
+async def test_a_preview_of_an_ended_subscription_is_none(
+    gateway: StripeGateway, subscribed: Subscribed
+) -> None:
+    await gateway.cancel_now(
+        subscribed.subscription_id,
+        prorate=False,
+        invoice_now=False,
+        feedback=None,
+        comment=None,
+        idempotency_key="end",
+    )
+
+    preview = await gateway.preview_invoice(
+        customer_id=subscribed.customer_id, subscription_id=subscribed.subscription_id
+    )
+
+    assert preview is None

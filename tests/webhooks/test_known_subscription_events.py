@@ -6,33 +6,17 @@ from typing import TYPE_CHECKING, Any
 
 from portalql.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.webhooks import EventProcessor, dispatch, store_event
-from stripe_gateway.records import Event
+from stripe_gateway.records import SubscriptionStatus
+from tests.webhooks.events import subscription, typed_event
 
 if TYPE_CHECKING:
     from portalql.db import Database
     from stripe_gateway.gateway import StripeGateway
+    from stripe_gateway.records import Event
 
 
 def subscription_event(event_id: str, event_type: str, *, created: int, **fields: Any) -> Event:
-    subscription = {
-        "id": "sub_1",
-        "object": "subscription",
-        "customer": "cus_A",
-        "status": "active",
-        "cancel_at_period_end": False,
-        **fields,
-    }
-    return Event(
-        id=event_id,
-        type=event_type,
-        created=created,
-        object_id="sub_1",
-        object_type="subscription",
-        customer_id="cus_A",
-        data_object=subscription,
-        previous_attributes={},
-        payload={"id": event_id, "type": event_type, "data": {"object": subscription}},
-    )
+    return typed_event(event_type, subscription(**fields), created=created, event_id=event_id)
 
 
 async def deliver(
@@ -66,7 +50,9 @@ async def test_subscription_events_add_and_remove_what_a_dashboard_previews_ahea
     )
     assert await known.of("cus_A") == {"sub_1"}
 
-    ended = subscription_event("evt_4", "customer.subscription.deleted", created=400, status="canceled")
+    ended = subscription_event(
+        "evt_4", "customer.subscription.deleted", created=400, status=SubscriptionStatus.CANCELED
+    )
     await deliver(database, gateway, known, ended)
     assert await DatabaseKnownSubscriptions(database).of("cus_A") == frozenset()
 
@@ -75,7 +61,9 @@ async def test_an_older_event_arriving_late_changes_nothing(
     database: Database, gateway: StripeGateway
 ) -> None:
     known = DatabaseKnownSubscriptions(database)
-    ended = subscription_event("evt_2", "customer.subscription.deleted", created=200, status="canceled")
+    ended = subscription_event(
+        "evt_2", "customer.subscription.deleted", created=200, status=SubscriptionStatus.CANCELED
+    )
     await deliver(database, gateway, known, ended)
 
     await deliver(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from portalql.webhooks import EventProcessor, dispatch, store_event
-from stripe_gateway.records import Event
+from stripe_gateway.records import ChangedField
+from tests.webhooks.events import payment_method, typed_event
 
 if TYPE_CHECKING:
     from portalql.db import Database
+    from stripe_gateway.records import Event
 
 
 class RecordedInvalidations:
@@ -27,18 +29,15 @@ class RecordedInvalidations:
 def card_event(
     event_id: str, event_type: str, *, created: int, owner: str | None, previous: str | None
 ) -> Event:
-    card: dict[str, Any] = {"id": "pm_1", "object": "payment_method", "type": "card", "customer": owner}
-    previous_attributes = {"customer": previous} if event_type.endswith("detached") else None
-    return Event(
-        id=event_id,
-        type=event_type,
+    card = payment_method(customer_id=owner)
+    detached = event_type.endswith("detached")
+    return typed_event(
+        event_type,
+        card,
+        previous=payment_method(customer_id=previous) if detached else None,
+        changed={ChangedField.CUSTOMER} if detached else (),
         created=created,
-        object_id="pm_1",
-        object_type="payment_method",
-        customer_id=owner,
-        data_object=card,
-        previous_attributes=previous_attributes,
-        payload={"id": event_id, "type": event_type, "data": {"object": card}},
+        event_id=event_id,
     )
 
 

@@ -10,15 +10,16 @@ import pytest
 from portalql.models import AuditSource, PrincipalType
 from portalql.webhook_handlers import Change
 from portalql.webhooks import dispatch
-from stripe_gateway.records import Event
 from tests.fixtures.app import graphql
 from tests.webhooks.conftest import audit_trail, deliver, inbox, stripe_event
+from tests.webhooks.events import refund, typed_event
 
 if TYPE_CHECKING:
     import httpx
     import stripe
 
     from portalql.db import Database
+    from stripe_gateway.records import Event, Refund
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
     from tests.webhooks.conftest import Served
@@ -48,34 +49,24 @@ async def read(
     return node, sandbox.calls()
 
 
-def refund_event(event_type: str, refund: dict[str, Any]) -> Event:
-    return Event(
-        id="evt_refund",
-        type=event_type,
-        created=100,
-        object_id=refund["id"],
-        object_type="refund",
-        customer_id=refund["customer"],
-        data_object=refund,
-        previous_attributes=None,
-        payload={"id": "evt_refund", "type": event_type, "data": {"object": refund}},
-    )
+def refund_event(event_type: str, made: Refund, customer_id: str | None) -> Event:
+    return typed_event(event_type, made, customer_id=customer_id, event_id="evt_refund")
 
 
 @pytest.mark.parametrize("event_type", ["refund.created", "refund.updated", "refund.failed"])
 def test_a_refund_event_makes_its_charge_and_customer_stale_and_is_not_audited(event_type: str) -> None:
-    refund = {"id": "re_1", "object": "refund", "charge": "ch_1", "customer": "cus_1", "status": "failed"}
+    failed = refund(charge_id="ch_1", status="failed")
 
-    change = dispatch(refund_event(event_type, refund))
+    change = dispatch(refund_event(event_type, failed, "cus_1"))
 
     # A cached refund belongs to its charge's group: dropping the charge drops it, the charge and its intent.
     assert change == Change(object_id="ch_1", customer_id="cus_1", audit=None)
 
 
 def test_a_refund_without_a_charge_makes_itself_stale() -> None:
-    refund = {"id": "re_1", "object": "refund", "charge": None, "customer": None, "status": "pending"}
+    pending = refund(charge_id=None, payment_intent_id=None, status="pending")
 
-    change = dispatch(refund_event("refund.updated", refund))
+    change = dispatch(refund_event("refund.updated", pending, None))
 
     assert change == Change(object_id="re_1", customer_id=None, audit=None)
 
