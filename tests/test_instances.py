@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import redis.asyncio as aioredis
 from pydantic import SecretStr
-from redis.exceptions import RedisError
 
 from portalql.app import create_app
 from portalql.db import Database
@@ -40,30 +37,9 @@ if TYPE_CHECKING:
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.sandbox import SandboxHandle
 
-_CONFIGURED_REDIS = os.environ.get("PORTALQL_TEST_REDIS_URL")
 _POSTGRES_URL = os.environ.get("PORTALQL_TEST_DATABASE_URL")
 # A broadcast reaches the other instance in milliseconds; this only bounds a failing test.
 _BROADCAST_SECONDS = 5.0
-
-
-@pytest.fixture
-async def redis_namespace() -> AsyncIterator[tuple[str, str]]:
-    """Redis's URL and a key prefix of this test's own."""
-    url = _CONFIGURED_REDIS or "redis://127.0.0.1:6379/0"
-    prefix = f"portalql:test:{uuid.uuid4().hex}:"
-    client = aioredis.Redis.from_url(url)
-    try:
-        await client.ping()
-    except (RedisError, OSError):
-        await client.aclose()
-        if _CONFIGURED_REDIS:
-            raise
-        pytest.skip("no Redis on 127.0.0.1:6379 and PORTALQL_TEST_REDIS_URL is not set")
-    yield url, prefix
-    keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from graphql import build_schema, parse, validate
 
-ROOT = Path(__file__).parent.parent
+from tests.fixtures.schema_sdl import ROOT, validation_errors
+
 README = ROOT / "README.md"
-# The checked-in SDL, which `test_schema_sdl` keeps equal to the code's schema.
-SCHEMA = build_schema((ROOT / "schema.graphql").read_text(encoding="utf-8"))
 EXAMPLES = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
 
 
@@ -21,6 +18,4 @@ def test_the_readme_has_examples() -> None:
 
 @pytest.mark.parametrize("document", EXAMPLES, ids=[f"example-{n}" for n in range(len(EXAMPLES))])
 def test_a_readme_example_validates_against_the_schema(document: str) -> None:
-    errors = validate(SCHEMA, parse(document))
-
-    assert [error.message for error in errors] == []
+    assert validation_errors(document) == []

@@ -4,6 +4,9 @@ Each row is one operation; its expectations name, per caller, either OK (no erro
 the single error the operation must answer with. On every cell, not only where the table says NOT_FOUND,
 the answer to a customer session must hold no id of another customer's objects (customer, subscriptions,
 invoices, payment methods, charges, payment intents, refunds).
+
+The tables cover the schema: a query field, or a field of `Customer` or `Viewer` that needs a scope, without
+its row fails the coverage tests, by name; every other field of those two is read without any scope.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from portalql.models import PrincipalType
+from portalql.repositories.audit import record_audit_event
 from resolvers.principals import Scope
 from tests.fixtures.app import ALL_SCOPES, error_codes, graphql
+from tests.fixtures.schema_sdl import fields_of, scope_needed, selected_fields
 
 if TYPE_CHECKING:
     import httpx
 
+    from portalql.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
@@ -46,6 +53,8 @@ NESTED = {
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
 CUSTOMER = "query($id: ID!) {{ customer(id: $id) {{ id {selection} }} }}"
+CONTACT = "name email phone address { city }"
+AUDIT_EVENTS = "{ auditEvents(first: 5) { edges { node { customerId objectId } } } }"
 
 
 def expect(a: str, b: str, api_key: str) -> dict[str, str]:
@@ -76,8 +85,8 @@ class Row:
 
 ROWS = [
     Row("viewer", "{ viewer { kind scopes customer { id email } } }", expect(OK, OK, OK), shows=None),
-    Row("customer(A)", CUSTOMER.format(selection="name email"), owned_by("A"), "A.customer", "A"),
-    Row("customer(B)", CUSTOMER.format(selection="name email"), owned_by("B"), "B.customer", "B"),
+    Row("customer(A)", CUSTOMER.format(selection=CONTACT), owned_by("A"), "A.customer", "A"),
+    Row("customer(B)", CUSTOMER.format(selection=CONTACT), owned_by("B"), "B.customer", "B"),
     Row(
         "customers",
         "{ customers(first: 5) { edges { node { id } } } }",
@@ -97,6 +106,15 @@ ROWS = [
         expect(OK, OK, OK),
     ),
     Row("products", "{ products { id name defaultPrice { id } } }", expect(OK, OK, OK)),
+    # A session reads its own customer's events (the invariant below checks it); an API key everyone's.
+    Row("auditEvents", AUDIT_EVENTS, expect(OK, OK, OK), shows=ANY),
+    Row(
+        "auditEvents(customerId: B)",
+        "query($id: ID!) { auditEvents(customerId: $id) { edges { node { customerId objectId } } } }",
+        owned_by("B"),
+        "B.customer",
+        "B",
+    ),
     *(
         Row(f"viewer.customer.{name}", VIEWER.format(selection=selection), expect(OK, OK, OK), shows=None)
         for name, selection in NESTED.items()
@@ -132,7 +150,13 @@ class Scene:
 
 @pytest.fixture
 async def scene(
-    tokens: Tokens, sandbox: SandboxHandle, gateway: StripeGateway, customer_a: str, customer_b: str
+    *,
+    tokens: Tokens,
+    sandbox: SandboxHandle,
+    gateway: StripeGateway,
+    database: Database,
+    customer_a: str,
+    customer_b: str,
 ) -> Scene:
     store = sandbox.state.store
     label = {customer_a: "A", customer_b: "B"}
@@ -141,6 +165,17 @@ async def scene(
         await gateway.create_refund(
             charge_id=charge["id"], amount=100, reason=None, idempotency_key=f"scene-{customer_id}"
         )
+    async with database.session() as session:  # and an audit trail with an event of each customer
+        for customer_id in label:
+            await record_audit_event(
+                session,
+                principal_type=PrincipalType.API_KEY,
+                principal_id="scene",
+                action="customer.update",
+                object_type="customer",
+                object_id=customer_id,
+                customer_id=customer_id,
+            )
     ids = {
         "price": next(iter(store.iter_type("price")))["id"],
         "product": next(iter(store.iter_type("product")))["id"],
@@ -211,8 +246,71 @@ SCOPE_ROWS = {
     ),
     "node(payment_method)": (Scope.PAYMENT_METHODS_READ, NODE, "payment_method"),
     "email": (Scope.CUSTOMER_READ, VIEWER.format(selection="email"), None),
+    "name": (Scope.CUSTOMER_READ, VIEWER.format(selection="name"), None),
+    "phone": (Scope.CUSTOMER_READ, VIEWER.format(selection="phone"), None),
     "address": (Scope.CUSTOMER_READ, VIEWER.format(selection="address { city }"), None),
+    "auditEvents": (Scope.AUDIT_READ, "{ auditEvents { edges { node { id } } } }", None),
 }
+# The fields of `Customer` and `Viewer` that need no scope: any session reads them.
+NEEDS_NO_SCOPE = {
+    "Customer.id",
+    "Customer.currency",
+    "Customer.balance",
+    "Customer.preferredLocales",
+    "Customer.created",
+    "Viewer.kind",
+    "Viewer.scopes",
+    "Viewer.sessionExpiresAt",
+    "Viewer.returnUrl",
+    "Viewer.locale",
+    "Viewer.customer",
+}
+NO_SCOPE_QUERY = (
+    "{ viewer { kind scopes sessionExpiresAt returnUrl locale"
+    " customer { id currency balance { amount } preferredLocales created } } }"
+)
+
+
+def _scoped(fields: set[str]) -> set[str]:
+    return {field for field in fields if scope_needed(field)}
+
+
+def test_every_query_field_and_every_scoped_customer_field_has_a_row() -> None:
+    selected = set().union(*(selected_fields(row.query) for row in ROWS))
+    wanted = fields_of("Query") | _scoped(fields_of("Customer") | fields_of("Viewer"))
+
+    missing = sorted(wanted - selected)
+    assert not missing, f"no row in ROWS selects {', '.join(missing)}"
+
+
+def test_every_field_that_needs_a_scope_has_a_scope_row_with_that_scope() -> None:
+    covered = {
+        field: str(scope) for scope, query, _ in SCOPE_ROWS.values() for field in selected_fields(query)
+    }
+    scoped = _scoped(fields_of("Query") | fields_of("Customer") | fields_of("Viewer"))
+
+    missing = sorted(field for field in scoped if covered.get(field) != scope_needed(field))
+    assert not missing, f"no row in SCOPE_ROWS tests the scope of {', '.join(missing)}"
+
+
+def test_every_customer_and_viewer_field_either_needs_a_scope_or_is_listed_as_needing_none() -> None:
+    unclassified = (fields_of("Customer") | fields_of("Viewer")) - NEEDS_NO_SCOPE
+
+    missing = sorted(field for field in unclassified if not scope_needed(field))
+    assert not missing, f"neither a scope in the description nor in NEEDS_NO_SCOPE: {', '.join(missing)}"
+    assert not _scoped(NEEDS_NO_SCOPE)
+
+
+async def test_a_session_without_any_scope_reads_every_field_that_needs_none(
+    api: httpx.AsyncClient, tokens: Tokens, customer_a: str
+) -> None:
+    unscoped = await tokens.customer_session(customer_a, scopes=frozenset())
+
+    body = await graphql(api, NO_SCOPE_QUERY, token=unscoped)
+
+    assert "errors" not in body, body["errors"]
+    assert body["data"]["viewer"]["customer"]["id"] == customer_a
+    assert selected_fields(NO_SCOPE_QUERY) >= NEEDS_NO_SCOPE
 
 
 @pytest.mark.parametrize("case", SCOPE_ROWS)

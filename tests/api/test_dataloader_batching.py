@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
-from schema import build_schema
-from schema.context import Context
 from stripe_sandbox.seed import demo_customer
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+from tests.fixtures.operations import execute, session_for
 
 CUSTOMERS_WITH_PLANS = """
 query Customers($first: Int!) {
@@ -24,35 +16,12 @@ query Customers($first: Int!) {
 """
 
 
-async def execute(
-    gateway: Any, principal: Principal, query: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    result = await build_schema().execute(
-        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=principal))
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data
-
-
-def session_for(customer_id: str) -> CustomerPrincipal:
-    return CustomerPrincipal(
-        session_id="cs_loaders",
-        customer_id=customer_id,
-        scopes=frozenset(Scope),
-        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
-        configuration_id=None,
-        return_url=None,
-        locale=None,
-    )
-
-
 @pytest.mark.parametrize("first", [5, 20])
 async def test_a_customer_page_with_plans_costs_two_calls_whatever_its_size(sandbox, gateway, first) -> None:
     sandbox.reset_calls()
     sandbox.hold_calls(2)
 
-    data = await execute(gateway, API_KEY, CUSTOMERS_WITH_PLANS, {"first": first})
+    data = await execute(gateway, CUSTOMERS_WITH_PLANS, {"first": first})
 
     customers = [edge["node"] for edge in data["customers"]["edges"]]
     assert len(customers) == min(first, 12)  # the demo has twelve customers
@@ -64,7 +33,7 @@ async def test_a_customer_page_with_plans_costs_two_calls_whatever_its_size(sand
 
 
 async def test_the_full_customer_page_shows_every_plan(sandbox, gateway) -> None:
-    data = await execute(gateway, API_KEY, CUSTOMERS_WITH_PLANS, {"first": 20})
+    data = await execute(gateway, CUSTOMERS_WITH_PLANS, {"first": 20})
 
     plans = {
         edge["node"]["name"]: [
@@ -89,7 +58,7 @@ async def test_look_ahead_sees_subscriptions_through_fragments(sandbox, gateway)
     """
     sandbox.reset_calls()
 
-    data = await execute(gateway, API_KEY, query)
+    data = await execute(gateway, query)
 
     assert sum(len(edge["node"]["subscriptions"]) for edge in data["customers"]["edges"]) == 10
     assert sandbox.calls() == {"GET /v1/customers": 1}
@@ -108,7 +77,7 @@ async def test_ended_subscriptions_cost_one_list_call_per_customer_asked(sandbox
     """
     sandbox.reset_calls()
 
-    data = await execute(gateway, API_KEY, query, {"id": liam["id"]})
+    data = await execute(gateway, query, {"id": liam["id"]})
 
     assert data["customer"] == {
         "current": [],
@@ -130,7 +99,7 @@ async def test_invoice_payments_come_with_the_invoice_list(sandbox, gateway) -> 
     """
     sandbox.reset_calls()
 
-    data = await execute(gateway, API_KEY, query, {"id": maya["id"]})
+    data = await execute(gateway, query, {"id": maya["id"]})
 
     payments = [edge["node"]["payments"] for edge in data["customer"]["invoices"]["edges"]]
     assert len(payments) == 10
@@ -147,7 +116,7 @@ async def test_payments_of_one_invoice_by_id_cost_one_call(sandbox, gateway) -> 
     query = "query($id: ID!) { node(id: $id) { ... on Invoice { payments { status } } } }"
     sandbox.reset_calls()
 
-    data = await execute(gateway, API_KEY, query, {"id": invoice["id"]})
+    data = await execute(gateway, query, {"id": invoice["id"]})
 
     assert data["node"]["payments"] == [{"status": "PAID"}]
     assert sandbox.calls() == {"GET /v1/invoices/{id}": 1, "GET /v1/invoice_payments": 1}
@@ -164,7 +133,7 @@ async def test_the_same_object_asked_twice_is_fetched_once(sandbox, gateway) -> 
     """
     sandbox.reset_calls()
 
-    data = await execute(gateway, API_KEY, query, {"id": maya["id"]})
+    data = await execute(gateway, query, {"id": maya["id"]})
 
     assert data == {
         "a": {"name": "Maya Chen"},
@@ -180,7 +149,7 @@ async def test_loaders_belong_to_one_request(sandbox, gateway) -> None:
     sandbox.reset_calls()
 
     for _ in range(2):
-        await execute(gateway, API_KEY, query, {"id": maya["id"]})
+        await execute(gateway, query, {"id": maya["id"]})
 
     assert sandbox.calls() == {"GET /v1/customers/{id}": 2}
 
@@ -191,7 +160,7 @@ async def test_a_fetched_subscription_brings_its_prices(sandbox, gateway) -> Non
     query = "query($id: ID!) { node(id: $id) { ... on Subscription { items { price { id active } } } } }"
     sandbox.reset_calls()
 
-    data = await execute(gateway, session_for(maya["id"]), query, {"id": subscription["id"]})
+    data = await execute(gateway, query, {"id": subscription["id"]}, principal=session_for(maya["id"]))
 
     assert data["node"]["items"][0]["price"]["active"] is True
     assert sandbox.calls() == {"GET /v1/subscriptions/{id}": 1}
@@ -202,7 +171,7 @@ async def test_allowed_plan_changes_read_every_offered_price_in_one_call(sandbox
     query = "{ viewer { customer { subscriptions { allowedPlanChanges { lookupKey } } } } }"
     sandbox.reset_calls()
 
-    data = await execute(gateway, session_for(maya["id"]), query)
+    data = await execute(gateway, query, principal=session_for(maya["id"]))
 
     [subscription] = data["viewer"]["customer"]["subscriptions"]
     assert [price["lookupKey"] for price in subscription["allowedPlanChanges"]] == [
@@ -232,7 +201,7 @@ async def test_products_by_id_with_their_default_prices_cost_one_call(sandbox, g
     query = "{ " + " ".join(aliased) + " }"
     sandbox.reset_calls()
 
-    data = await execute(gateway, API_KEY, query)
+    data = await execute(gateway, query)
 
     shown = [data[f"p{n}"]["defaultPrice"] for n in range(count)]
     assert [price["id"] for price in shown] == [product["default_price"] for product in products]
@@ -253,7 +222,7 @@ async def test_default_prices_of_the_plans_on_a_customer_page_come_with_their_pr
     """
     sandbox.reset_calls()
 
-    data = await execute(gateway, API_KEY, query)
+    data = await execute(gateway, query)
 
     shown = {
         item["product"]["name"]: item["product"]["defaultPrice"]["id"]
@@ -278,7 +247,7 @@ async def test_a_product_whose_default_price_the_catalog_lacks_is_read_with_it_b
     query = "{ viewer { customer { subscriptions { items { product { name defaultPrice { id } } } } } } }"
     sandbox.reset_calls()
 
-    data = await execute(gateway, session_for(maya["id"]), query)
+    data = await execute(gateway, query, principal=session_for(maya["id"]))
 
     [shown] = data["viewer"]["customer"]["subscriptions"]
     assert shown["items"][0]["product"] == {"name": "Pro", "defaultPrice": {"id": pro["default_price"]}}

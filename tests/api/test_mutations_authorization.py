@@ -2,6 +2,7 @@
 
 Customer B's session finds none of A's objects (NOT_FOUND, as for a missing one), a session without the
 write scope is FORBIDDEN, customer sessions cannot refund or create sessions, and nothing reaches Stripe.
+A mutation of the schema without its row fails the coverage test, by name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 from resolvers.principals import Scope
 from tests.api.mutation_support import MAYA, NOAH, customer_id, price_id, subscription, writes
 from tests.fixtures.app import graphql
+from tests.fixtures.schema_sdl import fields_of
 
 if TYPE_CHECKING:
     import httpx
@@ -88,6 +90,14 @@ MATRIX = [
     # Ending one's own customer's session needs no scope: it is how a customer logs out.
     if (mutation, caller) != ("revokeCustomerSession", "customer A read-only")
 ]
+
+
+def test_every_mutation_has_a_row() -> None:
+    mutations = {field.removeprefix("Mutation.") for field in fields_of("Mutation")}
+
+    missing, stale = sorted(mutations - INPUTS.keys()), sorted(INPUTS.keys() - mutations)
+    assert not missing, f"no row in INPUTS for {', '.join(missing)}"
+    assert not stale, f"rows in INPUTS for no mutation: {', '.join(stale)}"
 
 
 def _state(sandbox: SandboxHandle) -> dict[str, Any]:

@@ -4,48 +4,17 @@ production, and errors that carry a stable code and never a stack trace or a sec
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
 from schema import build_schema, validation
-from schema.context import Context
 from stripe_sandbox.seed import demo_customer
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
-
-
-async def execute(
-    gateway: Any,
-    query: str,
-    variables: dict[str, Any] | None = None,
-    *,
-    principal: Principal = API_KEY,
-    introspection: bool = True,
-) -> Any:
-    return await build_schema(introspection=introspection).execute(
-        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=principal))
-    )
-
-
-async def execute_on(schema: Any, gateway: Any, query: str, variables: dict[str, Any] | None = None) -> Any:
-    """An operation on a schema that has seen others, as the app's one schema has."""
-    return await schema.execute(
-        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=API_KEY))
-    )
+from tests.fixtures.operations import run, session_for
 
 
 def errors_of(result: Any) -> list[tuple[str, Any]]:
     return [(error.message, error.extensions) for error in result.errors or []]
-
-
-def session_for(customer_id: str) -> CustomerPrincipal:
-    return CustomerPrincipal(
-        "cs_protection", customer_id, frozenset(Scope), datetime(2030, 1, 1, tzinfo=UTC), None, None, None
-    )
 
 
 async def test_a_query_nested_too_deep_is_refused(sandbox, gateway) -> None:
@@ -54,9 +23,7 @@ async def test_a_query_nested_too_deep_is_refused(sandbox, gateway) -> None:
         nested = f"latestInvoice {{ subscription {{ {nested} }} }}"
     sandbox.reset_calls()
 
-    result = await execute(
-        gateway, f"query Deep {{ viewer {{ customer {{ subscriptions {{ {nested} }} }} }} }}"
-    )
+    result = await run(gateway, f"query Deep {{ viewer {{ customer {{ subscriptions {{ {nested} }} }} }} }}")
 
     assert errors_of(result) == [
         ("'Deep' exceeds maximum operation depth of 10", {"code": "GRAPHQL_VALIDATION_FAILED"})
@@ -67,13 +34,13 @@ async def test_a_query_nested_too_deep_is_refused(sandbox, gateway) -> None:
 async def test_too_many_aliases_are_refused(gateway) -> None:
     aliases = " ".join(f"a{index}: __typename" for index in range(31))
 
-    result = await execute(gateway, f"{{ {aliases} }}")
+    result = await run(gateway, f"{{ {aliases} }}")
 
     assert errors_of(result) == [("31 aliases found. Allowed: 30", {"code": "GRAPHQL_VALIDATION_FAILED"})]
 
 
 async def test_a_huge_document_is_refused_while_parsing(gateway) -> None:
-    result = await execute(gateway, "{ viewer { " + "kind " * 2100 + "} }")
+    result = await run(gateway, "{ viewer { " + "kind " * 2100 + "} }")
 
     assert errors_of(result) == [
         (
@@ -95,7 +62,7 @@ query($customers: Int!, $invoices: Int!) {
 async def test_an_operation_over_the_cost_budget_is_refused_before_any_stripe_call(sandbox, gateway) -> None:
     sandbox.reset_calls()
 
-    result = await execute(gateway, NESTED_PAGES, {"customers": 100, "invoices": 100})
+    result = await run(gateway, NESTED_PAGES, {"customers": 100, "invoices": 100})
 
     [(message, extensions)] = errors_of(result)
     assert message.startswith("Query cost exceeds the budget of 10000 (estimated at ")
@@ -105,7 +72,7 @@ async def test_an_operation_over_the_cost_budget_is_refused_before_any_stripe_ca
 
 
 async def test_the_same_operation_with_small_pages_fits_the_budget(gateway) -> None:
-    result = await execute(gateway, NESTED_PAGES, {"customers": 2, "invoices": 3})
+    result = await run(gateway, NESTED_PAGES, {"customers": 2, "invoices": 3})
 
     assert result.errors is None
     assert len(result.data["customers"]["edges"]) == 2
@@ -124,9 +91,9 @@ async def test_the_budget_applies_to_a_remembered_document_asked_for_with_larger
     monkeypatch.setattr(validation, "validate_document", validate_document)
     schema = build_schema()
 
-    small = await execute_on(schema, gateway, NESTED_PAGES, {"customers": 2, "invoices": 3})
+    small = await run(gateway, NESTED_PAGES, {"customers": 2, "invoices": 3}, schema=schema)
     sandbox.reset_calls()
-    large = await execute_on(schema, gateway, NESTED_PAGES, {"customers": 100, "invoices": 100})
+    large = await run(gateway, NESTED_PAGES, {"customers": 100, "invoices": 100}, schema=schema)
 
     assert small.errors is None
     assert len(validated) == 1  # the second operation reused the document and what validation found
@@ -140,8 +107,8 @@ async def test_the_budget_applies_to_a_remembered_document_asked_for_with_larger
 async def test_introspection_can_be_switched_off(gateway) -> None:
     query = "{ __schema { queryType { name } } }"
 
-    allowed = await execute(gateway, query)
-    refused = await execute(gateway, query, introspection=False)
+    allowed = await run(gateway, query)
+    refused = await run(gateway, query, schema=build_schema(introspection=False))
 
     assert allowed.data == {"__schema": {"queryType": {"name": "Query"}}}
     assert refused.data is None
@@ -155,8 +122,8 @@ async def test_a_remembered_introspection_document_is_refused_while_introspectio
     query = "{ __schema { queryType { name } } }"
     open_schema, closed_schema = build_schema(), build_schema(introspection=False)
 
-    allowed = await execute_on(open_schema, gateway, query)
-    refused = [await execute_on(closed_schema, gateway, query) for _ in range(2)]
+    allowed = await run(gateway, query, schema=open_schema)
+    refused = [await run(gateway, query, schema=closed_schema) for _ in range(2)]
 
     disabled = "GraphQL introspection has been disabled, but the requested query contained the field"
     assert allowed.data == {"__schema": {"queryType": {"name": "Query"}}}
@@ -166,7 +133,7 @@ async def test_a_remembered_introspection_document_is_refused_while_introspectio
 
 
 async def test_unknown_fields_get_no_suggestions(gateway) -> None:
-    result = await execute(gateway, "{ viewer { knd } }")
+    result = await run(gateway, "{ viewer { knd } }")
 
     assert errors_of(result) == [
         ("Cannot query field 'knd' on type 'Viewer'.", {"code": "GRAPHQL_VALIDATION_FAILED"})
@@ -183,7 +150,7 @@ class _BrokenGateway:
 async def test_an_unexpected_error_is_masked_and_logged(caplog) -> None:
     caplog.set_level(logging.ERROR, logger="schema.errors")
 
-    result = await execute(_BrokenGateway(), '{ customer(id: "cus_1") { name } }')
+    result = await run(_BrokenGateway(), '{ customer(id: "cus_1") { name } }')
 
     assert errors_of(result) == [("Unexpected error.", {"code": "INTERNAL"})]
     assert "sk_live" not in repr(result.errors)
@@ -196,7 +163,7 @@ async def test_an_unexpected_error_is_masked_and_logged(caplog) -> None:
 async def test_expected_errors_are_not_logged(caplog, gateway) -> None:
     caplog.set_level(logging.DEBUG)
 
-    result = await execute(gateway, '{ customer(id: "cus_missing") { name } }')
+    result = await run(gateway, '{ customer(id: "cus_missing") { name } }')
 
     assert errors_of(result) == [("No object with id 'cus_missing'.", {"code": "NOT_FOUND"})]
     assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
@@ -216,7 +183,7 @@ async def test_stripe_failures_keep_a_code_and_stripes_request_id(
     maya = demo_customer(sandbox.state.store)["id"]
     sandbox.add_fault(fault, count=1, path="GET /v1/invoices")
 
-    result = await execute(
+    result = await run(
         gateway,
         "{ viewer { customer { name invoices { edges { node { id } } } } } }",
         principal=session_for(maya),

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
-from schema import build_schema
-from schema.context import Context
 from stripe_sandbox.seed import DEMO_CUSTOMER_EMAIL, demo_customer
+from tests.fixtures.operations import execute, run, session_for
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionResult
@@ -46,31 +42,10 @@ query Dashboard {
 """
 
 
-async def execute(gateway: Any, principal: Principal | None, query: str) -> dict[str, Any]:
-    result = await build_schema().execute(
-        query, context_value=Context(RequestContext(gateway=gateway, principal=principal))
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data
-
-
-def session_for(customer_id: str) -> CustomerPrincipal:
-    return CustomerPrincipal(
-        session_id="cs_dashboard",
-        customer_id=customer_id,
-        scopes=frozenset(Scope),
-        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
-        configuration_id=None,
-        return_url=None,
-        locale=None,
-    )
-
-
 async def test_dashboard_shows_the_demo_customer(sandbox, gateway) -> None:
     maya = demo_customer(sandbox.state.store)
 
-    data = await execute(gateway, session_for(maya["id"]), DASHBOARD)
+    data = await execute(gateway, DASHBOARD, principal=session_for(maya["id"]))
 
     customer = data["viewer"]["customer"]
     assert data["viewer"]["kind"] == "CUSTOMER_SESSION"
@@ -115,7 +90,7 @@ async def test_dashboard_makes_one_stripe_call_per_resource_list(sandbox, gatewa
     maya = demo_customer(sandbox.state.store)
     sandbox.reset_calls()
 
-    await execute(gateway, session_for(maya["id"]), DASHBOARD)
+    await execute(gateway, DASHBOARD, principal=session_for(maya["id"]))
 
     # The customer comes with its subscriptions (and their prices) in one call; the products come from the
     # catalog (active recurring prices with their products), read beside it.
@@ -132,7 +107,7 @@ async def test_only_the_preview_of_the_next_invoice_waits_for_another_call(sandb
     maya = demo_customer(sandbox.state.store)
     sandbox.hold_calls(4)
 
-    await execute(gateway, session_for(maya["id"]), DASHBOARD)
+    await execute(gateway, DASHBOARD, principal=session_for(maya["id"]))
 
     # Four calls in flight at once; the fifth previews a subscription, so it needs the subscription's id
     # from the customer's answer (Stripe previews no next invoice for a customer as a whole).
@@ -153,7 +128,7 @@ async def test_without_the_preview_the_dashboard_is_one_round_trip(sandbox, gate
     )
     sandbox.hold_calls(4)
 
-    data = await execute(gateway, session_for(maya["id"]), without_preview)
+    data = await execute(gateway, without_preview, principal=session_for(maya["id"]))
 
     [subscription] = data["viewer"]["customer"]["subscriptions"]
     assert subscription["items"][0]["product"]["name"] == "Pro"
@@ -167,7 +142,7 @@ async def test_a_multi_item_subscription_still_costs_one_catalog_call(sandbox, g
     sofia = next(c for c in sandbox.state.store.iter_type("customer") if c["name"] == "Sofia Rossi")
     sandbox.reset_calls()
 
-    data = await execute(gateway, session_for(sofia["id"]), DASHBOARD)
+    data = await execute(gateway, DASHBOARD, principal=session_for(sofia["id"]))
 
     [subscription] = data["viewer"]["customer"]["subscriptions"]
     assert [(i["product"]["name"], i["quantity"]) for i in subscription["items"]] == [
@@ -192,7 +167,7 @@ async def test_the_archived_product_of_a_subscription_is_read_by_id(sandbox, gat
             price["active"] = False
     sandbox.reset_calls()
 
-    data = await execute(gateway, session_for(maya["id"]), DASHBOARD)
+    data = await execute(gateway, DASHBOARD, principal=session_for(maya["id"]))
 
     [shown] = data["viewer"]["customer"]["subscriptions"]
     assert shown["items"][0]["product"] == {"id": pro["id"], "name": "Pro"}
@@ -203,7 +178,7 @@ async def test_the_archived_product_of_a_subscription_is_read_by_id(sandbox, gat
 async def test_an_api_key_viewer_has_no_customer(sandbox, gateway) -> None:
     sandbox.reset_calls()
 
-    data = await execute(gateway, ApiKeyPrincipal("key_1", "backend", livemode=False), DASHBOARD)
+    data = await execute(gateway, DASHBOARD)
 
     assert data == {"viewer": {"kind": "API_KEY", "customer": None}}
     assert sandbox.calls() == {}
@@ -212,9 +187,7 @@ async def test_an_api_key_viewer_has_no_customer(sandbox, gateway) -> None:
 async def test_no_credentials_is_unauthenticated(sandbox, gateway) -> None:
     sandbox.reset_calls()
 
-    result = await build_schema().execute(
-        DASHBOARD, context_value=Context(RequestContext(gateway=gateway, principal=None))
-    )
+    result = await run(gateway, DASHBOARD, principal=None)
 
     assert result.data is None
     assert [(error.message, error.extensions) for error in result.errors or []] == [
@@ -232,14 +205,13 @@ async def test_a_deleted_customer_answers_not_found_for_what_needs_its_record(
     maya = demo_customer(sandbox.state.store)
     await stripe_client.v1.customers.delete_async(maya["id"])
 
-    async def run(query: str) -> ExecutionResult:
-        context = Context(RequestContext(gateway=gateway, principal=session_for(maya["id"])))
-        return await build_schema().execute(query, context_value=context)
+    async def as_maya(query: str) -> ExecutionResult:
+        return await run(gateway, query, principal=session_for(maya["id"]))
 
     sandbox.reset_calls()
-    named = await run("{ viewer { customer { id name } } }")
-    listed = await run("{ viewer { customer { subscriptions { id } } } }")
-    invoiced = await run("{ viewer { customer { id invoices(first: 2) { edges { node { id } } } } } }")
+    named = await as_maya("{ viewer { customer { id name } } }")
+    listed = await as_maya("{ viewer { customer { subscriptions { id } } } }")
+    invoiced = await as_maya("{ viewer { customer { id invoices(first: 2) { edges { node { id } } } } } }")
 
     assert named.data == {"viewer": {"customer": {"id": maya["id"], "name": None}}}
     assert [(e.path, (e.extensions or {}).get("code")) for e in named.errors or []] == [

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Scope
-from schema import build_schema
-from schema.context import Context
 from stripe_sandbox.seed import demo_customer
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+from tests.fixtures.operations import run, session_for
 
 INVOICES = """
 query($id: ID!, $first: Int, $after: String, $last: Int, $before: String, $status: InvoiceStatus) {
@@ -28,11 +22,7 @@ query($id: ID!, $first: Int, $after: String, $last: Int, $before: String, $statu
 
 
 async def invoices(gateway: Any, customer_id: str, **arguments: Any) -> dict[str, Any]:
-    result = await build_schema().execute(
-        INVOICES,
-        {"id": customer_id, **arguments},
-        context_value=Context(RequestContext(gateway=gateway, principal=API_KEY)),
-    )
+    result = await run(gateway, INVOICES, {"id": customer_id, **arguments})
     assert result.errors is None, result.errors
     assert result.data is not None
     connection: dict[str, Any] = result.data["customer"]["invoices"]
@@ -78,24 +68,14 @@ query($after: String) {
 async def test_a_customer_session_pages_its_invoices_at_one_stripe_call_a_page(
     sandbox, gateway, maya
 ) -> None:
-    session = CustomerPrincipal(
-        session_id="cs_invoices",
-        customer_id=maya,
-        scopes=frozenset(Scope),
-        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
-        configuration_id=None,
-        return_url=None,
-        locale=None,
-    )
+    session = session_for(maya)
     everything = ids(await invoices(gateway, maya, first=100))
     sandbox.reset_calls()
 
     shown: list[str] = []
     after = None
     for _ in range(3):
-        result = await build_schema().execute(
-            VIEWER_INVOICES, {"after": after}, context_value=Context(RequestContext(gateway, session))
-        )
+        result = await run(gateway, VIEWER_INVOICES, {"after": after}, principal=session)
         assert result.errors is None, result.errors
         assert result.data is not None
         connection = result.data["viewer"]["customer"]["invoices"]
@@ -151,11 +131,7 @@ async def test_page_arguments_stripe_cannot_serve_are_refused(
 ) -> None:
     sandbox.reset_calls()
 
-    result = await build_schema().execute(
-        INVOICES,
-        {"id": maya, **arguments},
-        context_value=Context(RequestContext(gateway=gateway, principal=API_KEY)),
-    )
+    result = await run(gateway, INVOICES, {"id": maya, **arguments})
 
     assert [(error.message, error.extensions) for error in result.errors or []] == [
         (message, {"code": "BAD_USER_INPUT"})
@@ -175,11 +151,7 @@ PREVIEW = "POST /v1/invoices/create_preview"
 
 
 async def upcoming(gateway: Any, customer_id: str) -> dict[str, Any]:
-    result = await build_schema().execute(
-        UPCOMING,
-        {"id": customer_id},
-        context_value=Context(RequestContext(gateway=gateway, principal=API_KEY)),
-    )
+    result = await run(gateway, UPCOMING, {"id": customer_id})
     assert result.errors is None, result.errors
     assert result.data is not None
     customer: dict[str, Any] = result.data["customer"]

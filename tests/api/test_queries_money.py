@@ -7,13 +7,8 @@ from typing import Any
 
 import pytest
 
-from resolvers.context import RequestContext
 from resolvers.money import major_units
-from resolvers.principals import ApiKeyPrincipal
-from schema import build_schema
-from schema.context import Context
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+from tests.fixtures.operations import run
 
 PRICE = """
 query($id: ID!, $locale: String!) {
@@ -24,11 +19,7 @@ query($id: ID!, $locale: String!) {
 
 async def price_amount(sandbox: Any, gateway: Any, lookup_key: str, locale: str) -> Any:
     price = next(p for p in sandbox.state.store.iter_type("price") if p["lookup_key"] == lookup_key)
-    return await build_schema().execute(
-        PRICE,
-        {"id": price["id"], "locale": locale},
-        context_value=Context(RequestContext(gateway=gateway, principal=API_KEY)),
-    )
+    return await run(gateway, PRICE, {"id": price["id"], "locale": locale})
 
 
 @pytest.mark.parametrize(

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
-from schema import build_schema
-from schema.context import Context
+from resolvers.principals import Scope
 from stripe_sandbox.seed import demo_customer
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+from tests.fixtures.operations import run, session_for
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
-
-
-async def execute(gateway: Any, principal: Principal, query: str, variables: dict[str, Any]) -> Any:
-    return await build_schema().execute(
-        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=principal))
-    )
-
-
-def session_for(customer_id: str, scopes: frozenset[Scope] = frozenset(Scope)) -> CustomerPrincipal:
-    return CustomerPrincipal(
-        session_id="cs_nodes",
-        customer_id=customer_id,
-        scopes=scopes,
-        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
-        configuration_id=None,
-        return_url=None,
-        locale=None,
-    )
 
 
 def owned_by(store: Any, customer_id: str) -> dict[str, str]:
@@ -84,7 +61,7 @@ async def test_an_api_key_resolves_every_prefix(sandbox, gateway) -> None:
     wanted = {**owned_by(store, demo_customer(store)["id"]), **catalog(store)}
 
     for typename, object_id in wanted.items():
-        result = await execute(gateway, API_KEY, NODE, {"id": object_id})
+        result = await run(gateway, NODE, {"id": object_id})
 
         assert result.errors is None, (typename, result.errors)
         assert result.data == {"node": {"__typename": typename, "id": object_id}}
@@ -95,7 +72,7 @@ async def test_a_session_resolves_its_own_objects_and_the_catalog(sandbox, gatew
     maya = demo_customer(store)["id"]
 
     for typename, object_id in {**owned_by(store, maya), **catalog(store)}.items():
-        result = await execute(gateway, session_for(maya), NODE, {"id": object_id})
+        result = await run(gateway, NODE, {"id": object_id}, principal=session_for(maya))
 
         assert result.data == {"node": {"__typename": typename, "id": object_id}}, (typename, result.errors)
 
@@ -107,8 +84,8 @@ async def test_another_customers_objects_are_not_found_like_missing_ones(sandbox
     for typename, object_id in owned_by(store, noah_id(store)).items():
         missing_id = object_id[: object_id.index("_") + 1] + "doesNotExist0000"
 
-        theirs = await execute(gateway, maya, NODE, {"id": object_id})
-        missing = await execute(gateway, maya, NODE, {"id": missing_id})
+        theirs = await run(gateway, NODE, {"id": object_id}, principal=maya)
+        missing = await run(gateway, NODE, {"id": missing_id}, principal=maya)
 
         assert not_found(theirs, object_id), (typename, theirs.errors)
         assert not_found(missing, missing_id), (typename, missing.errors)
@@ -126,7 +103,7 @@ async def test_a_session_asking_for_another_customer_gets_not_found(sandbox, gat
     noah = noah_id(store)
     sandbox.reset_calls()
 
-    result = await execute(gateway, session_for(demo_customer(store)["id"]), query, {"id": noah})
+    result = await run(gateway, query, {"id": noah}, principal=session_for(demo_customer(store)["id"]))
 
     assert result.data == {path: None}
     assert [(e.message, e.extensions) for e in result.errors] == [
@@ -136,7 +113,7 @@ async def test_a_session_asking_for_another_customer_gets_not_found(sandbox, gat
 
 
 async def test_an_unknown_prefix_is_not_found(gateway) -> None:
-    result = await execute(gateway, API_KEY, NODE, {"id": "acct_1PortalQLSandbox0"})
+    result = await run(gateway, NODE, {"id": "acct_1PortalQLSandbox0"})
 
     assert not_found(result, "acct_1PortalQLSandbox0")
 
@@ -148,8 +125,8 @@ async def test_a_missing_scope_is_forbidden_before_any_fetch(sandbox, gateway) -
     session = session_for(maya, frozenset({Scope.SUBSCRIPTIONS_READ, Scope.CUSTOMER_READ}))
     sandbox.reset_calls()
 
-    by_node = await execute(gateway, session, NODE, {"id": owned["Invoice"]})
-    by_field = await execute(gateway, session, "{ viewer { customer { name paymentMethods { id } } } }", {})
+    by_node = await run(gateway, NODE, {"id": owned["Invoice"]}, principal=session)
+    by_field = await run(gateway, "{ viewer { customer { name paymentMethods { id } } } }", principal=session)
 
     assert [(e.message, e.extensions) for e in by_node.errors] == [
         ("This customer session lacks the 'invoices:read' scope.", {"code": "FORBIDDEN"})
@@ -169,8 +146,8 @@ async def test_the_customer_list_is_for_api_keys_only(sandbox, gateway) -> None:
     maya = demo_customer(sandbox.state.store)["id"]
     sandbox.reset_calls()
 
-    result = await execute(
-        gateway, session_for(maya), "{ customers(first: 5) { edges { node { id } } } }", {}
+    result = await run(
+        gateway, "{ customers(first: 5) { edges { node { id } } } }", principal=session_for(maya)
     )
 
     assert result.data is None
@@ -181,9 +158,7 @@ async def test_the_customer_list_is_for_api_keys_only(sandbox, gateway) -> None:
 
 
 async def test_an_api_key_asking_for_a_missing_customer_gets_not_found(gateway) -> None:
-    result = await execute(
-        gateway, API_KEY, "query($id: ID!) { customer(id: $id) { id } }", {"id": "cus_missing"}
-    )
+    result = await run(gateway, "query($id: ID!) { customer(id: $id) { id } }", {"id": "cus_missing"})
 
     assert result.data == {"customer": None}
     assert [(e.message, e.extensions) for e in result.errors] == [

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal
-from schema import build_schema
-from schema.context import Context
 from stripe_gateway.records import RefundReason
 from stripe_sandbox.seed import demo_customer
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+from tests.fixtures.operations import execute
 
 REFUNDS = """
 query($id: ID!, $first: Int, $after: String) {
@@ -28,15 +23,6 @@ query($id: ID!, $first: Int, $after: String) {
   }
 }
 """
-
-
-async def execute(gateway: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    result = await build_schema().execute(
-        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=API_KEY))
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data
 
 
 async def test_an_invoice_leads_to_its_payment_intent_and_charge(sandbox, gateway) -> None:

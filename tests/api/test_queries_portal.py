@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
-from schema import build_schema
-from schema.context import Context
 from stripe_gateway.caching import CachedGateway, MemoryStore
 from stripe_sandbox.seed import demo_customer
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
-
-
-def session_for(customer_id: str) -> CustomerPrincipal:
-    return CustomerPrincipal(
-        session_id="cs_portal",
-        customer_id=customer_id,
-        scopes=frozenset(Scope),
-        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
-        configuration_id=None,
-        return_url=None,
-        locale=None,
-    )
-
-
-async def execute(gateway: Any, query: str, principal: Principal = API_KEY) -> dict[str, Any]:
-    result = await build_schema().execute(
-        query, context_value=Context(RequestContext(gateway=gateway, principal=principal))
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data
+from tests.fixtures.operations import execute, session_for
 
 
 async def test_the_default_configuration_shows_its_features(sandbox, gateway) -> None:
@@ -190,14 +163,8 @@ PORTAL_PAGE_COLD = {
 
 
 async def portal_page(gateway: Any, customer_id: str) -> dict[str, Any]:
-    result = await build_schema().execute(
-        PORTAL_PAGE_DASHBOARD,
-        EVERY_SECTION,
-        context_value=Context(RequestContext(gateway=gateway, principal=session_for(customer_id))),
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    customer: dict[str, Any] = result.data["viewer"]["customer"]
+    data = await execute(gateway, PORTAL_PAGE_DASHBOARD, EVERY_SECTION, principal=session_for(customer_id))
+    customer: dict[str, Any] = data["viewer"]["customer"]
     return customer
 
 
@@ -249,7 +216,7 @@ async def test_an_archived_price_is_shown_as_listed_but_not_offered_as_a_plan_ch
 
     configuration = await execute(gateway, listed)
     listed_calls = sandbox.calls()
-    customer = (await execute(gateway, offered, session_for(maya["id"])))["viewer"]["customer"]
+    customer = (await execute(gateway, offered, principal=session_for(maya["id"])))["viewer"]["customer"]
 
     products = configuration["portalConfiguration"]["features"]["subscriptionUpdate"]["products"]
     assert products[1]["prices"][:2] == [

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from resolvers.context import RequestContext
-from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
-from schema import build_schema
-from schema.context import Context
-
-API_KEY = ApiKeyPrincipal("key_1", "backend", livemode=False)
+from tests.fixtures.operations import execute, session_for
 
 SUBSCRIPTIONS = """
 query($id: ID!, $status: [SubscriptionStatus!]) {
@@ -35,23 +29,12 @@ query($id: ID!, $status: [SubscriptionStatus!]) {
 """
 
 
-async def execute(
-    gateway: Any, principal: Principal, query: str, variables: dict[str, Any]
-) -> dict[str, Any]:
-    result = await build_schema().execute(
-        query, variables, context_value=Context(RequestContext(gateway=gateway, principal=principal))
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data
-
-
 def customer_named(sandbox: Any, name: str) -> str:
     return str(next(c["id"] for c in sandbox.state.store.iter_type("customer") if c["name"] == name))
 
 
 async def subscription_of(gateway: Any, customer_id: str, status: list[str] | None = None) -> dict[str, Any]:
-    data = await execute(gateway, API_KEY, SUBSCRIPTIONS, {"id": customer_id, "status": status})
+    data = await execute(gateway, SUBSCRIPTIONS, {"id": customer_id, "status": status})
     [subscription] = data["customer"]["subscriptions"]
     return dict(subscription)
 
@@ -96,7 +79,7 @@ async def test_a_subscription_canceling_at_period_end_bills_nothing_more(sandbox
 async def test_canceled_subscriptions_appear_only_when_asked_for(sandbox, gateway) -> None:
     liam = customer_named(sandbox, "Liam O'Brien")
 
-    default = await execute(gateway, API_KEY, SUBSCRIPTIONS, {"id": liam, "status": None})
+    default = await execute(gateway, SUBSCRIPTIONS, {"id": liam, "status": None})
     canceled = await subscription_of(gateway, liam, ["CANCELED"])
 
     assert default["customer"]["subscriptions"] == []
@@ -127,9 +110,7 @@ async def test_a_multi_item_subscription_cannot_change_plan(sandbox, gateway) ->
 
 async def test_invoices_and_subscriptions_lead_back_to_their_customer(sandbox, gateway) -> None:
     maya = customer_named(sandbox, "Maya Chen")
-    session = CustomerPrincipal(
-        "cs_1", maya, frozenset(Scope), datetime(2030, 1, 1, tzinfo=UTC), None, None, None
-    )
+    session = session_for(maya)
     query = """
     {
       viewer {
@@ -140,7 +121,7 @@ async def test_invoices_and_subscriptions_lead_back_to_their_customer(sandbox, g
     }
     """
 
-    data = await execute(gateway, session, query, {})
+    data = await execute(gateway, query, principal=session)
 
     [subscription] = data["viewer"]["customer"]["subscriptions"]
     assert subscription == {

@@ -8,13 +8,9 @@ server these tests are skipped. Each test works under its own key prefix and del
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from typing import TYPE_CHECKING
 
 import pytest
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from stripe_gateway.caching import CachedGateway, SharedStore
 from stripe_gateway.records import Customer, CustomerUpdate
@@ -30,35 +26,15 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.sandbox_only
 
 CUSTOMER = "GET /v1/customers/{id}"
-_CONFIGURED_URL = os.environ.get("PORTALQL_TEST_REDIS_URL")
 # A broadcast reaches the other instance in milliseconds; this only bounds a failing test.
 _BROADCAST_SECONDS = 5.0
 
 
 @pytest.fixture
-async def redis_prefix() -> AsyncIterator[tuple[str, str]]:
-    url = _CONFIGURED_URL or "redis://127.0.0.1:6379/0"
-    prefix = f"portalql:test:{uuid.uuid4().hex}:"
-    client = aioredis.Redis.from_url(url)
-    try:
-        await client.ping()
-    except (RedisError, OSError):
-        await client.aclose()
-        if _CONFIGURED_URL:
-            raise
-        pytest.skip("no Redis on 127.0.0.1:6379 and PORTALQL_TEST_REDIS_URL is not set")
-    yield url, prefix
-    keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
-
-
-@pytest.fixture
 async def two_instances(
-    redis_prefix: tuple[str, str], connect_gateway: Callable[..., Awaitable[StripeGateway]]
+    redis_namespace: tuple[str, str], connect_gateway: Callable[..., Awaitable[StripeGateway]]
 ) -> AsyncIterator[tuple[CachedGateway, CachedGateway]]:
-    url, prefix = redis_prefix
+    url, prefix = redis_namespace
     stores = [await SharedStore.connect(url, prefix=prefix) for _ in range(2)]
     yield CachedGateway(await connect_gateway(), stores[0]), CachedGateway(await connect_gateway(), stores[1])
     for store in stores:
@@ -122,8 +98,10 @@ async def test_a_write_through_one_instance_is_seen_by_the_other(
     assert seen.name == "Written by A"
 
 
-async def test_a_read_that_began_before_an_invalidation_is_not_stored(redis_prefix: tuple[str, str]) -> None:
-    url, prefix = redis_prefix
+async def test_a_read_that_began_before_an_invalidation_is_not_stored(
+    redis_namespace: tuple[str, str],
+) -> None:
+    url, prefix = redis_namespace
     reader = await SharedStore.connect(url, prefix=prefix)
     webhook = await SharedStore.connect(url, prefix=prefix)
     try:

@@ -30,7 +30,7 @@ export function perInterval(recurring) {
 
 /**
  * "$30.00 per month", "$8.00 × 5 per month".
- * @param {{ unitAmount: { formatted: string } | null, recurring: any }} price
+ * @param {Pick<PortalPrice, 'unitAmount' | 'recurring'>} price
  * @param {number} [quantity]
  */
 export function priceText(price, quantity = 1) {
@@ -38,9 +38,12 @@ export function priceText(price, quantity = 1) {
   return `${amount}${quantity > 1 ? ` × ${quantity}` : ''} ${perInterval(price.recurring)}`;
 }
 
-/** "Pro", or "Business + Additional seat" for a subscription of several items. @param {any} subscription */
+/**
+ * "Pro", or "Business + Additional seat" for a subscription of several items.
+ * @param {{ items: { price: PortalPrice }[] }} subscription
+ */
 export function planName(subscription) {
-  return subscription.items.map((/** @type {any} */ item) => item.price.product.name).join(' + ');
+  return subscription.items.map((item) => item.price.product.name).join(' + ');
 }
 
 /** "Visa", "Mastercard", "American Express". */

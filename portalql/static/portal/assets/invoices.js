@@ -17,7 +17,7 @@ const paging = { portal: null, index: 0, startCursor: null, endCursor: null, has
 const newer = /** @type {HTMLButtonElement} */ (byId('invoices-newer'));
 const older = /** @type {HTMLButtonElement} */ (byId('invoices-older'));
 
-/** @param {import('./app.js').Portal} portal @param {any} invoice the preview, or null when nothing is due */
+/** @param {import('./app.js').Portal} portal @param {PortalUpcomingInvoice | null} invoice the preview, or null when nothing is due */
 export function renderUpcoming(portal, invoice) {
   const body = byId('upcoming-body');
   if (!invoice) {
@@ -26,7 +26,7 @@ export function renderUpcoming(portal, invoice) {
     body.replaceChildren(
       h('p', { class: 'upcoming-total' },
         h('strong', {}, invoice.amountDue.formatted), ` on ${formatDate(invoice.periodEnd, portal.locale)}`),
-      h('ul', { class: 'lines' }, invoice.lines.map((/** @type {any} */ line) =>
+      h('ul', { class: 'lines' }, invoice.lines.map((line) =>
         h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted)))),
     );
   }
@@ -35,13 +35,13 @@ export function renderUpcoming(portal, invoice) {
 
 /**
  * @param {import('./app.js').Portal} portal
- * @param {any} connection an `InvoiceConnection`
+ * @param {PortalInvoiceConnection} connection
  * @param {{ first?: boolean }} [options] `first` when this is the newest page (after a reload)
  */
 export function renderInvoices(portal, connection, { first = false } = {}) {
   paging.portal = portal;
   if (first) paging.index = 0;
-  const rows = connection.edges.map((/** @type {any} */ edge) => row(portal, edge.node));
+  const rows = connection.edges.map((edge) => row(portal, edge.node));
   byId('invoice-rows').replaceChildren(
     ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 4, class: 'empty' }, 'No invoices yet.'))]),
   );
@@ -59,7 +59,7 @@ function syncPager() {
   byId('invoices').querySelector('.pager')?.toggleAttribute('hidden', newer.disabled && older.disabled);
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} invoice */
+/** @param {import('./app.js').Portal} portal @param {PortalInvoice} invoice */
 function row(portal, invoice) {
   const label = invoice.number ? `invoice ${invoice.number}` : 'invoice';
   const links = [];

@@ -2,7 +2,7 @@
 
 import { mutate } from './api.js';
 import { confirmAction, showErrors } from './dialogs.js';
-import { announce, busy, byId, h } from './dom.js';
+import { busy, byId, h } from './dom.js';
 import { brandName } from './format.js';
 import { DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD } from './mutations.js';
 

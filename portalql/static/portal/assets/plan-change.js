@@ -138,5 +138,5 @@ form.addEventListener('submit', (event) => {
 });
 back.addEventListener('click', () => {
   showStep('choose');
-  form.querySelector('input[name="price"]:checked')?.focus?.();
+  /** @type {HTMLInputElement | null} */ (form.querySelector('input[name="price"]:checked'))?.focus();
 });

@@ -1,0 +1,98 @@
+"""Every GraphQL document the hosted portal page sends validates against the schema.
+
+The page keeps its documents in two modules (`queries.js`, `mutations.js`) as constants built from template
+literals; they are read here the way JavaScript builds them. The page sends them only through `api.js`'s
+`graphql` and `mutate`, so every call of those names one of the documents read, and every document read is
+sent somewhere: a document the extraction misses fails the tests instead of going unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from graphql import FieldNode, OperationDefinitionNode, parse
+
+from tests.fixtures.schema_sdl import ROOT, validation_errors
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PAGE = ROOT / "portalql" / "static" / "portal"
+ASSETS = PAGE / "assets"
+DOCUMENT_MODULES = ("queries.js", "mutations.js")
+CLIENT_MODULE = "api.js"  # where `graphql` and `mutate` are defined, and the only `fetch`
+# `const NAME = /* GraphQL */ `…`` or `const NAME = '…'`, exported or not.
+CONSTANT = re.compile(
+    r"^(?P<export>export )?const (?P<name>\w+) = (?:/\* GraphQL \*/ )?"
+    r"(?:`(?P<template>[^`]*)`|'(?P<string>[^'\n]*)');",
+    re.MULTILINE,
+)
+INTERPOLATION = re.compile(r"\$\{(\w+)\}")
+CALL = re.compile(r"\b(graphql|mutate)\(")
+# A call's arguments as the page writes them: a document constant, then for `mutate` the field's name.
+CALL_ARGUMENTS = re.compile(
+    r"\b(?:graphql\(\s*(?P<query>\w+)|mutate\(\s*(?P<mutation>\w+),\s*'(?P<field>\w+)')"
+)
+
+
+def read_documents(module: Path) -> dict[str, str]:
+    """The module's exported constants, with `${…}` filled in from its constants as JavaScript does."""
+    source = module.read_text(encoding="utf-8")
+    constants: dict[str, str] = {}
+    exported: dict[str, str] = {}
+    for found in CONSTANT.finditer(source):
+        raw = found["template"] if found["template"] is not None else found["string"]
+        value = INTERPOLATION.sub(lambda used: constants[used[1]], raw)
+        constants[found["name"]] = value
+        if found["export"]:
+            exported[found["name"]] = value
+    declared = re.findall(r"^(?:export )?const (\w+)", source, flags=re.MULTILINE)
+    assert sorted(declared) == sorted(constants), f"{module.name} declares a constant of another form"
+    return exported
+
+
+DOCUMENTS = {
+    name: text for module in DOCUMENT_MODULES for name, text in read_documents(ASSETS / module).items()
+}
+PAGE_MODULES = sorted(path for path in ASSETS.glob("*.js") if path.name != CLIENT_MODULE)
+
+
+def test_the_page_sends_graphql_only_through_its_client_module() -> None:
+    client = (ASSETS / CLIENT_MODULE).read_text(encoding="utf-8")
+    assert "fetch(" in client
+    assert [path.name for path in PAGE_MODULES if "fetch(" in path.read_text(encoding="utf-8")] == []
+    # The page's only script is a module of assets/: no inline script holds a document.
+    assert re.findall(r"<script\b[^>]*>", (PAGE / "index.html").read_text(encoding="utf-8")) == [
+        '<script type="module" src="/portal/assets/app.js">'
+    ]
+
+
+def test_every_call_of_the_client_sends_a_document_of_the_documents_modules() -> None:
+    calls = 0
+    sent: set[str] = set()
+    for path in PAGE_MODULES:
+        source = path.read_text(encoding="utf-8")
+        found = list(CALL_ARGUMENTS.finditer(source))
+        assert len(found) == len(CALL.findall(source)), f"{path.name} calls the client in another form"
+        calls += len(found)
+        for call in found:
+            name = call["query"] or call["mutation"]
+            assert name in DOCUMENTS, f"{path.name} sends {name}, which no documents module exports"
+            sent.add(name)
+            if call["mutation"]:
+                assert root_fields(DOCUMENTS[name]) == [call["field"]], (path.name, name)
+
+    assert calls >= len(DOCUMENTS)
+    assert sorted(DOCUMENTS.keys() - sent) == [], "documents that the page never sends"
+
+
+def root_fields(document: str) -> list[str]:
+    (operation,) = [d for d in parse(document).definitions if isinstance(d, OperationDefinitionNode)]
+    return [s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_a_document_of_the_page_validates_against_the_schema(name: str) -> None:
+    assert validation_errors(DOCUMENTS[name]) == []
