@@ -8,19 +8,12 @@ configuration's mode, and give only the reasons it offers; the reason and commen
 from __future__ import annotations
 
 import asyncio
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from resolvers import rules
 from resolvers.mutations import writes
-from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import (
-    check_not_ended,
-    feature_disabled,
-    limited_by_portal,
-    owned_subscription,
-    portal_features,
-    settled,
-)
+from resolvers.mutations.outcome import Outcome, attempt
+from resolvers.mutations.targets import held_to, owned_subscription, portal_features, refuse, settled
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
 
@@ -33,11 +26,6 @@ if TYPE_CHECKING:
 _PRORATE = "create_prorations"
 
 
-class CancelMode(StrEnum):
-    AT_PERIOD_END = "at_period_end"
-    IMMEDIATELY = "immediately"
-
-
 def _cancellation_of(subscription: Subscription) -> dict[str, object]:
     return {
         "status": subscription.status.value,
@@ -46,38 +34,18 @@ def _cancellation_of(subscription: Subscription) -> dict[str, object]:
     }
 
 
-def _check_portal_allows(
-    features: PortalFeatures, mode: CancelMode, reason: CancellationFeedback | None
-) -> None:
-    if not features.subscription_cancel_enabled:
-        raise feature_disabled("cancel subscriptions")
-    if mode.value != features.subscription_cancel_mode:
-        raise reject(
-            UserErrorCode.CANCEL_MODE_NOT_ALLOWED,
-            f"Subscriptions can be cancelled only {features.subscription_cancel_mode.replace('_', ' ')}.",
-            "mode",
-        )
-    offered = features.cancellation_reason_options if features.cancellation_reason_enabled else ()
-    if reason is not None and reason not in offered:
-        raise reject(
-            UserErrorCode.CANCELLATION_REASON_NOT_ALLOWED,
-            f"'{reason.value}' is not one of the cancellation reasons offered.",
-            "reason",
-        )
-
-
 async def _cancel(
     ctx: RequestContext,
     principal: Principal,
     subscription: Subscription,
     *,
-    mode: CancelMode,
+    mode: rules.CancelMode,
     reason: CancellationFeedback | None,
     comment: str | None,
     features: PortalFeatures,
 ) -> Subscription:
     key = writes.idempotency_key(ctx, principal, None, "cancel", subscription.id, mode, reason, comment)
-    if mode is CancelMode.AT_PERIOD_END:
+    if mode is rules.CancelMode.AT_PERIOD_END:
         return await ctx.gateway.cancel_at_period_end(
             subscription.id, feedback=reason, comment=comment, idempotency_key=key
         )
@@ -96,7 +64,7 @@ async def _cancel(
 async def _cancel_subscription(
     ctx: RequestContext,
     subscription_id: str,
-    mode: CancelMode | None,
+    mode: rules.CancelMode | None,
     reason: CancellationFeedback | None,
     comment: str | None,
 ) -> Subscription:
@@ -107,12 +75,10 @@ async def _cancel_subscription(
         return_exceptions=True,
     )
     subscription = settled(found_subscription)
-    check_not_ended(subscription, "subscription_id")
     features = settled(found_features)
-    chosen = mode or CancelMode(features.subscription_cancel_mode)
-    if limited_by_portal(principal):
-        _check_portal_allows(features, chosen, reason)
-    if chosen is CancelMode.AT_PERIOD_END and subscription.cancel_at_period_end:
+    chosen = mode or rules.cancel_mode(features)
+    refuse(rules.cancel_refusal(subscription, held_to(principal, features), chosen, reason))
+    if chosen is rules.CancelMode.AT_PERIOD_END and subscription.cancel_at_period_end:
         return subscription  # already set to cancel then: a retry, or nothing to do
     canceled = await _cancel(
         ctx, principal, subscription, mode=chosen, reason=reason, comment=comment, features=features
@@ -140,7 +106,7 @@ async def cancel_subscription(
     ctx: RequestContext,
     *,
     subscription_id: str,
-    mode: CancelMode | None,
+    mode: rules.CancelMode | None,
     reason: CancellationFeedback | None,
     comment: str | None,
 ) -> Outcome[Subscription]:
@@ -150,7 +116,7 @@ async def cancel_subscription(
 async def _reactivate_subscription(ctx: RequestContext, subscription_id: str) -> Subscription:
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
     subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
-    check_not_ended(subscription, "subscription_id")
+    refuse(rules.reactivate_refusal(subscription))
     if not subscription.is_scheduled_to_cancel:
         return subscription  # nothing scheduled: a retry, or nothing to do
     key = writes.idempotency_key(ctx, principal, None, "reactivate", subscription.id)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers import rules
 from resolvers.mutations import cancellation
 from resolvers.mutations.outcome import Outcome
 from schema.context import Info
@@ -54,7 +55,7 @@ async def cancel_subscription(
         await cancellation.cancel_subscription(
             info.context.request_context,
             subscription_id=input.subscription_id,
-            mode=None if input.mode is None else cancellation.CancelMode[input.mode.name],
+            mode=None if input.mode is None else rules.CancelMode[input.mode.name],
             reason=None if input.reason is None else records.CancellationFeedback[input.reason.name],
             comment=input.comment,
         )
