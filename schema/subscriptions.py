@@ -202,6 +202,10 @@ class Subscription(Node):
     def cancel_at_period_end(self) -> bool:
         return self.record.cancel_at_period_end
 
+    @field("Whether a cancellation is scheduled: at the end of the period, or at a chosen instant.")
+    def scheduled_to_cancel(self) -> bool:
+        return self.record.is_scheduled_to_cancel
+
     @field("When a scheduled cancellation takes effect; null when none is scheduled.")
     def cancel_at(self) -> datetime | None:
         return maybe_instant(self.record.cancel_at)
