@@ -1,7 +1,9 @@
-"""What the portal configuration lets one customer do now, for a portal page to mirror (the API enforces it).
+"""What the portal lets a customer do now, for a page to render: on the customer as a whole (capabilities)
+and on each subscription (actions). Every answer comes from `rules`, which the mutations enforce.
 
-It combines the configuration's features with the customer's subscriptions: "change plan" is offered
-only when some subscription could change plan, "cancel" only when one is still to cancel.
+They describe the portal configuration in force and the subscriptions' state; a customer session's scopes
+limit it further (`Viewer.scopes`). Capabilities about subscriptions read them only when asked for, so a
+page that needs only the configuration's part costs no Stripe call beyond the configuration.
 """
 
 from __future__ import annotations
@@ -9,49 +11,117 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from resolvers.mutations.outcome import Rejected
-from resolvers.mutations.plan_changes import check_changeable, offered_product
-from resolvers.portal import offers_plan_changes
+from resolvers import rules
+from resolvers.plans import allowed_plan_changes
+from resolvers.policy import authenticated, check_owner, require_scope
+from resolvers.portal import configuration_in_force
+from resolvers.principals import Scope
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from resolvers.context import RequestContext
-    from stripe_gateway.records import CancellationFeedback, PortalFeatures, Subscription
+    from resolvers.mutations.outcome import UserError
+    from stripe_gateway.records import CancellationFeedback, CancelMode, PortalFeatures, Subscription
 
 
 @dataclass(frozen=True, slots=True)
 class PortalCapabilities:
-    view_invoices: bool
-    update_payment_methods: bool
-    update_customer_fields: tuple[str, ...]
-    cancel_subscriptions: bool
-    cancel_mode: str
-    cancellation_reasons: tuple[CancellationFeedback, ...]
-    change_plans: bool
+    """What one customer may do under `features`; the parts about subscriptions are read when asked."""
+
+    features: PortalFeatures
+    # Starts (or joins) the read of the customer's current subscriptions.
+    current_subscriptions: Callable[[], Awaitable[tuple[Subscription, ...]]]
+
+    @property
+    def view_invoices(self) -> bool:
+        return self.features.invoice_history_enabled
+
+    @property
+    def update_payment_methods(self) -> bool:
+        return self.features.payment_method_update_enabled
+
+    @property
+    def update_customer_fields(self) -> tuple[str, ...]:
+        enabled = self.features.customer_update_enabled
+        return self.features.customer_update_allowed if enabled else ()
+
+    @property
+    def cancel_mode(self) -> CancelMode:
+        return self.features.subscription_cancel_mode
+
+    @property
+    def cancellation_reasons(self) -> tuple[CancellationFeedback, ...]:
+        return rules.offered_cancellation_reasons(self.features)
+
+    async def cancel_subscriptions(self) -> bool:
+        """Whether some subscription may be cancelled (is not already set to cancel)."""
+        if not self.features.subscription_cancel_enabled:
+            return False  # known without reading the subscriptions
+        current = await self.current_subscriptions()
+        return any(rules.cancel_offer_refusal(each, self.features) is None for each in current)
+
+    async def change_plans(self) -> bool:
+        """Whether some subscription may change plan."""
+        if not rules.offers_plan_changes(self.features):
+            return False
+        current = await self.current_subscriptions()
+        return any(rules.plan_change_refusal(each, self.features) is None for each in current)
 
 
-def _may_change_plan(subscription: Subscription, features: PortalFeatures) -> bool:
-    try:
-        check_changeable(subscription)
-    except Rejected:
-        return False
-    return offered_product(features, subscription.items[0].price.product_id) is not None
-
-
-async def portal_capabilities(
+def portal_capabilities(
     ctx: RequestContext, customer_id: str, features: PortalFeatures
 ) -> PortalCapabilities:
-    """Capabilities of `customer_id`, whom the caller has been checked to act for."""
-    current = await ctx.loaders.subscriptions(customer_id, include_ended=False)
-    return PortalCapabilities(
-        view_invoices=features.invoice_history_enabled,
-        update_payment_methods=features.payment_method_update_enabled,
-        update_customer_fields=features.customer_update_allowed if features.customer_update_enabled else (),
-        cancel_subscriptions=features.subscription_cancel_enabled
-        and any(not subscription.is_scheduled_to_cancel for subscription in current),
-        cancel_mode=features.subscription_cancel_mode,
-        cancellation_reasons=features.cancellation_reason_options
-        if features.cancellation_reason_enabled
-        else (),
-        change_plans=offers_plan_changes(features)
-        and any(_may_change_plan(subscription, features) for subscription in current),
+    """Capabilities of `customer_id`, whom the caller has been checked to act for, under `features`."""
+    return PortalCapabilities(features, lambda: ctx.loaders.subscriptions(customer_id, include_ended=False))
+
+
+async def customer_capabilities(
+    ctx: RequestContext,
+    customer_id: str,
+    current_subscriptions: Callable[[], Awaitable[tuple[Subscription, ...]]],
+) -> PortalCapabilities:
+    """The customer's capabilities under the configuration in force, for anyone who may see the customer.
+    `current_subscriptions` reads its current subscriptions (from the customer's record when it has them)."""
+    check_owner(authenticated(ctx), customer_id, customer_id)
+    features = (await configuration_in_force(ctx)).features
+    return PortalCapabilities(features, current_subscriptions)
+
+
+async def _features_for(ctx: RequestContext, subscription: Subscription) -> PortalFeatures:
+    check_owner(require_scope(ctx, Scope.SUBSCRIPTIONS_READ), subscription.id, subscription.customer_id)
+    return (await configuration_in_force(ctx)).features
+
+
+async def change_plan_refusal(ctx: RequestContext, subscription: Subscription) -> UserError | None:
+    """Why the customer may not change the subscription's plan now; None when some price is on offer."""
+    features = await _features_for(ctx, subscription)
+    if refusal := rules.plan_change_refusal(subscription, features):
+        return refusal
+    if not await allowed_plan_changes(ctx, subscription):
+        return rules.no_plan_choice(subscription)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOffer:
+    """Whether the customer may cancel the subscription now, in which mode, giving which reasons."""
+
+    refusal: UserError | None
+    mode: CancelMode
+    reasons: tuple[CancellationFeedback, ...]
+
+
+async def cancel_offer(ctx: RequestContext, subscription: Subscription) -> CancelOffer:
+    features = await _features_for(ctx, subscription)
+    return CancelOffer(
+        refusal=rules.cancel_offer_refusal(subscription, features),
+        mode=features.subscription_cancel_mode,
+        reasons=rules.offered_cancellation_reasons(features),
     )
+
+
+def reactivate_refusal(ctx: RequestContext, subscription: Subscription) -> UserError | None:
+    """Why the customer may not take back the subscription's scheduled cancellation; None when they may."""
+    check_owner(require_scope(ctx, Scope.SUBSCRIPTIONS_READ), subscription.id, subscription.customer_id)
+    return rules.reactivate_offer_refusal(subscription)

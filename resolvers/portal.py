@@ -11,25 +11,19 @@ from typing import TYPE_CHECKING
 
 from resolvers.policy import authenticated
 from resolvers.principals import CustomerPrincipal
+from resolvers.rules import offers_plan_changes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from resolvers.context import RequestContext
-    from stripe_gateway.records import PortalConfiguration, PortalFeatures, PortalProduct, Price, Product
-
-# The update kind that lets a customer move a subscription to another price.
-PRICE_UPDATE = "price"
+    from stripe_gateway.records import PortalConfiguration, PortalProduct, Price, Product
 
 
 async def configuration_in_force(ctx: RequestContext) -> PortalConfiguration:
     principal = authenticated(ctx)
     configuration_id = principal.configuration_id if isinstance(principal, CustomerPrincipal) else None
     return await ctx.loaders.portal_configuration(configuration_id)
-
-
-def offers_plan_changes(features: PortalFeatures) -> bool:
-    return features.subscription_update_enabled and PRICE_UPDATE in features.subscription_update_allowed
 
 
 async def switchable_products(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.capabilities import customer_capabilities
 from resolvers.customers import load_customer
 from resolvers.invoices import customer_invoices, customer_upcoming_invoice
 from resolvers.pagination import Slice, page_request
@@ -22,6 +23,7 @@ from schema.money import Money, maybe_money
 from schema.node import Node
 from schema.pagination import PageInfo, page_info
 from schema.payment_methods import PaymentMethod
+from schema.portal import PortalCapabilities
 from schema.scalars import instant
 from schema.subscriptions import Subscription
 from stripe_gateway import records
@@ -82,6 +84,11 @@ class Customer(Node):
         need no call of their own."""
         if self.with_subscriptions:
             await self._record()
+
+    async def _current_subscriptions(self, info: Info) -> tuple[records.Subscription, ...]:
+        """The current subscriptions, whatever the caller's scopes: for what is derived from them."""
+        await self._prime_subscriptions()
+        return await info.context.request_context.loaders.subscriptions(self.id, include_ended=False)
 
     async def _contact(self, info: Info) -> records.Customer:
         require_scope(info.context.request_context, Scope.CUSTOMER_READ)
@@ -149,6 +156,16 @@ class Customer(Node):
         wanted = None if status is None else set(status)
         found = await customer_subscriptions(info.context.request_context, self.id, wanted)
         return [Subscription.of(subscription) for subscription in found]
+
+    @field(
+        "What the portal configuration in force lets the customer do now. Its parts about subscriptions read "
+        "them; the rest costs no Stripe call beyond the configuration."
+    )
+    async def capabilities(self, info: Info) -> PortalCapabilities:
+        found = await customer_capabilities(
+            info.context.request_context, self.id, lambda: self._current_subscriptions(info)
+        )
+        return PortalCapabilities(record=found)
 
     @field("The customer's invoices, newest first; needs the `invoices:read` scope.")
     async def invoices(

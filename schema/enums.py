@@ -20,6 +20,7 @@ from stripe_gateway.records import (
     InvoiceStatus,
     PaymentMethodType,
     PriceType,
+    ProrationBehavior,
     SubscriptionStatus,
 )
 
@@ -236,13 +237,15 @@ class PaymentIntentStatus(Enum):
     SUCCEEDED = strawberry.enum_value("succeeded", description="Paid.")
 
 
-@strawberry.enum(description="How a change in the middle of a period is billed.")
-class ProrationBehavior(Enum):
-    ALWAYS_INVOICE = strawberry.enum_value("always_invoice", description="Prorate and invoice at once.")
-    CREATE_PRORATIONS = strawberry.enum_value(
-        "create_prorations", description="Prorate; the difference goes on the next invoice."
-    )
-    NONE = strawberry.enum_value("none", description="No proration.")
+graphql_enum(
+    ProrationBehavior,
+    description="How a change in the middle of a period is billed.",
+    values={
+        ProrationBehavior.ALWAYS_INVOICE: "Prorate and invoice at once.",
+        ProrationBehavior.CREATE_PRORATIONS: "Prorate; the difference goes on the next invoice.",
+        ProrationBehavior.NONE: "No proration.",
+    },
+)
 
 
 @strawberry.enum(description="A customer detail the portal may let customers change.")

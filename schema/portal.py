@@ -1,9 +1,11 @@
-"""`PortalConfiguration`: what the portal lets customers do (Stripe's billing portal configuration)."""
+"""`PortalConfiguration`: what the portal lets customers do (Stripe's billing portal configuration), and
+`PortalCapabilities`: what it lets one customer do now."""
 
 from datetime import datetime
 
 import strawberry
 
+from resolvers import capabilities
 from resolvers.catalog import product_by_id
 from resolvers.portal import offered_prices
 from schema.catalog import Price, Product
@@ -96,7 +98,7 @@ class SubscriptionUpdateFeature:
 
     @field("How a mid-period change is billed.")
     def proration_behavior(self) -> ProrationBehavior:
-        return ProrationBehavior(self.record.subscription_update_proration_behavior)
+        return self.record.subscription_update_proration_behavior
 
 
 @strawberry.type(description="The features of the portal in force.")
@@ -123,8 +125,8 @@ class PortalFeatures:
         features = self.record
         return SubscriptionCancelFeature(
             enabled=features.subscription_cancel_enabled,
-            mode=CancelMode(features.subscription_cancel_mode),
-            proration_behavior=ProrationBehavior(features.subscription_cancel_proration_behavior),
+            mode=features.subscription_cancel_mode,
+            proration_behavior=features.subscription_cancel_proration_behavior,
             reason_enabled=features.cancellation_reason_enabled,
             reason_options=list(features.cancellation_reason_options),
         )
@@ -177,3 +179,40 @@ class PortalConfiguration:
     @field("When the configuration was created.")
     def created(self) -> datetime:
         return instant(self.record.created)
+
+
+@strawberry.type(
+    description="What the customer may do in the portal now, from its configuration and the customer's "
+    "subscriptions. A portal page renders it; the API enforces the same rules. A customer session's scopes "
+    "(`Viewer.scopes`) limit it further."
+)
+class PortalCapabilities:
+    record: strawberry.Private[capabilities.PortalCapabilities]
+
+    @field("Whether the customer may see past invoices.")
+    def view_invoices(self) -> bool:
+        return self.record.view_invoices
+
+    @field("Whether the customer may add, remove and choose payment methods.")
+    def update_payment_methods(self) -> bool:
+        return self.record.update_payment_methods
+
+    @field("The contact details the customer may change.")
+    def update_customer_fields(self) -> list[CustomerUpdateField]:
+        return [CustomerUpdateField(name) for name in self.record.update_customer_fields]
+
+    @field("Whether the customer may cancel (some subscription is still to cancel).")
+    async def cancel_subscriptions(self) -> bool:
+        return await self.record.cancel_subscriptions()
+
+    @field("When a cancellation takes effect.")
+    def cancel_mode(self) -> CancelMode:
+        return self.record.cancel_mode
+
+    @field("The reasons the customer can pick from when cancelling.")
+    def cancellation_reasons(self) -> list[CancellationFeedback]:
+        return [CancellationFeedback(reason.value) for reason in self.record.cancellation_reasons]
+
+    @field("Whether the customer may change plan (some subscription could switch to an offered price).")
+    async def change_plans(self) -> bool:
+        return await self.record.change_plans()

@@ -5,21 +5,30 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers import capabilities
 from resolvers.catalog import product_by_id
 from resolvers.invoices import invoice_by_id
 from resolvers.plans import allowed_plan_changes
 from resolvers.subscriptions import customer_of, upcoming_invoice
 from schema.catalog import Price, Product
 from schema.context import Info
-from schema.enums import CancellationFeedback, CancellationReason, CollectionMethod, SubscriptionStatus
+from schema.enums import (
+    CancellationFeedback,
+    CancellationReason,
+    CancelMode,
+    CollectionMethod,
+    SubscriptionStatus,
+)
 from schema.fields import field
 from schema.invoices import Invoice, maybe_invoice
 from schema.lookahead import selects
 from schema.node import Node
 from schema.scalars import instant, maybe_instant
+from schema.user_errors import UserErrorCode
 from stripe_gateway import records
 
 if TYPE_CHECKING:
+    from resolvers.mutations.outcome import UserError
     from schema.customers import Customer
 
 
@@ -75,6 +84,76 @@ class CancellationDetails:
     comment: str | None = strawberry.field(description="The customer's own words; null when none were given.")
 
 
+@strawberry.type(description="Why the portal does not let the customer take an action now.")
+class Refusal:
+    code: UserErrorCode = strawberry.field(
+        description="The code the action's mutation would answer with, as a stable code."
+    )
+    message: str = strawberry.field(description="Why not, for people.")
+
+
+def refusal(found: "UserError | None") -> Refusal | None:
+    if found is None:
+        return None
+    return Refusal(code=found.code, message=found.message)
+
+
+@strawberry.type(description="Whether the portal lets the customer take one action on a subscription now.")
+class SubscriptionAction:
+    found: strawberry.Private["UserError | None"]
+
+    @field("Whether the action is allowed.")
+    def allowed(self) -> bool:
+        return self.found is None
+
+    @field("Why not; null when the action is allowed.")
+    def refusal(self) -> Refusal | None:
+        return refusal(self.found)
+
+
+@strawberry.type(description="Whether the portal lets the customer cancel a subscription now, and how.")
+class CancelAction:
+    record: strawberry.Private[capabilities.CancelOffer]
+
+    @field("Whether cancelling is allowed.")
+    def allowed(self) -> bool:
+        return self.record.refusal is None
+
+    @field("Why not; null when cancelling is allowed.")
+    def refusal(self) -> Refusal | None:
+        return refusal(self.record.refusal)
+
+    @field("When the cancellation takes effect: the only mode `cancelSubscription` takes from the customer.")
+    def mode(self) -> CancelMode:
+        return self.record.mode
+
+    @field("The reasons the customer may give for cancelling; empty when they are not asked.")
+    def reasons(self) -> list[CancellationFeedback]:
+        return [CancellationFeedback(reason.value) for reason in self.record.reasons]
+
+
+@strawberry.type(
+    description="What the portal lets the customer do with a subscription now, each decided by the rules its "
+    "mutation enforces. A customer session's scopes (`Viewer.scopes`) limit it further."
+)
+class SubscriptionActions:
+    record: strawberry.Private[records.Subscription]
+
+    @field("Switching to another price (`previewPlanChange`, `changePlan`), to one of `allowedPlanChanges`.")
+    async def change_plan(self, info: Info) -> SubscriptionAction:
+        found = await capabilities.change_plan_refusal(info.context.request_context, self.record)
+        return SubscriptionAction(found=found)
+
+    @field("Cancelling (`cancelSubscription`); not offered once a cancellation is scheduled.")
+    async def cancel(self, info: Info) -> CancelAction:
+        return CancelAction(record=await capabilities.cancel_offer(info.context.request_context, self.record))
+
+    @field("Taking back a scheduled cancellation (`reactivateSubscription`).")
+    def reactivate(self, info: Info) -> SubscriptionAction:
+        found = capabilities.reactivate_refusal(info.context.request_context, self.record)
+        return SubscriptionAction(found=found)
+
+
 @strawberry.type(description="A customer's recurring purchase of one or more prices.")
 class Subscription(Node):
     record: strawberry.Private[records.Subscription]
@@ -122,6 +201,10 @@ class Subscription(Node):
     @field("Whether the subscription ends when the current period does, instead of renewing.")
     def cancel_at_period_end(self) -> bool:
         return self.record.cancel_at_period_end
+
+    @field("Whether a cancellation is scheduled: at the end of the period, or at a chosen instant.")
+    def scheduled_to_cancel(self) -> bool:
+        return self.record.is_scheduled_to_cancel
 
     @field("When a scheduled cancellation takes effect; null when none is scheduled.")
     def cancel_at(self) -> datetime | None:
@@ -174,3 +257,10 @@ class Subscription(Node):
         return [
             Price.of(price) for price in await allowed_plan_changes(info.context.request_context, self.record)
         ]
+
+    @field(
+        "What the portal lets the customer do with this subscription now: change plan, cancel (and how), "
+        "reactivate; each with the reason when not."
+    )
+    def actions(self) -> SubscriptionActions:
+        return SubscriptionActions(record=self.record)

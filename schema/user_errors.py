@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     from resolvers.mutations import outcome
 
+__all__ = ["UserError", "UserErrorCode", "user_errors"]
+
 
 graphql_enum(
     UserErrorCode,

@@ -19,6 +19,7 @@ from stripe_gateway.records import (
     BusinessProfile,
     CancellationDetails,
     CancellationFeedback,
+    CancelMode,
     Card,
     ChangedField,
     Charge,
@@ -419,7 +420,7 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
             invoice_history_enabled=features.invoice_history.enabled,
             payment_method_update_enabled=features.payment_method_update.enabled,
             subscription_cancel_enabled=cancel.enabled,
-            subscription_cancel_mode=cancel.mode,
+            subscription_cancel_mode=CancelMode(cancel.mode),
             subscription_cancel_proration_behavior=ProrationBehavior(cancel.proration_behavior),
             cancellation_reason_enabled=cancel.cancellation_reason.enabled,
             cancellation_reason_options=tuple(

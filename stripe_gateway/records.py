@@ -412,7 +412,7 @@ class PortalFeatures:
     invoice_history_enabled: bool
     payment_method_update_enabled: bool
     subscription_cancel_enabled: bool
-    subscription_cancel_mode: str  # at_period_end | immediately
+    subscription_cancel_mode: CancelMode
     subscription_cancel_proration_behavior: ProrationBehavior  # none | create_prorations
     cancellation_reason_enabled: bool
     cancellation_reason_options: tuple[CancellationFeedback, ...]

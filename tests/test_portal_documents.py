@@ -1,61 +1,27 @@
 """Every GraphQL document the hosted portal page sends validates against the schema.
 
-The page keeps its documents in two modules (`queries.js`, `mutations.js`) as constants built from template
-literals; they are read here the way JavaScript builds them. The page sends them only through `api.js`'s
-`graphql` and `mutate`, so every call of those names one of the documents read, and every document read is
-sent somewhere: a document the extraction misses fails the tests instead of going unchecked.
+The documents are read from the page's modules as JavaScript builds them (`tests.fixtures.page_documents`).
+The page sends them only through `api.js`'s `graphql` and `mutate`, so every call of those names one of the
+documents read, and every document read is sent somewhere: a document the extraction misses fails the tests
+instead of going unchecked.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
-from tests.fixtures.schema_sdl import ROOT, validation_errors
+from tests.fixtures.page_documents import ASSETS, DOCUMENTS, PAGE
+from tests.fixtures.schema_sdl import validation_errors
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-PAGE = ROOT / "portalql" / "static" / "portal"
-ASSETS = PAGE / "assets"
-DOCUMENT_MODULES = ("queries.js", "mutations.js")
 CLIENT_MODULE = "api.js"  # where `graphql` and `mutate` are defined, and the only `fetch`
-# `const NAME = /* GraphQL */ `…`` or `const NAME = '…'`, exported or not.
-CONSTANT = re.compile(
-    r"^(?P<export>export )?const (?P<name>\w+) = (?:/\* GraphQL \*/ )?"
-    r"(?:`(?P<template>[^`]*)`|'(?P<string>[^'\n]*)');",
-    re.MULTILINE,
-)
-INTERPOLATION = re.compile(r"\$\{(\w+)\}")
 CALL = re.compile(r"\b(graphql|mutate)\(")
 # A call's arguments as the page writes them: a document constant, then for `mutate` the field's name.
 CALL_ARGUMENTS = re.compile(
     r"\b(?:graphql\(\s*(?P<query>\w+)|mutate\(\s*(?P<mutation>\w+),\s*'(?P<field>\w+)')"
 )
-
-
-def read_documents(module: Path) -> dict[str, str]:
-    """The module's exported constants, with `${…}` filled in from its constants as JavaScript does."""
-    source = module.read_text(encoding="utf-8")
-    constants: dict[str, str] = {}
-    exported: dict[str, str] = {}
-    for found in CONSTANT.finditer(source):
-        raw = found["template"] if found["template"] is not None else found["string"]
-        value = INTERPOLATION.sub(lambda used: constants[used[1]], raw)
-        constants[found["name"]] = value
-        if found["export"]:
-            exported[found["name"]] = value
-    declared = re.findall(r"^(?:export )?const (\w+)", source, flags=re.MULTILINE)
-    assert sorted(declared) == sorted(constants), f"{module.name} declares a constant of another form"
-    return exported
-
-
-DOCUMENTS = {
-    name: text for module in DOCUMENT_MODULES for name, text in read_documents(ASSETS / module).items()
-}
 PAGE_MODULES = sorted(path for path in ASSETS.glob("*.js") if path.name != CLIENT_MODULE)
 
 

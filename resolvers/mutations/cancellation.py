@@ -10,16 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from resolvers import rules
 from resolvers.mutations import writes
-from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import (
-    check_not_ended,
-    feature_disabled,
-    limited_by_portal,
-    owned_subscription,
-    portal_features,
-    settled,
-)
+from resolvers.mutations.outcome import Outcome, attempt
+from resolvers.mutations.targets import held_to, owned_subscription, portal_features, refuse, settled
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
 from stripe_gateway.records import CancelMode, ProrationBehavior
@@ -36,26 +30,6 @@ def _cancellation_of(subscription: Subscription) -> dict[str, object]:
         "cancelAtPeriodEnd": subscription.cancel_at_period_end,
         "cancelAt": subscription.cancel_at,
     }
-
-
-def _check_portal_allows(
-    features: PortalFeatures, mode: CancelMode, reason: CancellationFeedback | None
-) -> None:
-    if not features.subscription_cancel_enabled:
-        raise feature_disabled("cancel subscriptions")
-    if mode.value != features.subscription_cancel_mode:
-        raise reject(
-            UserErrorCode.CANCEL_MODE_NOT_ALLOWED,
-            f"Subscriptions can be cancelled only {features.subscription_cancel_mode.replace('_', ' ')}.",
-            "mode",
-        )
-    offered = features.cancellation_reason_options if features.cancellation_reason_enabled else ()
-    if reason is not None and reason not in offered:
-        raise reject(
-            UserErrorCode.CANCELLATION_REASON_NOT_ALLOWED,
-            f"'{reason.value}' is not one of the cancellation reasons offered.",
-            "reason",
-        )
 
 
 async def _cancel(
@@ -100,11 +74,9 @@ async def _cancel_subscription(
         return_exceptions=True,
     )
     subscription = settled(found_subscription)
-    check_not_ended(subscription, "subscription_id")
     features = settled(found_features)
-    chosen = mode or CancelMode(features.subscription_cancel_mode)
-    if limited_by_portal(principal):
-        _check_portal_allows(features, chosen, reason)
+    chosen = mode or features.subscription_cancel_mode
+    refuse(rules.cancel_refusal(subscription, held_to(principal, features), chosen, reason))
     if chosen is CancelMode.AT_PERIOD_END and subscription.cancel_at_period_end:
         return subscription  # already set to cancel then: a retry, or nothing to do
     canceled = await _cancel(
@@ -143,7 +115,7 @@ async def cancel_subscription(
 async def _reactivate_subscription(ctx: RequestContext, subscription_id: str) -> Subscription:
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
     subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
-    check_not_ended(subscription, "subscription_id")
+    refuse(rules.reactivate_refusal(subscription))
     if not subscription.is_scheduled_to_cancel:
         return subscription  # nothing scheduled: a retry, or nothing to do
     key = writes.idempotency_key(ctx, principal, None, "reactivate", subscription.id)

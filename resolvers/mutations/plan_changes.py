@@ -12,37 +12,19 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import (
-    check_not_ended,
-    feature_disabled,
-    limited_by_portal,
-    owned_subscription,
-    portal_features,
-    settled,
-)
+from resolvers.mutations.targets import held_to, owned_subscription, portal_features, refuse, settled
 from resolvers.policy import require_scope
-from resolvers.portal import offers_plan_changes
 from resolvers.principals import Scope
 from stripe_gateway.errors import CardDeclined, IdempotencyConflict, InvalidRequest, NotFound
-from stripe_gateway.records import ItemChange, PriceType, SubscriptionStatus
+from stripe_gateway.records import ItemChange
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
     from resolvers.principals import Principal
-    from stripe_gateway.records import (
-        Invoice,
-        InvoiceLine,
-        PortalFeatures,
-        PortalProduct,
-        Price,
-        Subscription,
-        SubscriptionItem,
-    )
-
-_CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
-QUANTITY_UPDATE = "quantity"
+    from stripe_gateway.records import Invoice, InvoiceLine, Price, Subscription, SubscriptionItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,69 +56,6 @@ class _Change:
         return ItemChange(item_id=self.item.id, price_id=self.price.id, quantity=self.quantity)
 
 
-def check_changeable(subscription: Subscription) -> None:
-    """Raise unless the subscription is in a state whose plan can change."""
-    check_not_ended(subscription, "subscription_id")
-    if subscription.status not in _CHANGEABLE:
-        raise reject(
-            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
-            f"Subscription '{subscription.id}' is {subscription.status.value}; only active and trialing "
-            "subscriptions change plan.",
-            "subscription_id",
-        )
-    if subscription.cancel_at_period_end or subscription.cancel_at is not None:
-        raise reject(
-            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
-            f"Subscription '{subscription.id}' is scheduled to cancel; reactivate it before changing plan.",
-            "subscription_id",
-        )
-    if len(subscription.items) != 1:
-        raise reject(
-            UserErrorCode.INVALID_INPUT,
-            f"Subscription '{subscription.id}' has {len(subscription.items)} items; plan changes apply to "
-            "subscriptions of one item.",
-            "subscription_id",
-        )
-
-
-def offered_product(features: PortalFeatures, product_id: str) -> PortalProduct | None:
-    return next((p for p in features.subscription_update_products if p.product_id == product_id), None)
-
-
-def _check_price(principal: Principal, features: PortalFeatures, change: _Change) -> None:
-    subscription, price = change.subscription, change.price
-    not_allowed = reject(
-        UserErrorCode.PRICE_NOT_ALLOWED,
-        f"Subscription '{subscription.id}' cannot switch to price '{price.id}'.",
-        "price_id",
-    )
-    if limited_by_portal(principal):
-        current = offered_product(features, change.item.price.product_id)
-        target = offered_product(features, price.product_id)
-        if current is None or target is None or price.id not in target.price_ids:
-            raise not_allowed
-    recurring = price.type is PriceType.RECURRING
-    if not (price.active and recurring and price.currency == subscription.currency):
-        raise not_allowed
-
-
-def _check_quantity(principal: Principal, features: PortalFeatures, change: _Change) -> None:
-    quantity = change.quantity
-    not_allowed = reject(
-        UserErrorCode.QUANTITY_NOT_ALLOWED, f"A quantity of {quantity} is not allowed here.", "quantity"
-    )
-    if quantity < 1:
-        raise not_allowed
-    if not limited_by_portal(principal) or quantity == change.item.quantity:
-        return
-    offered = offered_product(features, change.price.product_id)
-    if QUANTITY_UPDATE not in features.subscription_update_allowed or offered is None:
-        raise not_allowed
-    lowest, highest = offered.minimum_quantity or 1, offered.maximum_quantity
-    if not offered.adjustable_quantity or quantity < lowest or (highest is not None and quantity > highest):
-        raise not_allowed
-
-
 async def _change(
     ctx: RequestContext, principal: Principal, subscription_id: str, price_id: str, quantity: int | None
 ) -> _Change:
@@ -149,10 +68,9 @@ async def _change(
         return_exceptions=True,
     )
     subscription = settled(found_subscription)
-    check_changeable(subscription)
     features = settled(found_features)
-    if limited_by_portal(principal) and not offers_plan_changes(features):
-        raise feature_disabled("change plans")
+    limits = held_to(principal, features)
+    refuse(rules.plan_change_refusal(subscription, limits))
     if isinstance(found_price, NotFound):
         raise reject(UserErrorCode.NOT_FOUND, f"No price with id '{price_id}'.", "price_id") from found_price
     price = settled(found_price)
@@ -164,8 +82,8 @@ async def _change(
         quantity=item.quantity if quantity is None else quantity,
         proration_behavior=features.subscription_update_proration_behavior,
     )
-    _check_price(principal, features, change)
-    _check_quantity(principal, features, change)
+    refuse(rules.price_refusal(subscription, limits, price))
+    refuse(rules.quantity_refusal(subscription, limits, price, change.quantity))
     return change
 
 

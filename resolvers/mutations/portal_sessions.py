@@ -303,7 +303,7 @@ async def _create(ctx: RequestContext, request: PortalSessionRequest) -> Created
         flow=flow,
         customer_id=request.customer_id,
         configuration_id=configuration.id,
-        capabilities=await portal_capabilities(ctx, request.customer_id, configuration.features),
+        capabilities=portal_capabilities(ctx, request.customer_id, configuration.features),
     )
 
 

@@ -6,9 +6,11 @@ also held to the portal configuration in force; an API key acts for the merchant
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from resolvers.mutations.outcome import UserErrorCode, reject
+from resolvers import rules
+from resolvers.mutations.outcome import Rejected, UserErrorCode, reject
 from resolvers.policy import may_see_customer
 from resolvers.portal import configuration_in_force
 from resolvers.principals import CustomerPrincipal
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from resolvers.context import RequestContext
+    from resolvers.mutations.outcome import UserError
     from resolvers.principals import Principal
     from stripe_gateway.records import Customer, PaymentMethod, PortalFeatures, Subscription
 
@@ -71,13 +74,15 @@ async def owned_payment_method(
     return method
 
 
+def refuse(refusal: UserError | None, *field: str) -> None:
+    """Stop the mutation with a rule's refusal, if there is one; `field` names the input it concerns
+    where the mutation's input differs from the rule's."""
+    if refusal is not None:
+        raise Rejected(replace(refusal, field=field) if field else refusal)
+
+
 def check_not_ended(subscription: Subscription, *field: str) -> None:
-    if subscription.has_ended:
-        raise reject(
-            UserErrorCode.SUBSCRIPTION_ENDED,
-            f"Subscription '{subscription.id}' has ended ({subscription.status.value}).",
-            *field,
-        )
+    refuse(rules.ended_refusal(subscription), *field)
 
 
 def limited_by_portal(principal: Principal) -> bool:
@@ -89,5 +94,10 @@ async def portal_features(ctx: RequestContext) -> PortalFeatures:
     return (await configuration_in_force(ctx)).features
 
 
+def held_to(principal: Principal, features: PortalFeatures) -> PortalFeatures | None:
+    """The features the rules hold the caller to: None for an API key, which the portal does not limit."""
+    return features if limited_by_portal(principal) else None
+
+
 def feature_disabled(what: str) -> Exception:
-    return reject(UserErrorCode.FEATURE_DISABLED, f"The customer portal does not let customers {what}.")
+    return Rejected(rules.feature_disabled(what))

@@ -5,7 +5,6 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.capabilities import PortalCapabilities as CapabilitiesRecord
 from resolvers.catalog import price_by_id
 from resolvers.mutations import portal_sessions
 from resolvers.subscriptions import subscription_by_id
@@ -13,8 +12,8 @@ from schema.catalog import Price
 from schema.context import Info
 from schema.customers import Customer
 from schema.enum_types import graphql_enum
-from schema.enums import CancellationFeedback, CancelMode, CustomerUpdateField
 from schema.fields import field
+from schema.portal import PortalCapabilities
 from schema.subscriptions import Subscription
 from schema.user_errors import UserError, user_errors
 from stripe_gateway import records
@@ -151,42 +150,6 @@ class PortalFlow:
     @field("Where the customer is sent once the flow is done; null returns to the portal's home page.")
     def after_completion_redirect_url(self) -> str | None:
         return self.record.after_completion_redirect_url
-
-
-@strawberry.type(
-    description="What the customer may do in the portal now, from its configuration and the customer's "
-    "subscriptions. A portal page mirrors it; the API enforces it."
-)
-class PortalCapabilities:
-    record: strawberry.Private[CapabilitiesRecord]
-
-    @field("Whether the customer may see past invoices.")
-    def view_invoices(self) -> bool:
-        return self.record.view_invoices
-
-    @field("Whether the customer may add, remove and choose payment methods.")
-    def update_payment_methods(self) -> bool:
-        return self.record.update_payment_methods
-
-    @field("The contact details the customer may change.")
-    def update_customer_fields(self) -> list[CustomerUpdateField]:
-        return [CustomerUpdateField(name) for name in self.record.update_customer_fields]
-
-    @field("Whether the customer may cancel (some subscription is still to cancel).")
-    def cancel_subscriptions(self) -> bool:
-        return self.record.cancel_subscriptions
-
-    @field("When a cancellation takes effect.")
-    def cancel_mode(self) -> CancelMode:
-        return CancelMode(self.record.cancel_mode)
-
-    @field("The reasons the customer can pick from when cancelling.")
-    def cancellation_reasons(self) -> list[CancellationFeedback]:
-        return list(self.record.cancellation_reasons)
-
-    @field("Whether the customer may change plan (some subscription could switch to an offered price).")
-    def change_plans(self) -> bool:
-        return self.record.change_plans
 
 
 @strawberry.type(description="A portal session: the URL to send the customer to.")

@@ -49,6 +49,9 @@ NESTED = {
     "paymentMethods": "paymentMethods { id card { last4 } }",
     "defaultPaymentMethod": "defaultPaymentMethod { id }",
     "upcomingInvoice": "upcomingInvoice { isPreview subscription { id } total { amount } }",
+    "capabilities": "capabilities { viewInvoices updateCustomerFields cancelSubscriptions changePlans }",
+    "subscriptions.actions": "subscriptions { id actions { changePlan { allowed refusal { code message } } "
+    "cancel { allowed mode reasons } reactivate { allowed refusal { code } } } }",
 }
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
@@ -232,6 +235,11 @@ async def test_authorization(row: Row, api: httpx.AsyncClient, scene: Scene) -> 
 SCOPE_ROWS = {
     "subscriptions": (Scope.SUBSCRIPTIONS_READ, VIEWER.format(selection="subscriptions { id }"), None),
     "node(subscription)": (Scope.SUBSCRIPTIONS_READ, NODE, "subscription"),
+    "subscriptions.actions": (
+        Scope.SUBSCRIPTIONS_READ,
+        VIEWER.format(selection="subscriptions { actions { cancel { allowed } } }"),
+        None,
+    ),
     "invoices": (Scope.INVOICES_READ, VIEWER.format(selection="invoices { edges { node { id } } }"), None),
     "upcomingInvoice": (Scope.INVOICES_READ, VIEWER.format(selection="upcomingInvoice { id }"), None),
     "node(invoice)": (Scope.INVOICES_READ, NODE, "invoice"),
@@ -258,6 +266,7 @@ NEEDS_NO_SCOPE = {
     "Customer.balance",
     "Customer.preferredLocales",
     "Customer.created",
+    "Customer.capabilities",
     "Viewer.kind",
     "Viewer.scopes",
     "Viewer.sessionExpiresAt",
@@ -267,7 +276,8 @@ NEEDS_NO_SCOPE = {
 }
 NO_SCOPE_QUERY = (
     "{ viewer { kind scopes sessionExpiresAt returnUrl locale"
-    " customer { id currency balance { amount } preferredLocales created } } }"
+    " customer { id currency balance { amount } preferredLocales created"
+    " capabilities { viewInvoices cancelSubscriptions changePlans } } } }"
 )
 
 
@@ -344,3 +354,27 @@ async def test_another_customers_object_is_reported_exactly_like_a_missing_one(
         assert error_codes(foreign) == error_codes(missing) == [NOT_FOUND]
         anonymised = foreign["errors"][0]["message"].replace(foreign_id, "<id>")
         assert anonymised == missing["errors"][0]["message"].replace(missing_id, "<id>")
+
+
+async def test_capabilities_need_no_scope_beyond_seeing_the_customer(
+    api: httpx.AsyncClient, tokens: Tokens, scene: Scene, customer_a: str
+) -> None:
+    # Like the portal configuration they come from: a page needs them to know what to offer at all.
+    no_scope = await tokens.customer_session(customer_a, scopes=set())
+    query = VIEWER.format(selection="capabilities { viewInvoices cancelSubscriptions changePlans }")
+
+    body = await graphql(api, query, None, no_scope)
+
+    assert "errors" not in body, body
+    assert body["data"]["viewer"]["customer"]["capabilities"] == {
+        "viewInvoices": True,
+        "cancelSubscriptions": True,
+        "changePlans": True,
+    }
+    foreign = await graphql(
+        api,
+        CUSTOMER.format(selection="capabilities { viewInvoices }"),
+        {"id": scene.ids["B.customer"]},
+        no_scope,
+    )
+    assert error_codes(foreign) == [NOT_FOUND]

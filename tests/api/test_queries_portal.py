@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from resolvers.context import RequestContext
+from schema import build_schema
+from schema.context import Context
 from stripe_gateway.caching import CachedGateway, MemoryStore
 from stripe_sandbox.seed import demo_customer
 from tests.fixtures.operations import execute, session_for
+from tests.fixtures.page_documents import DOCUMENTS
 
 
 async def test_the_default_configuration_shows_its_features(sandbox, gateway) -> None:
@@ -86,58 +90,17 @@ async def test_products_are_the_plans_on_offer(sandbox, gateway) -> None:
     assert sandbox.calls() == {"GET /v1/billing_portal/configurations": 1, "GET /v1/products": 1}
 
 
-# The hosted portal page's main query, `DASHBOARD` in portalql/static/portal/assets/queries.js, with its
-# template parts (`${MONEY}`, `${PRICE}`, `${INVOICE_PAGE}`) written out. Keep the two in step.
-PORTAL_PAGE_DASHBOARD = """
-query PortalDashboard(
-  $locale: String!, $pageSize: Int!, $subscriptions: Boolean!, $invoices: Boolean!,
-  $history: Boolean!, $paymentMethods: Boolean!, $details: Boolean!
-) {
-  viewer {
-    customer {
-      id
-      ... @include(if: $details) {
-        name email phone
-        address { line1 line2 city state postalCode country }
-      }
-      subscriptions @include(if: $subscriptions) {
-        id status currentPeriodEnd cancelAtPeriodEnd cancelAt trialEnd
-        items { id quantity price { ...PortalPrice } }
-        allowedPlanChanges { ...PortalPrice }
-      }
-      upcomingInvoice @include(if: $invoices) {
-        periodEnd
-        amountDue { formatted(locale: $locale) }
-        lines { id description amount { formatted(locale: $locale) } }
-      }
-      invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }
-      paymentMethods @include(if: $paymentMethods) {
-        id type billingName
-        card { brand last4 expMonth expYear wallet }
-      }
-      defaultPaymentMethod @include(if: $paymentMethods) { id }
-    }
-  }
-}
-
-fragment PortalPrice on Price {
-  id nickname
-  product { id name }
-  unitAmount { amount formatted(locale: $locale) }
-  recurring { interval intervalCount }
-}
-
-fragment InvoicePage on InvoiceConnection {
-  edges {
-    node {
-      id number status created
-      total { formatted(locale: $locale) }
-      hostedInvoiceUrl invoicePdf
-    }
-  }
-  pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-}
-"""
+PORTAL_PAGE_DASHBOARD = DOCUMENTS["DASHBOARD"]
+OFFERED_REASONS = [
+    "CUSTOMER_SERVICE",
+    "LOW_QUALITY",
+    "MISSING_FEATURES",
+    "OTHER",
+    "SWITCHED_SERVICE",
+    "TOO_COMPLEX",
+    "TOO_EXPENSIVE",
+    "UNUSED",
+]
 # What the page sends for a session holding every scope, under a configuration showing invoice history.
 EVERY_SECTION = {
     "locale": "en-US",
@@ -200,6 +163,46 @@ async def test_the_portal_page_costs_no_stripe_call_when_the_cache_is_warm(sandb
     assert cold_calls == PORTAL_PAGE_COLD
     assert sandbox.calls() == {}
     assert warm == cold
+
+
+async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    cache = CachedGateway(gateway, MemoryStore())
+    context = Context(RequestContext(gateway=cache, principal=session_for(maya["id"])))
+    boot = await build_schema().execute(DOCUMENTS["BOOT"], context_value=context)
+    assert boot.errors is None, boot.errors
+    assert boot.data is not None
+    sandbox.reset_calls()
+    sandbox.hold_calls(4)
+
+    customer = await portal_page(cache, maya["id"])
+
+    # The page boots with the configuration (and the capabilities drawn from it); the dashboard's actions
+    # then read it from the cache: four calls in one round trip, and the preview that needs their answer.
+    assert boot.data["viewer"]["customer"]["capabilities"] == {
+        "viewInvoices": True,
+        "updatePaymentMethods": True,
+        "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE"],
+    }
+    held = sandbox.held()
+    assert held is not None
+    assert (held["outcome"], sorted(held["arrived"])) == (
+        "together",
+        ["GET /v1/customers/{id}", "GET /v1/invoices", "GET /v1/payment_methods", "GET /v1/prices"],
+    )
+    assert sandbox.calls() == {
+        "GET /v1/customers/{id}": 1,
+        "GET /v1/prices": 1,
+        "GET /v1/invoices": 1,
+        "GET /v1/payment_methods": 1,
+        "POST /v1/invoices/create_preview": 1,
+    }
+    [subscription] = customer["subscriptions"]
+    assert subscription["actions"] == {
+        "changePlan": {"allowed": True},
+        "cancel": {"allowed": True, "mode": "AT_PERIOD_END", "reasons": OFFERED_REASONS},
+        "reactivate": {"allowed": False},
+    }
 
 
 async def test_an_archived_price_is_shown_as_listed_but_not_offered_as_a_plan_change(

@@ -75,6 +75,7 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "Interval": records.Interval,
         "RefundRequestReason": records.RefundReason,
         "PortalFlowType": records.PortalFlowType,
+        "ProrationBehavior": records.ProrationBehavior,
         "PortalSessionKind": portal_sessions.PortalKind,
         "PortalFlowCompletion": portal_sessions.AfterCompletion,
     }

@@ -1,6 +1,6 @@
 // The hosted billing portal: boots from the customer session cookie, renders the dashboard, and opens the
-// step a deep link asks for. Each section renders only what the session's scopes and the portal
-// configuration allow; the API enforces the same rules.
+// step a deep link asks for. Each section renders only what the session's scopes and the API's
+// capabilities and actions allow; the API enforces the same rules.
 
 import { ApiError, SessionExpired, graphql } from './api.js';
 import { announce, byId } from './dom.js';
@@ -24,7 +24,8 @@ const RETURN_URL_KEY = 'portalql:return-url';
  * @typedef {object} Portal
  * @property {string} locale the locale money and dates are formatted for
  * @property {(scope: string) => boolean} can whether the session holds a scope, e.g. `SUBSCRIPTIONS_WRITE`
- * @property {any} features the portal configuration's features in force
+ * @property {{ viewInvoices: boolean, updatePaymentMethods: boolean, updateCustomerFields: string[] }} capabilities
+ *   what the portal lets the customer do, as the API decides it
  * @property {number} pageSize invoices per page
  * @property {(message?: string) => Promise<void>} reload re-read the dashboard, re-render, then announce
  */
@@ -37,7 +38,7 @@ async function start() {
     const portal = {
       locale: pickLocale([viewer.locale, ...(viewer.customer?.preferredLocales ?? []), navigator.language]),
       can: (scope) => scopes.has(scope),
-      features: configuration.features,
+      capabilities: viewer.customer.capabilities,
       pageSize: INVOICE_PAGE_SIZE,
       reload: async (message) => {
         render(portal, await loadDashboard(portal));
@@ -61,7 +62,7 @@ async function loadDashboard(portal) {
     pageSize: portal.pageSize,
     subscriptions: portal.can('SUBSCRIPTIONS_READ'),
     invoices: portal.can('INVOICES_READ'),
-    history: portal.can('INVOICES_READ') && portal.features.invoiceHistoryEnabled,
+    history: portal.can('INVOICES_READ') && portal.capabilities.viewInvoices,
     paymentMethods: portal.can('PAYMENT_METHODS_READ'),
     details: portal.can('CUSTOMER_READ'),
   });
@@ -137,8 +138,9 @@ function openDeepLink(portal, params) {
   const flow = params.get('flow');
   const subscription = subscriptionsById.get(params.get('subscription') ?? '');
   history.replaceState(null, '', location.pathname);
-  if (flow === 'subscription_cancel' && subscription) openCancel(portal, subscription);
-  else if ((flow === 'subscription_update' || flow === 'subscription_update_confirm') && subscription) {
+  const updates = flow === 'subscription_update' || flow === 'subscription_update_confirm';
+  if (flow === 'subscription_cancel' && subscription?.actions.cancel.allowed) openCancel(portal, subscription);
+  else if (updates && subscription?.actions.changePlan.allowed) {
     openPlanChange(portal, subscription, params.get('price'));
   } else if (flow === 'payment_method_update') {
     const section = byId('payment-methods');

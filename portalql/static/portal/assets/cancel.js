@@ -1,5 +1,5 @@
-// Cancelling a plan: in the mode the portal configuration sets (at the end of the period, or now), with the
-// configured reasons and a comment, which land in Stripe's `cancellation_details`.
+// Cancelling a plan: in the mode the API's `actions.cancel` gives (at the end of the period, or now), with
+// the reasons it offers and a comment, which land in Stripe's `cancellation_details`.
 
 import { mutate } from './api.js';
 import { openDialog, showErrors } from './dialogs.js';
@@ -30,15 +30,15 @@ const comment = /** @type {HTMLTextAreaElement} */ (byId('cancel-comment'));
 /** @param {import('./app.js').Portal} portal @param {any} subscription */
 export function openCancel(portal, subscription) {
   cancelling = { portal, subscription };
-  const { mode, reasonEnabled, reasonOptions } = portal.features.subscriptionCancel;
+  const { mode, reasons } = subscription.actions.cancel;
   const name = planName(subscription);
   byId('cancel-summary').textContent =
     mode === 'IMMEDIATELY'
       ? `Your ${name} plan will be canceled right away.`
       : `Your ${name} plan stays active until ${formatDate(subscription.currentPeriodEnd, portal.locale)}, then it will be canceled. You can renew it any time before then.`;
-  const asksWhy = reasonEnabled && reasonOptions.length > 0;
+  const asksWhy = reasons.length > 0;
   byId('cancel-survey').hidden = !asksWhy;
-  byId('cancel-reasons').replaceChildren(...(asksWhy ? reasonOptions.map(reason) : []));
+  byId('cancel-reasons').replaceChildren(...reasons.map(reason));
   comment.value = '';
   submit.textContent = mode === 'IMMEDIATELY' ? 'Cancel plan now' : 'Cancel plan';
   openDialog(dialog, { initial: asksWhy ? null : submit, fallback: byId('subscriptions-title') });
@@ -58,13 +58,15 @@ function reason(value) {
 async function cancel() {
   if (!cancelling) return;
   const { portal, subscription } = cancelling;
-  const { mode, reasonEnabled } = portal.features.subscriptionCancel;
+  const { mode, reasons } = subscription.actions.cancel;
+  // The comment belongs to the survey, which is shown only when there are reasons to pick from.
+  const asksWhy = reasons.length > 0;
   const chosen = form.querySelector('input[name="reason"]:checked');
   const payload = await mutate(CANCEL_SUBSCRIPTION, 'cancelSubscription', {
     subscriptionId: subscription.id,
     mode,
-    reason: reasonEnabled && chosen instanceof HTMLInputElement ? chosen.value : null,
-    comment: reasonEnabled && comment.value.trim() ? comment.value.trim() : null,
+    reason: chosen instanceof HTMLInputElement ? chosen.value : null,
+    comment: asksWhy && comment.value.trim() ? comment.value.trim() : null,
   });
   if (payload.userErrors.length) {
     showErrors(form, payload.userErrors);

@@ -39,9 +39,9 @@ function valueAt(customer, path) {
 
 /** @param {import('./app.js').Portal} portal */
 function allowedFields(portal) {
-  const update = portal.features.customerUpdate;
-  if (!update.enabled || !portal.can('CUSTOMER_WRITE')) return [];
-  return Object.entries(FIELDS).flatMap(([kind, fields]) => (update.allowedUpdates.includes(kind) ? fields : []));
+  if (!portal.can('CUSTOMER_WRITE')) return [];
+  const allowed = portal.capabilities.updateCustomerFields;
+  return Object.entries(FIELDS).flatMap(([kind, fields]) => (allowed.includes(kind) ? fields : []));
 }
 
 /**

@@ -18,7 +18,7 @@ function methodName(method) {
  * @param {{ id: string } | null} defaultMethod
  */
 export function renderPaymentMethods(portal, methods, defaultMethod) {
-  const editable = portal.features.paymentMethodUpdateEnabled && portal.can('PAYMENT_METHODS_WRITE');
+  const editable = portal.capabilities.updatePaymentMethods && portal.can('PAYMENT_METHODS_WRITE');
   byId('payment-method-list').replaceChildren(
     ...(methods.length
       ? methods.map((method) => item(portal, method, method.id === defaultMethod?.id, editable))

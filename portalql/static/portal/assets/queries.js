@@ -1,22 +1,19 @@
 // The GraphQL documents the page sends. Fields that need a scope are asked for only when the session
-// holds it (`@include`), so a narrower session gets a smaller page instead of FORBIDDEN errors.
+// holds it (`@include`), so a narrower session gets a smaller page instead of FORBIDDEN errors. What the
+// portal allows comes from the API (`capabilities`, each subscription's `actions`): the page decides nothing.
 
 export const BOOT = /* GraphQL */ `
   query PortalBoot {
     viewer {
       scopes returnUrl locale
-      customer { id preferredLocales }
+      customer {
+        id preferredLocales
+        capabilities { viewInvoices updatePaymentMethods updateCustomerFields }
+      }
     }
     portalConfiguration {
       defaultReturnUrl
       businessProfile { headline privacyPolicyUrl termsOfServiceUrl }
-      features {
-        invoiceHistoryEnabled
-        paymentMethodUpdateEnabled
-        customerUpdate { enabled allowedUpdates }
-        subscriptionCancel { enabled mode reasonEnabled reasonOptions }
-        subscriptionUpdate { enabled }
-      }
     }
   }
 `;
@@ -58,9 +55,14 @@ export const DASHBOARD = /* GraphQL */ `
           address { line1 line2 city state postalCode country }
         }
         subscriptions @include(if: $subscriptions) {
-          id status currentPeriodEnd cancelAtPeriodEnd cancelAt trialEnd
+          id status currentPeriodEnd scheduledToCancel cancelAt trialEnd
           items { id quantity price { ...PortalPrice } }
           allowedPlanChanges { ...PortalPrice }
+          actions {
+            changePlan { allowed }
+            cancel { allowed mode reasons }
+            reactivate { allowed }
+          }
         }
         upcomingInvoice @include(if: $invoices) {
           periodEnd

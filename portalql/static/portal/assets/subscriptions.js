@@ -1,5 +1,5 @@
 // The customer's plans: what they pay, when they renew, trial and cancellation state, and the actions the
-// portal configuration allows on each.
+// API says the portal allows on each (`actions`).
 
 import { mutate } from './api.js';
 import { showErrors } from './dialogs.js';
@@ -9,8 +9,6 @@ import { REACTIVATE_SUBSCRIPTION } from './mutations.js';
 import { openCancel } from './cancel.js';
 import { openPlanChange } from './plan-change.js';
 
-const ENDED = new Set(['CANCELED', 'INCOMPLETE_EXPIRED']);
-const CHANGEABLE = new Set(['ACTIVE', 'TRIALING']);
 /** @type {Record<string, string>} */
 const STATUS_LABELS = {
   INCOMPLETE: 'Payment needed', PAST_DUE: 'Past due', UNPAID: 'Unpaid', PAUSED: 'Paused', TRIALING: 'Trial',
@@ -21,11 +19,6 @@ const STATUS_LABELS = {
  * @type {Map<string, any>}
  */
 export const subscriptionsById = new Map();
-
-/** @param {any} subscription */
-function isScheduledToCancel(subscription) {
-  return subscription.cancelAtPeriodEnd || subscription.cancelAt != null;
-}
 
 /**
  * @param {import('./app.js').Portal} portal
@@ -47,7 +40,6 @@ export function renderSubscriptions(portal, subscriptions) {
 function card(portal, subscription) {
   const name = planName(subscription);
   const status = STATUS_LABELS[subscription.status];
-  const scheduled = isScheduledToCancel(subscription);
   return h(
     'article',
     { class: 'plan', 'aria-labelledby': `plan-${subscription.id}`, 'data-subscription': subscription.id },
@@ -56,7 +48,7 @@ function card(portal, subscription) {
       { class: 'plan-head' },
       h('h3', { id: `plan-${subscription.id}` }, name),
       status ? h('span', { class: `badge ${subscription.status.toLowerCase()}` }, status) : null,
-      scheduled ? h('span', { class: 'badge canceling' }, 'Cancels') : null,
+      subscription.scheduledToCancel ? h('span', { class: 'badge canceling' }, 'Cancels') : null,
     ),
     h(
       'ul',
@@ -74,8 +66,7 @@ function card(portal, subscription) {
 /** @param {import('./app.js').Portal} portal @param {any} subscription */
 function stateText(portal, subscription) {
   const date = (/** @type {string | null} */ iso) => formatDate(iso, portal.locale);
-  if (ENDED.has(subscription.status)) return 'This plan has ended.';
-  if (isScheduledToCancel(subscription)) {
+  if (subscription.scheduledToCancel) {
     return `Your plan will be canceled on ${date(subscription.cancelAt ?? subscription.currentPeriodEnd)}.`;
   }
   if (subscription.status === 'TRIALING' && subscription.trialEnd) {
@@ -91,21 +82,20 @@ function stateText(portal, subscription) {
 
 /** @param {import('./app.js').Portal} portal @param {any} subscription @param {string} name */
 function actions(portal, subscription, name) {
-  const writable = portal.can('SUBSCRIPTIONS_WRITE') && !ENDED.has(subscription.status);
-  const scheduled = isScheduledToCancel(subscription);
+  const writable = portal.can('SUBSCRIPTIONS_WRITE');
+  const { changePlan, cancel, reactivate: renewal } = subscription.actions;
   const forPlan = h('span', { class: 'visually-hidden' }, ` ${name}`);
   const buttons = [];
-  if (writable && scheduled) {
+  if (writable && renewal.allowed) {
     const renew = (/** @type {MouseEvent} */ event) =>
       reactivate(portal, subscription, /** @type {HTMLButtonElement} */ (event.currentTarget));
     buttons.push(h('button', { type: 'button', class: 'button primary', onclick: renew }, 'Renew plan', forPlan.cloneNode(true)));
   }
-  if (writable && !scheduled && CHANGEABLE.has(subscription.status) && portal.features.subscriptionUpdate.enabled
-    && subscription.allowedPlanChanges.length) {
+  if (writable && changePlan.allowed) {
     buttons.push(h('button', { type: 'button', class: 'button primary', onclick: () => openPlanChange(portal, subscription) },
       'Change plan', forPlan.cloneNode(true)));
   }
-  if (writable && !scheduled && portal.features.subscriptionCancel.enabled) {
+  if (writable && cancel.allowed) {
     buttons.push(h('button', { type: 'button', class: 'button', onclick: () => openCancel(portal, subscription) },
       'Cancel plan', forPlan.cloneNode(true)));
   }

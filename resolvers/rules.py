@@ -1,0 +1,242 @@
+"""What the portal lets a customer do with a subscription: the one home of each such decision.
+
+Each rule takes records (the subscription, the portal configuration's features, a price) and returns the
+refusal a mutation answers with, or None. The mutations enforce them, and the read fields that show what
+is allowed (`allowedPlanChanges`, `Subscription.actions`, capabilities) ask them, so the two cannot differ.
+`features` is None when the merchant acts (an API key): the portal configuration does not limit it, but
+the subscription's own state still does. Facts about a subscription that do not depend on the portal
+(ended, scheduled to cancel) are properties of its record; who may see or act on it is `policy`'s.
+
+The rules follow Stripe's portal: a plan changes only on an active or trialing subscription of one item,
+not set to cancel, whose product the configuration offers, to another active recurring price it lists in
+the subscription's currency (intervals may differ: the portal offers monthly and yearly side by side).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from resolvers.mutations.outcome import UserError, UserErrorCode
+from stripe_gateway.records import CancelMode, PriceType, SubscriptionStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from stripe_gateway.records import (
+        CancellationFeedback,
+        PortalFeatures,
+        PortalProduct,
+        Price,
+        Subscription,
+    )
+
+# The update kinds of Stripe's configuration that let a customer move to another price, or change quantity.
+PRICE_UPDATE = "price"
+QUANTITY_UPDATE = "quantity"
+_CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
+_SUBSCRIPTION = "subscription_id"
+
+
+def offers_plan_changes(features: PortalFeatures) -> bool:
+    return features.subscription_update_enabled and PRICE_UPDATE in features.subscription_update_allowed
+
+
+def offered_product(features: PortalFeatures, product_id: str) -> PortalProduct | None:
+    return next((p for p in features.subscription_update_products if p.product_id == product_id), None)
+
+
+def offered_cancellation_reasons(features: PortalFeatures) -> tuple[CancellationFeedback, ...]:
+    """The reasons customers may give for cancelling; none when they are not asked."""
+    return features.cancellation_reason_options if features.cancellation_reason_enabled else ()
+
+
+def feature_disabled(what: str) -> UserError:
+    return UserError(UserErrorCode.FEATURE_DISABLED, f"The customer portal does not let customers {what}.")
+
+
+def ended_refusal(subscription: Subscription) -> UserError | None:
+    """Nothing about an ended subscription changes any more."""
+    if not subscription.has_ended:
+        return None
+    return UserError(
+        UserErrorCode.SUBSCRIPTION_ENDED,
+        f"Subscription '{subscription.id}' has ended ({subscription.status.value}).",
+        (_SUBSCRIPTION,),
+    )
+
+
+def plan_change_refusal(subscription: Subscription, features: PortalFeatures | None) -> UserError | None:
+    """Why the subscription may not change plan (or quantity) at all; None when it may."""
+    if refusal := _unchangeable(subscription):
+        return refusal
+    if features is None:
+        return None
+    if not offers_plan_changes(features):
+        return feature_disabled("change plans")
+    if offered_product(features, subscription.items[0].price.product_id) is None:
+        return UserError(
+            UserErrorCode.PRICE_NOT_ALLOWED,
+            f"The customer portal offers no plan change from subscription '{subscription.id}'s product.",
+            (_SUBSCRIPTION,),
+        )
+    return None
+
+
+def _unchangeable(subscription: Subscription) -> UserError | None:
+    """Why the subscription's state lets no plan change, whoever asks."""
+    if refusal := ended_refusal(subscription):
+        return refusal
+    if subscription.status not in _CHANGEABLE:
+        return UserError(
+            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
+            f"Subscription '{subscription.id}' is {subscription.status.value}; only active and trialing "
+            "subscriptions change plan.",
+            (_SUBSCRIPTION,),
+        )
+    if subscription.is_scheduled_to_cancel:
+        return UserError(
+            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
+            f"Subscription '{subscription.id}' is scheduled to cancel; reactivate it before changing plan.",
+            (_SUBSCRIPTION,),
+        )
+    if len(subscription.items) != 1:
+        return UserError(
+            UserErrorCode.INVALID_INPUT,
+            f"Subscription '{subscription.id}' has {len(subscription.items)} items; plan changes apply to "
+            "subscriptions of one item.",
+            (_SUBSCRIPTION,),
+        )
+    return None
+
+
+def price_refusal(
+    subscription: Subscription, features: PortalFeatures | None, price: Price
+) -> UserError | None:
+    """Why a subscription that may change plan may not switch to `price`; None when it may."""
+    not_allowed = UserError(
+        UserErrorCode.PRICE_NOT_ALLOWED,
+        f"Subscription '{subscription.id}' cannot switch to price '{price.id}'.",
+        ("price_id",),
+    )
+    if features is not None:
+        target = offered_product(features, price.product_id)
+        if target is None or price.id not in target.price_ids:
+            return not_allowed
+    recurring = price.type is PriceType.RECURRING
+    if not (price.active and recurring and price.currency == subscription.currency):
+        return not_allowed
+    return None
+
+
+def plan_choices(
+    subscription: Subscription, features: PortalFeatures, catalog: Iterable[Price]
+) -> tuple[Price, ...]:
+    """The prices of `catalog` (in the configuration's order) the subscription may switch to now, its own
+    price excluded; empty when it may not change plan."""
+    if plan_change_refusal(subscription, features) is not None:
+        return ()
+    by_id = {price.id: price for price in catalog}
+    current = subscription.items[0].price.id
+    listed = (
+        by_id.get(price_id)
+        for product in features.subscription_update_products
+        for price_id in product.price_ids
+    )
+    return tuple(
+        price
+        for price in listed
+        if price is not None and price.id != current and price_refusal(subscription, features, price) is None
+    )
+
+
+def no_plan_choice(subscription: Subscription) -> UserError:
+    """The refusal of a plan change when the subscription may change plan but no other price is offered."""
+    return UserError(
+        UserErrorCode.PRICE_NOT_ALLOWED,
+        f"The customer portal offers subscription '{subscription.id}' no other price in "
+        f"{subscription.currency.upper()}.",
+        (_SUBSCRIPTION,),
+    )
+
+
+def quantity_refusal(
+    subscription: Subscription, features: PortalFeatures | None, price: Price, quantity: int
+) -> UserError | None:
+    """Why the subscription's single item may not be billed `quantity` units of `price`; None when it may."""
+    not_allowed = UserError(
+        UserErrorCode.QUANTITY_NOT_ALLOWED, f"A quantity of {quantity} is not allowed here.", ("quantity",)
+    )
+    if quantity < 1:
+        return not_allowed
+    if features is None or quantity == subscription.items[0].quantity:
+        return None
+    offered = offered_product(features, price.product_id)
+    if QUANTITY_UPDATE not in features.subscription_update_allowed or offered is None:
+        return not_allowed
+    lowest, highest = offered.minimum_quantity or 1, offered.maximum_quantity
+    if not offered.adjustable_quantity or quantity < lowest or (highest is not None and quantity > highest):
+        return not_allowed
+    return None
+
+
+def cancel_refusal(
+    subscription: Subscription,
+    features: PortalFeatures | None,
+    mode: CancelMode,
+    reason: CancellationFeedback | None,
+) -> UserError | None:
+    """Why the subscription may not be cancelled in `mode` for `reason`; None when it may (also when it
+    is already set to cancel: asking again does nothing, or brings the end forward)."""
+    if refusal := ended_refusal(subscription):
+        return refusal
+    if features is None:
+        return None
+    if not features.subscription_cancel_enabled:
+        return feature_disabled("cancel subscriptions")
+    if mode is not (configured := features.subscription_cancel_mode):
+        return UserError(
+            UserErrorCode.CANCEL_MODE_NOT_ALLOWED,
+            f"Subscriptions can be cancelled only {configured.value.replace('_', ' ')}.",
+            ("mode",),
+        )
+    if reason is not None and reason not in offered_cancellation_reasons(features):
+        return UserError(
+            UserErrorCode.CANCELLATION_REASON_NOT_ALLOWED,
+            f"'{reason.value}' is not one of the cancellation reasons offered.",
+            ("reason",),
+        )
+    return None
+
+
+def cancel_offer_refusal(subscription: Subscription, features: PortalFeatures) -> UserError | None:
+    """Why the portal does not offer to cancel the subscription: `cancel_refusal` in the configuration's
+    mode, and a subscription already set to cancel has nothing left to ask for."""
+    if refusal := cancel_refusal(subscription, features, features.subscription_cancel_mode, None):
+        return refusal
+    if subscription.is_scheduled_to_cancel:
+        return UserError(
+            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
+            f"Subscription '{subscription.id}' is already scheduled to cancel.",
+            (_SUBSCRIPTION,),
+        )
+    return None
+
+
+def reactivate_refusal(subscription: Subscription) -> UserError | None:
+    """Why a scheduled cancellation of the subscription may not be taken back; None when it may (also when
+    none is scheduled: there is nothing to do). The portal configuration does not limit it."""
+    return ended_refusal(subscription)
+
+
+def reactivate_offer_refusal(subscription: Subscription) -> UserError | None:
+    """Why the portal does not offer to reactivate the subscription: only a scheduled cancellation is
+    taken back."""
+    if refusal := reactivate_refusal(subscription):
+        return refusal
+    if not subscription.is_scheduled_to_cancel:
+        return UserError(
+            UserErrorCode.INVALID_INPUT,
+            f"Subscription '{subscription.id}' is not scheduled to cancel; there is nothing to reactivate.",
+            (_SUBSCRIPTION,),
+        )
+    return None

@@ -1,0 +1,214 @@
+"""The portal's rules on records built here: no Stripe, no request, one decision per test."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from resolvers import rules
+from resolvers.mutations.outcome import UserError, UserErrorCode
+from stripe_gateway.records import (
+    CancellationDetails,
+    CancellationFeedback,
+    CancelMode,
+    Interval,
+    PortalFeatures,
+    PortalProduct,
+    Price,
+    PriceType,
+    Recurring,
+    Subscription,
+    SubscriptionItem,
+    SubscriptionStatus,
+)
+
+
+def price(price_id: str, product_id: str = "prod_pro", **changes: object) -> Price:
+    made = Price(
+        id=price_id,
+        product_id=product_id,
+        active=True,
+        currency="usd",
+        unit_amount=3000,
+        type=PriceType.RECURRING,
+        recurring=Recurring(Interval.MONTH, 1),
+        lookup_key=None,
+        nickname=None,
+    )
+    return replace(made, **changes)  # type: ignore[arg-type]
+
+
+PRO_MONTHLY = price("price_pro_monthly")
+PRO_YEARLY = price("price_pro_yearly", recurring=Recurring(Interval.YEAR, 1))
+BUSINESS = price("price_business", "prod_business")
+PRO_EUR = price("price_pro_eur", currency="eur")
+
+
+def subscription(*items: Price, **changes: object) -> Subscription:
+    made = Subscription(
+        id="sub_1",
+        customer_id="cus_1",
+        status=SubscriptionStatus.ACTIVE,
+        items=tuple(
+            SubscriptionItem(f"si_{n}", "sub_1", item, 1, 1_000, 2_000)
+            for n, item in enumerate(items or [PRO_MONTHLY])
+        ),
+        currency="usd",
+        created=1_000,
+        start_date=1_000,
+        cancel_at_period_end=False,
+        cancel_at=None,
+        canceled_at=None,
+        ended_at=None,
+        cancellation_details=CancellationDetails(None, None, None),
+        trial_start=None,
+        trial_end=None,
+        latest_invoice_id=None,
+        default_payment_method_id=None,
+        collection_method="charge_automatically",
+        metadata={},
+    )
+    return replace(made, **changes)  # type: ignore[arg-type]
+
+
+def features(**changes: object) -> PortalFeatures:
+    made = PortalFeatures(
+        customer_update_enabled=True,
+        customer_update_allowed=("email",),
+        invoice_history_enabled=True,
+        payment_method_update_enabled=True,
+        subscription_cancel_enabled=True,
+        subscription_cancel_mode=CancelMode.AT_PERIOD_END,
+        subscription_cancel_proration_behavior="none",
+        cancellation_reason_enabled=True,
+        cancellation_reason_options=(CancellationFeedback.TOO_EXPENSIVE, CancellationFeedback.OTHER),
+        subscription_update_enabled=True,
+        subscription_update_allowed=("price", "quantity"),
+        subscription_update_products=(
+            PortalProduct("prod_pro", (PRO_MONTHLY.id, PRO_YEARLY.id, PRO_EUR.id), True, 1, 10),
+            PortalProduct("prod_business", (BUSINESS.id,)),
+        ),
+        subscription_update_proration_behavior="create_prorations",
+    )
+    return replace(made, **changes)  # type: ignore[arg-type]
+
+
+def code(refusal: UserError | None) -> UserErrorCode | None:
+    return None if refusal is None else refusal.code
+
+
+@pytest.mark.parametrize(
+    ("changed", "expected"),
+    [
+        ({}, None),
+        ({"status": SubscriptionStatus.TRIALING}, None),
+        ({"status": SubscriptionStatus.CANCELED}, UserErrorCode.SUBSCRIPTION_ENDED),
+        ({"status": SubscriptionStatus.PAST_DUE}, UserErrorCode.SUBSCRIPTION_NOT_ACTIVE),
+        ({"cancel_at_period_end": True}, UserErrorCode.SUBSCRIPTION_NOT_ACTIVE),
+        ({"cancel_at": 1_500}, UserErrorCode.SUBSCRIPTION_NOT_ACTIVE),
+    ],
+)
+def test_a_plan_changes_only_on_a_running_subscription_not_set_to_cancel(
+    changed: dict[str, object], expected: UserErrorCode | None
+) -> None:
+    assert code(rules.plan_change_refusal(subscription(**changed), features())) == expected
+
+
+def test_a_plan_change_needs_one_item_and_the_portal_s_leave_for_its_product() -> None:
+    assert code(rules.plan_change_refusal(subscription(PRO_MONTHLY, BUSINESS), features())) == (
+        UserErrorCode.INVALID_INPUT
+    )
+    assert code(
+        rules.plan_change_refusal(subscription(), features(subscription_update_allowed=("quantity",)))
+    ) == (UserErrorCode.FEATURE_DISABLED)
+    unlisted = features(subscription_update_products=(PortalProduct("prod_business", (BUSINESS.id,)),))
+    assert code(rules.plan_change_refusal(subscription(), unlisted)) == UserErrorCode.PRICE_NOT_ALLOWED
+    # The merchant is held only to the subscription's state.
+    assert rules.plan_change_refusal(subscription(), None) is None
+    assert code(rules.plan_change_refusal(subscription(cancel_at=1_500), None)) == (
+        UserErrorCode.SUBSCRIPTION_NOT_ACTIVE
+    )
+
+
+def test_the_choices_are_the_listed_prices_in_the_subscription_s_currency_but_its_own() -> None:
+    catalog = [BUSINESS, PRO_EUR, PRO_YEARLY, PRO_MONTHLY]
+
+    choices = rules.plan_choices(subscription(), features(), catalog)
+
+    assert choices == (PRO_YEARLY, BUSINESS)  # the configuration's order
+    assert rules.plan_choices(subscription(status=SubscriptionStatus.PAST_DUE), features(), catalog) == ()
+    # A listed price the catalog of active prices lacks is archived: not a choice.
+    assert rules.plan_choices(subscription(), features(), [PRO_MONTHLY, BUSINESS]) == (BUSINESS,)
+
+
+def test_a_price_must_be_listed_active_recurring_and_in_the_currency() -> None:
+    refused = {
+        "unlisted": price("price_other"),
+        "archived": replace(PRO_YEARLY, active=False),
+        "one-time": replace(PRO_YEARLY, type=PriceType.ONE_TIME, recurring=None),
+        "other currency": PRO_EUR,
+    }
+
+    assert rules.price_refusal(subscription(), features(), PRO_YEARLY) is None
+    for name, refused_price in refused.items():
+        assert code(rules.price_refusal(subscription(), features(), refused_price)) == (
+            UserErrorCode.PRICE_NOT_ALLOWED
+        ), name
+    # The merchant may pick any active recurring price in the currency, listed or not.
+    assert rules.price_refusal(subscription(), None, price("price_other")) is None
+
+
+@pytest.mark.parametrize(("quantity", "allowed"), [(1, True), (10, True), (11, False), (0, False)])
+def test_a_quantity_stays_within_the_configured_bounds(quantity: int, allowed: bool) -> None:
+    refusal = rules.quantity_refusal(subscription(), features(), PRO_YEARLY, quantity)
+
+    assert (refusal is None) == allowed
+    assert code(rules.quantity_refusal(subscription(), features(), BUSINESS, 2)) == (
+        UserErrorCode.QUANTITY_NOT_ALLOWED
+    )  # not adjustable
+
+
+def test_cancelling_follows_the_configured_mode_and_reasons() -> None:
+    current, portal = subscription(), features()
+    at_period_end, immediately = CancelMode.AT_PERIOD_END, CancelMode.IMMEDIATELY
+
+    assert rules.cancel_refusal(current, portal, at_period_end, CancellationFeedback.OTHER) is None
+    assert (
+        code(rules.cancel_refusal(current, portal, immediately, None))
+        == UserErrorCode.CANCEL_MODE_NOT_ALLOWED
+    )
+    assert code(rules.cancel_refusal(current, portal, at_period_end, CancellationFeedback.UNUSED)) == (
+        UserErrorCode.CANCELLATION_REASON_NOT_ALLOWED
+    )
+    disabled = features(subscription_cancel_enabled=False)
+    assert (
+        code(rules.cancel_refusal(current, disabled, at_period_end, None)) == UserErrorCode.FEATURE_DISABLED
+    )
+    assert rules.cancel_refusal(current, None, immediately, CancellationFeedback.UNUSED) is None
+    ended = subscription(status=SubscriptionStatus.INCOMPLETE_EXPIRED)
+    assert code(rules.cancel_refusal(ended, None, immediately, None)) == UserErrorCode.SUBSCRIPTION_ENDED
+
+
+def test_cancelling_again_is_allowed_but_not_offered() -> None:
+    scheduled = subscription(cancel_at_period_end=True)
+
+    assert rules.cancel_refusal(scheduled, features(), CancelMode.AT_PERIOD_END, None) is None
+    assert code(rules.cancel_offer_refusal(scheduled, features())) == UserErrorCode.SUBSCRIPTION_NOT_ACTIVE
+    assert rules.cancel_offer_refusal(subscription(), features()) is None
+
+
+def test_only_a_scheduled_cancellation_is_offered_to_be_taken_back() -> None:
+    assert rules.reactivate_offer_refusal(subscription(cancel_at=1_500)) is None
+    assert code(rules.reactivate_offer_refusal(subscription())) == UserErrorCode.INVALID_INPUT
+    ended = subscription(status=SubscriptionStatus.CANCELED, cancel_at_period_end=True)
+    assert code(rules.reactivate_offer_refusal(ended)) == UserErrorCode.SUBSCRIPTION_ENDED
+    assert rules.reactivate_refusal(subscription()) is None  # nothing to do is not a refusal
+
+
+def test_reasons_are_offered_only_when_customers_are_asked() -> None:
+    assert rules.offered_cancellation_reasons(features()) == (
+        CancellationFeedback.TOO_EXPENSIVE,
+        CancellationFeedback.OTHER,
+    )
+    assert rules.offered_cancellation_reasons(features(cancellation_reason_enabled=False)) == ()
