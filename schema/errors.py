@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import SchemaExtension
-from strawberry.types.execution import ExecutionResult
 
 from resolvers.errors import ResolverError
 from stripe_gateway.errors import NotFound, RateLimited, StripeUnavailable
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +48,15 @@ def _rewritten(error: GraphQLError, message: str, extensions: dict[str, object])
 
 def coded(error: GraphQLError) -> GraphQLError:
     """The error as the client sees it."""
-    original = error.original_error
-    if isinstance(original, GraphQLError) or (error.extensions and "code" in error.extensions):
+    if error.extensions and "code" in error.extensions:
         return error
-    if original is None:  # the document failed to parse or validate
-        code = (
-            "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
-        )
+    original = error.original_error
+    if isinstance(error, GraphQLSyntaxError):
+        return _rewritten(error, error.message, {"code": "GRAPHQL_PARSE_FAILED"})
+    if original is None or isinstance(original, GraphQLError):
+        # graphql-core's own errors: with a path, the server broke its own schema (a null for a non-null
+        # field); without one, the request's variables or operation name could not be used.
+        code = "INTERNAL" if error.path else "BAD_USER_INPUT"
         return _rewritten(error, error.message, {**(error.extensions or {}), "code": code})
     return _rewritten(error, *_client_view(original))
 
@@ -72,13 +67,3 @@ def log_unexpected(errors: list[GraphQLError]) -> None:
         if error.original_error is not None and not isinstance(error.original_error, _EXPECTED):
             path = ".".join(map(str, error.path or ()))
             logger.error("Unexpected error in %s", path, exc_info=error.original_error)
-
-
-class ErrorCodes(SchemaExtension):
-    """Rewrites the operation's errors with `coded`."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
-            result.errors = [coded(error) for error in result.errors]
