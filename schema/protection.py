@@ -32,18 +32,21 @@ COST_BUDGET = 10_000
 DOCUMENT_CACHE_BYTES = 256 * 1024
 
 
+SHAPE_LIMITS = ShapeLimits(
+    max_depth=MAX_DEPTH,
+    max_aliases=MAX_ALIASES,
+    max_fields=MAX_FIELDS,
+    max_spreads=MAX_FRAGMENT_SPREADS,
+    max_repeats=MAX_REPEATS,
+    max_nesting=MAX_NESTING,
+)
+
+
 def protections(*, introspection: bool) -> list[Callable[[], SchemaExtension]]:
     """Factories, so that each operation gets fresh extension instances; they share the schema's one
     document cache."""
     documents = DocumentCache(
-        shape=ShapeLimits(
-            max_depth=MAX_DEPTH,
-            max_aliases=MAX_ALIASES,
-            max_fields=MAX_FIELDS,
-            max_spreads=MAX_FRAGMENT_SPREADS,
-            max_repeats=MAX_REPEATS,
-            max_nesting=MAX_NESTING,
-        ),
+        shape=SHAPE_LIMITS,
         max_tokens=MAX_TOKENS,
         max_bytes=MAX_DOCUMENT_BYTES,
         introspection=introspection,
