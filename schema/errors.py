@@ -12,6 +12,7 @@ from stripe_gateway.errors import NotFound, RateLimited, StripeUnavailable
 logger = logging.getLogger(__name__)
 
 UNEXPECTED_MESSAGE = "Unexpected error."
+MAX_MESSAGE_CHARS = 300
 _EXPECTED = (GraphQLError, ResolverError, StripeUnavailable, RateLimited, NotFound)
 
 
@@ -34,10 +35,15 @@ def _client_view(original: Exception) -> tuple[str, dict[str, object]]:
     return UNEXPECTED_MESSAGE, {"code": "INTERNAL"}
 
 
+def _bounded(message: str) -> str:
+    # graphql-core quotes what it refuses (a field's name, a variable's value): only an excerpt goes back.
+    return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
 def _rewritten(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
     # original_error is dropped: nothing of the exception (stack, Stripe's wording) leaves the process.
     return GraphQLError(
-        message,
+        _bounded(message),
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
@@ -49,7 +55,11 @@ def _rewritten(error: GraphQLError, message: str, extensions: dict[str, object])
 def coded(error: GraphQLError) -> GraphQLError:
     """The error as the client sees it."""
     if error.extensions and "code" in error.extensions:
-        return error
+        return (
+            error
+            if len(error.message) <= MAX_MESSAGE_CHARS
+            else _rewritten(error, error.message, error.extensions)
+        )
     original = error.original_error
     if isinstance(error, GraphQLSyntaxError):
         return _rewritten(error, error.message, {"code": "GRAPHQL_PARSE_FAILED"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from graphql import SelectionSetNode, parse
+from graphql import DocumentNode, SelectionSetNode, parse
 
 from schema.protection import MAX_DOCUMENT_BYTES
 
@@ -35,7 +35,7 @@ def padded(index: int) -> str:
     return "{ __typename" + " " * (MAX_DOCUMENT_BYTES + index) + "}"
 
 
-def count_selections(document: str) -> int:
+def count_selections(document: str | DocumentNode) -> int:
     """The fields, inline fragments and spreads written in `document`: what a linear pass may visit."""
     counted = 0
 
@@ -45,7 +45,7 @@ def count_selections(document: str) -> int:
             counted += 1
             count(getattr(selection, "selection_set", None))
 
-    for definition in parse(document).definitions:
+    for definition in (parse(document) if isinstance(document, str) else document).definitions:
         count(getattr(definition, "selection_set", None))
     return counted
 
