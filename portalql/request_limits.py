@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # Variables nest input objects a few levels; nothing the schema takes nests anywhere near this.
 MAX_JSON_DEPTH = 32
 _BODY_HEADERS = frozenset({b"content-type", b"content-length"})
-_REFUSALS = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+_REFUSALS = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE"}
 
 
 def error_body(message: str, code: str) -> bytes:
@@ -133,7 +133,7 @@ async def _refuse(
 
 
 def _coding_refusals(send: Send) -> Send:
-    """`send`, with strawberry's plain-text refusals (400, 415) rewritten as coded JSON errors."""
+    """`send`, with strawberry's plain-text refusals (400) rewritten as coded JSON errors."""
     held: Message | None = None
     text = bytearray()
 
