@@ -27,9 +27,9 @@ MAX_NESTING = 64
 # The dashboard costs about 250 and a page of 100 customers with their plans about 8,200; nesting pages
 # of invoices under a page of customers does not fit.
 COST_BUDGET = 10_000
-# Texts of the documents whose parse and validation are remembered: far more than an application sends,
-# and, with their parsed trees, a few megabytes at most.
-DOCUMENT_CACHE_BYTES = 256 * 1024
+# The documents whose parse and validation are remembered, texts and parsed trees: an application's few
+# dozen documents of a few hundred tokens fit several times over.
+DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024
 
 
 SHAPE_LIMITS = ShapeLimits(

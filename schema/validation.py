@@ -3,9 +3,10 @@
 A document is refused unread past `max_bytes`, and its parse stops at `max_tokens`. Its shape (`schema.shape`)
 is measured in one linear pass before graphql-core's rules walk it, which they do once per place a fragment
 is spread. The parsed document and what these checks found depend on the text alone, so they are remembered
-per text, within a budget of bytes of text: an attacker sending large distinct documents evicts them, never
-grows the process. The cost budget depends on the request's variables (`first: $n`), so it is estimated for
-every operation, in a pass of its own, once the document is known to be sound.
+per text, within a budget of bytes (texts, and their parsed trees estimated by their tokens): an attacker
+sending large distinct documents evicts them, never grows the process. The cost budget depends on the
+request's variables (`first: $n`), so it is estimated for every operation, in a pass of its own, once the
+document is known to be sound.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from graphql import ASTValidationRule, DocumentNode, GraphQLSchema
 
 _VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+# What a parsed document holds in memory per token, measured: its text is the least of it.
+TREE_BYTES_PER_TOKEN = 700
 
 
 def validate_document(
@@ -54,7 +57,7 @@ def validate_document(
 
 class DocumentCache:
     """One schema's limits and rules that do not depend on variables, and the documents parsed lately, with
-    what those rules found in them, up to `cached_bytes` of their texts."""
+    what those rules found in them, up to `cached_bytes` of their texts and parsed trees."""
 
     def __init__(
         self,
@@ -99,7 +102,7 @@ class DocumentCache:
                 extensions={"code": "GRAPHQL_PARSE_FAILED"},
             )
         document = parse(query, max_tokens=self._max_tokens)
-        self._remember(query, document, size)
+        self._remember(query, document, size + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0))
         return document
 
     def _remember(self, query: str, document: DocumentNode, size: int) -> None:
@@ -112,7 +115,7 @@ class DocumentCache:
 
     @property
     def held_bytes(self) -> int:
-        """The bytes of text the cache holds now."""
+        """The bytes the cache holds now: its texts, and its parsed trees as estimated per token."""
         return self._held_bytes
 
     def errors(self, schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[GraphQLError, ...]:

@@ -4,11 +4,13 @@ closed to introspection suggests nothing: no argument, enum value, type or input
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from portalql.app import create_app
+from schema import validation
 from tests.fixtures.app import app_settings, client_for
 from tests.security.attacks import post_graphql
 
@@ -88,3 +90,22 @@ async def test_an_open_schema_still_suggests_what_introspection_would_show(api: 
     body = await post_graphql(api, NEAR_MISSES[0][0])
 
     assert "Did you mean 'first'?" in body["errors"][0]["message"]
+
+
+async def test_an_exception_before_execution_is_masked_with_a_code(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_estimate(*_args: object) -> list[object]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(validation, "cost_errors", broken_estimate)
+    caplog.set_level(logging.ERROR, logger="schema.errors")
+
+    body = await post_graphql(api, "{ __typename }")
+
+    assert body == {
+        "data": None,
+        "errors": [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}],
+    }
+    [record] = caplog.records
+    assert record.exc_info is not None  # the traceback stays in the server's log, once
