@@ -22,7 +22,7 @@ _BODY_HEADERS = frozenset({b"content-type", b"content-length"})
 _REFUSALS = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE"}
 
 
-def error_body(message: str, code: str) -> bytes:
+def _error_body(message: str, code: str) -> bytes:
     """The body of a refusal, in the shape of a GraphQL response with one error."""
     return orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
 
@@ -41,7 +41,7 @@ def _depth_exceeds(value: object, limit: int) -> bool:
     return False
 
 
-def body_problem(body: bytes) -> str | None:
+def _body_problem(body: bytes) -> str | None:
     """Why a JSON body cannot be a GraphQL request, or None."""
     try:
         request = orjson.loads(body)
@@ -77,7 +77,7 @@ class GraphQLRequestLimits:
             await _refuse(send, 413, f"The request body is larger than {limit} bytes.")
             return
         if headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
-            problem = body_problem(body)
+            problem = _body_problem(body)
             if problem is not None:
                 await _refuse(send, 400, problem)
                 return
@@ -116,7 +116,7 @@ class GraphQLRequestLimits:
 async def _refuse(
     send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None
 ) -> None:
-    body = error_body(message, _REFUSALS[status])
+    body = _error_body(message, _REFUSALS[status])
     kept = [(name, value) for name, value in headers or () if name not in _BODY_HEADERS]
     await send(
         {
