@@ -20,6 +20,7 @@ from portalql.auth import authenticate_request
 from portalql.health import health_router
 from portalql.portal_links import PORTAL_PATH, portal_router
 from portalql.portal_page import mount_portal_page
+from portalql.request_limits import GraphQLRequestLimits
 from portalql.runtime import Runtime
 from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
@@ -82,6 +83,8 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
+    graphql_paths = ("/graphql", f"{PORTAL_PATH}/graphql")  # the router's two mounts, below
+    app.add_middleware(GraphQLRequestLimits, paths=graphql_paths, limit=settings.graphql_max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(

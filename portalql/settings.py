@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     # instance takes effect within this. 0 reads the database on every request.
     auth_cache_seconds: NonNegativeFloat = 5.0
     graphql_introspection: bool = True
+    # A GraphQL request's body (document and variables); a larger one is refused unread with 413.
+    graphql_max_body_bytes: PositiveInt = 100_000
     # Origins whose pages may call the API from a browser with a bearer token, comma-separated. Cookies are
     # never allowed across origins, so the hosted portal's CSRF rule (see `portalql.auth`) still holds.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()

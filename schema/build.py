@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from schema.errors import log_unexpected
+from schema.errors import coded, log_unexpected
 from schema.mutation import Mutation
 from schema.protection import protections
 from schema.query import Query
 from schema.scalars import DATETIME
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from graphql import GraphQLError
-    from strawberry.types import ExecutionContext
+    from strawberry.extensions.runner import SchemaExtensionsRunner
+    from strawberry.types import ExecutionContext, ExecutionResult
 
 
 class PortalSchema(strawberry.Schema):
-    """strawberry's schema, logging only the errors that are bugs (strawberry logs every error)."""
+    """strawberry's schema, logging only the errors that are bugs (strawberry logs every error), giving every
+    error a code, and naming nothing the caller did not ask for while the schema is closed to introspection.
+    """
+
+    def __init__(self, *, introspection: bool, **options: Any) -> None:
+        super().__init__(**options)
+        self._introspection = introspection
 
     def process_errors(
         self,
@@ -29,10 +39,33 @@ class PortalSchema(strawberry.Schema):
     ) -> None:
         log_unexpected(errors)
 
+    async def _handle_execution_result(
+        self,
+        context: ExecutionContext,
+        result: Any,
+        extensions_runner: SchemaExtensionsRunner,
+        *,
+        skip_process_errors: bool = False,
+    ) -> ExecutionResult:
+        # Every result leaves through here, those of exceptions raised before execution included: the one
+        # place where each error gets its code, after `process_errors` has logged the originals.
+        handled = await super()._handle_execution_result(
+            context, result, extensions_runner, skip_process_errors=skip_process_errors
+        )
+        if handled.errors:
+            handled.errors = [coded(error) for error in handled.errors]
+        return handled
+
+    def _get_execute_function(self) -> Callable[..., Any]:
+        execute = super()._get_execute_function()
+        # Coercing variables suggests enum values and input fields ("Did you mean …?") unless told not to.
+        return execute if self._introspection else partial(execute, hide_suggestions=True)
+
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     """The schema with its protections; turn `introspection` off in production."""
     return PortalSchema(
+        introspection=introspection,
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),

@@ -3,11 +3,16 @@
 Each object a query selects costs one (scalar fields come with their object). A connection's `edges` hold
 the page size asked for (`first`/`last`, from literals or the request's variables, else the default);
 any other list is estimated at `LIST_ESTIMATE` objects. Nested lists multiply.
+
+Page arguments are checked by the resolvers' own rule before anything is estimated, so a page size the
+connection would refuse (a negative `first`) refuses the operation instead of lowering its estimate. Each
+fragment is estimated once per page size and reused wherever it is spread, so the work is linear in the
+document; `schema.shape` has already refused fragment cycles and documents too large once expanded.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from graphql import (
     FieldNode,
@@ -19,40 +24,27 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
+    StringValueNode,
+    ValueNode,
     VariableNode,
     get_named_type,
     get_nullable_type,
 )
 
-from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from resolvers.errors import InvalidArgumentError
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_request
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Mapping
 
     from graphql import DocumentNode, GraphQLNamedType, GraphQLSchema, SelectionSetNode
 
 LIST_ESTIMATE = 5
 PAGE_ARGUMENTS = ("first", "last")
-
-
-def _page_size(
-    field: FieldNode, definition_args: Mapping[str, Any], variables: Mapping[str, Any]
-) -> int | None:
-    """The page size a connection field asks for, or None when it takes no page size."""
-    if not any(name in definition_args for name in PAGE_ARGUMENTS):
-        return None
-    for argument in field.arguments or ():
-        if argument.name.value not in PAGE_ARGUMENTS:
-            continue
-        value = argument.value
-        if isinstance(value, IntValueNode):
-            return min(int(value.value), MAX_PAGE_SIZE)
-        if isinstance(value, VariableNode):
-            given = variables.get(value.name.value)
-            return min(given, MAX_PAGE_SIZE) if isinstance(given, int) else MAX_PAGE_SIZE
-    default = definition_args["first"].default_value if "first" in definition_args else None
-    return default if isinstance(default, int) else DEFAULT_PAGE_SIZE
+_CURSOR_ARGUMENTS = ("after", "before")
+_UNKNOWN = object()  # a value the estimate cannot know before variables are coerced
 
 
 class _Estimator:
@@ -64,51 +56,103 @@ class _Estimator:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self._variables = variables
-        self._budget = budget
+        # Estimates are capped just over the budget: past it only "too much" matters, and the numbers stay
+        # small however many lists nest.
+        self._cap = budget + 1
+        self._by_fragment: dict[tuple[str, int | None], int] = {}
+        self.argument_errors: list[GraphQLError] = []
 
-    def _fields(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, seen: frozenset[str]
-    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection, parent
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                inner = self._schema.get_type(condition.name.value) if condition else parent
-                yield from self._fields(selection.selection_set, inner or parent, seen)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                fragment = self._fragments.get(selection.name.value)
-                if fragment is not None:
-                    inner = self._schema.get_type(fragment.type_condition.name.value) or parent
-                    yield from self._fields(fragment.selection_set, inner, seen | {selection.name.value})
+    def _value(self, node: ValueNode) -> object:
+        if isinstance(node, VariableNode):
+            return self._variables.get(node.name.value)
+        if isinstance(node, IntValueNode):
+            return int(node.value)
+        if isinstance(node, StringValueNode):
+            return node.value
+        return _UNKNOWN
 
-    def cost(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, multiplier: int, page: int | None
-    ) -> int:
-        """The cost of a selection made `multiplier` times; `page` is the page size when `parent` is a
+    def _page_size(self, field: FieldNode, definition_args: Mapping[str, Any]) -> int | None:
+        """The page size a connection field asks for, or None when it takes no page size."""
+        if not any(name in definition_args for name in PAGE_ARGUMENTS):
+            return None
+        given = {
+            argument.name.value: self._value(argument.value)
+            for argument in field.arguments or ()
+            if argument.name.value in (*PAGE_ARGUMENTS, *_CURSOR_ARGUMENTS)
+            and not isinstance(argument.value, NullValueNode)
+        }
+        if not given:
+            default = definition_args["first"].default_value if "first" in definition_args else None
+            return default if _is_size(default) and default is not None else DEFAULT_PAGE_SIZE
+        first, last = given.get("first"), given.get("last")
+        after, before = given.get("after"), given.get("before")
+        if not (_is_size(first) and _is_size(last) and _is_cursor(after) and _is_cursor(before)):
+            return MAX_PAGE_SIZE  # a value of the wrong type: coercing the variables refuses it
+        try:
+            return page_request(first=first, after=after, last=last, before=before).limit
+        except InvalidArgumentError as refused:
+            self.argument_errors.append(
+                GraphQLError(refused.message, field, extensions={"code": refused.code})
+            )
+            return 0
+
+    def _spread(self, node: FragmentSpreadNode, parent: GraphQLNamedType, page: int | None) -> int:
+        fragment = self._fragments.get(node.name.value)
+        if fragment is None:
+            return 0
+        key = (node.name.value, page)
+        known = self._by_fragment.get(key)
+        if known is None:
+            inner = self._schema.get_type(fragment.type_condition.name.value) or parent
+            known = self._by_fragment[key] = self.cost(fragment.selection_set, inner, page)
+        return known
+
+    def cost(self, selection_set: SelectionSetNode, parent: GraphQLNamedType, page: int | None) -> int:
+        """The cost of resolving `selection_set` once on `parent`; `page` is the page size when `parent` is a
         connection (its `edges` list holds that many)."""
         total = 0
-        for field, owner in self._fields(selection_set, parent, frozenset()):
-            if field.selection_set is None or not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
-                continue  # scalars, enums and __typename come with their object
-            definition = owner.fields.get(field.name.value)
-            if definition is None:
-                continue
-            objects = multiplier
-            if isinstance(get_nullable_type(definition.type), GraphQLList):
-                objects *= page if page is not None else LIST_ESTIMATE
-            total += objects
-            if total > self._budget:
-                return total  # over budget already: stop walking a possibly huge document
-            inner_page = _page_size(field, definition.args, self._variables)
-            total += self.cost(field.selection_set, get_named_type(definition.type), objects, inner_page)
+        for selection in selection_set.selections:
+            if isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self._schema.get_type(condition.name.value) if condition else parent
+                total += self.cost(selection.selection_set, inner or parent, page)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self._spread(selection, parent, page)
+            elif isinstance(selection, FieldNode) and isinstance(
+                parent, GraphQLObjectType | GraphQLInterfaceType
+            ):
+                total += self._field(selection, parent, page)
+            total = min(total, self._cap)
         return total
+
+    def _field(
+        self, field: FieldNode, parent: GraphQLObjectType | GraphQLInterfaceType, page: int | None
+    ) -> int:
+        definition = parent.fields.get(field.name.value)
+        if definition is None or field.selection_set is None:
+            return 0  # an unknown field: validation refuses it
+        objects = 1
+        if isinstance(get_nullable_type(definition.type), GraphQLList):
+            objects = page if page is not None else LIST_ESTIMATE
+        inner_page = self._page_size(field, definition.args)
+        below = self.cost(field.selection_set, get_named_type(definition.type), inner_page)
+        return objects * (1 + below)
+
+
+def _is_size(value: object) -> TypeGuard[int | None]:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _is_cursor(value: object) -> TypeGuard[str | None]:
+    return value is None or isinstance(value, str)
 
 
 def cost_errors(
     schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], budget: int
 ) -> list[GraphQLError]:
-    """An error for each operation of `document` whose estimate with these variables exceeds `budget`."""
+    """An error for each page argument the connection would refuse; otherwise one for each operation of
+    `document` whose estimate with these variables exceeds `budget`."""
+    estimator = _Estimator(schema, document, variables, budget)
     errors = []
     for operation in document.definitions:
         if not isinstance(operation, OperationDefinitionNode):
@@ -116,7 +160,7 @@ def cost_errors(
         root = schema.get_root_type(operation.operation)
         if root is None:
             continue
-        cost = _Estimator(schema, document, variables, budget).cost(operation.selection_set, root, 1, None)
+        cost = estimator.cost(operation.selection_set, root, None)
         if cost > budget:
             errors.append(
                 GraphQLError(
@@ -126,4 +170,4 @@ def cost_errors(
                     extensions={"code": "COST_LIMIT_EXCEEDED", "budget": budget},
                 )
             )
-    return errors
+    return estimator.argument_errors or errors

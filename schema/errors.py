@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import SchemaExtension
-from strawberry.types.execution import ExecutionResult
 
 from resolvers.errors import ResolverError
 from stripe_gateway.errors import NotFound, RateLimited, StripeUnavailable
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
 logger = logging.getLogger(__name__)
 
 UNEXPECTED_MESSAGE = "Unexpected error."
+MAX_MESSAGE_CHARS = 300
 _EXPECTED = (GraphQLError, ResolverError, StripeUnavailable, RateLimited, NotFound)
 
 
@@ -41,10 +35,15 @@ def _client_view(original: Exception) -> tuple[str, dict[str, object]]:
     return UNEXPECTED_MESSAGE, {"code": "INTERNAL"}
 
 
+def _bounded(message: str) -> str:
+    # graphql-core quotes what it refuses (a field's name, a variable's value): only an excerpt goes back.
+    return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
 def _rewritten(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
     # original_error is dropped: nothing of the exception (stack, Stripe's wording) leaves the process.
     return GraphQLError(
-        message,
+        _bounded(message),
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
@@ -55,13 +54,19 @@ def _rewritten(error: GraphQLError, message: str, extensions: dict[str, object])
 
 def coded(error: GraphQLError) -> GraphQLError:
     """The error as the client sees it."""
-    original = error.original_error
-    if isinstance(original, GraphQLError) or (error.extensions and "code" in error.extensions):
-        return error
-    if original is None:  # the document failed to parse or validate
-        code = (
-            "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+    if error.extensions and "code" in error.extensions:
+        return (
+            error
+            if len(error.message) <= MAX_MESSAGE_CHARS
+            else _rewritten(error, error.message, error.extensions)
         )
+    original = error.original_error
+    if isinstance(error, GraphQLSyntaxError):
+        return _rewritten(error, error.message, {"code": "GRAPHQL_PARSE_FAILED"})
+    if original is None or isinstance(original, GraphQLError):
+        # graphql-core's own errors: with a path, the server broke its own schema (a null for a non-null
+        # field); without one, the request's variables or operation name could not be used.
+        code = "INTERNAL" if error.path else "BAD_USER_INPUT"
         return _rewritten(error, error.message, {**(error.extensions or {}), "code": code})
     return _rewritten(error, *_client_view(original))
 
@@ -72,13 +77,3 @@ def log_unexpected(errors: list[GraphQLError]) -> None:
         if error.original_error is not None and not isinstance(error.original_error, _EXPECTED):
             path = ".".join(map(str, error.path or ()))
             logger.error("Unexpected error in %s", path, exc_info=error.original_error)
-
-
-class ErrorCodes(SchemaExtension):
-    """Rewrites the operation's errors with `coded`."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
-            result.errors = [coded(error) for error in result.errors]

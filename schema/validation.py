@@ -1,62 +1,132 @@
-"""Parsing and validation that cost two dictionary lookups for a document already seen, every limit applied.
+"""Parsing and validation whose work is bounded before it starts, and remembered for documents already seen.
 
-graphql-core's rules and the limits on depth, aliases and introspection depend on the document alone: they
-are built once per schema, and the parsed document and its errors are remembered per text. The cost
-budget depends on the request's variables (`first: $n`), so it is estimated for every operation, in a pass
-of its own.
+A document is refused unread past `max_bytes`, and its parse stops at `max_tokens`. Its shape (`schema.shape`)
+is measured in one linear pass before graphql-core's rules walk it, which they do once per place a fragment
+is spread. The parsed document and what these checks found depend on the text alone, so they are remembered
+per text, within a budget of bytes (texts, and their parsed trees estimated by their tokens): an attacker
+sending large distinct documents evicts them, never grows the process. The cost budget depends on the
+request's variables (`first: $n`), so it is estimated for every operation, in a pass of its own, once the
+document is known to be sound.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from contextlib import suppress
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from graphql import GraphQLError, parse, specified_rules
+from graphql import GraphQLError, parse, specified_rules, validate
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from schema.cost import cost_errors
+from schema.shape import DocumentShape, ShapeLimits
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from graphql import ASTValidationRule, DocumentNode, GraphQLSchema
 
+_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+# What a parsed document holds in memory per token, measured: its text is the least of it.
+TREE_BYTES_PER_TOKEN = 700
+
+
+def validate_document(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    rules: Sequence[type[ASTValidationRule]],
+    *,
+    hide_suggestions: bool,
+) -> list[GraphQLError]:
+    """graphql-core's validation with `rules`, each error coded."""
+    return [
+        error
+        if error.extensions and "code" in error.extensions
+        else GraphQLError(
+            error.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            extensions={**(error.extensions or {}), "code": _VALIDATION_FAILED},
+        )
+        for error in validate(schema, document, rules, hide_suggestions=hide_suggestions)
+    ]
+
 
 class DocumentCache:
-    """One schema's rules that do not depend on variables, built once, and the last `maxsize` texts
-    parsed, with the errors those rules found in them."""
+    """One schema's limits and rules that do not depend on variables, and the documents parsed lately, with
+    what those rules found in them, up to `cached_bytes` of their texts and parsed trees."""
 
-    def __init__(self, *, max_depth: int, max_aliases: int, introspection: bool, maxsize: int) -> None:
+    def __init__(
+        self,
+        *,
+        shape: ShapeLimits,
+        max_tokens: int,
+        max_bytes: int,
+        introspection: bool,
+        cached_bytes: int,
+    ) -> None:
         rules: list[type[ASTValidationRule]] = [
             *specified_rules,
-            # strawberry's limiters as rules, the same messages, without an extension per operation
-            *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-            *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+            # the rules strawberry adds for its own input types
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
         ]
         if not introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         self._rules = tuple(rules)
-        self.parse = lru_cache(maxsize=maxsize)(parse)
-        self._maxsize = maxsize
+        # A schema that cannot be explored must not be explored through "Did you mean …?" either.
+        self._hide_suggestions = not introspection
+        self._shape = shape
+        self._max_tokens = max_tokens
+        self.max_bytes = max_bytes
+        self._cached_bytes = cached_bytes
+        self._held_bytes = 0
         # Keyed by the text, not the parsed document: texts that differ only in layout parse to equal
         # documents, yet their errors' lines and columns differ.
-        self._errors: OrderedDict[str, tuple[GraphQLError, ...]] = OrderedDict()
+        self._documents: OrderedDict[str, tuple[DocumentNode, int]] = OrderedDict()
+        self._errors: dict[str, tuple[GraphQLError, ...]] = {}
+
+    def parse(self, query: str) -> DocumentNode:
+        """`query` parsed, or a GraphQLError saying why it cannot be."""
+        known = self._documents.get(query)
+        if known is not None:
+            self._documents.move_to_end(query)
+            return known[0]
+        size = len(query.encode(errors="replace"))
+        if size > self.max_bytes:
+            raise GraphQLError(
+                f"The document is {size} bytes; the limit is {self.max_bytes}.",
+                extensions={"code": "GRAPHQL_PARSE_FAILED"},
+            )
+        document = parse(query, max_tokens=self._max_tokens)
+        self._remember(query, document, size + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0))
+        return document
+
+    def _remember(self, query: str, document: DocumentNode, size: int) -> None:
+        self._documents[query] = (document, size)
+        self._held_bytes += size
+        while self._held_bytes > self._cached_bytes and self._documents:
+            evicted, (_, evicted_size) = self._documents.popitem(last=False)
+            self._errors.pop(evicted, None)
+            self._held_bytes -= evicted_size
+
+    @property
+    def held_bytes(self) -> int:
+        """The bytes the cache holds now: its texts, and its parsed trees as estimated per token."""
+        return self._held_bytes
 
     def errors(self, schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[GraphQLError, ...]:
-        """The errors in `document`, which is `query` parsed."""
+        """The errors in `document`, which is `query` parsed: its shape's, else the rules'."""
         found = self._errors.get(query)
-        if found is not None:
-            self._errors.move_to_end(query)
-            return found
-        # strawberry's own validation: these rules and the ones strawberry adds for its input types
-        found = tuple(validate_document(schema, document, self._rules))
-        self._errors[query] = found
-        if len(self._errors) > self._maxsize:
-            self._errors.popitem(last=False)
+        if found is None:
+            found = tuple(DocumentShape(document, self._shape).errors()) or tuple(
+                validate_document(schema, document, self._rules, hide_suggestions=self._hide_suggestions)
+            )
+            if query in self._documents:
+                self._errors[query] = found
         return found
 
 
@@ -70,10 +140,8 @@ class CachedValidation(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.query:
-            # A text that does not parse is left to strawberry, whose own parse reports the syntax error
-            # inside the operation (so it gets its code); raised here, it would escape the operation.
-            with suppress(GraphQLError):
-                context.graphql_document = self._documents.parse(context.query, **context.parse_options)
+            # A GraphQLError raised here ends the operation; the schema codes it like any other error.
+            context.graphql_document = self._documents.parse(context.query)
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -83,8 +151,8 @@ class CachedValidation(SchemaExtension):
         assert query is not None
         assert document is not None
         schema = context.schema._schema
-        context.pre_execution_errors = [  # set, so strawberry does not validate again
-            *self._documents.errors(schema, query, document),
-            *cost_errors(schema, document, context.variables or {}, self._budget),
-        ]
+        errors = self._documents.errors(schema, query, document)
+        # set, so strawberry does not validate again; the budget is estimated only for a sound document
+        variables = context.variables or {}
+        context.pre_execution_errors = list(errors or cost_errors(schema, document, variables, self._budget))
         yield

@@ -84,9 +84,9 @@ async def test_the_budget_applies_to_a_remembered_document_asked_for_with_larger
     validated = []
     validate = validation.validate_document
 
-    def validate_document(*args: Any) -> Any:
+    def validate_document(*args: Any, **options: Any) -> Any:
         validated.append(args[1])
-        return validate(*args)
+        return validate(*args, **options)
 
     monkeypatch.setattr(validation, "validate_document", validate_document)
     schema = build_schema()
