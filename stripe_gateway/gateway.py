@@ -128,6 +128,7 @@ class StripeGateway:
         timeout_seconds: float = 20.0,
         requests_per_second: float = 25.0,
         max_concurrency: int = 16,
+        pacer: Pacer | None = None,
     ) -> StripeGateway:
         """Build the one StripeClient of the process (stock HTTPXClient, `base_addresses={"api": api_base}`).
 
@@ -144,12 +145,13 @@ class StripeGateway:
             max_network_retries=max_network_retries,
             base_addresses={"api": api_base} if api_base else None,
         )
-        pacer = Pacer(requests_per_second=requests_per_second, max_concurrency=max_concurrency)
+        pacer = pacer or Pacer.local(requests_per_second, max_concurrency=max_concurrency)
         _import_sdk(client)
         return cls(client, http_client, pacer)
 
     async def close(self) -> None:
         await self._http_client.close_async()  # type: ignore[no-untyped-call]  # untyped in the SDK
+        await self._pacer.close()
 
     async def ping(self) -> None:
         """A cheap authenticated read, for readiness checks; raises StripeUnavailable."""

@@ -3,5 +3,6 @@ pytest_plugins = [
     "tests.fixtures.gateway",
     "tests.fixtures.sandbox",
     "tests.fixtures.app",
+    "tests.fixtures.redis_server",
     "tests.browser.fixtures",
 ]
