@@ -21,17 +21,20 @@ from strawberry.fastapi import GraphQLRouter
 from portalql.adapters import database_stores
 from portalql.auth import RecentCredentials, authenticate_request
 from portalql.db import Database
+from portalql.degraded import DegradedAnswers, database_unavailable
 from portalql.health import health_router
 from portalql.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.portal_links import PORTAL_PATH, portal_router
 from portalql.portal_page import mount_portal_page
 from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
+from resolvers.errors import DatabaseUnavailableError
 from resolvers.money import format_money
 from schema import build_schema
 from schema.context import Context
 from stripe_gateway.caching import CachedGateway, open_cache_store
 from stripe_gateway.gateway import StripeGateway
+from stripe_gateway.pacing import connect_pacer
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -80,7 +83,11 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if runtime.database is None:
-                runtime.database = Database(settings.database_url)
+                runtime.database = Database(
+                    settings.database_url,
+                    connect_timeout_seconds=settings.database_connect_timeout_seconds,
+                    statement_timeout_seconds=settings.database_statement_timeout_seconds,
+                )
                 stack.push_async_callback(runtime.database.dispose)
                 await runtime.database.migrate()
             runtime.known_subscriptions = DatabaseKnownSubscriptions(runtime.database)
@@ -123,6 +130,7 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
+    app.add_middleware(DegradedAnswers, deadline_seconds=settings.request_deadline_seconds)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -133,6 +141,7 @@ def create_app(
             expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
             max_age=600,
         )
+    app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
     mount_portal_page(app)
@@ -178,6 +187,13 @@ def connect_gateway(settings: Settings) -> StripeGateway:
         max_network_retries=settings.stripe_max_network_retries,
         timeout_seconds=settings.stripe_timeout_seconds,
         requests_per_second=settings.stripe_requests_per_second,
+        pacer=connect_pacer(
+            settings.stripe_requests_per_second,
+            account=settings.stripe_api_key.get_secret_value(),
+            redis_url=settings.redis_url,
+            instances=settings.instances,
+            redis_timeout_seconds=settings.redis_timeout_seconds,
+        ),
     )
 
 
@@ -185,7 +201,9 @@ async def connect_cached_gateway(settings: Settings) -> CachedGateway:
     """The gateway behind the shared read cache: Redis when `REDIS_URL` is set, else this process's memory."""
     gateway = connect_gateway(settings)
     try:
-        store = await open_cache_store(settings.redis_url)
+        store = await open_cache_store(
+            settings.redis_url, redis_timeout_seconds=settings.redis_timeout_seconds
+        )
     except BaseException:
         await gateway.close()
         raise

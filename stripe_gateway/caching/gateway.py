@@ -127,6 +127,10 @@ class CachedGateway:
     async def ping(self) -> None:
         await self._gateway.ping()
 
+    async def cache_ready(self) -> bool:
+        """Whether the cache's backing service (Redis) answers; reads still work when it does not."""
+        return await self._store.ping()
+
     def construct_event(
         self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300
     ) -> Event:
