@@ -744,10 +744,9 @@ class CachedGateway:
         """Invalidate after our own write; the write is done, so a cache failure must not undo its answer."""
         try:
             await self._store.invalidate(groups)
-        except CacheUnavailable:
-            logger.exception(
-                "could not invalidate %s after a write; entries live until their TTL", sorted(groups)
-            )
+        except CacheUnavailable as error:
+            # The store dropped its own copy and replays the invalidation when its backing service returns.
+            logger.warning("could not invalidate %s after a write yet: %s", sorted(groups), error)
 
 
 def _reachable(groups: Collection[str]) -> bool:

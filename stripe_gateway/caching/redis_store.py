@@ -146,7 +146,7 @@ class SharedStore:
         return True
 
     async def get(self, key: str) -> bytes | None:
-        if not self._breaker.allows():
+        if not await self._redis_usable():
             return await self._local.get(key)
         if self._subscribed:
             found = await self._local.get(key)
@@ -159,7 +159,6 @@ class SharedStore:
         except RedisError as error:
             self._failed(error)
             return await self._local.get(key)
-        await self._succeeded()
         if not isinstance(value, bytes) or not isinstance(groups, bytes):
             return None
         if self._subscribed:
@@ -169,13 +168,12 @@ class SharedStore:
 
     async def mark(self) -> int:
         """Redis's counter, or while Redis fails the local tier's, as a negative number (see `put`)."""
-        if self._breaker.allows():
+        if await self._redis_usable():
             try:
                 sequence = await self._redis.get(f"{self._prefix}seq")
             except RedisError as error:
                 self._failed(error)
             else:
-                await self._succeeded()
                 return int(sequence or 0)
         return -1 - await self._local.mark()
 
@@ -185,7 +183,7 @@ class SharedStore:
             local_ttl = min(ttl, self._local_ttl)
             await self._local.put(key, value, groups=groups, ttl=local_ttl, since=-1 - since)
             return
-        if not self._breaker.allows():
+        if not await self._redis_usable():
             return
         # Only Redis is written: the local tier fills on this instance's next read, guarded by its own mark.
         names = sorted(groups)
@@ -205,8 +203,6 @@ class SharedStore:
             await self._put_script(keys=keys, args=arguments)
         except RedisError as error:
             self._failed(error)
-            return
-        await self._succeeded()
 
     async def invalidate(self, groups: Collection[str]) -> None:
         """Drop the groups here and everywhere; raises CacheUnavailable when Redis could not be told (the
@@ -215,13 +211,12 @@ class SharedStore:
         if not names:
             return
         self._local.drop(names)
-        if self._breaker.allows():
+        if await self._redis_usable():
             try:
                 await self._invalidate_in_redis(names)
             except RedisError as error:
                 self._failed(error)
             else:
-                await self._succeeded()
                 return
         self._remember(names)
         raise CacheUnavailable("Redis is unreachable; the invalidation is replayed when it returns")
@@ -248,9 +243,20 @@ class SharedStore:
             logger.warning("Redis failed, serving the cache from this process until it returns: %s", error)
         self._breaker.failed()
 
-    async def _succeeded(self) -> None:
-        if self._breaker.succeeded():
-            await self._resynchronise()
+    async def _redis_usable(self) -> bool:
+        """Whether to use Redis now; after an outage, the first caller probes it and catches up first."""
+        if not self._breaker.allows():
+            return False
+        if not self._breaker.is_open:
+            return True
+        try:
+            await self._redis.ping()
+        except RedisError as error:
+            self._failed(error)
+            return False
+        self._breaker.succeeded()
+        await self._resynchronise()
+        return not self._breaker.is_open
 
     async def _resynchronise(self) -> None:
         """Redis is back: what this process kept meanwhile missed broadcasts, and others missed ours."""
@@ -297,8 +303,9 @@ class SharedStore:
                     logger.warning("cache invalidation listener heard nothing from Redis, resubscribing")
             except (RedisError, OSError) as error:
                 logger.warning("cache invalidation listener lost Redis, resubscribing: %s", error)
+            # Not cleared here: while Redis is down the local copy is what serves (see `get`); it is
+            # cleared on resubscribing and when Redis answers again.
             self._subscribed = False
-            self._local.clear()
             self._started.set()  # without a subscription, reads go to Redis (or, if it is down, to Stripe)
             await asyncio.sleep(_RESUBSCRIBE_DELAY_SECONDS)
 
