@@ -21,7 +21,7 @@ import stripe
 from stripe_gateway import convert, params
 from stripe_gateway.error_mapping import domain_error
 from stripe_gateway.errors import InvalidRequest, NotFound, WebhookSignatureInvalid
-from stripe_gateway.pacing import Pacer
+from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
     CancellationFeedback,
     Charge,
@@ -136,8 +136,9 @@ class StripeGateway:
         marks `Stripe-Should-Retry: true` (including such 429s); the SDK backs off exponentially with
         jitter and reuses the idempotency key, so a retried write is applied once.
         """
-        http_client = stripe.HTTPXClient(
-            timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0))
+        pacer = pacer or Pacer.local(requests_per_second, max_concurrency=max_concurrency)
+        http_client = PacedRetries(
+            pacer, timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0))
         )
         client = stripe.StripeClient(
             api_key,
@@ -145,7 +146,6 @@ class StripeGateway:
             max_network_retries=max_network_retries,
             base_addresses={"api": api_base} if api_base else None,
         )
-        pacer = pacer or Pacer.local(requests_per_second, max_concurrency=max_concurrency)
         _import_sdk(client)
         return cls(client, http_client, pacer)
 

@@ -21,8 +21,9 @@ import time
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+import stripe
 from redis.exceptions import RedisError
 
 from stripe_gateway.errors import Throttled
@@ -161,20 +162,37 @@ class Pacer:
         except TimeoutError:
             raise _refused(deadline, _throttled(1.0)) from None
         try:
-            try:
-                wait = await self._schedule.reserve(
-                    None if deadline is None else max(0.0, deadline.remaining())
-                )
-            except Throttled as error:
-                raise _refused(deadline, error) from None
-            if wait > 0:
-                await asyncio.sleep(wait)
+            await self.instant()
             yield
         finally:
             self._slots.release()
 
+    async def instant(self) -> None:
+        """Wait for the next free instant on the schedule, or raise `Throttled` if it is past the deadline.
+
+        The SDK's retries call this too (`PacedRetries`): Stripe counts every attempt against the limit."""
+        deadline = current_deadline.get()
+        try:
+            wait = await self._schedule.reserve(None if deadline is None else max(0.0, deadline.remaining()))
+        except Throttled as error:
+            raise _refused(deadline, error) from None
+        if wait > 0:
+            await asyncio.sleep(wait)
+
     async def close(self) -> None:
         await self._schedule.close()
+
+
+class PacedRetries(stripe.HTTPXClient):
+    """The SDK's HTTP client, whose retries each wait for an instant of their own after the SDK's backoff."""
+
+    def __init__(self, pacer: Pacer, **options: Any) -> None:
+        super().__init__(**options)
+        self._pacer = pacer
+
+    async def sleep_async(self, secs: float) -> None:  # the SDK sleeps only before a retry
+        await super().sleep_async(secs)  # type: ignore[no-untyped-call]  # untyped in the SDK
+        await self._pacer.instant()
 
 
 def connect_pacer(

@@ -13,7 +13,11 @@ from stripe_gateway.errors import Throttled
 from stripe_gateway.pacing import Deadline, LocalSchedule, Pacer, connect_pacer, current_deadline
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.redis_server import RedisServer
+    from tests.gateway.conftest import Sandbox, Subscribed
 
 
 class FakeTime:
@@ -154,3 +158,28 @@ async def test_without_redis_a_process_paces_at_its_share_and_back_on_redis_once
     assert during == pytest.approx([0.0, 0.2, 0.4], abs=0.05)  # 5/s: half of the account's 10/s
     assert taken_by_other == pytest.approx(0.0, abs=0.02)
     assert after == pytest.approx(0.1, abs=0.02)  # the shared schedule again, right after the other's call
+
+
+class CountingSchedule(LocalSchedule):
+    def __init__(self, rate: float) -> None:
+        super().__init__(rate)
+        self.reserved = 0
+
+    async def reserve(self, max_wait: float | None) -> float:
+        self.reserved += 1
+        return await super().reserve(max_wait)
+
+
+@pytest.mark.sandbox_only
+async def test_each_retry_of_a_call_takes_an_instant_of_its_own(
+    connect_gateway: Callable[..., Awaitable[StripeGateway]], subscribed: Subscribed, sandbox_knobs: Sandbox
+) -> None:
+    schedule = CountingSchedule(1000)
+    gateway = await connect_gateway(pacer=Pacer(schedule, max_concurrency=4), max_network_retries=1)
+    sandbox_knobs.reset_calls()
+    sandbox_knobs.inject("error", path="GET /v1/customers/", count=1)
+
+    await gateway.retrieve_customer(subscribed.customer_id)
+
+    assert sandbox_knobs.calls("GET /v1/customers/{id}") == 2  # Stripe counts both attempts
+    assert schedule.reserved == 2
