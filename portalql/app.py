@@ -8,7 +8,7 @@ import re
 import secrets
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio.lowlevel
 import orjson
@@ -21,7 +21,7 @@ from strawberry.fastapi import GraphQLRouter
 from portalql.adapters import database_stores
 from portalql.auth import RecentCredentials, authenticate_request
 from portalql.db import Database
-from portalql.degraded import DegradedAnswers, database_unavailable
+from portalql.degraded import DegradedAnswers, database_unavailable, unavailable_status
 from portalql.health import health_router
 from portalql.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.portal_links import PORTAL_PATH, portal_router
@@ -164,6 +164,11 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.status_code = unavailable_status(response_data) or response.status_code
+        return response
 
 
 async def warm_up() -> None:

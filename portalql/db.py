@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
-from portalql.degraded import database_failed
+from resolvers.errors import DatabaseUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
@@ -85,10 +85,10 @@ class Database:
             async with self._sessions() as session, session.begin():
                 yield session
         except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
-            raise database_failed() from error
+            raise DatabaseUnavailableError from error
         except DBAPIError as error:
             if error.connection_invalidated:
-                raise database_failed() from error
+                raise DatabaseUnavailableError from error
             raise
 
     async def ping(self, *, timeout_seconds: float = 2.0) -> bool:

@@ -1,17 +1,17 @@
 """How a request answers when portalql is overloaded or a dependency is down.
 
 Each HTTP request gets a deadline for its Stripe calls (`stripe_gateway.pacing.Deadline`); the deadline
-comes early when the client disconnects, so its queued reads are dropped instead of sent. A request refused
-by the pacer answers with `Retry-After`; one that met a database outage answers 503 (`DATABASE_UNAVAILABLE`),
-whether the outage surfaced inside GraphQL execution or before it.
+comes early when the client disconnects, so its queued reads are dropped instead of sent, and is lifted once
+the answer is sent, for the work that follows it (a webhook's processing). A request refused
+by the pacer answers with `Retry-After`; one whose answer reports a database outage (`DATABASE_UNAVAILABLE`)
+is a 503, whether the outage surfaced inside GraphQL execution or before it. An outage that the code met and
+worked around (a hint it could do without) leaves no error, and so no 503.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastapi.responses import JSONResponse
@@ -25,20 +25,11 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-@dataclass
-class _Outcome:
-    database_unavailable: bool = False
-
-
-_outcome: ContextVar[_Outcome | None] = ContextVar("request_outcome", default=None)
-
-
-def database_failed() -> DatabaseUnavailableError:
-    """The error for a database outage, noted so that the request answers 503 even from inside GraphQL."""
-    outcome = _outcome.get()
-    if outcome is not None:
-        outcome.database_unavailable = True
-    return DatabaseUnavailableError()
+def unavailable_status(response_data: object) -> int | None:
+    """503 for a GraphQL answer reporting a database outage; None to keep the status."""
+    errors = response_data.get("errors") if isinstance(response_data, dict) else None
+    codes = {(error.get("extensions") or {}).get("code") for error in errors or () if isinstance(error, dict)}
+    return 503 if DatabaseUnavailableError.code in codes else None
 
 
 async def database_unavailable(_request: Request, error: Exception) -> Response:
@@ -63,12 +54,13 @@ class DegradedAnswers:
             await self.app(scope, receive, send)
             return
         deadline = Deadline(asyncio.get_running_loop().time() + self._deadline_seconds)
-        outcome = _Outcome()
         watcher: asyncio.Task[None] | None = None
+
+        answered = False
 
         async def watch_for_departure() -> None:
             # Once the body is read, the server's next message is the disconnect (or the end of the response).
-            if (await receive())["type"] == "http.disconnect":
+            if (await receive())["type"] == "http.disconnect" and not answered:
                 deadline.gone.set()
 
         async def receive_request() -> Message:
@@ -84,18 +76,19 @@ class DegradedAnswers:
             return message
 
         async def send_answer(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                if outcome.database_unavailable:
-                    message["status"] = 503
-                if deadline.retry_after is not None:
-                    MutableHeaders(scope=message)["Retry-After"] = str(math.ceil(deadline.retry_after))
+            nonlocal answered
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                # What runs after the answer (a webhook's processing) waits for no client: no deadline.
+                answered = True
+                deadline.at = math.inf
+            if message["type"] == "http.response.start" and deadline.retry_after is not None:
+                MutableHeaders(scope=message)["Retry-After"] = str(math.ceil(deadline.retry_after))
             await send(message)
 
-        deadline_token, outcome_token = current_deadline.set(deadline), _outcome.set(outcome)
+        token = current_deadline.set(deadline)
         try:
             await self.app(scope, receive_request, send_answer)
         finally:
-            current_deadline.reset(deadline_token)
-            _outcome.reset(outcome_token)
+            current_deadline.reset(token)
             if watcher is not None:
                 watcher.cancel()

@@ -46,8 +46,13 @@ class Deadline:
     gone: asyncio.Event = field(default_factory=asyncio.Event)
     retry_after: float | None = None
 
-    def remaining(self) -> float:
-        return self.at - asyncio.get_running_loop().time()
+    @property
+    def bound(self) -> float | None:
+        """`at`, or None when the request waits for no one any more (`at` is infinite)."""
+        return None if math.isinf(self.at) else self.at
+
+    def remaining(self) -> float | None:
+        return None if self.bound is None else self.bound - asyncio.get_running_loop().time()
 
     def refused(self, retry_after: float) -> None:
         """Remember the longest wait a refusal asked for, for the response's `Retry-After`."""
@@ -157,7 +162,7 @@ class Pacer:
         deadline = current_deadline.get()
         # The slot first, then the instant: an instant is taken only by a call that can start on time.
         try:
-            async with asyncio.timeout_at(deadline.at if deadline else None):
+            async with asyncio.timeout_at(deadline.bound if deadline else None):
                 await self._slots.acquire()
         except TimeoutError:
             raise _refused(deadline, _throttled(1.0)) from None
@@ -173,7 +178,8 @@ class Pacer:
         The SDK's retries call this too (`PacedRetries`): Stripe counts every attempt against the limit."""
         deadline = current_deadline.get()
         try:
-            wait = await self._schedule.reserve(None if deadline is None else max(0.0, deadline.remaining()))
+            remaining = None if deadline is None else deadline.remaining()
+            wait = await self._schedule.reserve(None if remaining is None else max(0.0, remaining))
         except Throttled as error:
             raise _refused(deadline, error) from None
         if wait > 0:

@@ -115,3 +115,20 @@ async def test_an_unreachable_sqlite_database_answers_503(
 
     assert _unavailable(response)
     assert str(tmp_path) not in response.text
+
+
+async def test_an_outage_met_inside_graphql_execution_answers_503_too(gateway: StripeGateway) -> None:
+    async with _proxied_postgres() as (database, proxy, token):
+        # The credential stays trusted for a while, so the request reaches the resolvers before the database.
+        app = create_app(app_settings(auth_cache_seconds=60), gateway=gateway, database=database)
+        headers = {"Authorization": f"Bearer {token}"}
+        query = {"query": "{ auditEvents(first: 1) { edges { cursor } } }"}
+        async with client_for(app) as client:
+            before = await client.post("/graphql", json=query, headers=headers)
+            proxy.cut()
+            async with asyncio.timeout(_NO_HANG_SECONDS):
+                during = await client.post("/graphql", json=query, headers=headers)
+
+    assert before.status_code == 200
+    assert during.status_code == 503
+    assert [error["extensions"]["code"] for error in during.json()["errors"]] == ["DATABASE_UNAVAILABLE"]
