@@ -60,7 +60,7 @@ def _portalql_app(options: argparse.Namespace) -> Started:
         read_cache=options.read_cache,
         # Stripe's test-mode limit (the default) would pace back-to-back cold runs; the sandbox has no limit
         # and the alternative no limiter.
-        stripe_requests_per_second=1000,
+        stripe_requests_per_second=options.stripe_requests_per_second,
     )
     return create_app(settings), {}
 
@@ -81,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stripe-api-base")
     parser.add_argument("--database-url")
     parser.add_argument("--no-read-cache", dest="read_cache", action="store_false")
+    parser.add_argument("--stripe-requests-per-second", type=int, default=1000)
     options = parser.parse_args(argv)
     app, announced = APPS[options.kind](options)
 

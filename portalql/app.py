@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from fastapi import FastAPI, Request, Response
@@ -17,6 +17,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from portalql.adapters import database_stores
 from portalql.auth import authenticate_request
+from portalql.degraded import DegradedAnswers, database_unavailable, unavailable_status
 from portalql.health import health_router
 from portalql.portal_links import PORTAL_PATH, portal_router
 from portalql.portal_page import mount_portal_page
@@ -24,6 +25,7 @@ from portalql.request_limits import GraphQLRequestLimits
 from portalql.runtime import Runtime
 from portalql.webhooks import webhook_router
 from resolvers.context import RequestContext
+from resolvers.errors import DatabaseUnavailableError
 from schema import build_schema
 from schema.context import Context
 
@@ -85,6 +87,7 @@ def create_app(
     )
     graphql_paths = ("/graphql", f"{PORTAL_PATH}/graphql")  # the router's two mounts, below
     app.add_middleware(GraphQLRequestLimits, paths=graphql_paths, limit=settings.graphql_max_body_bytes)
+    app.add_middleware(DegradedAnswers, deadline_seconds=settings.request_deadline_seconds)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -95,6 +98,7 @@ def create_app(
             expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
             max_age=600,
         )
+    app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
     mount_portal_page(app)
@@ -117,6 +121,11 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.status_code = unavailable_status(response_data) or response.status_code
+        return response
 
 
 def request_id_of(request: Request) -> str:

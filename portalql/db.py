@@ -1,4 +1,10 @@
-"""The database: declarative base, engine and transactions, and migrations to head."""
+"""The database: declarative base, engine and transactions, and migrations to head.
+
+An outage must neither hang a request nor read as a bug: connecting, waiting for a pooled connection and
+each statement are bounded, and a database that cannot be reached or did not answer in time surfaces as
+`DatabaseUnavailableError` (503, `DATABASE_UNAVAILABLE`). The pool checks a connection before lending it,
+so the first request after the database returns succeeds.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+from resolvers.errors import DatabaseUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
@@ -41,21 +49,47 @@ class Base(DeclarativeBase):
 class Database:
     """One engine and its sessions; `session()` is one transaction."""
 
-    def __init__(self, url: str, *, connect_args: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        connect_args: Mapping[str, Any] | None = None,
+        connect_timeout_seconds: float = 5.0,
+        statement_timeout_seconds: float = 10.0,
+    ) -> None:
         parsed = make_url(url)
         self._is_sqlite = parsed.get_backend_name() == "sqlite"
         if self._is_sqlite:
             _create_parent_directory(parsed)
-        self._engine = create_async_engine(parsed, pool_pre_ping=True, connect_args=dict(connect_args or {}))
+            # SQLite's only wait is for another writer's lock.
+            bounds: dict[str, Any] = {"timeout": statement_timeout_seconds}
+        else:
+            # asyncpg: `timeout` bounds connecting, `command_timeout` every statement (BEGIN and COMMIT too).
+            bounds = {"timeout": connect_timeout_seconds, "command_timeout": statement_timeout_seconds}
+        self._engine = create_async_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_timeout=connect_timeout_seconds,
+            connect_args={**bounds, **(connect_args or {})},
+        )
         if self._is_sqlite:
             event.listen(self._engine.sync_engine, "connect", _configure_sqlite_connection)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """Yield a session inside a transaction: committed on success, rolled back on error."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        """Yield a session inside a transaction: committed on success, rolled back on error.
+
+        Raises DatabaseUnavailableError when the database cannot be reached or does not answer in time."""
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
+            raise DatabaseUnavailableError from error
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                raise DatabaseUnavailableError from error
+            raise
 
     async def ping(self, *, timeout_seconds: float = 2.0) -> bool:
         """Whether the database answers a trivial query in time (for readiness probes)."""

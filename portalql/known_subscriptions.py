@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from portalql.repositories.known_subscriptions import known_subscription_ids, replace_known_subscription_ids
+from resolvers.errors import DatabaseUnavailableError
 
 if TYPE_CHECKING:
     from portalql.db import Database
@@ -41,7 +42,7 @@ class DatabaseKnownSubscriptions:
         try:
             async with self._database.session() as db:
                 ids = await known_subscription_ids(db, customer_id)
-        except (SQLAlchemyError, OSError):
+        except (SQLAlchemyError, OSError, DatabaseUnavailableError):
             logger.warning("could not read the known subscriptions of %s", customer_id, exc_info=True)
             return frozenset()
         self._remember(customer_id, ids)
@@ -73,6 +74,6 @@ class DatabaseKnownSubscriptions:
         try:
             async with self._database.session() as db:
                 await replace_known_subscription_ids(db, customer_id, ids)
-        except (SQLAlchemyError, OSError):
+        except (SQLAlchemyError, OSError, DatabaseUnavailableError):
             logger.warning("could not record the known subscriptions of %s", customer_id, exc_info=True)
             self._recent.pop(customer_id, None)  # so the next read that sees them writes them again

@@ -20,6 +20,7 @@ from portalql.known_subscriptions import DatabaseKnownSubscriptions
 from resolvers.money import format_money
 from stripe_gateway.caching import CachedGateway, open_cache_store
 from stripe_gateway.gateway import StripeGateway
+from stripe_gateway.pacing import connect_pacer
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -70,7 +71,11 @@ class Runtime:
         async with AsyncExitStack() as stack:
             database = self.database
             if database is None:
-                database = Database(settings.database_url)
+                database = Database(
+                    settings.database_url,
+                    connect_timeout_seconds=settings.database_connect_timeout_seconds,
+                    statement_timeout_seconds=settings.database_statement_timeout_seconds,
+                )
                 stack.push_async_callback(database.dispose)
                 await database.migrate()
             known_subscriptions = DatabaseKnownSubscriptions(database)
@@ -112,6 +117,13 @@ def connect_gateway(settings: Settings) -> StripeGateway:
         max_network_retries=settings.stripe_max_network_retries,
         timeout_seconds=settings.stripe_timeout_seconds,
         requests_per_second=settings.stripe_requests_per_second,
+        pacer=connect_pacer(
+            settings.stripe_requests_per_second,
+            account=settings.stripe_api_key.get_secret_value(),
+            redis_url=settings.redis_url,
+            instances=settings.instances,
+            redis_timeout_seconds=settings.redis_timeout_seconds,
+        ),
     )
 
 
@@ -119,7 +131,9 @@ async def connect_cached_gateway(settings: Settings) -> CachedGateway:
     """The gateway behind the shared read cache: Redis when `REDIS_URL` is set, else this process's memory."""
     gateway = connect_gateway(settings)
     try:
-        store = await open_cache_store(settings.redis_url)
+        store = await open_cache_store(
+            settings.redis_url, redis_timeout_seconds=settings.redis_timeout_seconds
+        )
     except BaseException:
         await gateway.close()
         raise

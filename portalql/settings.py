@@ -64,10 +64,20 @@ class Settings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = Field(default=None, validation_alias="STRIPE_WEBHOOK_SECRET")
     stripe_max_network_retries: NonNegativeInt = 2
     stripe_timeout_seconds: PositiveFloat = 20
-    # Stripe's test-mode rate limit; live mode allows more.
+    # Stripe's test-mode rate limit; live mode allows more. It is the account's: every instance shares it.
     stripe_requests_per_second: PositiveInt = 25
+    # Without Redis, how many processes share the Stripe account: each paces itself at its share of the rate
+    # (also each one's share while Redis is unreachable).
+    instances: PositiveInt = 1
+    # How long a request may wait for its turn at Stripe; past it, a call is refused with RATE_LIMITED.
+    request_deadline_seconds: PositiveFloat = 10
 
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    # Every Redis operation fails within this; the cache and the pacer then fall back to this process.
+    redis_timeout_seconds: PositiveFloat = 0.25
+    # A database that does not answer fails the request with DATABASE_UNAVAILABLE within these.
+    database_connect_timeout_seconds: PositiveFloat = 5
+    database_statement_timeout_seconds: PositiveFloat = 10
     # Off, every read goes to Stripe: for finding out whether a problem is the cache's, and for measuring
     # what a customer whose data is not cached waits for.
     read_cache: bool = True

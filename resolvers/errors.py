@@ -38,3 +38,12 @@ class NotFoundError(ResolverError):
 
 class InvalidArgumentError(ResolverError):
     code = "BAD_USER_INPUT"
+
+
+class DatabaseUnavailableError(ResolverError):
+    """portalql's database did not answer (unreachable, or too slow): an outage, retry shortly."""
+
+    code = "DATABASE_UNAVAILABLE"
+
+    def __init__(self) -> None:
+        super().__init__("The database is unavailable; try again shortly.")

@@ -54,3 +54,14 @@ class StripeUnavailable(GatewayError):
 
 class WebhookSignatureInvalid(GatewayError):
     """A webhook delivery whose `Stripe-Signature` does not verify (or is too old): reject it."""
+
+
+class Throttled(RateLimited):
+    """portalql's own pacing could not start the call before the request's deadline; nothing reached Stripe.
+
+    `retry_after` (seconds) is when the queue should have room again.
+    """
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

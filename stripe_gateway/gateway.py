@@ -21,7 +21,7 @@ import stripe
 from stripe_gateway import convert, params
 from stripe_gateway.error_mapping import domain_error
 from stripe_gateway.errors import InvalidRequest, NotFound, WebhookSignatureInvalid
-from stripe_gateway.pacing import Pacer
+from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
     CancellationFeedback,
     Charge,
@@ -130,6 +130,7 @@ class StripeGateway:
         timeout_seconds: float = 20.0,
         requests_per_second: float = 25.0,
         max_concurrency: int = 16,
+        pacer: Pacer | None = None,
     ) -> StripeGateway:
         """Build the one StripeClient of the process (stock HTTPXClient, `base_addresses={"api": api_base}`).
 
@@ -137,8 +138,9 @@ class StripeGateway:
         marks `Stripe-Should-Retry: true` (including such 429s); the SDK backs off exponentially with
         jitter and reuses the idempotency key, so a retried write is applied once.
         """
-        http_client = stripe.HTTPXClient(
-            timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0))
+        pacer = pacer or Pacer.local(requests_per_second, max_concurrency=max_concurrency)
+        http_client = PacedRetries(
+            pacer, timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 5.0))
         )
         client = stripe.StripeClient(
             api_key,
@@ -146,12 +148,12 @@ class StripeGateway:
             max_network_retries=max_network_retries,
             base_addresses={"api": api_base} if api_base else None,
         )
-        pacer = Pacer(requests_per_second=requests_per_second, max_concurrency=max_concurrency)
         _import_sdk(client)
         return cls(client, http_client, pacer)
 
     async def close(self) -> None:
         await self._http_client.close_async()  # type: ignore[no-untyped-call]  # untyped in the SDK
+        await self._pacer.close()
 
     async def ping(self) -> None:
         """A cheap authenticated read, for readiness checks; raises StripeUnavailable."""
@@ -166,6 +168,9 @@ class StripeGateway:
 
     async def invalidate_catalog(self) -> None:
         pass
+
+    async def cache_ready(self) -> bool:
+        return True
 
     async def _get(
         self, path: str, query: Mapping[str, object], *, method: Literal["get", "post"] = "get"

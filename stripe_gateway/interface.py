@@ -46,6 +46,10 @@ class BillingGateway(Protocol):
 
     async def invalidate_catalog(self) -> None: ...
 
+    async def cache_ready(self) -> bool:
+        """Whether the read cache's backing service (Redis) answers; reads still work when it does not."""
+        ...
+
     async def retrieve_customer(self, customer_id: str, *, with_subscriptions: bool = False) -> Customer: ...
 
     async def list_customers(

@@ -3,6 +3,7 @@ pytest_plugins = [
     "tests.fixtures.gateway",
     "tests.fixtures.sandbox",
     "tests.fixtures.app",
+    "tests.fixtures.redis_namespace",
     "tests.fixtures.redis_server",
     "tests.browser.fixtures",
 ]

@@ -17,9 +17,15 @@ __all__ = [
 
 
 async def open_cache_store(
-    redis_url: str | None, *, key_prefix: str = "portalql:cache:", max_entries: int = 10_000
+    redis_url: str | None,
+    *,
+    key_prefix: str = "portalql:cache:",
+    max_entries: int = 10_000,
+    redis_timeout_seconds: float = 0.25,
 ) -> CacheStore:
     """Redis (shared by every instance, with a local tier) when a URL is given, else this process's memory."""
     if redis_url:
-        return await SharedStore.connect(redis_url, prefix=key_prefix, max_local_entries=max_entries)
+        return await SharedStore.connect(
+            redis_url, prefix=key_prefix, max_local_entries=max_entries, timeout_seconds=redis_timeout_seconds
+        )
     return MemoryStore(max_entries=max_entries)

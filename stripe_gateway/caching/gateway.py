@@ -6,17 +6,27 @@ net. An entry is cached only when a customer or catalog invalidation reaches it,
 webhooks send: a list that names no customer (refunds, an empty page of a subscription's invoices) is not,
 while a refund read by id is, under the customer of the charge it came with.
 A failing cache never fails a read: it is logged and the read goes to Stripe.
+
+Concurrent misses for one entry, from any requests, share one Stripe call (a flight). The flight waits in
+the pacer until the latest of its requests' deadlines, and is dropped once every request waiting for it has
+lost its client: nobody would read the answer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 import logging
-from typing import TYPE_CHECKING, TypeVar
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, encode
 from stripe_gateway.caching.decoded import DecodedRecords
 from stripe_gateway.caching.stores import CacheUnavailable
+from stripe_gateway.errors import Throttled
+from stripe_gateway.pacing import Deadline, current_deadline
 from stripe_gateway.records import (
     Charge,
     Customer,
@@ -74,8 +84,25 @@ def _objects(*object_ids: str | None) -> set[str]:
     return {object_group(object_id) for object_id in object_ids if object_id}
 
 
+async def _awaited(read: Callable[[], Awaitable[T]]) -> T:
+    return await read()
+
+
+def _client_gone() -> Throttled:
+    return Throttled("The client is gone; its reads are not sent to Stripe.", retry_after=1.0)
+
+
 def _query(**params: object) -> str:
     return json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass
+class _Flight(Generic[T]):
+    """One read from Stripe that several requests wait for."""
+
+    task: asyncio.Task[T]
+    deadline: Deadline
+    waiters: int = 0
 
 
 class CachedGateway:
@@ -94,6 +121,7 @@ class CachedGateway:
         self._ttl = ttl_seconds
         self._catalog_ttl = catalog_ttl_seconds
         self._decoded = DecodedRecords()
+        self._flights: dict[str, _Flight[object]] = {}
 
     # -- lifecycle and pass-through -------------------------------------------------------------------------
     async def close(self) -> None:
@@ -102,6 +130,10 @@ class CachedGateway:
 
     async def ping(self) -> None:
         await self._gateway.ping()
+
+    async def cache_ready(self) -> bool:
+        """Whether the cache's backing service (Redis) answers; reads still work when it does not."""
+        return await self._store.ping()
 
     def construct_event(
         self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300
@@ -609,16 +641,72 @@ class CachedGateway:
         fresh: bool,
         catalog: bool = False,
     ) -> T:
-        """The cached record, or Stripe's, which is then cached (a fresh read refreshes the entry)."""
+        """The cached record, or Stripe's, which is then cached (a fresh read refreshes the entry).
+
+        A fresh read makes its own call: one already under way may have started before what it must see."""
         full_key = _key(key)
-        if not fresh:
-            cached = await self._lookup(full_key, kind)
-            if cached is not None:
-                return cached
+        ttl = self._catalog_ttl if catalog else self._ttl
+        if fresh:
+            return await self._fetch_and_keep(full_key, fetch, groups, ttl)
+        cached = await self._lookup(full_key, kind)
+        if cached is not None:
+            return cached
+        return await self._join(full_key, lambda: self._fetch_and_keep(full_key, fetch, groups, ttl))
+
+    async def _fetch_and_keep(
+        self, key: str, fetch: Callable[[], Awaitable[T]], groups: Callable[[T], set[str]], ttl: float
+    ) -> T:
         since = await self._mark()
         record = await fetch()
-        await self._keep(full_key, record, groups(record), self._catalog_ttl if catalog else self._ttl, since)
+        await self._keep(key, record, groups(record), ttl, since)
         return record
+
+    async def _join(self, key: str, read: Callable[[], Awaitable[T]]) -> T:
+        """Wait for the flight reading `key`, starting one if none is under way; leave if the client goes."""
+        deadline = current_deadline.get()
+        if deadline is not None and deadline.gone.is_set():
+            raise _client_gone()
+        flight = cast("_Flight[T] | None", self._flights.get(key))
+        if flight is None:
+            flight = self._start(key, read)
+        flight.deadline.at = max(flight.deadline.at, math.inf if deadline is None else deadline.at)
+        flight.waiters += 1
+        try:
+            if deadline is None:
+                return await asyncio.shield(flight.task)
+            gone = asyncio.ensure_future(deadline.gone.wait())
+            try:
+                await asyncio.wait((flight.task, gone), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                gone.cancel()
+            if not flight.task.done():
+                raise _client_gone()
+            try:
+                return flight.task.result()
+            except Throttled as error:
+                deadline.refused(error.retry_after)
+                raise
+        finally:
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.task.done():
+                flight.task.cancel()
+
+    def _start(self, key: str, read: Callable[[], Awaitable[T]]) -> _Flight[T]:
+        # The flight's own deadline, moved later by each request that joins it.
+        deadline = Deadline(-math.inf)
+        context = contextvars.copy_context()
+        context.run(current_deadline.set, deadline)
+        flight = _Flight(asyncio.get_running_loop().create_task(_awaited(read), context=context), deadline)
+        self._flights[key] = cast("_Flight[object]", flight)
+
+        def landed(_task: asyncio.Task[T]) -> None:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+            if not _task.cancelled():
+                _task.exception()  # retrieved here: every waiter may have left before it failed
+
+        flight.task.add_done_callback(landed)
+        return flight
 
     async def _write_subscription(
         self, subscription_id: str, write: Callable[[], Awaitable[Subscription]]
@@ -669,10 +757,9 @@ class CachedGateway:
         """Invalidate after our own write; the write is done, so a cache failure must not undo its answer."""
         try:
             await self._store.invalidate(groups)
-        except CacheUnavailable:
-            logger.exception(
-                "could not invalidate %s after a write; entries live until their TTL", sorted(groups)
-            )
+        except CacheUnavailable as error:
+            # The store dropped its own copy and replays the invalidation when its backing service returns.
+            logger.warning("could not invalidate %s after a write yet: %s", sorted(groups), error)
 
 
 def _reachable(groups: Collection[str]) -> bool:

@@ -4,6 +4,11 @@ and invalidations are broadcast over Redis pub/sub so every instance drops its l
 Redis layout under the key prefix `p`: `p e:<key>` a hash {v: value, g: groups}, `p g:<group>` the set of
 entry keys in a group, `p seq` the invalidation counter, `p i:<group>` the counter value at the group's
 last invalidation, and the channel `p invalidations` carrying the JSON list of invalidated groups.
+
+Redis failing must not take the service down: operations fail within a short timeout, and a circuit breaker
+then serves and fills the local copy alone (entries live `local_ttl` there, the bound on what another
+instance's invalidation can leave stale meanwhile). Invalidations that could not reach Redis are remembered
+and replayed when it returns, and the local copy is dropped then, since broadcasts were missed.
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from stripe_gateway.caching.stores import CacheUnavailable, MemoryStore
+from stripe_gateway.redis_guard import CircuitBreaker, fail_fast_client
 
 if TYPE_CHECKING:
     from collections.abc import Collection
+
+    import redis.asyncio as aioredis
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +36,13 @@ logger = logging.getLogger(__name__)
 _MARKER_SECONDS = 3600
 _GROUP_SEPARATOR = "\n"
 _RESUBSCRIBE_DELAY_SECONDS = 1.0
+# The listener pings this often while idle and resubscribes when no answer came for three of them: a frozen
+# Redis (or a cut connection) does not close the socket, so silence is the only sign.
+_LISTENER_PING_SECONDS = 1.0
+# Invalidations remembered during an outage; beyond this, everything is dropped when Redis returns.
+_MAX_PENDING_GROUPS = 10_000
+# Broadcast instead of a list of groups when every instance must drop its whole local copy.
+_EVERYTHING = "*"
 
 # Store the entry only if none of its groups was invalidated after the reader's mark, atomically.
 # KEYS: entry, then the n group sets, then the n group markers. ARGV: value, groups, ttl (ms), mark, n.
@@ -69,15 +83,26 @@ return sequence
 class SharedStore:
     """A `CacheStore` over Redis with a local tier; build it with `connect`, end it with `close`."""
 
-    def __init__(self, client: aioredis.Redis, *, prefix: str, local: MemoryStore, local_ttl: float) -> None:
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        prefix: str,
+        local: MemoryStore,
+        local_ttl: float,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self._redis = client
         self._prefix = prefix
         self._channel = f"{prefix}invalidations"
         self._local = local
         self._local_ttl = local_ttl
+        self._breaker = breaker or CircuitBreaker()
         self._put_script = client.register_script(_PUT)
         self._invalidate_script = client.register_script(_INVALIDATE)
-        # The local tier is used only while subscribed: otherwise a broadcast could be missed.
+        # Groups invalidated while Redis was unreachable, replayed when it returns (None: too many to keep).
+        self._pending: set[str] | None = set()
+        # The local tier is used only while subscribed (or Redis is down), or a broadcast could be missed.
         self._subscribed = False
         self._started = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
@@ -90,13 +115,16 @@ class SharedStore:
         prefix: str = "portalql:cache:",
         max_local_entries: int = 10_000,
         local_ttl: float = 60.0,
+        timeout_seconds: float = 0.25,
+        retry_seconds: float = 1.0,
     ) -> SharedStore:
         """Connect and start listening for other instances' invalidations before serving anything."""
         store = cls(
-            aioredis.Redis.from_url(url),
+            fail_fast_client(url, timeout_seconds=timeout_seconds),
             prefix=prefix,
             local=MemoryStore(max_entries=max_local_entries),
             local_ttl=local_ttl,
+            breaker=CircuitBreaker(retry_seconds=retry_seconds),
         )
         store._listener = asyncio.create_task(store._listen(), name="cache-invalidations")
         await store._started.wait()
@@ -110,9 +138,17 @@ class SharedStore:
         self._local.clear()
         await self._redis.aclose()
 
+    async def ping(self) -> bool:
+        try:
+            await self._redis.ping()
+        except RedisError:
+            return False
+        return True
+
     async def get(self, key: str) -> bytes | None:
-        local = self._subscribed
-        if local:
+        if not await self._redis_usable():
+            return await self._local.get(key)
+        if self._subscribed:
             found = await self._local.get(key)
             if found is not None:
                 return found
@@ -121,22 +157,34 @@ class SharedStore:
         try:
             value, groups = await self._redis.hmget(self._entry(key), ["v", "g"])
         except RedisError as error:
-            raise CacheUnavailable(str(error)) from error
+            self._failed(error)
+            return await self._local.get(key)
         if not isinstance(value, bytes) or not isinstance(groups, bytes):
             return None
-        if local:
+        if self._subscribed:
             names = groups.decode().split(_GROUP_SEPARATOR)
             await self._local.put(key, value, groups=names, ttl=self._local_ttl, since=since)
         return value
 
     async def mark(self) -> int:
-        try:
-            sequence = await self._redis.get(f"{self._prefix}seq")
-        except RedisError as error:
-            raise CacheUnavailable(str(error)) from error
-        return int(sequence or 0)
+        """Redis's counter, or while Redis fails the local tier's, as a negative number (see `put`)."""
+        if await self._redis_usable():
+            try:
+                sequence = await self._redis.get(f"{self._prefix}seq")
+            except RedisError as error:
+                self._failed(error)
+            else:
+                return int(sequence or 0)
+        return -1 - await self._local.mark()
 
     async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> None:
+        if since < 0:
+            # Read from Stripe while Redis was down: kept locally, and dropped if Redis returned meanwhile.
+            local_ttl = min(ttl, self._local_ttl)
+            await self._local.put(key, value, groups=groups, ttl=local_ttl, since=-1 - since)
+            return
+        if not await self._redis_usable():
+            return
         # Only Redis is written: the local tier fills on this instance's next read, guarded by its own mark.
         names = sorted(groups)
         keys = [
@@ -154,27 +202,86 @@ class SharedStore:
         try:
             await self._put_script(keys=keys, args=arguments)
         except RedisError as error:
-            raise CacheUnavailable(str(error)) from error
+            self._failed(error)
 
     async def invalidate(self, groups: Collection[str]) -> None:
+        """Drop the groups here and everywhere; raises CacheUnavailable when Redis could not be told (the
+        invalidation is then replayed when Redis returns)."""
         names = sorted(set(groups))
         if not names:
             return
         self._local.drop(names)
-        keys = [f"{self._prefix}seq"]
-        for group in names:
-            keys += [f"{self._prefix}g:{group}", f"{self._prefix}i:{group}"]
-        try:
-            await self._invalidate_script(keys=keys, args=[_MARKER_SECONDS])
-            await self._redis.publish(self._channel, json.dumps(names))
-        except RedisError as error:
-            raise CacheUnavailable(str(error)) from error
+        if await self._redis_usable():
+            try:
+                await self._invalidate_in_redis(names)
+            except RedisError as error:
+                self._failed(error)
+            else:
+                return
+        self._remember(names)
+        raise CacheUnavailable("Redis is unreachable; the invalidation is replayed when it returns")
 
     def _entry(self, key: str) -> str:
         return f"{self._prefix}e:{key}"
 
+    async def _invalidate_in_redis(self, names: list[str]) -> None:
+        keys = [f"{self._prefix}seq"]
+        for group in names:
+            keys += [f"{self._prefix}g:{group}", f"{self._prefix}i:{group}"]
+        await self._invalidate_script(keys=keys, args=[_MARKER_SECONDS])
+        await self._redis.publish(self._channel, json.dumps(names))
+
+    def _remember(self, names: list[str]) -> None:
+        if self._pending is None:
+            return
+        self._pending.update(names)
+        if len(self._pending) > _MAX_PENDING_GROUPS:
+            self._pending = None
+
+    def _failed(self, error: Exception) -> None:
+        if not self._breaker.is_open:
+            logger.warning("Redis failed, serving the cache from this process until it returns: %s", error)
+        self._breaker.failed()
+
+    async def _redis_usable(self) -> bool:
+        """Whether to use Redis now; after an outage, the first caller probes it and catches up first."""
+        if not self._breaker.allows():
+            return False
+        if not self._breaker.is_open:
+            return True
+        try:
+            await self._redis.ping()
+        except RedisError as error:
+            self._failed(error)
+            return False
+        self._breaker.succeeded()
+        await self._resynchronise()
+        return not self._breaker.is_open
+
+    async def _resynchronise(self) -> None:
+        """Redis is back: what this process kept meanwhile missed broadcasts, and others missed ours."""
+        logger.warning("Redis is back; dropping this process's copy and replaying its invalidations")
+        self._local.clear()
+        pending, self._pending = self._pending, set()
+        try:
+            if pending is None:
+                await self._drop_everything()
+            elif pending:
+                await self._invalidate_in_redis(sorted(pending))
+        except RedisError as error:
+            self._pending = None if pending is None else pending | (self._pending or set())
+            self._failed(error)
+
+    async def _drop_everything(self) -> None:
+        """Too many invalidations were missed to name them: drop every entry, here and on every instance."""
+        async for key in self._redis.scan_iter(match=f"{self._prefix}e:*", count=1000):
+            await self._redis.unlink(key)
+        await self._redis.incr(f"{self._prefix}seq")
+        await self._redis.publish(self._channel, json.dumps(_EVERYTHING))
+
     async def _listen(self) -> None:
         """Apply every instance's invalidations to the local tier, resubscribing after a lost connection."""
+        loop = asyncio.get_running_loop()
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
@@ -183,23 +290,32 @@ class SharedStore:
                     self._local.clear()
                     self._subscribed = True
                     self._started.set()
-                    async for message in pubsub.listen():
-                        if message.get("type") == "message":
-                            self._local.drop(_groups(message.get("data")))
+                    heard = pinged = loop.time()
+                    while loop.time() - heard < 3 * _LISTENER_PING_SECONDS:
+                        message = await pubsub.get_message(timeout=_LISTENER_PING_SECONDS)
+                        if message is not None:
+                            heard = loop.time()
+                            if message.get("type") == "message":
+                                self._apply(message.get("data"))
+                        if loop.time() - pinged >= _LISTENER_PING_SECONDS:
+                            await pubsub.ping()
+                            pinged = loop.time()
+                    logger.warning("cache invalidation listener heard nothing from Redis, resubscribing")
             except (RedisError, OSError) as error:
                 logger.warning("cache invalidation listener lost Redis, resubscribing: %s", error)
+            # Not cleared here: while Redis is down the local copy is what serves (see `get`); it is
+            # cleared on resubscribing and when Redis answers again.
             self._subscribed = False
-            self._local.clear()
             self._started.set()  # without a subscription, reads go to Redis (or, if it is down, to Stripe)
             await asyncio.sleep(_RESUBSCRIBE_DELAY_SECONDS)
 
-
-def _groups(data: object) -> list[str]:
-    """The groups of one broadcast; anything malformed is ignored rather than trusted."""
-    try:
-        names = json.loads(data) if isinstance(data, bytes | str) else None
-    except ValueError:
-        return []
-    if not isinstance(names, list):
-        return []
-    return [name for name in names if isinstance(name, str)]
+    def _apply(self, data: object) -> None:
+        """One broadcast: a list of groups, or everything; anything malformed is ignored, not trusted."""
+        try:
+            names = json.loads(data) if isinstance(data, bytes | str) else None
+        except ValueError:
+            return
+        if names == _EVERYTHING:
+            self._local.clear()
+        elif isinstance(names, list):
+            self._local.drop(name for name in names if isinstance(name, str))

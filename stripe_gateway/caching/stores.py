@@ -35,6 +35,10 @@ class CacheStore(Protocol):
         """Drop every entry of these groups, on every instance that shares this cache."""
         ...
 
+    async def ping(self) -> bool:
+        """Whether the backing service answers (for readiness probes)."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -104,6 +108,9 @@ class MemoryStore:
         self._members.clear()
         self._invalidated.clear()
         self._forgotten_up_to = self._sequence
+
+    async def ping(self) -> bool:
+        return True
 
     async def close(self) -> None:
         self._entries.clear()

@@ -14,9 +14,11 @@ from tests.fixtures.app import app_settings, client_for, error_codes, graphql
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from contextlib import AbstractAsyncContextManager
     from pathlib import Path
 
     import httpx
+    from sqlalchemy.ext.asyncio import AsyncSession
 
     from stripe_gateway.records import Customer
     from tests.fixtures.app import Tokens
@@ -126,12 +128,17 @@ async def test_a_bug_in_a_resolver_is_masked_and_coded_internal(
     assert "Traceback" not in response.text
 
 
+class BrokenDatabase(Database):
+    def session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        raise RuntimeError(f"a bug reading {self._engine.url}")
+
+
 async def test_an_error_outside_graphql_is_masked_too(
     gateway: StripeGateway, tokens: Tokens, tmp_path: Path
 ) -> None:
     token = await tokens.api_key()
-    # The credential store fails while the request is being authenticated.
-    unreachable = Database(f"sqlite+aiosqlite:///{tmp_path}")
+    # The credential store fails (with a bug, not an outage) while the request is being authenticated.
+    unreachable = BrokenDatabase(f"sqlite+aiosqlite:///{tmp_path}/portalql.db")
     app = create_app(app_settings(), gateway=gateway, database=unreachable)
     try:
         async with client_for(app, raise_app_exceptions=False) as client:
