@@ -14,6 +14,9 @@ only, with what earlier runs learnt about the customer deleted.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
 import tempfile
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -26,8 +29,10 @@ import httpx
 from bench.measure import Measured, StripeCalls, sample, throughput
 from bench.operations import (
     ALTERNATIVE_DASHBOARD,
+    ATTACK_PER_SECOND,
     CUSTOMER_IDS,
     DISCOVER,
+    FAN_OUT,
     MUTATIONS,
     PORTALQL_OPERATIONS,
     WARM_UP,
@@ -35,6 +40,7 @@ from bench.operations import (
     Credential,
     Fixtures,
     Operation,
+    OperationFailedError,
 )
 from bench.results import Cache, CaseResult, Status, Target
 from bench.servers import Server, running
@@ -118,6 +124,27 @@ class Bench:
             max_operations=self.config.max_operations,
         )  # fmt: skip
         return Measured(tuple(samples), load, server.peak_rss_bytes())
+
+    async def under_attack(self, server: Server, operation: Operation, caller: Caller) -> Measured:
+        """`steady`, while an unauthenticated client sends `FAN_OUT` at `ATTACK_PER_SECOND`."""
+        async with httpx.AsyncClient(base_url=server.url, timeout=TIMEOUT_SECONDS) as attacker:
+
+            async def attack() -> None:
+                started = asyncio.get_running_loop().time()
+                for sent in itertools.count():
+                    due = started + sent / ATTACK_PER_SECOND
+                    await asyncio.sleep(max(0.0, due - asyncio.get_running_loop().time()))
+                    refused = await attacker.post("/graphql", json={"query": FAN_OUT})
+                    if "errors" not in refused.json():
+                        raise OperationFailedError("the fan-out document was not refused")
+
+            attacking = asyncio.create_task(attack())
+            try:
+                return await self.steady(server, operation, caller)
+            finally:
+                attacking.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await attacking
 
 
 async def run(config: Config, progress: Callable[[str], None]) -> list[CaseResult]:
@@ -210,6 +237,10 @@ async def _cold_and_warm(
         first = await sample(operation, caller, bench.calls)
         repeat = await sample(operation, caller, bench.calls)
         steady = await bench.steady(api, operation, caller)
+        attacked = None
+        if operation.under_attack:
+            bench.progress(f"portalql: {operation.title}, warm, under attack")
+            attacked = await bench.under_attack(api, operation, caller)
     if repeat.total_calls >= first.total_calls:
         note = "n/a (no cache yet: a repeat made the same Stripe calls)"
         return [
@@ -224,6 +255,7 @@ async def _cold_and_warm(
     return [
         CaseResult(Target.PORTALQL, operation, Cache.COLD, measured=Measured(tuple(cold), None, peak)),
         CaseResult(Target.PORTALQL, operation, Cache.WARM, measured=steady),
+        *([CaseResult(Target.PORTALQL, operation, Cache.ATTACKED, measured=attacked)] if attacked else []),
     ]
 
 

@@ -92,6 +92,17 @@ class Operation:
     # Measured too when set: cold, for a customer the API has never seen, where that costs more.
     first_visit: Minimum | None = None
     requires_mutation: str | None = None
+    # Measured warm again while an attacker sends `FAN_OUT` at `ATTACK_PER_SECOND`, when set.
+    under_attack: bool = False
+
+
+# An unauthenticated document of 21 fragments, each spreading the next twice: 2^20 paths if walked naively.
+# The API refuses it; the figure is what refusing it costs everyone else.
+FAN_OUT = (
+    "".join(f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }} " for n in range(20))
+    + "fragment F20 on Query { __typename } { ...F0 }"
+)
+ATTACK_PER_SECOND = 10
 
 
 # A Stripe-free query: the first request of a process pays for imports and first-time code paths, not Stripe.
@@ -217,6 +228,7 @@ PORTALQL_OPERATIONS = (
             "customer's answer brings: 2 round trips",
         ),
         run=_dashboard,
+        under_attack=True,
     ),
     Operation(
         name="plan_change_preview",

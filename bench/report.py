@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bench.results import Target
+from bench.results import Cache, Target
 from bench.servers import ROOT
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ def document(
         "memory_method": MEMORY_METHOD,
         "cases": [result.to_json() for result in results],
         "ratios_portalql_over_alternative": [dataclasses.asdict(ratio) for ratio in found_ratios],
+        "dashboard_throughput_under_attack_over_without": attack_ratio(results),
     }
 
 
@@ -98,7 +99,7 @@ _LEGEND = (
     "peak MiB: the server process's peak resident memory. The minimums:",
 )
 _COLUMNS = ("operation", "target", "cache", "calls", "min", "p50 ms", "p95 ms", "ops/s", "peak MiB")
-_WIDTHS = (38, 11, 5, 6, 4, 8, 8, 8, 8)
+_WIDTHS = (38, 11, 8, 6, 4, 8, 8, 8, 8)
 
 
 def table(
@@ -122,12 +123,27 @@ def table(
             f"throughput {_times(ratio.throughput)}"
             for ratio in found_ratios
         ]
+    if (attack := attack_ratio(results)) is not None:
+        lines.append(f"dashboard warm under attack/without it: throughput {_times(attack)}")
     for result in results:
         load = result.measured.throughput if result.measured else None
         if load and load.errors:
             title = f"{result.operation.title} ({result.target})"
             lines.append(f"{title}: {load.errors} failed under load, first: {load.first_error}")
     return "\n".join(lines)
+
+
+def attack_ratio(results: list[CaseResult]) -> float | None:
+    """Warm throughput while an attacker sends a refused document, over warm throughput without it."""
+    loads = {
+        r.cache: r.measured.throughput
+        for r in results
+        if r.target is Target.PORTALQL and r.operation.under_attack and r.measured
+    }
+    attacked, warm = loads.get(Cache.ATTACKED), loads.get(Cache.WARM)
+    if attacked is None or warm is None or not warm.operations_per_second:
+        return None
+    return attacked.operations_per_second / warm.operations_per_second
 
 
 def _result_row(result: CaseResult) -> str:

@@ -20,6 +20,7 @@ class Cache(StrEnum):
     COLD = "cold"
     WARM = "warm"
     FIRST = "first"  # cold, and the process has never seen the customer: its first visit
+    ATTACKED = "attacked"  # warm, while an attacker sends a document the API must refuse
     NONE = "none"  # the alternative has no cache to be cold or warm
 
 
@@ -41,7 +42,7 @@ class CaseResult:
 
     @property
     def minimum(self) -> Minimum:
-        if self.cache is Cache.WARM:
+        if self.cache in {Cache.WARM, Cache.ATTACKED}:
             return self.operation.warm
         if self.cache is Cache.FIRST and self.operation.first_visit is not None:
             return self.operation.first_visit

@@ -52,8 +52,8 @@ def test_the_report_names_its_commit_and_configuration(report: dict[str, Any]) -
 
 def test_every_operation_is_measured_cold_and_warm_beside_the_alternative(cases: Cases) -> None:
     portalql = {("portalql", name, cache) for name in OPERATIONS for cache in ("cold", "warm")}
-    first_visit = ("portalql", "dashboard", "first")
-    assert set(cases) == portalql | {first_visit, ("alternative", "dashboard", "none")}
+    first_visit, attacked = ("portalql", "dashboard", "first"), ("portalql", "dashboard", "attacked")
+    assert set(cases) == portalql | {first_visit, attacked, ("alternative", "dashboard", "none")}
     for case in cases.values():
         assert case["status"] == "ok", case["note"]
         assert case["minimum_reason"]
@@ -113,7 +113,18 @@ def test_the_alternative_makes_its_three_reads_on_every_run_and_under_load(cases
 def test_the_ratios_compare_each_dashboard_case_with_the_alternative(report: dict[str, Any]) -> None:
     ratios = {ratio["cache"]: ratio for ratio in report["ratios_portalql_over_alternative"]}
 
-    assert set(ratios) == {"cold", "warm", "first"}
+    assert set(ratios) == {"cold", "warm", "first", "attacked"}
     assert ratios["cold"]["throughput"] is None  # cold runs are timed one by one: no load phase
     assert ratios["first"]["throughput"] is None
     assert ratios["warm"]["throughput"] > 0
+
+
+def test_the_warm_dashboard_is_measured_again_while_an_attacker_sends_a_refused_document(
+    report: dict[str, Any], cases: Cases
+) -> None:
+    attacked = cases["portalql", "dashboard", "attacked"]
+
+    assert _calls(attacked) == [0] * RUNS
+    assert attacked["throughput"]["errors"] == 0
+    assert attacked["throughput"]["completed"] > 0
+    assert report["dashboard_throughput_under_attack_over_without"] > 0

@@ -215,7 +215,7 @@ async def test_a_refusal_quotes_only_an_excerpt_of_what_was_sent(
         headers = {"Authorization": f"Bearer {token}"}
         return await api.post("/graphql", json={"query": document, "variables": variables}, headers=headers)
 
-    huge = await send("not-an-email-" + "x" * 1_000_000)
+    huge = await send("not-an-email-" + "x" * 50_000)  # within the request's size limit
     long = await send("not-an-email-" + "x" * 400)
 
     [too_long] = huge.json()["data"]["updateCustomer"]["userErrors"]
@@ -244,8 +244,6 @@ async def test_a_lone_surrogate_is_refused_as_input(
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
 
-    assert response.status_code == 200
-    assert [(e["code"], e["field"]) for e in response.json()["data"]["updateCustomer"]["userErrors"]] == [
-        ("INVALID_INPUT", ["input", "name"])
-    ]
+    assert response.status_code == 400
+    assert [error["extensions"]["code"] for error in response.json()["errors"]] == ["BAD_REQUEST"]
     assert writes(sandbox) == {}
