@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from resolvers.loaders.customers import CustomerReads
 from resolvers.pagination import PageRequest, Slice, slice_of
 from resolvers.policy import authenticated, check_owner, fetch_by_id, may_use, require_api_key
 from resolvers.principals import CustomerPrincipal, Scope
@@ -35,7 +36,7 @@ def load_customer(
     needs only the id, which the caller (a session, a parent object) already holds. `with_subscriptions`
     folds its current subscriptions into the same Stripe call. Beside it, `with_products` reads the catalog
     for the products of their items (see `Loaders.read_catalog_ahead`), and `with_upcoming_invoices` the
-    previews of the subscriptions the customer was last seen with (see `Loaders.read_previews_ahead`).
+    previews of the subscriptions the customer was last seen with (see `Loaders.read_ahead`).
     """
     principal = authenticated(ctx)
     check_owner(principal, customer_id, customer_id)
@@ -45,7 +46,7 @@ def load_customer(
     if with_upcoming_invoices and all(
         may_use(principal, scope) for scope in (Scope.SUBSCRIPTIONS_READ, Scope.INVOICES_READ)
     ):
-        loaders.read_previews_ahead(customer_id)
+        loaders.read_ahead(customer_id, CustomerReads(upcoming_invoices=True))
     load = loaders.customer_with_subscriptions if with_subscriptions else loaders.customer
     return lambda: load(customer_id)
 
