@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from resolvers.loaders.customers import CustomerReads
 from resolvers.pagination import PageRequest, Slice, slice_of
 from resolvers.policy import authenticated, check_owner, fetch_by_id, may_use, require_api_key
 from resolvers.principals import CustomerPrincipal, Scope
@@ -12,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from resolvers.context import RequestContext
+    from resolvers.principals import Principal
     from stripe_gateway.records import Customer
 
 
@@ -21,57 +24,43 @@ def viewer_customer_id(ctx: RequestContext) -> str | None:
     return principal.customer_id if isinstance(principal, CustomerPrincipal) else None
 
 
+# What a query that shows nothing below the customer reads: the record alone, when a field needs it.
+RECORD_ONLY = CustomerReads()
+
+
 def load_customer(
-    ctx: RequestContext,
-    customer_id: str,
-    *,
-    with_subscriptions: bool,
-    with_products: bool = False,
-    with_upcoming_invoices: bool = False,
+    ctx: RequestContext, customer_id: str, reads: CustomerReads = RECORD_ONLY
 ) -> Callable[[], Awaitable[Customer]]:
     """Check now that the caller may see the customer; the function returned starts (or joins) its load.
 
     The record is read only when a field needs it: a query for a customer's invoices or payment methods
-    needs only the id, which the caller (a session, a parent object) already holds. `with_subscriptions`
-    folds its current subscriptions into the same Stripe call. Beside it, `with_products` reads the catalog
-    for the products of their items (see `Loaders.read_catalog_ahead`), and `with_upcoming_invoices` the
-    previews of the subscriptions the customer was last seen with (see `Loaders.read_previews_ahead`).
+    needs only the id, which the caller (a session, a parent object) already holds. `reads.subscriptions`
+    folds its current subscriptions into the same Stripe call; what else `reads` asks for starts now, beside
+    it (see `Loaders.read_ahead`), for a caller who may see it.
     """
     principal = authenticated(ctx)
     check_owner(principal, customer_id, customer_id)
-    loaders = ctx.loaders
-    if with_products:
-        _read_catalog_ahead(ctx)
-    if with_upcoming_invoices and all(
-        may_use(principal, scope) for scope in (Scope.SUBSCRIPTIONS_READ, Scope.INVOICES_READ)
-    ):
-        loaders.read_previews_ahead(customer_id)
-    load = loaders.customer_with_subscriptions if with_subscriptions else loaders.customer
+    ctx.loaders.read_ahead(customer_id, _may_see(principal, reads))
+    load = ctx.loaders.customer_with_subscriptions if reads.subscriptions else ctx.loaders.customer
     return lambda: load(customer_id)
 
 
-def _read_catalog_ahead(ctx: RequestContext) -> None:
-    # Only for a caller who will see the subscriptions: the read would be wasted on one who may not.
-    if may_use(authenticated(ctx), Scope.SUBSCRIPTIONS_READ):
-        ctx.loaders.read_catalog_ahead()
+def _may_see(principal: Principal, reads: CustomerReads) -> CustomerReads:
+    # A read ahead would be wasted on a caller who may not see what it reads.
+    subscriptions = may_use(principal, Scope.SUBSCRIPTIONS_READ)
+    return replace(
+        reads,
+        item_products=reads.item_products and subscriptions,
+        upcoming_invoices=reads.upcoming_invoices
+        and subscriptions
+        and may_use(principal, Scope.INVOICES_READ),
+    )
 
 
 async def customer_by_id(
-    ctx: RequestContext,
-    customer_id: str,
-    *,
-    with_subscriptions: bool,
-    with_products: bool = False,
-    with_upcoming_invoices: bool = False,
+    ctx: RequestContext, customer_id: str, reads: CustomerReads = RECORD_ONLY
 ) -> Customer:
-    load = load_customer(
-        ctx,
-        customer_id,
-        with_subscriptions=with_subscriptions,
-        with_products=with_products,
-        with_upcoming_invoices=with_upcoming_invoices,
-    )
-    return await fetch_by_id(customer_id, load())
+    return await fetch_by_id(customer_id, load_customer(ctx, customer_id, reads)())
 
 
 async def list_customers(
@@ -79,19 +68,19 @@ async def list_customers(
     request: PageRequest,
     *,
     email: str | None,
-    with_subscriptions: bool,
-    with_products: bool = False,
+    reads: CustomerReads = RECORD_ONLY,
 ) -> Slice[Customer]:
-    """A page of all customers (API keys only), in one Stripe call whatever the page size; `with_products`
-    reads the catalog beside it, for the products of their subscriptions' items."""
-    require_api_key(ctx)
-    if with_products:
-        _read_catalog_ahead(ctx)
+    """A page of all customers (API keys only), in one Stripe call whatever the page size, with their
+    current subscriptions if `reads` shows them; beside it, the catalog for their items' products. Upcoming
+    invoices are previewed ahead for one customer only, never a page of them."""
+    principal = require_api_key(ctx)
+    if _may_see(principal, reads).item_products:
+        ctx.loaders.read_catalog_ahead()
     page = await ctx.gateway.list_customers(
         limit=request.limit,
         starting_after=request.starting_after,
         email=email,
-        with_subscriptions=with_subscriptions,
+        with_subscriptions=reads.subscriptions,
     )
     ctx.loaders.prime_customers(page.data)
     return slice_of(page, request)

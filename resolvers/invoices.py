@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import InvoicePageKey, UpcomingKey
+from resolvers.loaders.invoices import InvoicePageKey, UpcomingKey
 from resolvers.pagination import PageRequest, Slice, slice_of
 from resolvers.policy import check_owner, fetch_by_id, require_scope
 from resolvers.principals import Scope

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def _customer(ctx: RequestContext, customer_id: str) -> Awaitable[Customer]:
-    return customer_by_id(ctx, customer_id, with_subscriptions=False)
+    return customer_by_id(ctx, customer_id)
 
 
 _BY_PREFIX: dict[str, Callable[[RequestContext, str], Awaitable[NodeRecord]]] = {

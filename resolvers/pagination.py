@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from stripe_gateway.records import Page
 
+# Stripe's largest page, and the most ids one list call filters by (`products.list(ids=…)`).
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
 

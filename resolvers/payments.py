@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import RefundPageKey
+from resolvers.loaders.payments import RefundPageKey
 from resolvers.pagination import slice_of
 from resolvers.policy import check_owner, fetch_by_id, require_scope
 from resolvers.principals import Scope

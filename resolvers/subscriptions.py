@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import UpcomingKey
+from resolvers.loaders.invoices import UpcomingKey
 from resolvers.policy import authenticated, check_owner, fetch_by_id, require_scope
 from resolvers.principals import Scope
 from stripe_gateway.records import ENDED_STATUSES

@@ -7,8 +7,9 @@ from typing import Annotated
 import strawberry
 
 from resolvers.capabilities import customer_capabilities
-from resolvers.customers import load_customer
+from resolvers.customers import RECORD_ONLY, load_customer
 from resolvers.invoices import customer_invoices, customer_upcoming_invoice
+from resolvers.loaders.customers import CustomerReads
 from resolvers.pagination import Slice, page_request
 from resolvers.payment_methods import customer_payment_methods, default_payment_method
 from resolvers.policy import fetch_by_id, require_scope
@@ -57,22 +58,12 @@ class Customer(Node):
         cls,
         info: Info,
         customer_id: str,
-        *,
-        with_subscriptions: bool = False,
-        with_products: bool = False,
-        with_upcoming_invoices: bool = False,
+        reads: CustomerReads = RECORD_ONLY,
     ) -> "Customer":
         """The customer, read from Stripe once a field needs the record; the caller's right to see it is
-        checked now. `with_products` and `with_upcoming_invoices`: the query shows the products of its
-        subscriptions' items, and their upcoming invoices."""
-        load = load_customer(
-            info.context.request_context,
-            customer_id,
-            with_subscriptions=with_subscriptions,
-            with_products=with_products,
-            with_upcoming_invoices=with_upcoming_invoices,
-        )
-        return cls(id=strawberry.ID(customer_id), source=load, with_subscriptions=with_subscriptions)
+        checked now. `reads`: what the query shows below it, read with it or ahead."""
+        load = load_customer(info.context.request_context, customer_id, reads)
+        return cls(id=strawberry.ID(customer_id), source=load, with_subscriptions=reads.subscriptions)
 
     async def _record(self) -> records.Customer:
         if isinstance(self.source, records.Customer):

@@ -14,11 +14,10 @@ from schema.catalog import Product
 from schema.context import Info
 from schema.customers import Customer, CustomerConnection, customer_connection
 from schema.fields import field
-from schema.lookahead import selects
+from schema.lookahead import Selection, customer_reads, selects
 from schema.node import Node
 from schema.nodes import as_node
 from schema.portal import PortalConfiguration
-from schema.subscriptions import selects_item_products
 from schema.viewer import Viewer
 
 
@@ -40,10 +39,7 @@ class Query:
         record = await customer_by_id(
             info.context.request_context,
             id,
-            with_subscriptions=selects(info, "subscriptions"),
-            with_products=selects_item_products(info, "subscriptions"),
-            with_upcoming_invoices=selects(info, "subscriptions", "upcomingInvoice")
-            or selects(info, "upcomingInvoice"),
+            customer_reads(Selection.of(info)),
         )
         return Customer.of(record)
 
@@ -68,8 +64,7 @@ class Query:
             info.context.request_context,
             page_request(first=first, after=after),
             email=email,
-            with_subscriptions=selects(info, "edges", "node", "subscriptions"),
-            with_products=selects_item_products(info, "edges", "node", "subscriptions"),
+            reads=customer_reads(Selection.of(info).below("edges", "node")),
         )
         return customer_connection(page)
 

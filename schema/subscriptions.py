@@ -32,13 +32,6 @@ if TYPE_CHECKING:
     from schema.customers import Customer
 
 
-def selects_item_products(info: Info, *subscriptions: str) -> bool:
-    """Whether the query shows the products of the items of the subscriptions at the path `subscriptions`
-    (GraphQL names below the current field), directly or through their prices."""
-    items = (*subscriptions, "items")
-    return selects(info, *items, "product") or selects(info, *items, "price", "product")
-
-
 @strawberry.type(description="One price a subscription bills, with its quantity and current period.")
 class SubscriptionItem:
     record: strawberry.Private[records.SubscriptionItem]

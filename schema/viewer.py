@@ -10,8 +10,7 @@ from schema.context import Info
 from schema.customers import Customer
 from schema.enums import PrincipalKind, Scope
 from schema.fields import field
-from schema.lookahead import selects
-from schema.subscriptions import selects_item_products
+from schema.lookahead import Selection, customer_reads
 
 
 @strawberry.type(description="Who is calling: an API key, or one customer's session.")
@@ -58,11 +57,4 @@ class Viewer:
         customer_id = viewer_customer_id(info.context.request_context)
         if customer_id is None:
             return None
-        return Customer.lazy(
-            info,
-            customer_id,
-            with_subscriptions=selects(info, "subscriptions"),
-            with_products=selects_item_products(info, "subscriptions"),
-            with_upcoming_invoices=selects(info, "subscriptions", "upcomingInvoice")
-            or selects(info, "upcomingInvoice"),
-        )
+        return Customer.lazy(info, customer_id, customer_reads(Selection.of(info)))

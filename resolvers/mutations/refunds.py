@@ -15,7 +15,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from resolvers.loaders import every_refund
+from resolvers.loaders.payments import every_refund
 from resolvers.money import format_money
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, Rejected, UserError, UserErrorCode, attempt, reject
