@@ -44,10 +44,10 @@ from bench.operations import (
 )
 from bench.results import Cache, CaseResult, Status, Target
 from bench.servers import Server, running
-from portalql.db import Database
-from portalql.demo import DemoCredentials, mint_demo_credentials
-from portalql.repositories.known_subscriptions import replace_known_subscription_ids
-from portalql.repositories.sessions import create_customer_session
+from portalql.cli.demo import DemoCredentials, mint_demo_credentials
+from portalql.persistence.db import Database
+from portalql.persistence.repositories.known_subscriptions import replace_known_subscription_ids
+from portalql.persistence.repositories.sessions import create_customer_session
 from resolvers.principals import Scope
 
 if TYPE_CHECKING:

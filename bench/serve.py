@@ -45,8 +45,8 @@ def _sandbox_app(options: argparse.Namespace) -> Started:
 
 
 def _portalql_app(options: argparse.Namespace) -> Started:
-    from portalql.app import create_app  # noqa: PLC0415 - each kind imports only what it serves
     from portalql.settings import Settings  # noqa: PLC0415
+    from portalql.web.app import create_app  # noqa: PLC0415 - each kind imports only what it serves
 
     # The embedded defaults, whatever this environment configures for a deployment: a Redis cache, for one,
     # would outlive the restarts that make cold runs cold.

@@ -24,10 +24,10 @@ from sqlalchemy import func, select
 
 from bench.measure import percentile
 from bench.servers import Server, running
-from portalql.db import Database
-from portalql.demo import DASHBOARD_QUERY, mint_demo_credentials
-from portalql.models import AuditEvent
-from portalql.repositories.sessions import create_customer_session
+from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials
+from portalql.persistence.db import Database
+from portalql.persistence.models import AuditEvent
+from portalql.persistence.repositories.sessions import create_customer_session
 from resolvers.principals import Scope
 
 if TYPE_CHECKING:

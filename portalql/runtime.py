@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import anyio.lowlevel
 
-from portalql.auth import RecentCredentials
-from portalql.db import Database
-from portalql.known_subscriptions import DatabaseKnownSubscriptions
+from portalql.persistence.db import Database
+from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
+from portalql.web.auth import RecentCredentials
 from resolvers.money import format_money
 from stripe_gateway.caching import CachedGateway, open_cache_store
 from stripe_gateway.gateway import StripeGateway

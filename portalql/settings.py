@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     # A GraphQL request's body (document and variables); a larger one is refused unread with 413.
     graphql_max_body_bytes: PositiveInt = 100_000
     # Origins whose pages may call the API from a browser with a bearer token, comma-separated. Cookies are
-    # never allowed across origins, so the hosted portal's CSRF rule (see `portalql.auth`) still holds.
+    # never allowed across origins, so the hosted portal's CSRF rule (see `portalql.web.auth`) still holds.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     sandbox_port: int = Field(default=12111, ge=1, le=65535)

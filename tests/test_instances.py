@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pydantic import SecretStr
 
-from portalql.app import create_app
-from portalql.db import Database
-from portalql.demo import DASHBOARD_QUERY
+from portalql.cli.demo import DASHBOARD_QUERY
+from portalql.persistence.db import Database
 from portalql.settings import normalise_database_url
+from portalql.web.app import create_app
 from stripe_gateway.caching import CachedGateway, SharedStore
 from tests.fixtures.app import Tokens, app_settings, client_for, graphql
 from tests.fixtures.database import BACKENDS, _postgres_schema

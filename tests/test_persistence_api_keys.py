@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from portalql.credentials import ApiKeyPrincipal, hash_token
-from portalql.models import ApiKey, utcnow
-from portalql.repositories.api_keys import (
+from portalql.persistence.credentials import ApiKeyPrincipal, hash_token
+from portalql.persistence.models import ApiKey, utcnow
+from portalql.persistence.repositories.api_keys import (
     authenticate_api_key,
     create_api_key,
     list_api_keys,
@@ -15,7 +15,7 @@ from portalql.repositories.api_keys import (
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
 
 
 async def _last_used_at(database: Database, key_id: str) -> datetime | None:

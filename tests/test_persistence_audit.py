@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from portalql.models import AuditEvent, AuditSource, PrincipalType, utcnow
-from portalql.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from portalql.persistence.models import AuditEvent, AuditSource, PrincipalType, utcnow
+from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
 
 
 async def _record(database: Database, *, customer_id: str, object_id: str, occurred_at: datetime) -> int:

@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.cli import main
-from portalql.db import Database
-from portalql.repositories.api_keys import authenticate_api_key
+from portalql.cli.main import main
+from portalql.persistence.db import Database
+from portalql.persistence.repositories.api_keys import authenticate_api_key
 from portalql.settings import Settings
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from portalql.credentials import ApiKeyPrincipal
+    from portalql.persistence.credentials import ApiKeyPrincipal
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_sandbox_defaults_come_from_settings(monkeypatch: pytest.MonkeyPatch, da
 
 
 def test_serve_hands_the_settings_to_the_server(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
-    calls = _fake_module(monkeypatch, "portalql.server")
+    calls = _fake_module(monkeypatch, "portalql.cli.serve")
 
     main(["serve", "--port", "8081"])
 

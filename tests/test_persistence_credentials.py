@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portalql.credentials import (
+from portalql.persistence.credentials import (
     DEFAULT_PORTAL_SCOPES,
     CustomerPrincipal,
     Scope,

@@ -9,9 +9,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from portalql.db import Base, Database
-from portalql.repositories.api_keys import create_api_key, list_api_keys
-from portalql.repositories.sessions import create_customer_session
+from portalql.persistence.db import Base, Database
+from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys
+from portalql.persistence.repositories.sessions import create_customer_session
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import func, select, text
 
-from portalql.credentials import DEFAULT_PORTAL_SCOPES, CustomerPrincipal, Scope, hash_token
-from portalql.models import CustomerSession, PortalSession, utcnow
-from portalql.repositories.api_keys import create_api_key
-from portalql.repositories.sessions import (
+from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES, CustomerPrincipal, Scope, hash_token
+from portalql.persistence.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.repositories.api_keys import create_api_key
+from portalql.persistence.repositories.sessions import (
     CreatedCustomerSession,
     PortalCodeProblem,
     PortalCodeRejectedError,
@@ -25,7 +25,7 @@ from stripe_gateway.records import PortalFlow, PortalFlowType
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
 
 HOUR = timedelta(hours=1)
 PORTAL_LINK_TTL = timedelta(minutes=15)

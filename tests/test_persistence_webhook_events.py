@@ -4,15 +4,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from portalql.models import WebhookEvent
-from portalql.repositories.webhook_events import (
+from portalql.persistence.models import WebhookEvent
+from portalql.persistence.repositories.webhook_events import (
     latest_processed_stripe_created,
     mark_webhook_event_processed,
     record_webhook_event,
 )
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.persistence.db import Database
 
 
 async def _receive(

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from portalql.db import Database
-from portalql.demo import DASHBOARD_QUERY, mint_demo_credentials
+from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials
+from portalql.persistence.db import Database
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -167,7 +167,7 @@ def test_serving_a_stripe_account_loads_no_sandbox_code(tmp_path: Path) -> None:
     program = (
         "import sys\n"
         "from portalql import cli, server\n"
-        "from portalql.app import create_app\n"
+        "from portalql.web.app import create_app\n"
         "from portalql.settings import Settings\n"
         "create_app(Settings(stripe_api_key='sk_test_x'))\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'stripe_sandbox'))\n"

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.models import PrincipalType
-from portalql.repositories.audit import record_audit_event
+from portalql.persistence.models import PrincipalType
+from portalql.persistence.repositories.audit import record_audit_event
 from resolvers.principals import Scope
 from tests.fixtures.app import ALL_SCOPES, error_codes, graphql
 from tests.fixtures.schema_sdl import fields_of, scope_needed, selected_fields
@@ -26,7 +26,7 @@ from tests.fixtures.schema_sdl import fields_of, scope_needed, selected_fields
 if TYPE_CHECKING:
     import httpx
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy.engine import make_url
 
-from portalql.app import create_app
-from portalql.db import Database
+from portalql.persistence.db import Database
 from portalql.settings import normalise_database_url
+from portalql.web.app import create_app
 from tests.fixtures.app import Tokens, app_settings, client_for
 from tests.fixtures.database import _postgres_schema
 from tests.fixtures.tcp_proxy import TcpProxy, proxy_to

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from portalql.auth import bearer_token
+from portalql.web.auth import bearer_token
 from tests.fixtures.app import error_codes, graphql
 
 if TYPE_CHECKING:

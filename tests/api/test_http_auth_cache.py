@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from portalql.app import create_app
-from portalql.auth import RecentCredentials
-from portalql.repositories.session_admin import revoke_matching_session
+from portalql.persistence.repositories.session_admin import revoke_matching_session
+from portalql.web.app import create_app
+from portalql.web.auth import RecentCredentials
 from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal
 from tests.fixtures.app import app_settings, client_for, error_codes, graphql
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 from pydantic import ValidationError
 
-from portalql.app import create_app
+from portalql.web.app import create_app
 from tests.fixtures.app import app_settings, client_for
 
 if TYPE_CHECKING:
     import httpx
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from graphql import get_introspection_query
 
-from portalql.app import create_app
-from portalql.db import Database
+from portalql.persistence.db import Database
+from portalql.web.app import create_app
 from stripe_gateway.gateway import StripeGateway
 from tests.fixtures.app import app_settings, client_for, error_codes, graphql
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portalql.app import create_app
-from portalql.db import Database
+from portalql.persistence.db import Database
+from portalql.web.app import create_app
 from tests.fixtures.app import app_settings, client_for
 
 if TYPE_CHECKING:

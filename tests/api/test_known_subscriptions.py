@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portalql.known_subscriptions import DatabaseKnownSubscriptions
-from portalql.repositories.known_subscriptions import known_subscription_ids
+from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
+from portalql.persistence.repositories.known_subscriptions import known_subscription_ids
 from resolvers.context import RequestContext
 from schema import build_schema
 from schema.context import Context
@@ -14,7 +14,7 @@ from stripe_sandbox.seed import demo_customer
 from tests.api.test_queries_dashboard import DASHBOARD, session_for
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.persistence.db import Database
 
 PREVIEW = "POST /v1/invoices/create_preview"
 FIRST_ROUND = [

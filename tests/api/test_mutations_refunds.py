@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.app import create_app
+from portalql.web.app import create_app
 from resolvers.mutations.refunds import REQUEST_METADATA_KEY
 from stripe_gateway.caching import CachedGateway, MemoryStore
 from tests.api.mutation_support import DIEGO, MAYA, codes, customer_id, mutate, writes
@@ -16,7 +16,7 @@ from tests.fixtures.app import app_settings, client_for, error_codes, graphql
 if TYPE_CHECKING:
     import httpx
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle

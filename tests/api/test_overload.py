@@ -8,8 +8,8 @@ import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
-from portalql.app import create_app
-from portalql.demo import DASHBOARD_QUERY
+from portalql.cli.demo import DASHBOARD_QUERY
+from portalql.web.app import create_app
 from stripe_gateway.caching import CachedGateway, MemoryStore, SharedStore
 from stripe_gateway.pacing import LocalSchedule, Pacer
 from tests.fixtures.app import app_settings, client_for, error_codes
@@ -17,7 +17,7 @@ from tests.fixtures.app import app_settings, client_for, error_codes
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, MutableMapping
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.redis_server import RedisServer

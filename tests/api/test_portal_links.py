@@ -8,18 +8,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portalql.app import create_app
-from portalql.models import utcnow
-from portalql.repositories.api_keys import create_api_key
-from portalql.repositories.sessions import create_portal_session
+from portalql.persistence.models import utcnow
+from portalql.persistence.repositories.api_keys import create_api_key
+from portalql.persistence.repositories.sessions import create_portal_session
 from portalql.settings import Settings
+from portalql.web.app import create_app
 from tests.api.mutation_support import MAYA, customer_id, mutate, subscription
 from tests.fixtures.app import client_for, error_codes, graphql
 
 if TYPE_CHECKING:
     import httpx
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle

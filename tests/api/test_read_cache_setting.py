@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 from pydantic import SecretStr
 
-from portalql.app import create_app
-from portalql.demo import DASHBOARD_QUERY
+from portalql.cli.demo import DASHBOARD_QUERY
+from portalql.web.app import create_app
 from tests.fixtures.app import app_settings, client_for, graphql
 from tests.fixtures.sandbox import SANDBOX_API_KEY
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
 

@@ -15,7 +15,7 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
 def test_checked_in_sdl_is_the_code_schema() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == build_schema().as_str() + "\n", (
-        "schema.graphql is stale: run `python -m portalql.export_schema`"
+        "schema.graphql is stale: run `python -m portalql.cli.export_schema`"
     )
 
 

@@ -29,11 +29,11 @@ from playwright.async_api import ViewportSize, async_playwright, expect
 from pydantic import SecretStr
 from sqlalchemy import update
 
-from portalql.app import create_app
-from portalql.db import Database
-from portalql.models import CustomerSession, PortalSession, utcnow
-from portalql.repositories.api_keys import create_api_key
+from portalql.persistence.db import Database
+from portalql.persistence.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.repositories.api_keys import create_api_key
 from portalql.settings import Settings
+from portalql.web.app import create_app
 from tests.fixtures.sandbox import SANDBOX_API_KEY
 
 if TYPE_CHECKING:

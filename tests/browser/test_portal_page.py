@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import expect
 
-from portalql.portal_page import STATIC_DIR
+from portalql.web.portal_page import STATIC_DIR
 from stripe_sandbox.seed import DAY, RETURN_URL, demo_customer
 from tests.browser.fixtures import BROWSER_LOOP, screenshot
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.app import create_app
+from portalql.web.app import create_app
 from schema import validation
 from tests.fixtures.app import app_settings, client_for
 from tests.security.attacks import post_graphql
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
 
 PAGE = "query($n: Int) { customers(first: $n) { edges { node { id } } } }"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from portalql.app import create_app
+from portalql.web.app import create_app
 from schema.protection import MAX_DOCUMENT_BYTES
 from tests.fixtures.app import app_settings, client_for
 from tests.security.attacks import padded, post_graphql
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
 
 JSON = {"content-type": "application/json"}

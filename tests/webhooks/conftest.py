@@ -21,8 +21,8 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from typing_extensions import override
 
-from portalql.app import create_app
-from portalql.models import AuditEvent, WebhookEvent
+from portalql.persistence.models import AuditEvent, WebhookEvent
+from portalql.web.app import create_app
 from stripe_gateway.caching import CachedGateway, MemoryStore
 from stripe_sandbox.webhooks import signature_header
 from tests.fixtures.app import app_settings, client_for
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import httpx
     from fastapi import FastAPI
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.sandbox import SandboxHandle
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.models import AuditSource, PrincipalType
+from portalql.persistence.models import AuditSource, PrincipalType
 from tests.fixtures.app import graphql
 from tests.webhooks.conftest import audit_trail, deliver, processed
 from tests.webhooks.test_freshness import CANCEL
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import httpx
     import stripe
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
     from tests.webhooks.conftest import Served

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
-from portalql.app import create_app
-from portalql.models import AuditSource, PrincipalType
+from portalql.persistence.models import AuditSource, PrincipalType
+from portalql.web.app import create_app
 from stripe_sandbox.seed import demo_customer
 from stripe_sandbox.webhooks import signature_header
 from tests.fixtures.app import app_settings, client_for
@@ -19,7 +19,7 @@ from tests.webhooks.conftest import WEBHOOK_SECRET, audit_trail, deliver, inbox,
 if TYPE_CHECKING:
     import httpx
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.caching import CachedGateway
     from tests.fixtures.sandbox import SandboxHandle
 

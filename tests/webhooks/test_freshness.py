@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portalql.demo import DASHBOARD_QUERY
+from portalql.cli.demo import DASHBOARD_QUERY
 from tests.fixtures.app import graphql
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portalql.webhook_handlers import AuditEntry, Change
-from portalql.webhooks import dispatch
+from portalql.webhooks.handlers import AuditEntry, Change
+from portalql.webhooks.inbox import dispatch
 from stripe_gateway.records import (
     Address,
     CancellationDetails,

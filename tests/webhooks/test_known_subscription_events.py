@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portalql.known_subscriptions import DatabaseKnownSubscriptions
-from portalql.webhooks import EventProcessor, dispatch, store_event
+from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
+from portalql.webhooks.inbox import EventProcessor, dispatch, store_event
 from stripe_gateway.records import SubscriptionStatus
 from tests.webhooks.events import subscription, typed_event
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
     from stripe_gateway.records import Event
 

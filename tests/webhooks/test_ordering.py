@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portalql.models import AuditSource
+from portalql.persistence.models import AuditSource
 from tests.webhooks.conftest import audit_trail, deliver
 from tests.webhooks.test_freshness import COLD_DASHBOARD, dashboard
 
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import httpx
     import stripe
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portalql.webhooks import EventProcessor, dispatch, store_event
+from portalql.webhooks.inbox import EventProcessor, dispatch, store_event
 from stripe_gateway.records import ChangedField
 from tests.webhooks.events import payment_method, typed_event
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.records import Event
 
 

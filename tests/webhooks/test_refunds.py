@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.models import AuditSource, PrincipalType
-from portalql.webhook_handlers import Change
-from portalql.webhooks import dispatch
+from portalql.persistence.models import AuditSource, PrincipalType
+from portalql.webhooks.handlers import Change
+from portalql.webhooks.inbox import dispatch
 from tests.fixtures.app import graphql
 from tests.webhooks.conftest import audit_trail, deliver, inbox, stripe_event
 from tests.webhooks.events import refund, typed_event
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import httpx
     import stripe
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from stripe_gateway.records import Event, Refund
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle

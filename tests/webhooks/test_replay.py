@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import pytest
 from pydantic import SecretStr
 
-from portalql.app import create_app
-from portalql.cli import main
-from portalql.db import Database
-from portalql.models import AuditSource
-from portalql.replay import ReplayReport, parse_since, replay_events
+from portalql.cli.main import main
+from portalql.persistence.db import Database
+from portalql.persistence.models import AuditSource
+from portalql.web.app import create_app
+from portalql.webhooks.replay import ReplayReport, parse_since, replay_events
 from stripe_gateway.caching import CachedGateway, CacheUnavailable, MemoryStore
 from tests.fixtures.app import app_settings, client_for
 from tests.fixtures.sandbox import SANDBOX_API_KEY, SANDBOX_NOW

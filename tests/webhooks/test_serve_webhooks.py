@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import stripe
 
-from portalql.demo import DASHBOARD_QUERY
+from portalql.cli.demo import DASHBOARD_QUERY
 from tests.test_serve import serve
 
 if TYPE_CHECKING:

@@ -14,17 +14,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from portalql.credentials import TokenKind, hash_token, token_kind
-from portalql.models import utcnow
-from portalql.repositories.api_keys import authenticate_api_key
-from portalql.repositories.sessions import authenticate_customer_session
+from portalql.persistence.credentials import TokenKind, hash_token, token_kind
+from portalql.persistence.models import utcnow
+from portalql.persistence.repositories.api_keys import authenticate_api_key
+from portalql.persistence.repositories.sessions import authenticate_customer_session
 from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from datetime import datetime
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from resolvers.principals import Principal
 
 _BEARER = "bearer"

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, tuple_
 
-from portalql.models import AuditEvent, AuditSource, utcnow
+from portalql.persistence.models import AuditEvent, AuditSource, utcnow
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from portalql.models import PrincipalType
+    from portalql.persistence.models import PrincipalType
 
 
 # An encoded cursor is about 60 characters; anything much longer was not made by `encode`.

@@ -18,14 +18,14 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from typing_extensions import override
 
-from portalql.app import create_app
-from portalql.db import Database
-from portalql.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
+from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
+from portalql.persistence.db import Database
+from portalql.web.app import create_app
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
-    from portalql.demo import DemoCredentials
+    from portalql.cli.demo import DemoCredentials
     from portalql.settings import Settings
 
 # The sandbox accepts any test-mode secret key; this one says where requests go.

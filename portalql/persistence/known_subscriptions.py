@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from portalql.repositories.known_subscriptions import known_subscription_ids, replace_known_subscription_ids
+from portalql.persistence.repositories.known_subscriptions import (
+    known_subscription_ids,
+    replace_known_subscription_ids,
+)
 from resolvers.errors import DatabaseUnavailableError
 
 if TYPE_CHECKING:
-    from portalql.db import Database
+    from portalql.persistence.db import Database
 
 logger = logging.getLogger(__name__)
 

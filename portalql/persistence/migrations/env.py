@@ -1,4 +1,5 @@
-"""Alembic environment: runs on the connection `portalql.db` hands over, never on a URL of its own."""
+"""Alembic environment: runs on the connection `portalql.persistence.db` hands over, never on a URL of its
+own."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import TYPE_CHECKING, Literal
 
 from alembic import context
 
-from portalql.db import Base
-from portalql.models import UTCDateTime
+from portalql.persistence.db import Base
+from portalql.persistence.models import UTCDateTime
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from portalql.credentials import (
+from portalql.persistence.credentials import (
     TokenKind,
     api_key_display_prefix,
     hash_token,
     mint_api_key,
     token_kind,
 )
-from portalql.models import ApiKey, utcnow
+from portalql.persistence.models import ApiKey, utcnow
 from resolvers.principals import ApiKeyPrincipal
 
 if TYPE_CHECKING:

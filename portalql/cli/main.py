@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import ValidationError
 
-from portalql.db import Database
-from portalql.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
+from portalql.persistence.db import Database
+from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
 from portalql.settings import Settings
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from portalql.server import run  # noqa: PLC0415 - only this command needs the web stack
+    from portalql.cli.serve import run  # noqa: PLC0415 - only this command needs the web stack
 
     run(settings, host=args.host, port=args.port)
     return 0
@@ -129,7 +129,7 @@ def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _since(value: str) -> datetime:
-    from portalql.replay import parse_since  # noqa: PLC0415 - only this command needs the webhook stack
+    from portalql.webhooks.replay import parse_since  # noqa: PLC0415 - only this command needs the webhook stack
 
     try:
         return parse_since(value)
@@ -138,7 +138,7 @@ def _since(value: str) -> datetime:
 
 
 def _replay_webhooks(settings: Settings, args: argparse.Namespace) -> int:
-    from portalql.replay import replay  # noqa: PLC0415 - only this command needs the webhook stack
+    from portalql.webhooks.replay import replay  # noqa: PLC0415 - only this command needs the webhook stack
 
     if settings.stripe_api_key is None:
         sys.stderr.write("portalql: STRIPE_API_KEY is not set; replay reads the events of a Stripe account\n")

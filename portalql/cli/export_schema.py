@@ -1,7 +1,7 @@
 """Write the GraphQL schema's SDL to `schema.graphql`, or with `--check` fail when the file is stale.
 
-python -m portalql.export_schema            # regenerate schema.graphql
-python -m portalql.export_schema --check    # exit 1 with a unified diff when it differs from the code
+python -m portalql.cli.export_schema            # regenerate schema.graphql
+python -m portalql.cli.export_schema --check    # exit 1 with a unified diff when it differs from the code
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def check(path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m portalql.export_schema", description="Export the GraphQL schema as SDL."
+        prog="python -m portalql.cli.export_schema", description="Export the GraphQL schema as SDL."
     )
     parser.add_argument(
         "--check", action="store_true", help="exit 1 with a diff when the file is out of date"
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         diff = check(args.output)
         if diff:
             sys.stderr.writelines(diff)
-            sys.stderr.write(f"\n{args.output} is out of date: run `python -m portalql.export_schema`.\n")
+            sys.stderr.write(f"\n{args.output} is out of date: run `python -m portalql.cli.export_schema`.\n")
             return 1
         return 0
     args.output.write_text(sdl(), encoding="utf-8")

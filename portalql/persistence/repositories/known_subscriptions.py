@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portalql.models import KnownSubscription, utcnow
+from portalql.persistence.models import KnownSubscription, utcnow
 
 if TYPE_CHECKING:
     from collections.abc import Set

@@ -15,15 +15,15 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
-from portalql.adapters import database_stores
-from portalql.auth import authenticate_request
-from portalql.degraded import DegradedAnswers, database_unavailable, unavailable_status
-from portalql.health import health_router
-from portalql.portal_links import PORTAL_PATH, portal_router
-from portalql.portal_page import mount_portal_page
-from portalql.request_limits import GraphQLRequestLimits
+from portalql.persistence.adapters import database_stores
 from portalql.runtime import Runtime
-from portalql.webhooks import webhook_router
+from portalql.web.auth import authenticate_request
+from portalql.web.degraded import DegradedAnswers, database_unavailable, unavailable_status
+from portalql.web.health import health_router
+from portalql.web.portal_links import PORTAL_PATH, portal_router
+from portalql.web.portal_page import mount_portal_page
+from portalql.web.request_limits import GraphQLRequestLimits
+from portalql.webhooks.inbox import webhook_router
 from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
 from schema import build_schema
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
     from portalql.settings import Settings
     from stripe_gateway.interface import BillingGateway
 

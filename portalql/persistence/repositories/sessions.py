@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from portalql.credentials import (
+from portalql.persistence.credentials import (
     DEFAULT_PORTAL_SCOPES,
     TokenKind,
     hash_token,
@@ -16,7 +16,7 @@ from portalql.credentials import (
     mint_portal_code,
     token_kind,
 )
-from portalql.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.models import CustomerSession, PortalSession, utcnow
 from resolvers.principals import CustomerPrincipal, Scope
 
 if TYPE_CHECKING:

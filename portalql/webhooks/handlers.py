@@ -1,7 +1,7 @@
 """What each Stripe event means for portalql: whose cached reads it makes stale, and what to audit.
 
 Handlers are pure: they read the event (its object as a record, the fields that changed, whether portalql
-made the change) and return a `Change`; `portalql.webhooks` applies it. Only changes a portal shows and
+made the change) and return a `Change`; `portalql.webhooks.inbox` applies it. Only changes a portal shows and
 someone made (a cancel, a plan change, a refund, a new card) are audited; billing's own churn (a period
 rolling over, an invoice being paid) only refreshes the cache.
 """

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portalql.models import WebhookEvent, utcnow
+from portalql.persistence.models import WebhookEvent, utcnow
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -7,13 +7,17 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from portalql.credentials import DEFAULT_PORTAL_SCOPES
-from portalql.models import PrincipalType
-from portalql.models import RefundRequest as RefundRequestRow
-from portalql.repositories.audit import AuditCursor, list_audit_events, record_audit_event
-from portalql.repositories.refund_requests import find_refund_request, lock_charge, record_refund_request
-from portalql.repositories.session_admin import revoke_matching_session
-from portalql.repositories.sessions import create_customer_session, create_portal_session
+from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES
+from portalql.persistence.models import PrincipalType
+from portalql.persistence.models import RefundRequest as RefundRequestRow
+from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from portalql.persistence.repositories.refund_requests import (
+    find_refund_request,
+    lock_charge,
+    record_refund_request,
+)
+from portalql.persistence.repositories.session_admin import revoke_matching_session
+from portalql.persistence.repositories.sessions import create_customer_session, create_portal_session
 from resolvers.ports import (
     AuditRecord,
     AuditRecordPage,
@@ -30,10 +34,10 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from portalql.auth import RecentCredentials
-    from portalql.db import Database
-    from portalql.models import AuditEvent
+    from portalql.persistence.db import Database
+    from portalql.persistence.models import AuditEvent
     from portalql.settings import Settings
+    from portalql.web.auth import RecentCredentials
     from resolvers.ports import AuditEntry
     from resolvers.principals import Scope
     from stripe_gateway.records import PortalFlow

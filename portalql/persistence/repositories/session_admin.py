@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from portalql.credentials import hash_token
-from portalql.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.credentials import hash_token
+from portalql.persistence.models import CustomerSession, PortalSession, utcnow
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -1,6 +1,6 @@
 """Write a new revision from what the models have and the newest revision lacks.
 
-    uv run python -m portalql.migrations "add refunds table"
+    uv run python -m portalql.persistence.migrations "add refunds table"
 
 The models are compared with a scratch SQLite database migrated to head, so no server is needed. Review
 the file it writes: SQLite cannot show differences that exist only on PostgreSQL.
@@ -18,7 +18,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from portalql.db import alembic_config
+from portalql.persistence.db import alembic_config
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -45,5 +45,5 @@ async def _main(message: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit('usage: python -m portalql.migrations "what the revision changes"')
+        sys.exit('usage: python -m portalql.persistence.migrations "what the revision changes"')
     asyncio.run(_main(sys.argv[1]))

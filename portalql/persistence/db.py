@@ -117,7 +117,7 @@ class Database:
 def alembic_config(connection: Connection) -> Config:
     """Alembic's configuration, built in code so that no `alembic.ini` has to ship or be found."""
     config = Config()
-    config.set_main_option("script_location", "portalql:migrations")
+    config.set_main_option("script_location", "portalql.persistence:migrations")
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     config.attributes["connection"] = connection
     return config

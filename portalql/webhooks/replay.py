@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from portalql.db import Database
-from portalql.repositories.webhook_events import unprocessed_webhook_event_ids
+from portalql.persistence.db import Database
+from portalql.persistence.repositories.webhook_events import unprocessed_webhook_event_ids
 from portalql.runtime import connect_cached_gateway
-from portalql.webhook_handlers import HANDLERS
-from portalql.webhooks import EventProcessor, dispatch, store_event
+from portalql.webhooks.handlers import HANDLERS
+from portalql.webhooks.inbox import EventProcessor, dispatch, store_event
 
 if TYPE_CHECKING:
     from portalql.settings import Settings
-    from portalql.webhooks import StaleReads
+    from portalql.webhooks.inbox import StaleReads
     from stripe_gateway.interface import BillingGateway
     from stripe_gateway.records import Event
 

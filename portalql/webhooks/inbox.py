@@ -15,20 +15,20 @@ from typing import TYPE_CHECKING, Protocol
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
-from portalql.models import AuditSource, PrincipalType
-from portalql.repositories.audit import record_audit_event
-from portalql.repositories.known_subscriptions import note_known_subscription
-from portalql.repositories.webhook_events import (
+from portalql.persistence.models import AuditSource, PrincipalType
+from portalql.persistence.repositories.audit import record_audit_event
+from portalql.persistence.repositories.known_subscriptions import note_known_subscription
+from portalql.persistence.repositories.webhook_events import (
     latest_processed_stripe_created,
     mark_webhook_event_processed,
     record_webhook_event,
 )
-from portalql.webhook_handlers import HANDLERS, Change
+from portalql.webhooks.handlers import HANDLERS, Change
 from stripe_gateway.errors import WebhookSignatureInvalid
 
 if TYPE_CHECKING:
-    from portalql.db import Database
-    from portalql.known_subscriptions import DatabaseKnownSubscriptions
+    from portalql.persistence.db import Database
+    from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
     from portalql.runtime import Runtime
     from stripe_gateway.records import Event
 
@@ -107,7 +107,7 @@ class EventProcessor:
         async with self._database.session() as db:
             if not await mark_webhook_event_processed(db, event.id):
                 return False
-            # The subscriptions a customer's dashboards preview ahead (see `portalql.known_subscriptions`).
+            # The subscriptions a customer's dashboards preview ahead (see `known_subscriptions`).
             subscriber = change.customer_id if change.invoices_again is not None and is_newest else None
             if subscriber is not None:
                 await note_known_subscription(

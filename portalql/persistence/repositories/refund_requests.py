@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portalql.models import ChargeLock, RefundRequest, utcnow
+from portalql.persistence.models import ChargeLock, RefundRequest, utcnow
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Index, Inte
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portalql.db import Base
+from portalql.persistence.db import Base
 from stripe_gateway.caching.codec import CodecError, from_document, to_document
 from stripe_gateway.records import PortalFlow
 

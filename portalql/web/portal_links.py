@@ -3,10 +3,10 @@
 
 Opening a link redeems its code exactly once (the repository claims it with one conditional update),
 creates a customer session, sets it as an HttpOnly, SameSite=Lax cookie scoped to `/portal` (Secure when
-the service is served over https) and redirects to the portal page at `/portal` (`portalql.portal_page`),
+the service is served over https) and redirects to the portal page at `/portal` (`portalql.web.portal_page`),
 with the link's flow in the query so the page can open on that step. A used, expired or unknown code gets
 a page that says so, with a way back. The cookie authenticates GraphQL at `/portal/graphql` together with
-the `X-PortalQL-CSRF` header (see `portalql.auth`).
+the `X-PortalQL-CSRF` header (see `portalql.web.auth`).
 """
 
 from __future__ import annotations
@@ -20,18 +20,18 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from portalql.auth import SESSION_COOKIE
-from portalql.repositories.session_admin import find_portal_link
-from portalql.repositories.sessions import (
+from portalql.persistence.repositories.session_admin import find_portal_link
+from portalql.persistence.repositories.sessions import (
     CreatedCustomerSession,
     PortalCodeProblem,
     PortalCodeRejectedError,
     redeem_portal_code,
 )
+from portalql.web.auth import SESSION_COOKIE
 
 if TYPE_CHECKING:
-    from portalql.db import Database
-    from portalql.models import PortalSession
+    from portalql.persistence.db import Database
+    from portalql.persistence.models import PortalSession
     from portalql.runtime import Runtime
     from stripe_gateway.records import PortalFlow
 

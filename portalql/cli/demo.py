@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from portalql.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
-from portalql.repositories.sessions import create_customer_session, create_portal_session
+from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
+from portalql.persistence.repositories.sessions import create_customer_session, create_portal_session
 from resolvers.principals import Scope
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from portalql.db import Database
+    from portalql.persistence.db import Database
 
 DEMO_API_KEY_NAME = "demo (portalql serve)"
 # Long enough for a day of exploring; the token is printed on every start anyway.
