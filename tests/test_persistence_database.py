@@ -107,7 +107,7 @@ async def test_foreign_keys_are_enforced(database: Database) -> None:
     with pytest.raises(IntegrityError):
         async with database.session() as db:
             await create_customer_session(
-                db, customer_id="cus_1", ttl=timedelta(hours=1), portal_session_id="pqps_missing"
+                db, customer_id="cus_1", ttl=timedelta(hours=1), portal_link_id="pqps_missing"
             )
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES, CustomerPrincipal, Scope, hash_token
-from portalql.persistence.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.models import CustomerSession, PortalLink, utcnow
 from portalql.persistence.repositories.api_keys import create_api_key
 from portalql.persistence.repositories.sessions import (
     CreatedCustomerSession,
@@ -16,7 +16,7 @@ from portalql.persistence.repositories.sessions import (
     PortalCodeRejectedError,
     authenticate_customer_session,
     create_customer_session,
-    create_portal_session,
+    create_portal_link,
     redeem_portal_code,
     revoke_customer_session,
 )
@@ -39,7 +39,7 @@ async def _api_key_id(database: Database) -> str:
 async def _portal_code(database: Database, *, now: datetime | None = None, customer_id: str = "cus_A") -> str:
     api_key_id = await _api_key_id(database)
     async with database.session() as db:
-        created = await create_portal_session(
+        created = await create_portal_link(
             db,
             customer_id=customer_id,
             return_url="https://app.example.com/billing",
@@ -138,9 +138,7 @@ async def test_portal_code_redeems_for_a_session_carrying_the_portal_settings(da
 
     async with database.session() as db:
         principal = await authenticate_customer_session(db, redeemed.token)
-        portal_session = await db.scalar(
-            select(PortalSession).where(PortalSession.code_hash == hash_token(code))
-        )
+        portal_session = await db.scalar(select(PortalLink).where(PortalLink.code_hash == hash_token(code)))
         row = await db.get_one(CustomerSession, redeemed.principal.session_id)
     assert principal == redeemed.principal
     assert principal.customer_id == "cus_A"
@@ -154,7 +152,7 @@ async def test_portal_code_redeems_for_a_session_carrying_the_portal_settings(da
     assert portal_session is not None
     assert portal_session.used_at is not None
     assert portal_session.flow == PortalFlow(type=PortalFlowType.PAYMENT_METHOD_UPDATE)
-    assert row.portal_session_id == portal_session.id
+    assert row.portal_link_id == portal_session.id
     assert row.created_by_api_key_id == portal_session.created_by_api_key_id
 
 
@@ -214,6 +212,6 @@ async def test_a_stored_flow_that_no_longer_fits_the_record_reads_as_no_flow(dat
             {"flow": '{"type": "payment_method_update", "afterCompletion": {}}', "hash": hash_token(code)},
         )
     async with database.session() as db:
-        link = await db.scalar(select(PortalSession).where(PortalSession.code_hash == hash_token(code)))
+        link = await db.scalar(select(PortalLink).where(PortalLink.code_hash == hash_token(code)))
     assert link is not None
     assert link.flow is None

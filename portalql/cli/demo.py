@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
-from portalql.persistence.repositories.sessions import create_customer_session, create_portal_session
+from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
 from resolvers.principals import Scope
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ async def mint_demo_credentials(database: Database, *, customer_id: str, return_
         customer_session = await create_customer_session(
             session, customer_id=customer_id, ttl=DEMO_SESSION_TTL, scopes=frozenset(Scope)
         )
-        portal = await create_portal_session(
+        portal = await create_portal_link(
             session,
             customer_id=customer_id,
             return_url=return_url,

@@ -17,7 +17,7 @@ from portalql.persistence.repositories.refund_requests import (
     record_refund_request,
 )
 from portalql.persistence.repositories.session_admin import revoke_matching_session
-from portalql.persistence.repositories.sessions import create_customer_session, create_portal_session
+from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
 from resolvers.ports import (
     AuditRecord,
     AuditRecordPage,
@@ -144,7 +144,7 @@ class DatabaseSessionStore:
         created_by_api_key_id: str,
     ) -> PortalLink:
         async with self._database.session() as db:
-            created = await create_portal_session(
+            created = await create_portal_link(
                 db,
                 customer_id=customer_id,
                 return_url=return_url,
@@ -154,7 +154,7 @@ class DatabaseSessionStore:
                 flow=flow,
                 locale=locale,
             )
-        row = created.portal_session
+        row = created.link
         return PortalLink(id=row.id, code=created.code, expires_at=row.expires_at)
 
     async def create_customer_session(

@@ -123,8 +123,9 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class PortalSession(Base):
-    """A one-time portal link, exchanged once for a customer session."""
+class PortalLink(Base):
+    """A one-time portal link, exchanged once for a customer session. (Its table keeps the name it was
+    created with; a "portal session" is the `createPortalSession` mutation's result, or Stripe's own.)"""
 
     __tablename__ = "portal_sessions"
 
@@ -150,7 +151,7 @@ class CustomerSession(Base):
     customer_id: Mapped[str] = mapped_column(String(255))
     scopes: Mapped[list[str]] = mapped_column(JSONDocument)
     configuration_id: Mapped[str | None] = mapped_column(String(255))
-    portal_session_id: Mapped[str | None] = mapped_column(ForeignKey("portal_sessions.id"))
+    portal_link_id: Mapped[str | None] = mapped_column("portal_session_id", ForeignKey("portal_sessions.id"))
     return_url: Mapped[str | None] = mapped_column(String(2048))
     locale: Mapped[str | None] = mapped_column(String(35))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -31,7 +31,7 @@ from portalql.web.auth import SESSION_COOKIE
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database
-    from portalql.persistence.models import PortalSession
+    from portalql.persistence.models import PortalLink
     from portalql.runtime import Runtime
     from stripe_gateway.records import PortalFlow
 
@@ -73,7 +73,7 @@ def _unusable_link_page(problem: PortalCodeProblem, message: str, return_url: st
 
 async def _redeem(
     database: Database, code: str, ttl: timedelta
-) -> tuple[CreatedCustomerSession, PortalSession | None]:
+) -> tuple[CreatedCustomerSession, PortalLink | None]:
     async with database.session() as db:
         created = await redeem_portal_code(db, code, session_ttl=ttl)
         return created, await find_portal_link(db, code)

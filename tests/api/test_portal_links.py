@@ -10,7 +10,7 @@ import pytest
 
 from portalql.persistence.models import utcnow
 from portalql.persistence.repositories.api_keys import create_api_key
-from portalql.persistence.repositories.sessions import create_portal_session
+from portalql.persistence.repositories.sessions import create_portal_link
 from portalql.settings import Settings
 from portalql.web.app import create_app
 from tests.api.mutation_support import MAYA, customer_id, mutate, subscription
@@ -134,7 +134,7 @@ async def test_an_expired_link_gets_a_clear_page(
 ) -> None:
     async with database.session() as db:
         key = await create_api_key(db, name="tests", livemode=False)
-        created = await create_portal_session(
+        created = await create_portal_link(
             db,
             customer_id=customer_id(sandbox, MAYA),
             return_url=RETURN_URL,

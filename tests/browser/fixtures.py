@@ -30,7 +30,7 @@ from pydantic import SecretStr
 from sqlalchemy import update
 
 from portalql.persistence.db import Database
-from portalql.persistence.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.models import CustomerSession, PortalLink, utcnow
 from portalql.persistence.repositories.api_keys import create_api_key
 from portalql.settings import Settings
 from portalql.web.app import create_app
@@ -161,7 +161,7 @@ class PortalLinks:
     async def expire_links(self) -> None:
         """Every link minted so far stops working, as if its lifetime had passed."""
         async with self._database.session() as session:
-            await session.execute(update(PortalSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+            await session.execute(update(PortalLink).values(expires_at=utcnow() - timedelta(seconds=1)))
 
     async def expire_sessions(self) -> None:
         """Every customer session opened so far expires."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from portalql.persistence.credentials import hash_token
-from portalql.persistence.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.models import CustomerSession, PortalLink, utcnow
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -54,6 +54,6 @@ async def revoke_matching_session(
     return Revocation(session_id=row.id, customer_id=row.customer_id, newly_revoked=newly_revoked)
 
 
-async def find_portal_link(db: AsyncSession, code: str) -> PortalSession | None:
+async def find_portal_link(db: AsyncSession, code: str) -> PortalLink | None:
     """The portal link with this code, used or not, expired or not; None for an unknown code."""
-    return await db.scalar(select(PortalSession).where(PortalSession.code_hash == hash_token(code)))
+    return await db.scalar(select(PortalLink).where(PortalLink.code_hash == hash_token(code)))

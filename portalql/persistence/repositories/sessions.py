@@ -16,7 +16,7 @@ from portalql.persistence.credentials import (
     mint_portal_code,
     token_kind,
 )
-from portalql.persistence.models import CustomerSession, PortalSession, utcnow
+from portalql.persistence.models import CustomerSession, PortalLink, utcnow
 from resolvers.principals import CustomerPrincipal, Scope
 
 if TYPE_CHECKING:
@@ -37,11 +37,11 @@ class CreatedCustomerSession:
 
 
 @dataclass(frozen=True)
-class CreatedPortalSession:
+class CreatedPortalLink:
     """A new portal link: `code` is the only time the plaintext exists."""
 
     code: str
-    portal_session: PortalSession
+    link: PortalLink
 
 
 class PortalCodeProblem(StrEnum):
@@ -76,7 +76,7 @@ async def create_customer_session(
     configuration_id: str | None = None,
     return_url: str | None = None,
     locale: str | None = None,
-    portal_session_id: str | None = None,
+    portal_link_id: str | None = None,
     created_by_api_key_id: str | None = None,
     now: datetime | None = None,
 ) -> CreatedCustomerSession:
@@ -87,7 +87,7 @@ async def create_customer_session(
         customer_id=customer_id,
         scopes=sorted(scope.value for scope in scopes),
         configuration_id=configuration_id,
-        portal_session_id=portal_session_id,
+        portal_link_id=portal_link_id,
         return_url=return_url,
         locale=locale,
         created_at=now,
@@ -126,7 +126,7 @@ async def revoke_customer_session(db: AsyncSession, session_id: str, *, now: dat
     return revoked_id is not None
 
 
-async def create_portal_session(
+async def create_portal_link(
     db: AsyncSession,
     *,
     customer_id: str,
@@ -138,10 +138,10 @@ async def create_portal_session(
     flow: PortalFlow | None = None,
     locale: str | None = None,
     now: datetime | None = None,
-) -> CreatedPortalSession:
+) -> CreatedPortalLink:
     now = now or utcnow()
     code = mint_portal_code()
-    row = PortalSession(
+    row = PortalLink(
         code_hash=hash_token(code),
         customer_id=customer_id,
         scopes=sorted(scope.value for scope in scopes),
@@ -155,7 +155,7 @@ async def create_portal_session(
     )
     db.add(row)
     await db.flush()
-    return CreatedPortalSession(code=code, portal_session=row)
+    return CreatedPortalLink(code=code, link=row)
 
 
 async def redeem_portal_code(
@@ -170,14 +170,14 @@ async def redeem_portal_code(
     # One conditional UPDATE claims the code: of concurrent redemptions, the database lets exactly one
     # match `used_at IS NULL`, on PostgreSQL (row lock, then re-check) and SQLite (one writer) alike.
     portal_session = await db.scalar(
-        update(PortalSession)
+        update(PortalLink)
         .where(
-            PortalSession.code_hash == code_hash,
-            PortalSession.used_at.is_(None),
-            PortalSession.expires_at > now,
+            PortalLink.code_hash == code_hash,
+            PortalLink.used_at.is_(None),
+            PortalLink.expires_at > now,
         )
         .values(used_at=now)
-        .returning(PortalSession)
+        .returning(PortalLink)
     )
     if portal_session is None:
         raise PortalCodeRejectedError(await _why_unredeemable(db, code_hash))
@@ -189,7 +189,7 @@ async def redeem_portal_code(
         configuration_id=portal_session.configuration_id,
         return_url=portal_session.return_url,
         locale=portal_session.locale,
-        portal_session_id=portal_session.id,
+        portal_link_id=portal_session.id,
         created_by_api_key_id=portal_session.created_by_api_key_id,
         now=now,
     )
@@ -197,7 +197,7 @@ async def redeem_portal_code(
 
 async def _why_unredeemable(db: AsyncSession, code_hash: str) -> PortalCodeProblem:
     row = (
-        await db.execute(select(PortalSession.used_at).where(PortalSession.code_hash == code_hash))
+        await db.execute(select(PortalLink.used_at).where(PortalLink.code_hash == code_hash))
     ).one_or_none()
     if row is None:
         return PortalCodeProblem.UNKNOWN
