@@ -8,9 +8,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portalql.credentials import DEFAULT_PORTAL_SCOPES
-from portalql.models import PrincipalType
+from portalql.models import ExpectedAudit, PrincipalType, utcnow
 from portalql.models import RefundRequest as RefundRequestRow
 from portalql.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from portalql.repositories.expected_audits import (
+    confirm_expected_audits,
+    confirm_expected_audits_asking,
+    drop_expected_audits,
+    expect_audit_event,
+)
 from portalql.repositories.refund_requests import find_refund_request, lock_charge, record_refund_request
 from portalql.repositories.session_admin import revoke_matching_session
 from portalql.repositories.sessions import create_customer_session, create_portal_session
@@ -24,6 +30,7 @@ from resolvers.ports import (
     Stores,
 )
 from resolvers.principals import ApiKeyPrincipal
+from stripe_gateway.params import caller_key_digest
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
@@ -34,7 +41,7 @@ if TYPE_CHECKING:
     from portalql.db import Database
     from portalql.models import AuditEvent
     from portalql.settings import Settings
-    from resolvers.ports import AuditEntry
+    from resolvers.ports import AuditEntry, ExpectedWrite
     from resolvers.principals import Scope
     from stripe_gateway.records import PortalFlow
 
@@ -56,6 +63,13 @@ def database_stores(
 
 def _json(document: Mapping[str, object] | None) -> dict[str, object] | None:
     return None if document is None else dict(document)
+
+
+def _principal(entry: AuditEntry) -> tuple[PrincipalType, str]:
+    principal = entry.principal
+    if isinstance(principal, ApiKeyPrincipal):
+        return PrincipalType.API_KEY, principal.key_id
+    return PrincipalType.CUSTOMER_SESSION, principal.session_id
 
 
 def _audit_record(event: AuditEvent) -> AuditRecord:
@@ -81,12 +95,8 @@ class DatabaseAuditLog:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    async def record(self, entry: AuditEntry) -> None:
-        principal = entry.principal
-        if isinstance(principal, ApiKeyPrincipal):
-            principal_type, principal_id = PrincipalType.API_KEY, principal.key_id
-        else:
-            principal_type, principal_id = PrincipalType.CUSTOMER_SESSION, principal.session_id
+    async def record(self, entry: AuditEntry, *, write_key: str | None = None) -> None:
+        principal_type, principal_id = _principal(entry)
         async with self._database.session() as db:
             await record_audit_event(
                 db,
@@ -100,7 +110,47 @@ class DatabaseAuditLog:
                 after=_json(entry.after),
                 request_id=entry.request_id,
                 client_ip=entry.client_ip,
+                write_key=None if write_key is None else caller_key_digest(write_key),
             )
+
+    async def expect(self, write: ExpectedWrite) -> None:
+        entry = write.entry
+        principal_type, principal_id = _principal(entry)
+        async with self._database.session() as db:
+            await expect_audit_event(
+                db,
+                ExpectedAudit(
+                    write_key=caller_key_digest(write.key),
+                    target=write.target,
+                    created_at=utcnow(),
+                    principal_type=principal_type,
+                    principal_id=principal_id,
+                    customer_id=entry.customer_id,
+                    action=entry.action,
+                    object_type=entry.object_type,
+                    object_id=entry.object_id,
+                    before=_json(entry.before),
+                    after=_json(entry.after),
+                    request_id=entry.request_id,
+                    client_ip=entry.client_ip,
+                ),
+            )
+
+    async def took_effect(self, key: str, *, after: Mapping[str, object] | None) -> None:
+        async with self._database.session() as db:
+            await confirm_expected_audits(db, [caller_key_digest(key)], after=_json(after))
+
+    async def already_done(
+        self, *, object_id: str, action: str, target: str, after: Mapping[str, object] | None
+    ) -> None:
+        async with self._database.session() as db:
+            await confirm_expected_audits_asking(
+                db, object_id=object_id, action=action, target=target, after=_json(after)
+            )
+
+    async def refused(self, key: str) -> None:
+        async with self._database.session() as db:
+            await drop_expected_audits(db, [caller_key_digest(key)])
 
     async def page(self, *, customer_id: str | None, limit: int, after: str | None) -> AuditRecordPage:
         cursor = None if after is None else AuditCursor.decode(after)
