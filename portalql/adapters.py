@@ -267,7 +267,22 @@ class _LockedCharge:
     async def find(self, idempotency_key: str) -> RefundRequest | None:
         return _refund_request(await find_refund_request(self._db, idempotency_key))
 
-    async def record(self, request: RefundRequest) -> None:
+    async def record(self, request: RefundRequest, *, audit: AuditEntry) -> None:
+        principal_type, principal_id = _principal(audit)
+        await record_audit_event(
+            self._db,
+            principal_type=principal_type,
+            principal_id=principal_id,
+            action=audit.action,
+            object_type=audit.object_type,
+            object_id=audit.object_id,
+            customer_id=audit.customer_id,
+            before=_json(audit.before),
+            after=_json(audit.after),
+            request_id=audit.request_id,
+            client_ip=audit.client_ip,
+            write_key=caller_key_digest(request.idempotency_key),
+        )
         await record_refund_request(
             self._db,
             RefundRequestRow(

@@ -179,7 +179,9 @@ class LockedCharge(Protocol):
 
     async def find(self, idempotency_key: str) -> RefundRequest | None: ...
 
-    async def record(self, request: RefundRequest) -> None: ...
+    async def record(self, request: RefundRequest, *, audit: AuditEntry) -> None:
+        """Record the refund and its audit entry together: both are kept, or neither."""
+        ...
 
 
 class RefundLedger(Protocol):
