@@ -47,8 +47,9 @@ async def retry_due_events(
     now: datetime | None = None,
 ) -> int:
     """Try every event due at `now` once, oldest first; how many were processed."""
+    now = now or datetime.now(UTC)
     async with database.session() as db:
-        due = await due_webhook_events(db, now=now or datetime.now(UTC), limit=_BATCH)
+        due = await due_webhook_events(db, now=now, limit=_BATCH)
     processor = EventProcessor(database, stale_reads, known_subscriptions)
     waiting: set[str | None] = set()  # objects whose earlier event failed in this round
     processed = 0
@@ -68,7 +69,7 @@ async def retry_due_events(
             async with database.session() as db:
                 await mark_webhook_event_processed(db, row.stripe_event_id)
             continue
-        if await processor.process_or_note_failure(event, change):
+        if await processor.process_or_note_failure(event, change, now=now):
             processed += 1
         else:
             waiting.add(row.object_id)

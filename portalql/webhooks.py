@@ -208,13 +208,15 @@ class EventProcessor:
             self._known_subscriptions.forget(subscriber)
         return True
 
-    async def process_or_note_failure(self, event: Event, change: Change) -> bool:
+    async def process_or_note_failure(
+        self, event: Event, change: Change, *, now: datetime | None = None
+    ) -> bool:
         """`process`; a failure is logged and noted on the stored event, which is then due for a retry
-        (`next_attempt`). True when processed now, False when it failed or already was processed."""
+        (`next_attempt` after `now`). True when processed now, False when it failed or already was."""
         try:
             return await self.process(event, change)
         except Exception as error:
-            now = datetime.now(UTC)
+            now = now or datetime.now(UTC)
             async with self._database.session() as db:
                 attempts = await record_processing_failure(
                     db, event.id, failure=f"{type(error).__name__}: {error}"
