@@ -17,6 +17,7 @@ import anyio.lowlevel
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
+from portalql.webhooks.retries import retrying_webhook_events
 from resolvers.money import format_money
 from stripe_gateway.caching import CachedGateway, open_cache_store
 from stripe_gateway.gateway import StripeGateway
@@ -88,6 +89,7 @@ class Runtime:
                     else connect_gateway(settings)
                 )
                 stack.push_async_callback(gateway.close)
+            await stack.enter_async_context(retrying_webhook_events(database, gateway, known_subscriptions))
             await warm_up()
             injected, self._services = self._services, Services(database, gateway, known_subscriptions)
             try:

@@ -61,8 +61,35 @@ class AuditRecordPage:
     has_more: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ExpectedWrite:
+    """A write about to be sent to Stripe under the idempotency key `key` (as given to the gateway), asking
+    for the state that `target` names (a digest); `entry.after` is that state as the trail shows it."""
+
+    key: str
+    target: str
+    entry: AuditEntry
+
+
 class AuditLog(Protocol):
-    async def record(self, entry: AuditEntry) -> None: ...
+    async def record(self, entry: AuditEntry, *, write_key: str | None = None) -> None:
+        """Add `entry`; with `write_key`, only if the write sent under that key is not in the trail yet."""
+        ...
+
+    async def expect(self, write: ExpectedWrite) -> None:
+        """Keep the write's entry until it is seen to take effect (`took_effect`, `already_done`, or the
+        webhook of the change) or is refused (`refused`); it reaches the trail exactly once."""
+        ...
+
+    async def took_effect(self, key: str, *, after: Mapping[str, object] | None) -> None: ...
+
+    async def already_done(
+        self, *, object_id: str, action: str, target: str, after: Mapping[str, object] | None
+    ) -> None:
+        """The state `target` names holds: the writes kept as asking for it took effect."""
+        ...
+
+    async def refused(self, key: str) -> None: ...
 
     async def page(self, *, customer_id: str | None, limit: int, after: str | None) -> AuditRecordPage:
         """Events newest first, after the opaque cursor `after`; raises ValueError for a bad cursor."""
@@ -152,7 +179,9 @@ class LockedCharge(Protocol):
 
     async def find(self, idempotency_key: str) -> RefundRequest | None: ...
 
-    async def record(self, request: RefundRequest) -> None: ...
+    async def record(self, request: RefundRequest, *, audit: AuditEntry) -> None:
+        """Record the refund and its audit entry together: both are kept, or neither."""
+        ...
 
 
 class RefundLedger(Protocol):

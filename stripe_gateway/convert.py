@@ -487,6 +487,7 @@ def event(obj: stripe.Event) -> Event:
         changed=frozenset(ChangedField(name) for name in previous_attributes or () if name in changed_fields),
         made_by_portalql=params.is_portalql_key(key if isinstance(key, str) else None),
         payload=payload,
+        write_key_digests=params.write_key_digests(key if isinstance(key, str) else None),
     )
 
 

@@ -65,3 +65,20 @@ class Throttled(RateLimited):
     def __init__(self, message: str, *, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class UnusableEvent(GatewayError):
+    """A verified webhook delivery that is no event portalql can read (no id, `data` not an object, …).
+
+    It is genuinely Stripe's, so refusing it would only make Stripe redeliver it for days: it is kept, marked
+    failed with `message` as the reason, and acknowledged. `event_id` and `event_type` are what it gave, when
+    they are strings; `document` is its JSON.
+    """
+
+    def __init__(
+        self, message: str, *, event_id: str | None, event_type: str | None, document: object
+    ) -> None:
+        super().__init__(message, code="event_unusable")
+        self.event_id = event_id
+        self.event_type = event_type
+        self.document = document

@@ -11,6 +11,7 @@ answer instead of changing or refunding twice.
 from __future__ import annotations
 
 import asyncio
+import json
 from functools import reduce
 from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import quote_plus
@@ -18,9 +19,9 @@ from urllib.parse import quote_plus
 import httpx
 import stripe
 
-from stripe_gateway import convert, params
+from stripe_gateway import convert, params, webhook_deliveries
 from stripe_gateway.error_mapping import domain_error
-from stripe_gateway.errors import InvalidRequest, NotFound, WebhookSignatureInvalid
+from stripe_gateway.errors import InvalidRequest, NotFound, UnusableEvent, WebhookSignatureInvalid
 from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
     CancellationFeedback,
@@ -647,26 +648,45 @@ class StripeGateway:
 
     # -- events ---------------------------------------------------------------------------------------------
     def construct_event(
-        self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300
+        self,
+        payload: bytes,
+        signature_header: str | None,
+        secret: str,
+        *,
+        tolerance: int = 300,
     ) -> Event:
-        """Verify a webhook delivery; raises WebhookSignatureInvalid.
+        """Verify a webhook delivery and read its event.
 
-        An empty secret rejects every delivery, and the timestamp check cannot be switched off (the SDK
-        would skip it for a tolerance of 0).
+        Raises WebhookSignatureInvalid for a delivery that does not verify (or is not JSON), UnusableEvent
+        for a verified one that is no event portalql can read. An empty secret rejects every delivery, and
+        the timestamp check cannot be switched off (the SDK would skip it for a tolerance of 0).
         """
         if tolerance <= 0:
             raise ValueError("the webhook timestamp tolerance must be positive")
         if not secret.strip():
             raise WebhookSignatureInvalid("No webhook secret is configured", code="no_webhook_secret")
+        webhook_deliveries.verify_signature(payload, signature_header, secret, tolerance=tolerance)
         try:
-            event = self._client.construct_event(payload, signature_header, secret, tolerance)
-        except stripe.SignatureVerificationError as error:
-            raise WebhookSignatureInvalid(
-                error.user_message or "Invalid signature", code="signature_invalid"
-            ) from error
-        except ValueError as error:  # not UTF-8, not JSON, or not a snapshot event
+            document = json.loads(payload)
+        except ValueError as error:
             raise WebhookSignatureInvalid("Malformed webhook payload", code="payload_invalid") from error
-        return convert.event(event)
+        reason = webhook_deliveries.unusable_reason(document)
+        if reason is None:
+            try:
+                return convert.event(
+                    self._client.construct_event(payload, signature_header, secret, tolerance)
+                )
+            except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as error:
+                # A shape the records cannot hold, deeper in the event's object.
+                reason = f"unreadable event: {type(error).__name__}"
+        fields = document if isinstance(document, dict) else {}
+        event_id, event_type = fields.get("id"), fields.get("type")
+        raise UnusableEvent(
+            reason,
+            event_id=event_id if isinstance(event_id, str) else None,
+            event_type=event_type if isinstance(event_type, str) else None,
+            document=document,
+        )
 
     async def list_events(
         self,

@@ -46,6 +46,28 @@ def idempotency_key(operation: str, key: str) -> str:
     return f"{_PORTALQL_KEY_PREFIX}{operation}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
+def caller_key_digest(key: str) -> str:
+    """A caller's idempotency key as `write_key_digests` reports it: its SHA-256, in hex."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def write_key_digests(key: str | None) -> frozenset[str]:
+    """The digests of the caller's keys that `idempotency_key` may have made `key` from; none for a key that
+    is not portalql's.
+
+    An operation's name may hold colons, so each split after one is a candidate, and a hashed key names
+    the digest itself. A digest that matches no write of portalql's matches nothing.
+    """
+    if not is_portalql_key(key) or key is None:
+        return frozenset()
+    rest = key.removeprefix(_PORTALQL_KEY_PREFIX)
+    operation, _, hashed = rest.rpartition(":sha256:")
+    digests = {caller_key_digest(rest[at + 1 :]) for at, char in enumerate(rest) if char == ":"}
+    if operation and len(hashed) == hashlib.sha256().digest_size * 2:
+        digests.add(hashed)
+    return frozenset(digests)
+
+
 def is_portalql_key(key: str | None) -> bool:
     """Whether an idempotency key Stripe reports (an event's `request.idempotency_key`) is one of ours."""
     return key is not None and key.startswith(_PORTALQL_KEY_PREFIX)

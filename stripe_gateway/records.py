@@ -530,6 +530,9 @@ class Event:
     # For an `*.updated` event: the subject as it was before the change (fields not in `changed` as they are).
     previous: EventSubject | None
     changed: frozenset[ChangedField]
-    # Whether a write of portalql's caused it (portalql audited that write itself).
+    # Whether a write of portalql's caused it (portalql audits that write itself).
     made_by_portalql: bool
     payload: Mapping[str, object]
+    # For portalql's write: the digests of the keys it may have been sent under (`params.caller_key_digest` of
+    # the key the caller gave the gateway), so that the write's audit entry is found by its key.
+    write_key_digests: frozenset[str] = frozenset()

@@ -24,6 +24,7 @@ TABLES = {
     "audit_events",
     "charge_locks",
     "customer_sessions",
+    "expected_audits",
     "known_subscriptions",
     "portal_sessions",
     "refund_requests",

@@ -8,9 +8,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES
-from portalql.persistence.models import PrincipalType
+from portalql.persistence.models import ExpectedAudit, PrincipalType, utcnow
 from portalql.persistence.models import RefundRequest as RefundRequestRow
 from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from portalql.persistence.repositories.expected_audits import (
+    confirm_expected_audits,
+    confirm_expected_audits_asking,
+    drop_expected_audits,
+    expect_audit_event,
+)
 from portalql.persistence.repositories.refund_requests import (
     find_refund_request,
     lock_charge,
@@ -28,6 +34,7 @@ from resolvers.ports import (
     Stores,
 )
 from resolvers.principals import ApiKeyPrincipal
+from stripe_gateway.params import caller_key_digest
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
@@ -38,7 +45,7 @@ if TYPE_CHECKING:
     from portalql.persistence.models import AuditEvent
     from portalql.settings import Settings
     from portalql.web.auth import RecentCredentials
-    from resolvers.ports import AuditEntry
+    from resolvers.ports import AuditEntry, ExpectedWrite
     from resolvers.principals import Scope
     from stripe_gateway.records import PortalFlow
 
@@ -60,6 +67,13 @@ def database_stores(
 
 def _json(document: Mapping[str, object] | None) -> dict[str, object] | None:
     return None if document is None else dict(document)
+
+
+def _principal(entry: AuditEntry) -> tuple[PrincipalType, str]:
+    principal = entry.principal
+    if isinstance(principal, ApiKeyPrincipal):
+        return PrincipalType.API_KEY, principal.key_id
+    return PrincipalType.CUSTOMER_SESSION, principal.session_id
 
 
 def _audit_record(event: AuditEvent) -> AuditRecord:
@@ -85,12 +99,8 @@ class DatabaseAuditLog:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    async def record(self, entry: AuditEntry) -> None:
-        principal = entry.principal
-        if isinstance(principal, ApiKeyPrincipal):
-            principal_type, principal_id = PrincipalType.API_KEY, principal.key_id
-        else:
-            principal_type, principal_id = PrincipalType.CUSTOMER_SESSION, principal.session_id
+    async def record(self, entry: AuditEntry, *, write_key: str | None = None) -> None:
+        principal_type, principal_id = _principal(entry)
         async with self._database.session() as db:
             await record_audit_event(
                 db,
@@ -104,7 +114,47 @@ class DatabaseAuditLog:
                 after=_json(entry.after),
                 request_id=entry.request_id,
                 client_ip=entry.client_ip,
+                write_key=None if write_key is None else caller_key_digest(write_key),
             )
+
+    async def expect(self, write: ExpectedWrite) -> None:
+        entry = write.entry
+        principal_type, principal_id = _principal(entry)
+        async with self._database.session() as db:
+            await expect_audit_event(
+                db,
+                ExpectedAudit(
+                    write_key=caller_key_digest(write.key),
+                    target=write.target,
+                    created_at=utcnow(),
+                    principal_type=principal_type,
+                    principal_id=principal_id,
+                    customer_id=entry.customer_id,
+                    action=entry.action,
+                    object_type=entry.object_type,
+                    object_id=entry.object_id,
+                    before=_json(entry.before),
+                    after=_json(entry.after),
+                    request_id=entry.request_id,
+                    client_ip=entry.client_ip,
+                ),
+            )
+
+    async def took_effect(self, key: str, *, after: Mapping[str, object] | None) -> None:
+        async with self._database.session() as db:
+            await confirm_expected_audits(db, [caller_key_digest(key)], after=_json(after))
+
+    async def already_done(
+        self, *, object_id: str, action: str, target: str, after: Mapping[str, object] | None
+    ) -> None:
+        async with self._database.session() as db:
+            await confirm_expected_audits_asking(
+                db, object_id=object_id, action=action, target=target, after=_json(after)
+            )
+
+    async def refused(self, key: str) -> None:
+        async with self._database.session() as db:
+            await drop_expected_audits(db, [caller_key_digest(key)])
 
     async def page(self, *, customer_id: str | None, limit: int, after: str | None) -> AuditRecordPage:
         cursor = None if after is None else AuditCursor.decode(after)
@@ -221,7 +271,22 @@ class _LockedCharge:
     async def find(self, idempotency_key: str) -> RefundRequest | None:
         return _refund_request(await find_refund_request(self._db, idempotency_key))
 
-    async def record(self, request: RefundRequest) -> None:
+    async def record(self, request: RefundRequest, *, audit: AuditEntry) -> None:
+        principal_type, principal_id = _principal(audit)
+        await record_audit_event(
+            self._db,
+            principal_type=principal_type,
+            principal_id=principal_id,
+            action=audit.action,
+            object_type=audit.object_type,
+            object_id=audit.object_id,
+            customer_id=audit.customer_id,
+            before=_json(audit.before),
+            after=_json(audit.after),
+            request_id=audit.request_id,
+            client_ip=audit.client_ip,
+            write_key=caller_key_digest(request.idempotency_key),
+        )
         await record_refund_request(
             self._db,
             RefundRequestRow(

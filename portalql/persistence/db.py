@@ -9,6 +9,7 @@ so the first request after the database returns succeeds.
 from __future__ import annotations
 
 import asyncio
+import traceback
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,11 +81,22 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         """Yield a session inside a transaction: committed on success, rolled back on error.
 
-        Raises DatabaseUnavailableError when the database cannot be reached or does not answer in time."""
+        Raises DatabaseUnavailableError when the database cannot be reached or does not answer in time. A
+        network error or time-out that the caller's own work raised (another service failing inside the
+        transaction) passes through as it is."""
+        raised_inside: BaseException | None = None
         try:
             async with self._sessions() as session, session.begin():
-                yield session
-        except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
+                try:
+                    yield session
+                except BaseException as error:
+                    raised_inside = error
+                    raise
+        except (OperationalError, InterfaceError) as error:
+            raise DatabaseUnavailableError from error
+        except (OSError, TimeoutError) as error:
+            if error is raised_inside and not _from_database(error):
+                raise
             raise DatabaseUnavailableError from error
         except DBAPIError as error:
             if error.connection_invalidated:
@@ -139,3 +151,13 @@ def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: Con
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+_DATABASE_PACKAGES = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3")
+
+
+def _from_database(error: BaseException) -> bool:
+    """Whether a network error or time-out was raised by the database's driver (a statement that timed out,
+    a connection that dropped) rather than by other work done inside the transaction."""
+    frames = traceback.walk_tb(error.__traceback__)
+    return any(frame.f_globals.get("__name__", "").startswith(_DATABASE_PACKAGES) for frame, _ in frames)

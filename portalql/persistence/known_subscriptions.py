@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +20,8 @@ from portalql.persistence.repositories.known_subscriptions import (
 from resolvers.errors import DatabaseUnavailableError
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
     from portalql.persistence.db import Database
 
 logger = logging.getLogger(__name__)
@@ -36,36 +38,45 @@ class DatabaseKnownSubscriptions:
         self._database = database
         self._max_customers = max_customers
         self._recent: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._writes: set[asyncio.Task[None]] = set()
+        self._running: set[asyncio.Task[None]] = set()
 
     async def of(self, customer_id: str) -> frozenset[str]:
         ids = self._recent.get(customer_id)
         if ids is not None:
             return ids
-        try:
-            async with self._database.session() as db:
-                ids = await known_subscription_ids(db, customer_id)
-        except (SQLAlchemyError, OSError, DatabaseUnavailableError):
-            logger.warning("could not read the known subscriptions of %s", customer_id, exc_info=True)
-            return frozenset()
-        self._remember(customer_id, ids)
-        return ids
+        # A task of its own, which `aclose` waits for: the request that asked may finish without the hint.
+        read = self._track(self._read(customer_id))
+        await asyncio.shield(read)
+        return self._recent.get(customer_id, frozenset())
 
     def saw(self, customer_id: str, subscription_ids: frozenset[str]) -> None:
         if self._recent.get(customer_id) == subscription_ids:
             return
         self._remember(customer_id, subscription_ids)
-        write = asyncio.create_task(self._write(customer_id, subscription_ids))
-        self._writes.add(write)
-        write.add_done_callback(self._writes.discard)
+        self._track(self._write(customer_id, subscription_ids))
 
     def forget(self, customer_id: str) -> None:
         """Read the customer's known subscriptions from the database next time: something else wrote them."""
         self._recent.pop(customer_id, None)
 
     async def aclose(self) -> None:
-        """Wait for the writes still running."""
-        await asyncio.gather(*self._writes)
+        """Wait for the reads and writes still running."""
+        await asyncio.gather(*self._running)
+
+    def _track(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        return task
+
+    async def _read(self, customer_id: str) -> None:
+        try:
+            async with self._database.session() as db:
+                ids = await known_subscription_ids(db, customer_id)
+        except (SQLAlchemyError, OSError, DatabaseUnavailableError):
+            logger.warning("could not read the known subscriptions of %s", customer_id, exc_info=True)
+            return
+        self._remember(customer_id, ids)
 
     def _remember(self, customer_id: str, ids: frozenset[str]) -> None:
         self._recent[customer_id] = ids

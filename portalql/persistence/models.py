@@ -180,6 +180,36 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(255))
     client_ip: Mapped[str | None] = mapped_column(String(45))
     source: Mapped[AuditSource] = mapped_column(_string_enum(AuditSource, "source"))
+    # For a write made through the API: the SHA-256 of the idempotency key it was sent to Stripe under.
+    # Unique, so the write is audited once, whichever path that sees it take effect gets there first.
+    write_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class ExpectedAudit(Base):
+    """The audit entry of a write sent to Stripe whose effect is not confirmed yet.
+
+    Kept before the write is sent; moved to `audit_events` by whichever sees the write take effect first: the
+    mutation's answer, a retry that finds the change already made, or the webhook of the change (which names
+    the write's idempotency key). A write refused outright drops it.
+    """
+
+    __tablename__ = "expected_audits"
+    __table_args__ = (Index(None, "object_id", "action", "target"),)
+
+    write_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # What the write asks for (a digest), so a retry that finds exactly that done knows this write did it.
+    target: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    principal_type: Mapped[PrincipalType] = mapped_column(_string_enum(PrincipalType, "principal_type"))
+    principal_id: Mapped[str] = mapped_column(String(255))
+    customer_id: Mapped[str | None] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(100))
+    object_type: Mapped[str] = mapped_column(String(100))
+    object_id: Mapped[str] = mapped_column(String(255))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    request_id: Mapped[str | None] = mapped_column(String(255))
+    client_ip: Mapped[str | None] = mapped_column(String(45))
 
 
 class WebhookEvent(Base):
@@ -200,6 +230,11 @@ class WebhookEvent(Base):
     customer_id: Mapped[str | None] = mapped_column(String(255))
     object_id: Mapped[str | None] = mapped_column(String(255))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # Failed processing is retried in the background: how often it was tried, and when next.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why the event was not (or not yet) applied: the last processing error, or why it cannot be used at all.
+    failure: Mapped[str | None] = mapped_column(String(1000))
 
 
 class RefundRequest(Base):

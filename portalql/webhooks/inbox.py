@@ -1,15 +1,18 @@
 """Stripe webhooks: `POST /webhooks/stripe` and the inbox behind it.
 
 A delivery is verified, stored once by its Stripe event id (a redelivery is acknowledged and ignored) and
-answered at once; processing runs after the response, through the `HANDLERS` table. An event is marked
-processed only once its effects are applied, so one whose processing failed is retried by
-`portalql webhooks replay`.
+answered at once; processing runs after the response, through the `HANDLERS` table. A delivery that does
+not verify is refused (400); a verified one that is no usable event is stored as failed, with the reason,
+and acknowledged, since Stripe would otherwise redeliver it for days. An event is marked processed only once
+its effects are applied, in the transaction that applies them; one whose processing failed is tried again
+in the background (`portalql.webhooks.retries`) and by `portalql webhooks replay`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -17,14 +20,18 @@ from fastapi.responses import JSONResponse
 
 from portalql.persistence.models import AuditSource, PrincipalType
 from portalql.persistence.repositories.audit import record_audit_event
+from portalql.persistence.repositories.expected_audits import confirm_expected_audits
 from portalql.persistence.repositories.known_subscriptions import note_known_subscription
 from portalql.persistence.repositories.webhook_events import (
     latest_processed_stripe_created,
+    lock_object_events,
     mark_webhook_event_processed,
+    record_processing_failure,
     record_webhook_event,
+    schedule_webhook_event,
 )
 from portalql.webhooks.handlers import HANDLERS, Change
-from stripe_gateway.errors import WebhookSignatureInvalid
+from stripe_gateway.errors import UnusableEvent, WebhookSignatureInvalid
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database
@@ -37,6 +44,15 @@ logger = logging.getLogger(__name__)
 # Stripe's own default: a signature older than this is a replay, not a delivery.
 SIGNATURE_TOLERANCE_SECONDS = 300
 _STRIPE_PRINCIPAL = "stripe"
+# The inbox's columns hold ids of up to 255 characters (Stripe's own are far shorter) and types of 100.
+_MAX_ID_LENGTH = 255
+_MAX_TYPE_LENGTH = 100
+# An event still unprocessed this long after it arrived is taken up by the background retry: its processing
+# failed, or the process that received it stopped before processing it.
+FIRST_RETRY_AFTER = timedelta(seconds=30)
+# Later retries back off: 30 s, 1, 2, 4 … minutes, at most an hour apart; after the last, replay is left.
+RETRY_BACKOFF_CAP = timedelta(hours=1)
+MAX_ATTEMPTS = 10
 
 
 class StaleReads(Protocol):
@@ -55,8 +71,12 @@ def dispatch(event: Event) -> Change | None:
     return handler(event) if handler is not None else None
 
 
-async def store_event(database: Database, event: Event, change: Change) -> bool:
-    """Put `event` in the inbox; True when it was not there yet and so is to be processed."""
+async def store_event(
+    database: Database, event: Event, change: Change, *, now: datetime | None = None
+) -> bool:
+    """Put `event` in the inbox, due for a retry should it not be processed soon; True when it was not there
+    yet and so is to be processed."""
+    received_at = now or datetime.now(UTC)
     async with database.session() as db:
         return await record_webhook_event(
             db,
@@ -66,7 +86,58 @@ async def store_event(database: Database, event: Event, change: Change) -> bool:
             payload=dict(event.payload),
             customer_id=change.customer_id,
             object_id=change.object_id,
+            received_at=received_at,
+            retry_at=received_at + FIRST_RETRY_AFTER,
         )
+
+
+def unstorable_reason(event: Event, change: Change) -> str | None:
+    """Why the inbox cannot hold `event` for processing (an id longer than its columns); None if it can."""
+    for name, value in (
+        ("event id", event.id),
+        ("object id", change.object_id),
+        ("customer", change.customer_id),
+    ):
+        if value is not None and len(value) > _MAX_ID_LENGTH:
+            return f"{name} longer than {_MAX_ID_LENGTH} characters"
+    return None
+
+
+async def store_unusable(
+    database: Database,
+    body: bytes,
+    *,
+    reason: str,
+    event_id: str | None,
+    event_type: str | None,
+    document: object,
+) -> None:
+    """Keep a verified delivery that cannot be processed, as failed with `reason` and never retried.
+
+    Stored under its event id when the inbox can hold that, so a redelivery is a duplicate; else under a
+    digest of the body, which a redelivery repeats too.
+    """
+    if event_id is None or len(event_id) > _MAX_ID_LENGTH:
+        event_id = f"unusable:{hashlib.sha256(body).hexdigest()}"
+    if event_type is None or len(event_type) > _MAX_TYPE_LENGTH:
+        event_type = "unusable"
+    async with database.session() as db:
+        await record_webhook_event(
+            db,
+            stripe_event_id=event_id,
+            event_type=event_type,
+            stripe_created=0,
+            payload=document if isinstance(document, dict) else {"document": document},
+            failure=reason,
+        )
+
+
+def next_attempt(attempts: int, now: datetime) -> datetime | None:
+    """When to try an event again after `attempts` failed attempts; None once they are used up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    delay: timedelta = min(FIRST_RETRY_AFTER * 2 ** max(attempts - 1, 0), RETRY_BACKOFF_CAP)
+    return now + delay
 
 
 class EventProcessor:
@@ -85,34 +156,38 @@ class EventProcessor:
     async def process(self, event: Event, change: Change) -> bool:
         """Apply one stored event; True when this call processed it, False when it already was.
 
-        Raises when an effect fails, leaving the event unprocessed. The cache is invalidated first and the
-        audit entry written in the same transaction as the processed mark, so a retry invalidates again
-        (harmless) but never audits twice.
+        Raises when an effect fails, leaving the event unprocessed. One transaction holds the events of the
+        event's object (so concurrent events of one object apply one at a time, each seeing the one before),
+        decides whether the event is the newest, and marks it processed with its audit entry: an older event
+        never brings back an older state, and a retry invalidates again (harmless) but never audits twice.
         """
         async with self._database.session() as db:
-            newest = await latest_processed_stripe_created(
-                db, change.object_id, customer_id=change.customer_id
-            )
-        # An event older than one already applied to its object and customer makes nothing stale: that newer
-        # event invalidated both after both changes, so whatever was cached since reflects both. (Another
-        # customer's newer event would not do: a card moved between customers invalidates each.) Equal times
-        # cannot be ordered, so they invalidate again and the next read re-fetches.
-        is_newest = newest is None or event.created >= newest
-        if is_newest:
-            if change.customer_id is not None:
-                await self._stale_reads.invalidate_customer(change.customer_id)
-            if change.catalog:
-                await self._stale_reads.invalidate_catalog()
-            await self._stale_reads.invalidate_object(change.object_id)
-        async with self._database.session() as db:
+            await lock_object_events(db, change.object_id)
             if not await mark_webhook_event_processed(db, event.id):
                 return False
+            newest = await latest_processed_stripe_created(
+                db, change.object_id, customer_id=change.customer_id, other_than=event.id
+            )
+            # An event older than one already applied to its object and customer makes nothing stale: that
+            # newer event invalidated both after both changes, so whatever was cached since reflects both.
+            # (Another customer's newer event would not do: a card moved between customers invalidates
+            # each.) Equal times cannot be ordered, so they invalidate again and the next read re-fetches.
+            is_newest = newest is None or event.created >= newest
+            if is_newest:
+                if change.customer_id is not None:
+                    await self._stale_reads.invalidate_customer(change.customer_id)
+                if change.catalog:
+                    await self._stale_reads.invalidate_catalog()
+                await self._stale_reads.invalidate_object(change.object_id)
             # The subscriptions a customer's dashboards preview ahead (see `known_subscriptions`).
             subscriber = change.customer_id if change.invoices_again is not None and is_newest else None
             if subscriber is not None:
                 await note_known_subscription(
                     db, subscriber, change.object_id, invoices_again=change.invoices_again is True
                 )
+            if event.made_by_portalql:
+                # portalql's own write: audited once, here if its answer never reached the mutation.
+                await confirm_expected_audits(db, event.write_key_digests)
             if change.audit is not None:
                 await record_audit_event(
                     db,
@@ -133,12 +208,31 @@ class EventProcessor:
             self._known_subscriptions.forget(subscriber)
         return True
 
-    async def process_logged(self, event: Event, change: Change) -> None:
-        """`process`, for a background task: a failure is logged and left for replay to retry."""
+    async def process_or_note_failure(
+        self, event: Event, change: Change, *, now: datetime | None = None
+    ) -> bool:
+        """`process`; a failure is logged and noted on the stored event, which is then due for a retry
+        (`next_attempt` after `now`). True when processed now, False when it failed or already was."""
         try:
-            await self.process(event, change)
-        except Exception:
-            logger.exception("webhook event %s (%s) failed; replay will retry it", event.id, event.type)
+            return await self.process(event, change)
+        except Exception as error:
+            now = now or datetime.now(UTC)
+            async with self._database.session() as db:
+                attempts = await record_processing_failure(
+                    db, event.id, failure=f"{type(error).__name__}: {error}"
+                )
+                retry_at = next_attempt(attempts, now)
+                await schedule_webhook_event(db, event.id, retry_at)
+            logger.exception(
+                "webhook event %s (%s) failed (attempt %d); %s",
+                event.id,
+                event.type,
+                attempts,
+                "retried in the background"
+                if retry_at is not None
+                else "left for `portalql webhooks replay`",
+            )
+            return False
 
 
 def webhook_router(runtime: Runtime) -> APIRouter:
@@ -148,9 +242,10 @@ def webhook_router(runtime: Runtime) -> APIRouter:
     async def receive_stripe_event(request: Request, background: BackgroundTasks) -> JSONResponse:
         database, gateway = runtime.services.database, runtime.services.gateway
         secret = runtime.settings.stripe_webhook_secret
+        body = await request.body()
         try:
             event = gateway.construct_event(
-                await request.body(),
+                body,
                 request.headers.get("stripe-signature"),
                 secret.get_secret_value() if secret is not None else "",
                 tolerance=SIGNATURE_TOLERANCE_SECONDS,
@@ -158,13 +253,47 @@ def webhook_router(runtime: Runtime) -> APIRouter:
         except WebhookSignatureInvalid as error:
             logger.warning("rejected a webhook delivery: %s", error.code)
             return JSONResponse({"error": error.code}, status_code=400)
+        except UnusableEvent as unusable:
+            return await _unusable(
+                database,
+                body,
+                reason=unusable.message,
+                event_id=unusable.event_id,
+                event_type=unusable.event_type,
+                document=unusable.document,
+            )
         change = dispatch(event)
         if change is None:
             return JSONResponse({"received": True, "ignored": True})
+        if (reason := unstorable_reason(event, change)) is not None:
+            return await _unusable(
+                database,
+                body,
+                reason=reason,
+                event_id=event.id,
+                event_type=event.type,
+                document=event.payload,
+            )
         if await store_event(database, event, change):
             processor = EventProcessor(database, gateway, runtime.services.known_subscriptions)
-            background.add_task(processor.process_logged, event, change)
+            background.add_task(processor.process_or_note_failure, event, change)
             return JSONResponse({"received": True})
         return JSONResponse({"received": True, "duplicate": True})
 
     return router
+
+
+async def _unusable(
+    database: Database,
+    body: bytes,
+    *,
+    reason: str,
+    event_id: str | None,
+    event_type: str | None,
+    document: object,
+) -> JSONResponse:
+    logger.warning("kept an unusable webhook event as failed: %s", reason)
+    await store_unusable(
+        database, body, reason=reason, event_id=event_id, event_type=event_type, document=document
+    )
+    return JSONResponse({"received": True, "failed": reason})

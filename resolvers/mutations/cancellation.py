@@ -20,8 +20,11 @@ from stripe_gateway.records import CancelMode, ProrationBehavior
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
-    from resolvers.principals import Principal
     from stripe_gateway.records import CancellationFeedback, PortalFeatures, Subscription
+
+
+_CANCEL = "subscription.cancel"
+_REACTIVATE = "subscription.reactivate"
 
 
 def _cancellation_of(subscription: Subscription) -> dict[str, object]:
@@ -34,15 +37,14 @@ def _cancellation_of(subscription: Subscription) -> dict[str, object]:
 
 async def _cancel(
     ctx: RequestContext,
-    principal: Principal,
     subscription: Subscription,
     *,
     mode: CancelMode,
     reason: CancellationFeedback | None,
     comment: str | None,
     features: PortalFeatures,
+    key: str,
 ) -> Subscription:
-    key = writes.idempotency_key(ctx, principal, None, "cancel", subscription.id, mode, reason, comment)
     if mode is CancelMode.AT_PERIOD_END:
         return await ctx.gateway.cancel_at_period_end(
             subscription.id, feedback=reason, comment=comment, idempotency_key=key
@@ -76,28 +78,44 @@ async def _cancel_subscription(
     subscription = settled(found_subscription)
     features = settled(found_features)
     chosen = mode or features.subscription_cancel_mode
+    target = ("cancel", chosen.value)
+    if subscription.has_ended or (chosen is CancelMode.AT_PERIOD_END and subscription.cancel_at_period_end):
+        # Already as asked: a retry (perhaps of a cancellation whose answer was lost), or nothing to do. An
+        # ended subscription is still refused below, as it always was.
+        await writes.already_done(
+            ctx,
+            action=_CANCEL,
+            object_id=subscription.id,
+            target=target,
+            after=_cancellation_of(subscription),
+        )
     refuse(rules.cancel_refusal(subscription, held_to(principal, features), chosen, reason))
     if chosen is CancelMode.AT_PERIOD_END and subscription.cancel_at_period_end:
-        return subscription  # already set to cancel then: a retry, or nothing to do
-    canceled = await _cancel(
-        ctx, principal, subscription, mode=chosen, reason=reason, comment=comment, features=features
-    )
-    ctx.forget_reads()
-    await writes.audit(
+        return subscription
+    asked = {"mode": chosen.value, "reason": None if reason is None else reason.value, "comment": comment}
+    entry = writes.audit_entry(
         ctx,
         principal,
-        action="subscription.cancel",
+        action=_CANCEL,
         object_type="subscription",
         object_id=subscription.id,
         customer_id=subscription.customer_id,
         before=_cancellation_of(subscription),
-        after={
-            **_cancellation_of(canceled),
-            "mode": chosen.value,
-            "reason": None if reason is None else reason.value,
-            "comment": comment,
-        },
+        after=asked,
     )
+    key = writes.idempotency_key(ctx, principal, None, "cancel", subscription.id, chosen, reason, comment)
+    async with writes.audited_write(ctx, key=key, target=target, entry=entry) as written:
+        canceled = await _cancel(
+            ctx,
+            subscription,
+            mode=chosen,
+            reason=reason,
+            comment=comment,
+            features=features,
+            key=key,
+        )
+        ctx.forget_reads()
+        written.after = {**_cancellation_of(canceled), **asked}
     return canceled
 
 
@@ -116,21 +134,32 @@ async def _reactivate_subscription(ctx: RequestContext, subscription_id: str) ->
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
     subscription = await owned_subscription(ctx, principal, subscription_id, "subscription_id")
     refuse(rules.reactivate_refusal(subscription))
+    target = ("reactivate",)
     if not subscription.is_scheduled_to_cancel:
-        return subscription  # nothing scheduled: a retry, or nothing to do
-    key = writes.idempotency_key(ctx, principal, None, "reactivate", subscription.id)
-    reactivated = await ctx.gateway.uncancel(subscription.id, idempotency_key=key)
-    ctx.forget_reads()
-    await writes.audit(
+        # Nothing scheduled: nothing to do, or a retry of a reactivation whose answer was lost.
+        await writes.already_done(
+            ctx,
+            action=_REACTIVATE,
+            object_id=subscription.id,
+            target=target,
+            after=_cancellation_of(subscription),
+        )
+        return subscription
+    entry = writes.audit_entry(
         ctx,
         principal,
-        action="subscription.reactivate",
+        action=_REACTIVATE,
         object_type="subscription",
         object_id=subscription.id,
         customer_id=subscription.customer_id,
         before=_cancellation_of(subscription),
-        after=_cancellation_of(reactivated),
+        after={**_cancellation_of(subscription), "cancelAtPeriodEnd": False, "cancelAt": None},
     )
+    key = writes.idempotency_key(ctx, principal, None, "reactivate", subscription.id)
+    async with writes.audited_write(ctx, key=key, target=target, entry=entry) as written:
+        reactivated = await ctx.gateway.uncancel(subscription.id, idempotency_key=key)
+        ctx.forget_reads()
+        written.after = _cancellation_of(reactivated)
     return reactivated
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from stripe_gateway.records import Customer, CustomerUpdate
 
 FIELDS = ("email", "name", "phone", "address")
+_ACTION = "customer.update"
 # One @, no spaces, a dot in the domain: what a billing email needs to be deliverable, without pretending
 # to implement RFC 5322.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -132,30 +133,41 @@ def _target(principal: Principal, customer_id: str | None) -> str:
 
 async def _update_customer(ctx: RequestContext, customer_id: str | None, changes: CustomerUpdate) -> Customer:
     principal = require_scope(ctx, Scope.CUSTOMER_WRITE)
-    target = _target(principal, customer_id)
-    customer = await owned_customer(ctx, principal, target, "customer_id")
+    target_id = _target(principal, customer_id)
+    customer = await owned_customer(ctx, principal, target_id, "customer_id")
     given = _given(changes)
     if not given:
         raise reject(UserErrorCode.INVALID_INPUT, f"Give at least one of: {', '.join(FIELDS)}.")
     errors = [*await _not_allowed(ctx, principal, given), *_invalid(changes)]
     if errors:
         raise Rejected(*errors)
+    target = ("update_customer", dataclasses.asdict(changes))
     if all(getattr(customer, name) == getattr(changes, name) for name in given):
-        return customer  # already so: a retry, or nothing to do
-    key = writes.idempotency_key(ctx, principal, None, "update_customer", target, dataclasses.asdict(changes))
-    updated = await ctx.gateway.update_customer(target, changes, idempotency_key=key)
-    ctx.forget_reads()
-    ctx.loaders.prime_customers([updated])
-    await writes.audit(
+        # Already so: nothing to do, or a retry of an update whose answer was lost.
+        await writes.already_done(
+            ctx, action=_ACTION, object_id=target_id, target=target, after=_details(customer, given)
+        )
+        return customer
+    entry = writes.audit_entry(
         ctx,
         principal,
-        action="customer.update",
+        action=_ACTION,
         object_type="customer",
-        object_id=target,
-        customer_id=target,
+        object_id=target_id,
+        customer_id=target_id,
         before=_details(customer, given),
-        after=_details(updated, given),
+        after=_details(
+            dataclasses.replace(customer, **{name: getattr(changes, name) for name in given}), given
+        ),
     )
+    key = writes.idempotency_key(
+        ctx, principal, None, "update_customer", target_id, dataclasses.asdict(changes)
+    )
+    async with writes.audited_write(ctx, key=key, target=target, entry=entry) as written:
+        updated = await ctx.gateway.update_customer(target_id, changes, idempotency_key=key)
+        ctx.forget_reads()
+        ctx.loaders.prime_customers([updated])
+        written.after = _details(updated, given)
     return updated
 
 

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from stripe_gateway.records import Customer, PaymentMethod
 
 
+_SET_DEFAULT = "customer.set_default_payment_method"
+
+
 @dataclass(frozen=True, slots=True)
 class DefaultPaymentMethodChange:
     payment_method: PaymentMethod
@@ -48,22 +51,33 @@ async def _set_default(ctx: RequestContext, payment_method_id: str) -> DefaultPa
     principal, method = await _payment_method_to_change(ctx, payment_method_id)
     customer_id = method.customer_id or ""  # an attached method: `owned_payment_method` checked it
     customer = await owned_customer(ctx, principal, customer_id)
+    target = ("set_default_payment_method", method.id)
     if customer.default_payment_method_id == method.id:
-        return DefaultPaymentMethodChange(method, customer)  # already the default
-    key = writes.idempotency_key(ctx, principal, None, "set_default_payment_method", method.id)
-    updated = await ctx.gateway.set_default_payment_method(customer_id, method.id, idempotency_key=key)
-    ctx.forget_reads()
-    ctx.loaders.prime_customers([updated])
-    await writes.audit(
+        # Already the default: nothing to do, or a retry of a change whose answer was lost.
+        await writes.already_done(
+            ctx,
+            action=_SET_DEFAULT,
+            object_id=customer_id,
+            target=target,
+            after={"defaultPaymentMethod": method.id},
+        )
+        return DefaultPaymentMethodChange(method, customer)
+    entry = writes.audit_entry(
         ctx,
         principal,
-        action="customer.set_default_payment_method",
+        action=_SET_DEFAULT,
         object_type="customer",
         object_id=customer_id,
         customer_id=customer_id,
         before={"defaultPaymentMethod": customer.default_payment_method_id},
-        after={"defaultPaymentMethod": updated.default_payment_method_id},
+        after={"defaultPaymentMethod": method.id},
     )
+    key = writes.idempotency_key(ctx, principal, None, "set_default_payment_method", method.id)
+    async with writes.audited_write(ctx, key=key, target=target, entry=entry) as written:
+        updated = await ctx.gateway.set_default_payment_method(customer_id, method.id, idempotency_key=key)
+        ctx.forget_reads()
+        ctx.loaders.prime_customers([updated])
+        written.after = {"defaultPaymentMethod": updated.default_payment_method_id}
     return DefaultPaymentMethodChange(method, updated)
 
 
@@ -91,10 +105,7 @@ async def _detach(ctx: RequestContext, payment_method_id: str) -> PaymentMethod:
     principal, method = await _payment_method_to_change(ctx, payment_method_id)
     customer_id = method.customer_id or ""
     await _check_not_last(ctx, customer_id)
-    key = writes.idempotency_key(ctx, principal, None, "detach_payment_method", method.id)
-    detached = await ctx.gateway.detach_payment_method(method.id, idempotency_key=key)
-    ctx.forget_reads()
-    await writes.audit(
+    entry = writes.audit_entry(
         ctx,
         principal,
         action="payment_method.detach",
@@ -102,8 +113,15 @@ async def _detach(ctx: RequestContext, payment_method_id: str) -> PaymentMethod:
         object_id=method.id,
         customer_id=customer_id,
         before={"customer": customer_id},
-        after={"customer": detached.customer_id},
+        after={"customer": None},
     )
+    key = writes.idempotency_key(ctx, principal, None, "detach_payment_method", method.id)
+    # No retry finds this one done (a detached method is no longer the customer's to name): the webhook of
+    # the detach audits it when its answer was lost.
+    async with writes.audited_write(ctx, key=key, target=("detach", method.id), entry=entry) as written:
+        detached = await ctx.gateway.detach_payment_method(method.id, idempotency_key=key)
+        ctx.forget_reads()
+        written.after = {"customer": detached.customer_id}
     return detached
 
 

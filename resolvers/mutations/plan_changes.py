@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from resolvers import rules
 from resolvers.mutations import writes
@@ -123,7 +123,10 @@ async def preview_plan_change(
     return await attempt(_preview_plan_change(ctx, subscription_id, price_id, quantity))
 
 
-def _plan_of(subscription: Subscription) -> dict[str, object]:
+_ACTION = "subscription.change_plan"
+
+
+def _plan_of(subscription: Subscription) -> dict[str, Any]:
     return {
         "status": subscription.status.value,
         "items": [{"price": item.price.id, "quantity": item.quantity} for item in subscription.items],
@@ -155,15 +158,39 @@ async def _change_plan(
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
     writes.check_client_key(client_key)
     change = await _change(ctx, principal, subscription_id, price_id, quantity)
+    target = ("change_plan", change.price.id, change.quantity)
     if change.is_noop:
-        return change.subscription  # already on that plan: a retry, or nothing to do
+        # Already on that plan: nothing to do, or a retry of a change whose answer was lost.
+        after = {**_plan_of(change.subscription), "prorationBehavior": change.proration_behavior}
+        await writes.already_done(ctx, action=_ACTION, object_id=subscription_id, target=target, after=after)
+        return change.subscription
     _check_proration_date(change, proration_date)
     key = writes.idempotency_key(
         ctx, principal, client_key, "change_plan", subscription_id, price_id, quantity
     )
+    before = _plan_of(change.subscription)
+    asked = [{"price": change.price.id, "quantity": change.quantity}, *before["items"][1:]]
+    entry = writes.audit_entry(
+        ctx,
+        principal,
+        action=_ACTION,
+        object_type="subscription",
+        object_id=subscription_id,
+        customer_id=change.subscription.customer_id,
+        before=before,
+        after={**before, "items": asked, "prorationBehavior": change.proration_behavior},
+    )
+    async with writes.audited_write(ctx, key=key, target=target, entry=entry) as written:
+        changed = await _apply(ctx, change, proration_date, key)
+        ctx.forget_reads()
+        written.after = {**_plan_of(changed), "prorationBehavior": change.proration_behavior}
+    return changed
+
+
+async def _apply(ctx: RequestContext, change: _Change, proration_date: int | None, key: str) -> Subscription:
     try:
-        changed = await ctx.gateway.change_subscription_items(
-            subscription_id,
+        return await ctx.gateway.change_subscription_items(
+            change.subscription.id,
             (change.item_change,),
             proration_behavior=change.proration_behavior,
             proration_date=proration_date,
@@ -184,18 +211,6 @@ async def _change_plan(
         if error.param != "proration_date":
             raise
         raise reject(UserErrorCode.PRORATION_DATE_OUT_OF_PERIOD, error.message, "proration_date") from error
-    ctx.forget_reads()
-    await writes.audit(
-        ctx,
-        principal,
-        action="subscription.change_plan",
-        object_type="subscription",
-        object_id=subscription_id,
-        customer_id=changed.customer_id,
-        before=_plan_of(change.subscription),
-        after={**_plan_of(changed), "prorationBehavior": change.proration_behavior},
-    )
-    return changed
 
 
 async def change_plan(

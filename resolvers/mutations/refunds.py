@@ -5,7 +5,9 @@ refund and moves no money long after Stripe's own 24-hour key window; the same k
 is refused. Concurrent refunds of one charge are serialized by a database lock on the charge, held from
 reading what is left (fresh from Stripe, never cached) to recording the refund, so they can never refund
 more than was paid. The refund carries its key in its metadata: if a refund was made but recording it
-failed, the retry finds it among all of the charge's refunds on Stripe instead of refunding again.
+failed, the retry finds it among all of the charge's refunds on Stripe instead of refunding again. The
+audit entry is written in the transaction that records the refund, so a refund recorded is a refund
+audited.
 """
 
 from __future__ import annotations
@@ -174,8 +176,8 @@ def _refused(error: InvalidRequest, ask: RefundAsk) -> Exception:
 
 
 async def _refund_locked(
-    ctx: RequestContext, locked: LockedCharge, charge_id: str, ask: RefundAsk
-) -> tuple[Refund, Charge]:
+    ctx: RequestContext, principal: ApiKeyPrincipal, locked: LockedCharge, charge_id: str, ask: RefundAsk
+) -> Refund:
     key = ask.idempotency_key
     charge, refund = await asyncio.gather(
         ctx.gateway.retrieve_charge(charge_id, fresh=True), _made_for(ctx.gateway, charge_id, key)
@@ -192,37 +194,7 @@ async def _refund_locked(
             )
         except InvalidRequest as error:
             raise _refused(error, ask) from error
-    await locked.record(
-        RefundRequest(
-            idempotency_key=key,
-            target_id=ask.target_id,
-            requested_amount=ask.amount,
-            reason=None if ask.reason is None else ask.reason.value,
-            charge_id=charge_id,
-            refund_id=refund.id,
-            refunded_amount=refund.amount,
-            currency=refund.currency,
-        )
-    )
-    return refund, charge
-
-
-async def _refund(ctx: RequestContext, ask: RefundAsk) -> Refund:
-    principal = require_api_key(ctx)
-    _check(ask)
-    ask = _namespaced(ctx, principal, ask)
-    ledger = writes.stores(ctx).refunds
-    recorded = await ledger.find(ask.idempotency_key)
-    if recorded is not None:
-        return await _replay(ctx, recorded, ask)
-    charge_id = await _charge_to_refund(ctx, ask)
-    async with ledger.lock_charge(charge_id) as locked:
-        recorded = await locked.find(ask.idempotency_key)  # a concurrent retry got the lock first
-        if recorded is not None:
-            return await _replay(ctx, recorded, ask)
-        refund, charge = await _refund_locked(ctx, locked, charge_id, ask)
-    ctx.forget_reads()
-    await writes.audit(
+    audit = writes.audit_entry(
         ctx,
         principal,
         action="payment.refund",
@@ -238,6 +210,38 @@ async def _refund(ctx: RequestContext, ask: RefundAsk) -> Refund:
             "reason": refund.reason,
         },
     )
+    # The refund's ledger row and its audit entry commit together, so no crash leaves it unaudited.
+    await locked.record(
+        RefundRequest(
+            idempotency_key=key,
+            target_id=ask.target_id,
+            requested_amount=ask.amount,
+            reason=None if ask.reason is None else ask.reason.value,
+            charge_id=charge_id,
+            refund_id=refund.id,
+            refunded_amount=refund.amount,
+            currency=refund.currency,
+        ),
+        audit=audit,
+    )
+    return refund
+
+
+async def _refund(ctx: RequestContext, ask: RefundAsk) -> Refund:
+    principal = require_api_key(ctx)
+    _check(ask)
+    ask = _namespaced(ctx, principal, ask)
+    ledger = writes.stores(ctx).refunds
+    recorded = await ledger.find(ask.idempotency_key)
+    if recorded is not None:
+        return await _replay(ctx, recorded, ask)
+    charge_id = await _charge_to_refund(ctx, ask)
+    async with ledger.lock_charge(charge_id) as locked:
+        recorded = await locked.find(ask.idempotency_key)  # a concurrent retry got the lock first
+        if recorded is not None:
+            return await _replay(ctx, recorded, ask)
+        refund = await _refund_locked(ctx, principal, locked, charge_id, ask)
+    ctx.forget_reads()
     return refund
 
 

@@ -1,17 +1,26 @@
-"""What every mutation shares: the persistence stores, Stripe idempotency keys, and the audit event."""
+"""What every mutation shares: the persistence stores, Stripe idempotency keys, and the audit event.
+
+A write's audit entry is kept before the write is sent (`audited_write`) and reaches the trail when the
+write is seen to take effect: by the mutation's answer, by a retry that finds the state already as asked
+(`already_done`), or by the webhook of the change. So a write whose answer was lost is audited all the same,
+and exactly once, since the trail holds one entry per idempotency key.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from resolvers.mutations.outcome import UserErrorCode, reject
-from resolvers.ports import AuditEntry
+from resolvers.mutations.outcome import Rejected, UserErrorCode, reject
+from resolvers.ports import AuditEntry, ExpectedWrite
 from resolvers.principals import ApiKeyPrincipal
+from stripe_gateway.errors import CardDeclined, InvalidRequest, NotFound
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import AsyncIterator, Mapping
 
     from resolvers.context import RequestContext
     from resolvers.ports import Stores
@@ -56,8 +65,35 @@ def idempotency_key(
     """
     if client_key is not None:
         return f"{_namespace(principal)}:{client_key.strip()}"
-    digest = hashlib.sha256(json.dumps(request, default=str).encode()).hexdigest()[:32]
-    return f"{_namespace(principal)}:request:{ctx.request_id}:{digest}"
+    return f"{_namespace(principal)}:request:{ctx.request_id}:{_digest(request)[:32]}"
+
+
+def _digest(request: tuple[object, ...]) -> str:
+    return hashlib.sha256(json.dumps(request, default=str).encode()).hexdigest()
+
+
+def audit_entry(
+    ctx: RequestContext,
+    principal: Principal,
+    *,
+    action: str,
+    object_type: str,
+    object_id: str,
+    customer_id: str | None,
+    before: Mapping[str, object] | None,
+    after: Mapping[str, object] | None,
+) -> AuditEntry:
+    return AuditEntry(
+        principal=principal,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        customer_id=customer_id,
+        before=before,
+        after=after,
+        request_id=ctx.request_id,
+        client_ip=ctx.client_ip,
+    )
 
 
 async def audit(
@@ -71,16 +107,60 @@ async def audit(
     before: Mapping[str, object] | None,
     after: Mapping[str, object] | None,
 ) -> None:
+    """Audit a change that is not a write to Stripe (a session, a portal link), made in this request."""
     await stores(ctx).audit.record(
-        AuditEntry(
-            principal=principal,
+        audit_entry(
+            ctx,
+            principal,
             action=action,
             object_type=object_type,
             object_id=object_id,
             customer_id=customer_id,
             before=before,
             after=after,
-            request_id=ctx.request_id,
-            client_ip=ctx.client_ip,
         )
+    )
+
+
+@dataclass(slots=True)
+class AuditedWrite:
+    """The state a write left, as the trail shows it; set by the mutation once Stripe answered."""
+
+    after: Mapping[str, object] | None = None
+
+
+# Stripe's refusals: Stripe answers a retried key with its first answer, so after one the write never took
+# effect. Anything else (an outage, a lost answer) leaves the entry for whoever sees the write take effect.
+_REFUSED = (Rejected, CardDeclined, InvalidRequest, NotFound)
+
+
+@asynccontextmanager
+async def audited_write(
+    ctx: RequestContext, *, key: str, target: tuple[object, ...], entry: AuditEntry
+) -> AsyncIterator[AuditedWrite]:
+    """Audit the write the block sends under `key`, asking for the state `target` (what `already_done` is
+    told for it) and shown in the trail as `entry.after` until the block sets the state it left."""
+    log = stores(ctx).audit
+    await log.expect(ExpectedWrite(key=key, target=_digest(target), entry=entry))
+    written = AuditedWrite(after=entry.after)
+    try:
+        yield written
+    except _REFUSED:
+        await log.refused(key)
+        raise
+    await log.took_effect(key, after=written.after)
+
+
+async def already_done(
+    ctx: RequestContext,
+    *,
+    action: str,
+    object_id: str,
+    target: tuple[object, ...],
+    after: Mapping[str, object] | None,
+) -> None:
+    """The state `target` names already holds: audit the writes that asked for it and whose answer was
+    lost (a retry after an outage comes here); nothing when there are none."""
+    await stores(ctx).audit.already_done(
+        object_id=object_id, action=action, target=_digest(target), after=after
     )

@@ -1,4 +1,5 @@
-"""The audit trail: who changed what on which billing object, newest first."""
+"""The audit trail: who changed what on which billing object, newest first; a write made through the API at
+most once, by its idempotency key."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portalql.persistence.models import AuditEvent, AuditSource, utcnow
 
@@ -73,7 +75,32 @@ async def record_audit_event(
     client_ip: str | None = None,
     source: AuditSource = AuditSource.PORTALQL,
     occurred_at: datetime | None = None,
-) -> AuditEvent:
+    write_key: str | None = None,
+) -> AuditEvent | None:
+    """Add an event to the trail; for a `write_key` already there, nothing (None): that write is audited."""
+    if write_key is not None:
+        dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+        inserted = await db.scalar(
+            dialect.insert(AuditEvent)
+            .values(
+                occurred_at=occurred_at or utcnow(),
+                principal_type=principal_type,
+                principal_id=principal_id,
+                customer_id=customer_id,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                before=before,
+                after=after,
+                request_id=request_id,
+                client_ip=client_ip,
+                source=source,
+                write_key=write_key,
+            )
+            .on_conflict_do_nothing(index_elements=[AuditEvent.write_key])
+            .returning(AuditEvent.id)
+        )
+        return None if inserted is None else await db.get(AuditEvent, inserted)
     event = AuditEvent(
         occurred_at=occurred_at or utcnow(),
         principal_type=principal_type,
