@@ -1,7 +1,8 @@
 """Who may read what. Every object fetched by id passes through here before it is returned.
 
 An API key may read any customer. A customer session sees only its own customer, and only what its scopes
-grant; another customer's object is reported exactly like a missing one.
+grant; another customer's object is reported exactly like a missing one. An id that cannot name a customer
+names none anyone may see: it is refused before anything is read for it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from resolvers.errors import ForbiddenError, NotFoundError, UnauthenticatedError
 from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
 from stripe_gateway.errors import NotFound
+from stripe_gateway.ids import IdKind, is_well_formed
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -48,7 +50,7 @@ def require_scope(ctx: RequestContext, scope: Scope) -> Principal:
 
 def may_see_customer(principal: Principal, customer_id: str | None) -> bool:
     if isinstance(principal, ApiKeyPrincipal):
-        return True
+        return customer_id is None or is_well_formed(IdKind.CUSTOMER, customer_id)
     return customer_id is not None and customer_id == principal.customer_id
 
 
