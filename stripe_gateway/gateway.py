@@ -158,6 +158,10 @@ class StripeGateway:
         """A cheap authenticated read, for readiness checks; raises StripeUnavailable."""
         await self._call(lambda: self._v1.customers.list_async({"limit": 1}))
 
+    def seen_by(self, customer_id: str) -> StripeGateway:  # noqa: ARG002 - a cache honours it
+        """Every read here comes from Stripe, the same for every reader."""
+        return self
+
     # Nothing is cached here, so nothing goes stale: the cache in front of this gateway drops its own reads.
     async def invalidate_customer(self, customer_id: str) -> None:
         pass

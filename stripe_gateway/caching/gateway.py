@@ -6,10 +6,15 @@ net. An entry is cached only when a customer or catalog invalidation reaches it,
 webhooks send: a list that names no customer (refunds, an empty page of a subscription's invoices) is not,
 while a refund read by id is, under the customer of the charge it came with.
 A failing cache never fails a read: it is logged and the read goes to Stripe.
+
+A customer session reads through `seen_by(customer_id)`: an entry outside that customer's group (another
+customer's object) is not served to it but read from Stripe, as a missing object is, so that the time of
+the answer does not tell another customer's object from none.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from typing import TYPE_CHECKING, TypeVar
@@ -94,6 +99,14 @@ class CachedGateway:
         self._ttl = ttl_seconds
         self._catalog_ttl = catalog_ttl_seconds
         self._decoded = DecodedRecords()
+        # The customer whose session reads through this view (`seen_by`); None serves every entry.
+        self._reader: str | None = None
+
+    def seen_by(self, customer_id: str) -> CachedGateway:
+        """This cache as one customer's session reads it (one view per request; the store is shared)."""
+        view = copy.copy(self)
+        view._reader = customer_id
+        return view
 
     # -- lifecycle and pass-through -------------------------------------------------------------------------
     async def close(self) -> None:
@@ -613,12 +626,16 @@ class CachedGateway:
         full_key = _key(key)
         if not fresh:
             cached = await self._lookup(full_key, kind)
-            if cached is not None:
+            if cached is not None and (catalog or self._serves(groups(cached))):
                 return cached
         since = await self._mark()
         record = await fetch()
         await self._keep(full_key, record, groups(record), self._catalog_ttl if catalog else self._ttl, since)
         return record
+
+    def _serves(self, groups: Collection[str]) -> bool:
+        """Whether the reader may be served an entry of `groups` from the cache (catalog entries aside)."""
+        return self._reader is None or customer_group(self._reader) in groups
 
     async def _write_subscription(
         self, subscription_id: str, write: Callable[[], Awaitable[Subscription]]

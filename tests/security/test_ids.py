@@ -4,10 +4,14 @@ Every argument that takes a Stripe id answers a malformed one (`"."`, `""`, a pa
 characters) as it answers an id that names nothing, NOT_FOUND (a user error on the argument's field in
 mutations), without a Stripe call and without caching anything. The app runs on the read cache, as in
 production, so the cache is shown to neither forward nor keep such an id.
+
+Another customer's object, though in the read cache, costs a customer session what a missing object costs
+(the same Stripe calls, the same answer), so neither the answer nor its time tells that the id exists.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +22,7 @@ from stripe_gateway.caching import CachedGateway, MemoryStore
 from stripe_gateway.errors import NotFound
 from stripe_gateway.ids import MAX_ID_LENGTH, IdKind, is_well_formed
 from stripe_gateway.records import CustomerUpdate, ItemChange
-from tests.api.mutation_support import MAYA, customer_id, price_id, subscription
+from tests.api.mutation_support import MAYA, NOAH, customer_id, price_id, subscription
 from tests.fixtures.app import app_settings, client_for, graphql
 
 if TYPE_CHECKING:
@@ -295,3 +299,73 @@ def test_stripe_s_own_ids_are_well_formed(kind: IdKind, well_formed: str) -> Non
 )
 def test_a_bare_prefix_or_another_kind_s_id_is_malformed(kind: IdKind, other: str) -> None:
     assert is_well_formed(kind, other) is False
+
+
+def _noah_s(sandbox: SandboxHandle, kind: IdKind) -> str:
+    """Customer B's object of `kind`: what customer A's session must not tell from a missing one."""
+    noah = customer_id(sandbox, NOAH)
+    if kind is IdKind.CUSTOMER:
+        return noah
+    stored_as = kind.name.lower()
+    return str(next(o["id"] for o in sandbox.state.store.all(stored_as) if o["customer"] == noah))
+
+
+def _answer(body: dict[str, Any], object_id: str) -> str:
+    """The response as the client sees it, with the id it names left out."""
+    return json.dumps(body).replace(object_id, "<id>")
+
+
+@pytest.mark.parametrize(
+    ("kind", "argument"),
+    [
+        (IdKind.CUSTOMER, _query("customer", "cus_")),
+        (IdKind.SUBSCRIPTION, _query("node", "sub_")),
+        (IdKind.INVOICE, _query("node", "in_")),
+        (IdKind.PAYMENT_METHOD, _query("node", "pm_")),
+        (IdKind.CHARGE, _query("node", "ch_")),
+        (IdKind.PAYMENT_INTENT, _query("node", "pi_")),
+        (IdKind.SUBSCRIPTION, _mutation("cancelSubscription", "subscriptionId", "sub_")),
+        (IdKind.PAYMENT_METHOD, _mutation("detachPaymentMethod", "paymentMethodId", "pm_")),
+    ],
+    ids=lambda value: value.name if isinstance(value, (IdKind, Argument)) else None,
+)
+async def test_another_customer_s_cached_object_costs_what_a_missing_one_costs(
+    cached_api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle, *, kind: IdKind, argument: Argument
+) -> None:
+    foreign, missing = _noah_s(sandbox, kind), kind.prefix + "0000missing0000"
+    api_key, as_maya = await tokens.api_key(), await tokens.customer_session(customer_id(sandbox, MAYA))
+    by_id = _query("node", kind.prefix)
+    await graphql(cached_api, by_id.document, {"id": foreign}, token=api_key)
+    sandbox.reset_calls()
+    again = await graphql(cached_api, by_id.document, {"id": foreign}, token=api_key)
+    assert (again["data"]["node"], sandbox.calls()) == ({"id": foreign}, {})  # in the read cache now
+
+    # What the operation reads beside the object (a mutation's portal configuration) is cached by a first
+    # try, as it is for a page that has been open a while: only the object's read is left to compare.
+    await graphql(cached_api, argument.document, argument.variables(sandbox, missing), token=as_maya)
+    answers, calls = [], []
+    for object_id in (foreign, missing):
+        sandbox.reset_calls()
+        body = await graphql(
+            cached_api, argument.document, argument.variables(sandbox, object_id), token=as_maya
+        )
+        answers.append(_answer(body, object_id))
+        calls.append(sandbox.calls())
+
+    assert answers[0] == answers[1]
+    assert "NOT_FOUND" in answers[0]
+    assert calls[0] == calls[1]
+
+
+async def test_a_session_s_own_objects_still_come_from_the_cache(
+    cached_api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    own = _maya_subscription(sandbox)
+    as_maya = await tokens.customer_session(customer_id(sandbox, MAYA))
+    node = _query("node", "sub_")
+    await graphql(cached_api, node.document, {"id": own}, token=as_maya)
+    sandbox.reset_calls()
+
+    again = await graphql(cached_api, node.document, {"id": own}, token=as_maya)
+
+    assert (again["data"]["node"], sandbox.calls()) == ({"id": own}, {})
