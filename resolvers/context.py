@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from resolvers.loaders import Loaders
+from resolvers.policy import reads_for
 
 if TYPE_CHECKING:
     from resolvers.ports import KnownSubscriptions, Stores
@@ -37,7 +38,8 @@ class RequestContext:
     @cached_property
     def loaders(self) -> Loaders:
         # Built on first use, inside the running event loop the loaders bind to.
-        return Loaders(self.gateway, known_subscriptions=self.known_subscriptions)
+        reads = reads_for(self.gateway, self.principal)
+        return Loaders(reads, known_subscriptions=self.known_subscriptions)
 
     def forget_reads(self) -> None:
         """Drop every Stripe read cached so far, so that reads after a write see what it changed."""

@@ -1,4 +1,5 @@
-"""`node(id:)`: any object by its Stripe id, routed by the id's prefix, under the same checks as its field."""
+"""`node(id:)`: any object by its Stripe id, routed by the kind of object its prefix names (`ids.kind_of`),
+under the same checks as its field."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from resolvers.payment_methods import payment_method_by_id
 from resolvers.payments import charge_by_id, payment_intent_by_id, refund_by_id
 from resolvers.policy import authenticated
 from resolvers.subscriptions import subscription_by_id
+from stripe_gateway.ids import IdKind, kind_of
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -38,26 +40,25 @@ def _customer(ctx: RequestContext, customer_id: str) -> Awaitable[Customer]:
     return customer_by_id(ctx, customer_id)
 
 
-_BY_PREFIX: dict[str, Callable[[RequestContext, str], Awaitable[NodeRecord]]] = {
-    "cus_": _customer,
-    "sub_": subscription_by_id,
-    "in_": invoice_by_id,
-    "pm_": payment_method_by_id,
-    "price_": price_by_id,
-    "ch_": charge_by_id,
-    "pi_": payment_intent_by_id,
-    "re_": refund_by_id,
+_BY_KIND: dict[IdKind, Callable[[RequestContext, str], Awaitable[NodeRecord]]] = {
+    IdKind.CUSTOMER: _customer,
+    IdKind.SUBSCRIPTION: subscription_by_id,
+    IdKind.INVOICE: invoice_by_id,
+    IdKind.PAYMENT_METHOD: payment_method_by_id,
+    IdKind.PRICE: price_by_id,
+    IdKind.CHARGE: charge_by_id,
+    IdKind.PAYMENT_INTENT: payment_intent_by_id,
+    IdKind.REFUND: refund_by_id,
 }
-_PRODUCT_PREFIX = "prod_"
 
 
 async def resolve_node(ctx: RequestContext, node_id: str, *, with_default_price: bool = False) -> NodeRecord:
     """`with_default_price`: a product is read with its default price in the same Stripe call."""
     authenticated(ctx)
-    prefix = node_id[: node_id.find("_") + 1]
-    if prefix == _PRODUCT_PREFIX:
+    kind = kind_of(node_id)
+    if kind is IdKind.PRODUCT:
         return await product_by_id(ctx, node_id, with_default_price=with_default_price)
-    fetch = _BY_PREFIX.get(prefix)
+    fetch = _BY_KIND.get(kind) if kind is not None else None
     if fetch is None:
         raise NotFoundError(node_id)
     return await fetch(ctx, node_id)

@@ -1,7 +1,9 @@
 """Who may read what. Every object fetched by id passes through here before it is returned.
 
 An API key may read any customer. A customer session sees only its own customer, and only what its scopes
-grant; another customer's object is reported exactly like a missing one.
+grant; another customer's object is reported exactly like a missing one, after the same work: its reads
+are never served another customer's object from the read cache (`reads_for`), so both cost one Stripe
+read. An id that cannot name a customer names none anyone may see: it is refused before anything is read.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from typing import TYPE_CHECKING, TypeVar
 from resolvers.errors import ForbiddenError, NotFoundError, UnauthenticatedError
 from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal, Principal, Scope
 from stripe_gateway.errors import NotFound
+from stripe_gateway.ids import IdKind, is_well_formed
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
     from resolvers.context import RequestContext
+    from stripe_gateway.interface import BillingGateway
 
 T = TypeVar("T")
 
@@ -46,9 +50,21 @@ def require_scope(ctx: RequestContext, scope: Scope) -> Principal:
     return principal
 
 
+def reads_for(gateway: BillingGateway, principal: Principal | None) -> BillingGateway:
+    """The gateway as the principal's reads go through it.
+
+    A customer session could otherwise tell another customer's object (answered from the cache at once)
+    from a missing one (a round trip to Stripe's 404): its reads come from the cache only when the entry is
+    its own customer's, so both are one Stripe read, and its own objects stay cached.
+    """
+    if isinstance(principal, CustomerPrincipal):
+        return gateway.seen_by(principal.customer_id)
+    return gateway
+
+
 def may_see_customer(principal: Principal, customer_id: str | None) -> bool:
     if isinstance(principal, ApiKeyPrincipal):
-        return True
+        return customer_id is None or is_well_formed(IdKind.CUSTOMER, customer_id)
     return customer_id is not None and customer_id == principal.customer_id
 
 

@@ -19,9 +19,10 @@ from urllib.parse import quote_plus
 import httpx
 import stripe
 
-from stripe_gateway import convert, params, webhook_deliveries
+from stripe_gateway import convert, ids, params, webhook_deliveries
 from stripe_gateway.error_mapping import domain_error
 from stripe_gateway.errors import InvalidRequest, NotFound, UnusableEvent, WebhookSignatureInvalid
+from stripe_gateway.ids import IdKind
 from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
     CancellationFeedback,
@@ -160,6 +161,10 @@ class StripeGateway:
         """A cheap authenticated read, for readiness checks; raises StripeUnavailable."""
         await self._call(lambda: self._v1.customers.list_async({"limit": 1}))
 
+    def seen_by(self, customer_id: str) -> StripeGateway:  # noqa: ARG002 - a cache honours it
+        """Every read here comes from Stripe, the same for every reader."""
+        return self
+
     # Nothing is cached here, so nothing goes stale: the cache in front of this gateway drops its own reads.
     async def invalidate_customer(self, customer_id: str) -> None:
         pass
@@ -202,6 +207,7 @@ class StripeGateway:
 
     # -- customers ------------------------------------------------------------------------------------------
     async def retrieve_customer(self, customer_id: str, *, with_subscriptions: bool = False) -> Customer:
+        ids.check(IdKind.CUSTOMER, customer_id)
         query: CustomerRetrieveParams = {"expand": ["subscriptions"]} if with_subscriptions else {}
         response = await self._get(_path("customers", customer_id), query)
         found = convert.read_as(stripe.Customer, response.data)
@@ -224,6 +230,7 @@ class StripeGateway:
         with_subscriptions: bool = False,
     ) -> Page[Customer]:
         """One Stripe call; with_subscriptions expands `data.subscriptions` (no extra call per customer)."""
+        ids.check(IdKind.CUSTOMER, starting_after)
         query: CustomerListParams = {"limit": limit}
         if starting_after is not None:
             query["starting_after"] = starting_after
@@ -237,6 +244,7 @@ class StripeGateway:
     async def update_customer(
         self, customer_id: str, changes: CustomerUpdate, *, idempotency_key: str
     ) -> Customer:
+        ids.check(IdKind.CUSTOMER, customer_id)
         key = params.idempotency_key("update_customer", idempotency_key)
         updated = await self._call(
             lambda: self._v1.customers.update_async(
@@ -248,6 +256,8 @@ class StripeGateway:
     async def set_default_payment_method(
         self, customer_id: str, payment_method_id: str, *, idempotency_key: str
     ) -> Customer:
+        ids.check(IdKind.CUSTOMER, customer_id)
+        ids.check(IdKind.PAYMENT_METHOD, payment_method_id)
         key = params.idempotency_key("set_default_payment_method", idempotency_key)
         updated = await self._call(
             lambda: self._v1.customers.update_async(
@@ -264,10 +274,11 @@ class StripeGateway:
     ) -> tuple[Product, ...]:
         """Products by id through `products.list(ids=…, limit=len(ids))`, 100 per call.
 
-        Duplicates are asked for once; ids Stripe does not know are absent from the result.
-        `with_default_price` expands `data.default_price`, so the prices come in the same calls.
+        Duplicates are asked for once; ids Stripe does not know are absent from the result, and so are
+        malformed ones, which are not asked for. `with_default_price` expands `data.default_price`, so the
+        prices come in the same calls.
         """
-        wanted = list(dict.fromkeys(product_ids))
+        wanted = [id_ for id_ in dict.fromkeys(product_ids) if ids.is_well_formed(IdKind.PRODUCT, id_)]
         chunks = [
             wanted[start : start + _PRODUCTS_PER_CALL] for start in range(0, len(wanted), _PRODUCTS_PER_CALL)
         ]
@@ -285,6 +296,7 @@ class StripeGateway:
         return Page(tuple(convert.product(found) for found in page.data), page.has_more)
 
     async def retrieve_price(self, price_id: str) -> Price:
+        ids.check(IdKind.PRICE, price_id)
         response = await self._get(_path("prices", price_id), {})
         return convert.price(convert.read_as(stripe.Price, response.data))
 
@@ -310,12 +322,14 @@ class StripeGateway:
 
     # -- subscriptions --------------------------------------------------------------------------------------
     async def retrieve_subscription(self, subscription_id: str) -> Subscription:
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
         response = await self._get(_path("subscriptions", subscription_id), {})
         return convert.subscription(convert.read_as(stripe.Subscription, response.data))
 
     async def list_subscriptions(
         self, customer_id: str, *, status: str = "all", limit: int = 100
     ) -> Page[Subscription]:
+        ids.check(IdKind.CUSTOMER, customer_id)
         query = {"customer": customer_id, "status": status, "limit": limit}
         page = _list(stripe.Subscription, await self._get("/v1/subscriptions", query))
         return Page(tuple(convert.subscription(found) for found in page.data), page.has_more)
@@ -336,6 +350,8 @@ class StripeGateway:
         plan they did not pay for and nothing is left half-done. (`pending_if_incomplete` would answer 200
         with a pending update that no caller checks; `allow_incomplete` would switch first and bill later.)
         """
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
+        ids.check(IdKind.PRICE, *(item.price_id for item in items))
         change: SubscriptionUpdateParams = {
             "items": params.subscription_items(items),
             "proration_behavior": proration_behavior,
@@ -358,6 +374,7 @@ class StripeGateway:
         comment: str | None,
         idempotency_key: str,
     ) -> Subscription:
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
         change: SubscriptionUpdateParams = {"cancel_at_period_end": True}
         details = params.cancellation_details(feedback, comment)
         if details is not None:
@@ -383,6 +400,7 @@ class StripeGateway:
         Stripe ignores idempotency keys on DELETE and refuses to cancel twice (`resource_missing`), so a
         retried cancel is recognised by the subscription already being canceled and answered with it.
         """
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
         cancel: SubscriptionCancelParams = {"prorate": prorate, "invoice_now": invoice_now}
         details = params.cancellation_details(feedback, comment)
         if details is not None:
@@ -407,6 +425,7 @@ class StripeGateway:
         explicit `cancel_at` is still left does a second request clear it with `""`. Each request has its
         own idempotency key, so a retried uncancel replays both.
         """
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
         flag_key = params.idempotency_key("uncancel:cancel_at_period_end", idempotency_key)
         updated = await self._call(
             lambda: self._v1.subscriptions.update_async(
@@ -424,6 +443,7 @@ class StripeGateway:
 
     # -- invoices -------------------------------------------------------------------------------------------
     async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice:
+        ids.check(IdKind.INVOICE, invoice_id)
         query: InvoiceRetrieveParams = {"expand": ["payments"]} if with_payments else {}
         response = await self._get(_path("invoices", invoice_id), query)
         return convert.invoice(convert.read_as(stripe.Invoice, response.data))
@@ -439,6 +459,9 @@ class StripeGateway:
         ending_before: str | None = None,
         with_payments: bool = False,
     ) -> Page[Invoice]:
+        ids.check(IdKind.CUSTOMER, customer_id)
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
+        ids.check(IdKind.INVOICE, starting_after, ending_before)
         query: InvoiceListParams = {"limit": limit}
         if customer_id is not None:
             query["customer"] = customer_id
@@ -456,6 +479,7 @@ class StripeGateway:
         return Page(tuple(convert.invoice(found) for found in page.data), page.has_more)
 
     async def list_invoice_payments(self, invoice_id: str) -> tuple[InvoicePayment, ...]:
+        ids.check(IdKind.INVOICE, invoice_id)
         page = await self._call(
             lambda: self._v1.invoice_payments.list_async({"invoice": invoice_id, "limit": 100})
         )
@@ -481,6 +505,9 @@ class StripeGateway:
         A change billed at once previews as that invoice; `recurring` previews the first regular invoice
         after it instead (Stripe's `preview_mode=recurring`, without the change's prorations).
         """
+        ids.check(IdKind.CUSTOMER, customer_id)
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
+        ids.check(IdKind.PRICE, *(item.price_id for item in items))
         query: InvoiceCreatePreviewParams = {"customer": customer_id}
         if recurring:
             query["preview_mode"] = "recurring"
@@ -506,17 +533,21 @@ class StripeGateway:
 
     # -- payment methods ------------------------------------------------------------------------------------
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]:
+        ids.check(IdKind.CUSTOMER, customer_id)
         query = {"customer": customer_id, "limit": limit}
         page = _list(stripe.PaymentMethod, await self._get("/v1/payment_methods", query))
         return Page(tuple(convert.payment_method(found) for found in page.data), page.has_more)
 
     async def retrieve_payment_method(self, payment_method_id: str) -> PaymentMethod:
+        ids.check(IdKind.PAYMENT_METHOD, payment_method_id)
         response = await self._get(_path("payment_methods", payment_method_id), {})
         return convert.payment_method(convert.read_as(stripe.PaymentMethod, response.data))
 
     async def attach_payment_method(
         self, payment_method_id: str, customer_id: str, *, idempotency_key: str
     ) -> PaymentMethod:
+        ids.check(IdKind.PAYMENT_METHOD, payment_method_id)
+        ids.check(IdKind.CUSTOMER, customer_id)
         key = params.idempotency_key("attach_payment_method", idempotency_key)
         attached = await self._call(
             lambda: self._v1.payment_methods.attach_async(
@@ -526,6 +557,7 @@ class StripeGateway:
         return convert.payment_method(attached)
 
     async def detach_payment_method(self, payment_method_id: str, *, idempotency_key: str) -> PaymentMethod:
+        ids.check(IdKind.PAYMENT_METHOD, payment_method_id)
         key = params.idempotency_key("detach_payment_method", idempotency_key)
         detached = await self._call(
             lambda: self._v1.payment_methods.detach_async(payment_method_id, None, {"idempotency_key": key})
@@ -534,6 +566,7 @@ class StripeGateway:
 
     # -- payments and refunds -------------------------------------------------------------------------------
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
+        ids.check(IdKind.PAYMENT_INTENT, payment_intent_id)
         return convert.payment_intent(
             await self._call(lambda: self._v1.payment_intents.retrieve_async(payment_intent_id))
         )
@@ -544,6 +577,7 @@ class StripeGateway:
         *,
         fresh: bool = False,  # noqa: ARG002 - every read here is fresh; a caching gateway honours it
     ) -> Charge:
+        ids.check(IdKind.CHARGE, charge_id)
         return convert.charge(await self._call(lambda: self._v1.charges.retrieve_async(charge_id)))
 
     async def create_refund(
@@ -559,6 +593,8 @@ class StripeGateway:
         """Refund `amount` (or everything left when None) of one payment, given by exactly one of its ids."""
         if (payment_intent_id is None) == (charge_id is None):
             raise ValueError("a refund needs exactly one of payment_intent_id and charge_id")
+        ids.check(IdKind.PAYMENT_INTENT, payment_intent_id)
+        ids.check(IdKind.CHARGE, charge_id)
         query: RefundCreateParams = {}
         if payment_intent_id is not None:
             query["payment_intent"] = payment_intent_id
@@ -577,6 +613,7 @@ class StripeGateway:
 
     async def retrieve_refund(self, refund_id: str) -> Refund:
         """A refund with its charge expanded: the charge names the customer, which a refund may not."""
+        ids.check(IdKind.REFUND, refund_id)
         return convert.refund(
             await self._call(lambda: self._v1.refunds.retrieve_async(refund_id, {"expand": ["charge"]}))
         )
@@ -590,6 +627,9 @@ class StripeGateway:
         starting_after: str | None = None,
         ending_before: str | None = None,
     ) -> Page[Refund]:
+        ids.check(IdKind.PAYMENT_INTENT, payment_intent_id)
+        ids.check(IdKind.CHARGE, charge_id)
+        ids.check(IdKind.REFUND, starting_after, ending_before)
         query: RefundListParams = {"limit": limit}
         if payment_intent_id is not None:
             query["payment_intent"] = payment_intent_id
@@ -604,6 +644,7 @@ class StripeGateway:
 
     # -- billing portal -------------------------------------------------------------------------------------
     async def retrieve_portal_configuration(self, configuration_id: str) -> PortalConfiguration:
+        ids.check(IdKind.PORTAL_CONFIGURATION, configuration_id)
         return convert.portal_configuration(
             await self._call(lambda: self._v1.billing_portal.configurations.retrieve_async(configuration_id))
         )
@@ -631,6 +672,8 @@ class StripeGateway:
         flow: PortalFlow | None,
         idempotency_key: str,
     ) -> StripePortalSession:
+        ids.check(IdKind.CUSTOMER, customer_id)
+        ids.check(IdKind.PORTAL_CONFIGURATION, configuration_id)
         query: SessionCreateParams = {"customer": customer_id}
         if return_url is not None:
             query["return_url"] = return_url

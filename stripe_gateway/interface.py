@@ -50,6 +50,11 @@ class BillingGateway(Protocol):
         """Whether the read cache's backing service (Redis) answers; reads still work when it does not."""
         ...
 
+    def seen_by(self, customer_id: str) -> BillingGateway:
+        """The reads as one customer's session may be served them: a cache reads another customer's objects
+        from Stripe, as it reads missing ones."""
+        ...
+
     async def retrieve_customer(self, customer_id: str, *, with_subscriptions: bool = False) -> Customer: ...
 
     async def list_customers(

@@ -13,9 +13,17 @@ from typing import TYPE_CHECKING
 from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, attempt
-from resolvers.mutations.targets import held_to, owned_subscription, portal_features, refuse, settled
+from resolvers.mutations.targets import (
+    check_id,
+    held_to,
+    owned_subscription,
+    portal_features,
+    refuse,
+    settled,
+)
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
+from stripe_gateway.ids import IdKind
 from stripe_gateway.records import CancelMode, ProrationBehavior
 
 if TYPE_CHECKING:
@@ -70,6 +78,7 @@ async def _cancel_subscription(
     comment: str | None,
 ) -> Subscription:
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
+    check_id(IdKind.SUBSCRIPTION, subscription_id, "subscription_id")
     found_subscription, found_features = await asyncio.gather(
         owned_subscription(ctx, principal, subscription_id, "subscription_id"),
         portal_features(ctx),

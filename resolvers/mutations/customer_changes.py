@@ -125,7 +125,7 @@ def _details(customer: Customer, names: list[str]) -> dict[str, object]:
 
 def _target(principal: Principal, customer_id: str | None) -> str:
     if isinstance(principal, CustomerPrincipal):
-        return customer_id or principal.customer_id
+        return principal.customer_id if customer_id is None else customer_id  # "" names no customer
     if customer_id is None:
         raise reject(UserErrorCode.INVALID_INPUT, "Name the customer to change.", "customer_id")
     return customer_id

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import owned_customer
+from resolvers.mutations.targets import check_id, owned_customer
 from resolvers.policy import authenticated, require_api_key
 from resolvers.principals import CustomerPrincipal
 from stripe_gateway.errors import NotFound
+from stripe_gateway.ids import IdKind
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -58,6 +59,8 @@ async def _create(
         )
     if scopes is not None and not scopes:
         raise reject(UserErrorCode.INVALID_INPUT, "A session needs at least one scope.", "scopes")
+    check_id(IdKind.CUSTOMER, customer_id, "customer_id")
+    check_id(IdKind.PORTAL_CONFIGURATION, configuration_id, "configuration_id")
     await owned_customer(ctx, principal, customer_id, "customer_id")
     if configuration_id is not None:
         await usable_configuration(ctx, configuration_id)

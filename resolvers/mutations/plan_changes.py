@@ -15,10 +15,18 @@ from typing import TYPE_CHECKING, Any
 from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import held_to, owned_subscription, portal_features, refuse, settled
+from resolvers.mutations.targets import (
+    check_id,
+    held_to,
+    owned_subscription,
+    portal_features,
+    refuse,
+    settled,
+)
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
 from stripe_gateway.errors import CardDeclined, IdempotencyConflict, InvalidRequest, NotFound
+from stripe_gateway.ids import IdKind
 from stripe_gateway.records import ItemChange
 
 if TYPE_CHECKING:
@@ -59,6 +67,8 @@ class _Change:
 async def _change(
     ctx: RequestContext, principal: Principal, subscription_id: str, price_id: str, quantity: int | None
 ) -> _Change:
+    check_id(IdKind.SUBSCRIPTION, subscription_id, "subscription_id")
+    check_id(IdKind.PRICE, price_id, "price_id")
     # The three reads go to Stripe together; the checks still run in this order, so a refusal says nothing
     # about the price to a caller who may not see the subscription.
     found_subscription, found_features, found_price = await asyncio.gather(

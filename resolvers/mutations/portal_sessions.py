@@ -18,11 +18,12 @@ from resolvers.capabilities import PortalCapabilities, portal_capabilities
 from resolvers.mutations import writes
 from resolvers.mutations.customer_sessions import usable_configuration
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import check_not_ended, owned_customer
+from resolvers.mutations.targets import check_id, check_not_ended, owned_customer
 from resolvers.policy import require_api_key
 from resolvers.portal import configuration_in_force
 from resolvers.text import excerpt
 from stripe_gateway.errors import IdempotencyConflict, NotFound
+from stripe_gateway.ids import IdKind
 from stripe_gateway.records import PortalFlow, PortalFlowType
 
 if TYPE_CHECKING:
@@ -257,9 +258,20 @@ async def _hosted_link(
     return _Issued(link.id, f"{ctx.public_url.rstrip('/')}{HOSTED_LINK_PATH}{link.code}", link.expires_at)
 
 
+def _check_ids(request: PortalSessionRequest) -> None:
+    """Refuse a malformed id before anything is read for the request."""
+    check_id(IdKind.CUSTOMER, request.customer_id, "customer_id")
+    check_id(IdKind.PORTAL_CONFIGURATION, request.configuration_id, "configuration_id")
+    if request.flow is not None:
+        check_id(IdKind.SUBSCRIPTION, request.flow.subscription_id, "flow", "subscription_id")
+        for item in request.flow.items:
+            check_id(IdKind.PRICE, item.price_id, "flow", "items")
+
+
 async def _create(ctx: RequestContext, request: PortalSessionRequest) -> CreatedPortalSession:
     principal = require_api_key(ctx)
     writes.check_client_key(request.idempotency_key)
+    _check_ids(request)
     await owned_customer(ctx, principal, request.customer_id, "customer_id")
     configuration = await _configuration(ctx, request.configuration_id)
     return_url = request.return_url or configuration.default_return_url

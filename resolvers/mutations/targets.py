@@ -1,7 +1,9 @@
 """The objects a mutation acts on, checked against the caller before anything is changed.
 
-Another customer's object is rejected with NOT_FOUND, exactly like a missing one. A customer session is
-also held to the portal configuration in force; an API key acts for the merchant and is not.
+Another customer's object is rejected with NOT_FOUND, exactly like a missing one, and so is an id that
+cannot name an object of its kind (`check_id`): a mutation checks its ids before it starts any read, so a
+malformed id costs no Stripe call. A customer session is also held to the portal configuration in force;
+an API key acts for the merchant and is not.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from resolvers.policy import may_see_customer
 from resolvers.portal import configuration_in_force
 from resolvers.principals import CustomerPrincipal
 from stripe_gateway.errors import NotFound
+from stripe_gateway.ids import IdKind, is_well_formed
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -45,6 +48,13 @@ def settled(outcome: T | BaseException) -> T:
 
 def _not_found(object_id: str, field: tuple[str, ...]) -> Exception:
     return reject(UserErrorCode.NOT_FOUND, f"No object with id '{object_id}'.", *field)
+
+
+def check_id(kind: IdKind, object_id: str | None, *field: str) -> None:
+    """Reject as NOT_FOUND on `field`, before anything is read, an id (when one is given) that cannot name
+    an object of `kind`; whether a well-formed one exists is for the read to tell."""
+    if object_id is not None and not is_well_formed(kind, object_id):
+        raise _not_found(object_id, field)
 
 
 async def owned_customer(

@@ -10,12 +10,17 @@ A failing cache never fails a read: it is logged and the read goes to Stripe.
 Concurrent misses for one entry, from any requests, share one Stripe call (a flight). The flight waits in
 the pacer until the latest of its requests' deadlines, and is dropped once every request waiting for it has
 lost its client: nobody would read the answer.
+
+A customer session reads through `seen_by(customer_id)`: an entry outside that customer's group (another
+customer's object) is not served to it but read from Stripe, as a missing object is, so that the time of
+the answer does not tell another customer's object from none.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import json
 import logging
 import math
@@ -122,6 +127,14 @@ class CachedGateway:
         self._catalog_ttl = catalog_ttl_seconds
         self._decoded = DecodedRecords()
         self._flights: dict[str, _Flight[object]] = {}
+        # The customer whose session reads through this view (`seen_by`); None serves every entry.
+        self._reader: str | None = None
+
+    def seen_by(self, customer_id: str) -> CachedGateway:
+        """This cache as one customer's session reads it (one view per request; the store is shared)."""
+        view = copy.copy(self)
+        view._reader = customer_id
+        return view
 
     # -- lifecycle and pass-through -------------------------------------------------------------------------
     async def close(self) -> None:
@@ -649,7 +662,7 @@ class CachedGateway:
         if fresh:
             return await self._fetch_and_keep(full_key, fetch, groups, ttl)
         cached = await self._lookup(full_key, kind)
-        if cached is not None:
+        if cached is not None and (catalog or self._serves(groups(cached))):
             return cached
         return await self._join(full_key, lambda: self._fetch_and_keep(full_key, fetch, groups, ttl))
 
@@ -707,6 +720,10 @@ class CachedGateway:
 
         flight.task.add_done_callback(landed)
         return flight
+
+    def _serves(self, groups: Collection[str]) -> bool:
+        """Whether the reader may be served an entry of `groups` from the cache (catalog entries aside)."""
+        return self._reader is None or customer_group(self._reader) in groups
 
     async def _write_subscription(
         self, subscription_id: str, write: Callable[[], Awaitable[Subscription]]
