@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from resolvers.loaders import Loaders
-from resolvers.policy import reads_for
+from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
     from resolvers.ports import KnownSubscriptions, Stores
@@ -38,9 +38,21 @@ class RequestContext:
     @cached_property
     def loaders(self) -> Loaders:
         # Built on first use, inside the running event loop the loaders bind to.
-        reads = reads_for(self.gateway, self.principal)
+        reads = _reads_for(self.gateway, self.principal)
         return Loaders(reads, known_subscriptions=self.known_subscriptions)
 
     def forget_reads(self) -> None:
         """Drop every Stripe read cached so far, so that reads after a write see what it changed."""
         self.__dict__.pop("loaders", None)
+
+
+def _reads_for(gateway: BillingGateway, principal: Principal | None) -> BillingGateway:
+    """The gateway as the principal's reads go through it.
+
+    A customer session could otherwise tell another customer's object (answered from the cache at once)
+    from a missing one (a round trip to Stripe's 404): its reads come from the cache only when the entry is
+    its own customer's, so both are one Stripe read, and its own objects stay cached.
+    """
+    if isinstance(principal, CustomerPrincipal):
+        return gateway.seen_by(principal.customer_id)
+    return gateway

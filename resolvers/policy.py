@@ -2,7 +2,7 @@
 
 An API key may read any customer. A customer session sees only its own customer, and only what its scopes
 grant; another customer's object is reported exactly like a missing one, after the same work: its reads
-are never served another customer's object from the read cache (`reads_for`), so both cost one Stripe
+are never served another customer's object from the read cache (see `RequestContext.loaders`), so both cost one Stripe
 read. An id that cannot name a customer names none anyone may see: it is refused before anything is read.
 """
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable
 
     from resolvers.context import RequestContext
-    from stripe_gateway.interface import BillingGateway
 
 T = TypeVar("T")
 
@@ -48,18 +47,6 @@ def require_scope(ctx: RequestContext, scope: Scope) -> Principal:
     if not may_use(principal, scope):
         raise ForbiddenError(f"This customer session lacks the '{scope}' scope.")
     return principal
-
-
-def reads_for(gateway: BillingGateway, principal: Principal | None) -> BillingGateway:
-    """The gateway as the principal's reads go through it.
-
-    A customer session could otherwise tell another customer's object (answered from the cache at once)
-    from a missing one (a round trip to Stripe's 404): its reads come from the cache only when the entry is
-    its own customer's, so both are one Stripe read, and its own objects stay cached.
-    """
-    if isinstance(principal, CustomerPrincipal):
-        return gateway.seen_by(principal.customer_id)
-    return gateway
 
 
 def may_see_customer(principal: Principal, customer_id: str | None) -> bool:

@@ -23,7 +23,7 @@ from portalql.web.health import health_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
 from portalql.web.request_limits import GraphQLRequestLimits
-from portalql.webhooks.inbox import webhook_router
+from portalql.webhooks.endpoint import webhook_router
 from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
 from schema import build_schema

@@ -1,11 +1,8 @@
-"""Stripe webhooks: `POST /webhooks/stripe` and the inbox behind it.
-
-A delivery is verified, stored once by its Stripe event id (a redelivery is acknowledged and ignored) and
-answered at once; processing runs after the response, through the `HANDLERS` table. A delivery that does
-not verify is refused (400); a verified one that is no usable event is stored as failed, with the reason,
-and acknowledged, since Stripe would otherwise redeliver it for days. An event is marked processed only once
-its effects are applied, in the transaction that applies them; one whose processing failed is tried again
-in the background (`portalql.webhooks.retries`) and by `portalql webhooks replay`.
+"""The inbox behind `POST /webhooks/stripe` (`portalql.webhooks.endpoint`): events stored once by their Stripe
+event id, then applied through the `HANDLERS` table. A verified delivery that is no usable event is stored
+as failed, with the reason, since Stripe would otherwise redeliver it for days. An event is marked
+processed only once its effects are applied, in the transaction that applies them; one whose processing
+failed is tried again in the background (`portalql.webhooks.retries`) and by `portalql webhooks replay`.
 """
 
 from __future__ import annotations
@@ -14,9 +11,6 @@ import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
-
-from fastapi import APIRouter, BackgroundTasks, Request
-from fastapi.responses import JSONResponse
 
 from portalql.persistence.models import AuditSource, PrincipalType
 from portalql.persistence.repositories.audit import record_audit_event
@@ -31,12 +25,10 @@ from portalql.persistence.repositories.webhook_events import (
     schedule_webhook_event,
 )
 from portalql.webhooks.handlers import HANDLERS, Change
-from stripe_gateway.errors import UnusableEvent, WebhookSignatureInvalid
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database
     from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
-    from portalql.runtime import Runtime
     from stripe_gateway.records import Event
 
 logger = logging.getLogger(__name__)
@@ -233,67 +225,3 @@ class EventProcessor:
                 else "left for `portalql webhooks replay`",
             )
             return False
-
-
-def webhook_router(runtime: Runtime) -> APIRouter:
-    router = APIRouter()
-
-    @router.post("/webhooks/stripe", include_in_schema=False)
-    async def receive_stripe_event(request: Request, background: BackgroundTasks) -> JSONResponse:
-        database, gateway = runtime.services.database, runtime.services.gateway
-        secret = runtime.settings.stripe_webhook_secret
-        body = await request.body()
-        try:
-            event = gateway.construct_event(
-                body,
-                request.headers.get("stripe-signature"),
-                secret.get_secret_value() if secret is not None else "",
-                tolerance=SIGNATURE_TOLERANCE_SECONDS,
-            )
-        except WebhookSignatureInvalid as error:
-            logger.warning("rejected a webhook delivery: %s", error.code)
-            return JSONResponse({"error": error.code}, status_code=400)
-        except UnusableEvent as unusable:
-            return await _unusable(
-                database,
-                body,
-                reason=unusable.message,
-                event_id=unusable.event_id,
-                event_type=unusable.event_type,
-                document=unusable.document,
-            )
-        change = dispatch(event)
-        if change is None:
-            return JSONResponse({"received": True, "ignored": True})
-        if (reason := unstorable_reason(event, change)) is not None:
-            return await _unusable(
-                database,
-                body,
-                reason=reason,
-                event_id=event.id,
-                event_type=event.type,
-                document=event.payload,
-            )
-        if await store_event(database, event, change):
-            processor = EventProcessor(database, gateway, runtime.services.known_subscriptions)
-            background.add_task(processor.process_or_note_failure, event, change)
-            return JSONResponse({"received": True})
-        return JSONResponse({"received": True, "duplicate": True})
-
-    return router
-
-
-async def _unusable(
-    database: Database,
-    body: bytes,
-    *,
-    reason: str,
-    event_id: str | None,
-    event_type: str | None,
-    document: object,
-) -> JSONResponse:
-    logger.warning("kept an unusable webhook event as failed: %s", reason)
-    await store_unusable(
-        database, body, reason=reason, event_id=event_id, event_type=event_type, document=document
-    )
-    return JSONResponse({"received": True, "failed": reason})

@@ -7,7 +7,7 @@ from pathlib import Path
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 from graphql import build_schema as parse_sdl
 
-from portalql.cli.main import export_schema
+from portalql.cli import export_schema
 from schema import build_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
