@@ -2,8 +2,9 @@
 
 An API key may read any customer. A customer session sees only its own customer, and only what its scopes
 grant; another customer's object is reported exactly like a missing one, after the same work: its reads
-are never served another customer's object from the read cache (see `RequestContext.loaders`), so both cost one Stripe
-read. An id that cannot name a customer names none anyone may see: it is refused before anything is read.
+are never served another customer's object from the read cache (see `RequestContext.loaders`), so both
+cost one Stripe read. An id that cannot name a customer names none anyone may see: it is refused before
+anything is read.
 """
 
 from __future__ import annotations
