@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 # The sandbox accepts any test-mode secret key; this one says where requests go.
 SANDBOX_API_KEY = "sk_test_sandbox"
+SANDBOX_PUBLISHABLE_KEY = "pk_test_sandbox"
 _LOOPBACK = "127.0.0.1"
 
 
@@ -84,6 +85,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                     "stripe_api_key": SecretStr(SANDBOX_API_KEY),
                     "stripe_api_base": sandbox_url,
                     "stripe_webhook_secret": SecretStr(webhook_secret),
+                    "stripe_publishable_key": SANDBOX_PUBLISHABLE_KEY,
                 }
             )
             async with _migrated_database(settings) as database:

@@ -38,9 +38,10 @@ _CANCELABLE = ("requires_payment_method", "requires_confirmation", "requires_act
 CANCELLATION_REASONS = ("abandoned", "duplicate", "requested_by_customer")
 
 
-def _setup_intent(
-    store: Store, *, customer: str | None, usage: str, metadata: dict[str, str]
+def new_setup_intent(
+    store: Store, *, customer: str | None, usage: str = "off_session", metadata: dict[str, str] | None = None
 ) -> StripeObject:
+    """A SetupIntent waiting for a card, not stored."""
     intent_id = store.new_id("seti", 24)
     return {
         "id": intent_id,
@@ -58,7 +59,7 @@ def _setup_intent(
         "latest_attempt": None,
         "livemode": False,
         "mandate": None,
-        "metadata": metadata,
+        "metadata": dict(metadata or {}),
         "next_action": None,
         "on_behalf_of": None,
         "payment_method": None,
@@ -141,7 +142,7 @@ def _confirm(store: Store, intent: StripeObject, card: StripeObject) -> None:
 
 
 @router.post("/v1/setup_intents")
-def create_setup_intent(call: Call) -> StripeObject:
+def createnew_setup_intent(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(
         params,
@@ -152,7 +153,7 @@ def create_setup_intent(call: Call) -> StripeObject:
         store.get(customer, "customer", param="customer")
     usage = get_str(params, "usage", choices=USAGES) or "off_session"
     get_enum_list(params, "payment_method_types", ("card",))
-    intent = _setup_intent(store, customer=customer, usage=usage, metadata=updated_metadata({}, params))
+    intent = new_setup_intent(store, customer=customer, usage=usage, metadata=updated_metadata({}, params))
     intent["description"] = get_str(params, "description")
     automatic = get_dict(params, "automatic_payment_methods")
     if automatic is not None:
@@ -164,13 +165,13 @@ def create_setup_intent(call: Call) -> StripeObject:
 
 
 @router.get("/v1/setup_intents/{id}")
-def retrieve_setup_intent(call: Call) -> StripeObject:
+def retrievenew_setup_intent(call: Call) -> StripeObject:
     reject_unknown(call.params, ("client_secret", *STRIPE_JS_PARAMS))
     return call.store.get(call["id"], "setup_intent", param="intent")
 
 
 @router.post("/v1/setup_intents/{id}/confirm")
-def confirm_setup_intent(call: Call) -> StripeObject:
+def confirmnew_setup_intent(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(
         params,
@@ -198,7 +199,7 @@ def confirm_setup_intent(call: Call) -> StripeObject:
 
 
 @router.post("/v1/setup_intents/{id}/cancel")
-def cancel_setup_intent(call: Call) -> StripeObject:
+def cancelnew_setup_intent(call: Call) -> StripeObject:
     store = call.store
     reject_unknown(call.params, ("cancellation_reason",))
     intent = store.get(call["id"], "setup_intent", param="intent")
