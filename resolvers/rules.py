@@ -246,6 +246,15 @@ def pay_invoice_refusal(invoice: Invoice, features: PortalFeatures | None) -> Us
     return None
 
 
+def nothing_to_pay(subscription: Subscription) -> UserError:
+    """The refusal of paying a subscription that owes nothing now."""
+    return UserError(
+        UserErrorCode.INVOICE_NOT_OPEN,
+        f"Subscription '{subscription.id}' has no invoice waiting to be paid.",
+        (_SUBSCRIPTION,),
+    )
+
+
 def reactivate_refusal(subscription: Subscription) -> UserError | None:
     """Why a scheduled cancellation of the subscription may not be taken back; None when it may (also when
     none is scheduled: there is nothing to do). The portal configuration does not limit it."""

@@ -290,19 +290,6 @@ class Invoice:
     payments: tuple[InvoicePayment, ...] | None = None
 
     @property
-    def open_payment_intent_id(self) -> str | None:
-        """The PaymentIntent an unpaid invoice's latest attempt used (None when never attempted, or when
-        fetched without `payments`): the one to complete, and the one whose error says what failed."""
-        return next(
-            (
-                payment.payment_intent_id
-                for payment in self.payments or ()
-                if payment.status is InvoicePaymentStatus.OPEN
-            ),
-            None,
-        )
-
-    @property
     def is_preview(self) -> bool:
         """A preview of an invoice to come: nothing has paid it, and Stripe cannot fetch it by id."""
         return self.id.startswith(_PREVIEW_ID_PREFIX)
