@@ -227,7 +227,10 @@ def add_card_refusal(features: PortalFeatures | None, *, card_collection: bool) 
     """Why the customer may not add a card (nor pay with a new one): the portal configuration's payment
     method feature is off, or this service has no publishable key for Stripe.js to collect cards with."""
     if not card_collection:
-        return feature_disabled("add payment methods here: no Stripe publishable key is configured")
+        return UserError(
+            UserErrorCode.FEATURE_DISABLED,
+            "Cards cannot be added here: this service has no Stripe publishable key (STRIPE_PUBLISHABLE_KEY).",
+        )
     if features is not None and not features.payment_method_update_enabled:
         return feature_disabled("add payment methods")
     return None

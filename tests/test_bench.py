@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
 RUNS = 2
 TINY = ["--runs", str(RUNS), "--latency-ms", "0", "--concurrency", "2", "--duration-seconds", "0.2"]
-OPERATIONS = ("dashboard", "plan_change_preview", "customers_50", "customers_5", "invoice_history")
+OPERATIONS = (
+    "dashboard",
+    "plan_change_preview",
+    "customers_50",
+    "customers_5",
+    "invoice_history",
+    "pay_invoice",
+    "create_setup_intent",
+)
 
 Cases = dict[tuple[str, str, str], dict[str, Any]]
 

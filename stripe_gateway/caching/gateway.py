@@ -499,16 +499,22 @@ class CachedGateway:
     async def pay_invoice(
         self, invoice_id: str, *, payment_method_id: str | None, idempotency_key: str, customer_id: str
     ) -> Invoice:
-        """`customer_id` is the invoice's: a payment (or a failed attempt) changes the customer's reads."""
+        """`customer_id` is the invoice's: a payment (or a failed attempt) changes the customer's reads. The
+        paid invoice Stripe answers with is kept: paid is final, and a retry reads it."""
+        paid = None
         try:
-            return await self._gateway.pay_invoice(
+            paid = await self._gateway.pay_invoice(
                 invoice_id,
                 payment_method_id=payment_method_id,
                 idempotency_key=idempotency_key,
                 customer_id=customer_id,
             )
+            return paid
         finally:
             await self._forget(_customers(customer_id) | _objects(invoice_id))
+            if paid is not None:
+                key = _key(_invoice_key(invoice_id, with_payments=False))
+                await self._keep(key, paid, _invoice_groups(paid), self._ttl, await self._mark())
 
     # -- payments and refunds -------------------------------------------------------------------------------
     async def retrieve_payment_intent(self, payment_intent_id: str, *, fresh: bool = False) -> PaymentIntent:
