@@ -229,7 +229,7 @@ def add_card_refusal(features: PortalFeatures | None, *, card_collection: bool) 
     if not card_collection:
         return UserError(
             UserErrorCode.FEATURE_DISABLED,
-            "Cards cannot be added here: this service has no Stripe publishable key (STRIPE_PUBLISHABLE_KEY).",
+            "Cards cannot be added here: the service has no Stripe publishable key (STRIPE_PUBLISHABLE_KEY).",
         )
     if features is not None and not features.payment_method_update_enabled:
         return feature_disabled("add payment methods")

@@ -125,3 +125,10 @@ def test_the_ratios_compare_each_dashboard_case_with_the_alternative(report: dic
     assert ratios["cold"]["throughput"] is None  # cold runs are timed one by one: no load phase
     assert ratios["first"]["throughput"] is None
     assert ratios["warm"]["throughput"] > 0
+
+
+def test_paying_an_invoice_and_adding_a_card_cost_their_stated_minimums(cases: Cases) -> None:
+    for name in ("pay_invoice", "create_setup_intent"):
+        for cache in ("cold", "warm"):
+            case = cases["portalql", name, cache]
+            assert _calls(case) == [case["minimum_calls"]] * RUNS, (name, cache, case["stripe_calls"])
