@@ -321,7 +321,9 @@ PORTALQL_OPERATIONS = (
         credential=Credential.API_KEY,
         cold=Minimum(3, "the invoice and the card (their owners, the invoice's state), then paying it"),
         warm=Minimum(
-            1, "paying it: Stripe answers a retried key with its first payment; the paid invoice cached"
+            2,
+            "the card (a payment drops its customer's cached reads) and paying, which Stripe answers for a "
+            "retried key with its first payment; the paid invoice stays cached",
         ),
         run=_pay_invoice,
         requires_mutation="payInvoice",
