@@ -112,7 +112,8 @@ class Mutation:
     pay_invoice: PayInvoicePayload = strawberry.mutation(
         resolver=pay_invoice,
         description="Pay an open invoice now with a saved card. Needs `invoices:write`. User errors: "
-        "NOT_FOUND, FEATURE_DISABLED, INVOICE_NOT_OPEN, CARD_DECLINED, INVALID_INPUT.",
+        "NOT_FOUND, FEATURE_DISABLED, INVOICE_NOT_OPEN, CARD_DECLINED, IDEMPOTENCY_KEY_REUSED, "
+        "INVALID_INPUT.",
     )
     update_customer: UpdateCustomerPayload = strawberry.mutation(
         resolver=update_customer,

@@ -18,7 +18,13 @@ from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import limited_by_portal, owned_payment_method, portal_features, refuse
 from resolvers.policy import may_see_customer, require_scope
 from resolvers.principals import Scope
-from stripe_gateway.errors import CardDeclined, InvalidRequest, NotFound, PaymentActionRequired
+from stripe_gateway.errors import (
+    CardDeclined,
+    IdempotencyConflict,
+    InvalidRequest,
+    NotFound,
+    PaymentActionRequired,
+)
 from stripe_gateway.records import InvoiceStatus
 
 if TYPE_CHECKING:
@@ -96,6 +102,12 @@ async def _pay(
     except PaymentActionRequired as action:
         ctx.forget_reads()
         return await _after_action(ctx, principal, invoice, action.payment_intent)
+    except IdempotencyConflict as conflict:
+        raise reject(
+            UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for another payment.",
+            "idempotency_key",
+        ) from conflict
     except InvalidRequest:
         ctx.forget_reads()
         current = await ctx.loaders.invoice(invoice.id)

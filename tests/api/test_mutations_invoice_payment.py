@@ -79,10 +79,12 @@ async def test_a_past_due_invoice_paid_with_a_new_card_revives_the_subscription(
 
     paid = await _pay(api, token, invoice, "pay-1", _card(sandbox, DIEGO, "4242"))
     again = await _pay(api, token, invoice, "pay-1", _card(sandbox, DIEGO, "4242"))
+    other_key = await _pay(api, token, invoice, "pay-2")
 
     assert paid["userErrors"] == []
     assert (paid["outcome"], paid["invoice"]["status"], paid["clientSecret"]) == ("PAID", "PAID", None)
-    assert codes(again) == ["INVOICE_NOT_OPEN"]  # another card is another request: the key was used
+    assert codes(again) == ["IDEMPOTENCY_KEY_REUSED"]  # another card is another request for the key
+    assert codes(other_key) == ["INVOICE_NOT_OPEN"]
     assert subscription(sandbox, DIEGO)["status"] == "active"
     assert _succeeded_charges(sandbox, DIEGO) == charges_before + 1
     assert await _audited_payments(api, token, diego) == [invoice]
