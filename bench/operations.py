@@ -317,7 +317,7 @@ PORTALQL_OPERATIONS = (
     ),
     Operation(
         name="pay_invoice",
-        title="payInvoice (a past-due invoice, with a saved card)",
+        title="payInvoice, saved card",
         credential=Credential.API_KEY,
         cold=Minimum(3, "the invoice and the card (their owners, the invoice's state), then paying it"),
         warm=Minimum(
@@ -330,7 +330,7 @@ PORTALQL_OPERATIONS = (
     ),
     Operation(
         name="create_setup_intent",
-        title="createSetupIntent (add a card)",
+        title="createSetupIntent",
         credential=Credential.CUSTOMER_SESSION,
         cold=Minimum(3, "the customer (owner) and the portal configuration (policy), then the SetupIntent"),
         warm=Minimum(1, "the SetupIntent: a write is never served from the cache"),
