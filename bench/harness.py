@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -34,8 +34,10 @@ from bench.operations import (
     DISCOVER,
     FAN_OUT,
     MUTATIONS,
+    OPEN_INVOICES,
     PORTALQL_OPERATIONS,
     WARM_UP,
+    WORKING_LAST4,
     Caller,
     Credential,
     Fixtures,
@@ -199,18 +201,35 @@ async def _probe(bench: Bench) -> _Probe:
         customer = (await caller.graphql(DISCOVER))["viewer"]["customer"]
         admin = replace(caller, token=credentials.api_key)
         listed = [edge["node"]["id"] for edge in (await admin.graphql(CUSTOMER_IDS))["customers"]["edges"]]
+        owing = (
+            (await admin.graphql(OPEN_INVOICES))["customers"]["edges"] if "payInvoice" in mutations else []
+        )
     changeable = [s for s in customer["subscriptions"] if s["allowedPlanChanges"]]
     if changeable:
         subscription = changeable[0]
         fixtures = Fixtures(
             bench.demo_customer_id, subscription["id"], subscription["allowedPlanChanges"][0]["id"]
         )
+    fixtures = replace(fixtures, **_owed(owing))
     other_id = next(id_ for id_ in listed if id_ != bench.demo_customer_id)
     async with bench.database() as database, database.session() as db:
         other = await create_customer_session(
             db, customer_id=other_id, ttl=timedelta(days=1), scopes=frozenset(Scope)
         )
     return _Probe(credentials, fixtures, mutations, (other.token, Fixtures(other_id)))
+
+
+def _owed(customers: list[dict[str, Any]]) -> dict[str, str]:
+    """An open invoice and a working card of the first customer who has both, for `payInvoice`."""
+    for edge in customers:
+        node = edge["node"]
+        invoices = [s["openInvoice"]["id"] for s in node["subscriptions"] if s["openInvoice"]]
+        cards = [
+            pm["id"] for pm in node["paymentMethods"] if (pm["card"] or {}).get("last4") == WORKING_LAST4
+        ]
+        if invoices and cards:
+            return {"open_invoice_id": invoices[0], "working_card_id": cards[0]}
+    return {}
 
 
 async def _portalql_operation(bench: Bench, operation: Operation, probe: _Probe) -> list[CaseResult]:

@@ -36,6 +36,10 @@ class Fixtures:
     customer_id: str
     subscription_id: str | None = None
     plan_change_price_id: str | None = None
+    # An invoice of another customer waiting to be paid (paid by the first run, replayed after), and a
+    # card of theirs that goes through (their default is the one declined).
+    open_invoice_id: str | None = None
+    working_card_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,39 @@ query InvoiceHistory($first: Int!, $after: String) {
 """
 
 
+OPEN_INVOICES = """\
+query OpenInvoices {
+  customers(first: 50) {
+    edges { node { subscriptions { openInvoice { id } } paymentMethods { id card { last4 } } } }
+  }
+}
+"""
+
+PAY_INVOICE = """\
+mutation PayInvoice($input: PayInvoiceInput!) {
+  payInvoice(input: $input) {
+    outcome
+    invoice { id status amountPaid { formatted } }
+    userErrors { code message field }
+  }
+}
+"""
+
+CREATE_SETUP_INTENT = """\
+mutation CreateSetupIntent($input: CreateSetupIntentInput!) {
+  createSetupIntent(input: $input) {
+    setupIntent { id clientSecret status }
+    publishableKey
+    userErrors { code message field }
+  }
+}
+"""
+# Stripe's test card that goes through.
+WORKING_LAST4 = "4242"
+# Every run pays with one key: the first pays, the rest are answered with Stripe's replay of that payment.
+PAY_INVOICE_KEY = "bench-pay-invoice"
+
+
 async def _dashboard(caller: Caller) -> None:
     await caller.graphql(DASHBOARD)
 
@@ -206,6 +243,27 @@ async def _invoice_history(caller: Caller) -> None:
     for _ in range(INVOICE_PAGES):
         data = await caller.graphql(INVOICE_HISTORY, {"first": INVOICE_PAGE_SIZE, "after": after})
         after = data["viewer"]["customer"]["invoices"]["pageInfo"]["endCursor"]
+
+
+async def _pay_invoice(caller: Caller) -> None:
+    fixtures = caller.fixtures
+    payment = {
+        "invoiceId": fixtures.open_invoice_id,
+        "paymentMethodId": fixtures.working_card_id,
+        "idempotencyKey": PAY_INVOICE_KEY,
+    }
+    variables = {"input": payment}
+    payload = (await caller.graphql(PAY_INVOICE, variables))["payInvoice"]
+    if payload["userErrors"] or payload["outcome"] != "PAID":
+        raise OperationFailedError(f"not paid: {payload}")
+
+
+async def _create_setup_intent(caller: Caller) -> None:
+    payload = (await caller.graphql(CREATE_SETUP_INTENT, {"input": {"setAsDefault": True}}))[
+        "createSetupIntent"
+    ]
+    if payload["userErrors"]:
+        raise OperationFailedError(f"userErrors: {payload['userErrors']}")
 
 
 async def _alternative_dashboard(caller: Caller) -> None:
@@ -268,6 +326,28 @@ PORTALQL_OPERATIONS = (
         credential=Credential.CUSTOMER_SESSION,
         cold=Minimum(INVOICE_PAGES, "one invoices list per page; the session already names the customer"),
         run=_invoice_history,
+    ),
+    Operation(
+        name="pay_invoice",
+        title="payInvoice, saved card",
+        credential=Credential.API_KEY,
+        cold=Minimum(3, "the invoice and the card (their owners, the invoice's state), then paying it"),
+        warm=Minimum(
+            2,
+            "the card (a payment drops its customer's cached reads) and paying, which Stripe answers for a "
+            "retried key with its first payment; the paid invoice stays cached",
+        ),
+        run=_pay_invoice,
+        requires_mutation="payInvoice",
+    ),
+    Operation(
+        name="create_setup_intent",
+        title="createSetupIntent",
+        credential=Credential.CUSTOMER_SESSION,
+        cold=Minimum(3, "the customer (owner) and the portal configuration (policy), then the SetupIntent"),
+        warm=Minimum(1, "the SetupIntent: a write is never served from the cache"),
+        run=_create_setup_intent,
+        requires_mutation="createSetupIntent",
     ),
 )
 

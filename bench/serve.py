@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 HOST = "127.0.0.1"
 SANDBOX_API_KEY = "sk_test_bench"
+SANDBOX_PUBLISHABLE_KEY = "pk_test_bench"
 DEPLOYMENT_VARIABLES = {
     "DATABASE_URL",
     "REDIS_URL",
@@ -57,6 +58,7 @@ def _portalql_app(options: argparse.Namespace) -> Started:
         database_url=options.database_url,
         stripe_api_key=SecretStr(SANDBOX_API_KEY),
         stripe_api_base=options.stripe_api_base,
+        stripe_publishable_key=SANDBOX_PUBLISHABLE_KEY,
         read_cache=options.read_cache,
         # Stripe's test-mode limit (the default) would pace back-to-back cold runs; the sandbox has no limit
         # and the alternative no limiter.

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     stripe_api_key: SecretStr | None = Field(default=None, validation_alias="STRIPE_API_KEY")
     stripe_api_base: str | None = Field(default=None, validation_alias="STRIPE_API_BASE")
     stripe_webhook_secret: SecretStr | None = Field(default=None, validation_alias="STRIPE_WEBHOOK_SECRET")
+    # Not a secret: handed to browsers so that Stripe.js collects cards (`createSetupIntent`, `payInvoice`).
+    stripe_publishable_key: str | None = Field(default=None, validation_alias="STRIPE_PUBLISHABLE_KEY")
+    # Whether the portal lets customers add cards and pay invoices, so production needs the key above.
+    payment_method_updates: bool = True
     stripe_max_network_retries: NonNegativeInt = 2
     stripe_timeout_seconds: PositiveFloat = 20
     # Stripe's test-mode rate limit; live mode allows more. It is the account's: every instance shares it.
@@ -98,6 +102,13 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=12111, ge=1, le=65535)
     sandbox_latency_ms: NonNegativeInt = 0
 
+    @field_validator("stripe_publishable_key")
+    @classmethod
+    def _check_publishable_key(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("pk_test_", "pk_live_")):
+            raise ValueError("STRIPE_PUBLISHABLE_KEY is a publishable key: pk_test_… or pk_live_…")
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _use_async_driver(cls, value: str) -> str:
@@ -131,6 +142,10 @@ class Settings(BaseSettings):
             problems.append("STRIPE_API_KEY is not set")
         if self.stripe_webhook_secret is None or not self.stripe_webhook_secret.get_secret_value():
             problems.append("STRIPE_WEBHOOK_SECRET is not set")
+        if self.payment_method_updates and not self.stripe_publishable_key:
+            problems.append(
+                "STRIPE_PUBLISHABLE_KEY is not set (needed while PORTALQL_PAYMENT_METHOD_UPDATES is on)"
+            )
         if make_url(self.database_url).get_backend_name() == "sqlite":
             problems.append("DATABASE_URL points at SQLite; production needs PostgreSQL")
         if problems:

@@ -32,6 +32,17 @@ class PortalCapabilities:
     features: PortalFeatures
     # Starts (or joins) the read of the customer's current subscriptions.
     current_subscriptions: Callable[[], Awaitable[tuple[Subscription, ...]]]
+    # Whether this service can collect cards with Stripe.js (a publishable key is configured).
+    card_collection: bool = False
+
+    @property
+    def add_payment_methods(self) -> bool:
+        return rules.add_card_refusal(self.features, card_collection=self.card_collection) is None
+
+    @property
+    def pay_invoices(self) -> bool:
+        """Whether open invoices may be paid here; each invoice's state decides the rest."""
+        return self.features.payment_method_update_enabled
 
     @property
     def view_invoices(self) -> bool:
@@ -73,7 +84,11 @@ def portal_capabilities(
     ctx: RequestContext, customer_id: str, features: PortalFeatures
 ) -> PortalCapabilities:
     """Capabilities of `customer_id`, whom the caller has been checked to act for, under `features`."""
-    return PortalCapabilities(features, lambda: ctx.loaders.subscriptions(customer_id, include_ended=False))
+    return PortalCapabilities(
+        features,
+        lambda: ctx.loaders.subscriptions(customer_id, include_ended=False),
+        card_collection=ctx.publishable_key is not None,
+    )
 
 
 async def customer_capabilities(
@@ -85,7 +100,9 @@ async def customer_capabilities(
     `current_subscriptions` reads its current subscriptions (from the customer's record when it has them)."""
     check_owner(authenticated(ctx), customer_id, customer_id)
     features = (await configuration_in_force(ctx)).features
-    return PortalCapabilities(features, current_subscriptions)
+    return PortalCapabilities(
+        features, current_subscriptions, card_collection=ctx.publishable_key is not None
+    )
 
 
 async def _features_for(ctx: RequestContext, subscription: Subscription) -> PortalFeatures:

@@ -30,6 +30,8 @@ class RequestContext:
     client_ip: str | None = None
     # The externally visible base URL of this service, for links it hands out (hosted portal URLs).
     public_url: str = "http://localhost:8000"
+    # Stripe's publishable key, for browsers that collect cards with Stripe.js; None when not configured.
+    publishable_key: str | None = None
     # The persistence that mutations and the audit trail use; the app injects it.
     stores: Stores | None = None
     # Lets reads that need a customer's subscription ids start before Stripe has listed them.

@@ -19,6 +19,7 @@ class Scope(StrEnum):
     SUBSCRIPTIONS_READ = "subscriptions:read"
     SUBSCRIPTIONS_WRITE = "subscriptions:write"
     INVOICES_READ = "invoices:read"
+    INVOICES_WRITE = "invoices:write"
     PAYMENT_METHODS_READ = "payment_methods:read"
     PAYMENT_METHODS_WRITE = "payment_methods:write"
     CUSTOMER_READ = "customer:read"

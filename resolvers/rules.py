@@ -17,13 +17,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from resolvers.mutations.outcome import UserError, UserErrorCode
-from stripe_gateway.records import CancelMode, PriceType, SubscriptionStatus
+from stripe_gateway.records import CancelMode, InvoiceStatus, PriceType, SubscriptionStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from stripe_gateway.records import (
         CancellationFeedback,
+        Invoice,
         PortalFeatures,
         PortalProduct,
         Price,
@@ -220,6 +221,41 @@ def cancel_offer_refusal(subscription: Subscription, features: PortalFeatures) -
             (_SUBSCRIPTION,),
         )
     return None
+
+
+def add_card_refusal(features: PortalFeatures | None, *, card_collection: bool) -> UserError | None:
+    """Why the customer may not add a card (nor pay with a new one): the portal configuration's payment
+    method feature is off, or this service has no publishable key for Stripe.js to collect cards with."""
+    if not card_collection:
+        return UserError(
+            UserErrorCode.FEATURE_DISABLED,
+            "Cards cannot be added here: the service has no Stripe publishable key (STRIPE_PUBLISHABLE_KEY).",
+        )
+    if features is not None and not features.payment_method_update_enabled:
+        return feature_disabled("add payment methods")
+    return None
+
+
+def pay_invoice_refusal(invoice: Invoice, features: PortalFeatures | None) -> UserError | None:
+    """Why the invoice may not be paid now; None when it may. A customer pays only where the portal
+    configuration lets them manage payment methods (paying is choosing the card to charge)."""
+    if features is not None and not features.payment_method_update_enabled:
+        return feature_disabled("pay invoices")
+    if invoice.status is not InvoiceStatus.OPEN:
+        status = invoice.status.value if invoice.status is not None else "a preview"
+        return UserError(
+            UserErrorCode.INVOICE_NOT_OPEN, f"Invoice '{invoice.id}' is {status}, not open.", ("invoice_id",)
+        )
+    return None
+
+
+def nothing_to_pay(subscription: Subscription) -> UserError:
+    """The refusal of paying a subscription that owes nothing now."""
+    return UserError(
+        UserErrorCode.INVOICE_NOT_OPEN,
+        f"Subscription '{subscription.id}' has no invoice waiting to be paid.",
+        (_SUBSCRIPTION,),
+    )
 
 
 def reactivate_refusal(subscription: Subscription) -> UserError | None:

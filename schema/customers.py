@@ -158,6 +158,15 @@ class Customer(Node):
         )
         return PortalCapabilities(record=found)
 
+    @field(
+        "Whether a payment needs the customer's attention: a subscription is past due, unpaid or incomplete "
+        "(its `openInvoice` and `lastPaymentError` say what and why); needs the `subscriptions:read` scope."
+    )
+    async def payment_attention_needed(self, info: Info) -> bool:
+        await self._prime_subscriptions()
+        current = await customer_subscriptions(info.context.request_context, self.id, None)
+        return any(subscription.awaits_payment for subscription in current)
+
     @field("The customer's invoices, newest first; needs the `invoices:read` scope.")
     async def invoices(
         self,

@@ -54,6 +54,7 @@ graphql_enum(
         Scope.SUBSCRIPTIONS_READ: "Read subscriptions.",
         Scope.SUBSCRIPTIONS_WRITE: "Change, cancel and reactivate subscriptions.",
         Scope.INVOICES_READ: "Read invoices and their payments.",
+        Scope.INVOICES_WRITE: "Pay open invoices.",
         Scope.PAYMENT_METHODS_READ: "Read payment methods.",
         Scope.PAYMENT_METHODS_WRITE: "Add, remove and choose the default payment method.",
         Scope.CUSTOMER_READ: "Read the customer's contact details.",

@@ -9,6 +9,7 @@ from resolvers.catalog import price_by_id, product_by_id
 from resolvers.invoice_refunds import invoice_amount_refunded, invoice_refunds
 from resolvers.invoices import invoice_payments
 from resolvers.pagination import Slice, page_request
+from resolvers.payment_attention import last_payment_error
 from resolvers.payments import charge_by_id, payment_intent_by_id
 from resolvers.subscriptions import subscription_of_invoice
 from schema.catalog import Price, Product
@@ -19,6 +20,7 @@ from schema.lookahead import selects
 from schema.money import Money, maybe_money, money
 from schema.node import Node
 from schema.pagination import PageInfo, page_info
+from schema.payment_errors import PaymentError
 from schema.payments import (
     AFTER,
     BEFORE,
@@ -144,6 +146,15 @@ class Invoice(Node):
     @field("Whether this is a preview of an invoice that does not exist yet.")
     def is_preview(self) -> bool:
         return self.record.is_preview
+
+    @field(
+        "Why the last attempt to pay this open invoice failed (decline code and a message for the customer); "
+        "null when it is not open or was never attempted."
+    )
+    async def last_payment_error(self, info: Info) -> PaymentError | None:
+        if self.record.is_preview:
+            return None
+        return PaymentError.of(await last_payment_error(info.context.request_context, self.record))
 
     @field("The invoice number printed on it, such as `A1B2C3-0007`; null for drafts and previews.")
     def number(self) -> str | None:

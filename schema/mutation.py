@@ -9,6 +9,12 @@ to retry and leaves an audit event.
 import strawberry
 
 from schema.mutations.cancellation import SubscriptionPayload, cancel_subscription, reactivate_subscription
+from schema.mutations.card_setup import (
+    CompleteSetupIntentPayload,
+    CreateSetupIntentPayload,
+    complete_setup_intent,
+    create_setup_intent,
+)
 from schema.mutations.customer_sessions import (
     CreateCustomerSessionPayload,
     RevokeCustomerSessionPayload,
@@ -16,6 +22,7 @@ from schema.mutations.customer_sessions import (
     revoke_customer_session,
 )
 from schema.mutations.customers import UpdateCustomerPayload, update_customer
+from schema.mutations.invoice_payment import PayInvoicePayload, pay_invoice
 from schema.mutations.payment_methods import (
     DetachPaymentMethodPayload,
     SetDefaultPaymentMethodPayload,
@@ -90,6 +97,23 @@ class Mutation:
         resolver=detach_payment_method,
         description="Remove a payment method from its customer. Needs `payment_methods:write`. User errors: "
         "NOT_FOUND, FEATURE_DISABLED, LAST_PAYMENT_METHOD.",
+    )
+    create_setup_intent: CreateSetupIntentPayload = strawberry.mutation(
+        resolver=create_setup_intent,
+        description="Start adding a card: a SetupIntent and the publishable key for Stripe.js to collect it "
+        "with. Needs `payment_methods:write`. User errors: NOT_FOUND, FEATURE_DISABLED, INVALID_INPUT.",
+    )
+    complete_setup_intent: CompleteSetupIntentPayload = strawberry.mutation(
+        resolver=complete_setup_intent,
+        description="After Stripe.js has confirmed a SetupIntent: the saved card, made the default when "
+        "asked. Safe to call again. Needs `payment_methods:write`. User errors: NOT_FOUND, CARD_DECLINED, "
+        "SETUP_NOT_COMPLETE.",
+    )
+    pay_invoice: PayInvoicePayload = strawberry.mutation(
+        resolver=pay_invoice,
+        description="Pay an open invoice now with a saved card. Needs `invoices:write`. User errors: "
+        "NOT_FOUND, FEATURE_DISABLED, INVOICE_NOT_OPEN, CARD_DECLINED, IDEMPOTENCY_KEY_REUSED, "
+        "INVALID_INPUT.",
     )
     update_customer: UpdateCustomerPayload = strawberry.mutation(
         resolver=update_customer,

@@ -197,6 +197,14 @@ class PortalCapabilities:
     def update_payment_methods(self) -> bool:
         return self.record.update_payment_methods
 
+    @field("Whether the customer may add a card (`createSetupIntent`): allowed, and Stripe.js can run.")
+    def add_payment_methods(self) -> bool:
+        return self.record.add_payment_methods
+
+    @field("Whether the customer may pay open invoices here (`payInvoice`).")
+    def pay_invoices(self) -> bool:
+        return self.record.pay_invoices
+
     @field("The contact details the customer may change.")
     def update_customer_fields(self) -> list[CustomerUpdateField]:
         return [CustomerUpdateField(name) for name in self.record.update_customer_fields]

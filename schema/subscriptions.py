@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from resolvers import capabilities
+from resolvers import capabilities, payment_attention
 from resolvers.catalog import product_by_id
 from resolvers.invoices import invoice_by_id
 from resolvers.plans import allowed_plan_changes
@@ -23,6 +23,7 @@ from schema.fields import field
 from schema.invoices import Invoice, maybe_invoice
 from schema.lookahead import selects
 from schema.node import Node
+from schema.payment_errors import PaymentError
 from schema.scalars import instant, maybe_instant
 from schema.user_errors import UserErrorCode
 from stripe_gateway import records
@@ -141,6 +142,11 @@ class SubscriptionActions:
     async def cancel(self, info: Info) -> CancelAction:
         return CancelAction(record=await capabilities.cancel_offer(info.context.request_context, self.record))
 
+    @field("Paying its open invoice now (`payInvoice` on `openInvoice`); refused when nothing is owed.")
+    async def pay_invoice(self, info: Info) -> SubscriptionAction:
+        found = await payment_attention.pay_refusal(info.context.request_context, self.record)
+        return SubscriptionAction(found=found)
+
     @field("Taking back a scheduled cancellation (`reactivateSubscription`).")
     def reactivate(self, info: Info) -> SubscriptionAction:
         found = capabilities.reactivate_refusal(info.context.request_context, self.record)
@@ -237,6 +243,21 @@ class Subscription(Node):
         if self.record.latest_invoice_id is None:
             return None
         return Invoice.of(await invoice_by_id(info.context.request_context, self.record.latest_invoice_id))
+
+    @field(
+        "The invoice waiting to be paid while the subscription is past due, unpaid or incomplete; null when "
+        "nothing is owed. Needs the `invoices:read` scope."
+    )
+    async def open_invoice(self, info: Info) -> Invoice | None:
+        return maybe_invoice(await payment_attention.open_invoice(info.context.request_context, self.record))
+
+    @field(
+        "Why the last attempt to pay `openInvoice` failed (decline code and a message for the customer); "
+        "null when nothing is owed. Needs the `invoices:read` scope."
+    )
+    async def last_payment_error(self, info: Info) -> PaymentError | None:
+        found = await payment_attention.subscription_payment_error(info.context.request_context, self.record)
+        return PaymentError.of(found)
 
     @field("A preview of the next invoice; null when nothing more will be invoiced.")
     async def upcoming_invoice(self, info: Info) -> Invoice | None:

@@ -47,6 +47,13 @@ graphql_enum(
         UserErrorCode.NOT_REFUNDABLE: "The payment cannot be refunded (unpaid, failed or disputed).",
         UserErrorCode.INVALID_AMOUNT: "The amount is not a refundable amount.",
         UserErrorCode.IDEMPOTENCY_KEY_REUSED: "The idempotency key was used for a different request.",
+        UserErrorCode.CARD_DECLINED: (
+            "The card was declined (or its 3-D Secure failed); the message is the one to show the customer."
+        ),
+        UserErrorCode.INVOICE_NOT_OPEN: "The invoice is not open: already paid, void, or not finalized yet.",
+        UserErrorCode.SETUP_NOT_COMPLETE: (
+            "The SetupIntent has not succeeded: the browser has not confirmed it, or the card was refused."
+        ),
     },
 )
 

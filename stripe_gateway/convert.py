@@ -32,6 +32,7 @@ from stripe_gateway.records import (
     InvoicePayment,
     InvoicePaymentStatus,
     InvoiceStatus,
+    PaymentError,
     PaymentIntent,
     PaymentMethod,
     PaymentMethodType,
@@ -44,6 +45,8 @@ from stripe_gateway.records import (
     ProrationBehavior,
     Recurring,
     Refund,
+    SetupIntent,
+    SetupIntentStatus,
     Shipping,
     StripePortalSession,
     Subscription,
@@ -365,6 +368,32 @@ def charge(obj: stripe.Charge) -> Charge:
     )
 
 
+def payment_error(
+    obj: stripe.PaymentIntent.LastPaymentError | stripe.SetupIntent.LastSetupError | None,
+) -> PaymentError | None:
+    if obj is None:
+        return None
+    return PaymentError(
+        code=getattr(obj, "code", None),
+        decline_code=getattr(obj, "decline_code", None),
+        message=getattr(obj, "message", None),
+    )
+
+
+def setup_intent(obj: stripe.SetupIntent) -> SetupIntent:
+    return SetupIntent(
+        id=obj.id,
+        customer_id=expandable_id(obj.customer),
+        status=SetupIntentStatus(obj.status),
+        client_secret=obj.client_secret,
+        payment_method_id=expandable_id(obj.payment_method),
+        usage=obj.usage,
+        last_setup_error=payment_error(obj.last_setup_error),
+        created=obj.created,
+        metadata=_metadata(obj.metadata),
+    )
+
+
 def payment_intent(obj: stripe.PaymentIntent) -> PaymentIntent:
     return PaymentIntent(
         id=obj.id,
@@ -376,6 +405,8 @@ def payment_intent(obj: stripe.PaymentIntent) -> PaymentIntent:
         latest_charge_id=expandable_id(obj.latest_charge),
         payment_method_id=expandable_id(obj.payment_method),
         created=obj.created,
+        client_secret=obj.client_secret,
+        last_payment_error=payment_error(obj.last_payment_error),
     )
 
 
@@ -499,6 +530,7 @@ _SUBJECTS: Mapping[str, Callable[[Mapping[str, Any]], EventSubject]] = {
     "charge": lambda data: charge(read_as(stripe.Charge, data)),
     "refund": lambda data: refund(read_as(stripe.Refund, data)),
     "invoice": lambda data: invoice(read_as(stripe.Invoice, data)),
+    "setup_intent": lambda data: setup_intent(read_as(stripe.SetupIntent, data)),
 }
 
 

@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stripe_gateway.records import PaymentIntent
+
 
 class GatewayError(Exception):
     """A Stripe call failed. `request_id` lets an operator find the call in Stripe's logs."""
@@ -42,6 +47,15 @@ class CardDeclined(GatewayError):
     def __init__(self, message: str, *, decline_code: str | None = None, **kwargs: str | None) -> None:
         super().__init__(message, **kwargs)
         self.decline_code = decline_code
+
+
+class PaymentActionRequired(GatewayError):
+    """The payment waits for the customer (3-D Secure): the browser completes `payment_intent` with
+    Stripe.js and its client secret."""
+
+    def __init__(self, message: str, *, payment_intent: PaymentIntent, **kwargs: str | None) -> None:
+        super().__init__(message, **kwargs)
+        self.payment_intent = payment_intent
 
 
 class RateLimited(GatewayError):

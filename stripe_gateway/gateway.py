@@ -21,7 +21,14 @@ import stripe
 
 from stripe_gateway import convert, ids, params, webhook_deliveries
 from stripe_gateway.error_mapping import domain_error
-from stripe_gateway.errors import InvalidRequest, NotFound, UnusableEvent, WebhookSignatureInvalid
+from stripe_gateway.errors import (
+    CardDeclined,
+    InvalidRequest,
+    NotFound,
+    PaymentActionRequired,
+    UnusableEvent,
+    WebhookSignatureInvalid,
+)
 from stripe_gateway.ids import IdKind
 from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
@@ -43,6 +50,7 @@ from stripe_gateway.records import (
     Product,
     Refund,
     RefundReason,
+    SetupIntent,
     StripePortalSession,
     Subscription,
     SubscriptionStatus,
@@ -58,11 +66,13 @@ if TYPE_CHECKING:
         InvoiceCreatePreviewParams,
         InvoiceCreatePreviewParamsSubscriptionDetails,
         InvoiceListParams,
+        InvoicePayParams,
         InvoiceRetrieveParams,
         PriceListParams,
         ProductListParams,
         RefundCreateParams,
         RefundListParams,
+        SetupIntentCreateParams,
         SubscriptionCancelParams,
         SubscriptionUpdateParams,
     )
@@ -88,13 +98,31 @@ _NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 _SERVICES = (
     "billing_portal.configurations", "billing_portal.sessions", "charges", "customers", "events",
     "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices", "products", "refunds",
-    "subscriptions",
+    "setup_intents", "subscriptions",
 )  # fmt: skip
 _OBJECTS = (
     "billing_portal.Configuration", "billing_portal.Session", "Charge", "Customer", "Event", "Invoice",
     "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent", "PaymentMethod",
-    "Plan", "Price", "Product", "Refund", "Subscription", "SubscriptionItem",
+    "Plan", "Price", "Product", "Refund", "SetupIntent", "Subscription", "SubscriptionItem",
 )  # fmt: skip
+
+
+# Stripe's code for an invoice whose PaymentIntent waits for the customer's authentication.
+_INVOICE_REQUIRES_ACTION = "invoice_payment_intent_requires_action"
+
+
+def _action_required(declined: CardDeclined) -> PaymentActionRequired | None:
+    """The 402 of a payment that waits for 3-D Secure, as what it is; None for a real decline."""
+    cause = declined.__cause__
+    details = cause.error if isinstance(cause, stripe.StripeError) else None
+    if declined.code != _INVOICE_REQUIRES_ACTION or details is None or details.payment_intent is None:
+        return None
+    return PaymentActionRequired(
+        declined.message,
+        payment_intent=convert.payment_intent(details.payment_intent),
+        request_id=declined.request_id,
+        code=declined.code,
+    )
 
 
 def _path(resource: str, object_id: str) -> str:
@@ -563,6 +591,52 @@ class StripeGateway:
             lambda: self._v1.payment_methods.detach_async(payment_method_id, None, {"idempotency_key": key})
         )
         return convert.payment_method(detached)
+
+    # -- collecting payment: saving cards, paying invoices ------------------------------------------------
+    async def create_setup_intent(
+        self, customer_id: str, *, metadata: Mapping[str, str], idempotency_key: str
+    ) -> SetupIntent:
+        """A SetupIntent that saves a card for the customer's later, off-session payments."""
+        ids.check(IdKind.CUSTOMER, customer_id)
+        key = params.idempotency_key("create_setup_intent", idempotency_key)
+        query: SetupIntentCreateParams = {
+            "customer": customer_id,
+            "usage": "off_session",
+            "metadata": dict(metadata),
+        }
+        created = await self._call(
+            lambda: self._v1.setup_intents.create_async(query, {"idempotency_key": key})
+        )
+        return convert.setup_intent(created)
+
+    async def retrieve_setup_intent(self, setup_intent_id: str) -> SetupIntent:
+        ids.check(IdKind.SETUP_INTENT, setup_intent_id)
+        return convert.setup_intent(
+            await self._call(lambda: self._v1.setup_intents.retrieve_async(setup_intent_id))
+        )
+
+    async def pay_invoice(
+        self,
+        invoice_id: str,
+        *,
+        payment_method_id: str | None,
+        idempotency_key: str,
+        customer_id: str,  # noqa: ARG002 - the invoice's customer, whose reads a caching gateway drops
+    ) -> Invoice:
+        """Pay an open invoice now, with the given payment method or the one Stripe would charge. Raises
+        CardDeclined, or PaymentActionRequired when the card needs 3-D Secure first."""
+        ids.check(IdKind.INVOICE, invoice_id)
+        if payment_method_id is not None:
+            ids.check(IdKind.PAYMENT_METHOD, payment_method_id)
+        key = params.idempotency_key("pay_invoice", idempotency_key)
+        query: InvoicePayParams = {} if payment_method_id is None else {"payment_method": payment_method_id}
+        try:
+            paid = await self._call(
+                lambda: self._v1.invoices.pay_async(invoice_id, query, {"idempotency_key": key})
+            )
+        except CardDeclined as declined:
+            raise _action_required(declined) or declined from declined.__cause__
+        return convert.invoice(paid)
 
     # -- payments and refunds -------------------------------------------------------------------------------
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent:

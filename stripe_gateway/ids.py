@@ -36,6 +36,7 @@ class IdKind(Enum):
     PAYMENT_INTENT = ("payment intent", ("pi_",))
     REFUND = ("refund", ("re_", "pyr_"))
     PORTAL_CONFIGURATION = ("portal configuration", ("bpc_",))
+    SETUP_INTENT = ("setup intent", ("seti_",))
 
     def __init__(self, noun: str, prefixes: tuple[str, ...]) -> None:
         self.noun = noun

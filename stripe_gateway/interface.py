@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         Product,
         Refund,
         RefundReason,
+        SetupIntent,
         StripePortalSession,
         Subscription,
     )
@@ -158,6 +159,16 @@ class BillingGateway(Protocol):
     async def detach_payment_method(
         self, payment_method_id: str, *, idempotency_key: str
     ) -> PaymentMethod: ...
+
+    async def create_setup_intent(
+        self, customer_id: str, *, metadata: Mapping[str, str], idempotency_key: str
+    ) -> SetupIntent: ...
+
+    async def retrieve_setup_intent(self, setup_intent_id: str) -> SetupIntent: ...
+
+    async def pay_invoice(
+        self, invoice_id: str, *, payment_method_id: str | None, idempotency_key: str, customer_id: str
+    ) -> Invoice: ...
 
     async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntent: ...
 

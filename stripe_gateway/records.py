@@ -117,6 +117,10 @@ class SubscriptionStatus(StrEnum):
 
 # Statuses from which a subscription never comes back: it bills no more and nothing about it can change.
 ENDED_STATUSES = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED})
+# Statuses in which the latest invoice is open and waits to be paid.
+AWAITING_PAYMENT_STATUSES = frozenset(
+    {SubscriptionStatus.PAST_DUE, SubscriptionStatus.UNPAID, SubscriptionStatus.INCOMPLETE}
+)
 
 
 class CancellationFeedback(StrEnum):
@@ -195,6 +199,11 @@ class Subscription:
     def is_scheduled_to_cancel(self) -> bool:
         """Set to cancel, at the period's end or at a chosen instant."""
         return self.cancel_at_period_end or self.cancel_at is not None
+
+    @property
+    def awaits_payment(self) -> bool:
+        """Its latest invoice is unpaid: a renewal or the first payment failed or waits for the customer."""
+        return self.status in AWAITING_PAYMENT_STATUSES
 
     @property
     def invoices_again(self) -> bool:
@@ -343,6 +352,16 @@ class Charge:
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentError:
+    """Why the last attempt to pay or to save a card failed, from Stripe's `last_payment_error` or
+    `last_setup_error`: `message` is written for the customer; `decline_code` is the issuer's reason."""
+
+    code: str | None
+    decline_code: str | None
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class PaymentIntent:
     id: str
     amount: int
@@ -353,6 +372,42 @@ class PaymentIntent:
     latest_charge_id: str | None
     payment_method_id: str | None
     created: int
+    # For Stripe.js only: it lets a browser confirm the intent or run its next action (3-D Secure).
+    client_secret: str | None = None
+    last_payment_error: PaymentError | None = None
+
+    @property
+    def requires_action(self) -> bool:
+        """Waiting for the customer (3-D Secure) before it can succeed."""
+        return self.status == "requires_action"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded"
+
+
+class SetupIntentStatus(StrEnum):
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    CANCELED = "canceled"
+    SUCCEEDED = "succeeded"
+
+
+@dataclass(frozen=True, slots=True)
+class SetupIntent:
+    """A card being saved for later payments; the browser confirms it with Stripe.js."""
+
+    id: str
+    customer_id: str | None
+    status: SetupIntentStatus
+    client_secret: str | None
+    payment_method_id: str | None
+    usage: str
+    last_setup_error: PaymentError | None
+    created: int
+    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
 class RefundReason(StrEnum):
@@ -513,7 +568,7 @@ class ChangedField(StrEnum):
 
 # The objects an event can be about that portalql reads into records; others (products, prices, portal
 # configurations) it only needs the id of.
-EventSubject = Subscription | Customer | PaymentMethod | Charge | Refund | Invoice
+EventSubject = Subscription | Customer | PaymentMethod | Charge | Refund | Invoice | SetupIntent
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,9 @@ from starlette.routing import Route
 from stripe_sandbox import clock as billing_clock
 from stripe_sandbox import seed
 from stripe_sandbox.app import Fault, Hold, Sandbox, SeedName
+from stripe_sandbox.resources import authentication
 from stripe_sandbox.store import Clock, Store
+from stripe_sandbox.wire import StripeError
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -47,6 +49,7 @@ def routes() -> list[Route]:
         Route("/_sandbox/webhooks", _endpoint(_set_webhooks), methods=["POST"]),
         Route("/_sandbox/webhooks", _endpoint(_clear_webhooks), methods=["DELETE"]),
         Route("/_sandbox/webhooks/drain", _endpoint(_drain_webhooks), methods=["POST"]),
+        Route("/_sandbox/authenticate", _endpoint(_authenticate), methods=["POST"]),
     ]
 
 
@@ -112,6 +115,24 @@ async def _advance(sandbox: Sandbox, body: Body) -> Body:
     store.clock.advance(target - now)
     billing_clock.advance(store, to=target)
     return _clock(store)
+
+
+async def _authenticate(sandbox: Sandbox, body: Body) -> Body:
+    """`{"intent": "seti_…"|"pi_…", "outcome": "complete"|"fail"}`: what the customer does on Stripe's 3-D
+    Secure test page for an intent in `requires_action`."""
+    intent_id, outcome = body.get("intent"), body.get("outcome")
+    if not isinstance(intent_id, str) or outcome not in ("complete", "fail"):
+        raise AdminError('give "intent" and "outcome": "complete" or "fail"')
+    act = (
+        authentication.complete_authentication
+        if outcome == "complete"
+        else authentication.fail_authentication
+    )
+    try:
+        intent = act(sandbox.store, intent_id)
+    except StripeError as error:
+        raise AdminError(error.message) from error
+    return {"id": intent["id"], "status": intent["status"]}
 
 
 async def _now(sandbox: Sandbox, _body: Body) -> Body:

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 import stripe_sandbox.resources  # noqa: F401 - importing the package registers every endpoint
-from stripe_sandbox import clock
+from stripe_sandbox import clock, publishable
 from stripe_sandbox.routing import Call, Route, router
 from stripe_sandbox.store import INCLUDABLE, NO_REQUEST, Store
 from stripe_sandbox.webhooks import WebhookDeliverer
@@ -165,8 +165,11 @@ def _json(body: StripeObject, status: int, request_id: str, extra: dict[str, str
     return Response(json.dumps(body), status_code=status, media_type="application/json", headers=headers)
 
 
-def _authenticate(request: Request) -> str:
+def _authenticate(request: Request, params: Params) -> str:
     header = request.headers.get("authorization", "")
+    in_params = params.get("key")
+    if not header and isinstance(in_params, str) and in_params.startswith(publishable.PREFIX):
+        return in_params  # Stripe.js sends its publishable key as the `key` parameter
     if not header.startswith("Bearer ") or not header.removeprefix("Bearer ").strip():
         raise StripeError(
             401,
@@ -174,7 +177,7 @@ def _authenticate(request: Request) -> str:
             "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
         )
     key = header.removeprefix("Bearer ").strip()
-    if not key.startswith(("sk_test_", "rk_test_")):
+    if not key.startswith(("sk_test_", "rk_test_", publishable.PREFIX)):
         raise StripeError(401, f"Invalid API Key provided: {key[:8]}{'*' * max(0, len(key) - 12)}{key[-4:]}")
     return key
 
@@ -196,7 +199,8 @@ async def handle_api(request: Request) -> Response:
     call_name = f"{method} {found[0].template if found else path}"
     sandbox.calls[call_name] += 1
     try:
-        api_key = _authenticate(request)
+        params, body = await _read_params(request)
+        api_key = _authenticate(request, params)
         if sandbox.hold is not None:
             await sandbox.hold.wait(call_name)
         if sandbox.latency_ms:
@@ -206,7 +210,6 @@ async def handle_api(request: Request) -> Response:
             injected = await _inject(fault)
             if injected is not None:
                 return _json(injected.body(request_id), injected.status, request_id, injected.headers)
-        params, body = await _read_params(request)
         idempotency_key = request.headers.get("idempotency-key") if method == "POST" else None
         fingerprint = hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
         if idempotency_key:
@@ -230,13 +233,14 @@ async def handle_api(request: Request) -> Response:
                         "Idempotency-Key": idempotency_key,
                     },
                 )
-        if found is None:
-            raise StripeError(
-                404,
-                f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can "
-                "help at https://support.stripe.com/.",
-            )
-        route, path_params = found
+        route, path_params = _route(
+            store,
+            found=found,
+            request_line=f"{method} {path}",
+            call_name=call_name,
+            api_key=api_key,
+            params=params,
+        )
         status, payload = _execute(
             sandbox,
             route,
@@ -261,6 +265,28 @@ async def handle_api(request: Request) -> Response:
         return Response(encoded, status_code=status, media_type="application/json", headers=headers)
     except StripeError as error:
         return _json(error.body(request_id), error.status, request_id, error.headers)
+
+
+def _route(
+    store: Store,
+    *,
+    found: tuple[Route, dict[str, str]] | None,
+    request_line: str,
+    call_name: str,
+    api_key: str,
+    params: Params,
+) -> tuple[Route, dict[str, str]]:
+    """The endpoint called, once the key is known to be allowed on it."""
+    if found is None:
+        method, path = request_line.split(" ", 1)
+        raise StripeError(
+            404,
+            f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can "
+            "help at https://support.stripe.com/.",
+        )
+    if api_key.startswith(publishable.PREFIX):
+        publishable.check(store, call_name, found[1], params)
+    return found
 
 
 def _execute(

@@ -30,6 +30,8 @@ HOUR = 3_600
 
 # The customer with the richest history; the API prints a session token for it in development.
 DEMO_CUSTOMER_EMAIL = "maya.chen@example.com"
+# Diego: his replacement card is declined, so his subscription is past due with an open invoice.
+PAST_DUE_CUSTOMER_EMAIL = "diego.alvarez@example.mx"
 
 PRODUCT_NAME = "Lumenpad"
 BUSINESS_PROFILE = {
@@ -71,6 +73,11 @@ def load(store: Store, name: str) -> None:
     store.events_by_id.clear()
     _built.clear()
     _built[key] = (copy.deepcopy(store.objects), store._random.getstate())
+
+
+def past_due_customer(store: Store) -> StripeObject:
+    """The demo's customer whose renewal was declined: a past-due subscription and an open invoice."""
+    return next(c for c in store.iter_type("customer") if c["email"] == PAST_DUE_CUSTOMER_EMAIL)
 
 
 def demo_customer(store: Store) -> StripeObject:
@@ -292,7 +299,7 @@ class _Demo:
         self.card(priya, days=5)
         self.subscribe(priya, ("pro_monthly", 1), when=self.ago(5, 1), trial_days=14)
 
-        diego = self.customer("Diego Alvarez", "diego.alvarez@example.mx", days=205, preferred_locales=["es"])
+        diego = self.customer("Diego Alvarez", PAST_DUE_CUSTOMER_EMAIL, days=205, preferred_locales=["es"])
         self.card(diego, days=205)
         self.subscribe(diego, ("pro_monthly", 1), when=self.ago(200, 3))
         # His replacement card is declined, so the renewal after it fails and the subscription is past due.

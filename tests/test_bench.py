@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
 RUNS = 2
 TINY = ["--runs", str(RUNS), "--latency-ms", "0", "--concurrency", "2", "--duration-seconds", "0.2"]
-OPERATIONS = ("dashboard", "plan_change_preview", "customers_50", "customers_5", "invoice_history")
+OPERATIONS = (
+    "dashboard",
+    "plan_change_preview",
+    "customers_50",
+    "customers_5",
+    "invoice_history",
+    "pay_invoice",
+    "create_setup_intent",
+)
 
 Cases = dict[tuple[str, str, str], dict[str, Any]]
 
@@ -128,3 +136,10 @@ def test_the_warm_dashboard_is_measured_again_while_an_attacker_sends_a_refused_
     assert attacked["throughput"]["errors"] == 0
     assert attacked["throughput"]["completed"] > 0
     assert report["dashboard_throughput_under_attack_over_without"] > 0
+
+
+def test_paying_an_invoice_and_adding_a_card_cost_their_stated_minimums(cases: Cases) -> None:
+    for name in ("pay_invoice", "create_setup_intent"):
+        for cache in ("cold", "warm"):
+            case = cases["portalql", name, cache]
+            assert _calls(case) == [case["minimum_calls"]] * RUNS, (name, cache, case["stripe_calls"])

@@ -64,6 +64,7 @@ def test_scopes_use_their_wire_names_and_portal_sessions_cannot_read_the_audit_t
         "subscriptions:read",
         "subscriptions:write",
         "invoices:read",
+        "invoices:write",
         "payment_methods:read",
         "payment_methods:write",
         "customer:read",

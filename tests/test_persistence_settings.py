@@ -101,9 +101,27 @@ def test_production_starts_with_stripe_credentials_and_postgresql() -> None:
         database_url=POSTGRES,
         stripe_api_key="sk_live_abc",
         stripe_webhook_secret="whsec_abc",
+        stripe_publishable_key="pk_live_abc",
     )
 
     assert settings.environment == "production"
+
+
+def test_production_without_card_collection_needs_no_publishable_key() -> None:
+    settings = Settings(
+        environment="production",
+        database_url=POSTGRES,
+        stripe_api_key="sk_live_abc",
+        stripe_webhook_secret="whsec_abc",
+        payment_method_updates=False,
+    )
+
+    assert settings.stripe_publishable_key is None
+
+
+def test_a_secret_key_is_not_taken_for_the_publishable_key() -> None:
+    with pytest.raises(ValidationError, match="publishable key"):
+        Settings(stripe_publishable_key="sk_live_abc")
 
 
 def test_production_refuses_to_start_on_development_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,6 +143,7 @@ def test_production_refuses_to_start_on_development_defaults(monkeypatch: pytest
         ("STRIPE_API_KEY", {"stripe_api_key": ""}),
         ("STRIPE_WEBHOOK_SECRET", {"stripe_webhook_secret": ""}),
         ("SQLite", {"database_url": "sqlite+aiosqlite:///portalql.db"}),
+        ("STRIPE_PUBLISHABLE_KEY", {"stripe_publishable_key": ""}),
     ],
 )
 def test_production_refuses_each_missing_piece(missing: str, overrides: dict[str, Any]) -> None:
@@ -132,6 +151,7 @@ def test_production_refuses_each_missing_piece(missing: str, overrides: dict[str
         "database_url": POSTGRES,
         "stripe_api_key": "sk_live_abc",
         "stripe_webhook_secret": "whsec_abc",
+        "stripe_publishable_key": "pk_live_abc",
     }
 
     with pytest.raises(ValidationError, match=missing):

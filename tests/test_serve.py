@@ -93,6 +93,11 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
         session = (await served.read_until(r"^Customer session \(demo customer cus_\w+, .*\): (pqs_\w+)$"))[1]
         graphiql = (await served.read_until(r"^GraphiQL: (http://127\.0\.0\.1:\d+/graphql)$"))[1]
         portal_link = (await served.read_until(r"^Hosted billing portal .*: (http://\S+/portal/s/\S+)$"))[1]
+        past_due_link = (
+            await served.read_until(
+                r"^Hosted billing portal for a customer whose card .*: (http://\S+/portal/s/\S+)$"
+            )
+        )[1]
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
@@ -107,6 +112,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             ready = await client.get(graphiql.replace("/graphql", "/readyz"))
             portal = await client.get(portal_link)
             portal_again = await client.get(portal_link)
+            past_due_portal = await client.get(past_due_link)
             sandbox = await client.get(
                 f"http://127.0.0.1:{fallback[1]}/v1/prices",
                 headers={"Authorization": "Bearer sk_test_sandbox"},
@@ -128,6 +134,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert portal.status_code == 303
     assert portal.headers["location"].startswith("/portal")
     assert "portalql_session" in portal.cookies
+    assert (past_due_portal.status_code, past_due_link != portal_link) == (303, True)
     assert portal_again.status_code == 410  # the link works once
     assert (tmp_path / "portalql.db").exists()
     assert f"curl -s {graphiql}" in "".join(served.lines)

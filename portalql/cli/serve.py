@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 # The sandbox accepts any test-mode secret key; this one says where requests go.
 SANDBOX_API_KEY = "sk_test_sandbox"
+SANDBOX_PUBLISHABLE_KEY = "pk_test_sandbox"
 _LOOPBACK = "127.0.0.1"
 
 
@@ -55,7 +56,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         sandbox: tuple[_Server, socket.socket] | None = None
         if settings.stripe_api_key is None:
             # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
-            from stripe_sandbox.seed import demo_customer  # noqa: PLC0415
+            from stripe_sandbox.seed import demo_customer, past_due_customer  # noqa: PLC0415
             from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
             sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
@@ -84,11 +85,15 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                     "stripe_api_key": SecretStr(SANDBOX_API_KEY),
                     "stripe_api_base": sandbox_url,
                     "stripe_webhook_secret": SecretStr(webhook_secret),
+                    "stripe_publishable_key": SANDBOX_PUBLISHABLE_KEY,
                 }
             )
             async with _migrated_database(settings) as database:
                 credentials = await mint_demo_credentials(
-                    database, customer_id=demo_customer(sandbox_state.store)["id"], return_url=graphiql_url
+                    database,
+                    customer_id=demo_customer(sandbox_state.store)["id"],
+                    return_url=graphiql_url,
+                    past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
                 )
             _print_demo_banner(
                 out,
@@ -238,6 +243,12 @@ def _print_demo_banner(
         ]
     )  # fmt: skip
     dashboard = "\n".join(f"  {line}" for line in DASHBOARD_QUERY.splitlines())
+    past_due = (
+        "Hosted billing portal for a customer whose card was declined (past due, an invoice to pay; "
+        f"one-time, 24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.past_due_portal_code}\n"
+        if credentials.past_due_portal_code
+        else ""
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -248,6 +259,7 @@ def _print_demo_banner(
         f"GraphiQL: {graphiql_url}\n"
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
+        f"{past_due}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"

@@ -73,6 +73,7 @@ def create_app(
                 request_id=request_id_of(request),
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
+                publishable_key=settings.stripe_publishable_key,
                 stores=database_stores(services.database, settings, recent_credentials=recent),
                 known_subscriptions=services.known_subscriptions,
             )

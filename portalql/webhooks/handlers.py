@@ -19,6 +19,7 @@ from stripe_gateway.records import (
     Invoice,
     PaymentMethod,
     Refund,
+    SetupIntent,
     Subscription,
 )
 
@@ -209,6 +210,15 @@ def on_payment_method_detached(event: Event) -> Change | None:
     return Change(object_id=payment_method.id, customer_id=owner, audit=audit)
 
 
+def on_setup_intent_changed(event: Event) -> Change | None:
+    """A card saved (or refused) in the customer's browser: their cards are stale. Never audited itself:
+    the card it adds is, through `payment_method.attached`."""
+    setup_intent = event.subject
+    if not isinstance(setup_intent, SetupIntent):
+        return None
+    return Change(object_id=setup_intent.id, customer_id=setup_intent.customer_id, audit=None)
+
+
 def on_customer_updated(event: Event) -> Change | None:
     customer, previous = event.subject, event.previous
     if not isinstance(customer, Customer):
@@ -244,6 +254,7 @@ HANDLERS: Mapping[str, Handler] = {
     "invoice.finalized": on_invoice_changed,
     "invoice.paid": on_invoice_changed,
     "invoice.payment_failed": on_invoice_changed,
+    "invoice.payment_action_required": on_invoice_changed,
     "invoice.updated": on_invoice_changed,
     "invoice.voided": on_invoice_voided,
     "charge.refunded": on_charge_refunded,
@@ -252,6 +263,8 @@ HANDLERS: Mapping[str, Handler] = {
     "refund.failed": on_refund_changed,
     "payment_method.attached": on_payment_method_attached,
     "payment_method.detached": on_payment_method_detached,
+    "setup_intent.succeeded": on_setup_intent_changed,
+    "setup_intent.setup_failed": on_setup_intent_changed,
     "customer.updated": on_customer_updated,
     "product.created": on_catalog_changed,
     "product.updated": on_catalog_changed,

@@ -44,6 +44,7 @@ from stripe_gateway.records import (
     Price,
     Product,
     Refund,
+    SetupIntent,
     Subscription,
 )
 
@@ -526,6 +527,39 @@ class CachedGateway:
         finally:
             owner = cached.customer_id if cached is not None else None
             await self._forget(_customers(owner) | _objects(payment_method_id))
+
+    # -- collecting payment: saving cards, paying invoices ------------------------------------------------
+    async def create_setup_intent(
+        self, customer_id: str, *, metadata: Mapping[str, str], idempotency_key: str
+    ) -> SetupIntent:
+        # Nothing cached changes until the browser confirms it (then the customer's cards are dropped).
+        return await self._gateway.create_setup_intent(
+            customer_id, metadata=metadata, idempotency_key=idempotency_key
+        )
+
+    async def retrieve_setup_intent(self, setup_intent_id: str) -> SetupIntent:
+        """Never cached: the browser changes a SetupIntent without portalql seeing it."""
+        return await self._gateway.retrieve_setup_intent(setup_intent_id)
+
+    async def pay_invoice(
+        self, invoice_id: str, *, payment_method_id: str | None, idempotency_key: str, customer_id: str
+    ) -> Invoice:
+        """`customer_id` is the invoice's: a payment (or a failed attempt) changes the customer's reads. The
+        paid invoice Stripe answers with is kept: paid is final, and a retry reads it."""
+        paid = None
+        try:
+            paid = await self._gateway.pay_invoice(
+                invoice_id,
+                payment_method_id=payment_method_id,
+                idempotency_key=idempotency_key,
+                customer_id=customer_id,
+            )
+            return paid
+        finally:
+            await self._forget(_customers(customer_id) | _objects(invoice_id))
+            if paid is not None:
+                key = _key(_invoice_key(invoice_id, with_payments=False))
+                await self._keep(key, paid, _invoice_groups(paid), self._ttl, await self._mark())
 
     # -- payments and refunds -------------------------------------------------------------------------------
     async def retrieve_payment_intent(self, payment_intent_id: str, *, fresh: bool = False) -> PaymentIntent:

@@ -3,6 +3,7 @@ and the invoice's includable `payments` list."""
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 from stripe_sandbox.routing import Call, router
@@ -14,10 +15,52 @@ if TYPE_CHECKING:
 
 
 def record(store: Store, *, invoice: StripeObject, payment_intent: StripeObject, at: int) -> StripeObject:
-    payment: StripeObject = {
+    """The invoice paid by `payment_intent`: its open payment (an earlier attempt) becomes this one."""
+    payment = open_payment(store, invoice["id"])
+    if payment is not None:
+        payment.update(
+            amount_paid=payment_intent["amount_received"],
+            payment={"type": "payment_intent", "payment_intent": payment_intent["id"]},
+            status="paid",
+        )
+        payment["status_transitions"]["paid_at"] = at
+        store.emit("invoice_payment.paid", payment)
+        return payment
+    payment = _payment(store, invoice=invoice, payment_intent=payment_intent, at=at)
+    payment.update(status="paid", amount_paid=payment_intent["amount_received"])
+    payment["status_transitions"]["paid_at"] = at
+    store.add(payment)
+    store.emit("invoice_payment.paid", payment)
+    return payment
+
+
+def record_attempt(store: Store, *, invoice: StripeObject, payment_intent: StripeObject, at: int) -> None:
+    """An attempt that did not pay (declined, or waiting for 3-D Secure): the invoice's open payment, which
+    says which PaymentIntent to complete and why the last attempt failed."""
+    payment = open_payment(store, invoice["id"])
+    if payment is None:
+        store.add(_payment(store, invoice=invoice, payment_intent=payment_intent, at=at))
+    else:
+        payment["payment"] = {"type": "payment_intent", "payment_intent": payment_intent["id"]}
+
+
+def open_payment(store: Store, invoice_id: str) -> StripeObject | None:
+    return next((p for p in of_invoice(store, invoice_id) if p["status"] == "open"), None)
+
+
+def invoice_paid_by(store: Store, payment_intent_id: str) -> StripeObject | None:
+    """The invoice whose open payment is `payment_intent_id`, if any."""
+    for payment in store.iter_type("invoice_payment"):
+        if payment["status"] == "open" and payment["payment"]["payment_intent"] == payment_intent_id:
+            return store.find(payment["invoice"])
+    return None
+
+
+def _payment(store: Store, *, invoice: StripeObject, payment_intent: StripeObject, at: int) -> StripeObject:
+    return {
         "id": store.new_id("inpay", 24),
         "object": "invoice_payment",
-        "amount_paid": payment_intent["amount_received"],
+        "amount_paid": None,
         "amount_requested": payment_intent["amount"],
         "created": at,
         "currency": payment_intent["currency"],
@@ -25,12 +68,9 @@ def record(store: Store, *, invoice: StripeObject, payment_intent: StripeObject,
         "is_default": True,
         "livemode": False,
         "payment": {"type": "payment_intent", "payment_intent": payment_intent["id"]},
-        "status": "paid",
-        "status_transitions": {"canceled_at": None, "paid_at": at},
+        "status": "open",
+        "status_transitions": {"canceled_at": None, "paid_at": None},
     }
-    store.add(payment)
-    store.emit("invoice_payment.paid", payment)
-    return payment
 
 
 def of_invoice(store: Store, invoice_id: str) -> list[StripeObject]:
@@ -42,7 +82,8 @@ def _invoice_payments(store: Store, invoice: StripeObject) -> StripeObject:
     payments = of_invoice(store, invoice["id"])
     return {
         "object": "list",
-        "data": list(reversed(payments)),
+        # Copies: expanding inside the list (`payments.data.payment.payment_intent`) must not touch the store.
+        "data": copy.deepcopy(list(reversed(payments))),
         "has_more": False,
         "url": f"/v1/invoice_payments?invoice={invoice['id']}",
     }

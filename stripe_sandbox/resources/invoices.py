@@ -233,7 +233,7 @@ def issue(
     if attempt.intent is not None:
         _mark_paid(store, invoice, at, attempt.intent)
     elif attempt.failure is not None:
-        _payment_failed(store, invoice)
+        _failed_attempt(store, invoice, attempt.failure, at)
 
 
 def finalize(store: Store, invoice: StripeObject, at: int) -> None:
@@ -262,13 +262,43 @@ def finalize(store: Store, invoice: StripeObject, at: int) -> None:
 
 
 def pay(store: Store, invoice: StripeObject, at: int, payment_method: str | None) -> None:
-    """Charge an open invoice now; a decline is recorded on the invoice and raised (Stripe's 402)."""
+    """Charge an open invoice now; a decline is recorded on the invoice and raised (Stripe's 402), as is a
+    card that needs 3-D Secure: the customer completes the invoice's PaymentIntent in the browser."""
     try:
         intent = _charge(store, invoice, at, payment_method)
-    except StripeError:
-        _payment_failed(store, invoice)
+    except payments.RequiresAction as action:
+        _failed_attempt(store, invoice, action, at)
+        raise StripeError(
+            402,
+            "This payment requires additional user action before it can be completed successfully. Payment "
+            "can be completed using the PaymentIntent associated with the invoice. For more details see: "
+            "https://stripe.com/docs/billing/subscriptions/overview#requires-action",
+            type_="card_error",
+            code="invoice_payment_intent_requires_action",
+            payment_intent=copy.deepcopy(action.intent),
+        ) from None
+    except StripeError as error:
+        _failed_attempt(store, invoice, error, at)
         raise
     _mark_paid(store, invoice, at, intent)
+
+
+def paid_later(store: Store, invoice: StripeObject, intent: StripeObject) -> None:
+    """The invoice's PaymentIntent succeeded outside `pay` (confirmed or authenticated in the browser)."""
+    if invoice["status"] != "open":
+        return
+    _mark_paid(store, invoice, store.now(), intent)
+    for hook in PAID_HOOKS:
+        hook(store, invoice)
+
+
+def _failed_attempt(store: Store, invoice: StripeObject, error: StripeError, at: int) -> None:
+    """Record an attempt that did not pay: on the invoice's open payment, and in the events Stripe sends."""
+    intent = error.extra.get("payment_intent")
+    stored = store.find(intent["id"]) if isinstance(intent, dict) else None
+    if stored is not None:
+        invoice_payments.record_attempt(store, invoice=invoice, payment_intent=stored, at=at)
+    payment_failed(store, invoice, action_required=isinstance(error, payments.RequiresAction))
 
 
 def _payment_method(store: Store, invoice: StripeObject, given: str | None) -> str:
@@ -318,12 +348,13 @@ def _mark_paid(store: Store, invoice: StripeObject, at: int, intent: StripeObjec
     store.emit("invoice.payment_succeeded", invoice)
 
 
-def _payment_failed(store: Store, invoice: StripeObject) -> None:
+def payment_failed(store: Store, invoice: StripeObject, *, action_required: bool = False) -> None:
+    """An attempt to pay the invoice failed (or waits for the customer's 3-D Secure)."""
     before = copy.deepcopy(invoice)
     invoice["attempt_count"] += 1
     invoice["attempted"] = True
     store.emit_changes("invoice.updated", before, invoice)
-    store.emit("invoice.payment_failed", invoice)
+    store.emit("invoice.payment_action_required" if action_required else "invoice.payment_failed", invoice)
 
 
 # -- endpoints ------------------------------------------------------------------------------------------

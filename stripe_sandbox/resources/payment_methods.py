@@ -34,11 +34,19 @@ TEST_TOKENS = {
     "pm_card_mastercard": TestCard("mastercard", "4444"),
     "pm_card_amex": TestCard("amex", "0005"),
     "pm_card_visa_chargeDeclined": TestCard("visa", "0341"),
+    "pm_card_chargeCustomerFail": TestCard("visa", "0341"),
+    "pm_card_chargeDeclined": TestCard("visa", "0002"),
     "pm_card_chargeDeclinedInsufficientFunds": TestCard("visa", "9995"),
+    "pm_card_authenticationRequired": TestCard("visa", "3184"),
 }
 
-# As with Stripe's test card numbers, the number decides what a charge does: these attach, then decline.
-DECLINES_BY_LAST4 = {"0341": "generic_decline", "9995": "insufficient_funds"}
+# As with Stripe's test card numbers, the number decides what a charge does.
+DECLINES_BY_LAST4 = {"0002": "generic_decline", "0341": "generic_decline", "9995": "insufficient_funds"}
+# Saving a card for later (a SetupIntent) checks it with the issuer: these decline there already, while
+# 0341 is saved and declines only when charged.
+SETUP_DECLINES_BY_LAST4 = {"0002": "generic_decline", "9995": "insufficient_funds"}
+# 4000 0027 6000 3184: 3-D Secure on every payment and setup, however it was saved.
+AUTHENTICATION_REQUIRED_LAST4 = frozenset({"3184"})
 
 _DISPLAY_BRAND = {"amex": "american_express"}
 
@@ -47,6 +55,17 @@ def decline_code(payment_method: StripeObject) -> str | None:
     """The decline a charge on this card meets, or None when it goes through."""
     card = payment_method.get("card") or {}
     return DECLINES_BY_LAST4.get(card.get("last4", ""))
+
+
+def setup_decline_code(payment_method: StripeObject) -> str | None:
+    """The decline saving this card for later meets, or None when it is saved."""
+    card = payment_method.get("card") or {}
+    return SETUP_DECLINES_BY_LAST4.get(card.get("last4", ""))
+
+
+def needs_authentication(payment_method: StripeObject) -> bool:
+    card = payment_method.get("card") or {}
+    return card.get("last4", "") in AUTHENTICATION_REQUIRED_LAST4
 
 
 def new_card(
@@ -63,7 +82,9 @@ def new_card(
     digits decide how charges on it go, as with Stripe's test cards (see `DECLINES_BY_LAST4`)."""
     if customer is not None:
         store.get(customer, "customer", param="customer")
-    card = _card(store, customer=customer, brand=brand, last4=last4, exp_month=exp_month, exp_year=exp_year)
+    card = card_object(
+        store, customer=customer, brand=brand, last4=last4, exp_month=exp_month, exp_year=exp_year
+    )
     if created is not None:
         card["created"] = created
     store.add(card)
@@ -72,7 +93,7 @@ def new_card(
     return card
 
 
-def _card(
+def card_object(
     store: Store, *, customer: str | None, brand: str, last4: str, exp_month: int, exp_year: int
 ) -> StripeObject:
     return {
@@ -145,7 +166,7 @@ def attach_card(store: Store, payment_method: str, customer: str, *, param: str)
     check_attachable(store, payment_method, customer, param=param)
     token = TEST_TOKENS.get(payment_method)
     if token is not None:
-        card = _card(
+        card = card_object(
             store, customer=customer, brand=token.brand, last4=token.last4, exp_month=12, exp_year=2030
         )
         return store.add(card)

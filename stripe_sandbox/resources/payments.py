@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from stripe_sandbox.resources.payment_methods import decline_code
+from stripe_sandbox.resources.card_details import STRIPE_JS_PARAMS
+from stripe_sandbox.resources.payment_methods import decline_code, needs_authentication
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import StripeError, StripeObject, get_range, get_str, list_object, reject_unknown
 
@@ -13,6 +14,25 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from stripe_sandbox.store import Store
+
+AUTHENTICATION_FAILED = (
+    "We are unable to authenticate your payment method. Please choose a different payment method and try "
+    "again."
+)
+
+
+def authentication_action(intent: StripeObject) -> StripeObject:
+    """The `next_action` of an intent waiting for 3-D Secure, as Stripe.js reads it. `stripe_js` is the
+    sandbox's test page (relative to the sandbox's origin), where the customer completes or fails it."""
+    return {
+        "type": "use_stripe_sdk",
+        "use_stripe_sdk": {
+            "type": "three_d_secure_redirect",
+            "stripe_js": f"/_sandbox/authenticate?intent={intent['id']}",
+            "source": f"src_{intent['id'].split('_', 1)[1]}",
+        },
+    }
+
 
 # What Stripe tells the customer and the merchant about each decline it simulates.
 DECLINE_MESSAGES = {
@@ -38,10 +58,10 @@ def charge(
     metadata: dict[str, str] | None = None,
     created: int | None = None,
 ) -> tuple[StripeObject, StripeObject]:
-    """Confirm a PaymentIntent for `amount` on a card: returns (payment_intent, charge) or raises the 402
+    """Confirm a new PaymentIntent for `amount` on a card: returns (payment_intent, charge) or raises the 402
     card error Stripe answers with, after recording the failed attempt as Stripe does."""
     store.get(customer, "customer", param="customer")
-    card = store.get(payment_method, "payment_method", param="payment_method")
+    store.get(payment_method, "payment_method", param="payment_method")
     at = created if created is not None else store.now()
     intent = _payment_intent(
         store,
@@ -55,12 +75,36 @@ def charge(
     )
     store.add(intent)
     store.emit("payment_intent.created", intent)
+    return confirm(store, intent, payment_method, at, off_session=True)
+
+
+def confirm(
+    store: Store, intent: StripeObject, payment_method: str, at: int, *, off_session: bool
+) -> tuple[StripeObject, StripeObject]:
+    """Confirm `intent` with a card: (payment_intent, charge) when it goes through. A card that needs
+    3-D Secure leaves the intent in `requires_action` (raising `authentication_required` off session, as
+    Stripe does; on session the caller answers with the intent); a decline raises Stripe's 402."""
+    card = store.get(payment_method, "payment_method", param="payment_method")
+    intent["payment_method"] = payment_method
+    if needs_authentication(card):
+        intent.update(
+            status="requires_action", next_action=authentication_action(intent), last_payment_error=None
+        )
+        store.emit("payment_intent.requires_action", intent)
+        raise RequiresAction(intent, card, off_session=off_session)
+    return settle(store, intent, card, at)
+
+
+def settle(
+    store: Store, intent: StripeObject, card: StripeObject, at: int
+) -> tuple[StripeObject, StripeObject]:
+    """Charge the card for the intent (after any authentication): the charge, or the decline raised."""
     declined = decline_code(card)
     result = _charge(store, intent, card, at, declined)
     store.add(result)
-    intent["latest_charge"] = result["id"]
+    intent.update(latest_charge=result["id"], next_action=None)
     if declined is None:
-        intent.update(status="succeeded", amount_received=amount)
+        intent.update(status="succeeded", amount_received=intent["amount"], last_payment_error=None)
         store.emit("charge.succeeded", result)
         store.emit("payment_intent.succeeded", intent)
         return intent, result
@@ -88,6 +132,42 @@ def charge(
         payment_intent=copy.deepcopy(intent),
         payment_method=copy.deepcopy(card),
     )
+
+
+def fail_authentication(store: Store, intent: StripeObject) -> None:
+    """The customer failed (or abandoned) 3-D Secure: the intent waits for another payment method."""
+    card = store.find(intent["payment_method"] or "")
+    intent.update(
+        status="requires_payment_method",
+        payment_method=None,
+        next_action=None,
+        last_payment_error={
+            "code": "payment_intent_authentication_failure",
+            "doc_url": "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
+            "message": AUTHENTICATION_FAILED,
+            "payment_method": copy.deepcopy(card),
+            "type": "invalid_request_error",
+        },
+    )
+    store.emit("payment_intent.payment_failed", intent)
+
+
+class RequiresAction(StripeError):  # noqa: N818 - named as Stripe names the status
+    """A card that needs 3-D Secure: off session the 402 Stripe answers; on session the caller catches it
+    and answers with the intent in `requires_action`."""
+
+    def __init__(self, intent: StripeObject, card: StripeObject, *, off_session: bool) -> None:
+        super().__init__(
+            402,
+            "Your card was declined. This transaction requires authentication.",
+            type_="card_error",
+            code="authentication_required",
+            decline_code="authentication_required",
+            payment_intent=copy.deepcopy(intent),
+            payment_method=copy.deepcopy(card),
+        )
+        self.intent = intent
+        self.off_session = off_session
 
 
 def _payment_intent(
@@ -258,7 +338,7 @@ _LIST_PARAMS = ("created", "customer", "ending_before", "limit", "starting_after
 
 @router.get("/v1/payment_intents/{id}")
 def retrieve_payment_intent(call: Call) -> StripeObject:
-    reject_unknown(call.params, ("client_secret",))
+    reject_unknown(call.params, ("client_secret", *STRIPE_JS_PARAMS))
     return call.store.get(call["id"], "payment_intent", param="intent")
 
 

@@ -49,9 +49,13 @@ NESTED = {
     "paymentMethods": "paymentMethods { id card { last4 } }",
     "defaultPaymentMethod": "defaultPaymentMethod { id }",
     "upcomingInvoice": "upcomingInvoice { isPreview subscription { id } total { amount } }",
-    "capabilities": "capabilities { viewInvoices updateCustomerFields cancelSubscriptions changePlans }",
+    "capabilities": "capabilities { viewInvoices updateCustomerFields cancelSubscriptions changePlans"
+    " addPaymentMethods payInvoices }",
+    "paymentAttentionNeeded": "paymentAttentionNeeded",
+    "subscriptions.openInvoice": "subscriptions { openInvoice { id } lastPaymentError { message } }",
     "subscriptions.actions": "subscriptions { id actions { changePlan { allowed refusal { code message } } "
-    "cancel { allowed mode reasons } reactivate { allowed refusal { code } } } }",
+    "cancel { allowed mode reasons } reactivate { allowed refusal { code } } "
+    "payInvoice { allowed refusal { code } } } }",
 }
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
@@ -246,6 +250,11 @@ SCOPE_ROWS = {
     "node(charge)": (Scope.INVOICES_READ, NODE, "charge"),
     "node(payment_intent)": (Scope.INVOICES_READ, NODE, "payment_intent"),
     "node(refund)": (Scope.INVOICES_READ, NODE, "refund"),
+    "paymentAttentionNeeded": (
+        Scope.SUBSCRIPTIONS_READ,
+        VIEWER.format(selection="paymentAttentionNeeded"),
+        None,
+    ),
     "paymentMethods": (Scope.PAYMENT_METHODS_READ, VIEWER.format(selection="paymentMethods { id }"), None),
     "defaultPaymentMethod": (
         Scope.PAYMENT_METHODS_READ,

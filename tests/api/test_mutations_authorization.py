@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from resolvers.principals import Scope
+from stripe_sandbox.resources.payment_methods import new_card
+from stripe_sandbox.resources.setup_intents import new_setup_intent
 from tests.api.mutation_support import MAYA, NOAH, customer_id, price_id, subscription, writes
 from tests.fixtures.app import graphql
 from tests.fixtures.schema_sdl import fields_of
@@ -49,6 +51,18 @@ def _paid_invoice(sandbox: SandboxHandle) -> str:
     )
 
 
+def _setup_intent(sandbox: SandboxHandle) -> str:
+    """A SetupIntent of Maya's that asks to make its card her default (confirmed, with a card not yet hers:
+    what is compared before and after stays as it was)."""
+    store = sandbox.state.store
+    intent = new_setup_intent(
+        store, customer=customer_id(sandbox, MAYA), metadata={"portalql_set_as_default": "true"}
+    )
+    card = new_card(store, last4="4444", brand="mastercard")
+    intent.update(status="succeeded", payment_method=card["id"])
+    return str(store.add(intent)["id"])
+
+
 # Each mutation with an input aimed at Maya's (customer A's) objects.
 INPUTS: dict[str, Any] = {
     "previewPlanChange": lambda s, _: {
@@ -63,6 +77,9 @@ INPUTS: dict[str, Any] = {
     "reactivateSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
     "setDefaultPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
     "detachPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
+    "createSetupIntent": lambda s, _: {"customerId": customer_id(s, MAYA), "setAsDefault": True},
+    "completeSetupIntent": lambda s, _: {"setupIntentId": _setup_intent(s)},
+    "payInvoice": lambda s, _: {"invoiceId": _paid_invoice(s), "idempotencyKey": "not-yours"},
     "updateCustomer": lambda s, _: {"customerId": customer_id(s, MAYA), "name": "Someone Else"},
     "refundPayment": lambda s, _: {"invoiceId": _paid_invoice(s), "idempotencyKey": "not-yours"},
     "createPortalSession": lambda s, _: {"customerId": customer_id(s, MAYA), "kind": "HOSTED"},

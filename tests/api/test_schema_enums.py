@@ -16,7 +16,7 @@ from graphql import GraphQLEnumType
 from graphql import build_schema as parse_sdl
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from resolvers.mutations import outcome, portal_sessions
+from resolvers.mutations import invoice_payment, outcome, portal_sessions
 from resolvers.principals import Scope
 from schema import build_schema
 from schema.enum_types import graphql_enum
@@ -78,6 +78,8 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "ProrationBehavior": records.ProrationBehavior,
         "PortalSessionKind": portal_sessions.PortalKind,
         "PortalFlowCompletion": portal_sessions.AfterCompletion,
+        "SetupIntentStatus": records.SetupIntentStatus,
+        "InvoicePaymentOutcome": invoice_payment.InvoicePaymentOutcome,
     }
 
 

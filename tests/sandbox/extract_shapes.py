@@ -28,6 +28,7 @@ RESOURCES = (
     "price",
     "product",
     "refund",
+    "setup_intent",
     "subscription",
     "subscription_item",
 )

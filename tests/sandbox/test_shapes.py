@@ -57,6 +57,7 @@ async def wire_objects(
         return body
 
     payments = await get("/v1/invoice_payments", invoice=invoice_id)
+    setup_intent = await stripe_client.v1.setup_intents.create_async({"customer": customer.id})
     return {
         "billing_portal.configuration": await get(f"/v1/billing_portal/configurations/{configuration.id}"),
         "billing_portal.session": await post(
@@ -75,6 +76,7 @@ async def wire_objects(
         "price": await get(f"/v1/prices/{item.price.id}"),
         "product": await get(f"/v1/products/{item.price.product}"),
         "refund": await get(f"/v1/refunds/{refund.id}"),
+        "setup_intent": await get(f"/v1/setup_intents/{setup_intent.id}"),
         "subscription": await get(f"/v1/subscriptions/{subscription.id}"),
         "subscription_item": await get(f"/v1/subscription_items/{item.id}"),
     }

@@ -12,6 +12,8 @@ from stripe_gateway.records import (
     CancellationFeedback,
     ChangedField,
     InvoiceStatus,
+    SetupIntent,
+    SetupIntentStatus,
     SubscriptionItem,
     SubscriptionStatus,
 )
@@ -262,3 +264,28 @@ def test_a_voided_invoice_is_audited_and_a_paid_one_is_not() -> None:
 
 def test_an_event_about_another_kind_of_object_than_its_type_says_is_not_acted_on() -> None:
     assert dispatch(typed_event(UPDATED, customer())) is None
+
+
+@pytest.mark.parametrize("event_type", ["setup_intent.succeeded", "setup_intent.setup_failed"])
+def test_a_card_saved_or_refused_in_the_browser_refreshes_the_customers_reads(event_type: str) -> None:
+    setup_intent = SetupIntent(
+        id="seti_1",
+        customer_id="cus_A",
+        status=SetupIntentStatus.SUCCEEDED,
+        client_secret="seti_1_secret_x",
+        payment_method_id="pm_1",
+        usage="off_session",
+        last_setup_error=None,
+        created=100,
+    )
+
+    change = dispatch(typed_event(event_type, setup_intent))
+
+    assert change == Change(object_id="seti_1", customer_id="cus_A", audit=None)
+
+
+@pytest.mark.parametrize("event_type", ["invoice.payment_failed", "invoice.payment_action_required"])
+def test_a_failed_or_waiting_payment_refreshes_the_customers_reads(event_type: str) -> None:
+    change = dispatch(typed_event(event_type, invoice(status=InvoiceStatus.OPEN)))
+
+    assert change == Change(object_id="in_1", customer_id="cus_A", audit=None)
