@@ -173,7 +173,7 @@ def test_serving_a_stripe_account_loads_no_sandbox_code(tmp_path: Path) -> None:
     # A fresh interpreter: this one has long imported the sandbox for other tests.
     program = (
         "import sys\n"
-        "from portalql.cli.main import main, serve\n"
+        "from portalql.cli import main, serve\n"
         "from portalql.web.app import create_app\n"
         "from portalql.settings import Settings\n"
         "create_app(Settings(stripe_api_key='sk_test_x'))\n"
