@@ -11,7 +11,7 @@ from resolvers.audit_trail import audit_events
 from resolvers.ports import AuditRecord, AuditRecordPage
 from schema.context import Info
 from schema.fields import field
-from schema.pagination import PageInfo
+from schema.pagination import Connection, Edge, PageInfo
 
 
 @strawberry.enum(description="Who made a change.")
@@ -89,22 +89,13 @@ class AuditEvent:
         return AuditSource(self.record.source)
 
 
-@strawberry.type(description="An audit event in a list, with its cursor.")
-class AuditEventEdge:
-    cursor: str = strawberry.field(description="An opaque cursor, to pass as `after`.")
-    node: AuditEvent = strawberry.field(description="The event.")
-
-
-@strawberry.type(description="A page of audit events, newest first.")
-class AuditEventConnection:
-    edges: list[AuditEventEdge] = strawberry.field(description="The events of this page, newest first.")
-    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+AuditEventConnection = Connection[AuditEvent]
 
 
 def _connection(page: AuditRecordPage, after: str | None) -> AuditEventConnection:
     records = page.records
     return AuditEventConnection(
-        edges=[AuditEventEdge(cursor=record.cursor, node=AuditEvent(record=record)) for record in records],
+        edges=[Edge(cursor=record.cursor, node=AuditEvent(record=record)) for record in records],
         page_info=PageInfo(
             has_next_page=page.has_more,
             has_previous_page=after is not None,

@@ -22,7 +22,7 @@ from schema.invoices import Invoice, InvoiceConnection, invoice_connection, mayb
 from schema.lookahead import selects
 from schema.money import Money, maybe_money
 from schema.node import Node
-from schema.pagination import PageInfo, page_info
+from schema.pagination import Connection, connection
 from schema.payment_methods import PaymentMethod
 from schema.portal import PortalCapabilities
 from schema.scalars import instant
@@ -224,20 +224,8 @@ class Customer(Node):
         return maybe_invoice(await customer_upcoming_invoice(info.context.request_context, self.id))
 
 
-@strawberry.type(description="A customer in a list, with its cursor.")
-class CustomerEdge:
-    cursor: str = strawberry.field(description="The customer's id, to pass as `after`.")
-    node: Customer = strawberry.field(description="The customer.")
-
-
-@strawberry.type(description="A page of customers, newest first.")
-class CustomerConnection:
-    edges: list[CustomerEdge] = strawberry.field(description="The customers of this page, newest first.")
-    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+CustomerConnection = Connection[Customer]
 
 
 def customer_connection(page: Slice[records.Customer]) -> CustomerConnection:
-    return CustomerConnection(
-        edges=[CustomerEdge(cursor=customer.id, node=Customer.of(customer)) for customer in page.nodes],
-        page_info=page_info(page),
-    )
+    return connection(page, Customer.of)

@@ -19,7 +19,7 @@ from schema.fields import field
 from schema.lookahead import selects
 from schema.money import Money, maybe_money, money
 from schema.node import Node
-from schema.pagination import PageInfo, page_info
+from schema.pagination import Connection, connection
 from schema.payment_errors import PaymentError
 from schema.payments import (
     AFTER,
@@ -270,23 +270,11 @@ class Invoice(Node):
         return Customer.lazy(info, self.record.customer_id)
 
 
-@strawberry.type(description="An invoice in a list, with its cursor.")
-class InvoiceEdge:
-    cursor: str = strawberry.field(description="The invoice's id, to pass as `after` or `before`.")
-    node: Invoice = strawberry.field(description="The invoice.")
-
-
-@strawberry.type(description="A page of invoices, newest first.")
-class InvoiceConnection:
-    edges: list[InvoiceEdge] = strawberry.field(description="The invoices of this page, newest first.")
-    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+InvoiceConnection = Connection[Invoice]
 
 
 def invoice_connection(page: Slice[records.Invoice]) -> InvoiceConnection:
-    return InvoiceConnection(
-        edges=[InvoiceEdge(cursor=invoice.id, node=Invoice.of(invoice)) for invoice in page.nodes],
-        page_info=page_info(page),
-    )
+    return connection(page, Invoice.of)
 
 
 def maybe_invoice(record: records.Invoice | None) -> Invoice | None:

@@ -1,6 +1,11 @@
-"""Relay's `PageInfo`, shared by every connection (cursors are Stripe ids)."""
+"""Relay connections: one generic `Connection[N]` of `Edge[N]` for every list that can grow, and `PageInfo`.
 
-from typing import TypeVar
+Strawberry names each use after its node (`Connection[Invoice]` is `InvoiceConnection`), so a new list is
+one line. Cursors are the nodes' Stripe ids, except the audit trail's, which are opaque.
+"""
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import strawberry
 
@@ -16,6 +21,26 @@ class PageInfo:
 
 
 T = TypeVar("T", bound=Identified)
+N = TypeVar("N")
+
+
+@strawberry.type(description="An item of a list, with its cursor.")
+class Edge(Generic[N]):
+    cursor: str = strawberry.field(description="Pass it as `after` (or `before`) to page from this item.")
+    node: N = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, newest first.")
+class Connection(Generic[N]):
+    edges: list[Edge[N]] = strawberry.field(description="The items of this page, newest first.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+
+
+def connection(page: Slice[T], node: Callable[[T], N]) -> Connection[N]:
+    """The page as a connection whose cursors are its records' ids."""
+    return Connection(
+        edges=[Edge(cursor=record.id, node=node(record)) for record in page.nodes], page_info=page_info(page)
+    )
 
 
 def page_info(page: Slice[T]) -> PageInfo:

@@ -12,7 +12,7 @@ from schema.enums import ChargeStatus, PaymentIntentStatus, RefundReason, Refund
 from schema.fields import field
 from schema.money import Money, money
 from schema.node import Node
-from schema.pagination import PageInfo, page_info
+from schema.pagination import Connection, connection
 from schema.scalars import instant
 from stripe_gateway import records
 
@@ -49,23 +49,11 @@ class Refund(Node):
         return instant(self.record.created)
 
 
-@strawberry.type(description="A refund in a list, with its cursor.")
-class RefundEdge:
-    cursor: str = strawberry.field(description="The refund's id, to pass as `after` or `before`.")
-    node: Refund = strawberry.field(description="The refund.")
-
-
-@strawberry.type(description="A page of refunds, newest first.")
-class RefundConnection:
-    edges: list[RefundEdge] = strawberry.field(description="The refunds of this page, newest first.")
-    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+RefundConnection = Connection[Refund]
 
 
 def refund_connection(page: Slice[records.Refund]) -> RefundConnection:
-    return RefundConnection(
-        edges=[RefundEdge(cursor=refund.id, node=Refund.of(refund)) for refund in page.nodes],
-        page_info=page_info(page),
-    )
+    return connection(page, Refund.of)
 
 
 async def _refunds(
