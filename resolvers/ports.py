@@ -6,6 +6,7 @@ The resolvers never import `portalql`: the app injects an implementation through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -35,13 +36,28 @@ class AuditEntry:
     client_ip: str | None
 
 
+class PrincipalType(StrEnum):
+    """Who made a change."""
+
+    API_KEY = "api_key"
+    CUSTOMER_SESSION = "customer_session"
+    STRIPE = "stripe"
+
+
+class AuditSource(StrEnum):
+    """Where a change was made."""
+
+    PORTALQL = "portalql"  # through this API
+    EXTERNAL = "external"  # elsewhere (Stripe's dashboard or hosted portal), learnt from a webhook
+
+
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
     """One event of the trail as it is read back. `principal_id` and `client_ip` may be withheld (None)."""
 
     id: int
     occurred_at: datetime
-    principal_type: str  # api_key | customer_session | stripe | system
+    principal_type: PrincipalType
     principal_id: str | None
     customer_id: str | None
     action: str
@@ -51,7 +67,7 @@ class AuditRecord:
     after: Mapping[str, object] | None
     request_id: str | None
     client_ip: str | None
-    source: str  # portalql | external
+    source: AuditSource
     cursor: str
 
 

@@ -1,33 +1,36 @@
 """The audit trail: `AuditEvent`s, newest first, as a connection with opaque cursors."""
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from resolvers.audit_trail import audit_events
-from resolvers.ports import AuditRecord, AuditRecordPage
+from resolvers.ports import AuditRecord, AuditRecordPage, AuditSource, PrincipalType
 from schema.context import Info
+from schema.enum_types import graphql_enum
 from schema.fields import field
 from schema.pagination import Connection, Edge, PageInfo
 
-
-@strawberry.enum(description="Who made a change.")
-class AuditPrincipalType(Enum):
-    API_KEY = strawberry.enum_value("api_key", description="The product's backend, with an API key.")
-    CUSTOMER_SESSION = strawberry.enum_value("customer_session", description="The customer, in a session.")
-    STRIPE = strawberry.enum_value("stripe", description="Stripe, as told by a webhook.")
-    SYSTEM = strawberry.enum_value("system", description="This service on its own.")
-
-
-@strawberry.enum(description="Where a change was made.")
-class AuditSource(Enum):
-    PORTALQL = strawberry.enum_value("portalql", description="Through this API.")
-    EXTERNAL = strawberry.enum_value(
-        "external", description="Elsewhere (Stripe's dashboard or hosted portal), learnt from a webhook."
-    )
+graphql_enum(
+    PrincipalType,
+    name="AuditPrincipalType",
+    description="Who made a change.",
+    values={
+        PrincipalType.API_KEY: "The product's backend, with an API key.",
+        PrincipalType.CUSTOMER_SESSION: "The customer, in a session.",
+        PrincipalType.STRIPE: "Stripe, as told by a webhook.",
+    },
+)
+graphql_enum(
+    AuditSource,
+    description="Where a change was made.",
+    values={
+        AuditSource.PORTALQL: "Through this API.",
+        AuditSource.EXTERNAL: "Elsewhere (Stripe's dashboard or hosted portal), learnt from a webhook.",
+    },
+)
 
 
 @strawberry.type(
@@ -45,8 +48,8 @@ class AuditEvent:
         return self.record.occurred_at
 
     @field("Who made it.")
-    def principal_type(self) -> AuditPrincipalType:
-        return AuditPrincipalType(self.record.principal_type)
+    def principal_type(self) -> PrincipalType:
+        return self.record.principal_type
 
     @field("The id of the API key or customer session that made it; null for customer sessions to read.")
     def principal_id(self) -> str | None:
@@ -86,7 +89,7 @@ class AuditEvent:
 
     @field("Where the change was made.")
     def source(self) -> AuditSource:
-        return AuditSource(self.record.source)
+        return self.record.source
 
 
 AuditEventConnection = Connection[AuditEvent]

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from portalql.persistence.models import AuditEvent, AuditSource, PrincipalType, utcnow
+from portalql.persistence.models import AuditEvent, utcnow
 from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from resolvers.ports import AuditSource, PrincipalType
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES
-from portalql.persistence.models import ExpectedAudit, PrincipalType, utcnow
+from portalql.persistence.models import ExpectedAudit, utcnow
 from portalql.persistence.models import RefundRequest as RefundRequestRow
 from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
 from portalql.persistence.repositories.expected_audits import (
@@ -29,6 +29,7 @@ from resolvers.ports import (
     AuditRecordPage,
     IssuedCustomerSession,
     PortalLink,
+    PrincipalType,
     RefundRequest,
     RevokedSession,
     Stores,
@@ -80,7 +81,7 @@ def _audit_record(event: AuditEvent) -> AuditRecord:
     return AuditRecord(
         id=event.id,
         occurred_at=event.occurred_at,
-        principal_type=event.principal_type.value,
+        principal_type=event.principal_type,
         principal_id=event.principal_id,
         customer_id=event.customer_id,
         action=event.action,
@@ -90,7 +91,7 @@ def _audit_record(event: AuditEvent) -> AuditRecord:
         after=event.after,
         request_id=event.request_id,
         client_ip=event.client_ip,
-        source=event.source.value,
+        source=event.source,
         cursor=AuditCursor(event.occurred_at, event.id).encode(),
     )
 

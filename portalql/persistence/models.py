@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Index, Integer, String, TypeDecorator
@@ -12,11 +11,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portalql.persistence.db import Base
+from resolvers.ports import AuditSource, PrincipalType
 from stripe_gateway.caching.codec import CodecError, from_document, to_document
 from stripe_gateway.records import PortalFlow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from enum import StrEnum
 
     from sqlalchemy.engine import Dialect
 
@@ -94,20 +95,6 @@ def _string_enum(enum: type[StrEnum], name: str) -> Enum:
         length=32,
         values_callable=lambda members: [member.value for member in members],
     )
-
-
-class PrincipalType(StrEnum):
-    API_KEY = "api_key"
-    CUSTOMER_SESSION = "customer_session"
-    STRIPE = "stripe"
-    SYSTEM = "system"
-
-
-class AuditSource(StrEnum):
-    PORTALQL = "portalql"
-    """The change was made through this API."""
-    EXTERNAL = "external"
-    """The change was made elsewhere (Stripe dashboard, Stripe's hosted portal) and learnt from a webhook."""
 
 
 class ApiKey(Base):

@@ -12,7 +12,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from portalql.persistence.models import AuditSource, PrincipalType
 from portalql.persistence.repositories.audit import record_audit_event
 from portalql.persistence.repositories.expected_audits import confirm_expected_audits
 from portalql.persistence.repositories.known_subscriptions import note_known_subscription
@@ -25,6 +24,7 @@ from portalql.persistence.repositories.webhook_events import (
     schedule_webhook_event,
 )
 from portalql.webhooks.handlers import HANDLERS, Change
+from resolvers.ports import AuditSource, PrincipalType
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.persistence.models import PrincipalType
 from portalql.persistence.repositories.audit import record_audit_event
+from resolvers.ports import PrincipalType
 from resolvers.principals import Scope
 from tests.fixtures.app import ALL_SCOPES, error_codes, graphql
 from tests.fixtures.schema_sdl import fields_of, scope_needed, selected_fields

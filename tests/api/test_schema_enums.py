@@ -16,6 +16,7 @@ from graphql import GraphQLEnumType
 from graphql import build_schema as parse_sdl
 from strawberry.types.enum import StrawberryEnumDefinition
 
+from resolvers import ports
 from resolvers.mutations import invoice_payment, outcome, portal_sessions
 from resolvers.principals import Scope
 from schema import build_schema
@@ -76,6 +77,8 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "RefundRequestReason": records.RefundReason,
         "PortalFlowType": records.PortalFlowType,
         "ProrationBehavior": records.ProrationBehavior,
+        "AuditPrincipalType": ports.PrincipalType,
+        "AuditSource": ports.AuditSource,
         "PortalSessionKind": portal_sessions.PortalKind,
         "PortalFlowCompletion": portal_sessions.AfterCompletion,
         "SetupIntentStatus": records.SetupIntentStatus,

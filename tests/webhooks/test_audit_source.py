@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.persistence.models import AuditSource, PrincipalType
+from resolvers.ports import AuditSource, PrincipalType
 from tests.fixtures.app import graphql
 from tests.webhooks.conftest import audit_trail, deliver, processed
 from tests.webhooks.test_freshness import CANCEL

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
-from portalql.persistence.models import AuditSource, PrincipalType
 from portalql.web.app import create_app
+from resolvers.ports import AuditSource, PrincipalType
 from stripe_sandbox.seed import demo_customer
 from stripe_sandbox.webhooks import signature_header
 from tests.fixtures.app import app_settings, client_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from portalql.persistence.models import AuditSource
+from resolvers.ports import AuditSource
 from tests.webhooks.conftest import audit_trail, deliver
 from tests.webhooks.test_freshness import COLD_DASHBOARD, dashboard
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from portalql.persistence.models import AuditSource, PrincipalType
 from portalql.webhooks.handlers import Change
 from portalql.webhooks.inbox import dispatch
+from resolvers.ports import AuditSource, PrincipalType
 from tests.fixtures.app import graphql
 from tests.webhooks.conftest import audit_trail, deliver, inbox, stripe_event
 from tests.webhooks.events import refund, typed_event

@@ -11,9 +11,9 @@ from pydantic import SecretStr
 
 from portalql.cli.main import main
 from portalql.persistence.db import Database
-from portalql.persistence.models import AuditSource
 from portalql.web.app import create_app
 from portalql.webhooks.replay import ReplayReport, parse_since, replay_events
+from resolvers.ports import AuditSource
 from stripe_gateway.caching import CachedGateway, CacheUnavailable, MemoryStore
 from tests.fixtures.app import app_settings, client_for
 from tests.fixtures.sandbox import SANDBOX_API_KEY, SANDBOX_NOW

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portalql.persistence.models import AuditEvent, AuditSource, utcnow
+from portalql.persistence.models import AuditEvent, utcnow
+from resolvers.ports import AuditSource
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from portalql.persistence.models import PrincipalType
+    from resolvers.ports import PrincipalType
 
 
 # An encoded cursor is about 60 characters; anything much longer was not made by `encode`.

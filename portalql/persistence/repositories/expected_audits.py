@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portalql.persistence.models import AuditSource, ExpectedAudit, utcnow
+from portalql.persistence.models import ExpectedAudit, utcnow
 from portalql.persistence.repositories.audit import record_audit_event
+from resolvers.ports import AuditSource
 
 if TYPE_CHECKING:
     from collections.abc import Collection
