@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from portalql.persistence.db import Database
 from portalql.web.app import create_app
+from stripe_sandbox.seed import demo_customer
 from tests.fixtures.app import app_settings, client_for
 
 if TYPE_CHECKING:
@@ -62,3 +64,28 @@ async def test_readyz_names_stripe_when_it_fails(
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "checks": {"database": "ok", "stripe": "unavailable"}}
+
+
+async def test_a_flood_of_readiness_probes_asks_stripe_once(
+    api: httpx.AsyncClient, sandbox: SandboxHandle
+) -> None:
+    answers = await asyncio.gather(*(api.get("/readyz") for _ in range(20)))
+    again = await api.get("/readyz")
+
+    assert {answer.json()["checks"]["stripe"] for answer in [*answers, again]} == {"ok"}
+    assert sandbox.calls() == {"GET /v1/customers": 1}
+
+
+async def test_a_readiness_probe_never_waits_for_a_stripe_call_behind_customers(
+    connect_gateway: Callable[..., Awaitable[StripeGateway]], database: Database, sandbox: SandboxHandle
+) -> None:
+    gateway = await connect_gateway(requests_per_second=1.0)
+    await gateway.retrieve_customer(demo_customer(sandbox.state.store)["id"])  # the next call is 1 s away
+    sandbox.reset_calls()
+
+    async with client_for(create_app(app_settings(), gateway=gateway, database=database)) as client:
+        response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["stripe"] == "busy"
+    assert sandbox.calls() == {}
