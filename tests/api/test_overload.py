@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from portalql.cli.demo import DASHBOARD_QUERY
 from portalql.web.app import create_app
 from stripe_gateway.caching import CachedGateway, MemoryStore, SharedStore
-from stripe_gateway.pacing import LocalSchedule, Pacer
+from stripe_gateway.pacing import LocalSchedule, Pacer, StartWindow
 from tests.fixtures.app import app_settings, client_for, error_codes
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ async def test_a_request_that_cannot_reach_stripe_before_its_deadline_is_refused
     sandbox: SandboxHandle,
 ) -> None:
     schedule = LocalSchedule(1)
-    gateway = await connect_gateway(pacer=Pacer(schedule, max_concurrency=16))
+    gateway = await connect_gateway(pacer=Pacer(schedule, window=StartWindow(1), max_concurrency=16))
     for _ in range(5):
         await schedule.reserve(None)  # other requests hold the next five seconds of the account's budget
     token = await tokens.customer_session(customer_a)
@@ -90,7 +90,9 @@ async def test_a_request_whose_client_disconnects_sends_none_of_its_queued_reads
     sandbox: SandboxHandle,
 ) -> None:
     schedule = LocalSchedule(1)
-    gateway = CachedGateway(await connect_gateway(pacer=Pacer(schedule, max_concurrency=16)), MemoryStore())
+    gateway = CachedGateway(
+        await connect_gateway(pacer=Pacer(schedule, window=StartWindow(1), max_concurrency=16)), MemoryStore()
+    )
     for _ in range(3):
         await schedule.reserve(None)  # other requests hold the next three seconds of the account's budget
     token = await tokens.customer_session(customer_a)

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from stripe_gateway.errors import Throttled
-from stripe_gateway.pacing import Deadline, LocalSchedule, Pacer, connect_pacer, current_deadline
+from stripe_gateway.pacing import (
+    Deadline,
+    LocalSchedule,
+    Pacer,
+    StartWindow,
+    connect_pacer,
+    current_deadline,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -46,6 +53,27 @@ async def test_an_idle_schedule_does_not_save_up_a_burst() -> None:
     waits = [await schedule.reserve(None) for _ in range(3)]
 
     assert waits == pytest.approx([0.0, 0.2, 0.4])
+
+
+async def test_calls_woken_late_together_still_start_at_most_rate_a_second() -> None:
+    time = FakeTime()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.now += seconds
+
+    window = StartWindow(5, clock=time.clock, sleep=sleep)
+    time.now = 0.9  # five overdue calls wake at once, as a busy event loop lets them
+    for _ in range(5):
+        await window.admit()
+    time.now = 1.0  # five more, scheduled for the next second, right behind them
+
+    for _ in range(5):
+        await window.admit()
+
+    assert slept == pytest.approx([0.9, 0.0, 0.0, 0.0, 0.0])  # they wait for the first five's second to pass
+    assert time.now == pytest.approx(1.9)
 
 
 async def test_an_instant_past_the_deadline_is_refused_and_not_taken() -> None:
@@ -175,7 +203,9 @@ async def test_each_retry_of_a_call_takes_an_instant_of_its_own(
     connect_gateway: Callable[..., Awaitable[StripeGateway]], subscribed: Subscribed, sandbox_knobs: Sandbox
 ) -> None:
     schedule = CountingSchedule(1000)
-    gateway = await connect_gateway(pacer=Pacer(schedule, max_concurrency=4), max_network_retries=1)
+    gateway = await connect_gateway(
+        pacer=Pacer(schedule, window=StartWindow(1000), max_concurrency=4), max_network_retries=1
+    )
     sandbox_knobs.reset_calls()
     sandbox_knobs.inject("error", path="GET /v1/customers/", count=1)
 
