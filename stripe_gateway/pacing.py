@@ -168,7 +168,8 @@ class StartWindow:
     async def admit(self) -> None:
         while True:
             now = self._clock()
-            while self._starts and now - self._starts[0] >= 1.0:
+            # A start leaves the window a second after it (to the microsecond: clocks are floats).
+            while self._starts and self._starts[0] + 1.0 <= now + 1e-6:
                 self._starts.popleft()
             if len(self._starts) < self._limit:
                 self._starts.append(now)
