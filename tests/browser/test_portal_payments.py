@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import expect
 
+from portalql.web.portal_page import content_security_policy, stripe_js_for
 from stripe_sandbox.seed import past_due_customer
 from tests.browser.fixtures import BROWSER_LOOP, screenshot
 from tests.browser.test_portal_page import invoices_of, maya, open_portal, subscription_of
@@ -186,3 +187,79 @@ async def test_paying_with_a_card_that_fails_says_why_and_leaves_the_invoice_ope
     assert refreshed is not None
     assert refreshed["status"] == "open"
     assert subscription_of(sandbox, diego["id"])["status"] == "past_due"
+
+
+async def pay_owed_with_a_card_that_authenticates(
+    page: Page, portal_links: PortalLinks, diego_id: str
+) -> None:
+    """Diego saves 4000 0027 6000 3184 (completing 3-D Secure), then pays his open invoice with it: the
+    bank asks again, and the test page is left for the test to answer."""
+    await open_portal(page, portal_links, diego_id)
+    await type_card(page, AUTHENTICATES)
+    await page.get_by_role("button", name="Save card").click()
+    await (
+        page.frame_locator('iframe[title="3D Secure authentication"]')
+        .get_by_role("button", name="Complete")
+        .click()
+    )
+    await expect(page.locator("#status")).to_have_text("Visa •••• 3184 was added.")
+    await page.locator("#attention").get_by_role("button", name="Pay now").click()
+    await page.get_by_role("dialog", name="Pay invoice").get_by_role("button", name="Pay", exact=True).click()
+
+
+async def test_a_payment_that_asks_for_3d_secure_is_paid_once_authenticated(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    diego = past_due_customer(sandbox.state.store)
+    await pay_owed_with_a_card_that_authenticates(page, portal_links, diego["id"])
+
+    challenge = page.frame_locator('iframe[title="3D Secure authentication"]')
+    await challenge.get_by_role("button", name="Complete").click()
+
+    await expect(page.locator("#status")).to_contain_text("your payment of")
+    await expect(page.locator("#attention")).to_be_hidden()
+    assert subscription_of(sandbox, diego["id"])["status"] == "active"
+
+
+async def test_a_payment_whose_3d_secure_fails_says_why_and_leaves_the_invoice_open(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    diego = past_due_customer(sandbox.state.store)
+    await pay_owed_with_a_card_that_authenticates(page, portal_links, diego["id"])
+
+    challenge = page.frame_locator('iframe[title="3D Secure authentication"]')
+    await challenge.get_by_role("button", name="Fail").click()
+
+    pay = page.get_by_role("dialog", name="Pay invoice")
+    await expect(pay.locator(".form-error")).to_contain_text("unable to authenticate")
+    assert subscription_of(sandbox, diego["id"])["status"] == "past_due"
+
+
+async def test_the_page_may_load_stripe_js_from_the_sandbox_and_nothing_else(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    response = await page.goto(await portal_links.create(maya(sandbox)["id"]))
+
+    assert response is not None
+    policy = dict(
+        directive.split(" ", 1)
+        for directive in (await response.header_value("content-security-policy") or "").split("; ")
+    )
+    assert policy["script-src"] == f"'self' {sandbox.url}"
+    assert policy["connect-src"] == f"'self' {sandbox.url}"
+    assert policy["frame-src"] == sandbox.url
+    stripe_js = page.locator('meta[name="stripe-js"]')
+    await expect(stripe_js).to_have_attribute("content", f"{sandbox.url}/v3/")
+    await expect(stripe_js).to_have_attribute("data-key", re.compile("^pk_test_"))
+
+
+async def test_in_production_the_page_allows_exactly_stripes_documented_origins() -> None:
+    policy = dict(
+        directive.split(" ", 1) for directive in content_security_policy(stripe_js_for(None)).split("; ")
+    )
+
+    assert stripe_js_for(None).url == "https://js.stripe.com/v3/"
+    assert policy["script-src"] == "'self' https://js.stripe.com"
+    assert policy["frame-src"] == "https://js.stripe.com https://hooks.stripe.com"
+    assert policy["connect-src"] == "'self' https://api.stripe.com"
+    assert policy["default-src"] == "'none'"
