@@ -43,10 +43,14 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!open) return;
   const { portal, card } = open;
-  const saved = await busy(submit, () => save(card));
+  // The page shows the new card before the form closes, so what the customer does next sees it.
+  const saved = await busy(submit, async () => {
+    const name = await save(card);
+    if (name) await portal.reload(`${name} was added.`);
+    return name;
+  });
   if (!saved) return;
   dialog.close();
-  await portal.reload(`${saved} was added.`);
   byId('payment-methods-title').focus();
 });
 

@@ -68,7 +68,8 @@ export function openPay(portal, invoice) {
     ...(methods.length
       ? methods.map((method) => h('div', { class: 'choice' },
         h('input', { type: 'radio', name: 'pay-method', id: `pay-${method.id}`, value: method.id, checked: method.id === defaultId }),
-        h('label', { for: `pay-${method.id}` }, methodName(method))))
+        h('label', { for: `pay-${method.id}` }, methodName(method),
+          method.card ? h('span', { class: 'muted' }, `Expires ${String(method.card.expMonth).padStart(2, '0')}/${method.card.expYear}`) : null)))
       : [h('p', {}, 'Add a payment method first.')]),
   );
   submit.hidden = !methods.length;
