@@ -34,6 +34,11 @@ export async function openAddCard(portal) {
   card.focus();
 }
 
+// Escape does not close the form while the card is with Stripe or the bank (3-D Secure).
+dialog.addEventListener('cancel', (event) => {
+  if (submit.disabled) event.preventDefault();
+});
+
 dialog.addEventListener('close', () => {
   open?.card.destroy();
   open = null;

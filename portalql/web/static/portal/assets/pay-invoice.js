@@ -76,6 +76,11 @@ export function openPay(portal, invoice) {
   openDialog(dialog, { fallback: byId('invoices-title') });
 }
 
+// Escape does not close the form while the card is with Stripe or the bank (3-D Secure).
+dialog.addEventListener('cancel', (event) => {
+  if (submit.disabled) event.preventDefault();
+});
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const chosen = form.querySelector('input[name="pay-method"]:checked');
