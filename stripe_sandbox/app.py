@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 import stripe_sandbox.resources  # noqa: F401 - importing the package registers every endpoint
-from stripe_sandbox import clock, publishable
+from stripe_sandbox import clock, publishable, stripe_js
 from stripe_sandbox.routing import Call, Route, router
 from stripe_sandbox.store import INCLUDABLE, NO_REQUEST, Store
 from stripe_sandbox.webhooks import WebhookDeliverer
@@ -336,11 +336,19 @@ async def _inject(fault: Fault) -> StripeError | None:
     return _server_error()
 
 
+async def _readable_by_browsers(request: Request) -> Response:
+    """Stripe's API answers pages on any origin, so Stripe.js can read what it sent with a publishable key."""
+    response = await handle_api(request)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def create_app(sandbox: Sandbox, admin_routes: list[StarletteRoute] | None = None) -> Starlette:
     """The ASGI app over one `Sandbox`; `stripe_sandbox.server` builds and seeds it."""
     routes = [
         *(admin_routes or []),
-        StarletteRoute("/v1/{path:path}", handle_api, methods=["GET", "POST", "DELETE"]),
+        *stripe_js.routes(),
+        StarletteRoute("/v1/{path:path}", _readable_by_browsers, methods=["GET", "POST", "DELETE"]),
     ]
     app = Starlette(routes=routes)
     app.state.sandbox = sandbox

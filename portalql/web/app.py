@@ -102,7 +102,9 @@ def create_app(
     app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
-    mount_portal_page(app)
+    mount_portal_page(
+        app, stripe_api_base=settings.stripe_api_base, publishable_key=settings.stripe_publishable_key
+    )
     app.include_router(portal_router(runtime))
     app.include_router(webhook_router(runtime))
     graphql_router = _GraphQLRouter(

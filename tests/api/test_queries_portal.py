@@ -182,6 +182,8 @@ async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call
     assert boot.data["viewer"]["customer"]["capabilities"] == {
         "viewInvoices": True,
         "updatePaymentMethods": True,
+        "addPaymentMethods": False,  # no publishable key in this context
+        "payInvoices": True,
         "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE"],
     }
     held = sandbox.held()
@@ -199,6 +201,7 @@ async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call
     }
     [subscription] = customer["subscriptions"]
     assert subscription["actions"] == {
+        "payInvoice": {"allowed": False},  # nothing is owed
         "changePlan": {"allowed": True},
         "cancel": {"allowed": True, "mode": "AT_PERIOD_END", "reasons": OFFERED_REASONS},
         "reactivate": {"allowed": False},

@@ -34,6 +34,7 @@ from portalql.persistence.models import CustomerSession, PortalLink, utcnow
 from portalql.persistence.repositories.api_keys import create_api_key
 from portalql.settings import Settings
 from portalql.web.app import create_app
+from tests.fixtures.app import SANDBOX_PUBLISHABLE_KEY
 from tests.fixtures.sandbox import SANDBOX_API_KEY
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServ
         database_url=database_url,
         stripe_api_key=SecretStr(SANDBOX_API_KEY),
         stripe_api_base=sandbox.url,
+        stripe_publishable_key=SANDBOX_PUBLISHABLE_KEY,
         stripe_requests_per_second=1000,
         public_url=url,
         # Tests expire sessions by editing the database, as another instance would; the server must see it

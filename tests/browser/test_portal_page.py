@@ -255,11 +255,9 @@ async def test_making_another_card_the_default_and_removing_one(
     cards = [pm for pm in sandbox.state.store.iter_type("payment_method") if pm["customer"] == customer["id"]]
     assert [pm["card"]["last4"] for pm in cards] == ["4444"]
 
-    await page.get_by_role("button", name="Remove Mastercard •••• 4444").click()
-    await confirm.get_by_role("button", name="Remove").click()
-
-    await expect(confirm.get_by_role("alert")).not_to_be_empty()
-    await expect(confirm).to_be_visible()
+    # The only card while a plan runs is not offered for removal (the API refuses it too); adding one is.
+    await expect(page.get_by_role("button", name="Remove Mastercard •••• 4444")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Add payment method")).to_be_visible()
     await screenshot(page, "payment-method-last")
     assert [
         pm["id"] for pm in sandbox.state.store.iter_type("payment_method") if pm["customer"] == customer["id"]
@@ -399,6 +397,11 @@ async def test_a_payment_method_deep_link_opens_on_the_payment_methods(
 ) -> None:
     await open_portal(page, portal_links, maya(sandbox)["id"], flow={"type": "PAYMENT_METHOD_UPDATE"})
 
+    # It opens on the card form, and closing the form leaves the customer at the payment methods.
+    card_form = page.get_by_role("dialog", name="Add payment method")
+    await expect(card_form).to_be_visible()
+    await expect(card_form.get_by_label("Make this my default payment method")).to_be_checked()
+    await card_form.get_by_role("button", name="Cancel").click()
     await expect(page.get_by_role("heading", name="Payment methods")).to_be_focused()
 
 
@@ -509,7 +512,8 @@ async def test_the_page_is_light_and_loads_nothing_from_elsewhere(
     # The page and its assets: not the one-time link's redirect, nor the API's answers.
     static = {path: size for path, size in transferred.items() if path == "/portal" or "/assets/" in path}
     assert set(static) == {"/portal"} | {f"/portal/assets/{asset.name}" for asset in ASSETS.iterdir()}
-    assert sum(static.values()) < 28 * 1024, static
+    # The card form and paying in place (Stripe.js itself loads only when a card is typed) take ~3 KB of it.
+    assert sum(static.values()) < 32 * 1024, static
 
 
 async def test_every_subscription_state_reads_clearly(

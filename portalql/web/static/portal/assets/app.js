@@ -10,11 +10,14 @@ import { BOOT, DASHBOARD } from './queries.js';
 import { openCancel } from './cancel.js';
 import { renderDetails } from './details.js';
 import { renderInvoices, renderUpcoming } from './invoices.js';
+import { openAddCard } from './add-card.js';
+import { renderAttention } from './pay-invoice.js';
 import { renderPaymentMethods } from './payment-methods.js';
 import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
 
 const INVOICE_PAGE_SIZE = 10;
+const ENDED = ['CANCELED', 'INCOMPLETE_EXPIRED'];
 const UNEXPECTED = 'Something went wrong on this page. Reload it to try again.';
 // Remembered so that an expired session can still offer the way back to the product.
 const RETURN_URL_KEY = 'portalql:return-url';
@@ -24,7 +27,7 @@ const RETURN_URL_KEY = 'portalql:return-url';
  * @typedef {object} Portal
  * @property {string} locale the locale money and dates are formatted for
  * @property {(scope: string) => boolean} can whether the session holds a scope, e.g. `SUBSCRIPTIONS_WRITE`
- * @property {{ viewInvoices: boolean, updatePaymentMethods: boolean, updateCustomerFields: string[] }} capabilities
+ * @property {{ viewInvoices: boolean, updatePaymentMethods: boolean, addPaymentMethods: boolean, payInvoices: boolean, updateCustomerFields: string[] }} capabilities
  *   what the portal lets the customer do, as the API decides it
  * @property {number} pageSize invoices per page
  * @property {(message?: string) => Promise<void>} reload re-read the dashboard, re-render, then announce
@@ -72,9 +75,14 @@ async function loadDashboard(portal) {
 /** @param {Portal} portal @param {any} customer */
 function render(portal, customer) {
   if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
+  renderAttention(portal, customer);
   if (customer.upcomingInvoice !== undefined) renderUpcoming(portal, customer.upcomingInvoice);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
-  if (customer.paymentMethods) renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod);
+  if (customer.paymentMethods) {
+    // Unknown without the scope to read plans: then assume one runs, as removing the last card may be refused.
+    const planRuns = customer.subscriptions?.some((/** @type {any} */ s) => !ENDED.includes(s.status)) ?? true;
+    renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod, planRuns);
+  }
   if (customer.email !== undefined) renderDetails(portal, customer);
 }
 
@@ -143,9 +151,9 @@ function openDeepLink(portal, params) {
   else if (updates && subscription?.actions.changePlan.allowed) {
     openPlanChange(portal, subscription, params.get('price'));
   } else if (flow === 'payment_method_update') {
-    const section = byId('payment-methods');
-    section.scrollIntoView();
+    byId('payment-methods').scrollIntoView();
     byId('payment-methods-title').focus();
+    if (!byId('add-card').hidden) openAddCard(portal);
   }
 }
 

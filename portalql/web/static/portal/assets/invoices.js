@@ -3,6 +3,7 @@
 import { graphql } from './api.js';
 import { announce, busy, byId, h } from './dom.js';
 import { formatDate, formatShortDate } from './format.js';
+import { canPay, openPay } from './pay-invoice.js';
 import { INVOICES } from './queries.js';
 
 /** @type {Record<string, string>} */
@@ -63,10 +64,15 @@ function syncPager() {
 function row(portal, invoice) {
   const label = invoice.number ? `invoice ${invoice.number}` : 'invoice';
   const links = [];
+  const payHere = invoice.status === 'OPEN' && canPay(portal);
+  if (payHere) {
+    links.push(h('button', { type: 'button', class: 'link-button', onclick: () => openPay(portal, invoice) },
+      'Pay', h('span', { class: 'visually-hidden' }, ` ${label}`)));
+  }
   if (invoice.hostedInvoiceUrl) {
-    // An invoice still due is paid on Stripe's page for it.
+    // Stripe's page for the invoice stays a link; where the portal cannot take the payment, it is paid there.
     links.push(h('a', { href: invoice.hostedInvoiceUrl, target: '_blank', rel: 'noopener' },
-      invoice.status === 'OPEN' ? 'Pay' : 'View', h('span', { class: 'visually-hidden' }, ` ${label} (opens in a new tab)`)));
+      invoice.status === 'OPEN' && !payHere ? 'Pay' : 'View', h('span', { class: 'visually-hidden' }, ` ${label} (opens in a new tab)`)));
   }
   if (invoice.invoicePdf) {
     links.push(h('a', { href: invoice.invoicePdf, target: '_blank', rel: 'noopener' },

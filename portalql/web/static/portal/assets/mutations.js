@@ -52,3 +52,25 @@ export const UPDATE_CUSTOMER = /* GraphQL */ `
     updateCustomer(input: $input) { customer { id } ${USER_ERRORS} }
   }
 `;
+
+export const CREATE_SETUP_INTENT = /* GraphQL */ `
+  mutation PortalCreateSetupIntent($input: CreateSetupIntentInput!) {
+    createSetupIntent(input: $input) { setupIntent { id clientSecret } ${USER_ERRORS} }
+  }
+`;
+
+export const COMPLETE_SETUP_INTENT = /* GraphQL */ `
+  mutation PortalCompleteSetupIntent($input: CompleteSetupIntentInput!) {
+    completeSetupIntent(input: $input) { paymentMethod { id card { brand last4 } } ${USER_ERRORS} }
+  }
+`;
+
+export const PAY_INVOICE = /* GraphQL */ `
+  mutation PortalPayInvoice($input: PayInvoiceInput!, $locale: String!) {
+    payInvoice(input: $input) {
+      outcome clientSecret
+      invoice { id status amountPaid { formatted(locale: $locale) } }
+      ${USER_ERRORS}
+    }
+  }
+`;

@@ -1,13 +1,21 @@
-// Saved payment methods: which one invoices are charged to, making another the default, removing one.
+// Saved payment methods: which one invoices are charged to, adding one, making another the default,
+// removing one (never the only one while a plan runs: the API refuses it, so the page does not offer it).
 
 import { mutate } from './api.js';
 import { confirmAction, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
 import { brandName } from './format.js';
+import { openAddCard } from './add-card.js';
 import { DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD } from './mutations.js';
 
+/**
+ * The cards as last rendered, for choosing which pays an invoice.
+ * @type {{ portal: import('./app.js').Portal | null, methods: any[], defaultId: string | null }}
+ */
+export const savedMethods = { portal: null, methods: [], defaultId: null };
+
 /** "Visa •••• 4242", or the kind of payment method for anything but a card. @param {any} method */
-function methodName(method) {
+export function methodName(method) {
   if (method.card) return `${brandName(method.card.brand)} •••• ${method.card.last4}`;
   return method.type.replaceAll('_', ' ').toLowerCase();
 }
@@ -16,19 +24,28 @@ function methodName(method) {
  * @param {import('./app.js').Portal} portal
  * @param {any[]} methods
  * @param {{ id: string } | null} defaultMethod
+ * @param {boolean} planRuns whether a subscription still runs, which needs a card on file
  */
-export function renderPaymentMethods(portal, methods, defaultMethod) {
+export function renderPaymentMethods(portal, methods, defaultMethod, planRuns) {
   const editable = portal.capabilities.updatePaymentMethods && portal.can('PAYMENT_METHODS_WRITE');
+  const removable = editable && !(planRuns && methods.length === 1);
+  Object.assign(savedMethods, { portal, methods, defaultId: defaultMethod?.id ?? null });
   byId('payment-method-list').replaceChildren(
     ...(methods.length
-      ? methods.map((method) => item(portal, method, method.id === defaultMethod?.id, editable))
+      ? methods.map((method) => item(portal, method, method.id === defaultMethod?.id, editable, removable))
       : [h('li', { class: 'empty' }, 'No payment method on file.')]),
   );
+  byId('add-card').hidden = !(portal.capabilities.addPaymentMethods && portal.can('PAYMENT_METHODS_WRITE'));
   byId('payment-methods').hidden = false;
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} method @param {boolean} isDefault @param {boolean} editable */
-function item(portal, method, isDefault, editable) {
+byId('add-card').addEventListener('click', () => savedMethods.portal && openAddCard(savedMethods.portal));
+
+/**
+ * @param {import('./app.js').Portal} portal @param {any} method @param {boolean} isDefault
+ * @param {boolean} editable @param {boolean} removable
+ */
+function item(portal, method, isDefault, editable, removable) {
   const name = methodName(method);
   const card = method.card;
   const about = h('span', { class: 'visually-hidden' }, ` ${name}`);
@@ -38,7 +55,7 @@ function item(portal, method, isDefault, editable) {
       setDefault(portal, method, /** @type {HTMLButtonElement} */ (event.currentTarget));
     buttons.push(h('button', { type: 'button', class: 'button', onclick: makeDefault }, 'Make default', about.cloneNode(true)));
   }
-  if (editable) {
+  if (removable) {
     buttons.push(h('button', { type: 'button', class: 'button', onclick: () => remove(portal, method) }, 'Remove', about.cloneNode(true)));
   }
   return h(

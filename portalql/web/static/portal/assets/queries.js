@@ -8,7 +8,7 @@ export const BOOT = /* GraphQL */ `
       scopes returnUrl locale
       customer {
         id preferredLocales
-        capabilities { viewInvoices updatePaymentMethods updateCustomerFields }
+        capabilities { viewInvoices updatePaymentMethods addPaymentMethods payInvoices updateCustomerFields }
       }
     }
     portalConfiguration {
@@ -54,11 +54,15 @@ export const DASHBOARD = /* GraphQL */ `
           name email phone
           address { line1 line2 city state postalCode country }
         }
+        paymentAttentionNeeded @include(if: $subscriptions)
         subscriptions @include(if: $subscriptions) {
           id status currentPeriodEnd scheduledToCancel cancelAt trialEnd
           items { id quantity price { ...PortalPrice } }
           allowedPlanChanges { ...PortalPrice }
+          openInvoice @include(if: $invoices) { id number amountRemaining { ${MONEY} } }
+          lastPaymentError @include(if: $invoices) { message }
           actions {
+            payInvoice { allowed }
             changePlan { allowed }
             cancel { allowed mode reasons }
             reactivate { allowed }
