@@ -96,27 +96,32 @@ def _audit_record(event: AuditEvent) -> AuditRecord:
     )
 
 
+async def _record(db: AsyncSession, entry: AuditEntry, *, write_key: str | None) -> None:
+    """One audit row, in the caller's transaction; `write_key` is the idempotency key of the write audited."""
+    principal_type, principal_id = _principal(entry)
+    await record_audit_event(
+        db,
+        principal_type=principal_type,
+        principal_id=principal_id,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        customer_id=entry.customer_id,
+        before=_json(entry.before),
+        after=_json(entry.after),
+        request_id=entry.request_id,
+        client_ip=entry.client_ip,
+        write_key=None if write_key is None else caller_key_digest(write_key),
+    )
+
+
 class DatabaseAuditLog:
     def __init__(self, database: Database) -> None:
         self._database = database
 
     async def record(self, entry: AuditEntry, *, write_key: str | None = None) -> None:
-        principal_type, principal_id = _principal(entry)
         async with self._database.session() as db:
-            await record_audit_event(
-                db,
-                principal_type=principal_type,
-                principal_id=principal_id,
-                action=entry.action,
-                object_type=entry.object_type,
-                object_id=entry.object_id,
-                customer_id=entry.customer_id,
-                before=_json(entry.before),
-                after=_json(entry.after),
-                request_id=entry.request_id,
-                client_ip=entry.client_ip,
-                write_key=None if write_key is None else caller_key_digest(write_key),
-            )
+            await _record(db, entry, write_key=write_key)
 
     async def expect(self, write: ExpectedWrite) -> None:
         entry = write.entry
@@ -273,21 +278,7 @@ class _LockedCharge:
         return _refund_request(await find_refund_request(self._db, idempotency_key))
 
     async def record(self, request: RefundRequest, *, audit: AuditEntry) -> None:
-        principal_type, principal_id = _principal(audit)
-        await record_audit_event(
-            self._db,
-            principal_type=principal_type,
-            principal_id=principal_id,
-            action=audit.action,
-            object_type=audit.object_type,
-            object_id=audit.object_id,
-            customer_id=audit.customer_id,
-            before=_json(audit.before),
-            after=_json(audit.after),
-            request_id=audit.request_id,
-            client_ip=audit.client_ip,
-            write_key=caller_key_digest(request.idempotency_key),
-        )
+        await _record(self._db, audit, write_key=request.idempotency_key)
         await record_refund_request(
             self._db,
             RefundRequestRow(
