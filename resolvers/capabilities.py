@@ -72,6 +72,10 @@ class PortalCapabilities:
         current = await self.current_subscriptions()
         return any(rules.cancel_offer_refusal(each, self.features) is None for each in current)
 
+    async def remove_last_payment_method(self) -> bool:
+        """Whether the customer's only payment method may be removed (not while a subscription runs)."""
+        return rules.last_payment_method_refusal(1, await self.current_subscriptions()) is None
+
     async def change_plans(self) -> bool:
         """Whether some subscription may change plan."""
         if not rules.offers_plan_changes(self.features):

@@ -258,6 +258,20 @@ def nothing_to_pay(subscription: Subscription) -> UserError:
     )
 
 
+def last_payment_method_refusal(
+    payment_methods: int, subscriptions: Iterable[Subscription]
+) -> UserError | None:
+    """Why the customer's only payment method may not go: a subscription still runs and would bill nothing."""
+    if payment_methods <= 1 and any(not subscription.has_ended for subscription in subscriptions):
+        return UserError(
+            UserErrorCode.LAST_PAYMENT_METHOD,
+            "This is the customer's only payment method and a subscription is still running: add another "
+            "payment method before removing this one.",
+            ("payment_method_id",),
+        )
+    return None
+
+
 def reactivate_refusal(subscription: Subscription) -> UserError | None:
     """Why a scheduled cancellation of the subscription may not be taken back; None when it may (also when
     none is scheduled: there is nothing to do). The portal configuration does not limit it."""

@@ -221,6 +221,13 @@ class PortalCapabilities:
     def cancellation_reasons(self) -> list[CancellationFeedback]:
         return [CancellationFeedback(reason.value) for reason in self.record.cancellation_reasons]
 
+    @field(
+        "Whether the customer's only payment method may be removed: not while a subscription runs, since it "
+        "would have nothing to charge (`detachPaymentMethod` answers `LAST_PAYMENT_METHOD`)."
+    )
+    async def remove_last_payment_method(self) -> bool:
+        return await self.record.remove_last_payment_method()
+
     @field("Whether the customer may change plan (some subscription could switch to an offered price).")
     async def change_plans(self) -> bool:
         return await self.record.change_plans()

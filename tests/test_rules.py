@@ -212,3 +212,12 @@ def test_reasons_are_offered_only_when_customers_are_asked() -> None:
         CancellationFeedback.OTHER,
     )
     assert rules.offered_cancellation_reasons(features(cancellation_reason_enabled=False)) == ()
+
+
+def test_the_only_payment_method_stays_while_a_subscription_runs() -> None:
+    running, ended = subscription(), subscription(status=SubscriptionStatus.CANCELED)
+
+    assert code(rules.last_payment_method_refusal(1, [running])) == UserErrorCode.LAST_PAYMENT_METHOD
+    assert rules.last_payment_method_refusal(2, [running]) is None
+    assert rules.last_payment_method_refusal(1, [ended]) is None
+    assert rules.last_payment_method_refusal(1, []) is None

@@ -10,14 +10,16 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from resolvers import rules
 from resolvers.mutations import writes
-from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
+from resolvers.mutations.outcome import Outcome, attempt
 from resolvers.mutations.targets import (
     feature_disabled,
     limited_by_portal,
     owned_customer,
     owned_payment_method,
     portal_features,
+    refuse,
 )
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
@@ -91,14 +93,7 @@ async def _check_not_last(ctx: RequestContext, customer_id: str) -> None:
     methods, subscriptions = await asyncio.gather(
         ctx.loaders.payment_methods(customer_id), ctx.loaders.subscriptions(customer_id, include_ended=True)
     )
-    running = [s for s in subscriptions if not s.has_ended]
-    if len(methods) <= 1 and running:
-        raise reject(
-            UserErrorCode.LAST_PAYMENT_METHOD,
-            "This is the customer's only payment method and a subscription is still running: add another "
-            "payment method before removing this one.",
-            "payment_method_id",
-        )
+    refuse(rules.last_payment_method_refusal(len(methods), subscriptions))
 
 
 async def _detach(ctx: RequestContext, payment_method_id: str) -> PaymentMethod:

@@ -17,7 +17,6 @@ import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
 
 const INVOICE_PAGE_SIZE = 10;
-const ENDED = ['CANCELED', 'INCOMPLETE_EXPIRED'];
 const UNEXPECTED = 'Something went wrong on this page. Reload it to try again.';
 // Remembered so that an expired session can still offer the way back to the product.
 const RETURN_URL_KEY = 'portalql:return-url';
@@ -79,9 +78,8 @@ function render(portal, customer) {
   if (customer.upcomingInvoice !== undefined) renderUpcoming(portal, customer.upcomingInvoice);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
   if (customer.paymentMethods) {
-    // Unknown without the scope to read plans: then assume one runs, as removing the last card may be refused.
-    const planRuns = customer.subscriptions?.some((/** @type {any} */ s) => !ENDED.includes(s.status)) ?? true;
-    renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod, planRuns);
+    const lastRemovable = customer.capabilities.removeLastPaymentMethod;
+    renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod, lastRemovable);
   }
   if (customer.email !== undefined) renderDetails(portal, customer);
 }

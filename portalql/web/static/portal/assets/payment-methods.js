@@ -24,11 +24,11 @@ export function methodName(method) {
  * @param {import('./app.js').Portal} portal
  * @param {any[]} methods
  * @param {{ id: string } | null} defaultMethod
- * @param {boolean} planRuns whether a subscription still runs, which needs a card on file
+ * @param {boolean} lastRemovable whether the API lets the only payment method go (no subscription runs)
  */
-export function renderPaymentMethods(portal, methods, defaultMethod, planRuns) {
+export function renderPaymentMethods(portal, methods, defaultMethod, lastRemovable) {
   const editable = portal.capabilities.updatePaymentMethods && portal.can('PAYMENT_METHODS_WRITE');
-  const removable = editable && !(planRuns && methods.length === 1);
+  const removable = editable && (lastRemovable || methods.length > 1);
   Object.assign(savedMethods, { portal, methods, defaultId: defaultMethod?.id ?? null });
   byId('payment-method-list').replaceChildren(
     ...(methods.length

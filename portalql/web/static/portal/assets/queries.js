@@ -79,6 +79,7 @@ export const DASHBOARD = /* GraphQL */ `
           card { brand last4 expMonth expYear wallet }
         }
         defaultPaymentMethod @include(if: $paymentMethods) { id }
+        capabilities @include(if: $paymentMethods) { removeLastPaymentMethod }
       }
     }
   }
