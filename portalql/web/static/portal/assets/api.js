@@ -25,7 +25,7 @@ export class ApiError extends Error {
  * for what the session's scopes allow), so any of them fails the whole call.
  * @param {string} query
  * @param {Record<string, unknown>} [variables]
- * @returns {Promise<any>}
+ * @returns {Promise<any>} `any`: the data of whichever document was sent; the caller annotates its shape
  */
 export async function graphql(query, variables = {}) {
   let response;
@@ -40,6 +40,7 @@ export async function graphql(query, variables = {}) {
     throw new ApiError('The billing service could not be reached. Check your connection and try again.', null);
   }
   const requestId = response.headers.get('X-Request-Id');
+  // `data` is the answer of whichever document was sent (see `graphql`'s return type).
   /** @type {{ data?: any, errors?: { message: string, extensions?: { code?: string } }[] }} */
   let body;
   try {
@@ -61,7 +62,7 @@ export async function graphql(query, variables = {}) {
  * @param {string} name the mutation field, e.g. `changePlan`
  * @param {Record<string, unknown>} input
  * @param {Record<string, unknown>} [variables] any other variables of the document
- * @returns {Promise<{ userErrors: UserError[], [result: string]: any }>}
+ * @returns {Promise<{ userErrors: UserError[], [result: string]: any }>} `any`: each mutation names its result
  */
 export async function mutate(mutation, name, input, variables = {}) {
   const data = await graphql(mutation, { ...variables, input });

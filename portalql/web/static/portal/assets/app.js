@@ -71,15 +71,16 @@ async function loadDashboard(portal) {
   return viewer.customer;
 }
 
-/** @param {Portal} portal @param {any} customer */
+/** @param {Portal} portal @param {PortalCustomer} customer */
 function render(portal, customer) {
   if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
   renderAttention(portal, customer);
   if (customer.upcomingInvoice !== undefined) renderUpcoming(portal, customer.upcomingInvoice);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
   if (customer.paymentMethods) {
-    const lastRemovable = customer.capabilities.removeLastPaymentMethod;
-    renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod, lastRemovable);
+    // Asked for together with the payment methods (the same `@include`).
+    const lastRemovable = customer.capabilities?.removeLastPaymentMethod ?? false;
+    renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod ?? null, lastRemovable);
   }
   if (customer.email !== undefined) renderDetails(portal, customer);
 }

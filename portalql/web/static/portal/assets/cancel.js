@@ -19,7 +19,7 @@ const REASONS = /** @type {Record<string, string>} */ ({
   OTHER: 'Other reason',
 });
 
-/** @type {{ portal: import('./app.js').Portal, subscription: any } | null} */
+/** @type {{ portal: import('./app.js').Portal, subscription: PortalSubscription } | null} */
 let cancelling = null;
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('cancel-dialog'));
@@ -27,7 +27,7 @@ const form = /** @type {HTMLFormElement} */ (byId('cancel-form'));
 const submit = /** @type {HTMLButtonElement} */ (byId('cancel-submit'));
 const comment = /** @type {HTMLTextAreaElement} */ (byId('cancel-comment'));
 
-/** @param {import('./app.js').Portal} portal @param {any} subscription */
+/** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription */
 export function openCancel(portal, subscription) {
   cancelling = { portal, subscription };
   const { mode, reasons } = subscription.actions.cancel;

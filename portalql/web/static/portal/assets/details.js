@@ -25,15 +25,16 @@ const FIELDS = {
   ],
 };
 
-/** @type {{ portal: import('./app.js').Portal, customer: any } | null} */
+/** @type {{ portal: import('./app.js').Portal, customer: PortalCustomer } | null} */
 let shown = null;
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('details-dialog'));
 const form = /** @type {HTMLFormElement} */ (byId('details-form'));
 const submit = /** @type {HTMLButtonElement} */ (byId('details-submit'));
 
-/** @param {any} customer @param {string} path */
+/** @param {PortalCustomer} customer @param {string} path */
 function valueAt(customer, path) {
+  // `any`: a dotted path through the customer's fields (`address.city`), one level at a time.
   return path.split('.').reduce((/** @type {any} */ value, key) => value?.[key], customer) ?? '';
 }
 
@@ -46,7 +47,7 @@ function allowedFields(portal) {
 
 /**
  * The address as lines: street, "City, ST 94104", and the country's name in the customer's language.
- * @param {any} address
+ * @param {PortalAddress | null | undefined} address
  * @param {string} locale
  * @returns {string[]}
  */
@@ -59,10 +60,11 @@ function addressLines(address, locale) {
   } catch {
     // Not a region code: show it as it was entered.
   }
-  return [address.line1, address.line2, [address.city, region].filter(Boolean).join(', '), country].filter(Boolean);
+  const lines = [address.line1, address.line2, [address.city, region].filter(Boolean).join(', '), country];
+  return /** @type {string[]} */ (lines.filter(Boolean));
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} customer */
+/** @param {import('./app.js').Portal} portal @param {PortalCustomer} customer */
 export function renderDetails(portal, customer) {
   shown = { portal, customer };
   const address = addressLines(customer.address, portal.locale);
@@ -108,7 +110,7 @@ function openEditor() {
 /** The input for `updateCustomer`: only what changed; an address is sent whole, as it replaces the old one. */
 function changes() {
   if (!shown) return {};
-  /** @type {Record<string, any>} */
+  /** @type {Record<string, unknown>} */
   const input = {};
   let addressChanged = false;
   /** @type {Record<string, string | null>} */

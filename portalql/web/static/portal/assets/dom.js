@@ -4,7 +4,7 @@
  * Create an element. `on…` attributes become listeners, `true` becomes an empty attribute, and
  * `null`/`false` attributes and children are skipped.
  * @param {string} tag
- * @param {Record<string, any>} [attributes]
+ * @param {Record<string, any>} [attributes] `any`: attributes, properties and handlers of any element
  * @param {...(Node | string | null | false | undefined | (Node | string | null | false | undefined)[])} children
  * @returns {HTMLElement}
  */

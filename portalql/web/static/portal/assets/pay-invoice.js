@@ -32,14 +32,15 @@ export function canPay(portal) {
 /**
  * The banner: each subscription whose payment failed, why, and what to do about it.
  * @param {import('./app.js').Portal} portal
- * @param {any} customer
+ * @param {PortalCustomer} customer
  */
 export function renderAttention(portal, customer) {
-  const owing = (customer.subscriptions ?? []).filter((/** @type {any} */ s) => s.openInvoice);
+  const owing = (customer.subscriptions ?? []).filter((s) => s.openInvoice);
   const addCard = portal.capabilities.addPaymentMethods && portal.can('PAYMENT_METHODS_WRITE');
   byId('attention-list').replaceChildren(
-    ...owing.map((/** @type {any} */ subscription) => {
-      const invoice = subscription.openInvoice;
+    ...owing.map((subscription) => {
+      // Only subscriptions with an open invoice were kept above.
+      const invoice = /** @type {NonNullable<PortalSubscription['openInvoice']>} */ (subscription.openInvoice);
       const why = subscription.lastPaymentError?.message;
       return h('div', { class: 'plan', 'data-owed': invoice.id },
         h('p', {}, `${invoice.amountRemaining.formatted} for ${planName(subscription)} is due.`, why ? ` ${why}` : ''),

@@ -10,11 +10,11 @@ import { DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD } from './mutations.j
 
 /**
  * The cards as last rendered, for choosing which pays an invoice.
- * @type {{ portal: import('./app.js').Portal | null, methods: any[], defaultId: string | null }}
+ * @type {{ portal: import('./app.js').Portal | null, methods: PortalPaymentMethod[], defaultId: string | null }}
  */
 export const savedMethods = { portal: null, methods: [], defaultId: null };
 
-/** "Visa •••• 4242", or the kind of payment method for anything but a card. @param {any} method */
+/** "Visa •••• 4242", or the kind of payment method for anything but a card. @param {PortalPaymentMethod} method */
 export function methodName(method) {
   if (method.card) return `${brandName(method.card.brand)} •••• ${method.card.last4}`;
   return method.type.replaceAll('_', ' ').toLowerCase();
@@ -22,7 +22,7 @@ export function methodName(method) {
 
 /**
  * @param {import('./app.js').Portal} portal
- * @param {any[]} methods
+ * @param {PortalPaymentMethod[]} methods
  * @param {{ id: string } | null} defaultMethod
  * @param {boolean} lastRemovable whether the API lets the only payment method go (no subscription runs)
  */
@@ -42,7 +42,7 @@ export function renderPaymentMethods(portal, methods, defaultMethod, lastRemovab
 byId('add-card').addEventListener('click', () => savedMethods.portal && openAddCard(savedMethods.portal));
 
 /**
- * @param {import('./app.js').Portal} portal @param {any} method @param {boolean} isDefault
+ * @param {import('./app.js').Portal} portal @param {PortalPaymentMethod} method @param {boolean} isDefault
  * @param {boolean} editable @param {boolean} removable
  */
 function item(portal, method, isDefault, editable, removable) {
@@ -70,7 +70,7 @@ function item(portal, method, isDefault, editable, removable) {
   );
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} method @param {HTMLButtonElement} button */
+/** @param {import('./app.js').Portal} portal @param {PortalPaymentMethod} method @param {HTMLButtonElement} button */
 async function setDefault(portal, method, button) {
   const payload = await busy(button, () =>
     mutate(SET_DEFAULT_PAYMENT_METHOD, 'setDefaultPaymentMethod', { paymentMethodId: method.id }),
@@ -84,7 +84,7 @@ async function setDefault(portal, method, button) {
   byId('payment-methods-title').focus();
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} method */
+/** @param {import('./app.js').Portal} portal @param {PortalPaymentMethod} method */
 async function remove(portal, method) {
   const name = methodName(method);
   const removed = await confirmAction({

@@ -10,9 +10,9 @@ import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
 
 /**
  * The change on screen: set by a successful preview, confirmed as it is.
- * @typedef {{ portal: import('./app.js').Portal, subscription: any, price: any, preview: any, key: string }} Review
+ * @typedef {{ portal: import('./app.js').Portal, subscription: PortalSubscription, price: PortalPrice, preview: PortalPlanChangePreview, key: string }} Review
  */
-/** @type {{ portal: import('./app.js').Portal, subscription: any } | null} */
+/** @type {{ portal: import('./app.js').Portal, subscription: PortalSubscription } | null} */
 let choosing = null;
 /** @type {Review | null} */
 let review = null;
@@ -26,7 +26,7 @@ const back = /** @type {HTMLButtonElement} */ (byId('plan-back'));
  * Open the plan change dialog for a subscription; with `priceId` (a deep link to a given plan) it goes
  * straight to the review of that plan.
  * @param {import('./app.js').Portal} portal
- * @param {any} subscription
+ * @param {PortalSubscription} subscription
  * @param {string | null} [priceId]
  */
 export function openPlanChange(portal, subscription, priceId = null) {
@@ -34,7 +34,7 @@ export function openPlanChange(portal, subscription, priceId = null) {
   const current = subscription.items[0];
   byId('plan-choices').replaceChildren(
     h('p', { class: 'current' }, `Current plan: ${planName(subscription)}, ${priceText(current.price, current.quantity)}`),
-    ...subscription.allowedPlanChanges.map((/** @type {any} */ price) => choice(price)),
+    ...subscription.allowedPlanChanges.map((price) => choice(price)),
   );
   showStep('choose');
   openDialog(dialog, { fallback: byId('subscriptions-title') });
@@ -45,7 +45,7 @@ export function openPlanChange(portal, subscription, priceId = null) {
   }
 }
 
-/** @param {any} price */
+/** @param {PortalPrice} price */
 function choice(price) {
   const id = `plan-choice-${price.id}`;
   return h(
@@ -74,7 +74,8 @@ async function previewChoice() {
     showErrors(form, [{ code: 'INVALID_INPUT', message: 'Choose a plan.', field: ['input', 'priceId'] }]);
     return;
   }
-  const price = subscription.allowedPlanChanges.find((/** @type {any} */ p) => p.id === selected.value);
+  const price = subscription.allowedPlanChanges.find((p) => p.id === selected.value);
+  if (!price) return;
   const payload = await mutate(
     PREVIEW_PLAN_CHANGE,
     'previewPlanChange',
@@ -85,8 +86,9 @@ async function previewChoice() {
     showErrors(form, payload.userErrors);
     return;
   }
-  review = { portal, subscription, price, preview: payload.preview, key: idempotencyKey() };
-  renderReview(review);
+  const next = { portal, subscription, price, preview: payload.preview, key: idempotencyKey() };
+  review = next;
+  renderReview(next);
   showStep('review');
   byId('plan-summary').focus();
 }
@@ -111,7 +113,7 @@ function renderReview({ portal, subscription, price, preview }) {
   byId('plan-lines-summary').textContent =
     preview.amountDueNow.amount > 0 ? 'What you pay now' : 'Adjustments on your next invoice';
   byId('plan-lines').replaceChildren(
-    ...lines.map((/** @type {any} */ line) => h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
+    ...lines.map((/** @type {PortalLine} */ line) => h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
   );
 }
 

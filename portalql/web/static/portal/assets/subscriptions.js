@@ -16,13 +16,13 @@ const STATUS_LABELS = {
 
 /**
  * Subscriptions as last rendered, for deep links to find by id.
- * @type {Map<string, any>}
+ * @type {Map<string, PortalSubscription>}
  */
 export const subscriptionsById = new Map();
 
 /**
  * @param {import('./app.js').Portal} portal
- * @param {any[]} subscriptions
+ * @param {PortalSubscription[]} subscriptions
  */
 export function renderSubscriptions(portal, subscriptions) {
   subscriptionsById.clear();
@@ -36,7 +36,7 @@ export function renderSubscriptions(portal, subscriptions) {
   byId('subscriptions').hidden = false;
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} subscription */
+/** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription */
 function card(portal, subscription) {
   const name = planName(subscription);
   const status = STATUS_LABELS[subscription.status];
@@ -53,7 +53,7 @@ function card(portal, subscription) {
     h(
       'ul',
       { class: 'plan-items' },
-      subscription.items.map((/** @type {any} */ item) =>
+      subscription.items.map((item) =>
         h('li', {}, subscription.items.length > 1 ? `${item.price.product.name}: ` : '', priceText(item.price, item.quantity)),
       ),
     ),
@@ -63,7 +63,7 @@ function card(portal, subscription) {
   );
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} subscription */
+/** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription */
 function stateText(portal, subscription) {
   const date = (/** @type {string | null} */ iso) => formatDate(iso, portal.locale);
   if (subscription.scheduledToCancel) {
@@ -80,7 +80,7 @@ function stateText(portal, subscription) {
   return subscription.currentPeriodEnd ? `Renews on ${date(subscription.currentPeriodEnd)}.` : '';
 }
 
-/** @param {import('./app.js').Portal} portal @param {any} subscription @param {string} name */
+/** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription @param {string} name */
 function actions(portal, subscription, name) {
   const writable = portal.can('SUBSCRIPTIONS_WRITE');
   const { changePlan, cancel, reactivate: renewal } = subscription.actions;
@@ -105,7 +105,7 @@ function actions(portal, subscription, name) {
 /**
  * Take back a scheduled cancellation.
  * @param {import('./app.js').Portal} portal
- * @param {any} subscription
+ * @param {PortalSubscription} subscription
  * @param {HTMLButtonElement} button
  */
 async function reactivate(portal, subscription, button) {

@@ -46,3 +46,70 @@ interface PortalInvoiceConnection {
   edges: { node: PortalInvoice }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
+
+/** Whether the portal allows one action on a subscription now (`SubscriptionAction`). */
+interface PortalAction {
+  allowed: boolean;
+}
+
+/** A subscription as `PortalDashboard` selects it. */
+interface PortalSubscription {
+  id: string;
+  status: string;
+  currentPeriodEnd: string | null;
+  scheduledToCancel: boolean;
+  cancelAt: string | null;
+  trialEnd: string | null;
+  items: { id: string; quantity: number; price: PortalPrice }[];
+  allowedPlanChanges: PortalPrice[];
+  openInvoice?: { id: string; number: string | null; amountRemaining: PortalMoney } | null;
+  lastPaymentError?: { message: string | null } | null;
+  actions: {
+    payInvoice: PortalAction;
+    changePlan: PortalAction;
+    cancel: PortalAction & { mode: string; reasons: string[] };
+    reactivate: PortalAction;
+  };
+}
+
+/** A saved payment method as `PortalDashboard` selects it. */
+interface PortalPaymentMethod {
+  id: string;
+  type: string;
+  billingName: string | null;
+  card: { brand: string; last4: string; expMonth: number; expYear: number; wallet: string | null } | null;
+}
+
+/** The billing address, as the details form reads and writes it. */
+interface PortalAddress {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+/** The customer as `PortalDashboard` selects it: each part present when the session's scopes asked for it. */
+interface PortalCustomer {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  address?: PortalAddress | null;
+  paymentAttentionNeeded?: boolean;
+  subscriptions?: PortalSubscription[];
+  upcomingInvoice?: PortalUpcomingInvoice | null;
+  invoices?: PortalInvoiceConnection;
+  paymentMethods?: PortalPaymentMethod[];
+  defaultPaymentMethod?: { id: string } | null;
+  capabilities?: { removeLastPaymentMethod: boolean };
+}
+
+/** `previewPlanChange`'s preview as the page selects it. */
+interface PortalPlanChangePreview {
+  prorationDate: string | null;
+  amountDueNow: PortalMoney & { amount: number };
+  prorationLines: PortalLine[];
+  nextInvoice: { total: PortalMoney; periodEnd: string | null } | null;
+}
