@@ -17,7 +17,6 @@ from portalql.webhooks.inbox import EventProcessor, dispatch, store_event
 
 if TYPE_CHECKING:
     from portalql.settings import Settings
-    from portalql.webhooks.inbox import StaleReads
     from stripe_gateway.interface import BillingGateway
     from stripe_gateway.records import Event
 
@@ -62,17 +61,16 @@ async def replay(settings: Settings, *, since: datetime) -> ReplayReport:
         await database.migrate()
         gateway = await connect_cached_gateway(settings)
         try:
-            return await replay_events(database, gateway, gateway, since=since)
+            return await replay_events(database, gateway, since=since)
         finally:
             await gateway.close()
     finally:
         await database.dispose()
 
 
-async def replay_events(
-    database: Database, gateway: BillingGateway, stale_reads: StaleReads, *, since: datetime
-) -> ReplayReport:
-    """Store every handled event since `since`, then process the unprocessed ones, oldest first."""
+async def replay_events(database: Database, gateway: BillingGateway, *, since: datetime) -> ReplayReport:
+    """Store every handled event since `since`, then process the unprocessed ones, oldest first; the
+    gateway both lists the events and drops the reads they make stale."""
     events = await _events_since(gateway, int(since.timestamp()))
     handled = [(event, change) for event in events if (change := dispatch(event)) is not None]
     for event, change in handled:
@@ -82,7 +80,7 @@ async def replay_events(
         async with database.session() as db:
             chunk = [event.id for event, _ in handled[start : start + _IDS_PER_QUERY]]
             pending |= await unprocessed_webhook_event_ids(db, chunk)
-    processor = EventProcessor(database, stale_reads)
+    processor = EventProcessor(database, gateway)
     processed = 0
     for event, change in handled:
         if event.id in pending and await processor.process(event, change):

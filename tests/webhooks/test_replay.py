@@ -59,10 +59,10 @@ async def test_missed_events_are_processed_once_however_often_replay_runs(
     await dashboard(client, token, sandbox)
     await cancel_and_change_email(sandbox, stripe_client, customer_a)
 
-    first = await replay_events(database, cached_gateway, cached_gateway, since=AN_HOUR_BEFORE)
+    first = await replay_events(database, cached_gateway, since=AN_HOUR_BEFORE)
     after, refreshed = await dashboard(client, token, sandbox)
     sandbox.reset_calls()
-    second = await replay_events(database, cached_gateway, cached_gateway, since=AN_HOUR_BEFORE)
+    second = await replay_events(database, cached_gateway, since=AN_HOUR_BEFORE)
     _, still_warm = await dashboard(client, token, sandbox)
 
     assert first == ReplayReport(fetched=2, processed=2)
@@ -103,7 +103,7 @@ async def test_a_missed_catalog_change_is_replayed_beside_the_other_handled_type
     await stripe_client.v1.products.update_async(product_id, {"name": "Pro (2027)"})
 
     # More types are handled than Stripe filters one listing by (20): `product.updated` is in the second.
-    report = await replay_events(database, cached_gateway, cached_gateway, since=AN_HOUR_BEFORE)
+    report = await replay_events(database, cached_gateway, since=AN_HOUR_BEFORE)
     after, refreshed = await dashboard(client, token, sandbox)
 
     assert report == ReplayReport(fetched=2, processed=2)
@@ -130,7 +130,7 @@ async def test_an_event_whose_processing_failed_is_left_for_replay(
     [stored] = await inbox(database)
     trail_before_replay = await audit_trail(database)
 
-    report = await replay_events(database, cached_gateway, cached_gateway, since=AN_HOUR_BEFORE)
+    report = await replay_events(database, cached_gateway, since=AN_HOUR_BEFORE)
 
     assert delivered.status_code == 200
     assert (stored.stripe_event_id, stored.processed_at) == (event["id"], None)
