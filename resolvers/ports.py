@@ -230,6 +230,7 @@ class RegisteredEventEndpoint:
 
     endpoint: EventEndpoint
     secret: str
+    new: bool  # False when an enabled endpoint of the URL was there already (a retry)
 
 
 class EventDeliveryStatus(StrEnum):

@@ -367,7 +367,7 @@ class DatabaseEventEndpoints:
         async with self._database.session() as db:
             for row in await enabled_event_endpoints(db):
                 if row.url == url:
-                    return RegisteredEventEndpoint(_event_endpoint(row), row.secret)
+                    return RegisteredEventEndpoint(_event_endpoint(row), row.secret, new=False)
             row = await create_event_endpoint(
                 db,
                 url=url,
@@ -376,7 +376,7 @@ class DatabaseEventEndpoints:
                 secret=new_event_secret(),
                 created_by_api_key_id=created_by_api_key_id,
             )
-            return RegisteredEventEndpoint(_event_endpoint(row), row.secret)
+            return RegisteredEventEndpoint(_event_endpoint(row), row.secret, new=True)
 
     async def endpoints(self) -> tuple[EventEndpoint, ...]:
         async with self._database.session() as db:

@@ -105,6 +105,8 @@ async def _register(
             f"Endpoint {endpoint.id} already receives events at this URL; disable it to register it anew.",
             "url",
         )
+    if not registered.new:
+        return registered
     await writes.audit(
         ctx,
         principal,

@@ -95,7 +95,7 @@ async def due_deliveries(db: AsyncSession, *, now: datetime, limit: int) -> list
         .limit(limit)
     )
     due = []
-    for delivery, endpoint, event in rows.tuples():
+    for delivery, endpoint, event in rows:
         assert delivery.next_attempt_at is not None  # selected as due
         due.append(DueDelivery(delivery.id, delivery.next_attempt_at, delivery.attempts, endpoint, event))
     return due
@@ -143,7 +143,7 @@ async def recent_deliveries(
         .order_by(EventDelivery.audit_event_id.desc())
         .limit(limit)
     )
-    return rows.tuples().all()
+    return [(delivery, event) for delivery, event in rows]
 
 
 async def redeliver(
