@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import anyio.lowlevel
 
+from portalql.events.delivery import delivering_events
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
@@ -90,6 +91,7 @@ class Runtime:
                 )
                 stack.push_async_callback(gateway.close)
             await stack.enter_async_context(retrying_webhook_events(database, gateway, known_subscriptions))
+            await stack.enter_async_context(delivering_events(database))
             await warm_up()
             injected, self._services = self._services, Services(database, gateway, known_subscriptions)
             try:

@@ -209,6 +209,76 @@ class RefundLedger(Protocol):
         ...
 
 
+# -- event endpoints ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventEndpoint:
+    """Where the product receives portalql's events (the audit trail's changes, as signed requests)."""
+
+    id: str
+    url: str
+    description: str | None
+    event_types: tuple[str, ...]  # the actions delivered; empty: every action
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredEventEndpoint:
+    """An endpoint and the secret its deliveries are signed with."""
+
+    endpoint: EventEndpoint
+    secret: str
+    new: bool  # False when an enabled endpoint of the URL was there already (a retry)
+
+
+class EventDeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class EventDelivery:
+    """One audit event owed to one endpoint, and how its attempts went."""
+
+    audit_event_id: int
+    event_type: str
+    status: EventDeliveryStatus
+    attempts: int
+    last_status: int | None  # the endpoint's last HTTP status; None if it never answered
+    last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+
+class EventEndpointStore(Protocol):
+    async def register(
+        self, *, url: str, description: str | None, event_types: tuple[str, ...], created_by_api_key_id: str
+    ) -> RegisteredEventEndpoint:
+        """A new endpoint with a new secret; an enabled endpoint of that URL is returned as it is."""
+        ...
+
+    async def endpoints(self) -> tuple[EventEndpoint, ...]:
+        """Every endpoint, enabled ones first, newest first."""
+        ...
+
+    async def count_enabled(self) -> int: ...
+
+    async def disable(self, endpoint_id: str) -> EventEndpoint | None: ...
+
+    async def deliveries(self, endpoint_id: str, *, limit: int) -> tuple[EventDelivery, ...]:
+        """The endpoint's latest deliveries, newest event first."""
+        ...
+
+    async def redeliver(
+        self, endpoint_id: str, *, since: datetime, only_failed: bool, limit: int
+    ) -> tuple[int, bool]:
+        """Make the endpoint's deliveries since `since` due now; how many, and whether more are left."""
+        ...
+
+
 # -- hints for reads ----------------------------------------------------------------------------------------
 
 
@@ -231,3 +301,4 @@ class Stores:
     audit: AuditLog
     sessions: SessionStore
     refunds: RefundLedger
+    event_endpoints: EventEndpointStore

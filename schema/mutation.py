@@ -22,6 +22,14 @@ from schema.mutations.customer_sessions import (
     revoke_customer_session,
 )
 from schema.mutations.customers import UpdateCustomerPayload, update_customer
+from schema.mutations.event_endpoints import (
+    CreateEventEndpointPayload,
+    DisableEventEndpointPayload,
+    RedeliverEventsPayload,
+    create_event_endpoint,
+    disable_event_endpoint,
+    redeliver_events,
+)
 from schema.mutations.invoice_payment import PayInvoicePayload, pay_invoice
 from schema.mutations.payment_methods import (
     DetachPaymentMethodPayload,
@@ -119,4 +127,19 @@ class Mutation:
         resolver=update_customer,
         description="Change a customer's contact details. Needs `customer:write`. User errors: NOT_FOUND, "
         "FEATURE_DISABLED, FIELD_NOT_ALLOWED, INVALID_EMAIL, INVALID_INPUT.",
+    )
+    create_event_endpoint: CreateEventEndpointPayload = strawberry.mutation(
+        resolver=create_event_endpoint,
+        description="Register a URL to receive the audit trail's changes as signed Standard Webhooks "
+        "requests (API keys only). Safe to retry: an enabled endpoint of that URL is returned. User errors: "
+        "INVALID_INPUT.",
+    )
+    disable_event_endpoint: DisableEventEndpointPayload = strawberry.mutation(
+        resolver=disable_event_endpoint,
+        description="Stop delivering events to an endpoint (API keys only). User errors: NOT_FOUND.",
+    )
+    redeliver_events: RedeliverEventsPayload = strawberry.mutation(
+        resolver=redeliver_events,
+        description="Deliver an endpoint's events again, such as those given up on while it was down (API "
+        "keys only). User errors: NOT_FOUND, INVALID_INPUT.",
     )

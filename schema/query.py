@@ -15,6 +15,7 @@ from schema.context import Info
 from schema.customers import Customer, CustomerConnection, customer_connection
 from schema.fields import field
 from schema.lookahead import Selection, customer_reads, selects
+from schema.mutations.event_endpoints import EventEndpoint, resolve_event_endpoints
 from schema.node import Node
 from schema.nodes import as_node
 from schema.portal import PortalConfiguration
@@ -99,4 +100,8 @@ class Query:
         resolver=resolve_audit_events,
         description="The audit trail, newest first: every change made through this API. API keys read every "
         "customer's; a customer session reads its own customer's, with the `audit:read` scope.",
+    )
+    event_endpoints: list[EventEndpoint] = strawberry.field(
+        resolver=resolve_event_endpoints,
+        description="Where the product receives this service's events, enabled ones first (API keys only).",
     )

@@ -24,6 +24,8 @@ TABLES = {
     "audit_events",
     "charge_locks",
     "customer_sessions",
+    "event_deliveries",
+    "event_endpoints",
     "expected_audits",
     "known_subscriptions",
     "portal_sessions",

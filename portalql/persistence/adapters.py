@@ -3,14 +3,26 @@ call, except a refund's charge lock, which spans the refund."""
 
 from __future__ import annotations
 
+import base64
+import secrets
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES
+from portalql.persistence.models import EventDelivery as EventDeliveryRow
+from portalql.persistence.models import EventEndpoint as EventEndpointRow
 from portalql.persistence.models import ExpectedAudit, utcnow
 from portalql.persistence.models import RefundRequest as RefundRequestRow
 from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from portalql.persistence.repositories.event_deliveries import (
+    all_event_endpoints,
+    create_event_endpoint,
+    disable_event_endpoint,
+    enabled_event_endpoints,
+    recent_deliveries,
+    redeliver,
+)
 from portalql.persistence.repositories.expected_audits import (
     confirm_expected_audits,
     confirm_expected_audits_asking,
@@ -27,10 +39,14 @@ from portalql.persistence.repositories.sessions import create_customer_session, 
 from resolvers.ports import (
     AuditRecord,
     AuditRecordPage,
+    EventDelivery,
+    EventDeliveryStatus,
+    EventEndpoint,
     IssuedCustomerSession,
     PortalLink,
     PrincipalType,
     RefundRequest,
+    RegisteredEventEndpoint,
     RevokedSession,
     Stores,
 )
@@ -39,6 +55,7 @@ from stripe_gateway.params import caller_key_digest
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
+    from datetime import datetime
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,7 +77,12 @@ def database_stores(
         customer_session_ttl=timedelta(seconds=settings.customer_session_ttl_seconds),
         recent_credentials=recent_credentials,
     )
-    return Stores(audit=DatabaseAuditLog(database), sessions=sessions, refunds=DatabaseRefundLedger(database))
+    return Stores(
+        audit=DatabaseAuditLog(database),
+        sessions=sessions,
+        refunds=DatabaseRefundLedger(database),
+        event_endpoints=DatabaseEventEndpoints(database),
+    )
 
 
 # -- audit trail --------------------------------------------------------------------------------------------
@@ -308,3 +330,89 @@ class DatabaseRefundLedger:
         async with self._database.session() as db:
             await lock_charge(db, charge_id)
             yield _LockedCharge(db)
+
+
+# -- event endpoints ----------------------------------------------------------------------------------------
+
+
+def _event_endpoint(row: EventEndpointRow) -> EventEndpoint:
+    return EventEndpoint(
+        id=row.id,
+        url=row.url,
+        description=row.description,
+        event_types=tuple(row.event_types),
+        created_at=row.created_at,
+        disabled_at=row.disabled_at,
+    )
+
+
+def _delivery_status(row: EventDeliveryRow) -> EventDeliveryStatus:
+    if row.delivered_at is not None:
+        return EventDeliveryStatus.DELIVERED
+    return EventDeliveryStatus.PENDING if row.next_attempt_at is not None else EventDeliveryStatus.FAILED
+
+
+def new_event_secret() -> str:
+    # The Standard Webhooks form: `whsec_` and the base64 of 24 to 64 random bytes.
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class DatabaseEventEndpoints:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def register(
+        self, *, url: str, description: str | None, event_types: tuple[str, ...], created_by_api_key_id: str
+    ) -> RegisteredEventEndpoint:
+        async with self._database.session() as db:
+            for row in await enabled_event_endpoints(db):
+                if row.url == url:
+                    return RegisteredEventEndpoint(_event_endpoint(row), row.secret, new=False)
+            row = await create_event_endpoint(
+                db,
+                url=url,
+                description=description,
+                event_types=list(event_types),
+                secret=new_event_secret(),
+                created_by_api_key_id=created_by_api_key_id,
+            )
+            return RegisteredEventEndpoint(_event_endpoint(row), row.secret, new=True)
+
+    async def endpoints(self) -> tuple[EventEndpoint, ...]:
+        async with self._database.session() as db:
+            rows = await all_event_endpoints(db)
+        return tuple(_event_endpoint(row) for row in rows)
+
+    async def count_enabled(self) -> int:
+        async with self._database.session() as db:
+            return len(await enabled_event_endpoints(db))
+
+    async def disable(self, endpoint_id: str) -> EventEndpoint | None:
+        async with self._database.session() as db:
+            row = await disable_event_endpoint(db, endpoint_id)
+            return None if row is None else _event_endpoint(row)
+
+    async def deliveries(self, endpoint_id: str, *, limit: int) -> tuple[EventDelivery, ...]:
+        async with self._database.session() as db:
+            rows = await recent_deliveries(db, endpoint_id, limit=limit)
+        return tuple(
+            EventDelivery(
+                audit_event_id=event.id,
+                event_type=event.action,
+                status=_delivery_status(delivery),
+                attempts=delivery.attempts,
+                last_status=delivery.last_status,
+                last_error=delivery.last_error,
+                next_attempt_at=delivery.next_attempt_at,
+                delivered_at=delivery.delivered_at,
+            )
+            for delivery, event in rows
+        )
+
+    async def redeliver(
+        self, endpoint_id: str, *, since: datetime, only_failed: bool, limit: int
+    ) -> tuple[int, bool]:
+        async with self._database.session() as db:
+            return await redeliver(
+                db, endpoint_id, since=since, only_failed=only_failed, limit=limit, now=utcnow()
+            )

@@ -262,3 +262,43 @@ class KnownSubscription(Base):
     customer_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     subscription_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EventEndpoint(Base):
+    """Where the product receives portalql's events: a URL and the secret its deliveries are signed with
+    (kept in clear: signing needs it, as Stripe keeps its webhook secrets)."""
+
+    __tablename__ = "event_endpoints"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqwe"))
+    url: Mapped[str] = mapped_column(String(2048))
+    description: Mapped[str | None] = mapped_column(String(200))
+    # The actions delivered; an empty list delivers every action.
+    event_types: Mapped[list[str]] = mapped_column(JSONDocument)
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_api_key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"))
+
+
+class EventDelivery(Base):
+    """One audit event owed to one endpoint: due while `next_attempt_at` is set, delivered when
+    `delivered_at` is, given up on when neither is (until redelivered)."""
+
+    __tablename__ = "event_deliveries"
+    __table_args__ = (
+        # What is due, oldest first: every instance's deliverer asks this every second.
+        Index(None, "next_attempt_at"),
+        # An event is owed once to an endpoint (a redelivery makes its row due again); an endpoint's
+        # deliveries, newest first.
+        Index(None, "endpoint_id", "audit_event_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(AutoIncrementId, primary_key=True)
+    endpoint_id: Mapped[str] = mapped_column(ForeignKey("event_endpoints.id"))
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))

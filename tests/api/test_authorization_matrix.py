@@ -113,6 +113,11 @@ ROWS = [
         expect(OK, OK, OK),
     ),
     Row("products", "{ products { id name defaultPrice { id } } }", expect(OK, OK, OK)),
+    Row(
+        "eventEndpoints",
+        "{ eventEndpoints { id url deliveries { status } } }",
+        expect(FORBIDDEN, FORBIDDEN, OK),
+    ),
     # A session reads its own customer's events (the invariant below checks it); an API key everyone's.
     Row("auditEvents", AUDIT_EVENTS, expect(OK, OK, OK), shows=ANY),
     Row(

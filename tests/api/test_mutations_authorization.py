@@ -85,9 +85,22 @@ INPUTS: dict[str, Any] = {
     "createPortalSession": lambda s, _: {"customerId": customer_id(s, MAYA), "kind": "HOSTED"},
     "createCustomerSession": lambda s, _: {"customerId": customer_id(s, MAYA)},
     "revokeCustomerSession": lambda _, maya_token: {"token": maya_token},
+    "createEventEndpoint": lambda _s, _t: {"url": "https://product.example/portalql-events"},
+    "disableEventEndpoint": lambda _s, _t: {"endpointId": "pqwe_000000000000000000000000"},
+    "redeliverEvents": lambda _s, _t: {
+        "endpointId": "pqwe_000000000000000000000000",
+        "since": "2026-11-15T00:00:00Z",
+    },
 }
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "error UNAUTHENTICATED", "error FORBIDDEN", "userError NOT_FOUND"
-API_KEYS_ONLY = {"refundPayment", "createPortalSession", "createCustomerSession"}
+API_KEYS_ONLY = {
+    "refundPayment",
+    "createPortalSession",
+    "createCustomerSession",
+    "createEventEndpoint",
+    "disableEventEndpoint",
+    "redeliverEvents",
+}
 
 
 def _expected(mutation: str, caller: str) -> str:

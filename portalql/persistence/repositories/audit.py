@@ -13,6 +13,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portalql.persistence.models import AuditEvent, utcnow
+from portalql.persistence.repositories.event_deliveries import owe_event
 from resolvers.ports import AuditSource
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ async def record_audit_event(
     occurred_at: datetime | None = None,
     write_key: str | None = None,
 ) -> AuditEvent | None:
-    """Add an event to the trail; for a `write_key` already there, nothing (None): that write is audited."""
+    """Add an event to the trail, owed to the event endpoints that want it; for a `write_key` already there,
+    nothing (None): that write is audited."""
     if write_key is not None:
         dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
         inserted = await db.scalar(
@@ -101,7 +103,12 @@ async def record_audit_event(
             .on_conflict_do_nothing(index_elements=[AuditEvent.write_key])
             .returning(AuditEvent.id)
         )
-        return None if inserted is None else await db.get(AuditEvent, inserted)
+        if inserted is None:
+            return None
+        recorded = await db.get(AuditEvent, inserted)
+        assert recorded is not None  # inserted in this transaction
+        await owe_event(db, recorded)
+        return recorded
     event = AuditEvent(
         occurred_at=occurred_at or utcnow(),
         principal_type=principal_type,
@@ -118,6 +125,7 @@ async def record_audit_event(
     )
     db.add(event)
     await db.flush()
+    await owe_event(db, event)
     return event
 
 
