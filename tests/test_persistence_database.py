@@ -25,6 +25,8 @@ TABLES = {
     "charge_locks",
     "customer_sessions",
     "expected_audits",
+    "external_customer_ids",
+    "invoice_requests",
     "known_subscriptions",
     "portal_sessions",
     "refund_requests",

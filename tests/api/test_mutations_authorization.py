@@ -85,9 +85,26 @@ INPUTS: dict[str, Any] = {
     "createPortalSession": lambda s, _: {"customerId": customer_id(s, MAYA), "kind": "HOSTED"},
     "createCustomerSession": lambda s, _: {"customerId": customer_id(s, MAYA)},
     "revokeCustomerSession": lambda _, maya_token: {"token": maya_token},
+    "linkExternalCustomerId": lambda s, _: {"customerId": customer_id(s, MAYA), "externalCustomerId": "u-1"},
+    "createInvoice": lambda s, _: {
+        "customerId": customer_id(s, MAYA),
+        "items": [{"description": "Setup", "amount": 5000, "currency": "usd"}],
+        "finalize": True,
+        "idempotencyKey": "not-yours",
+    },
+    "finalizeInvoice": lambda s, _: {"invoiceId": _paid_invoice(s)},
+    "voidInvoice": lambda s, _: {"invoiceId": _paid_invoice(s)},
 }
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "error UNAUTHENTICATED", "error FORBIDDEN", "userError NOT_FOUND"
-API_KEYS_ONLY = {"refundPayment", "createPortalSession", "createCustomerSession"}
+API_KEYS_ONLY = {
+    "refundPayment",
+    "createPortalSession",
+    "createCustomerSession",
+    "linkExternalCustomerId",
+    "createInvoice",
+    "finalizeInvoice",
+    "voidInvoice",
+}
 
 
 def _expected(mutation: str, caller: str) -> str:
