@@ -52,3 +52,14 @@ async def link_external_id(db: AsyncSession, external_id: str, customer_id: str)
     except IntegrityError as error:
         raise ExternalIdTaken(external_id, await customer_of(db, external_id) or "") from error
     return ExternalIdLink(external_id, customer_id, previous=previous, changed=True)
+
+
+async def replace_external_id(db: AsyncSession, external_id: str, customer_id: str) -> None:
+    """Map `external_id` to the customer whoever held it: for demo data, whose customers are made anew."""
+    await db.execute(
+        delete(ExternalCustomerId).where(
+            (ExternalCustomerId.external_id == external_id) | (ExternalCustomerId.customer_id == customer_id)
+        )
+    )
+    db.add(ExternalCustomerId(external_id=external_id, customer_id=customer_id))
+    await db.flush()
