@@ -114,8 +114,12 @@ async def test_the_invoice_bills_only_its_own_lines_never_the_customers_pending_
         {"customer": ethan, "amount": 777, "currency": "usd", "description": "Pending elsewhere"}
     )
 
+    sandbox.reset_calls()
+
     payload = await create(api, token, customerId=ethan, items=LINES[:1], idempotencyKey="only-mine")
 
+    # A draft is read back for its lines: the invoice, its line, and that read.
+    assert sandbox.calls() == {"POST /v1/invoices": 1, "POST /v1/invoiceitems": 1, "GET /v1/invoices/{id}": 1}
     assert payload["invoice"]["status"] == "DRAFT"
     assert [line["amount"]["amount"] for line in payload["invoice"]["lines"]] == [45000]
     assert sandbox.state.store.get(pending.id, "invoiceitem")["invoice"] is None
@@ -292,7 +296,12 @@ async def test_a_draft_is_finalized_then_voided_and_each_retry_changes_nothing(
     assert finalized_again["invoice"] == {"status": "OPEN"}
     assert voided["invoice"] == voided_again["invoice"] == {"status": "VOID"}
     assert codes(not_draft) == ["INVOICE_NOT_DRAFT"]
-    assert writes(sandbox) == {"POST /v1/invoices/{id}/finalize": 1, "POST /v1/invoices/{id}/void": 1}
+    # Each change reads the invoice and writes it once; each retry only reads it.
+    assert sandbox.calls() == {
+        "GET /v1/invoices/{id}": 5,
+        "POST /v1/invoices/{id}/finalize": 1,
+        "POST /v1/invoices/{id}/void": 1,
+    }
     audit = await graphql(api, "{ auditEvents { edges { node { action objectId } } } }", token=token)
     actions = [
         e["node"]["action"]
