@@ -473,7 +473,13 @@ class StripeGateway:
         return convert.subscription(updated)
 
     # -- invoices -------------------------------------------------------------------------------------------
-    async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice:
+    async def retrieve_invoice(
+        self,
+        invoice_id: str,
+        *,
+        with_payments: bool = False,
+        fresh: bool = False,  # noqa: ARG002 - every read here is fresh; a caching gateway honours it
+    ) -> Invoice:
         ids.check(IdKind.INVOICE, invoice_id)
         query: InvoiceRetrieveParams = {"expand": ["payments"]} if with_payments else {}
         response = await self._get(_path("invoices", invoice_id), query)

@@ -123,7 +123,11 @@ class BillingGateway(Protocol):
 
     async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription: ...
 
-    async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice: ...
+    async def retrieve_invoice(
+        self, invoice_id: str, *, with_payments: bool = False, fresh: bool = False
+    ) -> Invoice:
+        """`fresh=True` bypasses any cache: for reads that decide what to write."""
+        ...
 
     async def list_invoices(
         self,

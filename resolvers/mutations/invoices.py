@@ -240,7 +240,7 @@ async def _create(ctx: RequestContext, ask: InvoiceAsk) -> Invoice:
         if progress.invoice_id is None:
             invoice = await _made(ctx, customer_id, ask, key)
         else:
-            invoice = await ctx.gateway.retrieve_invoice(progress.invoice_id)
+            invoice = await ctx.gateway.retrieve_invoice(progress.invoice_id, fresh=True)
         added = await _add_lines(ctx, invoice, ask, key)
         if ask.finalize and invoice.status is InvoiceStatus.DRAFT:
             invoice = await ctx.gateway.finalize_invoice(
@@ -251,7 +251,7 @@ async def _create(ctx: RequestContext, ask: InvoiceAsk) -> Invoice:
                 customer_id=customer_id,
             )
         elif added:
-            invoice = await ctx.gateway.retrieve_invoice(invoice.id)  # the draft with its new lines
+            invoice = await ctx.gateway.retrieve_invoice(invoice.id, fresh=True)  # the draft with its lines
         if ask.send and not progress.sent:
             invoice = await ctx.gateway.send_invoice(invoice.id, idempotency_key=key, customer_id=customer_id)
             await requests.invoice_sent(key)
@@ -262,6 +262,7 @@ async def _create(ctx: RequestContext, ask: InvoiceAsk) -> Invoice:
             "idempotency_key",
         ) from error
     ctx.forget_reads()
+    # Keyed apart from the request's other writes, which a client may have given the same key.
     await writes.stores(ctx).audit.record(
         writes.audit_entry(
             ctx,
@@ -273,7 +274,7 @@ async def _create(ctx: RequestContext, ask: InvoiceAsk) -> Invoice:
             before=None,
             after=_invoice_state(invoice) | {"lines": len(invoice.lines), "sent": ask.send},
         ),
-        write_key=key,
+        write_key=f"{key}:create_invoice",
     )
     return invoice
 
@@ -296,7 +297,8 @@ async def create_invoice(ctx: RequestContext, ask: InvoiceAsk) -> Outcome[Invoic
 async def _invoice(ctx: RequestContext, invoice_id: str) -> Invoice:
     check_id(IdKind.INVOICE, invoice_id, "invoice_id")
     try:
-        return await ctx.loaders.invoice(invoice_id)
+        # Read fresh: the status decides the write.
+        return await ctx.gateway.retrieve_invoice(invoice_id, fresh=True)
     except NotFound as error:
         raise reject(UserErrorCode.NOT_FOUND, f"No invoice '{invoice_id}'.", "invoice_id") from error
 

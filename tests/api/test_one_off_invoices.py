@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from resolvers.mutations.invoices import REQUEST_METADATA_KEY
+from portalql.web.app import create_app
+from resolvers.mutations.invoices import LINE_METADATA_KEY, REQUEST_METADATA_KEY
+from stripe_gateway.caching import CachedGateway, MemoryStore
+from stripe_gateway.records import NewInvoiceItem
 from stripe_sandbox.resources.catalog import new_price
 from tests.api.mutation_support import ETHAN, MAYA, codes, customer_id, mutate, price_id, writes
-from tests.fixtures.app import error_codes, graphql
+from tests.fixtures.app import app_settings, client_for, error_codes, graphql
 
 if TYPE_CHECKING:
     import httpx
 
+    from portalql.persistence.db import Database
+    from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
 
@@ -329,3 +334,33 @@ async def test_a_paid_or_unknown_invoice_is_refused(
     assert codes(finalize_paid) == ["INVOICE_NOT_DRAFT"]
     assert codes(unknown) == codes(malformed) == ["NOT_FOUND"]
     assert writes(sandbox) == {}
+
+
+async def test_a_retry_reads_the_invoice_past_the_read_cache(
+    gateway: StripeGateway, database: Database, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    cached = CachedGateway(gateway, MemoryStore())
+    given = {"customerId": customer_id(sandbox, ETHAN), "items": LINES, "idempotencyKey": "cached"}
+    sandbox.add_fault("error", count=3, path=r"^POST /v1/invoiceitems$")  # the first line fails outright
+    async with client_for(create_app(app_settings(), gateway=cached, database=database)) as client:
+        token = await tokens.api_key()
+        failed = await graphql(client, CREATE, {"input": given}, token)
+        [draft] = invoices_of(sandbox, ETHAN)
+        await cached.retrieve_invoice(draft["id"])  # the cache holds the empty draft
+        # Lines added elsewhere meanwhile (another instance's attempt), which no webhook told this cache of.
+        await gateway.add_invoice_item(
+            draft["id"],
+            customer_id=draft["customer"],
+            item=NewInvoiceItem(description="Onboarding workshop", amount=45000, currency="usd"),
+            metadata={REQUEST_METADATA_KEY: "merchant:cached", LINE_METADATA_KEY: "0"},
+            idempotency_key="elsewhere",
+        )
+
+        retried = await mutate(client, "createInvoice", given, token, INVOICE)
+
+    assert error_codes(failed) == ["STRIPE_UNAVAILABLE"]
+    assert [line["description"] for line in retried["invoice"]["lines"]] == [
+        "Onboarding workshop",
+        "Data import",
+    ]
+    assert len(items_of(sandbox, draft["id"])) == 2
