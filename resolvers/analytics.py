@@ -4,7 +4,8 @@ Counted by SQL aggregates over the audit trail and the session tables (see `port
 reading events into Python. A plan change's direction is decided when it is audited (`plan_change_direction`,
 kept in the entry as `direction`), so counting ups and downs is a GROUP BY, not a price lookup per change;
 changes audited from Stripe's webhooks (made in Stripe's own portal or dashboard) carry no direction and
-are counted as `otherPlanChanges`.
+are counted as `otherPlanChanges`. A subscription that ends as scheduled reaches the trail again through
+Stripe's `deleted` event; that entry is not a cancellation asked for, and is left out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from resolvers.errors import InvalidArgumentError
 from resolvers.policy import require_api_key
+from resolvers.ports import AuditSource
 from stripe_gateway.records import Interval
 
 if TYPE_CHECKING:
@@ -90,7 +92,7 @@ class PortalAnalytics:
     invoices_paid: int
 
 
-def _count(counts: tuple[ActionCount, ...], action: _Action, **where: str | None) -> int:
+def _count(counts: tuple[ActionCount, ...], action: _Action, **where: object) -> int:
     return sum(
         found.count
         for found in counts
@@ -127,7 +129,10 @@ async def portal_analytics(ctx: RequestContext, *, since: datetime, until: datet
         plan_downgrades=_count(counts, _Action.PLAN_CHANGE, direction=PlanChangeDirection.DOWN.value),
         seat_changes=_count(counts, _Action.PLAN_CHANGE, direction=PlanChangeDirection.SEATS.value),
         other_plan_changes=plan_changes - known,
-        cancellations=_count(counts, _Action.CANCEL),
+        # A subscription ending at its scheduled time (Stripe's `deleted` event, audited with no before-state)
+        # was counted when the cancellation was asked for.
+        cancellations=_count(counts, _Action.CANCEL)
+        - _count(counts, _Action.CANCEL, source=AuditSource.EXTERNAL, has_before=False),
         reactivations=_count(counts, _Action.REACTIVATE),
         cards_added=_count(counts, _Action.CARD_ADDED),
         invoices_paid=_count(counts, _Action.INVOICE_PAID),

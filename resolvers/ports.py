@@ -290,11 +290,14 @@ class InvoiceRequests(Protocol):
 @dataclass(frozen=True, slots=True)
 class ActionCount:
     """How many audited changes of one action, with one `kind` and `direction` in their after-state (the
-    portal session's kind, the plan change's direction; None where the entry has none), a period holds."""
+    portal session's kind, the plan change's direction; None where the entry has none), from one source,
+    with or without a before-state, a period holds."""
 
     action: str
     kind: str | None
     direction: str | None
+    source: AuditSource
+    has_before: bool
     count: int
 
 

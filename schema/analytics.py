@@ -58,7 +58,10 @@ class PortalAnalytics:
     def other_plan_changes(self) -> int:
         return self.record.other_plan_changes
 
-    @field("Subscriptions cancelled or scheduled to cancel.")
+    @field(
+        "Cancellations asked for, at once or at the period's end, here or in Stripe's portal. A subscription "
+        "ending later as scheduled is not counted again (nor, alike, one Stripe's portal ends at once)."
+    )
     def cancellations(self) -> int:
         return self.record.cancellations
 

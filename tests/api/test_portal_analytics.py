@@ -58,7 +58,13 @@ async def change_plan(
     assert changed["userErrors"] == []
 
 
-async def audit(database: Database, action: str, *, occurred_at: datetime | None = None) -> None:
+async def audit(
+    database: Database,
+    action: str,
+    *,
+    occurred_at: datetime | None = None,
+    before: dict[str, Any] | None = None,
+) -> None:
     """An event learnt from a webhook (cards are added in the browser, through Stripe.js)."""
     async with database.session() as db:
         await record_audit_event(
@@ -70,6 +76,7 @@ async def audit(database: Database, action: str, *, occurred_at: datetime | None
             object_id="pm_test",
             source=AuditSource.EXTERNAL,
             occurred_at=occurred_at,
+            before=before,
         )
 
 
@@ -99,6 +106,10 @@ async def test_the_counts_follow_a_known_sequence_of_actions(
     await audit(database, "payment_method.attach")
     await audit(database, "invoice.pay")
     await audit(database, "payment_method.attach", occurred_at=start - timedelta(days=365))
+    # Someone cancels in Stripe's portal (an update, with a before-state); another subscription ends as
+    # scheduled (Stripe's `deleted` event, none), which is not a cancellation asked for now.
+    await audit(database, "subscription.cancel", before={"cancel_at_period_end": False})
+    await audit(database, "subscription.cancel")
     end = utcnow() + timedelta(seconds=1)
     sandbox.reset_calls()
 
@@ -114,7 +125,7 @@ async def test_the_counts_follow_a_known_sequence_of_actions(
         "planDowngrades": 1,
         "seatChanges": 1,
         "otherPlanChanges": 0,
-        "cancellations": 1,
+        "cancellations": 2,
         "reactivations": 1,
         "cardsAdded": 2,
         "invoicesPaid": 1,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from portalql.persistence.models import AuditEvent, CustomerSession, PortalLink
-from resolvers.ports import ActionCount
+from resolvers.ports import ActionCount, AuditSource
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -27,16 +27,21 @@ async def count_actions(
     # `->>` on PostgreSQL's JSONB, `json_extract` on SQLite: SQLAlchemy writes the dialect's own.
     kind = AuditEvent.after["kind"].as_string()
     direction = AuditEvent.after["direction"].as_string()
+    has_before = AuditEvent.before.is_not(None)
+    grouped = (AuditEvent.action, kind, direction, AuditEvent.source, has_before)
     rows = await db.execute(
-        select(AuditEvent.action, kind, direction, func.count())
+        select(*grouped, func.count())
         .where(
             AuditEvent.occurred_at >= since,
             AuditEvent.occurred_at < until,
             AuditEvent.action.in_(list(actions)),
         )
-        .group_by(AuditEvent.action, kind, direction)
+        .group_by(*grouped)
     )
-    return tuple(ActionCount(action, kind, direction, count) for action, kind, direction, count in rows)
+    return tuple(
+        ActionCount(action, kind, direction, AuditSource(source), bool(before), count)
+        for action, kind, direction, source, before, count in rows
+    )
 
 
 async def count_links_redeemed(db: AsyncSession, *, since: datetime, until: datetime) -> int:
