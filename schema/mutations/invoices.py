@@ -7,24 +7,10 @@ import strawberry
 from resolvers.mutations import invoices
 from resolvers.mutations.outcome import Outcome
 from schema.context import Info
-from schema.enum_types import graphql_enum
+from schema.enums import CollectionMethod
 from schema.invoices import Invoice
 from schema.user_errors import UserError, user_errors
 from stripe_gateway import records
-
-graphql_enum(
-    records.CollectionMethod,
-    name="InvoiceCollectionMethod",
-    description="How an invoice is paid.",
-    values={
-        records.CollectionMethod.CHARGE_AUTOMATICALLY: (
-            "Stripe charges the customer's default payment method once the invoice is finalized."
-        ),
-        records.CollectionMethod.SEND_INVOICE: (
-            "The customer is sent the invoice and pays it on its hosted page by the due date."
-        ),
-    },
-)
 
 
 @strawberry.input(
@@ -63,8 +49,8 @@ class CreateInvoiceInput:
         description="The invoice's lines, 1 to 10, in one currency; nothing else the customer has pending "
         "is billed on it."
     )
-    collection_method: records.CollectionMethod = strawberry.field(
-        default=records.CollectionMethod.CHARGE_AUTOMATICALLY, description="How the invoice is paid."
+    collection_method: CollectionMethod = strawberry.field(
+        default=CollectionMethod.CHARGE_AUTOMATICALLY, description="How the invoice is paid."
     )
     days_until_due: int | None = strawberry.field(
         default=None,
