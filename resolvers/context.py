@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from resolvers.loaders import Loaders
+from resolvers.loaders.batching import Loader
 from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
@@ -43,9 +44,21 @@ class RequestContext:
         reads = _reads_for(self.gateway, self.principal)
         return Loaders(reads, known_subscriptions=self.known_subscriptions)
 
+    @cached_property
+    def external_ids(self) -> Loader[str, str | None]:
+        """Customers' external ids, the customers of one request read in one database query."""
+        return Loader(self._external_ids_of)
+
+    async def _external_ids_of(self, customer_ids: list[str]) -> list[str | Exception | None]:
+        if self.stores is None:
+            raise RuntimeError("this request context has no persistence stores; the app injects them")
+        found = await self.stores.external_ids.of_customers(customer_ids)
+        return [found.get(customer_id) for customer_id in customer_ids]
+
     def forget_reads(self) -> None:
         """Drop every Stripe read cached so far, so that reads after a write see what it changed."""
         self.__dict__.pop("loaders", None)
+        self.__dict__.pop("external_ids", None)
 
 
 def _reads_for(gateway: BillingGateway, principal: Principal | None) -> BillingGateway:

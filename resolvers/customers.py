@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from resolvers.errors import InvalidArgumentError, NotFoundError
+from resolvers.external_ids import query_customer
 from resolvers.loaders.customers import CustomerReads
 from resolvers.pagination import PageRequest, Slice, slice_of
 from resolvers.policy import authenticated, check_owner, fetch_by_id, may_use, require_api_key
@@ -84,3 +86,24 @@ async def list_customers(
     )
     ctx.loaders.prime_customers(page.data)
     return slice_of(page, request)
+
+
+async def customer_with_external_id(
+    ctx: RequestContext,
+    external_id: str,
+    *,
+    email: str | None,
+    after: str | None,
+    reads: CustomerReads = RECORD_ONLY,
+) -> Slice[Customer]:
+    """The `customers(externalId:)` filter (API keys only): a page with the one customer mapped to it, or
+    none; one database query and one Stripe read by id."""
+    require_api_key(ctx)
+    if email is not None or after is not None:
+        raise InvalidArgumentError("`externalId` filters alone: give no `email` or `after` with it.")
+    try:
+        customer_id = await query_customer(ctx, None, external_id)
+    except NotFoundError:
+        return Slice((), has_next_page=False, has_previous_page=False)
+    customer = await customer_by_id(ctx, customer_id, reads)
+    return Slice((customer,), has_next_page=False, has_previous_page=False)

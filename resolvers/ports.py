@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
     from contextlib import AbstractAsyncContextManager
     from datetime import datetime
 
@@ -294,6 +294,97 @@ class KnownSubscriptions(Protocol):
         ...
 
 
+# -- external customer ids ----------------------------------------------------------------------------------
+
+
+class ExternalIdTaken(Exception):  # noqa: N818 - a refusal the caller turns into a user error
+    """The external id is mapped to another customer."""
+
+    def __init__(self, external_id: str, customer_id: str) -> None:
+        super().__init__(f"external id {external_id!r} is mapped to {customer_id}")
+        self.customer_id = customer_id
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalIdLink:
+    """A mapping as it is after `link`; `previous` is the customer's external id before, if it had another."""
+
+    external_id: str
+    customer_id: str
+    previous: str | None
+    changed: bool
+
+
+class ExternalIds(Protocol):
+    """The product's own ids for customers, one each way; read from the database alone, never from Stripe."""
+
+    async def customer_of(self, external_id: str) -> str | None: ...
+
+    async def of_customers(self, customer_ids: Collection[str]) -> Mapping[str, str]:
+        """The external ids of those of `customer_ids` that have one."""
+        ...
+
+    async def link(self, external_id: str, customer_id: str) -> ExternalIdLink:
+        """Map `external_id` to the customer (replacing the customer's previous one); raises ExternalIdTaken
+        when another customer holds it. Linking what is already linked changes nothing."""
+        ...
+
+
+# -- one-off invoices ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceProgress:
+    """How far the invoice made for one idempotency key got: nothing yet, made (`invoice_id`), sent."""
+
+    idempotency_key: str
+    request_digest: str
+    customer_id: str
+    invoice_id: str | None
+    sent: bool
+
+
+class InvoiceRequests(Protocol):
+    async def claim(self, idempotency_key: str, *, request_digest: str, customer_id: str) -> InvoiceProgress:
+        """The request's progress, recorded as begun when the key is new."""
+        ...
+
+    async def invoice_made(self, idempotency_key: str, invoice_id: str) -> None: ...
+
+    async def invoice_sent(self, idempotency_key: str) -> None: ...
+
+
+# -- portal analytics ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCount:
+    """How many audited changes of one action, with one `kind` and `direction` in their after-state (the
+    portal session's kind, the plan change's direction; None where the entry has none), from one source,
+    with or without a before-state, a period holds."""
+
+    action: str
+    kind: str | None
+    direction: str | None
+    source: AuditSource
+    has_before: bool
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PortalActivity:
+    actions: tuple[ActionCount, ...]
+    links_redeemed: int
+    customer_sessions: int
+
+
+class Analytics(Protocol):
+    async def activity(self, *, since: datetime, until: datetime, actions: Collection[str]) -> PortalActivity:
+        """Counts over `[since, until)`: the audited `actions`, the portal links redeemed, and the customer
+        sessions started (issued to an SPA or from a redeemed link)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Stores:
     """The persistence the mutations and the audit trail use."""
@@ -302,3 +393,6 @@ class Stores:
     sessions: SessionStore
     refunds: RefundLedger
     event_endpoints: EventEndpointStore
+    external_ids: ExternalIds
+    invoices: InvoiceRequests
+    analytics: Analytics

@@ -97,6 +97,15 @@ class Customer(Node):
     async def phone(self, info: Info) -> str | None:
         return (await self._contact(info)).phone
 
+    @field(
+        "The product's own id for this customer (see `linkExternalCustomerId`), read from this service's "
+        "database, never from Stripe; null when none is mapped. Needs the `customer:read` scope."
+    )
+    async def external_id(self, info: Info) -> str | None:
+        ctx = info.context.request_context
+        require_scope(ctx, Scope.CUSTOMER_READ)
+        return await ctx.external_ids.load(self.id)
+
     @field("The customer's billing address; needs the `customer:read` scope.")
     async def address(self, info: Info) -> Address | None:
         address = (await self._contact(info)).address

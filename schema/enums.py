@@ -15,6 +15,7 @@ from schema.enum_types import graphql_enum
 from stripe_gateway.records import (
     CancellationFeedback,
     CancelMode,
+    CollectionMethod,
     Interval,
     InvoicePaymentStatus,
     InvoiceStatus,
@@ -47,6 +48,16 @@ __all__ = [
 ]
 
 
+graphql_enum(
+    CollectionMethod,
+    description="How an invoice, or a subscription's invoices, get paid.",
+    values={
+        CollectionMethod.CHARGE_AUTOMATICALLY: "Stripe charges the customer's default payment method.",
+        CollectionMethod.SEND_INVOICE: (
+            "The customer is emailed the invoice and pays it on its hosted page by the due date."
+        ),
+    },
+)
 graphql_enum(
     Scope,
     description="A permission a customer session carries. API keys hold them all.",
@@ -182,16 +193,6 @@ class CancellationReason(Enum):
     PAYMENT_FAILED = strawberry.enum_value("payment_failed", description="Payments kept failing.")
     CANCELED_BY_RETENTION_POLICY = strawberry.enum_value(
         "canceled_by_retention_policy", description="The account's retention settings ended it."
-    )
-
-
-@strawberry.enum(description="How a subscription's invoices get paid.")
-class CollectionMethod(Enum):
-    CHARGE_AUTOMATICALLY = strawberry.enum_value(
-        "charge_automatically", description="Stripe charges the default payment method."
-    )
-    SEND_INVOICE = strawberry.enum_value(
-        "send_invoice", description="The customer is emailed an invoice to pay."
     )
 
 

@@ -30,7 +30,9 @@ from schema.mutations.event_endpoints import (
     disable_event_endpoint,
     redeliver_events,
 )
+from schema.mutations.external_ids import LinkExternalCustomerIdPayload, link_external_customer_id
 from schema.mutations.invoice_payment import PayInvoicePayload, pay_invoice
+from schema.mutations.invoices import InvoicePayload, create_invoice, finalize_invoice, void_invoice
 from schema.mutations.payment_methods import (
     DetachPaymentMethodPayload,
     SetDefaultPaymentMethodPayload,
@@ -142,4 +144,26 @@ class Mutation:
         resolver=redeliver_events,
         description="Deliver an endpoint's events again, such as those given up on while it was down (API "
         "keys only). User errors: NOT_FOUND, INVALID_INPUT.",
+    )
+    link_external_customer_id: LinkExternalCustomerIdPayload = strawberry.mutation(
+        resolver=link_external_customer_id,
+        description="Map the product's own id for a user or company to a customer (API keys only), kept in "
+        "this service's database and in the customer's Stripe metadata (`portalql_external_id`). Safe to "
+        "retry. User errors: NOT_FOUND, INVALID_INPUT, EXTERNAL_ID_TAKEN.",
+    )
+    create_invoice: InvoicePayload = strawberry.mutation(
+        resolver=create_invoice,
+        description="A one-off invoice with the given lines, finalized and sent when asked (API keys only). "
+        "A retry with the same key never makes a second invoice or a line twice. User errors: NOT_FOUND, "
+        "INVALID_INPUT, INVALID_AMOUNT, IDEMPOTENCY_KEY_REUSED.",
+    )
+    finalize_invoice: InvoicePayload = strawberry.mutation(
+        resolver=finalize_invoice,
+        description="Finalize a draft invoice: it is numbered and gets its hosted page (API keys only). An "
+        "open one is answered as it is. User errors: NOT_FOUND, INVOICE_NOT_DRAFT, INVALID_INPUT.",
+    )
+    void_invoice: InvoicePayload = strawberry.mutation(
+        resolver=void_invoice,
+        description="Void an open or uncollectible invoice (API keys only); a void one is answered as it is. "
+        "User errors: NOT_FOUND, INVOICE_NOT_OPEN, INVALID_INPUT.",
     )

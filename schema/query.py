@@ -1,14 +1,18 @@
 """The `Query` root: the entry points a client starts from."""
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
-from resolvers.customers import customer_by_id, list_customers
+from resolvers.analytics import portal_analytics
+from resolvers.customers import customer_by_id, customer_with_external_id, list_customers
+from resolvers.external_ids import query_customer
 from resolvers.nodes import resolve_node
 from resolvers.pagination import page_request
 from resolvers.policy import authenticated
 from resolvers.portal import configuration_in_force, switchable_products
+from schema.analytics import PortalAnalytics
 from schema.audit import AuditEventConnection, resolve_audit_events
 from schema.catalog import Product
 from schema.context import Info
@@ -29,19 +33,24 @@ class Query:
         return Viewer(principal=authenticated(info.context.request_context))
 
     @field(
-        "A customer by id. A customer session may read only its own customer: any other id answers "
-        "NOT_FOUND, exactly as an id that does not exist."
+        "A customer by id, or by the product's own id for it: give exactly one. A customer session may read "
+        "only its own customer: any other id answers NOT_FOUND, exactly as an id that does not exist. An "
+        "external id is looked up in this service's database: it costs no Stripe search."
     )
     async def customer(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="A customer id (`cus_…`).")],
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="A customer id (`cus_…`).")
+        ] = None,
+        external_id: Annotated[
+            str | None,
+            strawberry.argument(description="The product's own id for the customer (`Customer.externalId`)."),
+        ] = None,
     ) -> Customer | None:
-        record = await customer_by_id(
-            info.context.request_context,
-            id,
-            customer_reads(Selection.of(info)),
-        )
+        ctx = info.context.request_context
+        customer_id = await query_customer(ctx, id, external_id)
+        record = await customer_by_id(ctx, customer_id, customer_reads(Selection.of(info)))
         return Customer.of(record)
 
     @field("All customers, newest first. API keys only: customer sessions get FORBIDDEN.")
@@ -60,13 +69,21 @@ class Query:
         email: Annotated[
             str | None, strawberry.argument(description="Only customers with exactly this email address.")
         ] = None,
+        external_id: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only the customer with this external id (none or one; with no other filter). "
+                "Looked up in this service's database, then read by id: no Stripe search."
+            ),
+        ] = None,
     ) -> CustomerConnection:
-        page = await list_customers(
-            info.context.request_context,
-            page_request(first=first, after=after),
-            email=email,
-            reads=customer_reads(Selection.of(info).below("edges", "node")),
-        )
+        ctx = info.context.request_context
+        reads = customer_reads(Selection.of(info).below("edges", "node"))
+        if external_id is not None:
+            return customer_connection(
+                await customer_with_external_id(ctx, external_id, email=email, after=after, reads=reads)
+            )
+        page = await list_customers(ctx, page_request(first=first, after=after), email=email, reads=reads)
         return customer_connection(page)
 
     @field(
@@ -105,3 +122,21 @@ class Query:
         resolver=resolve_event_endpoints,
         description="Where the product receives this service's events, enabled ones first (API keys only).",
     )
+
+    @field(
+        "What customers did through the portal over a period (API keys only): links and sessions, plan "
+        "changes up and down, seat changes, cancellations, reactivations, cards added, invoices paid. "
+        "Counted in this service's database; costs no Stripe call."
+    )
+    async def portal_analytics(
+        self,
+        info: Info,
+        since: Annotated[datetime, strawberry.argument(description="The period's start (included).")],
+        until: Annotated[
+            datetime,
+            strawberry.argument(description="The period's end (excluded); at most 366 days after `since`."),
+        ],
+    ) -> PortalAnalytics:
+        return PortalAnalytics(
+            record=await portal_analytics(info.context.request_context, since=since, until=until)
+        )

@@ -54,6 +54,8 @@ graphql_enum(
         UserErrorCode.SETUP_NOT_COMPLETE: (
             "The SetupIntent has not succeeded: the browser has not confirmed it, or the card was refused."
         ),
+        UserErrorCode.EXTERNAL_ID_TAKEN: "The external id is already mapped to another customer.",
+        UserErrorCode.INVOICE_NOT_DRAFT: "The invoice is not a draft any more: paid, void or uncollectible.",
     },
 )
 

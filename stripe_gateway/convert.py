@@ -268,6 +268,7 @@ def invoice_line(obj: stripe.InvoiceLineItem) -> InvoiceLine:
         proration=proration,
         subscription_id=subscription_id,
         subscription_item_id=item_details.subscription_item if item_details is not None else None,
+        metadata=_metadata(obj.metadata),
     )
 
 

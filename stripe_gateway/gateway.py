@@ -34,6 +34,7 @@ from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
     CancellationFeedback,
     Charge,
+    CollectionMethod,
     Customer,
     CustomerUpdate,
     Event,
@@ -41,6 +42,7 @@ from stripe_gateway.records import (
     InvoicePayment,
     InvoiceStatus,
     ItemChange,
+    NewInvoiceItem,
     Page,
     PaymentIntent,
     PaymentMethod,
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
         CustomerListParams,
         CustomerRetrieveParams,
         EventListParams,
+        InvoiceCreateParams,
         InvoiceCreatePreviewParams,
         InvoiceCreatePreviewParamsSubscriptionDetails,
         InvoiceListParams,
@@ -97,8 +100,8 @@ _NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 # the gateway connects; left to the first request, the imports would run between its Stripe round trips.
 _SERVICES = (
     "billing_portal.configurations", "billing_portal.sessions", "charges", "customers", "events",
-    "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices", "products", "refunds",
-    "setup_intents", "subscriptions",
+    "invoice_items", "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices",
+    "products", "refunds", "setup_intents", "subscriptions",
 )  # fmt: skip
 _OBJECTS = (
     "billing_portal.Configuration", "billing_portal.Session", "Charge", "Customer", "Event", "Invoice",
@@ -470,7 +473,13 @@ class StripeGateway:
         return convert.subscription(updated)
 
     # -- invoices -------------------------------------------------------------------------------------------
-    async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice:
+    async def retrieve_invoice(
+        self,
+        invoice_id: str,
+        *,
+        with_payments: bool = False,
+        fresh: bool = False,  # noqa: ARG002 - every read here is fresh; a caching gateway honours it
+    ) -> Invoice:
         ids.check(IdKind.INVOICE, invoice_id)
         query: InvoiceRetrieveParams = {"expand": ["payments"]} if with_payments else {}
         response = await self._get(_path("invoices", invoice_id), query)
@@ -505,6 +514,99 @@ class StripeGateway:
             query["expand"] = ["data.payments"]
         page = _list(stripe.Invoice, await self._get("/v1/invoices", query))
         return Page(tuple(convert.invoice(found) for found in page.data), page.has_more)
+
+    async def create_invoice(
+        self,
+        customer_id: str,
+        *,
+        collection_method: CollectionMethod,
+        days_until_due: int | None,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> Invoice:
+        """A one-off draft that picks up none of the customer's pending invoice items: only the items added
+        to it by id (`add_invoice_item`) are billed on it. Not advanced automatically until finalized."""
+        ids.check(IdKind.CUSTOMER, customer_id)
+        key = params.idempotency_key("create_invoice", idempotency_key)
+        query: InvoiceCreateParams = {
+            "customer": customer_id,
+            "collection_method": collection_method.value,
+            "pending_invoice_items_behavior": "exclude",
+            "auto_advance": False,
+            "metadata": dict(metadata),
+        }
+        if days_until_due is not None:
+            query["days_until_due"] = days_until_due
+        created = await self._call(lambda: self._v1.invoices.create_async(query, {"idempotency_key": key}))
+        return convert.invoice(created)
+
+    async def add_invoice_item(
+        self,
+        invoice_id: str,
+        *,
+        customer_id: str,
+        item: NewInvoiceItem,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> str:
+        """Add a line to a draft invoice; the invoice item's id."""
+        ids.check(IdKind.INVOICE, invoice_id)
+        ids.check(IdKind.CUSTOMER, customer_id)
+        if item.price_id is not None:
+            ids.check(IdKind.PRICE, item.price_id)
+        key = params.idempotency_key("add_invoice_item", idempotency_key)
+        query = params.invoice_item(invoice_id, customer_id, item, metadata)
+        created = await self._call(
+            lambda: self._v1.invoice_items.create_async(query, {"idempotency_key": key})
+        )
+        return created.id
+
+    async def finalize_invoice(
+        self,
+        invoice_id: str,
+        *,
+        auto_advance: bool,
+        idempotency_key: str,
+        customer_id: str,  # noqa: ARG002 - the invoice's customer, whose reads a caching gateway drops
+    ) -> Invoice:
+        """Draft to open: numbered, with its hosted page. With `auto_advance` Stripe goes on to collect it."""
+        ids.check(IdKind.INVOICE, invoice_id)
+        key = params.idempotency_key("finalize_invoice", idempotency_key)
+        finalized = await self._call(
+            lambda: self._v1.invoices.finalize_invoice_async(
+                invoice_id, {"auto_advance": auto_advance}, {"idempotency_key": key}
+            )
+        )
+        return convert.invoice(finalized)
+
+    async def send_invoice(
+        self,
+        invoice_id: str,
+        *,
+        idempotency_key: str,
+        customer_id: str,  # noqa: ARG002 - the invoice's customer, whose reads a caching gateway drops
+    ) -> Invoice:
+        """Email an open invoice to its customer (test mode sends no email, only the `invoice.sent` event)."""
+        ids.check(IdKind.INVOICE, invoice_id)
+        key = params.idempotency_key("send_invoice", idempotency_key)
+        sent = await self._call(
+            lambda: self._v1.invoices.send_invoice_async(invoice_id, {}, {"idempotency_key": key})
+        )
+        return convert.invoice(sent)
+
+    async def void_invoice(
+        self,
+        invoice_id: str,
+        *,
+        idempotency_key: str,
+        customer_id: str,  # noqa: ARG002 - the invoice's customer, whose reads a caching gateway drops
+    ) -> Invoice:
+        ids.check(IdKind.INVOICE, invoice_id)
+        key = params.idempotency_key("void_invoice", idempotency_key)
+        voided = await self._call(
+            lambda: self._v1.invoices.void_invoice_async(invoice_id, {}, {"idempotency_key": key})
+        )
+        return convert.invoice(voided)
 
     async def list_invoice_payments(self, invoice_id: str) -> tuple[InvoicePayment, ...]:
         ids.check(IdKind.INVOICE, invoice_id)

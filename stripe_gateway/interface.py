@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from stripe_gateway.records import (
         CancellationFeedback,
         Charge,
+        CollectionMethod,
         Customer,
         CustomerUpdate,
         Event,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         InvoicePayment,
         InvoiceStatus,
         ItemChange,
+        NewInvoiceItem,
         Page,
         PaymentIntent,
         PaymentMethod,
@@ -121,7 +123,11 @@ class BillingGateway(Protocol):
 
     async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription: ...
 
-    async def retrieve_invoice(self, invoice_id: str, *, with_payments: bool = False) -> Invoice: ...
+    async def retrieve_invoice(
+        self, invoice_id: str, *, with_payments: bool = False, fresh: bool = False
+    ) -> Invoice:
+        """`fresh=True` bypasses any cache: for reads that decide what to write."""
+        ...
 
     async def list_invoices(
         self,
@@ -134,6 +140,34 @@ class BillingGateway(Protocol):
         ending_before: str | None = None,
         with_payments: bool = False,
     ) -> Page[Invoice]: ...
+
+    async def create_invoice(
+        self,
+        customer_id: str,
+        *,
+        collection_method: CollectionMethod,
+        days_until_due: int | None,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> Invoice: ...
+
+    async def add_invoice_item(
+        self,
+        invoice_id: str,
+        *,
+        customer_id: str,
+        item: NewInvoiceItem,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> str: ...
+
+    async def finalize_invoice(
+        self, invoice_id: str, *, auto_advance: bool, idempotency_key: str, customer_id: str
+    ) -> Invoice: ...
+
+    async def send_invoice(self, invoice_id: str, *, idempotency_key: str, customer_id: str) -> Invoice: ...
+
+    async def void_invoice(self, invoice_id: str, *, idempotency_key: str, customer_id: str) -> Invoice: ...
 
     async def list_invoice_payments(self, invoice_id: str) -> tuple[InvoicePayment, ...]: ...
 

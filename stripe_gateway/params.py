@@ -9,16 +9,18 @@ from stripe_gateway.records import (
     CancellationFeedback,
     CustomerUpdate,
     ItemChange,
+    NewInvoiceItem,
     PortalFlow,
     PortalFlowType,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from stripe.params import (
         CustomerUpdateParams,
         InvoiceCreatePreviewParamsSubscriptionDetailsItem,
+        InvoiceItemCreateParams,
         SubscriptionCancelParamsCancellationDetails,
         SubscriptionUpdateParamsItem,
     )
@@ -144,6 +146,29 @@ def customer_changes(changes: CustomerUpdate) -> CustomerUpdateParams:
             "postal_code": address.postal_code or "",
             "country": address.country or "",
         }
+    if changes.metadata is not None:
+        params["metadata"] = dict(changes.metadata)
+    return params
+
+
+def invoice_item(
+    invoice_id: str, customer_id: str, item: NewInvoiceItem, metadata: Mapping[str, str]
+) -> InvoiceItemCreateParams:
+    """An item added to the draft `invoice_id` (at API 2026-10-28 a price goes under `pricing`)."""
+    params: InvoiceItemCreateParams = {
+        "invoice": invoice_id,
+        "customer": customer_id,
+        "metadata": dict(metadata),
+    }
+    if item.description is not None:
+        params["description"] = item.description
+    if item.price_id is not None:
+        params["pricing"] = {"price": item.price_id}
+        if item.quantity is not None:
+            params["quantity"] = item.quantity
+    else:
+        params["amount"] = item.amount or 0
+        params["currency"] = item.currency or ""
     return params
 
 

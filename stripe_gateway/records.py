@@ -233,6 +233,27 @@ class InvoiceLine:
     proration: bool
     subscription_id: str | None
     subscription_item_id: str | None
+    # An invoice item's line carries the item's metadata.
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+class CollectionMethod(StrEnum):
+    """How an invoice is paid: Stripe charges the customer's default payment method, or emails the invoice
+    for the customer to pay on its hosted page by the due date."""
+
+    CHARGE_AUTOMATICALLY = "charge_automatically"
+    SEND_INVOICE = "send_invoice"
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvoiceItem:
+    """One line of a one-off invoice: a price (times `quantity`), or an amount with its description."""
+
+    description: str | None = None
+    amount: int | None = None
+    currency: str | None = None
+    price_id: str | None = None
+    quantity: int | None = None
 
 
 class InvoicePaymentStatus(StrEnum):
@@ -538,6 +559,8 @@ class CustomerUpdate:
     name: str | None = None
     phone: str | None = None
     address: Address | None = None
+    # Keys to set (a value) or remove (""); the other keys are left as they are.
+    metadata: Mapping[str, str] | None = None
 
 
 # -- events -------------------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import clock
+from stripe_sandbox.resources import invoice_items, invoices
 from stripe_sandbox.resources.catalog import new_price, new_product
 from stripe_sandbox.resources.customers import new_customer
+from stripe_sandbox.resources.invoice_lines import Line
 from stripe_sandbox.resources.payment_methods import new_card
 from stripe_sandbox.resources.portal import CANCELLATION_REASONS, new_configuration
 from stripe_sandbox.resources.subscription_changes import Cancel, Change, ItemChange, items_of
@@ -40,6 +42,12 @@ BUSINESS_PROFILE = {
     "terms_of_service_url": "https://lumenpad.example.com/legal/terms",
 }
 RETURN_URL = "https://app.lumenpad.example.com/settings/billing"
+# Lumenpad's own id for Maya, in the customer metadata key portalql maps external ids from.
+EXTERNAL_ID_METADATA_KEY = "portalql_external_id"
+DEMO_EXTERNAL_ID = "lumenpad-user-1001"
+ONE_OFF_CUSTOMER_EMAIL = "ethan.brooks@example.com"
+# Ethan's one-off invoice: an onboarding workshop and a data import, sent for payment within 30 days.
+ONE_OFF_LINES = (("Onboarding workshop", 45000), ("Data import from another tool", 12000))
 
 # name, description, monthly amount in USD cents and in yen (yearly: ten months' price)
 PLANS = (
@@ -109,6 +117,8 @@ class _Demo:
             clock.advance(self.store, to=when)
             step(when)
         clock.advance(self.store, to=self.now)
+        # Made last, at the present instant, so that nothing the year made changes with it.
+        self.one_off_invoice()
 
     # -- catalog and portal -----------------------------------------------------------------------------
 
@@ -241,6 +251,7 @@ class _Demo:
                 "country": "US",
             },
             preferred_locales=["en-US"],
+            metadata={EXTERNAL_ID_METADATA_KEY: DEMO_EXTERNAL_ID},
         )
         self.card(maya, days=400, brand="mastercard", last4="4444", exp_month=8, exp_year=2027)
         self.card(maya, days=90, brand="visa", last4="4242", exp_month=3, exp_year=2029)
@@ -333,8 +344,35 @@ class _Demo:
             ),
         )
 
-        ethan = self.customer("Ethan Brooks", "ethan.brooks@example.com", days=2)
+        ethan = self.customer("Ethan Brooks", ONE_OFF_CUSTOMER_EMAIL, days=2)
         self.card(ethan, days=2)
+
+    def one_off_invoice(self) -> None:
+        """Ethan's onboarding, billed once: a draft excluding pending items, its lines added by id, then
+        finalized and sent, as `createInvoice` makes it."""
+        at = self.now
+        customer = next(c for c in self.store.iter_type("customer") if c["email"] == ONE_OFF_CUSTOMER_EMAIL)
+        invoice = invoices.draft(
+            self.store, customer=customer, currency="usd", lines=[], at=at, billing_reason="manual"
+        )
+        invoice.update(collection_method="send_invoice", due_date=at + 30 * DAY, auto_advance=False)
+        self.store.add(invoice)
+        self.store.emit("invoice.created", invoice)
+        for description, amount in ONE_OFF_LINES:
+            line = Line(
+                amount=amount,
+                currency="usd",
+                description=description,
+                price=None,
+                quantity=1,
+                start=at,
+                end=at,
+            )
+            item = invoice_items.build(self.store, customer=customer["id"], line=line, at=at)
+            invoices.add_item(self.store, invoice, item)
+            invoice_items.save(self.store, item)
+        invoices.finalize(self.store, invoice, at)
+        self.store.emit("invoice.sent", invoice)
 
 
 def _change(

@@ -27,6 +27,8 @@ TABLES = {
     "event_deliveries",
     "event_endpoints",
     "expected_audits",
+    "external_customer_ids",
+    "invoice_requests",
     "known_subscriptions",
     "portal_sessions",
     "refund_requests",

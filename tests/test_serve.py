@@ -98,6 +98,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
                 r"^Hosted billing portal for a customer whose card .*: (http://\S+/portal/s/\S+)$"
             )
         )[1]
+        external_id = (await served.read_until(r"^The demo customer's own id in the product: (\S+) "))[1]
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
@@ -107,6 +108,11 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             customers = await client.post(
                 graphiql,
                 json={"query": "{ customers(first: 50) { edges { node { email } } } }"},
+                headers={"Authorization": f"Bearer {api_key}"},
+            )
+            by_external_id = await client.post(
+                graphiql,
+                json={"query": f'{{ customer(externalId: "{external_id}") {{ name externalId }} }}'},
                 headers={"Authorization": f"Bearer {api_key}"},
             )
             ready = await client.get(graphiql.replace("/graphql", "/readyz"))
@@ -129,6 +135,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert len(customer["invoices"]["edges"]) == 10
     assert {pm["card"]["last4"] for pm in customer["paymentMethods"]} == {"4242", "4444"}
     assert len(customers.json()["data"]["customers"]["edges"]) == 12
+    assert by_external_id.json()["data"]["customer"] == {"name": "Maya Chen", "externalId": external_id}
     assert ready.json() == {"status": "ready", "checks": {"database": "ok", "stripe": "ok"}}
     assert sandbox.status_code == 200
     assert portal.status_code == 303

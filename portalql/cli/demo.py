@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
+from portalql.persistence.repositories.external_ids import replace_external_id
 from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
 from resolvers.principals import Scope
 
@@ -57,15 +58,25 @@ class DemoCredentials:
     portal_code: str
     # A one-time link for a customer whose payment failed: to add a card and pay what is owed.
     past_due_portal_code: str | None = None
+    # The product's own id for the demo customer, mapped from its Stripe metadata.
+    external_id: str | None = None
 
 
 async def mint_demo_credentials(
-    database: Database, *, customer_id: str, return_url: str, past_due_customer_id: str | None = None
+    database: Database,
+    *,
+    customer_id: str,
+    return_url: str,
+    past_due_customer_id: str | None = None,
+    external_id: str | None = None,
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     a one-time link into the hosted portal for the same customer that leads back to `return_url`; another
-    such link for `past_due_customer_id` when given."""
+    such link for `past_due_customer_id` when given. `external_id` (from the customer's Stripe metadata)
+    is mapped to the customer, as `portalql external-ids rebuild` would."""
     async with database.session() as session:
+        if external_id is not None:
+            await replace_external_id(session, external_id, customer_id)
         await _revoke_demo_keys(session)
         key = await create_api_key(session, name=DEMO_API_KEY_NAME, livemode=False)
         customer_session = await create_customer_session(
@@ -93,6 +104,7 @@ async def mint_demo_credentials(
         customer_id=customer_id,
         portal_code=portal.code,
         past_due_portal_code=None if past_due is None else past_due.code,
+        external_id=external_id,
     )
 
 

@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
         "--since", required=True, type=_since, help="how far back: 30m, 2h, 7d, or an ISO-8601 time"
     )
     replay.set_defaults(command=_replay_webhooks)
+
+    external = commands.add_parser("external-ids", help="the product's own ids for customers").add_subparsers(
+        title="external-ids", required=True
+    )
+    external.add_parser(
+        "rebuild", help="map the external ids held in Stripe's customer metadata (after a database loss)"
+    ).set_defaults(command=_rebuild_external_ids)
     return parser
 
 
@@ -151,6 +158,21 @@ def _replay_webhooks(settings: Settings, args: argparse.Namespace) -> int:
     if settings.redis_url is None:
         sys.stderr.write("Without REDIS_URL, running servers keep their cached reads until these expire.\n")
     return 0
+
+
+def _rebuild_external_ids(settings: Settings, _args: argparse.Namespace) -> int:
+    from portalql.cli.external_ids import rebuild  # noqa: PLC0415 - only this command needs the gateway
+
+    if settings.stripe_api_key is None:
+        sys.stderr.write("portalql: STRIPE_API_KEY is not set; the ids are read from a Stripe account\n")
+        return 1
+    report = asyncio.run(rebuild(settings))
+    sys.stderr.write(f"{report.customers} customers read, {report.linked} external ids mapped anew.\n")
+    for external_id, customer_id, holder in report.conflicts:
+        sys.stderr.write(f"conflict: {external_id!r} is on {customer_id} in Stripe but mapped to {holder}\n")
+    for customer_id in report.invalid:
+        sys.stderr.write(f"skipped: {customer_id} holds an external id that breaks the rule\n")
+    return 1 if report.conflicts else 0
 
 
 async def _migrate_database(settings: Settings) -> None:

@@ -21,6 +21,7 @@ from typing_extensions import override
 from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
 from portalql.persistence.db import Database
 from portalql.web.app import create_app
+from resolvers import external_ids
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -88,12 +89,14 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                     "stripe_publishable_key": SANDBOX_PUBLISHABLE_KEY,
                 }
             )
+            demo = demo_customer(sandbox_state.store)
             async with _migrated_database(settings) as database:
                 credentials = await mint_demo_credentials(
                     database,
-                    customer_id=demo_customer(sandbox_state.store)["id"],
+                    customer_id=demo["id"],
                     return_url=graphiql_url,
                     past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
+                    external_id=demo["metadata"].get(external_ids.METADATA_KEY),
                 )
             _print_demo_banner(
                 out,
@@ -243,6 +246,12 @@ def _print_demo_banner(
         ]
     )  # fmt: skip
     dashboard = "\n".join(f"  {line}" for line in DASHBOARD_QUERY.splitlines())
+    external = (
+        f"The demo customer's own id in the product: {credentials.external_id} "
+        f'(try `{{ customer(externalId: "{credentials.external_id}") {{ id name }} }}` with the API key)\n'
+        if credentials.external_id
+        else ""
+    )
     past_due = (
         "Hosted billing portal for a customer whose card was declined (past due, an invoice to pay; "
         f"one-time, 24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.past_due_portal_code}\n"
@@ -260,6 +269,7 @@ def _print_demo_banner(
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
+        f"{external}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"

@@ -14,6 +14,11 @@ from portalql.persistence.models import EventDelivery as EventDeliveryRow
 from portalql.persistence.models import EventEndpoint as EventEndpointRow
 from portalql.persistence.models import ExpectedAudit, utcnow
 from portalql.persistence.models import RefundRequest as RefundRequestRow
+from portalql.persistence.repositories.analytics import (
+    count_actions,
+    count_customer_sessions,
+    count_links_redeemed,
+)
 from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
 from portalql.persistence.repositories.event_deliveries import (
     all_event_endpoints,
@@ -29,6 +34,12 @@ from portalql.persistence.repositories.expected_audits import (
     drop_expected_audits,
     expect_audit_event,
 )
+from portalql.persistence.repositories.external_ids import customer_of, external_ids_of, link_external_id
+from portalql.persistence.repositories.invoice_requests import (
+    claim_invoice_request,
+    record_invoice,
+    record_sent,
+)
 from portalql.persistence.repositories.refund_requests import (
     find_refund_request,
     lock_charge,
@@ -42,7 +53,9 @@ from resolvers.ports import (
     EventDelivery,
     EventDeliveryStatus,
     EventEndpoint,
+    InvoiceProgress,
     IssuedCustomerSession,
+    PortalActivity,
     PortalLink,
     PrincipalType,
     RefundRequest,
@@ -54,7 +67,7 @@ from resolvers.principals import ApiKeyPrincipal
 from stripe_gateway.params import caller_key_digest
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Mapping
+    from collections.abc import AsyncIterator, Collection, Mapping
     from datetime import datetime
 
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,7 +76,7 @@ if TYPE_CHECKING:
     from portalql.persistence.models import AuditEvent
     from portalql.settings import Settings
     from portalql.web.auth import RecentCredentials
-    from resolvers.ports import AuditEntry, ExpectedWrite
+    from resolvers.ports import AuditEntry, ExpectedWrite, ExternalIdLink
     from resolvers.principals import Scope
     from stripe_gateway.records import PortalFlow
 
@@ -82,6 +95,9 @@ def database_stores(
         sessions=sessions,
         refunds=DatabaseRefundLedger(database),
         event_endpoints=DatabaseEventEndpoints(database),
+        external_ids=DatabaseExternalIds(database),
+        invoices=DatabaseInvoiceRequests(database),
+        analytics=DatabaseAnalytics(database),
     )
 
 
@@ -415,4 +431,69 @@ class DatabaseEventEndpoints:
         async with self._database.session() as db:
             return await redeliver(
                 db, endpoint_id, since=since, only_failed=only_failed, limit=limit, now=utcnow()
+            )
+
+
+# -- external customer ids ----------------------------------------------------------------------------------
+
+
+class DatabaseExternalIds:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def customer_of(self, external_id: str) -> str | None:
+        async with self._database.session() as db:
+            return await customer_of(db, external_id)
+
+    async def of_customers(self, customer_ids: Collection[str]) -> Mapping[str, str]:
+        async with self._database.session() as db:
+            return await external_ids_of(db, customer_ids)
+
+    async def link(self, external_id: str, customer_id: str) -> ExternalIdLink:
+        async with self._database.session() as db:
+            return await link_external_id(db, external_id, customer_id)
+
+
+# -- one-off invoices ---------------------------------------------------------------------------------------
+
+
+class DatabaseInvoiceRequests:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def claim(self, idempotency_key: str, *, request_digest: str, customer_id: str) -> InvoiceProgress:
+        async with self._database.session() as db:
+            row = await claim_invoice_request(
+                db, idempotency_key, request_digest=request_digest, customer_id=customer_id
+            )
+            return InvoiceProgress(
+                idempotency_key=row.idempotency_key,
+                request_digest=row.request_digest,
+                customer_id=row.customer_id,
+                invoice_id=row.invoice_id,
+                sent=row.sent_at is not None,
+            )
+
+    async def invoice_made(self, idempotency_key: str, invoice_id: str) -> None:
+        async with self._database.session() as db:
+            await record_invoice(db, idempotency_key, invoice_id)
+
+    async def invoice_sent(self, idempotency_key: str) -> None:
+        async with self._database.session() as db:
+            await record_sent(db, idempotency_key)
+
+
+# -- portal analytics ---------------------------------------------------------------------------------------
+
+
+class DatabaseAnalytics:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def activity(self, *, since: datetime, until: datetime, actions: Collection[str]) -> PortalActivity:
+        async with self._database.session() as db:
+            return PortalActivity(
+                actions=await count_actions(db, since=since, until=until, actions=actions),
+                links_redeemed=await count_links_redeemed(db, since=since, until=until),
+                customer_sessions=await count_customer_sessions(db, since=since, until=until),
             )

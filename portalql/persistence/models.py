@@ -115,6 +115,8 @@ class PortalLink(Base):
     created with; a "portal session" is the `createPortalSession` mutation's result, or Stripe's own.)"""
 
     __tablename__ = "portal_sessions"
+    # Portal analytics: links created, and redeemed, in a period.
+    __table_args__ = (Index(None, "created_at"), Index(None, "used_at"))
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqps"))
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -132,6 +134,8 @@ class PortalLink(Base):
 
 class CustomerSession(Base):
     __tablename__ = "customer_sessions"
+    # Portal analytics: sessions started in a period.
+    __table_args__ = (Index(None, "created_at"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqcs"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -152,6 +156,8 @@ class AuditEvent(Base):
     __table_args__ = (
         # A customer's trail, newest first, paged by (occurred_at, id).
         Index(None, "customer_id", "occurred_at", "id"),
+        # Portal analytics: the actions of a period, counted by kind.
+        Index(None, "occurred_at", "action"),
     )
 
     id: Mapped[int] = mapped_column(AutoIncrementId, primary_key=True)
@@ -302,3 +308,35 @@ class EventDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class ExternalCustomerId(Base):
+    """The product's own id for a customer (a user or a company), mapped to one Stripe customer.
+
+    Unique both ways: an external id names one customer, and a customer has one external id. The customer's
+    Stripe metadata holds it too, so the mapping can be rebuilt from Stripe (`portalql external-ids rebuild`).
+    """
+
+    __tablename__ = "external_customer_ids"
+
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class InvoiceRequest(Base):
+    """A one-off invoice made through the API under its caller's idempotency key, and how far it got.
+
+    Claimed before the first Stripe call, so a retry finds the invoice the first attempt made (or began) and
+    carries on from there instead of making another; `request_digest` tells a retry from another request.
+    """
+
+    __tablename__ = "invoice_requests"
+
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_digest: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(String(255))
+    invoice_id: Mapped[str | None] = mapped_column(String(255))
+    # When the invoice was sent to the customer: sending again would email them twice.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from resolvers import external_ids
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import check_id, owned_customer
@@ -45,7 +46,9 @@ async def usable_configuration(ctx: RequestContext, configuration_id: str) -> Po
 
 async def _create(
     ctx: RequestContext,
-    customer_id: str,
+    *,
+    customer_id: str | None,
+    external_customer_id: str | None,
     scopes: frozenset[Scope] | None,
     ttl_seconds: int | None,
     configuration_id: str | None,
@@ -59,6 +62,7 @@ async def _create(
         )
     if scopes is not None and not scopes:
         raise reject(UserErrorCode.INVALID_INPUT, "A session needs at least one scope.", "scopes")
+    customer_id = await external_ids.mutation_customer(ctx, customer_id, external_customer_id)
     check_id(IdKind.CUSTOMER, customer_id, "customer_id")
     check_id(IdKind.PORTAL_CONFIGURATION, configuration_id, "configuration_id")
     await owned_customer(ctx, principal, customer_id, "customer_id")
@@ -92,12 +96,23 @@ async def _create(
 async def create_customer_session(
     ctx: RequestContext,
     *,
-    customer_id: str,
+    customer_id: str | None,
     scopes: frozenset[Scope] | None,
     ttl_seconds: int | None,
     configuration_id: str | None,
+    external_customer_id: str | None = None,
 ) -> Outcome[IssuedCustomerSession]:
-    return await attempt(_create(ctx, customer_id, scopes, ttl_seconds, configuration_id))
+    """Names the customer by `customer_id` or by `external_customer_id` (exactly one)."""
+    return await attempt(
+        _create(
+            ctx,
+            customer_id=customer_id,
+            external_customer_id=external_customer_id,
+            scopes=scopes,
+            ttl_seconds=ttl_seconds,
+            configuration_id=configuration_id,
+        )
+    )
 
 
 async def _revoke(ctx: RequestContext, session_id: str | None, token: str | None) -> str:

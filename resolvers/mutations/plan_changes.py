@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from resolvers import rules
+from resolvers.analytics import PlanChangeDirection, plan_change_direction
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import (
@@ -143,6 +144,10 @@ def _plan_of(subscription: Subscription) -> dict[str, Any]:
     }
 
 
+def _direction(change: _Change) -> PlanChangeDirection:
+    return plan_change_direction(change.item.price, change.item.quantity, change.price, change.quantity)
+
+
 def _check_proration_date(change: _Change, proration_date: int | None) -> None:
     item = change.item
     if (
@@ -188,12 +193,21 @@ async def _change_plan(
         object_id=subscription_id,
         customer_id=change.subscription.customer_id,
         before=before,
-        after={**before, "items": asked, "prorationBehavior": change.proration_behavior},
+        after={
+            **before,
+            "items": asked,
+            "prorationBehavior": change.proration_behavior,
+            "direction": _direction(change).value,
+        },
     )
     async with writes.audited_write(ctx, key=key, target=target, entry=entry) as written:
         changed = await _apply(ctx, change, proration_date, key)
         ctx.forget_reads()
-        written.after = {**_plan_of(changed), "prorationBehavior": change.proration_behavior}
+        written.after = {
+            **_plan_of(changed),
+            "prorationBehavior": change.proration_behavior,
+            "direction": _direction(change).value,
+        }
     return changed
 
 

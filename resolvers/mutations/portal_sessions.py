@@ -7,13 +7,14 @@ ended, an update-confirm flow names the item to change, and a redirect after com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
+from resolvers import external_ids
 from resolvers.capabilities import PortalCapabilities, portal_capabilities
 from resolvers.mutations import writes
 from resolvers.mutations.customer_sessions import usable_configuration
@@ -62,13 +63,16 @@ class FlowRequest:
 
 @dataclass(frozen=True, slots=True)
 class PortalSessionRequest:
-    customer_id: str
+    """Names the customer by `customer_id` or by `external_customer_id` (exactly one)."""
+
+    customer_id: str | None
     kind: PortalKind
     return_url: str | None = None
     flow: FlowRequest | None = None
     configuration_id: str | None = None
     locale: str | None = None
     idempotency_key: str | None = None
+    external_customer_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,7 @@ async def _check_items(ctx: RequestContext, flow: FlowRequest, item_ids: set[str
 
 
 async def _flow(
-    ctx: RequestContext, request: PortalSessionRequest, features: PortalFeatures
+    ctx: RequestContext, request: PortalSessionRequest, customer_id: str, features: PortalFeatures
 ) -> PortalFlow | None:
     flow = request.flow
     if flow is None:
@@ -160,7 +164,7 @@ async def _flow(
     if flow.items and not confirms:
         raise reject(UserErrorCode.INVALID_INPUT, "Only update-confirm flows take items.", "flow", "items")
     if flow.subscription_id is not None:
-        subscription = await _customer_subscription(ctx, request.customer_id, flow.subscription_id)
+        subscription = await _customer_subscription(ctx, customer_id, flow.subscription_id)
         if confirms:
             await _check_items(ctx, flow, {item.id for item in subscription.items})
     redirects = flow.after_completion is AfterCompletion.REDIRECT
@@ -214,13 +218,14 @@ async def _stripe_session(
     principal: ApiKeyPrincipal,
     request: PortalSessionRequest,
     *,
+    customer_id: str,
     return_url: str,
     flow: PortalFlow | None,
 ) -> _Issued:
     key = writes.idempotency_key(ctx, principal, request.idempotency_key, "portal_session", request)
     try:
         session = await ctx.gateway.create_portal_session(
-            request.customer_id,
+            customer_id,
             return_url=return_url,
             configuration_id=request.configuration_id,
             locale=request.locale,
@@ -241,6 +246,7 @@ async def _hosted_link(
     principal: ApiKeyPrincipal,
     request: PortalSessionRequest,
     *,
+    customer_id: str,
     return_url: str,
     flow: PortalFlow | None,
     configuration_id: str,
@@ -248,7 +254,7 @@ async def _hosted_link(
     # Each call mints a new one-time code (only its hash is kept, so a retry cannot get the same URL back);
     # an unused link only expires.
     link = await writes.stores(ctx).sessions.create_portal_link(
-        customer_id=request.customer_id,
+        customer_id=customer_id,
         return_url=return_url,
         configuration_id=configuration_id,
         flow=flow,
@@ -271,8 +277,10 @@ def _check_ids(request: PortalSessionRequest) -> None:
 async def _create(ctx: RequestContext, request: PortalSessionRequest) -> CreatedPortalSession:
     principal = require_api_key(ctx)
     writes.check_client_key(request.idempotency_key)
+    customer_id = await external_ids.mutation_customer(ctx, request.customer_id, request.external_customer_id)
+    request = replace(request, customer_id=customer_id)
     _check_ids(request)
-    await owned_customer(ctx, principal, request.customer_id, "customer_id")
+    await owned_customer(ctx, principal, customer_id, "customer_id")
     configuration = await _configuration(ctx, request.configuration_id)
     return_url = request.return_url or configuration.default_return_url
     if return_url is None:
@@ -284,12 +292,20 @@ async def _create(ctx: RequestContext, request: PortalSessionRequest) -> Created
     check_url(return_url, "return_url")
     if request.locale is not None:
         _check_locale(request.locale, request.kind)
-    flow = await _flow(ctx, request, configuration.features)
+    flow = await _flow(ctx, request, customer_id, configuration.features)
     if request.kind is PortalKind.STRIPE:
-        issued = await _stripe_session(ctx, principal, request, return_url=return_url, flow=flow)
+        issued = await _stripe_session(
+            ctx, principal, request, customer_id=customer_id, return_url=return_url, flow=flow
+        )
     else:
         issued = await _hosted_link(
-            ctx, principal, request, return_url=return_url, flow=flow, configuration_id=configuration.id
+            ctx,
+            principal,
+            request,
+            customer_id=customer_id,
+            return_url=return_url,
+            flow=flow,
+            configuration_id=configuration.id,
         )
     await writes.audit(
         ctx,
@@ -297,7 +313,7 @@ async def _create(ctx: RequestContext, request: PortalSessionRequest) -> Created
         action="portal_session.create",
         object_type="portal_session",
         object_id=issued.id,
-        customer_id=request.customer_id,
+        customer_id=customer_id,
         before=None,
         after={
             "kind": request.kind.value,
@@ -313,9 +329,9 @@ async def _create(ctx: RequestContext, request: PortalSessionRequest) -> Created
         return_url=return_url,
         expires_at=issued.expires_at,
         flow=flow,
-        customer_id=request.customer_id,
+        customer_id=customer_id,
         configuration_id=configuration.id,
-        capabilities=portal_capabilities(ctx, request.customer_id, configuration.features),
+        capabilities=portal_capabilities(ctx, customer_id, configuration.features),
     )
 
 

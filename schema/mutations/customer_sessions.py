@@ -16,7 +16,15 @@ from schema.user_errors import UserError, user_errors
 
 @strawberry.input(description="A customer session for a product's own SPA.")
 class CreateCustomerSessionInput:
-    customer_id: strawberry.ID = strawberry.field(description="The customer (`cus_…`) the session acts for.")
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The customer (`cus_…`) the session acts for; or give `externalCustomerId`.",
+    )
+    external_customer_id: str | None = strawberry.field(
+        default=None,
+        description="The product's own id for the customer (see `linkExternalCustomerId`), instead of "
+        "`customerId`; looked up in this service's database.",
+    )
     scopes: list[Scope] | None = strawberry.field(
         default=None, description="What the session may do; null grants everything but `audit:read`."
     )
@@ -74,6 +82,7 @@ async def create_customer_session(
         scopes=None if input.scopes is None else frozenset(input.scopes),
         ttl_seconds=input.ttl_seconds,
         configuration_id=input.configuration_id,
+        external_customer_id=input.external_customer_id,
     )
     return CreateCustomerSessionPayload(
         customer_session=None if outcome.value is None else CustomerSession(issued=outcome.value),

@@ -87,7 +87,14 @@ class PortalFlowInput:
 
 @strawberry.input(description="A portal session to create for one customer.")
 class CreatePortalSessionInput:
-    customer_id: strawberry.ID = strawberry.field(description="The customer (`cus_…`).")
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The customer (`cus_…`); or give `externalCustomerId`."
+    )
+    external_customer_id: str | None = strawberry.field(
+        default=None,
+        description="The product's own id for the customer (see `linkExternalCustomerId`), instead of "
+        "`customerId`; looked up in this service's database.",
+    )
     kind: portal_sessions.PortalKind = strawberry.field(description="Whose portal to open.")
     return_url: str | None = strawberry.field(
         default=None,
@@ -233,6 +240,7 @@ async def create_portal_session(
             configuration_id=input.configuration_id,
             locale=input.locale,
             idempotency_key=input.idempotency_key,
+            external_customer_id=input.external_customer_id,
         ),
     )
     return CreatePortalSessionPayload(

@@ -55,10 +55,12 @@ if TYPE_CHECKING:
     from stripe_gateway.gateway import StripeGateway
     from stripe_gateway.records import (
         CancellationFeedback,
+        CollectionMethod,
         CustomerUpdate,
         Event,
         InvoiceStatus,
         ItemChange,
+        NewInvoiceItem,
         PortalFlow,
         RefundReason,
         StripePortalSession,
@@ -413,6 +415,75 @@ class CachedGateway:
             ),
             fresh=fresh,
         )
+
+    async def create_invoice(
+        self,
+        customer_id: str,
+        *,
+        collection_method: CollectionMethod,
+        days_until_due: int | None,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> Invoice:
+        try:
+            return await self._gateway.create_invoice(
+                customer_id,
+                collection_method=collection_method,
+                days_until_due=days_until_due,
+                metadata=metadata,
+                idempotency_key=idempotency_key,
+            )
+        finally:
+            await self._forget(_customers(customer_id))
+
+    async def add_invoice_item(
+        self,
+        invoice_id: str,
+        *,
+        customer_id: str,
+        item: NewInvoiceItem,
+        metadata: Mapping[str, str],
+        idempotency_key: str,
+    ) -> str:
+        try:
+            return await self._gateway.add_invoice_item(
+                invoice_id,
+                customer_id=customer_id,
+                item=item,
+                metadata=metadata,
+                idempotency_key=idempotency_key,
+            )
+        finally:
+            await self._forget(_customers(customer_id) | _objects(invoice_id))
+
+    async def finalize_invoice(
+        self, invoice_id: str, *, auto_advance: bool, idempotency_key: str, customer_id: str
+    ) -> Invoice:
+        try:
+            return await self._gateway.finalize_invoice(
+                invoice_id,
+                auto_advance=auto_advance,
+                idempotency_key=idempotency_key,
+                customer_id=customer_id,
+            )
+        finally:
+            await self._forget(_customers(customer_id) | _objects(invoice_id))
+
+    async def send_invoice(self, invoice_id: str, *, idempotency_key: str, customer_id: str) -> Invoice:
+        try:
+            return await self._gateway.send_invoice(
+                invoice_id, idempotency_key=idempotency_key, customer_id=customer_id
+            )
+        finally:
+            await self._forget(_customers(customer_id) | _objects(invoice_id))
+
+    async def void_invoice(self, invoice_id: str, *, idempotency_key: str, customer_id: str) -> Invoice:
+        try:
+            return await self._gateway.void_invoice(
+                invoice_id, idempotency_key=idempotency_key, customer_id=customer_id
+            )
+        finally:
+            await self._forget(_customers(customer_id) | _objects(invoice_id))
 
     async def list_invoice_payments(
         self, invoice_id: str, *, fresh: bool = False

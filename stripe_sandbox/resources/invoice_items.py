@@ -106,7 +106,10 @@ def pending(store: Store, *, customer: str, currency: str, subscription: str | N
 
 # -- endpoints ------------------------------------------------------------------------------------------
 
-_CREATE = ("customer", "amount", "currency", "description", "pricing", "quantity", "period", "metadata")
+_CREATE = (
+    *("customer", "amount", "currency", "description", "pricing", "quantity", "period", "metadata"),
+    "invoice",
+)
 
 
 @router.post("/v1/invoiceitems")
@@ -114,6 +117,9 @@ def create_invoice_item(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(params, _CREATE)
     customer = store.get(get_str(params, "customer", required=True) or "", "customer", param="customer")
+    invoice_id = get_str(params, "invoice")
+    # Stripe checks the invoice before it makes the item: a refused item leaves nothing behind.
+    invoice = None if invoice_id is None else store.get(invoice_id, "invoice", param="invoice")
     quantity = get_int(params, "quantity", minimum=0)
     price_id = get_str(get_dict(params, "pricing") or {}, "price", param="pricing[price]")
     at = store.now()
@@ -142,7 +148,13 @@ def create_invoice_item(call: Call) -> StripeObject:
         end=end,
         metadata=updated_metadata({}, params),
     )
-    return save(store, build(store, customer=customer["id"], line=line, at=at))
+    item = build(store, customer=customer["id"], line=line, at=at)
+    if invoice is not None:
+        # Late import: invoices import this module to pick up pending items.
+        from stripe_sandbox.resources.invoices import add_item  # noqa: PLC0415
+
+        add_item(store, invoice, item)
+    return save(store, item)
 
 
 @router.get("/v1/invoiceitems")

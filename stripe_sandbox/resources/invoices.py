@@ -16,6 +16,7 @@ from stripe_sandbox.wire import (
     StripeError,
     StripeObject,
     get_bool,
+    get_int,
     get_range,
     get_str,
     invalid,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from stripe_sandbox.store import Store
 
 ACCOUNT = "acct_1PortalQLSandbox0"
+DAY = 24 * 3600
 STATUSES = ("draft", "open", "paid", "uncollectible", "void")
 COLLECTION_METHODS = ("charge_automatically", "send_invoice")
 _PAYMENT_DESCRIPTIONS = {
@@ -371,25 +373,78 @@ def create_invoice(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(
         params,
-        ("customer", "currency", "description", "metadata", "auto_advance", "pending_invoice_items_behavior"),
+        (
+            *("customer", "currency", "description", "metadata", "auto_advance"),
+            *("pending_invoice_items_behavior", "collection_method", "days_until_due", "due_date"),
+        ),
     )
     customer = store.get(get_str(params, "customer", required=True) or "", "customer", param="customer")
     currency = (get_str(params, "currency") or customer["currency"] or "usd").lower()
     behavior = get_str(params, "pending_invoice_items_behavior", choices=("exclude", "include")) or "exclude"
+    collection = get_str(params, "collection_method", choices=COLLECTION_METHODS) or "charge_automatically"
+    at = store.now()
+    due_date = _due_date(params, collection, at)
     items = []
     if behavior == "include":
         items = invoice_items.pending(store, customer=customer["id"], currency=currency, subscription=None)
-    at = store.now()
     lines = [invoice_items.as_line(store, item) for item in items]
     invoice = draft(store, customer=customer, currency=currency, lines=lines, at=at, billing_reason="manual")
     invoice["description"] = get_str(params, "description")
     invoice["metadata"] = updated_metadata({}, params)
     invoice["auto_advance"] = bool(get_bool(params, "auto_advance"))
+    invoice["collection_method"] = collection
+    invoice["due_date"] = due_date
     store.add(invoice)
     for item in items:
         item["invoice"] = invoice["id"]
     store.emit("invoice.created", invoice)
     return invoice
+
+
+def _due_date(params: StripeObject, collection: str, at: int) -> int | None:
+    """Stripe's rule: an invoice sent for payment is due on a date, given or `days_until_due` after it is
+    created; one charged automatically has no due date."""
+    days = get_int(params, "days_until_due", minimum=0)
+    due_date = get_int(params, "due_date", minimum=0)
+    if collection == "charge_automatically":
+        if days is not None or due_date is not None:
+            field = "days_until_due" if days is not None else "due_date"
+            raise invalid(
+                f"You can only set `{field}` when `collection_method` is `send_invoice`.", param=field
+            )
+        return None
+    if days is not None and due_date is not None:
+        raise invalid("You may only specify one of `days_until_due` and `due_date`.", param="due_date")
+    if days is None and due_date is None:
+        raise invalid(
+            "Missing required param: days_until_due. Either `days_until_due` or `due_date` is required when "
+            "`collection_method` is `send_invoice`.",
+            param="days_until_due",
+        )
+    return due_date if due_date is not None else at + (days or 0) * DAY
+
+
+def add_item(store: Store, invoice: StripeObject, item: StripeObject) -> None:
+    """Bill `item` on the draft `invoice`: a line of its own, and the totals again."""
+    if invoice["status"] != "draft":
+        raise invalid(
+            f"You can only add invoice items to draft invoices; {invoice['id']} is {invoice['status']}.",
+            param="invoice",
+        )
+    if item["customer"] != invoice["customer"]:
+        raise invalid("The invoice item's customer must be the invoice's customer.", param="invoice")
+    if item["currency"] != invoice["currency"]:
+        raise invalid(
+            f"The item's currency ({item['currency']}) must be the invoice's ({invoice['currency']}).",
+            param="currency",
+        )
+    item["invoice"] = invoice["id"]
+    line = render(
+        store, invoice_items.as_line(store, item), line_id=store.new_id("il", 24), invoice_id=invoice["id"]
+    )
+    invoice["lines"]["data"].append(line)
+    customer = store.get(invoice["customer"], "customer")
+    apply_balance(invoice, customer["balance"])
 
 
 @router.get("/v1/invoices/{id}")
@@ -472,6 +527,19 @@ def pay_invoice(call: Call) -> StripeObject:
             pay(store, invoice, at, payment_method)
     for hook in PAID_HOOKS:
         hook(store, invoice)
+    return invoice
+
+
+@router.post("/v1/invoices/{id}/send")
+def send_invoice(call: Call) -> StripeObject:
+    """Email the invoice to its customer: in test mode no email leaves, only the `invoice.sent` event."""
+    invoice = _stored(call)
+    reject_unknown(call.params, ())
+    if invoice["collection_method"] != "send_invoice":
+        raise invalid("You can only manually send an invoice if its collection method is 'send_invoice'.")
+    if invoice["status"] not in ("open", "paid", "uncollectible"):
+        raise invalid(f"You can't send an invoice with the status '{invoice['status']}'.")
+    call.store.emit("invoice.sent", invoice)
     return invoice
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from portalql.persistence.repositories.audit import record_audit_event
+from portalql.persistence.repositories.external_ids import link_external_id
 from resolvers.ports import PrincipalType
 from resolvers.principals import Scope
 from tests.fixtures.app import ALL_SCOPES, error_codes, graphql
@@ -62,6 +63,7 @@ VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
 CUSTOMER = "query($id: ID!) {{ customer(id: $id) {{ id {selection} }} }}"
 CONTACT = "name email phone address { city }"
 AUDIT_EVENTS = "{ auditEvents(first: 5) { edges { node { customerId objectId } } } }"
+EXTERNAL = '{{ customer(externalId: "user-{who}") {{ id externalId name email }} }}'
 
 
 def expect(a: str, b: str, api_key: str) -> dict[str, str]:
@@ -116,6 +118,21 @@ ROWS = [
     Row(
         "eventEndpoints",
         "{ eventEndpoints { id url deliveries { status } } }",
+        expect(FORBIDDEN, FORBIDDEN, OK),
+    ),
+    # Found by the product's own id (mapped in the scene): the same rules as by Stripe's.
+    Row("customer(externalId: A)", EXTERNAL.format(who="A"), expect(OK, NOT_FOUND, OK), shows="A"),
+    Row("customer(externalId: B)", EXTERNAL.format(who="B"), expect(NOT_FOUND, OK, OK), shows="B"),
+    Row(
+        "customers(externalId: A)",
+        '{ customers(externalId: "user-A") { edges { node { id externalId } } } }',
+        expect(FORBIDDEN, FORBIDDEN, OK),
+        shows="A",
+    ),
+    Row(
+        "portalAnalytics",
+        '{ portalAnalytics(since: "2026-01-01T00:00:00Z", until: "2026-12-31T00:00:00Z")'
+        " { portalLinksCreated planUpgrades } }",
         expect(FORBIDDEN, FORBIDDEN, OK),
     ),
     # A session reads its own customer's events (the invariant below checks it); an API key everyone's.
@@ -188,6 +205,8 @@ async def scene(
                 object_id=customer_id,
                 customer_id=customer_id,
             )
+        for customer_id, who in label.items():  # and the product's own ids for both
+            await link_external_id(session, f"user-{who}", customer_id)
     ids = {
         "price": next(iter(store.iter_type("price")))["id"],
         "product": next(iter(store.iter_type("product")))["id"],
@@ -271,6 +290,7 @@ SCOPE_ROWS = {
     "name": (Scope.CUSTOMER_READ, VIEWER.format(selection="name"), None),
     "phone": (Scope.CUSTOMER_READ, VIEWER.format(selection="phone"), None),
     "address": (Scope.CUSTOMER_READ, VIEWER.format(selection="address { city }"), None),
+    "externalId": (Scope.CUSTOMER_READ, VIEWER.format(selection="externalId"), None),
     "auditEvents": (Scope.AUDIT_READ, "{ auditEvents { edges { node { id } } } }", None),
 }
 # The fields of `Customer` and `Viewer` that need no scope: any session reads them.

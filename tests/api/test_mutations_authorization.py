@@ -91,6 +91,15 @@ INPUTS: dict[str, Any] = {
         "endpointId": "pqwe_000000000000000000000000",
         "since": "2026-11-15T00:00:00Z",
     },
+    "linkExternalCustomerId": lambda s, _: {"customerId": customer_id(s, MAYA), "externalCustomerId": "u-1"},
+    "createInvoice": lambda s, _: {
+        "customerId": customer_id(s, MAYA),
+        "items": [{"description": "Setup", "amount": 5000, "currency": "usd"}],
+        "finalize": True,
+        "idempotencyKey": "not-yours",
+    },
+    "finalizeInvoice": lambda s, _: {"invoiceId": _paid_invoice(s)},
+    "voidInvoice": lambda s, _: {"invoiceId": _paid_invoice(s)},
 }
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "error UNAUTHENTICATED", "error FORBIDDEN", "userError NOT_FOUND"
 API_KEYS_ONLY = {
@@ -100,6 +109,10 @@ API_KEYS_ONLY = {
     "createEventEndpoint",
     "disableEventEndpoint",
     "redeliverEvents",
+    "linkExternalCustomerId",
+    "createInvoice",
+    "finalizeInvoice",
+    "voidInvoice",
 }
 
 

@@ -21,7 +21,7 @@ from portalql.web.app import create_app
 from stripe_gateway.caching import CachedGateway, MemoryStore
 from stripe_gateway.errors import NotFound
 from stripe_gateway.ids import MAX_ID_LENGTH, IdKind, is_well_formed
-from stripe_gateway.records import CustomerUpdate, ItemChange
+from stripe_gateway.records import CollectionMethod, CustomerUpdate, ItemChange, NewInvoiceItem
 from tests.api.mutation_support import MAYA, NOAH, customer_id, price_id, subscription
 from tests.fixtures.app import app_settings, client_for, graphql
 
@@ -72,6 +72,8 @@ WELL_FORMED: dict[str, Callable[[SandboxHandle], Any]] = {
     "idempotencyKey": lambda _: "malformed",
     "kind": lambda _: "HOSTED",
     "flow": lambda _: {"type": "SUBSCRIPTION_CANCEL"},
+    "externalCustomerId": lambda _: "user-malformed",
+    "items": lambda _: [{"description": "Setup", "amount": 100, "currency": "usd"}],
 }
 
 
@@ -131,6 +133,12 @@ ARGUMENTS = [
     ),
     _mutation("createCustomerSession", "customerId", "cus_", api_key_only=True),
     _mutation("createCustomerSession", "configurationId", "bpc_", others=("customerId",), api_key_only=True),
+    _mutation(
+        "linkExternalCustomerId", "customerId", "cus_", others=("externalCustomerId",), api_key_only=True
+    ),
+    _mutation("createInvoice", "customerId", "cus_", others=("items", "idempotencyKey"), api_key_only=True),
+    _mutation("finalizeInvoice", "invoiceId", "in_", api_key_only=True),
+    _mutation("voidInvoice", "invoiceId", "in_", api_key_only=True),
 ]
 
 
@@ -214,6 +222,28 @@ GATEWAY_CALLS: dict[str, Callable[[StripeGateway, str], Awaitable[object]]] = {
     ),
     "uncancel": lambda g, bad: g.uncancel(bad, idempotency_key="k"),
     "retrieve_invoice": lambda g, bad: g.retrieve_invoice(bad),
+    "create_invoice": lambda g, bad: g.create_invoice(
+        bad,
+        collection_method=CollectionMethod.CHARGE_AUTOMATICALLY,
+        days_until_due=None,
+        metadata={},
+        idempotency_key="k",
+    ),
+    "add_invoice_item": lambda g, bad: g.add_invoice_item(
+        bad,
+        customer_id="cus_1",
+        item=NewInvoiceItem(amount=1, currency="usd"),
+        metadata={},
+        idempotency_key="k",
+    ),
+    "add_invoice_item (price)": lambda g, bad: g.add_invoice_item(
+        "in_1", customer_id="cus_1", item=NewInvoiceItem(price_id=bad), metadata={}, idempotency_key="k"
+    ),
+    "finalize_invoice": lambda g, bad: g.finalize_invoice(
+        bad, auto_advance=False, idempotency_key="k", customer_id="cus_1"
+    ),
+    "send_invoice": lambda g, bad: g.send_invoice(bad, idempotency_key="k", customer_id="cus_1"),
+    "void_invoice": lambda g, bad: g.void_invoice(bad, idempotency_key="k", customer_id="cus_1"),
     "list_invoices": lambda g, bad: g.list_invoices(subscription_id=bad),
     "list_invoices (cursor)": lambda g, bad: g.list_invoices(customer_id="cus_1", ending_before=bad),
     "list_invoice_payments": lambda g, bad: g.list_invoice_payments(bad),
