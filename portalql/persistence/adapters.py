@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from portalql.observability.metrics import CUSTOMER_SESSIONS, PORTAL_LINKS
 from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES
 from portalql.persistence.models import ExpectedAudit, utcnow
 from portalql.persistence.models import RefundRequest as RefundRequestRow
@@ -210,6 +211,7 @@ class DatabaseSessionStore:
                 flow=flow,
                 locale=locale,
             )
+        PORTAL_LINKS.labels("created").inc()
         row = created.link
         return PortalLink(id=row.id, code=created.code, expires_at=row.expires_at)
 
@@ -232,6 +234,7 @@ class DatabaseSessionStore:
                 configuration_id=configuration_id,
                 created_by_api_key_id=created_by_api_key_id,
             )
+        CUSTOMER_SESSIONS.labels("created").inc()
         return IssuedCustomerSession(token=created.token, principal=created.principal)
 
     async def revoke_customer_session(

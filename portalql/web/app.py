@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
+from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
+from portalql.observability.logs import request_id_var
 from portalql.persistence.adapters import database_stores
 from portalql.runtime import Runtime
 from portalql.web.auth import authenticate_request
@@ -28,6 +30,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
 from schema import build_schema
 from schema.context import Context
+from schema.errors import new_error_id
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -89,6 +92,7 @@ def create_app(
     graphql_paths = ("/graphql", f"{PORTAL_PATH}/graphql")  # the router's two mounts, below
     app.add_middleware(GraphQLRequestLimits, paths=graphql_paths, limit=settings.graphql_max_body_bytes)
     app.add_middleware(DegradedAnswers, deadline_seconds=settings.request_deadline_seconds)
+    app.add_middleware(ObservedRequests)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -102,20 +106,31 @@ def create_app(
     app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
+    serve_metrics, metrics_token = settings.metrics_on_api()
+    if serve_metrics:
+        app.include_router(metrics_router(metrics_token))
     mount_portal_page(
         app, stripe_api_base=settings.stripe_api_base, publishable_key=settings.stripe_publishable_key
     )
     app.include_router(portal_router(runtime))
     app.include_router(webhook_router(runtime))
-    graphql_router = _GraphQLRouter(
-        build_schema(introspection=settings.graphql_introspection),
-        context_getter=graphql_context,
-        # GraphiQL explores the schema by introspection; without it the page could show nothing.
-        graphql_ide="graphiql" if settings.graphql_introspection else None,
+    schema = build_schema(
+        introspection=settings.graphql_introspection,
+        observe=observe_operation,
+        tracing=settings.otel_exporter_otlp_endpoint is not None,
     )
-    app.include_router(graphql_router, prefix="/graphql")
-    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie.
-    app.include_router(graphql_router, prefix=f"{PORTAL_PATH}/graphql")
+    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
+    # router each, so that each route knows its full path (the metrics' and traces' route label).
+    for path in graphql_paths:
+        app.include_router(
+            _GraphQLRouter(
+                schema,
+                path=path,
+                context_getter=graphql_context,
+                # GraphiQL explores the schema by introspection; without it the page could show nothing.
+                graphql_ide="graphiql" if settings.graphql_introspection else None,
+            )
+        )
     return app
 
 
@@ -157,16 +172,31 @@ class RequestIdMiddleware:
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
-        await self.app(scope, receive, send_with_request_id)
+        # Every log line written while serving the request carries its id (see `observability.logs`).
+        token = request_id_var.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            request_id_var.reset(token)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    # Outside GraphQL execution (authentication, the router itself): the same masked shape as inside it.
-    # The server logs the traceback itself once this response is sent; the id ties that log to the caller.
+    # Outside GraphQL execution (authentication, the router itself): the same masked shape as inside it,
+    # with an error id that the log line with the traceback carries too.
     request_id: str | None = getattr(request.state, "request_id", None)
-    logger.error("request %s failed: %s", request_id, type(exc).__name__)
+    error_id = new_error_id()
+    logger.error(
+        "Unexpected error outside GraphQL: %s",
+        type(exc).__name__,
+        exc_info=exc,
+        extra={"error_id": error_id, "error_code": "INTERNAL"},
+    )
     return JSONResponse(
-        {"errors": [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}]},
+        {
+            "errors": [
+                {"message": "Unexpected error.", "extensions": {"code": "INTERNAL", "errorId": error_id}}
+            ]
+        },
         status_code=500,
         headers={REQUEST_ID_HEADER: request_id} if request_id else None,
     )

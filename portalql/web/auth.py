@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from portalql.observability.metrics import CUSTOMER_SESSIONS
 from portalql.persistence.credentials import TokenKind, hash_token, token_kind
 from portalql.persistence.models import utcnow
 from portalql.persistence.repositories.api_keys import authenticate_api_key
@@ -125,6 +126,8 @@ async def authenticate(
         else:
             principal = await authenticate_customer_session(session, token, now=now)
     if principal is None:
+        if kind is TokenKind.CUSTOMER_SESSION:
+            CUSTOMER_SESSIONS.labels("rejected").inc()
         return REJECTED
     if recent is not None:
         recent.put(token_hash, principal)
@@ -144,5 +147,6 @@ async def authenticate_request(
     if (authorization is not None and authorization.strip()) or cookie is None:
         return await authenticate(database, authorization, recent=recent)
     if not headers.get(CSRF_HEADER) or token_kind(cookie) is not TokenKind.CUSTOMER_SESSION:
+        CUSTOMER_SESSIONS.labels("rejected").inc()
         return REJECTED
     return await authenticate(database, f"Bearer {cookie}", recent=recent)

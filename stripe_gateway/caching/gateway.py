@@ -31,6 +31,7 @@ from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, encode
 from stripe_gateway.caching.decoded import DecodedRecords
 from stripe_gateway.caching.stores import CacheUnavailable
 from stripe_gateway.errors import Throttled
+from stripe_gateway.metrics import CACHE_LOOKUPS
 from stripe_gateway.pacing import Deadline, current_deadline
 from stripe_gateway.records import (
     Charge,
@@ -774,6 +775,11 @@ class CachedGateway:
             await self._forget(_objects(subscription_id) | _customers(owner.customer_id if owner else None))
 
     async def _lookup(self, key: str, kind: type[T]) -> T | None:
+        found = await self._cached(key, kind)
+        CACHE_LOOKUPS.labels(kind.__name__, "miss" if found is None else "hit").inc()
+        return found
+
+    async def _cached(self, key: str, kind: type[T]) -> T | None:
         try:
             data = await self._store.get(key)
         except CacheUnavailable as error:
