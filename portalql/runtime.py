@@ -24,7 +24,7 @@ from stripe_gateway.gateway import StripeGateway
 from stripe_gateway.pacing import connect_pacer
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from portalql.settings import Settings
     from stripe_gateway.interface import BillingGateway
@@ -46,11 +46,15 @@ class Runtime:
     settings: Settings
     database: Database | None = None
     gateway: BillingGateway | None = None
+    # Called with each database the runtime uses (tracing instruments its engine).
+    on_database: Callable[[Database], None] | None = None
     recent_credentials: RecentCredentials = field(init=False)
     _services: Services | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.recent_credentials = RecentCredentials(self.settings.auth_cache_seconds)
+        if self.database is not None and self.on_database is not None:
+            self.on_database(self.database)
         # Given both parts, the app serves without its lifespan too (as tests drive it in-process).
         if self.database is not None and self.gateway is not None:
             self._services = Services(self.database, self.gateway, None)
@@ -78,6 +82,8 @@ class Runtime:
                     statement_timeout_seconds=settings.database_statement_timeout_seconds,
                 )
                 stack.push_async_callback(database.dispose)
+                if self.on_database is not None:
+                    self.on_database(database)
                 await database.migrate()
             known_subscriptions = DatabaseKnownSubscriptions(database)
             stack.push_async_callback(known_subscriptions.aclose)

@@ -16,9 +16,10 @@ from schema.query import Query
 from schema.scalars import DATETIME
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from graphql import GraphQLError
+    from strawberry.extensions import SchemaExtension
     from strawberry.extensions.runner import SchemaExtensionsRunner
     from strawberry.types import ExecutionContext, ExecutionResult
 
@@ -70,21 +71,18 @@ class PortalSchema(strawberry.Schema):
 
 
 def build_schema(
-    *, introspection: bool = True, observe: OperationObserver | None = None, tracing: bool = False
+    *,
+    introspection: bool = True,
+    observe: OperationObserver | None = None,
+    extensions: Sequence[Callable[[], SchemaExtension]] = (),
 ) -> strawberry.Schema:
     """The schema with its protections; turn `introspection` off in production. `observe` is told of every
-    operation's name and result (for metrics); `tracing` adds a span per operation and resolver, and needs
-    OpenTelemetry configured."""
-    extensions: list[Any] = list(protections(introspection=introspection))
-    if tracing:
-        from strawberry.extensions.tracing import OpenTelemetryExtension  # noqa: PLC0415 - only when tracing
-
-        extensions.append(OpenTelemetryExtension)
+    operation's name and result (for metrics); `extensions` run after the protections (tracing)."""
     return PortalSchema(
         introspection=introspection,
         observe=observe,
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),
-        extensions=extensions,
+        extensions=[*protections(introspection=introspection), *extensions],
     )

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+    from portalql.observability.tracing import Tracing
     from portalql.persistence.db import Database
     from portalql.settings import Settings
     from stripe_gateway.interface import BillingGateway
@@ -50,15 +51,35 @@ _INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"'  # noqa: S105 - RFC 67
 
 
 def create_app(
-    settings: Settings, *, gateway: BillingGateway | None = None, database: Database | None = None
+    settings: Settings,
+    *,
+    gateway: BillingGateway | None = None,
+    database: Database | None = None,
+    tracing: Tracing | None = None,
 ) -> FastAPI:
-    """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest."""
-    runtime = Runtime(settings, database=database, gateway=gateway)
+    """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest.
+
+    Traces are exported when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, or to `tracing`'s provider when given."""
+    owns_tracing = tracing is None and settings.otel_exporter_otlp_endpoint is not None
+    if owns_tracing:
+        from portalql.observability.tracing import Tracing, exporting_provider  # noqa: PLC0415 - only then
+
+        tracing = Tracing(exporting_provider(settings.otel_exporter_otlp_endpoint or ""))
+    runtime = Runtime(
+        settings,
+        database=database,
+        gateway=gateway,
+        on_database=(lambda used: tracing.instrument_database(used.sync_engine)) if tracing else None,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.run():
-            yield
+        try:
+            async with runtime.run():
+                yield
+        finally:
+            if owns_tracing and tracing is not None:
+                tracing.shutdown()  # exports the spans still batched
 
     async def graphql_context(request: Request, response: Response) -> Context:
         services = runtime.services
@@ -117,7 +138,7 @@ def create_app(
     schema = build_schema(
         introspection=settings.graphql_introspection,
         observe=observe_operation,
-        tracing=settings.otel_exporter_otlp_endpoint is not None,
+        extensions=tracing.schema_extensions() if tracing else (),
     )
     # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
     # router each, so that each route knows its full path (the metrics' and traces' route label).
@@ -131,6 +152,8 @@ def create_app(
                 graphql_ide="graphiql" if settings.graphql_introspection else None,
             )
         )
+    if tracing is not None:
+        tracing.instrument_app(app)
     return app
 
 
