@@ -17,6 +17,7 @@ import anyio.lowlevel
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
+from portalql.web.revocations import shared_revocations
 from portalql.webhooks.retries import retrying_webhook_events
 from resolvers.money import format_money
 from stripe_gateway.caching import CachedGateway, open_cache_store
@@ -96,6 +97,13 @@ class Runtime:
                 )
                 stack.push_async_callback(gateway.close)
             await stack.enter_async_context(retrying_webhook_events(database, gateway, known_subscriptions))
+            await stack.enter_async_context(
+                shared_revocations(
+                    settings.redis_url,
+                    self.recent_credentials,
+                    timeout_seconds=settings.redis_timeout_seconds,
+                )
+            )
             await warm_up()
             injected, self._services = self._services, Services(database, gateway, known_subscriptions)
             try:

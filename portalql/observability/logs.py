@@ -25,7 +25,14 @@ request_id_var: ContextVar[str | None] = ContextVar("portalql_request_id", defau
 LogFormat = Literal["json", "text"]
 
 # The attributes every LogRecord has; anything else on a record came from `extra=` and is a field.
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# uvicorn's `color_message` repeats the message with terminal colours.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
+# Loggers whose messages already say what their fields hold (the fields are for JSON's readers).
+_SELF_DESCRIBED = frozenset({"portalql.access"})
 # A one-time portal code in a path, wherever a path ends up in a message.
 _PORTAL_CODE = re.compile(r"(/portal/s/)[^/?#\s\"']+")
 
@@ -79,6 +86,8 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
+        if record.name in _SELF_DESCRIBED:
+            return text
         extras = " ".join(
             f"{key}={value}"
             for key, value in vars(record).items()

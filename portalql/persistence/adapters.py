@@ -247,7 +247,8 @@ class DatabaseSessionStore:
         if revoked is None:
             return None
         if self._recent_credentials is not None:
-            self._recent_credentials.clear()  # the revoked token must not outlive its revocation here
+            # The revoked token must not outlive its revocation here, nor in the other processes.
+            await self._recent_credentials.revoked()
         return RevokedSession(
             id=revoked.session_id, customer_id=revoked.customer_id, newly_revoked=revoked.newly_revoked
         )
