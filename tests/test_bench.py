@@ -14,7 +14,6 @@ import pytest
 from bench.__main__ import main
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 RUNS = 2
@@ -33,7 +32,7 @@ Cases = dict[tuple[str, str, str], dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     output: Path = tmp_path_factory.mktemp("bench") / "latest.json"
     # Two workers share a Redis: the tests' own when one is configured.
     with pytest.MonkeyPatch.context() as patch:
@@ -41,7 +40,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             patch.setenv("PORTALQL_BENCH_REDIS_URL", os.environ["PORTALQL_TEST_REDIS_URL"])
         assert main([*TINY, "--output", str(output)]) == 0
     result: dict[str, Any] = json.loads(output.read_text())
-    yield result
+    return result
 
 
 @pytest.fixture(scope="module")
