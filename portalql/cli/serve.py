@@ -406,6 +406,16 @@ def _base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def _metrics_line(settings: Settings) -> str:
+    if settings.metrics_port is not None:
+        return f"Metrics: http://{settings.metrics_host}:{settings.metrics_port}/metrics\n"
+    served, token = settings.metrics_on_api()
+    if not served:
+        return ""
+    access = " (with the bearer token PORTALQL_METRICS_TOKEN)" if token else ""
+    return f"Metrics: {settings.public_url.rstrip('/')}/metrics{access}\n"
+
+
 def _print_demo_banner(
     out: TextIO,
     settings: Settings,
@@ -440,6 +450,7 @@ def _print_demo_banner(
         f"Customer session (demo customer {credentials.customer_id}, every scope, 24 h): "
         f"{credentials.customer_session_token}\n"
         f"GraphiQL: {graphiql_url}\n"
+        f"{_metrics_line(settings)}"
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
