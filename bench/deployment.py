@@ -223,11 +223,15 @@ async def _serve(
     workers: int, stripe_api_base: str, database_url: str, redis_url: str, workdir: Path
 ) -> AsyncIterator[Server]:
     """`portalql serve --workers N` as a team runs it, on the bench's sandbox, database and Redis."""
+    # As `bench.servers.running` does: compiled modules cached for the run, whatever the environment says.
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("PORTALQL_") and name not in DEPLOYMENT_VARIABLES
+        if not name.startswith("PORTALQL_")
+        and name not in DEPLOYMENT_VARIABLES
+        and name != "PYTHONDONTWRITEBYTECODE"
     }
+    environment["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
     environment.update(
         STRIPE_API_KEY=SANDBOX_API_KEY,
         STRIPE_API_BASE=stripe_api_base,
@@ -256,7 +260,8 @@ async def _serve(
 
 async def _started(workers: int, process: asyncio.subprocess.Process, log_path: Path) -> Server:
     assert process.stdout is not None
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    # Several worker processes import everything each, at once: on a loaded machine that takes a while.
+    deadline = time.monotonic() + 2 * STARTUP_TIMEOUT_SECONDS
     line = (await asyncio.wait_for(process.stdout.readline(), STARTUP_TIMEOUT_SECONDS)).decode()
     found = re.match(r"GraphiQL: (http://127\.0\.0\.1:\d+)/graphql", line)
     if found is None:

@@ -135,6 +135,9 @@ class Workers:
 @asynccontextmanager
 async def serve_workers(cwd: Path, **environment: str) -> AsyncIterator[Workers]:
     env = {name: value for name, value in os.environ.items() if not _SETTINGS_VARIABLES.fullmatch(name)}
+    # Each worker imports everything: compiled once for both, whatever the environment says about bytecode.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cwd / "pycache")
     log = cwd / "workers.log"
     with log.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(

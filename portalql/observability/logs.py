@@ -16,7 +16,7 @@ import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TextIO
 
 import orjson
 
@@ -96,12 +96,18 @@ class TextFormatter(logging.Formatter):
         return f"{text} {extras}" if extras else text
 
 
+def log_handler(log_format: LogFormat, stream: TextIO) -> logging.Handler:
+    """A handler writing records to `stream` in `log_format`, each with its request id."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    handler.addFilter(_RequestContext())
+    return handler
+
+
 def configure_logging(log_format: LogFormat, *, level: str = "INFO") -> None:
     """Send every logger's records to stderr in `log_format`; uvicorn's own handlers are removed so that its
     lines take the same shape (its access log is replaced by `portalql.access`, which redacts codes)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
-    handler.addFilter(_RequestContext())
+    handler = log_handler(log_format, sys.stderr)
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
@@ -112,3 +118,6 @@ def configure_logging(log_format: LogFormat, *, level: str = "INFO") -> None:
         logger.handlers.clear()
         logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs each Stripe call's full URL at INFO (ids, and a customers search's email in the query):
+    # the Stripe metrics and spans say what was called, without whom for.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
