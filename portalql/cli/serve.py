@@ -73,6 +73,8 @@ def run(
     """Serve until interrupted (Ctrl-C or SIGTERM), then stop the API, then the sandbox it was using."""
     out = out or sys.stdout
     configure_logging(settings.effective_log_format, level=settings.log_level)
+    if settings.metrics_port is None and not settings.metrics_on_api()[0]:
+        logger.warning("metrics are not served: set PORTALQL_METRICS_TOKEN or PORTALQL_METRICS_PORT")
     if workers > 1 and (problem := workers_problem(settings)) is not None:
         sys.stderr.write(f"portalql: cannot serve with {workers} workers: {problem}\n")
         raise SystemExit(2)

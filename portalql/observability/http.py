@@ -42,6 +42,7 @@ class ObservedRequests:
             return
         started = time.perf_counter()
         status = 500
+        root_path = scope.get("root_path", "")
 
         async def send_observed(message: Message) -> None:
             nonlocal status
@@ -53,8 +54,7 @@ class ObservedRequests:
             await self.app(scope, receive, send_observed)
         finally:
             elapsed = time.perf_counter() - started
-            # The route the router chose (it sets it on the scope): its path is the template.
-            template = getattr(scope.get("route"), "path", None) or _UNMATCHED
+            template = _template(scope, root_path)
             method = scope["method"]
             HTTP_REQUESTS.labels(template, method, str(status)).inc()
             HTTP_DURATION.labels(template, method).observe(elapsed)
@@ -66,6 +66,16 @@ class ObservedRequests:
                 elapsed * 1000,
                 extra={"route": template, "status": status, "duration_ms": round(elapsed * 1000, 1)},
             )
+
+
+def _template(scope: Scope, root_path: str) -> str:
+    """The route the router chose (it sets it on the scope), as a template; a mounted app (the portal's
+    static files) moved the scope's root path to its mount point instead."""
+    path = getattr(scope.get("route"), "path", None)
+    if path:
+        return str(path)
+    mounted = scope.get("root_path", "")
+    return f"{mounted}/{{path}}" if mounted and mounted != root_path else _UNMATCHED
 
 
 def metrics_router(token: str | None) -> APIRouter:

@@ -25,7 +25,7 @@ import json
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast, get_args, get_origin
 
 from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, encode
 from stripe_gateway.caching.decoded import DecodedRecords
@@ -81,6 +81,14 @@ def customer_group(customer_id: str) -> str:
 
 def object_group(object_id: str) -> str:
     return f"object:{object_id}"
+
+
+def _kind_label(kind: type[object]) -> str:
+    """`Customer`, or `Page[Invoice]` for a page of them: the metrics' label for what was looked up."""
+    origin, arguments = get_origin(kind), get_args(kind)
+    if origin is None:
+        return kind.__name__
+    return f"{origin.__name__}[{', '.join(getattr(a, '__name__', str(a)) for a in arguments)}]"
 
 
 def _customers(*customer_ids: str | None) -> set[str]:
@@ -776,7 +784,7 @@ class CachedGateway:
 
     async def _lookup(self, key: str, kind: type[T]) -> T | None:
         found = await self._cached(key, kind)
-        CACHE_LOOKUPS.labels(kind.__name__, "miss" if found is None else "hit").inc()
+        CACHE_LOOKUPS.labels(_kind_label(kind), "miss" if found is None else "hit").inc()
         return found
 
     async def _cached(self, key: str, kind: type[T]) -> T | None:

@@ -51,6 +51,8 @@ async def test_a_dashboard_cold_then_warm(
     assert moved(before, after, "portalql_stripe_pacer_wait_seconds_count") == 5
     assert moved(before, after, "portalql_read_cache_lookups_total", kind="Customer", result="miss") == 1
     assert moved(before, after, "portalql_read_cache_lookups_total", kind="Customer", result="hit") == 1
+    invoices = {"kind": "Page[Invoice]", "result": "hit"}
+    assert moved(before, after, "portalql_read_cache_lookups_total", **invoices) == 1
     # No label names a customer: routes and endpoints are templates.
     assert not any(customer_a in value for _name, labels in after for _label, value in labels)
 
@@ -133,3 +135,17 @@ async def test_portal_links_created_redeemed_and_refused_with_codes_kept_out_of_
     access = [record.getMessage() for record in caplog.records if record.name == "portalql.access"]
     assert sum("/portal/s/[redacted]" in line for line in access) == 3
     assert not any(code in line or "never-issued" in line for line in access)
+
+
+async def test_routes_are_counted_by_template(observed: httpx.AsyncClient) -> None:
+    before = await scrape(observed)
+
+    assert (await observed.get("/portal/assets/app.js")).status_code == 200
+    assert (await observed.get("/portal/s/some-code-of-someone")).status_code == 404
+    assert (await observed.get("/wp-login.php")).status_code == 404
+
+    after = await scrape(observed)
+    name = "portalql_http_requests_total"
+    assert moved(before, after, name, route="/portal/assets/{path}", method="GET", status="200") == 1
+    assert moved(before, after, name, route="/portal/s/{code}", method="GET", status="404") == 1
+    assert moved(before, after, name, route="unmatched", method="GET", status="404") == 1
