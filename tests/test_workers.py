@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import signal
+import subprocess
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,10 +27,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from portalql.cli.serve import workers_problem
 from portalql.persistence.db import Database
 from portalql.persistence.repositories.api_keys import create_api_key
 from portalql.persistence.repositories.sessions import create_customer_session
-from portalql.settings import normalise_database_url
+from portalql.settings import Settings, normalise_database_url
 from resolvers.principals import Scope
 from stripe_sandbox.seed import demo_customer
 from tests.test_serve import _SETTINGS_VARIABLES, PORTALQL, STARTUP_SECONDS, STOP_SECONDS
@@ -47,8 +49,6 @@ _MAX_DRAWS = 60
 # The ids of the test's own requests (the start-up's health checks are not counted).
 _OURS = "workers-test-"
 _CUSTOMER_NAME = '{ customer(id: "%s") { name } }'
-
-pytestmark = pytest.mark.skipif(_POSTGRES_URL is None, reason="PORTALQL_TEST_DATABASE_URL is not set")
 
 
 @pytest.fixture
@@ -170,6 +170,7 @@ async def serve_workers(cwd: Path, **environment: str) -> AsyncIterator[Workers]
                     await process.wait()
 
 
+@pytest.mark.skipif(_POSTGRES_URL is None, reason="PORTALQL_TEST_DATABASE_URL is not set")
 async def test_two_workers_see_each_others_changes_revocations_and_requests(
     tmp_path: Path, sandbox: SandboxHandle, fresh_database: str, shared_redis: str
 ) -> None:
@@ -235,3 +236,23 @@ async def test_two_workers_see_each_others_changes_revocations_and_requests(
     )
     assert graphql_requests == len(served)
     assert len(set(served.values())) == 2
+
+
+def test_several_workers_without_redis_are_refused_while_caches_would_disagree() -> None:
+    alone = Settings(_env_file=None)
+    assert workers_problem(alone) is not None
+    assert "REDIS_URL" in (workers_problem(alone) or "")
+    assert workers_problem(Settings(_env_file=None, redis_url="redis://127.0.0.1:6379/0")) is None
+    assert workers_problem(Settings(_env_file=None, read_cache=False, auth_cache_seconds=0)) is None
+
+
+def test_serve_refuses_two_workers_without_redis(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if not _SETTINGS_VARIABLES.fullmatch(name)}
+    finished = subprocess.run(  # noqa: S603 - the project's own command
+        [str(PORTALQL), "serve", "--port", "0", "--workers", "2"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=STARTUP_SECONDS,
+    )  # fmt: skip
+    assert finished.returncode == 2
+    assert "cannot serve with 2 workers" in finished.stderr
+    assert "REDIS_URL" in finished.stderr
+    assert not (tmp_path / "portalql.db").exists()  # refused before anything was started
