@@ -386,7 +386,17 @@ async def _serve_until_stopped(
 
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    # The protocol named: asyncio turns Nagle's algorithm off on accepted connections only when the listening
+    # socket's `proto` is TCP, and with it on a small answer waits ~40 ms for the client's delayed ACK.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen()
+    except BaseException:
+        listener.close()
+        raise
+    return listener
 
 
 def _listen_for_sandbox(preferred_port: int, out: TextIO) -> socket.socket:
