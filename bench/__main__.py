@@ -6,16 +6,17 @@ import argparse
 import asyncio
 import dataclasses
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import report
+from bench import deployment, report
 from bench.harness import Config, run
 from bench.operations import PORTALQL_OPERATIONS
 from bench.servers import ROOT
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 DEFAULT_OUTPUT = ROOT / "bench" / "results" / "latest.json"
 # (full run, --quick): --quick is sized for CI, explicit options still win.
@@ -51,16 +52,27 @@ def parse(argv: Sequence[str] | None) -> tuple[Config, Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     config, output = parse(argv)
     commit = report.git_commit()  # before the run: what is measured is the tree the servers start from
+    progress = lambda line: print(f"measuring {line}", file=sys.stderr)  # noqa: E731
     try:
-        results = asyncio.run(run(config, progress=lambda line: print(f"measuring {line}", file=sys.stderr)))
+        results = asyncio.run(run(config, progress=progress))
+        measured_deployment = asyncio.run(_deployment(config, progress)) if config.only is None else None
     except KeyboardInterrupt:
         print("interrupted; every server was stopped", file=sys.stderr)
         return 130
     found_ratios = report.ratios(results)
     print(report.table(config, results, found_ratios, commit))
-    report.write(output, report.document(config, results, found_ratios, commit))
+    content = report.document(config, results, found_ratios, commit)
+    if measured_deployment is not None:
+        print(measured_deployment.table())
+        content["deployment"] = measured_deployment.to_json()
+    report.write(output, content)
     print(f"\nJSON: {output}")
     return 0
+
+
+async def _deployment(config: Config, progress: Callable[[str], None]) -> deployment.Deployment:
+    with tempfile.TemporaryDirectory(prefix="portalql-bench-deployment-") as workdir:
+        return await deployment.measure(config, progress, Path(workdir))
 
 
 if __name__ == "__main__":

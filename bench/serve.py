@@ -21,7 +21,7 @@ from pydantic import SecretStr
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from starlette.types import ASGIApp
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 HOST = "127.0.0.1"
 SANDBOX_API_KEY = "sk_test_bench"
@@ -49,6 +49,9 @@ def _portalql_app(options: argparse.Namespace) -> Started:
     from portalql.settings import Settings  # noqa: PLC0415
     from portalql.web.app import create_app  # noqa: PLC0415 - each kind imports only what it serves
 
+    if options.metrics == "off":
+        _record_no_metrics()
+
     # The embedded defaults, whatever this environment configures for a deployment: a Redis cache, for one,
     # would outlive the restarts that make cold runs cold.
     for name in [name for name in os.environ if name.startswith("PORTALQL_") or name in DEPLOYMENT_VARIABLES]:
@@ -63,8 +66,38 @@ def _portalql_app(options: argparse.Namespace) -> Started:
         # Stripe's test-mode limit (the default) would pace back-to-back cold runs; the sandbox has no limit
         # and the alternative no limiter.
         stripe_requests_per_second=options.stripe_requests_per_second,
+        otel_exporter_otlp_endpoint=options.otlp_endpoint,
     )
     return create_app(settings), {}
+
+
+def _record_no_metrics() -> None:
+    """The baseline of the metrics' overhead: every counter and histogram of the process records nothing
+    (their labels are still looked up, as the code does; the recording is what is left out)."""
+    from prometheus_client import Counter, Histogram  # noqa: PLC0415
+
+    Counter.inc = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+    Histogram.observe = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+
+
+def _otlp_sink_app(_options: argparse.Namespace) -> Started:
+    """Where traces go in the benchmark: an OTLP/HTTP endpoint that accepts every export and keeps nothing."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body"):
+            pass
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/x-protobuf")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+
+    return app, {}
 
 
 def _alternative_app(options: argparse.Namespace) -> Started:
@@ -73,7 +106,12 @@ def _alternative_app(options: argparse.Namespace) -> Started:
     return create_app(api_key=SANDBOX_API_KEY, api_base=options.stripe_api_base), {}
 
 
-APPS = {"sandbox": _sandbox_app, "portalql": _portalql_app, "alternative": _alternative_app}
+APPS = {
+    "sandbox": _sandbox_app,
+    "portalql": _portalql_app,
+    "alternative": _alternative_app,
+    "otlp-sink": _otlp_sink_app,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -84,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--no-read-cache", dest="read_cache", action="store_false")
     parser.add_argument("--stripe-requests-per-second", type=int, default=1000)
+    parser.add_argument("--metrics", choices=["on", "off"], default="on")
+    parser.add_argument("--otlp-endpoint", help="export traces there (OTLP over HTTP)")
     options = parser.parse_args(argv)
     app, announced = APPS[options.kind](options)
 

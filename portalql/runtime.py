@@ -18,6 +18,7 @@ from portalql.events.delivery import delivering_events
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
+from portalql.web.revocations import shared_revocations
 from portalql.webhooks.retries import retrying_webhook_events
 from resolvers.money import format_money
 from stripe_gateway.caching import CachedGateway, open_cache_store
@@ -25,7 +26,7 @@ from stripe_gateway.gateway import StripeGateway
 from stripe_gateway.pacing import connect_pacer
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from portalql.settings import Settings
     from stripe_gateway.interface import BillingGateway
@@ -47,11 +48,15 @@ class Runtime:
     settings: Settings
     database: Database | None = None
     gateway: BillingGateway | None = None
+    # Called with each database the runtime uses (tracing instruments its engine).
+    on_database: Callable[[Database], None] | None = None
     recent_credentials: RecentCredentials = field(init=False)
     _services: Services | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.recent_credentials = RecentCredentials(self.settings.auth_cache_seconds)
+        if self.database is not None and self.on_database is not None:
+            self.on_database(self.database)
         # Given both parts, the app serves without its lifespan too (as tests drive it in-process).
         if self.database is not None and self.gateway is not None:
             self._services = Services(self.database, self.gateway, None)
@@ -79,6 +84,8 @@ class Runtime:
                     statement_timeout_seconds=settings.database_statement_timeout_seconds,
                 )
                 stack.push_async_callback(database.dispose)
+                if self.on_database is not None:
+                    self.on_database(database)
                 await database.migrate()
             known_subscriptions = DatabaseKnownSubscriptions(database)
             stack.push_async_callback(known_subscriptions.aclose)
@@ -92,6 +99,13 @@ class Runtime:
                 stack.push_async_callback(gateway.close)
             await stack.enter_async_context(retrying_webhook_events(database, gateway, known_subscriptions))
             await stack.enter_async_context(delivering_events(database))
+            await stack.enter_async_context(
+                shared_revocations(
+                    settings.redis_url,
+                    self.recent_credentials,
+                    timeout_seconds=settings.redis_timeout_seconds,
+                )
+            )
             await warm_up()
             injected, self._services = self._services, Services(database, gateway, known_subscriptions)
             try:

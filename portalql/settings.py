@@ -99,8 +99,36 @@ class Settings(BaseSettings):
     # never allowed across origins, so the hosted portal's CSRF rule (see `portalql.web.auth`) still holds.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
+    # Logs: JSON lines by default in production, readable text in development.
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Prometheus metrics: `/metrics` asks for `Authorization: Bearer <token>` when a token is set; with a
+    # port, they are served there instead (bind it to a private interface), and not by the API. Without
+    # either, development serves `/metrics` openly and production not at all.
+    metrics_token: SecretStr | None = None
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    # OpenTelemetry traces are exported (OTLP over HTTP) when this is set; nothing of it is loaded otherwise.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+
     sandbox_port: int = Field(default=12111, ge=1, le=65535)
     sandbox_latency_ms: NonNegativeInt = 0
+
+    @property
+    def effective_log_format(self) -> Literal["json", "text"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.environment == "production" else "text"
+
+    def metrics_on_api(self) -> tuple[bool, str | None]:
+        """Whether the API serves `/metrics`, and the bearer token it then asks for (None: none)."""
+        if self.metrics_port is not None:
+            return False, None
+        if self.metrics_token is not None and self.metrics_token.get_secret_value():
+            return True, self.metrics_token.get_secret_value()
+        return self.environment == "development", None
 
     @field_validator("stripe_publishable_key")
     @classmethod

@@ -9,18 +9,21 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from schema.errors import coded, log_unexpected
+from schema.errors import coded
 from schema.mutation import Mutation
 from schema.protection import protections
 from schema.query import Query
 from schema.scalars import DATETIME
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from graphql import GraphQLError
+    from strawberry.extensions import SchemaExtension
     from strawberry.extensions.runner import SchemaExtensionsRunner
     from strawberry.types import ExecutionContext, ExecutionResult
+
+    OperationObserver = Callable[[str | None, ExecutionResult], None]
 
 
 class PortalSchema(strawberry.Schema):
@@ -28,16 +31,19 @@ class PortalSchema(strawberry.Schema):
     error a code, and naming nothing the caller did not ask for while the schema is closed to introspection.
     """
 
-    def __init__(self, *, introspection: bool, **options: Any) -> None:
+    def __init__(
+        self, *, introspection: bool, observe: OperationObserver | None = None, **options: Any
+    ) -> None:
         super().__init__(**options)
         self._introspection = introspection
+        self._observe = observe
 
     def process_errors(
         self,
         errors: list[GraphQLError],
-        execution_context: ExecutionContext | None = None,  # noqa: ARG002 - the overridden signature
+        execution_context: ExecutionContext | None = None,
     ) -> None:
-        log_unexpected(errors)
+        """Nothing: `coded` logs each error that is an incident, under the id the client is given."""
 
     async def _handle_execution_result(
         self,
@@ -54,6 +60,8 @@ class PortalSchema(strawberry.Schema):
         )
         if handled.errors:
             handled.errors = [coded(error) for error in handled.errors]
+        if self._observe is not None:
+            self._observe(context.operation_name, handled)
         return handled
 
     def _get_execute_function(self) -> Callable[..., Any]:
@@ -62,12 +70,19 @@ class PortalSchema(strawberry.Schema):
         return execute if self._introspection else partial(execute, hide_suggestions=True)
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The schema with its protections; turn `introspection` off in production."""
+def build_schema(
+    *,
+    introspection: bool = True,
+    observe: OperationObserver | None = None,
+    extensions: Sequence[Callable[[], SchemaExtension]] = (),
+) -> strawberry.Schema:
+    """The schema with its protections; turn `introspection` off in production. `observe` is told of every
+    operation's name and result (for metrics); `extensions` run after the protections (tracing)."""
     return PortalSchema(
         introspection=introspection,
+        observe=observe,
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),
-        extensions=protections(introspection=introspection),
+        extensions=[*protections(introspection=introspection), *extensions],
     )

@@ -1,19 +1,31 @@
-"""Every GraphQL error leaves with a stable `extensions.code`; anything unexpected is masked."""
+"""Every GraphQL error leaves with a stable `extensions.code`; anything unexpected is masked.
+
+An error that is an incident rather than an answer (a bug, Stripe or the database failing, Stripe's rate
+limit) also carries `extensions.errorId`, which the log line about it carries too, beside the exception and
+Stripe's request id: what a customer reads off the page finds the line.
+"""
 
 from __future__ import annotations
 
 import logging
+import secrets
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from resolvers.errors import ResolverError
-from stripe_gateway.errors import NotFound, RateLimited, StripeUnavailable
+from resolvers.errors import DatabaseUnavailableError, ResolverError
+from stripe_gateway.errors import GatewayError, NotFound, RateLimited, StripeUnavailable
 
 logger = logging.getLogger(__name__)
 
 UNEXPECTED_MESSAGE = "Unexpected error."
 MAX_MESSAGE_CHARS = 300
 _EXPECTED = (GraphQLError, ResolverError, StripeUnavailable, RateLimited, NotFound)
+# Failures of a dependency: logged as warnings (no traceback: the cause is outside), still with an error id.
+_OUTAGES = (StripeUnavailable, RateLimited, DatabaseUnavailableError)
+
+
+def new_error_id() -> str:
+    return f"err_{secrets.token_hex(8)}"
 
 
 def _client_view(original: Exception) -> tuple[str, dict[str, object]]:
@@ -66,14 +78,31 @@ def coded(error: GraphQLError) -> GraphQLError:
     if original is None or isinstance(original, GraphQLError):
         # graphql-core's own errors: with a path, the server broke its own schema (a null for a non-null
         # field); without one, the request's variables or operation name could not be used.
-        code = "INTERNAL" if error.path else "BAD_USER_INPUT"
-        return _rewritten(error, error.message, {**(error.extensions or {}), "code": code})
-    return _rewritten(error, *_client_view(original))
+        if error.path:
+            return _incident(error, error.message, {"code": "INTERNAL"}, error)
+        return _rewritten(error, error.message, {**(error.extensions or {}), "code": "BAD_USER_INPUT"})
+    message, extensions = _client_view(original)
+    if isinstance(original, _OUTAGES) or not isinstance(original, _EXPECTED):
+        return _incident(error, message, extensions, original)
+    return _rewritten(error, message, extensions)
 
 
-def log_unexpected(errors: list[GraphQLError]) -> None:
-    """Log the bugs with their traceback; expected errors are answers, not incidents."""
-    for error in errors:
-        if error.original_error is not None and not isinstance(error.original_error, _EXPECTED):
-            path = ".".join(map(str, error.path or ()))
-            logger.error("Unexpected error in %s", path, exc_info=error.original_error)
+def _incident(
+    error: GraphQLError, message: str, extensions: dict[str, object], cause: BaseException
+) -> GraphQLError:
+    """The error with an id, logged under that id: a bug with its traceback, an outage with its cause."""
+    error_id = new_error_id()
+    path = ".".join(map(str, error.path or ())) or "(operation)"
+    fields = {
+        "error_id": error_id,
+        "error_code": extensions["code"],
+        "stripe_request_id": cause.request_id if isinstance(cause, GatewayError) else None,
+        "graphql_path": path,
+    }
+    if isinstance(cause, _OUTAGES):
+        logger.warning(
+            "%s in %s: %s: %s", extensions["code"], path, type(cause).__name__, cause, extra=fields
+        )
+    else:
+        logger.error("Unexpected error in %s", path, exc_info=cause, extra=fields)
+    return _rewritten(error, message, {**extensions, "errorId": error_id})

@@ -23,11 +23,19 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 import stripe
 from redis.exceptions import RedisError
 
 from stripe_gateway.errors import Throttled
+from stripe_gateway.metrics import (
+    PACER_REFUSALS,
+    PACER_WAITS,
+    STRIPE_LATENCY,
+    STRIPE_REQUESTS,
+    endpoint_template,
+)
 from stripe_gateway.redis_guard import CircuitBreaker, fail_fast_client
 
 if TYPE_CHECKING:
@@ -204,6 +212,7 @@ class Pacer:
             async with asyncio.timeout_at(deadline.bound if deadline else None):
                 await self._slots.acquire()
         except TimeoutError:
+            PACER_REFUSALS.inc()
             raise _refused(deadline, _throttled(1.0)) from None
         try:
             await self.instant()
@@ -220,7 +229,9 @@ class Pacer:
             remaining = None if deadline is None else deadline.remaining()
             wait = await self._schedule.reserve(None if remaining is None else max(0.0, remaining))
         except Throttled as error:
+            PACER_REFUSALS.inc()
             raise _refused(deadline, error) from None
+        PACER_WAITS.observe(wait)
         if wait > 0:
             await asyncio.sleep(wait)
         await self._window.admit()
@@ -230,11 +241,26 @@ class Pacer:
 
 
 class PacedRetries(stripe.HTTPXClient):
-    """The SDK's HTTP client, whose retries each wait for an instant of their own after the SDK's backoff."""
+    """The SDK's HTTP client, whose retries each wait for an instant of their own after the SDK's backoff,
+    and whose every attempt is counted and timed by endpoint (`metrics`)."""
 
     def __init__(self, pacer: Pacer, **options: Any) -> None:
         super().__init__(**options)
         self._pacer = pacer
+
+    async def request_async(
+        self, method: str, url: str, headers: Any, post_data: Any = None
+    ) -> tuple[bytes, int, Any]:
+        endpoint = endpoint_template(urlsplit(url).path)
+        started = time.perf_counter()
+        status = "error"
+        try:
+            answer: tuple[bytes, int, Any] = await super().request_async(method, url, headers, post_data)
+            status = str(answer[1])
+            return answer
+        finally:
+            STRIPE_LATENCY.labels(method.upper(), endpoint).observe(time.perf_counter() - started)
+            STRIPE_REQUESTS.labels(method.upper(), endpoint, status).inc()
 
     async def sleep_async(self, secs: float) -> None:  # the SDK sleeps only before a retry
         await super().sleep_async(secs)  # type: ignore[no-untyped-call]  # untyped in the SDK

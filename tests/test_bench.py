@@ -6,6 +6,7 @@ Timings are never asserted: they are the benchmark's figures, not something a te
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -33,7 +34,11 @@ Cases = dict[tuple[str, str, str], dict[str, Any]]
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     output: Path = tmp_path_factory.mktemp("bench") / "latest.json"
-    assert main([*TINY, "--output", str(output)]) == 0
+    # Two workers share a Redis: the tests' own when one is configured.
+    with pytest.MonkeyPatch.context() as patch:
+        if "PORTALQL_TEST_REDIS_URL" in os.environ:
+            patch.setenv("PORTALQL_BENCH_REDIS_URL", os.environ["PORTALQL_TEST_REDIS_URL"])
+        assert main([*TINY, "--output", str(output)]) == 0
     result: dict[str, Any] = json.loads(output.read_text())
     return result
 
@@ -143,3 +148,19 @@ def test_paying_an_invoice_and_adding_a_card_cost_their_stated_minimums(cases: C
         for cache in ("cold", "warm"):
             case = cases["portalql", name, cache]
             assert _calls(case) == [case["minimum_calls"]] * RUNS, (name, cache, case["stripe_calls"])
+
+
+def test_the_warm_dashboard_is_measured_by_deployment_with_the_ratios(report: dict[str, Any]) -> None:
+    deployment = report["deployment"]
+    variants = {variant["name"]: variant for variant in deployment["variants"]}
+    assert list(variants) == ["metrics off", "metrics on", "tracing on", "1 worker", "2 workers"]
+    for variant in variants.values():
+        if variant["note"].startswith("skipped: no Redis"):
+            assert variant["name"].endswith(("worker", "workers"))
+            continue
+        assert variant["note"] == "", variant["note"]
+        assert len(variant["ops_per_second_rounds"]) == 3
+        assert variant["ops_per_second_median"] > 0
+        assert variant["latency_p50_ms"] > 0
+    assert set(deployment["ratios"]) == {"two_workers_over_one", "metrics_on_over_off", "tracing_on_over_off"}
+    assert deployment["ratios"]["tracing_on_over_off"] > 0

@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the API (with a demo sandbox when no Stripe key is set)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes sharing the port (several need REDIS_URL: see the README, In production)",
+    )
     serve.set_defaults(command=_serve)
 
     sandbox = commands.add_parser("sandbox", help="run the Stripe-compatible sandbox on its own")
@@ -85,8 +91,14 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from portalql.cli.serve import run  # noqa: PLC0415 - only this command needs the web stack
 
-    run(settings, host=args.host, port=args.port)
+    run(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number")
+    return int(value)
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:

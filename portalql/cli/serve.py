@@ -1,4 +1,12 @@
-"""`portalql serve`: the API, and beside it a Stripe sandbox with demo data when no Stripe key is set."""
+"""`portalql serve`: the API, and beside it a Stripe sandbox with demo data when no Stripe key is set.
+
+`--workers N` runs N worker processes under uvicorn's supervisor, which shares one listening socket among
+them, restarts a worker that dies, and stops them all on SIGTERM/SIGINT. uvicorn rather than gunicorn: it is
+already what serves a single process here, so one server, one set of options and one log shape cover both,
+and nothing is added to install. Workers share the read cache, the auth cache's revocations and the Stripe
+rate budget through Redis, so several workers need `REDIS_URL`; their metrics are added up from files in a
+directory this command creates for them (`prometheus_client`'s multi-process mode).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +14,40 @@ import asyncio
 import contextlib
 import errno
 import json
+import logging
+import os
 import secrets
 import shlex
 import signal
 import socket
 import sys
+import tempfile
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Self, TextIO
 
 import uvicorn
+from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from typing_extensions import override
+from uvicorn.supervisors import Multiprocess
 
 from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
+from portalql.observability.logs import configure_logging
+from portalql.observability.metrics import MULTIPROCESS_ENV
 from portalql.persistence.db import Database
+from portalql.settings import Settings
 from portalql.web.app import create_app
 from resolvers import external_ids
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
+    from fastapi import FastAPI
+
     from portalql.cli.demo import DemoCredentials
-    from portalql.settings import Settings
 
 # The sandbox accepts any test-mode secret key; this one says where requests go.
 SANDBOX_API_KEY = "sk_test_sandbox"
@@ -35,88 +55,253 @@ SANDBOX_PUBLISHABLE_KEY = "pk_test_sandbox"
 _LOOPBACK = "127.0.0.1"
 
 
-def run(settings: Settings, *, host: str = _LOOPBACK, port: int = 8000, out: TextIO | None = None) -> None:
+logger = logging.getLogger(__name__)
+# How long the supervisor waits for a worker to answer its health check before replacing it, and for
+# requests in flight on stop. A new worker answers only once it has imported everything, which takes
+# seconds on a loaded machine: a short bound would replace workers before they ever start.
+_WORKER_HEALTHCHECK_SECONDS = 60
+_GRACEFUL_STOP_SECONDS = 20
+
+
+def run(
+    settings: Settings,
+    *,
+    host: str = _LOOPBACK,
+    port: int = 8000,
+    workers: int = 1,
+    out: TextIO | None = None,
+) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), then stop the API, then the sandbox it was using."""
     out = out or sys.stdout
+    configure_logging(settings.effective_log_format, level=settings.log_level)
+    if settings.metrics_port is None and not settings.metrics_on_api()[0]:
+        logger.warning("metrics are not served: set PORTALQL_METRICS_TOKEN or PORTALQL_METRICS_PORT")
+    if workers > 1 and (problem := workers_problem(settings)) is not None:
+        sys.stderr.write(f"portalql: cannot serve with {workers} workers: {problem}\n")
+        raise SystemExit(2)
     try:
         api_socket = _listen(host, port)
     except OSError as exc:
         reason = "the address is already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
         sys.stderr.write(f"portalql: cannot listen on {host}:{port}: {reason} (choose another with --port)\n")
         raise SystemExit(1) from exc
-    with api_socket:
-        asyncio.run(_serve(settings, api_socket, host=host, out=out))
+    with api_socket, _metrics_directory(workers > 1):
+        if settings.metrics_port is not None:
+            _serve_metrics(settings.metrics_host, settings.metrics_port)
+        if workers == 1:
+            asyncio.run(_serve(settings, api_socket, host=host, out=out))
+        else:
+            _serve_workers(settings, api_socket, host=host, workers=workers, out=out)
+
+
+def workers_problem(settings: Settings) -> str | None:
+    """Why several worker processes would disagree with each other under these settings, if they would."""
+    if settings.redis_url is not None:
+        return None
+    if settings.read_cache or settings.auth_cache_seconds > 0:
+        return (
+            "without REDIS_URL each worker keeps its own read cache and auth cache, so a change or a "
+            "revocation made through one would not be seen by the others. Set REDIS_URL (see the README's "
+            "production section), or turn both caches off with PORTALQL_READ_CACHE=false and "
+            "PORTALQL_AUTH_CACHE_SECONDS=0."
+        )
+    return None
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (`--workers N`), from the environment `_serve_workers` prepared."""
+    settings = Settings()
+    configure_logging(settings.effective_log_format, level=settings.log_level)
+    return create_app(settings)
+
+
+@contextlib.contextmanager
+def _metrics_directory(several_processes: bool) -> Iterator[None]:
+    """Where worker processes keep their metrics for each other's scrapes: the operator's
+    `PROMETHEUS_MULTIPROC_DIR` (emptied, as the library asks between runs) or a directory made here."""
+    if not several_processes:
+        yield
+        return
+    configured = os.environ.get(MULTIPROCESS_ENV)
+    if configured:
+        for stale in Path(configured).glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="portalql-metrics-") as directory:
+        os.environ[MULTIPROCESS_ENV] = directory
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROCESS_ENV]
+
+
+def _serve_metrics(host: str, port: int) -> None:
+    """`/metrics` on a port of its own, in a thread of this process: every worker's when there are several."""
+    directory = os.environ.get(MULTIPROCESS_ENV)
+    if directory is None:
+        start_http_server(port, addr=host)
+        return
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]  # untyped upstream
+    start_http_server(port, addr=host, registry=registry)
+
+
+def _serve_workers(
+    settings: Settings, api_socket: socket.socket, *, host: str, workers: int, out: TextIO
+) -> None:
+    """Prepare as one process does (sandbox, demo credentials, banner), then run `workers` processes on
+    `api_socket` under uvicorn's supervisor in this thread; the sandbox, if any, serves from another."""
+    prepared: list[Settings] = []
+    ready, stop = threading.Event(), threading.Event()
+    failure: list[BaseException] = []
+
+    async def sandbox_side() -> None:
+        with contextlib.ExitStack() as sockets:
+            served, sandbox = await _prepare(settings, api_socket, host=host, out=out, sockets=sockets)
+            prepared.append(served)
+            ready.set()
+            if sandbox is None:
+                return
+            server, sandbox_socket = sandbox
+            task = asyncio.create_task(server.serve(sockets=[sandbox_socket]))
+            await asyncio.to_thread(stop.wait)
+            server.should_exit = True
+            await task
+
+    def sandbox_thread() -> None:
+        try:
+            asyncio.run(sandbox_side())
+        except BaseException as error:  # reported to the main thread, which stops
+            failure.append(error)
+            ready.set()
+
+    thread = threading.Thread(target=sandbox_thread, name="sandbox", daemon=True)
+    thread.start()
+    ready.wait()
+    if failure:
+        raise failure[0]
+    try:
+        os.environ.update(_worker_environment(prepared[0], workers))
+        config = uvicorn.Config(
+            "portalql.cli.serve:worker_app",
+            factory=True,
+            workers=workers,
+            lifespan="on",
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=_GRACEFUL_STOP_SECONDS,
+            timeout_worker_healthcheck=_WORKER_HEALTHCHECK_SECONDS,
+        )
+        Multiprocess(config, sockets=[api_socket]).run()
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _worker_environment(settings: Settings, workers: int) -> dict[str, str]:
+    """What the parent decided (the sandbox's address and keys, the public URL) for workers that read their
+    settings from the environment; secrets pass as environment variables, as the parent got them."""
+    decided = {
+        "STRIPE_API_KEY": settings.stripe_api_key.get_secret_value() if settings.stripe_api_key else None,
+        "STRIPE_API_BASE": settings.stripe_api_base,
+        "STRIPE_WEBHOOK_SECRET": (
+            settings.stripe_webhook_secret.get_secret_value() if settings.stripe_webhook_secret else None
+        ),
+        "STRIPE_PUBLISHABLE_KEY": settings.stripe_publishable_key,
+        "PORTALQL_PUBLIC_URL": settings.public_url,
+        # Without Redis, each worker paces Stripe calls at its share of the account's rate.
+        "PORTALQL_INSTANCES": str(settings.instances * (1 if settings.redis_url else workers)),
+    }
+    return {name: value for name, value in decided.items() if value is not None}
 
 
 async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, out: TextIO) -> None:
+    with _StopSignals() as stop, contextlib.ExitStack() as sockets:
+        settings, sandbox = await _prepare(settings, api_socket, host=host, out=out, sockets=sockets)
+        api = _Server(
+            uvicorn.Config(
+                create_app(settings), log_config=None, log_level="info", lifespan="on", access_log=False
+            )
+        )
+        stop.watch(api)
+        if not await _serve_until_stopped(api, api_socket, sandbox):
+            raise SystemExit(1)
+
+
+async def _prepare(
+    settings: Settings,
+    api_socket: socket.socket,
+    *,
+    host: str,
+    out: TextIO,
+    sockets: contextlib.ExitStack,
+) -> tuple[Settings, tuple[_Server, socket.socket] | None]:
+    """The settings to serve with, and the sandbox server to run beside the API when no Stripe key is set
+    (its demo credentials printed)."""
     if "public_url" not in settings.model_fields_set:
         settings = settings.model_copy(update={"public_url": _base_url(host, api_socket.getsockname()[1])})
     graphiql_url = f"{settings.public_url.rstrip('/')}/graphql"
 
-    with _StopSignals() as stop, contextlib.ExitStack() as sockets:
-        sandbox: tuple[_Server, socket.socket] | None = None
-        if settings.stripe_api_key is None:
-            # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
-            from stripe_sandbox.seed import demo_customer, past_due_customer  # noqa: PLC0415
-            from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
+    sandbox: tuple[_Server, socket.socket] | None = None
+    if settings.stripe_api_key is None:
+        # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
+        from stripe_sandbox.seed import demo_customer, past_due_customer  # noqa: PLC0415
+        from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
-            sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
-            sandbox_url = _base_url(_LOOPBACK, sandbox_socket.getsockname()[1])
-            # The sandbox sends its events to the API as Stripe would, so a change made straight against it
-            # (as if in Stripe's dashboard) shows in the next query.
-            webhook_url = f"{_base_url(host, api_socket.getsockname()[1])}/webhooks/stripe"
-            webhook_secret = _webhook_secret(settings)
-            sandbox_state = build(
-                "demo",
-                latency_ms=settings.sandbox_latency_ms,
-                webhook_url=webhook_url,
-                webhook_secret=webhook_secret,
+        sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
+        sandbox_url = _base_url(_LOOPBACK, sandbox_socket.getsockname()[1])
+        # The sandbox sends its events to the API as Stripe would, so a change made straight against it
+        # (as if in Stripe's dashboard) shows in the next query.
+        webhook_url = f"{_base_url(host, api_socket.getsockname()[1])}/webhooks/stripe"
+        webhook_secret = _webhook_secret(settings)
+        sandbox_state = build(
+            "demo",
+            latency_ms=settings.sandbox_latency_ms,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+        )
+        # Logging is left to the API's server; the sandbox's requests show in its access log as the
+        # `/v1/…` lines: the Stripe calls each GraphQL request made.
+        sandbox_config = uvicorn.Config(
+            build_app(sandbox_state),
+            log_config=None,
+            log_level=None,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
+        sandbox = (_Server(sandbox_config), sandbox_socket)
+        settings = settings.model_copy(
+            update={
+                "stripe_api_key": SecretStr(SANDBOX_API_KEY),
+                "stripe_api_base": sandbox_url,
+                "stripe_webhook_secret": SecretStr(webhook_secret),
+                "stripe_publishable_key": SANDBOX_PUBLISHABLE_KEY,
+            }
+        )
+        demo = demo_customer(sandbox_state.store)
+        async with _migrated_database(settings) as database:
+            credentials = await mint_demo_credentials(
+                database,
+                customer_id=demo["id"],
+                return_url=graphiql_url,
+                past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
+                external_id=demo["metadata"].get(external_ids.METADATA_KEY),
             )
-            # Logging is left to the API's server; the sandbox's requests show in its access log as the
-            # `/v1/…` lines: the Stripe calls each GraphQL request made.
-            sandbox_config = uvicorn.Config(
-                build_app(sandbox_state),
-                log_config=None,
-                log_level=None,
-                timeout_keep_alive=KEEP_ALIVE_SECONDS,
-            )
-            sandbox = (_Server(sandbox_config), sandbox_socket)
-            settings = settings.model_copy(
-                update={
-                    "stripe_api_key": SecretStr(SANDBOX_API_KEY),
-                    "stripe_api_base": sandbox_url,
-                    "stripe_webhook_secret": SecretStr(webhook_secret),
-                    "stripe_publishable_key": SANDBOX_PUBLISHABLE_KEY,
-                }
-            )
-            demo = demo_customer(sandbox_state.store)
-            async with _migrated_database(settings) as database:
-                credentials = await mint_demo_credentials(
-                    database,
-                    customer_id=demo["id"],
-                    return_url=graphiql_url,
-                    past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
-                    external_id=demo["metadata"].get(external_ids.METADATA_KEY),
-                )
-            _print_demo_banner(
-                out,
-                settings,
-                sandbox_url=sandbox_url,
-                webhook_url=webhook_url,
-                graphiql_url=graphiql_url,
-                credentials=credentials,
-            )
-        else:
-            async with _migrated_database(settings) as database:
-                # Demo keys were printed on a console; they must not work against a real Stripe account.
-                await retire_demo_credentials(database)
-            out.write(f"GraphiQL: {graphiql_url}\n")
-        out.flush()
-
-        api = _Server(uvicorn.Config(create_app(settings), log_level="info", lifespan="on"))
-        stop.watch(api)
-        if not await _serve_until_stopped(api, api_socket, sandbox):
-            raise SystemExit(1)
+        _print_demo_banner(
+            out,
+            settings,
+            sandbox_url=sandbox_url,
+            webhook_url=webhook_url,
+            graphiql_url=graphiql_url,
+            credentials=credentials,
+        )
+    else:
+        async with _migrated_database(settings) as database:
+            # Demo keys were printed on a console; they must not work against a real Stripe account.
+            await retire_demo_credentials(database)
+        out.write(f"GraphiQL: {graphiql_url}\n")
+    out.flush()
+    return settings, sandbox
 
 
 def _webhook_secret(settings: Settings) -> str:
@@ -204,7 +389,17 @@ async def _serve_until_stopped(
 
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    # The protocol named: asyncio turns Nagle's algorithm off on accepted connections only when the listening
+    # socket's `proto` is TCP, and with it on a small answer waits ~40 ms for the client's delayed ACK.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen()
+    except BaseException:
+        listener.close()
+        raise
+    return listener
 
 
 def _listen_for_sandbox(preferred_port: int, out: TextIO) -> socket.socket:
@@ -224,6 +419,16 @@ def _base_url(host: str, port: int) -> str:
     if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - a wildcard bind is reached through loopback locally
         host = _LOOPBACK
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _metrics_line(settings: Settings) -> str:
+    if settings.metrics_port is not None:
+        return f"Metrics: http://{settings.metrics_host}:{settings.metrics_port}/metrics\n"
+    served, token = settings.metrics_on_api()
+    if not served:
+        return ""
+    access = " (with the bearer token PORTALQL_METRICS_TOKEN)" if token else ""
+    return f"Metrics: {settings.public_url.rstrip('/')}/metrics{access}\n"
 
 
 def _print_demo_banner(
@@ -266,6 +471,7 @@ def _print_demo_banner(
         f"Customer session (demo customer {credentials.customer_id}, every scope, 24 h): "
         f"{credentials.customer_session_token}\n"
         f"GraphiQL: {graphiql_url}\n"
+        f"{_metrics_line(settings)}"
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from portalql.observability.metrics import CUSTOMER_SESSIONS, PORTAL_LINKS
 from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES
 from portalql.persistence.models import EventDelivery as EventDeliveryRow
 from portalql.persistence.models import EventEndpoint as EventEndpointRow
@@ -248,6 +249,7 @@ class DatabaseSessionStore:
                 flow=flow,
                 locale=locale,
             )
+        PORTAL_LINKS.labels("created").inc()
         row = created.link
         return PortalLink(id=row.id, code=created.code, expires_at=row.expires_at)
 
@@ -270,6 +272,7 @@ class DatabaseSessionStore:
                 configuration_id=configuration_id,
                 created_by_api_key_id=created_by_api_key_id,
             )
+        CUSTOMER_SESSIONS.labels("created").inc()
         return IssuedCustomerSession(token=created.token, principal=created.principal)
 
     async def revoke_customer_session(
@@ -282,7 +285,8 @@ class DatabaseSessionStore:
         if revoked is None:
             return None
         if self._recent_credentials is not None:
-            self._recent_credentials.clear()  # the revoked token must not outlive its revocation here
+            # The revoked token must not outlive its revocation here, nor in the other processes.
+            await self._recent_credentials.revoked()
         return RevokedSession(
             id=revoked.session_id, customer_id=revoked.customer_id, newly_revoked=revoked.newly_revoked
         )

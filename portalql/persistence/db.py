@@ -27,7 +27,7 @@ from resolvers.errors import DatabaseUnavailableError
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
 
-    from sqlalchemy.engine import URL, Connection
+    from sqlalchemy.engine import URL, Connection, Engine
     from sqlalchemy.engine.interfaces import DBAPIConnection
     from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -76,6 +76,11 @@ class Database:
         if self._is_sqlite:
             event.listen(self._engine.sync_engine, "connect", _configure_sqlite_connection)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
+
+    @property
+    def sync_engine(self) -> Engine:
+        """The engine under the async one, for instrumentation (tracing) that hooks its events."""
+        return self._engine.sync_engine
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

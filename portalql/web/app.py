@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
+from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
+from portalql.observability.logs import request_id_var
 from portalql.persistence.adapters import database_stores
 from portalql.runtime import Runtime
 from portalql.web.auth import authenticate_request
@@ -28,12 +30,14 @@ from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
 from schema import build_schema
 from schema.context import Context
+from schema.errors import new_error_id
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+    from portalql.observability.tracing import Tracing
     from portalql.persistence.db import Database
     from portalql.settings import Settings
     from stripe_gateway.interface import BillingGateway
@@ -47,15 +51,35 @@ _INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"'  # noqa: S105 - RFC 67
 
 
 def create_app(
-    settings: Settings, *, gateway: BillingGateway | None = None, database: Database | None = None
+    settings: Settings,
+    *,
+    gateway: BillingGateway | None = None,
+    database: Database | None = None,
+    tracing: Tracing | None = None,
 ) -> FastAPI:
-    """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest."""
-    runtime = Runtime(settings, database=database, gateway=gateway)
+    """The ASGI app. Parts passed in are used as given and left open; the lifespan builds the rest.
+
+    Traces are exported when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, or to `tracing`'s provider when given."""
+    owns_tracing = tracing is None and settings.otel_exporter_otlp_endpoint is not None
+    if owns_tracing:
+        from portalql.observability.tracing import Tracing, exporting_provider  # noqa: PLC0415 - only then
+
+        tracing = Tracing(exporting_provider(settings.otel_exporter_otlp_endpoint or ""))
+    runtime = Runtime(
+        settings,
+        database=database,
+        gateway=gateway,
+        on_database=(lambda used: tracing.instrument_database(used.sync_engine)) if tracing else None,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.run():
-            yield
+        try:
+            async with runtime.run():
+                yield
+        finally:
+            if owns_tracing and tracing is not None:
+                tracing.shutdown()  # exports the spans still batched
 
     async def graphql_context(request: Request, response: Response) -> Context:
         services = runtime.services
@@ -89,6 +113,7 @@ def create_app(
     graphql_paths = ("/graphql", f"{PORTAL_PATH}/graphql")  # the router's two mounts, below
     app.add_middleware(GraphQLRequestLimits, paths=graphql_paths, limit=settings.graphql_max_body_bytes)
     app.add_middleware(DegradedAnswers, deadline_seconds=settings.request_deadline_seconds)
+    app.add_middleware(ObservedRequests)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -102,20 +127,33 @@ def create_app(
     app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
+    serve_metrics, metrics_token = settings.metrics_on_api()
+    if serve_metrics:
+        app.include_router(metrics_router(metrics_token))
     mount_portal_page(
         app, stripe_api_base=settings.stripe_api_base, publishable_key=settings.stripe_publishable_key
     )
     app.include_router(portal_router(runtime))
     app.include_router(webhook_router(runtime))
-    graphql_router = _GraphQLRouter(
-        build_schema(introspection=settings.graphql_introspection),
-        context_getter=graphql_context,
-        # GraphiQL explores the schema by introspection; without it the page could show nothing.
-        graphql_ide="graphiql" if settings.graphql_introspection else None,
+    schema = build_schema(
+        introspection=settings.graphql_introspection,
+        observe=observe_operation,
+        extensions=tracing.schema_extensions() if tracing else (),
     )
-    app.include_router(graphql_router, prefix="/graphql")
-    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie.
-    app.include_router(graphql_router, prefix=f"{PORTAL_PATH}/graphql")
+    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
+    # router each, so that each route knows its full path (the metrics' and traces' route label).
+    for path in graphql_paths:
+        app.include_router(
+            _GraphQLRouter(
+                schema,
+                path=path,
+                context_getter=graphql_context,
+                # GraphiQL explores the schema by introspection; without it the page could show nothing.
+                graphql_ide="graphiql" if settings.graphql_introspection else None,
+            )
+        )
+    if tracing is not None:
+        tracing.instrument_app(app)
     return app
 
 
@@ -157,16 +195,31 @@ class RequestIdMiddleware:
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
-        await self.app(scope, receive, send_with_request_id)
+        # Every log line written while serving the request carries its id (see `observability.logs`).
+        token = request_id_var.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            request_id_var.reset(token)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    # Outside GraphQL execution (authentication, the router itself): the same masked shape as inside it.
-    # The server logs the traceback itself once this response is sent; the id ties that log to the caller.
+    # Outside GraphQL execution (authentication, the router itself): the same masked shape as inside it,
+    # with an error id that the log line with the traceback carries too.
     request_id: str | None = getattr(request.state, "request_id", None)
-    logger.error("request %s failed: %s", request_id, type(exc).__name__)
+    error_id = new_error_id()
+    logger.error(
+        "Unexpected error outside GraphQL: %s",
+        type(exc).__name__,
+        exc_info=exc,
+        extra={"error_id": error_id, "error_code": "INTERNAL"},
+    )
     return JSONResponse(
-        {"errors": [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}]},
+        {
+            "errors": [
+                {"message": "Unexpected error.", "extensions": {"code": "INTERNAL", "errorId": error_id}}
+            ]
+        },
         status_code=500,
         headers={REQUEST_ID_HEADER: request_id} if request_id else None,
     )

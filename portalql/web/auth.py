@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from portalql.observability.metrics import CUSTOMER_SESSIONS
 from portalql.persistence.credentials import TokenKind, hash_token, token_kind
 from portalql.persistence.models import utcnow
 from portalql.persistence.repositories.api_keys import authenticate_api_key
@@ -21,7 +22,7 @@ from portalql.persistence.repositories.sessions import authenticate_customer_ses
 from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping
     from datetime import datetime
 
     from portalql.persistence.db import Database
@@ -48,8 +49,10 @@ class RecentCredentials:
     """The principals of tokens accepted in the last `ttl_seconds`, so a burst of requests reads the database
     once instead of once each.
 
-    A revocation made through this process forgets every entry at once. One made elsewhere (another
-    instance, `portalql keys revoke`) takes effect here within `ttl_seconds`; 0 turns the cache off. A
+    A revocation made through this process forgets every entry at once, and with Redis it is announced to
+    every other process, which forget theirs (`portalql.web.revocations`); while that announcement could be
+    missed (Redis unreachable) nothing is cached. One made where it is not announced (`portalql keys
+    revoke`, an instance without Redis) takes effect here within `ttl_seconds`; 0 turns the cache off. A
     session's own expiry always counts, and refused tokens are never cached.
     """
 
@@ -61,6 +64,8 @@ class RecentCredentials:
         self._clock = clock
         # Keyed by the token's hash, as the database is: the process never keeps a token it was sent.
         self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._announce: Callable[[], Awaitable[None]] | None = None
+        self._suspended = False
 
     def get(self, token_hash: str, *, now: datetime) -> Principal | None:
         entry = self._entries.get(token_hash)
@@ -75,7 +80,7 @@ class RecentCredentials:
         return principal
 
     def put(self, token_hash: str, principal: Principal) -> None:
-        if self._ttl <= 0:
+        if self._ttl <= 0 or self._suspended:
             return
         self._entries[token_hash] = (self._clock() + self._ttl, principal)
         self._entries.move_to_end(token_hash)
@@ -84,6 +89,23 @@ class RecentCredentials:
 
     def clear(self) -> None:
         self._entries.clear()
+
+    async def revoked(self) -> None:
+        """A credential was revoked through this process: forget everything here, and tell the others."""
+        self.clear()
+        if self._announce is not None:
+            await self._announce()
+
+    def announce_with(self, announce: Callable[[], Awaitable[None]] | None) -> None:
+        self._announce = announce
+
+    def suspend(self) -> None:
+        """Cache nothing (and forget what is cached) until `resume`: revocations could be missed."""
+        self._suspended = True
+        self.clear()
+
+    def resume(self) -> None:
+        self._suspended = False
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -125,6 +147,8 @@ async def authenticate(
         else:
             principal = await authenticate_customer_session(session, token, now=now)
     if principal is None:
+        if kind is TokenKind.CUSTOMER_SESSION:
+            CUSTOMER_SESSIONS.labels("rejected").inc()
         return REJECTED
     if recent is not None:
         recent.put(token_hash, principal)
@@ -144,5 +168,6 @@ async def authenticate_request(
     if (authorization is not None and authorization.strip()) or cookie is None:
         return await authenticate(database, authorization, recent=recent)
     if not headers.get(CSRF_HEADER) or token_kind(cookie) is not TokenKind.CUSTOMER_SESSION:
+        CUSTOMER_SESSIONS.labels("rejected").inc()
         return REJECTED
     return await authenticate(database, f"Bearer {cookie}", recent=recent)

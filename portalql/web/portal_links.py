@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
+from portalql.observability.metrics import CUSTOMER_SESSIONS, PORTAL_LINKS
 from portalql.persistence.repositories.session_admin import find_portal_link
 from portalql.persistence.repositories.sessions import (
     CreatedCustomerSession,
@@ -74,9 +75,16 @@ def _unusable_link_page(problem: PortalCodeProblem, message: str, return_url: st
 async def _redeem(
     database: Database, code: str, ttl: timedelta
 ) -> tuple[CreatedCustomerSession, PortalLink | None]:
-    async with database.session() as db:
-        created = await redeem_portal_code(db, code, session_ttl=ttl)
-        return created, await find_portal_link(db, code)
+    try:
+        async with database.session() as db:
+            created = await redeem_portal_code(db, code, session_ttl=ttl)
+            link = await find_portal_link(db, code)
+    except PortalCodeRejectedError as rejected:
+        PORTAL_LINKS.labels("expired" if rejected.problem is PortalCodeProblem.EXPIRED else "refused").inc()
+        raise
+    PORTAL_LINKS.labels("redeemed").inc()
+    CUSTOMER_SESSIONS.labels("created").inc()
+    return created, link
 
 
 def _portal_target(flow: PortalFlow | None) -> str:

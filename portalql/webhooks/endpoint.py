@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
+from portalql.observability.metrics import WEBHOOK_DELIVERIES
 from portalql.webhooks.inbox import (
     SIGNATURE_TOLERANCE_SECONDS,
     EventProcessor,
@@ -44,9 +45,11 @@ def webhook_router(runtime: Runtime) -> APIRouter:
                 tolerance=SIGNATURE_TOLERANCE_SECONDS,
             )
         except WebhookSignatureInvalid as error:
+            WEBHOOK_DELIVERIES.labels("unknown", "rejected").inc()
             logger.warning("rejected a webhook delivery: %s", error.code)
             return JSONResponse({"error": error.code}, status_code=400)
         except UnusableEvent as unusable:
+            WEBHOOK_DELIVERIES.labels("unknown", "unusable").inc()
             return await _unusable(
                 database,
                 body,
@@ -57,8 +60,10 @@ def webhook_router(runtime: Runtime) -> APIRouter:
             )
         change = dispatch(event)
         if change is None:
+            WEBHOOK_DELIVERIES.labels(event.type, "ignored").inc()
             return JSONResponse({"received": True, "ignored": True})
         if (reason := unstorable_reason(event, change)) is not None:
+            WEBHOOK_DELIVERIES.labels(event.type, "unusable").inc()
             return await _unusable(
                 database,
                 body,
@@ -71,6 +76,7 @@ def webhook_router(runtime: Runtime) -> APIRouter:
             processor = EventProcessor(database, gateway, runtime.services.known_subscriptions)
             background.add_task(processor.process_or_note_failure, event, change)
             return JSONResponse({"received": True})
+        WEBHOOK_DELIVERIES.labels(event.type, "duplicate").inc()
         return JSONResponse({"received": True, "duplicate": True})
 
     return router

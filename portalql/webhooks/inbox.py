@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from portalql.observability.metrics import WEBHOOK_DELIVERIES, WEBHOOK_LAG
 from portalql.persistence.repositories.audit import record_audit_event
 from portalql.persistence.repositories.expected_audits import confirm_expected_audits
 from portalql.persistence.repositories.known_subscriptions import note_known_subscription
@@ -206,8 +208,9 @@ class EventProcessor:
         """`process`; a failure is logged and noted on the stored event, which is then due for a retry
         (`next_attempt` after `now`). True when processed now, False when it failed or already was."""
         try:
-            return await self.process(event, change)
+            processed = await self.process(event, change)
         except Exception as error:
+            WEBHOOK_DELIVERIES.labels(event.type, "failed").inc()
             now = now or datetime.now(UTC)
             async with self._database.session() as db:
                 attempts = await record_processing_failure(
@@ -225,3 +228,7 @@ class EventProcessor:
                 else "left for `portalql webhooks replay`",
             )
             return False
+        WEBHOOK_DELIVERIES.labels(event.type, "processed" if processed else "already_processed").inc()
+        if processed:
+            WEBHOOK_LAG.observe(max(0.0, time.time() - event.created))
+        return processed

@@ -25,12 +25,13 @@ import json
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast, get_args, get_origin
 
 from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, encode
 from stripe_gateway.caching.decoded import DecodedRecords
 from stripe_gateway.caching.stores import CacheUnavailable
 from stripe_gateway.errors import Throttled
+from stripe_gateway.metrics import CACHE_LOOKUPS
 from stripe_gateway.pacing import Deadline, current_deadline
 from stripe_gateway.records import (
     Charge,
@@ -82,6 +83,14 @@ def customer_group(customer_id: str) -> str:
 
 def object_group(object_id: str) -> str:
     return f"object:{object_id}"
+
+
+def _kind_label(kind: type[object]) -> str:
+    """`Customer`, or `Page[Invoice]` for a page of them: the metrics' label for what was looked up."""
+    origin, arguments = get_origin(kind), get_args(kind)
+    if origin is None:
+        return kind.__name__
+    return f"{origin.__name__}[{', '.join(getattr(a, '__name__', str(a)) for a in arguments)}]"
 
 
 def _customers(*customer_ids: str | None) -> set[str]:
@@ -845,6 +854,11 @@ class CachedGateway:
             await self._forget(_objects(subscription_id) | _customers(owner.customer_id if owner else None))
 
     async def _lookup(self, key: str, kind: type[T]) -> T | None:
+        found = await self._cached(key, kind)
+        CACHE_LOOKUPS.labels(_kind_label(kind), "miss" if found is None else "hit").inc()
+        return found
+
+    async def _cached(self, key: str, kind: type[T]) -> T | None:
         try:
             data = await self._store.get(key)
         except CacheUnavailable as error:

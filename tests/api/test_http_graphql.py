@@ -10,7 +10,7 @@ from graphql import get_introspection_query
 from portalql.persistence.db import Database
 from portalql.web.app import create_app
 from stripe_gateway.gateway import StripeGateway
-from tests.fixtures.app import app_settings, client_for, error_codes, graphql
+from tests.fixtures.app import AnErrorId, app_settings, client_for, error_codes, graphql
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -30,6 +30,8 @@ GRAPHIQL_INTROSPECTION = get_introspection_query(
     descriptions=True, specified_by_url=True, directive_is_repeatable=True, input_value_deprecation=True
 )
 SECRET = "sk_live_do_not_print_me"
+
+INTERNAL = {"code": "INTERNAL", "errorId": AnErrorId()}
 
 
 class BrokenGateway(StripeGateway):
@@ -120,7 +122,7 @@ async def test_a_bug_in_a_resolver_is_masked_and_coded_internal(
                 "message": "Unexpected error.",
                 "locations": [{"line": 1, "column": 19}],
                 "path": ["customer"],
-                "extensions": {"code": "INTERNAL"},
+                "extensions": INTERNAL,
             }
         ],
     }
@@ -151,9 +153,7 @@ async def test_an_error_outside_graphql_is_masked_too(
         await unreachable.dispose()
 
     assert response.status_code == 500
-    assert response.json() == {
-        "errors": [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}]
-    }
+    assert response.json() == {"errors": [{"message": "Unexpected error.", "extensions": INTERNAL}]}
     assert response.headers["x-request-id"] == "req-outage-1"
     assert str(tmp_path) not in response.text
 

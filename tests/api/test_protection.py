@@ -152,9 +152,11 @@ async def test_an_unexpected_error_is_masked_and_logged(caplog) -> None:
 
     result = await run(_BrokenGateway(), '{ customer(id: "cus_1") { name } }')
 
-    assert errors_of(result) == [("Unexpected error.", {"code": "INTERNAL"})]
     assert "sk_live" not in repr(result.errors)
     [record] = caplog.records
+    # The id the client is given is the log line's.
+    assert errors_of(result) == [("Unexpected error.", {"code": "INTERNAL", "errorId": record.error_id})]
+    assert record.error_id.startswith("err_")
     assert record.getMessage() == "Unexpected error in customer"
     assert record.exc_info is not None
     assert "sk_live_do_not_leak" in str(record.exc_info[1])

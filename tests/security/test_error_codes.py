@@ -11,7 +11,7 @@ import pytest
 
 from portalql.web.app import create_app
 from schema import validation
-from tests.fixtures.app import app_settings, client_for
+from tests.fixtures.app import AnErrorId, app_settings, client_for
 from tests.security.attacks import post_graphql
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ BAD_VARIABLES = [
     (CANCEL, {"input": {"subscriptionId": "sub_x", "mode": "IMMEDIATLY"}}),
     (CHANGE, {"input": {"subscriptionId": "sub_x", "priceId": "price_x", "prorationDate": "yesterday"}}),
 ]
+
+INTERNAL = {"code": "INTERNAL", "errorId": AnErrorId()}
 
 
 @pytest.mark.parametrize(("query", "variables"), BAD_VARIABLES)
@@ -105,7 +107,7 @@ async def test_an_exception_before_execution_is_masked_with_a_code(
 
     assert body == {
         "data": None,
-        "errors": [{"message": "Unexpected error.", "extensions": {"code": "INTERNAL"}}],
+        "errors": [{"message": "Unexpected error.", "extensions": INTERNAL}],
     }
     [record] = caplog.records
     assert record.exc_info is not None  # the traceback stays in the server's log, once

@@ -7,7 +7,10 @@ const CSRF_HEADER = { 'X-PortalQL-CSRF': '1' };
 /** The session is missing, expired or revoked: the customer needs a new link. */
 export class SessionExpired extends Error {}
 
-/** The API or the network failed; `requestId` ties the failure to the server's logs. */
+/**
+ * The API or the network failed; `requestId` ties the failure to the server's logs: the error's own id
+ * (`extensions.errorId`, on the log line with the cause) when it has one, else the request's.
+ */
 export class ApiError extends Error {
   /** @param {string} message @param {string | null} requestId */
   constructor(message, requestId) {
@@ -41,7 +44,7 @@ export async function graphql(query, variables = {}) {
   }
   const requestId = response.headers.get('X-Request-Id');
   // `data` is the answer of whichever document was sent (see `graphql`'s return type).
-  /** @type {{ data?: any, errors?: { message: string, extensions?: { code?: string } }[] }} */
+  /** @type {{ data?: any, errors?: { message: string, extensions?: { code?: string, errorId?: string } }[] }} */
   let body;
   try {
     body = await response.json();
@@ -51,7 +54,8 @@ export async function graphql(query, variables = {}) {
   const errors = body.errors ?? [];
   if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) throw new SessionExpired();
   if (errors.length || !body.data) {
-    throw new ApiError(errors[0]?.message ?? 'The billing service failed to answer.', requestId);
+    const reference = errors[0]?.extensions?.errorId ?? requestId;
+    throw new ApiError(errors[0]?.message ?? 'The billing service failed to answer.', reference);
   }
   return body.data;
 }
