@@ -486,9 +486,11 @@ class StripeGateway:
         """Add the coupon to the subscription's discounts. Stripe overwrites the list, so the discounts it
         already has (`kept_discount_ids`, from the subscription as read) are sent along by id."""
         ids.check(IdKind.SUBSCRIPTION, subscription_id)
-        change: SubscriptionUpdateParams = {
-            "discounts": [{"discount": discount} for discount in kept_discount_ids] + [{"coupon": coupon_id}]
-        }
+        discounts: list[SubscriptionUpdateParamsDiscount] = [
+            {"discount": discount} for discount in kept_discount_ids
+        ]
+        discounts.append({"coupon": coupon_id})
+        change: SubscriptionUpdateParams = {"discounts": discounts}
         key = params.idempotency_key("apply_coupon", idempotency_key)
         updated = await self._call(
             lambda: self._v1.subscriptions.update_async(subscription_id, change, {"idempotency_key": key})
