@@ -79,6 +79,7 @@ if TYPE_CHECKING:
         SetupIntentCreateParams,
         SubscriptionCancelParams,
         SubscriptionUpdateParams,
+        SubscriptionUpdateParamsDiscount,
         SubscriptionUpdateParamsPauseCollection,
     )
     from stripe.params.billing_portal import SessionCreateParams
