@@ -322,6 +322,8 @@ class OfferGrant:
     decided_at: datetime | None
     monthly_amount: int
     currency: str
+    # When an accepted offer was applied in Stripe; None until then.
+    applied_at: datetime | None = None
 
 
 class RetentionEventKind(StrEnum):
@@ -415,6 +417,10 @@ class RetentionStore(Protocol):
 
     async def decide(self, grant_id: int, outcome: OfferOutcome) -> bool:
         """Move a shown offer to `outcome`; False when it was no longer shown (decided already)."""
+        ...
+
+    async def applied(self, grant_id: int) -> None:
+        """An accepted offer was applied in Stripe: later accepts of it send nothing."""
         ...
 
     async def undecide(self, grant_id: int) -> None:

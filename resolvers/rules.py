@@ -373,9 +373,15 @@ def pause_offer_refusal(subscription: Subscription, features: PortalFeatures) ->
 
 
 def resume_refusal(subscription: Subscription) -> UserError | None:
-    """Why the subscription's payments may not resume now: only a paused one resumes. The portal
-    configuration does not limit it: a customer who may pause may always come back."""
-    if refusal := ended_refusal(subscription):
+    """Why the subscription's payments may not resume (None also when they are not paused: there is
+    nothing to do). The portal configuration does not limit it: a customer who paused may always come
+    back."""
+    return ended_refusal(subscription)
+
+
+def resume_offer_refusal(subscription: Subscription) -> UserError | None:
+    """Why the portal does not offer to resume the subscription: only paused payments resume."""
+    if refusal := resume_refusal(subscription):
         return refusal
     if not subscription.is_paused:
         return UserError(

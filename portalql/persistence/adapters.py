@@ -407,6 +407,7 @@ def _grant(row: RetentionGrant) -> OfferGrant:
         decided_at=row.decided_at,
         monthly_amount=row.monthly_amount,
         currency=row.currency,
+        applied_at=row.applied_at,
     )
 
 
@@ -473,6 +474,10 @@ class DatabaseRetentionStore:
             return await retention.decide_grant(
                 db, grant_id, from_outcome=OfferOutcome.SHOWN, to_outcome=outcome
             )
+
+    async def applied(self, grant_id: int) -> None:
+        async with self._database.session() as db:
+            await retention.mark_applied(db, grant_id)
 
     async def undecide(self, grant_id: int) -> None:
         async with self._database.session() as db:

@@ -322,6 +322,7 @@ class RetentionGrant(Base):
     outcome: Mapped[OfferOutcome] = mapped_column(_string_enum(OfferOutcome, "offer_outcome"))
     shown_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What the subscription billed a month when the offer was shown: the revenue kept if it is accepted.
     monthly_amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))

@@ -86,6 +86,15 @@ async def decide_grant(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def mark_applied(db: AsyncSession, grant_id: int) -> None:
+    await db.execute(
+        update(RetentionGrant)
+        .where(RetentionGrant.id == grant_id, RetentionGrant.applied_at.is_(None))
+        .values(applied_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def insert_event(db: AsyncSession, event: RetentionEventRow) -> None:
     values = {
         "event_key": event.event_key,
