@@ -18,6 +18,12 @@ from schema.lookahead import Selection, customer_reads, selects
 from schema.node import Node
 from schema.nodes import as_node
 from schema.portal import PortalConfiguration
+from schema.retention import (
+    CancellationReport,
+    RetentionOffer,
+    resolve_cancellation_report,
+    resolve_retention_offers,
+)
 from schema.viewer import Viewer
 
 
@@ -99,4 +105,14 @@ class Query:
         resolver=resolve_audit_events,
         description="The audit trail, newest first: every change made through this API. API keys read every "
         "customer's; a customer session reads its own customer's, with the `audit:read` scope.",
+    )
+    retention_offers: list[RetentionOffer] = strawberry.field(
+        resolver=resolve_retention_offers,
+        description="The retention offers, oldest first: the first that fits a cancellation is shown "
+        "(API keys only).",
+    )
+    cancellation_report: CancellationReport = strawberry.field(
+        resolver=resolve_cancellation_report,
+        description="What cancellations said over a period: reasons and comments, offers shown, accepted and "
+        "declined, subscriptions and revenue kept, pauses (API keys only).",
     )

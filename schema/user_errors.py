@@ -54,7 +54,9 @@ graphql_enum(
         UserErrorCode.SETUP_NOT_COMPLETE: (
             "The SetupIntent has not succeeded: the browser has not confirmed it, or the card was refused."
         ),
-        UserErrorCode.PAUSE_DURATION_NOT_ALLOWED: "The portal configuration does not offer this pause length.",
+        UserErrorCode.PAUSE_DURATION_NOT_ALLOWED: (
+            "The portal configuration does not offer this pause length, or it is over three years."
+        ),
         UserErrorCode.ALREADY_PAUSED: "The subscription's payments are already paused.",
         UserErrorCode.NOT_PAUSED: "The subscription's payments are not paused.",
         UserErrorCode.OFFER_NOT_AVAILABLE: (
