@@ -75,6 +75,13 @@ INPUTS: dict[str, Any] = {
     },
     "cancelSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
     "reactivateSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "previewPause": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "pauseSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "resumeSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "startCancellation": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"], "reason": "UNUSED"},
+    "acceptRetentionOffer": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"], "offerId": "pqro_x"},
+    "createRetentionOffer": lambda _s, _t: {"name": "Stay", "kind": "PAUSE", "pause": {"interval": "MONTH"}},
+    "archiveRetentionOffer": lambda _s, _t: {"offerId": "pqro_x"},
     "setDefaultPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
     "detachPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
     "createSetupIntent": lambda s, _: {"customerId": customer_id(s, MAYA), "setAsDefault": True},
@@ -87,7 +94,13 @@ INPUTS: dict[str, Any] = {
     "revokeCustomerSession": lambda _, maya_token: {"token": maya_token},
 }
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "error UNAUTHENTICATED", "error FORBIDDEN", "userError NOT_FOUND"
-API_KEYS_ONLY = {"refundPayment", "createPortalSession", "createCustomerSession"}
+API_KEYS_ONLY = {
+    "refundPayment",
+    "createPortalSession",
+    "createCustomerSession",
+    "createRetentionOffer",
+    "archiveRetentionOffer",
+}
 
 
 def _expected(mutation: str, caller: str) -> str:
