@@ -163,6 +163,17 @@ class _Demo:
                     "proration_behavior": "none",
                     "cancellation_reason": {"enabled": True, "options": list(CANCELLATION_REASONS)},
                 },
+                # Customers may pause for a month or three instead of cancelling.
+                "subscription_pause": {
+                    "enabled": True,
+                    "duration": {
+                        "type": "interval_options",
+                        "interval_options": [
+                            {"interval": "month", "interval_count": 1},
+                            {"interval": "month", "interval_count": 3},
+                        ],
+                    },
+                },
                 "subscription_update": {
                     "enabled": True,
                     "default_allowed_updates": ["price"],
