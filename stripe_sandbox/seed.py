@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import clock
 from stripe_sandbox.resources.catalog import new_price, new_product
+from stripe_sandbox.resources.coupons import new_coupon
 from stripe_sandbox.resources.customers import new_customer
 from stripe_sandbox.resources.payment_methods import new_card
 from stripe_sandbox.resources.portal import CANCELLATION_REASONS, new_configuration
@@ -40,6 +41,8 @@ BUSINESS_PROFILE = {
     "terms_of_service_url": "https://lumenpad.example.com/legal/terms",
 }
 RETURN_URL = "https://app.lumenpad.example.com/settings/billing"
+# The coupon of the demo's retention offer (50% off for three months), which portalql's demo data names.
+DEMO_COUPON_ID = "STAY50"
 
 # name, description, monthly amount in USD cents and in yen (yearly: ten months' price)
 PLANS = (
@@ -144,6 +147,14 @@ class _Demo:
         )
 
     def portal(self) -> None:
+        new_coupon(
+            self.store,
+            coupon_id=DEMO_COUPON_ID,
+            name="50% off for 3 months",
+            percent_off=50.0,
+            duration="repeating",
+            duration_in_months=3,
+        )
         products = []
         for name, *_ in PLANS:
             prices = [price for key, price in self.prices.items() if key.startswith(f"{name.lower()}_")]

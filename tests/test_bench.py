@@ -25,6 +25,8 @@ OPERATIONS = (
     "invoice_history",
     "pay_invoice",
     "create_setup_intent",
+    "cancel_start",
+    "cancel",
 )
 
 Cases = dict[tuple[str, str, str], dict[str, Any]]
@@ -143,3 +145,11 @@ def test_paying_an_invoice_and_adding_a_card_cost_their_stated_minimums(cases: C
         for cache in ("cold", "warm"):
             case = cases["portalql", name, cache]
             assert _calls(case) == [case["minimum_calls"]] * RUNS, (name, cache, case["stripe_calls"])
+
+
+def test_starting_a_cancellation_reads_what_cancelling_reads_in_one_round_trip(cases: Cases) -> None:
+    start, cancel = cases["portalql", "cancel_start", "cold"], cases["portalql", "cancel", "cold"]
+
+    assert _calls(start) == [start["minimum_calls"]] * RUNS
+    assert start["stripe_calls"]["by_endpoint"] == cancel["stripe_calls"]["by_endpoint"]
+    assert _calls(cases["portalql", "cancel_start", "warm"]) == [0] * RUNS

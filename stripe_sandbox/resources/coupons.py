@@ -51,22 +51,48 @@ def create_coupon(call: Call) -> StripeObject:
         raise invalid("You must pass exactly one of `amount_off` or `percent_off`.", param="percent_off")
     if amount is not None and currency is None:
         raise missing_param("currency")
-    coupon_id = get_str(params, "id") or store.new_id("", 8).lstrip("_")
-    if store.find(coupon_id) is not None:
+    coupon_id = get_str(params, "id")
+    if coupon_id is not None and store.find(coupon_id) is not None:
         raise invalid("Coupon already exists.", param="id", code="resource_already_exists")
+    return new_coupon(
+        store,
+        coupon_id=coupon_id,
+        name=get_str(params, "name"),
+        percent_off=float(percent) if percent is not None else None,
+        amount_off=amount,
+        currency=currency,
+        duration=duration,
+        duration_in_months=months,
+        metadata=updated_metadata({}, params),
+    )
+
+
+def new_coupon(
+    store: Store,
+    *,
+    coupon_id: str | None = None,
+    name: str | None,
+    percent_off: float | None = None,
+    amount_off: int | None = None,
+    currency: str | None = None,
+    duration: str,
+    duration_in_months: int | None = None,
+    metadata: dict[str, str] | None = None,
+) -> StripeObject:
+    """Store a coupon (its id given, else Stripe's eight random characters) and emit `coupon.created`."""
     coupon: StripeObject = {
-        "id": coupon_id,
+        "id": coupon_id or store.new_id("", 8).lstrip("_"),
         "object": "coupon",
-        "amount_off": amount,
+        "amount_off": amount_off,
         "created": store.now(),
         "currency": currency.lower() if currency else None,
         "duration": duration,
-        "duration_in_months": months,
+        "duration_in_months": duration_in_months,
         "livemode": False,
         "max_redemptions": None,
-        "metadata": updated_metadata({}, params),
-        "name": get_str(params, "name"),
-        "percent_off": float(percent) if percent is not None else None,
+        "metadata": dict(metadata or {}),
+        "name": name,
+        "percent_off": percent_off,
         "redeem_by": None,
         "times_redeemed": 0,
         "valid": True,
