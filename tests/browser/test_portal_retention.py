@@ -168,7 +168,7 @@ async def test_payments_resume_by_themselves_on_the_sandbox_clock(
     await dialog.get_by_role("button", name="Pause payments").click()
     await expect(page.locator("#subscriptions article")).to_contain_text("Paused until")
 
-    # Stripe tells the API when payments resume (`customer.subscription.updated`), which drops its cached read.
+    # Stripe tells the API when payments resume (`customer.subscription.updated`): its cached read goes.
     endpoint = {"url": f"{portal_server.url}/webhooks/stripe", "secret": WEBHOOK_SECRET}
     assert sandbox.admin.post("/_sandbox/webhooks", json=endpoint).status_code == 200
     resumes_at = subscription_of(sandbox, customer_id)["pause_collection"]["resumes_at"]
