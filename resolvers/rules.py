@@ -294,15 +294,19 @@ def reactivate_offer_refusal(subscription: Subscription) -> UserError | None:
     return None
 
 
-# Stripe's portal pauses for at most three years; the API holds an API key to the same bound.
-_MAX_PAUSE_DAYS = 3 * 365 + 1
-_DAYS_PER_INTERVAL = {Interval.DAY: 1, Interval.WEEK: 7, Interval.MONTH: 31, Interval.YEAR: 366}
+# Stripe's portal pauses for at most three years; the API holds an API key to the same bound. Calendar units
+# are counted in months, fixed ones in days.
+_MAX_PAUSE = {
+    Interval.DAY: 3 * 365 + 1,
+    Interval.WEEK: (3 * 365 + 1) // 7,
+    Interval.MONTH: 36,
+    Interval.YEAR: 3,
+}
 
 
 def pause_length_refusal(duration: PauseDuration) -> UserError | None:
     """Why a pause of this length is never allowed: under one interval, or over three years."""
-    days = duration.interval_count * _DAYS_PER_INTERVAL[duration.interval]
-    if duration.interval_count < 1 or days > _MAX_PAUSE_DAYS:
+    if not 1 <= duration.interval_count <= _MAX_PAUSE[duration.interval]:
         return UserError(
             UserErrorCode.PAUSE_DURATION_NOT_ALLOWED,
             "A pause lasts at least one interval and at most three years.",

@@ -265,8 +265,8 @@ def _subscription_cancel(_store: Store, feature: dict[str, Any], given: Params, 
 
 
 _PAUSE_INTERVALS = ("day", "month", "week", "year")
-_THREE_YEARS_IN_DAYS = 3 * 365 + 1
-_DAYS_PER = {"day": 1, "week": 7, "month": 31, "year": 366}
+# The longest pause of each unit: three years, counted in months for calendar units and in days for others.
+_MAX_PAUSE = {"day": 3 * 365 + 1, "week": (3 * 365 + 1) // 7, "month": 36, "year": 3}
 
 
 def _subscription_pause(_store: Store, feature: dict[str, Any], given: Params, path: str) -> None:
@@ -307,7 +307,7 @@ def _subscription_pause(_store: Store, feature: dict[str, Any], given: Params, p
             entry, "interval", required=True, choices=_PAUSE_INTERVALS, param=f"{option_path}[interval]"
         )
         count = get_int(entry, "interval_count", minimum=1, param=f"{option_path}[interval_count]") or 1
-        if count * _DAYS_PER[str(interval)] > _THREE_YEARS_IN_DAYS:
+        if count > _MAX_PAUSE[str(interval)]:
             raise invalid(
                 "The maximum pause duration is three years.", param=f"{option_path}[interval_count]"
             )
