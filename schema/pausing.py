@@ -5,7 +5,7 @@ from datetime import datetime
 
 import strawberry
 
-from resolvers.mutations.pausing import renewal_after_pause
+from resolvers.mutations.pausing import renewal_charge
 from schema.context import Info
 from schema.enums import Interval
 from schema.fields import field
@@ -72,8 +72,8 @@ class SubscriptionPause:
 
     @field(
         "What each renewal charges once payments resume (the preview of the next invoice, read with the "
-        "dashboard's); null when nothing more will be invoiced."
+        "dashboard's); null when nothing more will be invoiced. Needs the `invoices:read` scope."
     )
     async def renewal_charge(self, info: Info) -> Money | None:
-        renewal = await renewal_after_pause(info.context.request_context, self.record)
+        renewal = await renewal_charge(info.context.request_context, self.record)
         return None if renewal is None else money(renewal.total, renewal.currency)

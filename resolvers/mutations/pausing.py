@@ -30,7 +30,7 @@ from resolvers.mutations.targets import (
     refuse,
     settled,
 )
-from resolvers.policy import require_scope
+from resolvers.policy import check_owner, require_scope
 from resolvers.ports import RetentionEvent, RetentionEventKind
 from resolvers.principals import Scope
 from stripe_gateway.errors import IdempotencyConflict
@@ -116,6 +116,12 @@ async def renewal_after_pause(ctx: RequestContext, subscription: Subscription) -
     if not subscription.invoices_again:
         return None
     return await ctx.loaders.upcoming_invoice(UpcomingKey(subscription.customer_id, subscription.id))
+
+
+async def renewal_charge(ctx: RequestContext, subscription: Subscription) -> Invoice | None:
+    """`renewal_after_pause` for a reader of the subscription's invoices (the `invoices:read` scope)."""
+    check_owner(require_scope(ctx, Scope.INVOICES_READ), subscription.id, subscription.customer_id)
+    return await renewal_after_pause(ctx, subscription)
 
 
 async def _preview_pause(
