@@ -66,11 +66,15 @@ def _store(ctx: RequestContext) -> RetentionStore:
 
 
 def check_comment(comment: str | None) -> None:
-    """A cancellation comment: one printable line of at most `MAX_COMMENT_LENGTH` characters."""
-    if comment is not None and not (len(comment) <= MAX_COMMENT_LENGTH and is_printable_line(comment)):
+    """A cancellation comment: at most `MAX_COMMENT_LENGTH` printable characters, in lines (a customer
+    writes it in a text box)."""
+    if comment is None:
+        return
+    lines = comment.replace("\r\n", "\n").replace("\n", "")
+    if not (len(comment) <= MAX_COMMENT_LENGTH and is_printable_line(lines)):
         raise reject(
             UserErrorCode.INVALID_INPUT,
-            f"A comment is one line of at most {MAX_COMMENT_LENGTH} printable characters.",
+            f"A comment is at most {MAX_COMMENT_LENGTH} printable characters.",
             "comment",
         )
 
@@ -101,8 +105,10 @@ def _check_offer(request: OfferRequest) -> None:
             UserErrorCode.INVALID_INPUT, f"A name is 1 to {MAX_NAME_LENGTH} printable characters.", "name"
         )
     scope = request.scope
-    if len(scope.product_ids) > MAX_SCOPE_IDS or len(scope.configuration_ids) > MAX_SCOPE_IDS:
-        raise reject(UserErrorCode.INVALID_INPUT, f"At most {MAX_SCOPE_IDS} products and configurations.")
+    if max(len(scope.reasons), len(scope.product_ids), len(scope.configuration_ids)) > MAX_SCOPE_IDS:
+        raise reject(
+            UserErrorCode.INVALID_INPUT, f"At most {MAX_SCOPE_IDS} reasons, products and configurations."
+        )
     for product_id in scope.product_ids:
         check_id(IdKind.PRODUCT, product_id, "product_ids")
     for configuration_id in scope.configuration_ids:
@@ -185,11 +191,17 @@ async def _create_offer(ctx: RequestContext, request: OfferRequest, client_key: 
         pause = PauseTerms(request.pause.interval, request.pause.interval_count)
     elif request.price_id is not None:
         switch = await _price_switch(ctx, request.price_id)
+    scope = request.scope
     offer = await _store(ctx).create_offer(
         NewRetentionOffer(
             name=request.name.strip(),
             kind=request.kind,
-            scope=request.scope,
+            scope=replace(
+                scope,
+                reasons=tuple(dict.fromkeys(scope.reasons)),
+                product_ids=tuple(dict.fromkeys(scope.product_ids)),
+                configuration_ids=tuple(dict.fromkeys(scope.configuration_ids)),
+            ),
             coupon=coupon,
             pause=pause,
             price_switch=switch,

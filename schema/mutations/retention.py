@@ -36,15 +36,15 @@ class CreateRetentionOfferInput:
         default=None, description="A price switch offer's price (`price_…`), cheaper than the customer's."
     )
     reasons: list[CancellationFeedback] = strawberry.field(
-        default_factory=list, description="The cancellation reasons it answers; empty for any."
+        default_factory=list, description="The cancellation reasons it answers; empty for any (20 at most)."
     )
     product_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
-        description="The products (`prod_…`) whose subscriptions it is for; empty for any.",
+        description="The products (`prod_…`) whose subscriptions it is for; empty for any (20 at most).",
     )
     configuration_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
-        description="The portal configurations (`bpc_…`) it is offered under; empty for any.",
+        description="The portal configurations (`bpc_…`) it is offered under; empty for any (20 at most).",
     )
     idempotency_key: str | None = strawberry.field(
         default=None, description="Your key for this offer: a retry with it makes one Stripe coupon."
@@ -55,9 +55,9 @@ class CreateRetentionOfferInput:
             name=self.name,
             kind=self.kind,
             scope=OfferScope(
-                reasons=tuple(dict.fromkeys(self.reasons)),
-                product_ids=tuple(dict.fromkeys(self.product_ids)),
-                configuration_ids=tuple(dict.fromkeys(self.configuration_ids)),
+                reasons=tuple(self.reasons),
+                product_ids=tuple(self.product_ids),
+                configuration_ids=tuple(self.configuration_ids),
             ),
             percent_off=self.percent_off,
             amount_off=self.amount_off,

@@ -334,3 +334,34 @@ async def test_a_stripe_portal_session_opens_on_the_pause_step(
     assert payload["portalSession"]["flow"]["type"] == "SUBSCRIPTION_PAUSE"
     [stored] = sandbox.state.store.all("billing_portal.session")
     assert stored["flow"]["subscription_pause"] == {"subscription": subscription_id}
+
+
+@pytest.mark.parametrize(
+    ("comment", "accepted"),
+    [
+        pytest.param("Too pricey.\nMaybe next year.", True, id="lines"),
+        pytest.param("x" * 501, False, id="too-long"),
+        pytest.param("red \x1b[31malert", False, id="control-character"),
+    ],
+)
+async def test_a_cancellation_comment_is_bounded_text(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle, *, comment: str, accepted: bool
+) -> None:
+    token = await tokens.customer_session(customer_id(sandbox, MAYA))
+
+    payload = await mutate(
+        api,
+        "cancelSubscription",
+        {"subscriptionId": subscription(sandbox, MAYA)["id"], "comment": comment},
+        token,
+        SUB,
+    )
+
+    if accepted:
+        assert payload["userErrors"] == []
+        assert subscription(sandbox, MAYA)["cancellation_details"]["comment"] == comment
+    else:
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+            ("INVALID_INPUT", ["input", "comment"])
+        ]
+        assert writes(sandbox) == {}
