@@ -4,7 +4,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.mutations import retention
+from resolvers.mutations import retention, retention_offers
 from resolvers.ports import OfferKind, OfferScope
 from schema.context import Info
 from schema.enums import CancellationFeedback
@@ -50,8 +50,8 @@ class CreateRetentionOfferInput:
         default=None, description="Your key for this offer: a retry with it makes one Stripe coupon."
     )
 
-    def request(self) -> retention.OfferRequest:
-        return retention.OfferRequest(
+    def request(self) -> retention_offers.OfferRequest:
+        return retention_offers.OfferRequest(
             name=self.name,
             kind=self.kind,
             scope=OfferScope(
@@ -78,7 +78,7 @@ class RetentionOfferPayload:
 async def create_retention_offer(
     info: Info, input: Annotated[CreateRetentionOfferInput, strawberry.argument(description="The offer.")]
 ) -> RetentionOfferPayload:
-    outcome = await retention.create_retention_offer(
+    outcome = await retention_offers.create_retention_offer(
         info.context.request_context, input.request(), idempotency_key=input.idempotency_key
     )
     return RetentionOfferPayload(
@@ -95,7 +95,9 @@ class ArchiveRetentionOfferInput:
 async def archive_retention_offer(
     info: Info, input: Annotated[ArchiveRetentionOfferInput, strawberry.argument(description="The offer.")]
 ) -> RetentionOfferPayload:
-    outcome = await retention.archive_retention_offer(info.context.request_context, offer_id=input.offer_id)
+    outcome = await retention_offers.archive_retention_offer(
+        info.context.request_context, offer_id=input.offer_id
+    )
     return RetentionOfferPayload(
         offer=None if outcome.value is None else RetentionOffer(record=outcome.value),
         user_errors=user_errors(outcome.errors),
