@@ -46,11 +46,12 @@ from bench.operations import (
 )
 from bench.results import Cache, CaseResult, Status, Target
 from bench.servers import Server, running
-from portalql.cli.demo import DemoCredentials, mint_demo_credentials
+from portalql.cli.demo import DemoCredentials, mint_demo_credentials, seed_demo_offers
 from portalql.persistence.db import Database
 from portalql.persistence.repositories.known_subscriptions import replace_known_subscription_ids
 from portalql.persistence.repositories.sessions import create_customer_session
 from resolvers.principals import Scope
+from stripe_sandbox.seed import DEMO_COUPON_ID
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -193,6 +194,7 @@ async def _probe(bench: Bench) -> _Probe:
         credentials = await mint_demo_credentials(
             database, customer_id=bench.demo_customer_id, return_url="http://127.0.0.1/"
         )
+        await seed_demo_offers(database, coupon_id=DEMO_COUPON_ID)
     fixtures = Fixtures(customer_id=bench.demo_customer_id)
     token = credentials.customer_session_token
     async with bench.running_api() as api, bench.caller(api, token, fixtures) as caller:

@@ -212,6 +212,23 @@ mutation CreateSetupIntent($input: CreateSetupIntentInput!) {
   }
 }
 """
+START_CANCELLATION = """\
+mutation StartCancellation($input: StartCancellationInput!) {
+  startCancellation(input: $input) {
+    offer { id name kind }
+    userErrors { code message field }
+  }
+}
+"""
+
+CANCEL_SUBSCRIPTION = """\
+mutation CancelSubscription($input: CancelSubscriptionInput!) {
+  cancelSubscription(input: $input) {
+    subscription { id cancelAtPeriodEnd }
+    userErrors { code message field }
+  }
+}
+"""
 # Stripe's test card that goes through.
 WORKING_LAST4 = "4242"
 # Every run pays with one key: the first pays, the rest are answered with Stripe's replay of that payment.
@@ -262,6 +279,22 @@ async def _create_setup_intent(caller: Caller) -> None:
     payload = (await caller.graphql(CREATE_SETUP_INTENT, {"input": {"setAsDefault": True}}))[
         "createSetupIntent"
     ]
+    if payload["userErrors"]:
+        raise OperationFailedError(f"userErrors: {payload['userErrors']}")
+
+
+def _cancellation(caller: Caller) -> dict[str, Any]:
+    return {"input": {"subscriptionId": caller.fixtures.subscription_id, "reason": "TOO_EXPENSIVE"}}
+
+
+async def _start_cancellation(caller: Caller) -> None:
+    payload = (await caller.graphql(START_CANCELLATION, _cancellation(caller)))["startCancellation"]
+    if payload["userErrors"]:
+        raise OperationFailedError(f"userErrors: {payload['userErrors']}")
+
+
+async def _cancel_subscription(caller: Caller) -> None:
+    payload = (await caller.graphql(CANCEL_SUBSCRIPTION, _cancellation(caller)))["cancelSubscription"]
     if payload["userErrors"]:
         raise OperationFailedError(f"userErrors: {payload['userErrors']}")
 
@@ -348,6 +381,30 @@ PORTALQL_OPERATIONS = (
         warm=Minimum(1, "the SetupIntent: a write is never served from the cache"),
         run=_create_setup_intent,
         requires_mutation="createSetupIntent",
+    ),
+    Operation(
+        name="cancel_start",
+        title="startCancellation (the offer lookup)",
+        credential=Credential.CUSTOMER_SESSION,
+        cold=Minimum(
+            2,
+            "the subscription (owner, state) and the portal configuration (policy) in parallel: the reads "
+            "cancelSubscription makes, in 1 round trip; the offer comes from the database",
+        ),
+        run=_start_cancellation,
+        requires_mutation="startCancellation",
+    ),
+    # Last: it leaves the demo subscription set to cancel (every run after the first finds it so).
+    Operation(
+        name="cancel",
+        title="cancelSubscription, at period end",
+        credential=Credential.CUSTOMER_SESSION,
+        cold=Minimum(
+            2,
+            "the subscription and the portal configuration in parallel (1 round trip); once set to cancel, "
+            "a repeat changes nothing (the first run also writes once)",
+        ),
+        run=_cancel_subscription,
     ),
 )
 

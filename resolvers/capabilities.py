@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
     from resolvers.context import RequestContext
     from resolvers.mutations.outcome import UserError
-    from stripe_gateway.records import CancellationFeedback, CancelMode, PortalFeatures, Subscription
+    from stripe_gateway.records import (
+        CancellationFeedback,
+        CancelMode,
+        PauseDuration,
+        PortalFeatures,
+        Subscription,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +152,28 @@ def reactivate_refusal(ctx: RequestContext, subscription: Subscription) -> UserE
     """Why the customer may not take back the subscription's scheduled cancellation; None when they may."""
     check_owner(require_scope(ctx, Scope.SUBSCRIPTIONS_READ), subscription.id, subscription.customer_id)
     return rules.reactivate_offer_refusal(subscription)
+
+
+@dataclass(frozen=True, slots=True)
+class PauseOffer:
+    """Whether the customer may pause the subscription's payments now, and for how long."""
+
+    refusal: UserError | None
+    durations: tuple[PauseDuration, ...]
+    indefinite: bool
+
+
+async def pause_offer(ctx: RequestContext, subscription: Subscription) -> PauseOffer:
+    features = await _features_for(ctx, subscription)
+    refusal = rules.pause_offer_refusal(subscription, features)
+    return PauseOffer(
+        refusal=refusal,
+        durations=rules.offered_pause_durations(features) if refusal is None else (),
+        indefinite=refusal is None and features.subscription_pause_indefinite,
+    )
+
+
+def resume_refusal(ctx: RequestContext, subscription: Subscription) -> UserError | None:
+    """Why the customer may not resume the subscription's payments now; None when they may."""
+    check_owner(require_scope(ctx, Scope.SUBSCRIPTIONS_READ), subscription.id, subscription.customer_id)
+    return rules.resume_offer_refusal(subscription)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from resolvers.principals import CustomerPrincipal, Principal, Scope
-    from stripe_gateway.records import PortalFlow
+    from stripe_gateway.records import CancellationFeedback, CouponDuration, Interval, PortalFlow
 
 
 # -- audit trail --------------------------------------------------------------------------------------------
@@ -385,6 +385,216 @@ class Analytics(Protocol):
         ...
 
 
+# -- retention offers ---------------------------------------------------------------------------------------
+
+
+class OfferKind(StrEnum):
+    """What a retention offer gives a customer who was about to cancel."""
+
+    COUPON = "coupon"
+    PAUSE = "pause"
+    PRICE_SWITCH = "price_switch"
+
+
+@dataclass(frozen=True, slots=True)
+class CouponTerms:
+    """A coupon offer: `percent_off`, or `amount_off` in `currency`, for one invoice, N months or forever;
+    `coupon_id` is the Stripe coupon made for it."""
+
+    percent_off: float | None
+    amount_off: int | None
+    currency: str | None
+    duration: CouponDuration
+    duration_in_months: int | None
+    coupon_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PauseTerms:
+    """A pause offer: payments pause for `interval_count` intervals, then resume by themselves."""
+
+    interval: Interval
+    interval_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PriceSwitchTerms:
+    """A switch to a cheaper price: its id, and what it costs (read when the offer was made), so that the
+    offer is matched without asking Stripe."""
+
+    price_id: str
+    unit_amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferScope:
+    """Whom an offer is for: empty means any reason, product or portal configuration."""
+
+    reasons: tuple[CancellationFeedback, ...] = ()
+    product_ids: tuple[str, ...] = ()
+    configuration_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionOffer:
+    """An offer made to customers who start cancelling. Never changed once made: archived, and replaced."""
+
+    id: str
+    name: str
+    kind: OfferKind
+    scope: OfferScope
+    created_at: datetime
+    archived_at: datetime | None
+    coupon: CouponTerms | None = None
+    pause: PauseTerms | None = None
+    price_switch: PriceSwitchTerms | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewRetentionOffer:
+    name: str
+    kind: OfferKind
+    scope: OfferScope
+    coupon: CouponTerms | None = None
+    pause: PauseTerms | None = None
+    price_switch: PriceSwitchTerms | None = None
+
+
+class OfferOutcome(StrEnum):
+    """Where an offer shown to a customer stands."""
+
+    SHOWN = "shown"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True, slots=True)
+class OfferGrant:
+    """An offer shown to one customer (once ever), for one of their subscriptions."""
+
+    id: int
+    offer_id: str
+    customer_id: str
+    subscription_id: str
+    reason: CancellationFeedback | None
+    outcome: OfferOutcome
+    shown_at: datetime
+    decided_at: datetime | None
+    monthly_amount: int
+    currency: str
+    # When an accepted offer was applied in Stripe; None until then.
+    applied_at: datetime | None = None
+
+
+class RetentionEventKind(StrEnum):
+    """What the cancellation report counts besides offers."""
+
+    CANCELED = "canceled"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionEvent:
+    """A cancellation, pause or resumption made through the API; `key` makes a retried one count once."""
+
+    key: str
+    kind: RetentionEventKind
+    customer_id: str
+    subscription_id: str
+    reason: CancellationFeedback | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCount:
+    reason: CancellationFeedback | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonComment:
+    reason: CancellationFeedback | None
+    comment: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OfferCounts:
+    offer_id: str
+    shown: int
+    accepted: int
+    declined: int
+
+
+@dataclass(frozen=True, slots=True)
+class KeptRevenue:
+    currency: str
+    monthly_amount: int
+    subscriptions: int
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    """What cancellations said over a period, aggregated in the database."""
+
+    cancellations: tuple[ReasonCount, ...]
+    comments: tuple[ReasonComment, ...]
+    offers: tuple[OfferCounts, ...]
+    kept: tuple[KeptRevenue, ...]
+    pauses: int
+    resumptions: int
+
+
+class RetentionStore(Protocol):
+    async def create_offer(self, offer: NewRetentionOffer) -> RetentionOffer: ...
+
+    async def offers(self, *, include_archived: bool) -> tuple[RetentionOffer, ...]:
+        """Oldest first: the first offer that fits a cancellation is the one shown."""
+        ...
+
+    async def offer(self, offer_id: str) -> RetentionOffer | None: ...
+
+    async def archive_offer(self, offer_id: str) -> RetentionOffer | None: ...
+
+    async def grants_of(self, customer_id: str) -> tuple[OfferGrant, ...]:
+        """Every offer ever shown to the customer."""
+        ...
+
+    async def grant(
+        self,
+        *,
+        offer_id: str,
+        customer_id: str,
+        subscription_id: str,
+        reason: CancellationFeedback | None,
+        monthly_amount: int,
+        currency: str,
+    ) -> OfferGrant:
+        """Show the offer to the customer: at most once ever (a unique constraint), so a concurrent or
+        earlier showing is returned instead of a new one."""
+        ...
+
+    async def decide(self, grant_id: int, outcome: OfferOutcome) -> bool:
+        """Move a shown offer to `outcome`; False when it was no longer shown (decided already)."""
+        ...
+
+    async def applied(self, grant_id: int) -> None:
+        """An accepted offer was applied in Stripe: later accepts of it send nothing."""
+        ...
+
+    async def undecide(self, grant_id: int) -> None:
+        """Put an accepted offer back to shown: applying it was refused."""
+        ...
+
+    async def record_event(self, event: RetentionEvent) -> None:
+        """Count the event once, however often it is recorded under its key."""
+        ...
+
+    async def report(self, *, since: datetime, until: datetime, comments: int) -> RetentionReport: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Stores:
     """The persistence the mutations and the audit trail use."""
@@ -396,3 +606,4 @@ class Stores:
     external_ids: ExternalIds
     invoices: InvoiceRequests
     analytics: Analytics
+    retention: RetentionStore

@@ -17,14 +17,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from resolvers.mutations.outcome import UserError, UserErrorCode
-from stripe_gateway.records import CancelMode, InvoiceStatus, PriceType, SubscriptionStatus
+from stripe_gateway.records import CancelMode, Interval, InvoiceStatus, PriceType, SubscriptionStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from resolvers.ports import RetentionOffer
     from stripe_gateway.records import (
         CancellationFeedback,
         Invoice,
+        PauseDuration,
         PortalFeatures,
         PortalProduct,
         Price,
@@ -289,4 +291,147 @@ def reactivate_offer_refusal(subscription: Subscription) -> UserError | None:
             f"Subscription '{subscription.id}' is not scheduled to cancel; there is nothing to reactivate.",
             (_SUBSCRIPTION,),
         )
+    return None
+
+
+# Stripe's portal pauses for at most three years; the API holds an API key to the same bound. Calendar units
+# are counted in months, fixed ones in days.
+_MAX_PAUSE = {
+    Interval.DAY: 3 * 365 + 1,
+    Interval.WEEK: (3 * 365 + 1) // 7,
+    Interval.MONTH: 36,
+    Interval.YEAR: 3,
+}
+
+
+def pause_length_refusal(duration: PauseDuration) -> UserError | None:
+    """Why a pause of this length is never allowed: under one interval, or over three years."""
+    if not 1 <= duration.interval_count <= _MAX_PAUSE[duration.interval]:
+        return UserError(
+            UserErrorCode.PAUSE_DURATION_NOT_ALLOWED,
+            "A pause lasts at least one interval and at most three years.",
+            ("duration",),
+        )
+    return None
+
+
+def offered_pause_durations(features: PortalFeatures) -> tuple[PauseDuration, ...]:
+    """The preset pause lengths customers may choose; empty when pausing is off or indefinite."""
+    return features.subscription_pause_durations if features.subscription_pause_enabled else ()
+
+
+def _unpausable(subscription: Subscription) -> UserError | None:
+    """Why the subscription's state lets no pause, whoever asks: ended, not active, already paused, or
+    ending (a pause would outlast it)."""
+    if refusal := ended_refusal(subscription):
+        return refusal
+    if subscription.is_paused:
+        return UserError(
+            UserErrorCode.ALREADY_PAUSED,
+            f"Subscription '{subscription.id}' is already paused.",
+            (_SUBSCRIPTION,),
+        )
+    if subscription.status not in _CHANGEABLE or subscription.is_scheduled_to_cancel:
+        state = "scheduled to cancel" if subscription.is_scheduled_to_cancel else subscription.status.value
+        return UserError(
+            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
+            f"Subscription '{subscription.id}' is {state}; only active and trialing subscriptions pause.",
+            (_SUBSCRIPTION,),
+        )
+    return None
+
+
+def pause_refusal(
+    subscription: Subscription, features: PortalFeatures | None, duration: PauseDuration | None
+) -> UserError | None:
+    """Why the subscription may not pause for `duration` (None: until resumed); None when it may."""
+    if refusal := _unpausable(subscription):
+        return refusal
+    if duration is not None and (refusal := pause_length_refusal(duration)):
+        return refusal
+    if features is None:
+        return None
+    if not features.subscription_pause_enabled:
+        return feature_disabled("pause subscriptions")
+    offered = (
+        features.subscription_pause_indefinite
+        if duration is None
+        else duration in features.subscription_pause_durations
+    )
+    if not offered:
+        return UserError(
+            UserErrorCode.PAUSE_DURATION_NOT_ALLOWED,
+            "The customer portal does not offer this pause length.",
+            ("duration",),
+        )
+    return None
+
+
+def pause_offer_refusal(subscription: Subscription, features: PortalFeatures) -> UserError | None:
+    """Why the portal does not offer to pause the subscription at all."""
+    if refusal := _unpausable(subscription):
+        return refusal
+    if not features.subscription_pause_enabled:
+        return feature_disabled("pause subscriptions")
+    return None
+
+
+def resume_refusal(subscription: Subscription) -> UserError | None:
+    """Why the subscription's payments may not resume (None also when they are not paused: there is
+    nothing to do). The portal configuration does not limit it: a customer who paused may always come
+    back."""
+    return ended_refusal(subscription)
+
+
+def resume_offer_refusal(subscription: Subscription) -> UserError | None:
+    """Why the portal does not offer to resume the subscription: only paused payments resume."""
+    if refusal := resume_refusal(subscription):
+        return refusal
+    if not subscription.is_paused:
+        return UserError(
+            UserErrorCode.NOT_PAUSED, f"Subscription '{subscription.id}' is not paused.", (_SUBSCRIPTION,)
+        )
+    return None
+
+
+def offer_applies(offer: RetentionOffer, subscription: Subscription) -> bool:
+    """Whether the offer can be given to this subscription as it is: a coupon in its currency, a pause it
+    may take, a switch to a cheaper price in its currency that its plan may make."""
+    if offer.coupon is not None:
+        terms = offer.coupon
+        return terms.amount_off is None or terms.currency == subscription.currency
+    if offer.pause is not None:
+        return _unpausable(subscription) is None
+    if offer.price_switch is not None:
+        switch = offer.price_switch
+        if _unchangeable(subscription) is not None or switch.currency != subscription.currency:
+            return False
+        current = subscription.items[0].price
+        return switch.price_id != current.id and switch.unit_amount < (current.unit_amount or 0)
+    return False
+
+
+def fitting_offer(
+    offers: Iterable[RetentionOffer],
+    subscription: Subscription,
+    *,
+    reason: CancellationFeedback | None,
+    configuration_id: str,
+    had: frozenset[str],
+) -> RetentionOffer | None:
+    """The first offer (oldest first) for this reason, the subscription's products and the portal
+    configuration, that the customer has not had and that applies to the subscription; None if none."""
+    products = {item.price.product_id for item in subscription.items}
+    for offer in offers:
+        scope = offer.scope
+        if offer.archived_at is not None or offer.id in had:
+            continue
+        if scope.reasons and reason not in scope.reasons:
+            continue
+        if scope.product_ids and not products & set(scope.product_ids):
+            continue
+        if scope.configuration_ids and configuration_id not in scope.configuration_ids:
+            continue
+        if offer_applies(offer, subscription):
+            return offer
     return None

@@ -33,6 +33,12 @@ from schema.mutations.event_endpoints import (
 from schema.mutations.external_ids import LinkExternalCustomerIdPayload, link_external_customer_id
 from schema.mutations.invoice_payment import PayInvoicePayload, pay_invoice
 from schema.mutations.invoices import InvoicePayload, create_invoice, finalize_invoice, void_invoice
+from schema.mutations.pausing import (
+    PreviewPausePayload,
+    pause_subscription,
+    preview_pause,
+    resume_subscription,
+)
 from schema.mutations.payment_methods import (
     DetachPaymentMethodPayload,
     SetDefaultPaymentMethodPayload,
@@ -47,6 +53,14 @@ from schema.mutations.plans import (
 )
 from schema.mutations.portal_sessions import CreatePortalSessionPayload, create_portal_session
 from schema.mutations.refunds import RefundPaymentPayload, refund_payment
+from schema.mutations.retention import (
+    RetentionOfferPayload,
+    StartCancellationPayload,
+    accept_retention_offer,
+    archive_retention_offer,
+    create_retention_offer,
+    start_cancellation,
+)
 
 
 @strawberry.type(
@@ -91,6 +105,47 @@ class Mutation:
         resolver=reactivate_subscription,
         description="Take back a scheduled cancellation. Needs `subscriptions:write`. User errors: "
         "NOT_FOUND, SUBSCRIPTION_ENDED.",
+    )
+    preview_pause: PreviewPausePayload = strawberry.mutation(
+        resolver=preview_pause,
+        description="When pausing a subscription's payments for a length would end, and what the first "
+        "charge after it would be; changes nothing. Needs `subscriptions:write`. User errors: as "
+        "`pauseSubscription`.",
+    )
+    pause_subscription: SubscriptionPayload = strawberry.mutation(
+        resolver=pause_subscription,
+        description="Pause a subscription's payments for a length (or until resumed): it keeps renewing, its "
+        "invoices are voided, and payments resume by themselves. Needs `subscriptions:write`. User errors: "
+        "NOT_FOUND, FEATURE_DISABLED, PAUSE_DURATION_NOT_ALLOWED, ALREADY_PAUSED, SUBSCRIPTION_NOT_ACTIVE, "
+        "SUBSCRIPTION_ENDED, IDEMPOTENCY_KEY_REUSED, INVALID_INPUT.",
+    )
+    resume_subscription: SubscriptionPayload = strawberry.mutation(
+        resolver=resume_subscription,
+        description="Resume a subscription's paused payments now; the next renewal is charged. Needs "
+        "`subscriptions:write`. User errors: NOT_FOUND, SUBSCRIPTION_ENDED.",
+    )
+    start_cancellation: StartCancellationPayload = strawberry.mutation(
+        resolver=start_cancellation,
+        description="A customer starts cancelling and says why: the retention offer that fits, shown once "
+        "per customer, or none. Changes nothing in Stripe. Needs `subscriptions:write`. User errors: "
+        "NOT_FOUND, SUBSCRIPTION_ENDED, FEATURE_DISABLED, CANCELLATION_REASON_NOT_ALLOWED.",
+    )
+    accept_retention_offer: SubscriptionPayload = strawberry.mutation(
+        resolver=accept_retention_offer,
+        description="Take the retention offer `startCancellation` showed instead of cancelling; applied "
+        "once, however often it is sent. Needs `subscriptions:write`. User errors: NOT_FOUND, "
+        "OFFER_NOT_AVAILABLE, SUBSCRIPTION_ENDED, ALREADY_PAUSED, SUBSCRIPTION_NOT_ACTIVE, "
+        "PRICE_NOT_ALLOWED.",
+    )
+    create_retention_offer: RetentionOfferPayload = strawberry.mutation(
+        resolver=create_retention_offer,
+        description="Make a retention offer (API keys only). User errors: INVALID_INPUT, INVALID_AMOUNT, "
+        "PAUSE_DURATION_NOT_ALLOWED, NOT_FOUND, PRICE_NOT_ALLOWED, IDEMPOTENCY_KEY_REUSED.",
+    )
+    archive_retention_offer: RetentionOfferPayload = strawberry.mutation(
+        resolver=archive_retention_offer,
+        description="Stop making a retention offer (API keys only); it stays in the report. User errors: "
+        "NOT_FOUND.",
     )
     refund_payment: RefundPaymentPayload = strawberry.mutation(
         resolver=refund_payment,

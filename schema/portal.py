@@ -19,6 +19,7 @@ from schema.enums import (
 )
 from schema.fields import field
 from schema.lookahead import selects
+from schema.pausing import SubscriptionPauseFeature
 from schema.scalars import instant
 from stripe_gateway import records
 
@@ -134,6 +135,10 @@ class PortalFeatures:
     @field("Changing subscriptions (plan, quantity, promotion codes).")
     def subscription_update(self) -> SubscriptionUpdateFeature:
         return SubscriptionUpdateFeature(record=self.record)
+
+    @field("Pausing subscriptions' payments, and for how long.")
+    def subscription_pause(self) -> SubscriptionPauseFeature:
+        return SubscriptionPauseFeature.of(self.record)
 
 
 @strawberry.type(

@@ -23,6 +23,12 @@ from schema.mutations.event_endpoints import EventEndpoint, resolve_event_endpoi
 from schema.node import Node
 from schema.nodes import as_node
 from schema.portal import PortalConfiguration
+from schema.retention import (
+    CancellationReport,
+    RetentionOffer,
+    resolve_cancellation_report,
+    resolve_retention_offers,
+)
 from schema.viewer import Viewer
 
 
@@ -140,3 +146,14 @@ class Query:
         return PortalAnalytics(
             record=await portal_analytics(info.context.request_context, since=since, until=until)
         )
+
+    retention_offers: list[RetentionOffer] = strawberry.field(
+        resolver=resolve_retention_offers,
+        description="The retention offers, oldest first: the first that fits a cancellation is shown "
+        "(API keys only).",
+    )
+    cancellation_report: CancellationReport = strawberry.field(
+        resolver=resolve_cancellation_report,
+        description="What cancellations said over a period: reasons and comments, offers shown, accepted and "
+        "declined, subscriptions and revenue kept, pauses (API keys only).",
+    )

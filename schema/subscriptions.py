@@ -23,6 +23,7 @@ from schema.fields import field
 from schema.invoices import Invoice, maybe_invoice
 from schema.lookahead import selects
 from schema.node import Node
+from schema.pausing import PauseDuration, SubscriptionPause
 from schema.payment_errors import PaymentError
 from schema.scalars import instant, maybe_instant
 from schema.user_errors import UserErrorCode
@@ -126,6 +127,27 @@ class CancelAction:
         return [CancellationFeedback(reason.value) for reason in self.record.reasons]
 
 
+@strawberry.type(description="Whether the portal lets the customer pause a subscription's payments now.")
+class PauseAction:
+    record: strawberry.Private[capabilities.PauseOffer]
+
+    @field("Whether pausing is allowed.")
+    def allowed(self) -> bool:
+        return self.record.refusal is None
+
+    @field("Why not; null when pausing is allowed.")
+    def refusal(self) -> Refusal | None:
+        return refusal(self.record.refusal)
+
+    @field("The lengths the customer may choose for `pauseSubscription`'s `duration`.")
+    def durations(self) -> list[PauseDuration]:
+        return [PauseDuration.of(each) for each in self.record.durations]
+
+    @field("Whether the customer may pause until they resume by hand (`duration` null).")
+    def indefinite(self) -> bool:
+        return self.record.indefinite
+
+
 @strawberry.type(
     description="What the portal lets the customer do with a subscription now, each decided by the rules its "
     "mutation enforces. A customer session's scopes (`Viewer.scopes`) limit it further."
@@ -150,6 +172,15 @@ class SubscriptionActions:
     @field("Taking back a scheduled cancellation (`reactivateSubscription`).")
     def reactivate(self, info: Info) -> SubscriptionAction:
         found = capabilities.reactivate_refusal(info.context.request_context, self.record)
+        return SubscriptionAction(found=found)
+
+    @field("Pausing its payments for a while (`previewPause`, `pauseSubscription`), and for how long.")
+    async def pause(self, info: Info) -> PauseAction:
+        return PauseAction(record=await capabilities.pause_offer(info.context.request_context, self.record))
+
+    @field("Resuming its paused payments now (`resumeSubscription`).")
+    def resume(self, info: Info) -> SubscriptionAction:
+        found = capabilities.resume_refusal(info.context.request_context, self.record)
         return SubscriptionAction(found=found)
 
 
@@ -258,6 +289,10 @@ class Subscription(Node):
     async def last_payment_error(self, info: Info) -> PaymentError | None:
         found = await payment_attention.subscription_payment_error(info.context.request_context, self.record)
         return PaymentError.of(found)
+
+    @field("Its paused payments; null when payments are collected.")
+    def pause(self) -> SubscriptionPause | None:
+        return SubscriptionPause(record=self.record) if self.record.is_paused else None
 
     @field("A preview of the next invoice; null when nothing more will be invoiced.")
     async def upcoming_invoice(self, info: Info) -> Invoice | None:

@@ -56,6 +56,14 @@ graphql_enum(
         ),
         UserErrorCode.EXTERNAL_ID_TAKEN: "The external id is already mapped to another customer.",
         UserErrorCode.INVOICE_NOT_DRAFT: "The invoice is not a draft any more: paid, void or uncollectible.",
+        UserErrorCode.PAUSE_DURATION_NOT_ALLOWED: (
+            "The portal configuration does not offer this pause length, or it is over three years."
+        ),
+        UserErrorCode.ALREADY_PAUSED: "The subscription's payments are already paused.",
+        UserErrorCode.NOT_PAUSED: "The subscription's payments are not paused.",
+        UserErrorCode.OFFER_NOT_AVAILABLE: (
+            "The retention offer was not shown for this subscription, was declined, or no longer applies."
+        ),
     },
 )
 

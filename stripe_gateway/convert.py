@@ -23,6 +23,8 @@ from stripe_gateway.records import (
     Card,
     ChangedField,
     Charge,
+    Coupon,
+    CouponDuration,
     Customer,
     Event,
     EventSubject,
@@ -32,6 +34,9 @@ from stripe_gateway.records import (
     InvoicePayment,
     InvoicePaymentStatus,
     InvoiceStatus,
+    PauseBehavior,
+    PauseCollection,
+    PauseDuration,
     PaymentError,
     PaymentIntent,
     PaymentMethod,
@@ -236,6 +241,27 @@ def subscription(obj: stripe.Subscription) -> Subscription:
         default_payment_method_id=expandable_id(obj.default_payment_method),
         collection_method=obj.collection_method,
         metadata=_metadata(obj.metadata),
+        pause_collection=_pause_collection(obj.pause_collection),
+        discount_ids=tuple(expandable_id(discount) or "" for discount in obj.discounts or ()),
+    )
+
+
+def _pause_collection(obj: stripe.Subscription.PauseCollection | None) -> PauseCollection | None:
+    if obj is None:
+        return None
+    return PauseCollection(behavior=PauseBehavior(obj.behavior), resumes_at=obj.resumes_at)
+
+
+def coupon(obj: stripe.Coupon) -> Coupon:
+    return Coupon(
+        id=obj.id,
+        name=obj.name,
+        percent_off=obj.percent_off,
+        amount_off=obj.amount_off,
+        currency=obj.currency,
+        duration=CouponDuration(obj.duration),
+        duration_in_months=obj.duration_in_months,
+        created=obj.created,
     )
 
 
@@ -434,6 +460,7 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
     features = obj.features
     cancel = features.subscription_cancel
     update = features.subscription_update
+    pause = features.subscription_pause
     profile = obj.business_profile
     return PortalConfiguration(
         id=obj.id,
@@ -471,6 +498,14 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
                 for entry in update.products or ()
             ),
             subscription_update_proration_behavior=ProrationBehavior(update.proration_behavior),
+            subscription_pause_enabled=pause.enabled,
+            subscription_pause_indefinite=pause.duration.type == "indefinite",
+            subscription_pause_durations=tuple(
+                PauseDuration(Interval(option.interval), option.interval_count)
+                for option in pause.duration.interval_options or ()
+            )
+            if pause.duration.type == "interval_options"
+            else (),
         ),
         created=obj.created,
         metadata=_metadata(obj.metadata),

@@ -32,9 +32,12 @@ from stripe_gateway.errors import (
 from stripe_gateway.ids import IdKind
 from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
+    PAUSED_AT_METADATA,
     CancellationFeedback,
     Charge,
     CollectionMethod,
+    Coupon,
+    CouponSpec,
     Customer,
     CustomerUpdate,
     Event,
@@ -62,6 +65,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
 
     from stripe.params import (
+        CouponCreateParams,
         CustomerListParams,
         CustomerRetrieveParams,
         EventListParams,
@@ -78,6 +82,8 @@ if TYPE_CHECKING:
         SetupIntentCreateParams,
         SubscriptionCancelParams,
         SubscriptionUpdateParams,
+        SubscriptionUpdateParamsDiscount,
+        SubscriptionUpdateParamsPauseCollection,
     )
     from stripe.params.billing_portal import SessionCreateParams
 
@@ -99,14 +105,14 @@ _NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 # classes of the objects Stripe answers them with (nested ones included). `_import_sdk` imports them when
 # the gateway connects; left to the first request, the imports would run between its Stripe round trips.
 _SERVICES = (
-    "billing_portal.configurations", "billing_portal.sessions", "charges", "customers", "events",
+    "billing_portal.configurations", "billing_portal.sessions", "charges", "coupons", "customers", "events",
     "invoice_items", "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices",
     "products", "refunds", "setup_intents", "subscriptions",
 )  # fmt: skip
 _OBJECTS = (
-    "billing_portal.Configuration", "billing_portal.Session", "Charge", "Customer", "Event", "Invoice",
-    "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent", "PaymentMethod",
-    "Plan", "Price", "Product", "Refund", "SetupIntent", "Subscription", "SubscriptionItem",
+    "billing_portal.Configuration", "billing_portal.Session", "Charge", "Coupon", "Customer", "Event",
+    "Invoice", "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent",
+    "PaymentMethod", "Plan", "Price", "Product", "Refund", "SetupIntent", "Subscription", "SubscriptionItem",
 )  # fmt: skip
 
 
@@ -447,6 +453,65 @@ class StripeGateway:
                 raise
             return current
         return convert.subscription(canceled)
+
+    async def pause_collection(
+        self, subscription_id: str, *, resumes_at: int | None, paused_at: int, idempotency_key: str
+    ) -> Subscription:
+        """Pause payment collection until `resumes_at` (None: until resumed), voiding the invoices made
+        meanwhile, as Stripe's own portal pauses: the subscription stays active and renews on its cycle,
+        and Stripe resumes collection by itself at `resumes_at`. When it was paused is kept in metadata."""
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
+        pause: SubscriptionUpdateParamsPauseCollection = {"behavior": "void"}
+        if resumes_at is not None:
+            pause["resumes_at"] = resumes_at
+        change: SubscriptionUpdateParams = {
+            "pause_collection": pause,
+            "metadata": {PAUSED_AT_METADATA: str(paused_at)},
+        }
+        key = params.idempotency_key("pause_collection", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.subscriptions.update_async(subscription_id, change, {"idempotency_key": key})
+        )
+        return convert.subscription(updated)
+
+    async def resume_collection(self, subscription_id: str, *, idempotency_key: str) -> Subscription:
+        """Collect payments again from the next renewal on (`pause_collection=""`)."""
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
+        change: SubscriptionUpdateParams = {"pause_collection": "", "metadata": {PAUSED_AT_METADATA: ""}}
+        key = params.idempotency_key("resume_collection", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.subscriptions.update_async(subscription_id, change, {"idempotency_key": key})
+        )
+        return convert.subscription(updated)
+
+    async def apply_coupon(
+        self, subscription_id: str, coupon_id: str, *, kept_discount_ids: Sequence[str], idempotency_key: str
+    ) -> Subscription:
+        """Add the coupon to the subscription's discounts. Stripe overwrites the list, so the discounts it
+        already has (`kept_discount_ids`, from the subscription as read) are sent along by id."""
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
+        discounts: list[SubscriptionUpdateParamsDiscount] = [
+            {"discount": discount} for discount in kept_discount_ids
+        ]
+        discounts.append({"coupon": coupon_id})
+        change: SubscriptionUpdateParams = {"discounts": discounts}
+        key = params.idempotency_key("apply_coupon", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.subscriptions.update_async(subscription_id, change, {"idempotency_key": key})
+        )
+        return convert.subscription(updated)
+
+    async def create_coupon(self, spec: CouponSpec, *, idempotency_key: str) -> Coupon:
+        create: CouponCreateParams = {"name": spec.name, "duration": spec.duration.value}
+        if spec.percent_off is not None:
+            create["percent_off"] = spec.percent_off
+        if spec.amount_off is not None and spec.currency is not None:
+            create["amount_off"], create["currency"] = spec.amount_off, spec.currency
+        if spec.duration_in_months is not None:
+            create["duration_in_months"] = spec.duration_in_months
+        key = params.idempotency_key("create_coupon", idempotency_key)
+        created = await self._call(lambda: self._v1.coupons.create_async(create, {"idempotency_key": key}))
+        return convert.coupon(created)
 
     async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription:
         """Undo a scheduled cancellation (`cancel_at_period_end` or `cancel_at`).

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
         CancellationFeedback,
         Charge,
         CollectionMethod,
+        Coupon,
+        CouponSpec,
         Customer,
         CustomerUpdate,
         Event,
@@ -122,6 +124,18 @@ class BillingGateway(Protocol):
     ) -> Subscription: ...
 
     async def uncancel(self, subscription_id: str, *, idempotency_key: str) -> Subscription: ...
+
+    async def pause_collection(
+        self, subscription_id: str, *, resumes_at: int | None, paused_at: int, idempotency_key: str
+    ) -> Subscription: ...
+
+    async def resume_collection(self, subscription_id: str, *, idempotency_key: str) -> Subscription: ...
+
+    async def apply_coupon(
+        self, subscription_id: str, coupon_id: str, *, kept_discount_ids: Sequence[str], idempotency_key: str
+    ) -> Subscription: ...
+
+    async def create_coupon(self, spec: CouponSpec, *, idempotency_key: str) -> Coupon: ...
 
     async def retrieve_invoice(
         self, invoice_id: str, *, with_payments: bool = False, fresh: bool = False

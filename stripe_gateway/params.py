@@ -180,6 +180,13 @@ def flow_data(flow: PortalFlow) -> SessionCreateParamsFlowData:
         subscription = flow.subscription_id
         if flow.type is PortalFlowType.SUBSCRIPTION_CANCEL:
             data["subscription_cancel"] = {"subscription": subscription}
+            if flow.retention_coupon_id is not None:
+                data["subscription_cancel"]["retention"] = {
+                    "type": "coupon_offer",
+                    "coupon_offer": {"coupon": flow.retention_coupon_id},
+                }
+        elif flow.type is PortalFlowType.SUBSCRIPTION_PAUSE:
+            data["subscription_pause"] = {"subscription": subscription}
         elif flow.type is PortalFlowType.SUBSCRIPTION_UPDATE:
             data["subscription_update"] = {"subscription": subscription}
         else:

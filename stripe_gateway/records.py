@@ -150,6 +150,23 @@ class CancellationDetails:
     comment: str | None
 
 
+class PauseBehavior(StrEnum):
+    """What happens to the invoices of a subscription whose payment collection is paused."""
+
+    KEEP_AS_DRAFT = "keep_as_draft"
+    MARK_UNCOLLECTIBLE = "mark_uncollectible"
+    VOID = "void"
+
+
+@dataclass(frozen=True, slots=True)
+class PauseCollection:
+    """Stripe's `pause_collection`: renewals go on but nothing is charged until `resumes_at` (None: until
+    resumed by hand)."""
+
+    behavior: PauseBehavior
+    resumes_at: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class SubscriptionItem:
     id: str
@@ -180,6 +197,38 @@ class Subscription:
     default_payment_method_id: str | None
     collection_method: str
     metadata: Mapping[str, str]
+    pause_collection: PauseCollection | None = None
+    # The ids of the discounts (`di_…`) applied to the whole subscription.
+    discount_ids: tuple[str, ...] = ()
+
+    @property
+    def is_paused(self) -> bool:
+        """Payment collection is paused: renewals charge nothing until it resumes."""
+        return self.pause_collection is not None
+
+    @property
+    def paused_since(self) -> int | None:
+        """When portalql paused it (kept in its metadata); None when not paused, or paused elsewhere."""
+        value = self.metadata.get(PAUSED_AT_METADATA) if self.is_paused else None
+        return int(value) if value is not None and value.isdigit() else None
+
+    @property
+    def monthly_amount(self) -> int:
+        """What the subscription bills a month at list price (a yearly price counts a twelfth), before
+        discounts: the revenue a retention offer keeps."""
+        total = 0
+        for item in self.items:
+            recurring, amount = item.price.recurring, item.price.unit_amount or 0
+            if recurring is None:
+                continue
+            per_month = {
+                Interval.DAY: 30,
+                Interval.WEEK: 4,
+                Interval.MONTH: 1,
+                Interval.YEAR: 1 / 12,
+            }[recurring.interval] / recurring.interval_count
+            total += round(amount * item.quantity * per_month)
+        return total
 
     @property
     def current_period_start(self) -> int | None:
@@ -209,6 +258,43 @@ class Subscription:
     def invoices_again(self) -> bool:
         """Whether it has an upcoming invoice to preview, as far as the record tells without asking Stripe."""
         return not self.has_ended and not self.cancel_at_period_end
+
+
+# The metadata key that records when portalql paused a subscription's payment collection (Unix seconds).
+PAUSED_AT_METADATA = "portalql_paused_at"
+
+
+class CouponDuration(StrEnum):
+    ONCE = "once"
+    REPEATING = "repeating"
+    FOREVER = "forever"
+
+
+@dataclass(frozen=True, slots=True)
+class Coupon:
+    """A discount applied to invoices: `percent_off`, or `amount_off` in `currency`; for one invoice,
+    `duration_in_months`, or forever."""
+
+    id: str
+    name: str | None
+    percent_off: float | None
+    amount_off: int | None
+    currency: str | None
+    duration: CouponDuration
+    duration_in_months: int | None
+    created: int
+
+
+@dataclass(frozen=True, slots=True)
+class CouponSpec:
+    """A coupon to create."""
+
+    name: str
+    percent_off: float | None
+    amount_off: int | None
+    currency: str | None
+    duration: CouponDuration
+    duration_in_months: int | None
 
 
 class InvoiceStatus(StrEnum):
@@ -482,6 +568,14 @@ class ProrationBehavior(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class PauseDuration:
+    """A preset pause length a portal configuration offers: `interval_count` days, weeks, months or years."""
+
+    interval: Interval
+    interval_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class PortalFeatures:
     customer_update_enabled: bool
     customer_update_allowed: tuple[str, ...]  # address, email, name, phone, shipping, tax_id
@@ -496,6 +590,10 @@ class PortalFeatures:
     subscription_update_allowed: tuple[str, ...]  # price, promotion_code, quantity
     subscription_update_products: tuple[PortalProduct, ...]
     subscription_update_proration_behavior: ProrationBehavior
+    subscription_pause_enabled: bool = False
+    # How long a customer may pause: indefinitely, or one of the preset lengths (empty when indefinite).
+    subscription_pause_indefinite: bool = False
+    subscription_pause_durations: tuple[PauseDuration, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,6 +612,7 @@ class PortalConfiguration:
 class PortalFlowType(StrEnum):
     PAYMENT_METHOD_UPDATE = "payment_method_update"
     SUBSCRIPTION_CANCEL = "subscription_cancel"
+    SUBSCRIPTION_PAUSE = "subscription_pause"
     SUBSCRIPTION_UPDATE = "subscription_update"
     SUBSCRIPTION_UPDATE_CONFIRM = "subscription_update_confirm"
 
@@ -535,6 +634,8 @@ class PortalFlow:
     subscription_id: str | None = None
     items: tuple[ItemChange, ...] = ()
     after_completion_redirect_url: str | None = None
+    # A cancel flow's retention offer: the coupon Stripe's portal offers before the customer cancels.
+    retention_coupon_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +676,7 @@ class ChangedField(StrEnum):
     CANCEL_AT = "cancel_at"
     CANCELED_AT = "canceled_at"
     CANCELLATION_DETAILS = "cancellation_details"
+    PAUSE_COLLECTION = "pause_collection"
     ITEMS = "items"
     DEFAULT_PAYMENT_METHOD = "default_payment_method"
     # customers (their default payment method is in `invoice_settings`)

@@ -153,11 +153,18 @@ def _expand(store: Store, node: Any, parts: list[str], path: str) -> None:
             raise invalid(f"This property cannot be expanded ({path}).", param="expand")
         node[head] = includer(store, node)
     elif isinstance(node[head], str):
-        target = store.find(node[head])
-        if target is None:
-            raise invalid(f"This property cannot be expanded ({path}).", param="expand")
-        node[head] = copy.deepcopy(target)
+        node[head] = _expanded(store, node[head], path)
+    elif isinstance(node[head], list) and all(isinstance(item, str) for item in node[head]):
+        # A list of ids (a subscription's `discounts`) expands item by item.
+        node[head] = [_expanded(store, item, path) for item in node[head]]
     _expand(store, node[head], rest, path)
+
+
+def _expanded(store: Store, object_id: str, path: str) -> Any:
+    target = store.find(object_id)
+    if target is None:
+        raise invalid(f"This property cannot be expanded ({path}).", param="expand")
+    return copy.deepcopy(target)
 
 
 def _json(body: StripeObject, status: int, request_id: str, extra: dict[str, str] | None = None) -> Response:

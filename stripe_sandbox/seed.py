@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from stripe_sandbox import clock
 from stripe_sandbox.resources import invoice_items, invoices
 from stripe_sandbox.resources.catalog import new_price, new_product
+from stripe_sandbox.resources.coupons import new_coupon
 from stripe_sandbox.resources.customers import new_customer
 from stripe_sandbox.resources.invoice_lines import Line
 from stripe_sandbox.resources.payment_methods import new_card
@@ -48,6 +49,8 @@ DEMO_EXTERNAL_ID = "lumenpad-user-1001"
 ONE_OFF_CUSTOMER_EMAIL = "ethan.brooks@example.com"
 # Ethan's one-off invoice: an onboarding workshop and a data import, sent for payment within 30 days.
 ONE_OFF_LINES = (("Onboarding workshop", 45000), ("Data import from another tool", 12000))
+# The coupon of the demo's retention offer (50% off for three months), which portalql's demo data names.
+DEMO_COUPON_ID = "STAY50"
 
 # name, description, monthly amount in USD cents and in yen (yearly: ten months' price)
 PLANS = (
@@ -154,6 +157,14 @@ class _Demo:
         )
 
     def portal(self) -> None:
+        new_coupon(
+            self.store,
+            coupon_id=DEMO_COUPON_ID,
+            name="50% off for 3 months",
+            percent_off=50.0,
+            duration="repeating",
+            duration_in_months=3,
+        )
         products = []
         for name, *_ in PLANS:
             prices = [price for key, price in self.prices.items() if key.startswith(f"{name.lower()}_")]
@@ -172,6 +183,17 @@ class _Demo:
                     "mode": "at_period_end",
                     "proration_behavior": "none",
                     "cancellation_reason": {"enabled": True, "options": list(CANCELLATION_REASONS)},
+                },
+                # Customers may pause for a month or three instead of cancelling.
+                "subscription_pause": {
+                    "enabled": True,
+                    "duration": {
+                        "type": "interval_options",
+                        "interval_options": [
+                            {"interval": "month", "interval_count": 1},
+                            {"interval": "month", "interval_count": 3},
+                        ],
+                    },
                 },
                 "subscription_update": {
                     "enabled": True,

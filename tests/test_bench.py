@@ -26,6 +26,8 @@ OPERATIONS = (
     "invoice_history",
     "pay_invoice",
     "create_setup_intent",
+    "cancel_start",
+    "cancel",
 )
 
 Cases = dict[tuple[str, str, str], dict[str, Any]]
@@ -164,3 +166,11 @@ def test_the_warm_dashboard_is_measured_by_deployment_with_the_ratios(report: di
         assert variant["latency_p50_ms"] > 0
     assert set(deployment["ratios"]) == {"two_workers_over_one", "metrics_on_over_off", "tracing_on_over_off"}
     assert deployment["ratios"]["tracing_on_over_off"] > 0
+
+
+def test_starting_a_cancellation_reads_what_cancelling_reads_in_one_round_trip(cases: Cases) -> None:
+    start, cancel = cases["portalql", "cancel_start", "cold"], cases["portalql", "cancel", "cold"]
+
+    assert _calls(start) == [start["minimum_calls"]] * RUNS
+    assert start["stripe_calls"]["by_endpoint"] == cancel["stripe_calls"]["by_endpoint"]
+    assert _calls(cases["portalql", "cancel_start", "warm"]) == [0] * RUNS

@@ -32,6 +32,9 @@ TABLES = {
     "known_subscriptions",
     "portal_sessions",
     "refund_requests",
+    "retention_events",
+    "retention_grants",
+    "retention_offers",
     "webhook_events",
 }
 

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from portalql.persistence.adapters import DatabaseRetentionStore
 from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
 from portalql.persistence.repositories.external_ids import replace_external_id
 from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
+from resolvers.ports import CouponTerms, NewRetentionOffer, OfferKind, OfferScope, PauseTerms
 from resolvers.principals import Scope
+from stripe_gateway.records import CancellationFeedback, CouponDuration, Interval
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,3 +126,29 @@ async def _revoke_demo_keys(session: AsyncSession) -> int:
     for key in demo_keys:
         await revoke_api_key(session, key.id)
     return len(demo_keys)
+
+
+async def seed_demo_offers(database: Database, *, coupon_id: str) -> int:
+    """The demo's retention offers, unless the database has offers already: half off for three months
+    (the sandbox's coupon `coupon_id`) for customers who find it too expensive, and a month's pause for
+    those who do not use it enough. How many were made."""
+    store = DatabaseRetentionStore(database)
+    if await store.offers(include_archived=True):
+        return 0
+    offers = (
+        NewRetentionOffer(
+            name="50% off for 3 months",
+            kind=OfferKind.COUPON,
+            scope=OfferScope(reasons=(CancellationFeedback.TOO_EXPENSIVE,)),
+            coupon=CouponTerms(50.0, None, None, CouponDuration.REPEATING, 3, coupon_id),
+        ),
+        NewRetentionOffer(
+            name="Take a month off",
+            kind=OfferKind.PAUSE,
+            scope=OfferScope(reasons=(CancellationFeedback.UNUSED,)),
+            pause=PauseTerms(Interval.MONTH, 1),
+        ),
+    )
+    for offer in offers:
+        await store.create_offer(offer)
+    return len(offers)

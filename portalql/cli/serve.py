@@ -34,7 +34,12 @@ from sqlalchemy.engine import make_url
 from typing_extensions import override
 from uvicorn.supervisors import Multiprocess
 
-from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
+from portalql.cli.demo import (
+    DASHBOARD_QUERY,
+    mint_demo_credentials,
+    retire_demo_credentials,
+    seed_demo_offers,
+)
 from portalql.observability.logs import configure_logging
 from portalql.observability.metrics import MULTIPROCESS_ENV
 from portalql.persistence.db import Database
@@ -246,7 +251,11 @@ async def _prepare(
     sandbox: tuple[_Server, socket.socket] | None = None
     if settings.stripe_api_key is None:
         # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
-        from stripe_sandbox.seed import demo_customer, past_due_customer  # noqa: PLC0415
+        from stripe_sandbox.seed import (  # noqa: PLC0415
+            DEMO_COUPON_ID,
+            demo_customer,
+            past_due_customer,
+        )
         from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
         sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
@@ -287,6 +296,7 @@ async def _prepare(
                 past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
                 external_id=demo["metadata"].get(external_ids.METADATA_KEY),
             )
+            await seed_demo_offers(database, coupon_id=DEMO_COUPON_ID)
         _print_demo_banner(
             out,
             settings,

@@ -121,7 +121,12 @@ async def deliver_due(database: Database, client: httpx.AsyncClient, *, now: dat
         async with slots:
             return await _attempt(database, client, delivery, now)
 
-    return sum(await asyncio.gather(*(attempt(delivery) for delivery in due)))
+    # Every attempt runs to its end even when another fails (the database gone, say), then that is raised.
+    outcomes = await asyncio.gather(*(attempt(delivery) for delivery in due), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return sum(outcome is True for outcome in outcomes)
 
 
 def event_client() -> httpx.AsyncClient:

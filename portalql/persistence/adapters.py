@@ -13,8 +13,15 @@ from portalql.observability.metrics import CUSTOMER_SESSIONS, PORTAL_LINKS
 from portalql.persistence.credentials import DEFAULT_PORTAL_SCOPES
 from portalql.persistence.models import EventDelivery as EventDeliveryRow
 from portalql.persistence.models import EventEndpoint as EventEndpointRow
-from portalql.persistence.models import ExpectedAudit, utcnow
+from portalql.persistence.models import (
+    ExpectedAudit,
+    RetentionEventRow,
+    RetentionGrant,
+    RetentionOfferRow,
+    utcnow,
+)
 from portalql.persistence.models import RefundRequest as RefundRequestRow
+from portalql.persistence.repositories import retention
 from portalql.persistence.repositories.analytics import (
     count_actions,
     count_customer_sessions,
@@ -51,21 +58,36 @@ from portalql.persistence.repositories.sessions import create_customer_session, 
 from resolvers.ports import (
     AuditRecord,
     AuditRecordPage,
+    CouponTerms,
     EventDelivery,
     EventDeliveryStatus,
     EventEndpoint,
     InvoiceProgress,
     IssuedCustomerSession,
+    KeptRevenue,
+    OfferCounts,
+    OfferGrant,
+    OfferKind,
+    OfferOutcome,
+    OfferScope,
+    PauseTerms,
     PortalActivity,
     PortalLink,
+    PriceSwitchTerms,
     PrincipalType,
+    ReasonComment,
+    ReasonCount,
     RefundRequest,
     RegisteredEventEndpoint,
+    RetentionEventKind,
+    RetentionOffer,
+    RetentionReport,
     RevokedSession,
     Stores,
 )
 from resolvers.principals import ApiKeyPrincipal
 from stripe_gateway.params import caller_key_digest
+from stripe_gateway.records import CancellationFeedback, CouponDuration, Interval
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Collection, Mapping
@@ -77,7 +99,7 @@ if TYPE_CHECKING:
     from portalql.persistence.models import AuditEvent
     from portalql.settings import Settings
     from portalql.web.auth import RecentCredentials
-    from resolvers.ports import AuditEntry, ExpectedWrite, ExternalIdLink
+    from resolvers.ports import AuditEntry, ExpectedWrite, ExternalIdLink, NewRetentionOffer, RetentionEvent
     from resolvers.principals import Scope
     from stripe_gateway.records import PortalFlow
 
@@ -99,6 +121,7 @@ def database_stores(
         external_ids=DatabaseExternalIds(database),
         invoices=DatabaseInvoiceRequests(database),
         analytics=DatabaseAnalytics(database),
+        retention=DatabaseRetentionStore(database),
     )
 
 
@@ -501,3 +524,181 @@ class DatabaseAnalytics:
                 links_redeemed=await count_links_redeemed(db, since=since, until=until),
                 customer_sessions=await count_customer_sessions(db, since=since, until=until),
             )
+
+
+# -- retention ----------------------------------------------------------------------------------------------
+
+
+def _offer(row: RetentionOfferRow) -> RetentionOffer:
+    coupon = pause = price_switch = None
+    if row.kind is OfferKind.COUPON and row.coupon_id is not None and row.coupon_duration is not None:
+        coupon = CouponTerms(
+            percent_off=row.percent_off,
+            amount_off=row.amount_off,
+            currency=row.currency,
+            duration=CouponDuration(row.coupon_duration),
+            duration_in_months=row.duration_in_months,
+            coupon_id=row.coupon_id,
+        )
+    elif row.kind is OfferKind.PAUSE and row.pause_interval is not None:
+        pause = PauseTerms(Interval(row.pause_interval), row.pause_interval_count or 1)
+    elif row.kind is OfferKind.PRICE_SWITCH and row.price_id is not None and row.currency is not None:
+        price_switch = PriceSwitchTerms(row.price_id, row.price_unit_amount or 0, row.currency)
+    return RetentionOffer(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        scope=OfferScope(
+            reasons=tuple(CancellationFeedback(reason) for reason in row.reasons),
+            product_ids=tuple(row.product_ids),
+            configuration_ids=tuple(row.configuration_ids),
+        ),
+        created_at=row.created_at,
+        archived_at=row.archived_at,
+        coupon=coupon,
+        pause=pause,
+        price_switch=price_switch,
+    )
+
+
+def _offer_row(offer: NewRetentionOffer) -> RetentionOfferRow:
+    coupon, pause, switch = offer.coupon, offer.pause, offer.price_switch
+    return RetentionOfferRow(
+        name=offer.name,
+        kind=offer.kind,
+        reasons=[reason.value for reason in offer.scope.reasons],
+        product_ids=list(offer.scope.product_ids),
+        configuration_ids=list(offer.scope.configuration_ids),
+        coupon_id=coupon.coupon_id if coupon else None,
+        percent_off=coupon.percent_off if coupon else None,
+        amount_off=coupon.amount_off if coupon else None,
+        currency=(coupon.currency if coupon else None) or (switch.currency if switch else None),
+        coupon_duration=coupon.duration.value if coupon else None,
+        duration_in_months=coupon.duration_in_months if coupon else None,
+        pause_interval=pause.interval.value if pause else None,
+        pause_interval_count=pause.interval_count if pause else None,
+        price_id=switch.price_id if switch else None,
+        price_unit_amount=switch.unit_amount if switch else None,
+        created_at=utcnow(),
+    )
+
+
+def _grant(row: RetentionGrant) -> OfferGrant:
+    return OfferGrant(
+        id=row.id,
+        offer_id=row.offer_id,
+        customer_id=row.customer_id,
+        subscription_id=row.subscription_id,
+        reason=None if row.reason is None else CancellationFeedback(row.reason),
+        outcome=row.outcome,
+        shown_at=row.shown_at,
+        decided_at=row.decided_at,
+        monthly_amount=row.monthly_amount,
+        currency=row.currency,
+        applied_at=row.applied_at,
+    )
+
+
+def _reason(value: str | None) -> CancellationFeedback | None:
+    return None if value is None else CancellationFeedback(value)
+
+
+class DatabaseRetentionStore:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def create_offer(self, offer: NewRetentionOffer) -> RetentionOffer:
+        row = _offer_row(offer)
+        async with self._database.session() as db:
+            db.add(row)
+            await db.flush()
+        return _offer(row)
+
+    async def offers(self, *, include_archived: bool) -> tuple[RetentionOffer, ...]:
+        async with self._database.session() as db:
+            rows = await retention.list_offers(db, include_archived=include_archived)
+        return tuple(_offer(row) for row in rows)
+
+    async def offer(self, offer_id: str) -> RetentionOffer | None:
+        async with self._database.session() as db:
+            row = await db.get(RetentionOfferRow, offer_id)
+        return None if row is None else _offer(row)
+
+    async def archive_offer(self, offer_id: str) -> RetentionOffer | None:
+        async with self._database.session() as db:
+            row = await retention.archive_offer(db, offer_id)
+        return None if row is None else _offer(row)
+
+    async def grants_of(self, customer_id: str) -> tuple[OfferGrant, ...]:
+        async with self._database.session() as db:
+            rows = await retention.grants_of(db, customer_id)
+        return tuple(_grant(row) for row in rows)
+
+    async def grant(
+        self,
+        *,
+        offer_id: str,
+        customer_id: str,
+        subscription_id: str,
+        reason: CancellationFeedback | None,
+        monthly_amount: int,
+        currency: str,
+    ) -> OfferGrant:
+        row = RetentionGrant(
+            offer_id=offer_id,
+            customer_id=customer_id,
+            subscription_id=subscription_id,
+            reason=None if reason is None else reason.value,
+            outcome=OfferOutcome.SHOWN,
+            shown_at=utcnow(),
+            monthly_amount=monthly_amount,
+            currency=currency,
+        )
+        async with self._database.session() as db:
+            return _grant(await retention.insert_grant(db, row))
+
+    async def decide(self, grant_id: int, outcome: OfferOutcome) -> bool:
+        async with self._database.session() as db:
+            return await retention.decide_grant(
+                db, grant_id, from_outcome=OfferOutcome.SHOWN, to_outcome=outcome
+            )
+
+    async def applied(self, grant_id: int) -> None:
+        async with self._database.session() as db:
+            await retention.mark_applied(db, grant_id)
+
+    async def undecide(self, grant_id: int) -> None:
+        async with self._database.session() as db:
+            await retention.decide_grant(
+                db, grant_id, from_outcome=OfferOutcome.ACCEPTED, to_outcome=OfferOutcome.SHOWN
+            )
+
+    async def record_event(self, event: RetentionEvent) -> None:
+        row = RetentionEventRow(
+            event_key=caller_key_digest(event.key),
+            kind=event.kind,
+            occurred_at=utcnow(),
+            customer_id=event.customer_id,
+            subscription_id=event.subscription_id,
+            reason=None if event.reason is None else event.reason.value,
+            comment=event.comment,
+        )
+        async with self._database.session() as db:
+            await retention.insert_event(db, row)
+
+    async def report(self, *, since: datetime, until: datetime, comments: int) -> RetentionReport:
+        period = {"since": since, "until": until}
+        async with self._database.session() as db:
+            reasons = await retention.cancellations_by_reason(db, **period)
+            latest = await retention.latest_comments(db, **period, limit=comments)
+            counts = await retention.event_counts(db, **period)
+            offers = await retention.offer_counts(db, **period)
+            kept = await retention.kept_revenue(db, **period)
+        return RetentionReport(
+            cancellations=tuple(ReasonCount(_reason(reason), count) for reason, count in reasons),
+            comments=tuple(ReasonComment(_reason(reason), comment, at) for reason, comment, at in latest),
+            offers=tuple(OfferCounts(*counted) for counted in offers),
+            kept=tuple(KeptRevenue(*entry) for entry in kept),
+            pauses=counts.get(RetentionEventKind.PAUSED, 0),
+            resumptions=counts.get(RetentionEventKind.RESUMED, 0),
+        )

@@ -6,12 +6,24 @@ import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Index, Integer, String, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portalql.persistence.db import Base
-from resolvers.ports import AuditSource, PrincipalType
+from resolvers.ports import AuditSource, OfferKind, OfferOutcome, PrincipalType, RetentionEventKind
 from stripe_gateway.caching.codec import CodecError, from_document, to_document
 from stripe_gateway.records import PortalFlow
 
@@ -340,3 +352,75 @@ class InvoiceRequest(Base):
     # When the invoice was sent to the customer: sending again would email them twice.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RetentionOfferRow(Base):
+    """A retention offer: data, never edited once made (archived and replaced instead), so an offer shown or
+    accepted always points at what the customer saw. The terms of its kind are set, the others null."""
+
+    __tablename__ = "retention_offers"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqro"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OfferKind] = mapped_column(_string_enum(OfferKind, "retention_offer_kind"))
+    # Empty lists: any cancellation reason, product or portal configuration.
+    reasons: Mapped[list[str]] = mapped_column(JSONDocument)
+    product_ids: Mapped[list[str]] = mapped_column(JSONDocument)
+    configuration_ids: Mapped[list[str]] = mapped_column(JSONDocument)
+    coupon_id: Mapped[str | None] = mapped_column(String(255))
+    percent_off: Mapped[float | None] = mapped_column(Float)
+    amount_off: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    coupon_duration: Mapped[str | None] = mapped_column(String(16))
+    duration_in_months: Mapped[int | None] = mapped_column(Integer)
+    pause_interval: Mapped[str | None] = mapped_column(String(8))
+    pause_interval_count: Mapped[int | None] = mapped_column(Integer)
+    price_id: Mapped[str | None] = mapped_column(String(255))
+    price_unit_amount: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RetentionGrant(Base):
+    """A retention offer shown to a customer: once per customer ever, whichever instance or retry shows it
+    (the unique constraint decides), and whether they took it."""
+
+    __tablename__ = "retention_grants"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "customer_id"),
+        # The report's offer counts over a period.
+        Index(None, "shown_at", "offer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoIncrementId, primary_key=True)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("retention_offers.id"))
+    customer_id: Mapped[str] = mapped_column(String(255), index=True)
+    subscription_id: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[OfferOutcome] = mapped_column(_string_enum(OfferOutcome, "offer_outcome"))
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the subscription billed a month when the offer was shown: the revenue kept if it is accepted.
+    monthly_amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class RetentionEventRow(Base):
+    """A cancellation, pause or resumption made through the API, for the cancellation report."""
+
+    __tablename__ = "retention_events"
+    __table_args__ = (
+        # The report counts each kind over a period, and cancellations by reason.
+        Index(None, "kind", "occurred_at", "reason"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoIncrementId, primary_key=True)
+    # The digest of the write's idempotency key: a retried write is counted once.
+    event_key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[RetentionEventKind] = mapped_column(_string_enum(RetentionEventKind, "retention_event_kind"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    customer_id: Mapped[str] = mapped_column(String(255))
+    subscription_id: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    comment: Mapped[str | None] = mapped_column(String(1000))

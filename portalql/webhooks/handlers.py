@@ -51,6 +51,9 @@ _SUBSCRIPTION_FIELDS: Mapping[ChangedField, Callable[[Subscription], Any]] = {
         {"price": item.price.id, "quantity": item.quantity} for item in subscription.items
     ],
     ChangedField.DEFAULT_PAYMENT_METHOD: lambda subscription: subscription.default_payment_method_id,
+    ChangedField.PAUSE_COLLECTION: lambda subscription: (
+        None if subscription.pause_collection is None else asdict(subscription.pause_collection)
+    ),
 }
 _CUSTOMER_FIELDS: Mapping[ChangedField, Callable[[Customer], Any]] = {
     ChangedField.EMAIL: lambda customer: customer.email,

@@ -2,7 +2,8 @@
 
 A customer session may cancel only when the portal configuration lets customers cancel, only in the
 configuration's mode, and give only the reasons it offers; the reason and comment are kept in Stripe's
-`cancellation_details`. Both mutations do nothing when the subscription is already as asked.
+`cancellation_details`, and in the cancellation report with the retention offer shown (now declined).
+Both mutations do nothing when the subscription is already as asked.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from resolvers import rules
-from resolvers.mutations import writes
+from resolvers.mutations import retention, writes
 from resolvers.mutations.outcome import Outcome, attempt
 from resolvers.mutations.targets import (
     check_id,
@@ -79,6 +80,7 @@ async def _cancel_subscription(
 ) -> Subscription:
     principal = require_scope(ctx, Scope.SUBSCRIPTIONS_WRITE)
     check_id(IdKind.SUBSCRIPTION, subscription_id, "subscription_id")
+    retention.check_comment(comment)
     found_subscription, found_features = await asyncio.gather(
         owned_subscription(ctx, principal, subscription_id, "subscription_id"),
         portal_features(ctx),
@@ -125,6 +127,7 @@ async def _cancel_subscription(
         )
         ctx.forget_reads()
         written.after = {**_cancellation_of(canceled), **asked}
+    await retention.decline_offers(ctx, subscription, key=key, reason=reason, comment=comment)
     return canceled
 
 

@@ -16,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 
 from resolvers import external_ids
 from resolvers.capabilities import PortalCapabilities, portal_capabilities
-from resolvers.mutations import writes
+from resolvers.mutations import retention, writes
 from resolvers.mutations.customer_sessions import usable_configuration
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import check_id, check_not_ended, owned_customer
@@ -115,6 +115,7 @@ def _check_locale(locale: str, kind: PortalKind) -> None:
 _FLOW_FEATURES = {
     PortalFlowType.PAYMENT_METHOD_UPDATE: "payment_method_update_enabled",
     PortalFlowType.SUBSCRIPTION_CANCEL: "subscription_cancel_enabled",
+    PortalFlowType.SUBSCRIPTION_PAUSE: "subscription_pause_enabled",
     PortalFlowType.SUBSCRIPTION_UPDATE: "subscription_update_enabled",
     PortalFlowType.SUBSCRIPTION_UPDATE_CONFIRM: "subscription_update_enabled",
 }
@@ -293,6 +294,8 @@ async def _create(ctx: RequestContext, request: PortalSessionRequest) -> Created
     if request.locale is not None:
         _check_locale(request.locale, request.kind)
     flow = await _flow(ctx, request, customer_id, configuration.features)
+    if request.kind is PortalKind.STRIPE and flow is not None:
+        flow = await retention.stripe_cancel_flow(ctx, flow, configuration)
     if request.kind is PortalKind.STRIPE:
         issued = await _stripe_session(
             ctx, principal, request, customer_id=customer_id, return_url=return_url, flow=flow

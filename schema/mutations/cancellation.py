@@ -31,7 +31,10 @@ class CancelSubscriptionInput:
     comment: str | None = strawberry.field(default=None, description="The customer's own words about why.")
 
 
-@strawberry.type(description="The result of `cancelSubscription` and `reactivateSubscription`.")
+@strawberry.type(
+    description="The result of a mutation that changes a subscription: cancelling, reactivating, pausing, "
+    "resuming, accepting a retention offer."
+)
 class SubscriptionPayload:
     subscription: Subscription | None = strawberry.field(
         description="The subscription as it is now; null when refused."
@@ -39,7 +42,7 @@ class SubscriptionPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused; empty if not.")
 
 
-def _payload(outcome: Outcome[records.Subscription]) -> SubscriptionPayload:
+def subscription_payload(outcome: Outcome[records.Subscription]) -> SubscriptionPayload:
     return SubscriptionPayload(
         subscription=None if outcome.value is None else Subscription.of(outcome.value),
         user_errors=user_errors(outcome.errors),
@@ -50,7 +53,7 @@ async def cancel_subscription(
     info: Info,
     input: Annotated[CancelSubscriptionInput, strawberry.argument(description="The cancellation.")],
 ) -> SubscriptionPayload:
-    return _payload(
+    return subscription_payload(
         await cancellation.cancel_subscription(
             info.context.request_context,
             subscription_id=input.subscription_id,
@@ -72,7 +75,7 @@ async def reactivate_subscription(
         ReactivateSubscriptionInput, strawberry.argument(description="The subscription to keep.")
     ],
 ) -> SubscriptionPayload:
-    return _payload(
+    return subscription_payload(
         await cancellation.reactivate_subscription(
             info.context.request_context, subscription_id=input.subscription_id
         )

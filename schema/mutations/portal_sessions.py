@@ -36,7 +36,9 @@ graphql_enum(
     description="A step of the portal a session can open on (a deep link).",
     values={
         records.PortalFlowType.PAYMENT_METHOD_UPDATE: "Add a payment method and make it the default.",
-        records.PortalFlowType.SUBSCRIPTION_CANCEL: "Cancel a subscription.",
+        records.PortalFlowType.SUBSCRIPTION_CANCEL: "Cancel a subscription (offering the retention coupon "
+        "that fits, in Stripe's portal).",
+        records.PortalFlowType.SUBSCRIPTION_PAUSE: "Pause a subscription's payments.",
         records.PortalFlowType.SUBSCRIPTION_UPDATE: "Pick a new plan for a subscription.",
         records.PortalFlowType.SUBSCRIPTION_UPDATE_CONFIRM: "Confirm a given plan change of a subscription.",
     },

@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from stripe_gateway.records import (
         CancellationFeedback,
         CollectionMethod,
+        Coupon,
+        CouponSpec,
         CustomerUpdate,
         Event,
         InvoiceStatus,
@@ -331,6 +333,38 @@ class CachedGateway:
                 idempotency_key=idempotency_key,
             ),
         )
+
+    async def pause_collection(
+        self, subscription_id: str, *, resumes_at: int | None, paused_at: int, idempotency_key: str
+    ) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.pause_collection(
+                subscription_id, resumes_at=resumes_at, paused_at=paused_at, idempotency_key=idempotency_key
+            ),
+        )
+
+    async def resume_collection(self, subscription_id: str, *, idempotency_key: str) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.resume_collection(subscription_id, idempotency_key=idempotency_key),
+        )
+
+    async def apply_coupon(
+        self, subscription_id: str, coupon_id: str, *, kept_discount_ids: Sequence[str], idempotency_key: str
+    ) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.apply_coupon(
+                subscription_id,
+                coupon_id,
+                kept_discount_ids=kept_discount_ids,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    async def create_coupon(self, spec: CouponSpec, *, idempotency_key: str) -> Coupon:
+        return await self._gateway.create_coupon(spec, idempotency_key=idempotency_key)
 
     async def cancel_at_period_end(
         self,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stripe_sandbox import clock
-from stripe_sandbox.resources import invoice_items, invoice_payments, payments
+from stripe_sandbox.resources import coupons, invoice_items, invoice_payments, payments
 from stripe_sandbox.resources.invoice_lines import Line, render
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
@@ -177,17 +177,21 @@ def draft(
         "total_taxes": [],
         "webhooks_delivered_at": None,
     }
+    if subscription is not None and subscription["id"] is not None:
+        coupons.apply(store, invoice, subscription, at=at, preview=preview)
     apply_balance(invoice, customer["balance"])
     return invoice
 
 
 def apply_balance(invoice: StripeObject, balance: int) -> None:
-    """Totals, with the customer's balance (negative: credit it holds) taken off what is due."""
-    total = sum(line["amount"] for line in invoice["lines"]["data"])
+    """Totals, discounts taken off, with the customer's balance (negative: credit it holds) taken off what
+    is due."""
+    subtotal = sum(line["amount"] for line in invoice["lines"]["data"])
+    total = subtotal - sum(entry["amount"] for entry in invoice["total_discount_amounts"])
     due = max(0, total + balance)
     invoice.update(
-        subtotal=total,
-        subtotal_excluding_tax=total,
+        subtotal=subtotal,
+        subtotal_excluding_tax=subtotal,
         total=total,
         total_excluding_tax=total,
         starting_balance=balance,
@@ -236,6 +240,31 @@ def issue(
         _mark_paid(store, invoice, at, attempt.intent)
     elif attempt.failure is not None:
         _failed_attempt(store, invoice, attempt.failure, at)
+
+
+def hold(store: Store, invoice: StripeObject, *, items: list[StripeObject], at: int, behavior: str) -> None:
+    """Store a drafted invoice of a subscription whose collection is paused, charging nothing: left a draft
+    (`keep_as_draft`), or finalized and at once voided or marked uncollectible."""
+    store.add(invoice)
+    for item in items:
+        item["invoice"] = invoice["id"]
+        if store.find(item["id"]) is None:
+            invoice_items.save(store, item)
+    store.emit("invoice.created", invoice)
+    if behavior == "keep_as_draft":
+        invoice["auto_advance"] = False
+        return
+    before = copy.deepcopy(invoice)
+    status, transition = (
+        ("void", "voided_at") if behavior == "void" else ("uncollectible", "marked_uncollectible_at")
+    )
+    invoice.update(status=status, auto_advance=False, effective_at=at)
+    invoice["status_transitions"]["finalized_at"] = at
+    invoice["status_transitions"][transition] = at
+    if status == "void":
+        invoice["amount_remaining"] = 0
+    store.emit_changes("invoice.updated", before, invoice)
+    store.emit("invoice.voided" if status == "void" else "invoice.marked_uncollectible", invoice)
 
 
 def finalize(store: Store, invoice: StripeObject, at: int) -> None:

@@ -264,9 +264,55 @@ def _subscription_cancel(_store: Store, feature: dict[str, Any], given: Params, 
         feature["cancellation_reason"] = {"enabled": enabled, "options": options or []}
 
 
+_PAUSE_INTERVALS = ("day", "month", "week", "year")
+# The longest pause of each unit: three years, counted in months for calendar units and in days for others.
+_MAX_PAUSE = {"day": 3 * 365 + 1, "week": (3 * 365 + 1) // 7, "month": 36, "year": 3}
+
+
 def _subscription_pause(_store: Store, feature: dict[str, Any], given: Params, path: str) -> None:
-    reject_unknown(given, ("enabled",), prefix=path)
+    reject_unknown(given, ("enabled", "duration"), prefix=path)
     _set_enabled(feature, given, path)
+    duration = get_dict(given, "duration", param=f"{path}[duration]")
+    if duration is None:
+        return
+    duration_path = f"{path}[duration]"
+    reject_unknown(duration, ("interval_options", "type"), prefix=duration_path)
+    kind = get_str(
+        duration,
+        "type",
+        required=True,
+        choices=("indefinite", "interval_options"),
+        param=f"{duration_path}[type]",
+    )
+    raw = duration.get("interval_options")
+    entries = (
+        []
+        if raw in (None, "")
+        else get_list(duration, "interval_options", param=f"{duration_path}[interval_options]") or []
+    )
+    if kind == "interval_options" and not entries:
+        raise missing_param(f"{duration_path}[interval_options]")
+    if kind == "indefinite" and entries:
+        raise invalid(
+            f"{duration_path}[interval_options] can only be set when the type is `interval_options`.",
+            param=f"{duration_path}[interval_options]",
+        )
+    options = []
+    for index, entry in enumerate(entries):
+        option_path = f"{duration_path}[interval_options][{index}]"
+        if not isinstance(entry, dict):
+            raise invalid(f"Invalid object: {option_path}", param=option_path)
+        reject_unknown(entry, ("interval", "interval_count"), prefix=option_path)
+        interval = get_str(
+            entry, "interval", required=True, choices=_PAUSE_INTERVALS, param=f"{option_path}[interval]"
+        )
+        count = get_int(entry, "interval_count", minimum=1, param=f"{option_path}[interval_count]") or 1
+        if count > _MAX_PAUSE[str(interval)]:
+            raise invalid(
+                "The maximum pause duration is three years.", param=f"{option_path}[interval_count]"
+            )
+        options.append({"interval": interval, "interval_count": count})
+    feature["duration"] = {"interval_options": options, "type": kind}
 
 
 def _subscription_update(store: Store, feature: dict[str, Any], given: Params, path: str) -> None:

@@ -34,6 +34,7 @@ LOCALES = (
 FLOW_FEATURES = {
     "payment_method_update": "payment_method_update",
     "subscription_cancel": "subscription_cancel",
+    "subscription_pause": "subscription_pause",
     "subscription_update": "subscription_update",
     "subscription_update_confirm": "subscription_update",
 }
@@ -107,6 +108,7 @@ def _flow(store: Store, customer: StripeObject, configuration: StripeObject, dat
     flow: StripeObject = {
         "after_completion": _after_completion(get_dict(data, "after_completion")),
         "subscription_cancel": None,
+        "subscription_pause": None,
         "subscription_update": None,
         "subscription_update_confirm": None,
         "type": kind,
@@ -116,10 +118,13 @@ def _flow(store: Store, customer: StripeObject, configuration: StripeObject, dat
         reject_unknown(given, ("retention", "subscription"), prefix=f"flow_data[{kind}]")
         subscription_id = _subscription(store, customer, given, kind)["id"]
         retention = get_dict(given, "retention", param=f"flow_data[{kind}][retention]")
-        if retention is not None:
-            _coupons([retention.get("coupon_offer") or {}], f"flow_data[{kind}][retention][coupon_offer]")
-        flow[kind] = {"retention": None, "subscription": subscription_id}
-    elif kind == "subscription_update":
+        flow[kind] = {
+            "retention": None
+            if retention is None
+            else _retention(store, retention, f"flow_data[{kind}][retention]"),
+            "subscription": subscription_id,
+        }
+    elif kind in {"subscription_pause", "subscription_update"}:
         given = _flow_hash(data, kind)
         reject_unknown(given, ("subscription",), prefix=f"flow_data[{kind}]")
         flow[kind] = {"subscription": _subscription(store, customer, given, kind)["id"]}
@@ -133,6 +138,21 @@ def _flow(store: Store, customer: StripeObject, configuration: StripeObject, dat
         )
         flow[kind] = {"discounts": [], "items": items, "subscription": subscription["id"]}
     return flow
+
+
+def _retention(store: Store, given: Params, path: str) -> StripeObject:
+    """A cancel flow's retention offer: a coupon that exists."""
+    reject_unknown(given, ("coupon_offer", "type"), prefix=path)
+    require_str(given, "type", choices=("coupon_offer",), param=f"{path}[type]")
+    offer = get_dict(given, "coupon_offer", param=f"{path}[coupon_offer]")
+    if offer is None:
+        raise missing_param(f"{path}[coupon_offer]")
+    reject_unknown(offer, ("coupon",), prefix=f"{path}[coupon_offer]")
+    coupon_id = require_str(offer, "coupon", param=f"{path}[coupon_offer][coupon]")
+    found = store.find(coupon_id)
+    if found is None or found["object"] != "coupon":
+        raise missing("coupon", coupon_id, param=f"{path}[coupon_offer][coupon]")
+    return {"coupon_offer": {"coupon": coupon_id}, "type": "coupon_offer"}
 
 
 def _coupons(references: list[Any], path: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import clock
-from stripe_sandbox.resources import invoice_items, invoices
+from stripe_sandbox.resources import coupons, invoice_items, invoices
 from stripe_sandbox.resources.subscription_changes import (
     PAYMENT_BEHAVIORS,
     PRORATION_BEHAVIORS,
@@ -370,10 +370,42 @@ def _renew(store: Store, subscription: StripeObject, at: int) -> None:
         subscription=subscription,
         period=(previous_start, at),
     )
+    pause = subscription["pause_collection"]
+    if pause is not None:
+        # Collection is paused: the period renews, its invoice is made and left uncharged as `behavior` says.
+        invoices.hold(store, invoice, items=pending, at=at, behavior=pause["behavior"])
+        subscription["latest_invoice"] = invoice["id"]
+        store.emit_changes("customer.subscription.updated", before, subscription)
+        return
     invoices.issue(store, invoice, items=pending, at=at, attempt=invoices.attempt(store, invoice, at))
     subscription["latest_invoice"] = invoice["id"]
     subscription["status"] = "active" if invoice["status"] == "paid" else "past_due"
     store.emit_changes("customer.subscription.updated", before, subscription)
+
+
+def _resume_collection(store: Store, subscription: StripeObject) -> None:
+    """`pause_collection.resumes_at` comes: Stripe collects payments again from the next invoice on."""
+    before = copy.deepcopy(subscription)
+    subscription["pause_collection"] = None
+    store.emit_changes("customer.subscription.updated", before, subscription)
+
+
+@clock.scheduler
+def _resumption_due(store: Store, to: int) -> clock.Task | None:
+    """The earliest paused collection that resumes by itself at or before `to` (before a renewal due at the
+    same instant, which is then charged)."""
+    due = [
+        (pause["resumes_at"], subscription)
+        for subscription in store.iter_type("subscription")
+        if subscription["status"] in LIVE_STATUSES
+        and (pause := subscription["pause_collection"]) is not None
+        and pause["resumes_at"] is not None
+        and pause["resumes_at"] <= to
+    ]
+    if not due:
+        return None
+    at, subscription = min(due, key=lambda entry: entry[0])
+    return (at, -1, functools.partial(_resume_collection, store, subscription))
 
 
 @clock.scheduler
@@ -479,7 +511,31 @@ _UPDATE = (
     "trial_end",
     "description",
     "off_session",
+    "pause_collection",
+    "discounts",
 )
+PAUSE_BEHAVIORS = ("keep_as_draft", "mark_uncollectible", "void")
+
+
+def _pause_collection(params: Params, now: int) -> tuple[bool, StripeObject | None]:
+    """`pause_collection` on an update: whether it was given, and the pause (None: `""` resumes)."""
+    if "pause_collection" not in params:
+        return False, None
+    raw = params["pause_collection"]
+    if raw == "":
+        return True, None
+    given = get_dict(params, "pause_collection") or {}
+    reject_unknown(given, ("behavior", "resumes_at"), prefix="pause_collection")
+    behavior = get_str(
+        given, "behavior", required=True, choices=PAUSE_BEHAVIORS, param="pause_collection[behavior]"
+    )
+    resumes_at = get_int(given, "resumes_at", param="pause_collection[resumes_at]")
+    if resumes_at is not None and resumes_at <= now:
+        raise invalid(
+            "Invalid timestamp: must be an integer Unix timestamp in the future.",
+            param="pause_collection[resumes_at]",
+        )
+    return True, {"behavior": behavior, "resumes_at": resumes_at}
 
 
 @router.post("/v1/subscriptions")
@@ -629,7 +685,12 @@ def update_subscription(call: Call) -> StripeObject:
     extended_trial = _extended_trial(params, subscription, at)
     description = get_str(params, "description")
     get_bool(params, "off_session")
+    pause_given, pause = _pause_collection(params, at)
     before = copy.deepcopy(subscription)
+    if "discounts" in params:
+        subscription["discounts"] = coupons.discounts_param(store, subscription, params["discounts"], at=at)
+    if pause_given:
+        subscription["pause_collection"] = pause
     if default_payment_method is not None:
         subscription["default_payment_method"] = default_payment_method
     try:

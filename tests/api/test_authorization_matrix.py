@@ -137,6 +137,14 @@ ROWS = [
     ),
     # A session reads its own customer's events (the invariant below checks it); an API key everyone's.
     Row("auditEvents", AUDIT_EVENTS, expect(OK, OK, OK), shows=ANY),
+    # The merchant's retention offers and what cancellations said: API keys only.
+    Row("retentionOffers", "{ retentionOffers { id name } }", expect(FORBIDDEN, FORBIDDEN, OK)),
+    Row(
+        "cancellationReport",
+        '{ cancellationReport(since: "2026-01-01T00:00:00Z", until: "2026-12-31T00:00:00Z")'
+        " { pauses cancellations { reason count } } }",
+        expect(FORBIDDEN, FORBIDDEN, OK),
+    ),
     Row(
         "auditEvents(customerId: B)",
         "query($id: ID!) { auditEvents(customerId: $id) { edges { node { customerId objectId } } } }",

@@ -75,6 +75,13 @@ INPUTS: dict[str, Any] = {
     },
     "cancelSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
     "reactivateSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "previewPause": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "pauseSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "resumeSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
+    "startCancellation": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"], "reason": "UNUSED"},
+    "acceptRetentionOffer": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"], "offerId": "pqro_x"},
+    "createRetentionOffer": lambda _s, _t: {"name": "Stay", "kind": "PAUSE", "pause": {"interval": "MONTH"}},
+    "archiveRetentionOffer": lambda _s, _t: {"offerId": "pqro_x"},
     "setDefaultPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
     "detachPaymentMethod": lambda s, _: {"paymentMethodId": _other_card(s)},
     "createSetupIntent": lambda s, _: {"customerId": customer_id(s, MAYA), "setAsDefault": True},
@@ -113,6 +120,8 @@ API_KEYS_ONLY = {
     "createInvoice",
     "finalizeInvoice",
     "voidInvoice",
+    "createRetentionOffer",
+    "archiveRetentionOffer",
 }
 
 

@@ -64,6 +64,8 @@ PHONE = ViewportSize(width=390, height=844)
 STEP_TIMEOUT_MS = 15_000
 expect.set_options(timeout=STEP_TIMEOUT_MS)
 _STARTUP_SECONDS = 15.0
+# The signing secret the portal server checks Stripe's events with, for tests that let the sandbox send them.
+WEBHOOK_SECRET = "whsec_browser_tests"
 
 CREATE_PORTAL_SESSION = """
 mutation ($input: CreatePortalSessionInput!) {
@@ -99,6 +101,7 @@ def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServ
         stripe_api_key=SecretStr(SANDBOX_API_KEY),
         stripe_api_base=sandbox.url,
         stripe_publishable_key=SANDBOX_PUBLISHABLE_KEY,
+        stripe_webhook_secret=SecretStr(WEBHOOK_SECRET),
         stripe_requests_per_second=1000,
         public_url=url,
         # Tests expire sessions by editing the database, as another instance would; the server must see it

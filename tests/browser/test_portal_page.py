@@ -444,7 +444,13 @@ async def test_what_the_configuration_does_not_allow_is_not_shown(
 ) -> None:
     (configuration,) = sandbox.state.store.iter_type("billing_portal.configuration")
     features = configuration["features"]
-    for feature in ("subscription_cancel", "subscription_update", "invoice_history", "payment_method_update"):
+    for feature in (
+        "subscription_cancel",
+        "subscription_pause",
+        "subscription_update",
+        "invoice_history",
+        "payment_method_update",
+    ):
         features[feature]["enabled"] = False
     features["customer_update"]["allowed_updates"] = []
 
@@ -512,8 +518,9 @@ async def test_the_page_is_light_and_loads_nothing_from_elsewhere(
     # The page and its assets: not the one-time link's redirect, nor the API's answers.
     static = {path: size for path, size in transferred.items() if path == "/portal" or "/assets/" in path}
     assert set(static) == {"/portal"} | {f"/portal/assets/{asset.name}" for asset in ASSETS.iterdir()}
-    # The card form and paying in place (Stripe.js itself loads only when a card is typed) take ~3 KB of it.
-    assert sum(static.values()) < 32 * 1024, static
+    # The card form and paying in place (Stripe.js itself loads only when a card is typed) take ~3 KB of it,
+    # pausing and the cancel dialog's retention offer ~3 KB more.
+    assert sum(static.values()) < 36 * 1024, static
 
 
 async def test_every_subscription_state_reads_clearly(

@@ -58,12 +58,17 @@ async def wire_objects(
 
     payments = await get("/v1/invoice_payments", invoice=invoice_id)
     setup_intent = await stripe_client.v1.setup_intents.create_async({"customer": customer.id})
+    coupon = await post("/v1/coupons", percent_off="25.5", duration="repeating", duration_in_months="3")
+    await post(f"/v1/subscriptions/{subscription.id}", **{"discounts[0][coupon]": coupon["id"]})
+    discounted = await get(f"/v1/subscriptions/{subscription.id}", **{"expand[]": "discounts"})
     return {
         "billing_portal.configuration": await get(f"/v1/billing_portal/configurations/{configuration.id}"),
         "billing_portal.session": await post(
             "/v1/billing_portal/sessions", customer=customer.id, configuration=configuration.id
         ),
         "charge": await get(f"/v1/charges/{paid.charge}"),
+        "coupon": await get(f"/v1/coupons/{coupon['id']}"),
+        "discount": discounted["discounts"][0],
         "customer": await get(f"/v1/customers/{customer.id}"),
         "deleted_customer": (await wire.delete(f"/v1/customers/{other.id}")).json(),
         "event": (await get("/v1/events", limit=1))["data"][0],

@@ -13,6 +13,7 @@ import { renderInvoices, renderUpcoming } from './invoices.js';
 import { openAddCard } from './add-card.js';
 import { renderAttention } from './pay-invoice.js';
 import { renderPaymentMethods } from './payment-methods.js';
+import { openPause } from './pause.js';
 import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
 
@@ -136,7 +137,7 @@ function safeUrl(url) {
 }
 
 /**
- * A portal link's flow (`?flow=subscription_cancel&subscription=sub_…`) opens on its step; the query is
+ * A portal link's flow (`?flow=subscription_cancel&subscription=sub_…`, `subscription_pause`, …) opens on its step; the query is
  * then dropped so that reloading shows the dashboard.
  * @param {Portal} portal
  * @param {URLSearchParams} params
@@ -147,6 +148,7 @@ function openDeepLink(portal, params) {
   history.replaceState(null, '', location.pathname);
   const updates = flow === 'subscription_update' || flow === 'subscription_update_confirm';
   if (flow === 'subscription_cancel' && subscription?.actions.cancel.allowed) openCancel(portal, subscription);
+  else if (flow === 'subscription_pause' && subscription?.actions.pause.allowed) openPause(portal, subscription);
   else if (updates && subscription?.actions.changePlan.allowed) {
     openPlanChange(portal, subscription, params.get('price'));
   } else if (flow === 'payment_method_update') {

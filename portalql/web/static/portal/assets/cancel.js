@@ -1,11 +1,13 @@
-// Cancelling a plan: in the mode the API's `actions.cancel` gives (at the end of the period, or now), with
-// the reasons it offers and a comment, which land in Stripe's `cancellation_details`.
+// Cancelling a plan: the reason comes first (the reasons the API's `actions.cancel` offers, and a comment);
+// the API answers with the retention offer that fits, if any (`startCancellation`), which the customer takes
+// (`acceptRetentionOffer`) or declines by cancelling in the API's mode (`cancelSubscription`). The reason and
+// comment land in Stripe's `cancellation_details`.
 
 import { mutate } from './api.js';
-import { openDialog, showErrors } from './dialogs.js';
+import { clearErrors, openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
-import { formatDate, planName } from './format.js';
-import { CANCEL_SUBSCRIPTION } from './mutations.js';
+import { durationText, formatDate, perInterval, planName } from './format.js';
+import { ACCEPT_RETENTION_OFFER, CANCEL_SUBSCRIPTION, START_CANCELLATION } from './mutations.js';
 
 /** Stripe's eight cancellation reasons, worded as its own portal words them. */
 const REASONS = /** @type {Record<string, string>} */ ({
@@ -19,17 +21,25 @@ const REASONS = /** @type {Record<string, string>} */ ({
   OTHER: 'Other reason',
 });
 
-/** @type {{ portal: import('./app.js').Portal, subscription: PortalSubscription } | null} */
+/**
+ * The cancellation under way: what the customer said, and the offer shown (null before it is asked for,
+ * or when none fits).
+ * @type {{
+ *   portal: import('./app.js').Portal, subscription: PortalSubscription,
+ *   reason: string | null, comment: string | null, offer: PortalRetentionOffer | null, asked: boolean,
+ * } | null}
+ */
 let cancelling = null;
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('cancel-dialog'));
 const form = /** @type {HTMLFormElement} */ (byId('cancel-form'));
 const submit = /** @type {HTMLButtonElement} */ (byId('cancel-submit'));
+const accept = /** @type {HTMLButtonElement} */ (byId('cancel-accept'));
 const comment = /** @type {HTMLTextAreaElement} */ (byId('cancel-comment'));
 
 /** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription */
 export function openCancel(portal, subscription) {
-  cancelling = { portal, subscription };
+  cancelling = { portal, subscription, reason: null, comment: null, offer: null, asked: false };
   const { mode, reasons } = subscription.actions.cancel;
   const name = planName(subscription);
   byId('cancel-summary').textContent =
@@ -38,6 +48,7 @@ export function openCancel(portal, subscription) {
       : `Your ${name} plan stays active until ${formatDate(subscription.currentPeriodEnd, portal.locale)}, then it will be canceled. You can renew it any time before then.`;
   const asksWhy = reasons.length > 0;
   byId('cancel-survey').hidden = !asksWhy;
+  byId('cancel-offer').hidden = true;
   byId('cancel-reasons').replaceChildren(...reasons.map(reason));
   comment.value = '';
   submit.textContent = mode === 'IMMEDIATELY' ? 'Cancel plan now' : 'Cancel plan';
@@ -55,18 +66,77 @@ function reason(value) {
   );
 }
 
+/**
+ * What an offer gives, in words: "50% off for 3 months", "Pause your payments for 1 month".
+ * @param {PortalRetentionOffer} offer
+ */
+export function offerText(offer) {
+  if (offer.coupon) {
+    const { percentOff, amountOff, duration, durationInMonths } = offer.coupon;
+    const off = percentOff !== null ? `${percentOff}% off` : `${amountOff?.formatted ?? ''} off`;
+    if (duration === 'ONCE') return `${off} your next invoice.`;
+    if (duration === 'REPEATING' && durationInMonths) {
+      return `${off} your invoices for ${durationText({ interval: 'MONTH', intervalCount: durationInMonths })}.`;
+    }
+    return `${off} every invoice, for as long as you stay.`;
+  }
+  if (offer.pause) return `Pause your payments for ${durationText(offer.pause)}; they resume by themselves after that.`;
+  if (offer.priceSwitch) {
+    const { price, unitAmount } = offer.priceSwitch;
+    return `Switch to ${price.product.name} for ${unitAmount.formatted} ${perInterval(price.recurring)}.`;
+  }
+  return '';
+}
+
+/** First the reason, then the offer that fits (once), then the cancellation. */
+async function next() {
+  if (!cancelling) return;
+  if (!cancelling.asked) {
+    const chosen = form.querySelector('input[name="reason"]:checked');
+    const asksWhy = cancelling.subscription.actions.cancel.reasons.length > 0;
+    cancelling.reason = chosen instanceof HTMLInputElement ? chosen.value : null;
+    // The comment belongs to the survey, which is shown only when there are reasons to pick from.
+    cancelling.comment = asksWhy && comment.value.trim() ? comment.value.trim() : null;
+    const payload = await mutate(
+      START_CANCELLATION,
+      'startCancellation',
+      { subscriptionId: cancelling.subscription.id, reason: cancelling.reason },
+      { locale: cancelling.portal.locale },
+    );
+    if (payload.userErrors.length) {
+      showErrors(form, payload.userErrors);
+      return;
+    }
+    cancelling.asked = true;
+    cancelling.offer = payload.offer;
+    if (payload.offer) {
+      showOffer(payload.offer);
+      return;
+    }
+  }
+  await cancel();
+}
+
+/** @param {PortalRetentionOffer} offer */
+function showOffer(offer) {
+  clearErrors(form);
+  byId('cancel-survey').hidden = true;
+  byId('cancel-summary').textContent = 'Before you go, here is an offer for you.';
+  byId('cancel-offer').hidden = false;
+  byId('cancel-offer-title').textContent = offer.name;
+  byId('cancel-offer-text').textContent = offerText(offer);
+  submit.textContent = 'No thanks, cancel plan';
+  byId('cancel-offer-title').focus();
+}
+
 async function cancel() {
   if (!cancelling) return;
   const { portal, subscription } = cancelling;
-  const { mode, reasons } = subscription.actions.cancel;
-  // The comment belongs to the survey, which is shown only when there are reasons to pick from.
-  const asksWhy = reasons.length > 0;
-  const chosen = form.querySelector('input[name="reason"]:checked');
   const payload = await mutate(CANCEL_SUBSCRIPTION, 'cancelSubscription', {
     subscriptionId: subscription.id,
-    mode,
-    reason: chosen instanceof HTMLInputElement ? chosen.value : null,
-    comment: asksWhy && comment.value.trim() ? comment.value.trim() : null,
+    mode: subscription.actions.cancel.mode,
+    reason: cancelling.reason,
+    comment: cancelling.comment,
   });
   if (payload.userErrors.length) {
     showErrors(form, payload.userErrors);
@@ -83,7 +153,24 @@ async function cancel() {
   byId('subscriptions-title').focus();
 }
 
+async function acceptOffer() {
+  if (!cancelling?.offer) return;
+  const { portal, subscription, offer } = cancelling;
+  const payload = await mutate(ACCEPT_RETENTION_OFFER, 'acceptRetentionOffer', {
+    subscriptionId: subscription.id,
+    offerId: offer.id,
+  });
+  if (payload.userErrors.length) {
+    showErrors(form, payload.userErrors);
+    return;
+  }
+  dialog.close();
+  await portal.reload(`${offer.name}: done. Your ${planName(subscription)} plan continues.`);
+  byId('subscriptions-title').focus();
+}
+
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  busy(submit, cancel);
+  busy(submit, next);
 });
+accept.addEventListener('click', () => busy(accept, acceptOffer));

@@ -29,6 +29,15 @@ export function perInterval(recurring) {
 }
 
 /**
+ * "1 month", "3 months", "2 weeks".
+ * @param {{ interval: string, intervalCount: number }} duration
+ */
+export function durationText(duration) {
+  const [one, many] = UNITS[duration.interval] ?? [duration.interval.toLowerCase(), duration.interval.toLowerCase()];
+  return `${duration.intervalCount} ${duration.intervalCount === 1 ? one : many}`;
+}
+
+/**
  * "$30.00 per month", "$8.00 × 5 per month".
  * @param {Pick<PortalPrice, 'unitAmount' | 'recurring'>} price
  * @param {number} [quantity]

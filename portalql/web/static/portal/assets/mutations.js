@@ -29,6 +29,47 @@ export const CANCEL_SUBSCRIPTION = /* GraphQL */ `
   }
 `;
 
+export const START_CANCELLATION = /* GraphQL */ `
+  mutation PortalStartCancellation($input: StartCancellationInput!, $locale: String!) {
+    startCancellation(input: $input) {
+      offer {
+        id name kind
+        coupon { percentOff amountOff { formatted(locale: $locale) } duration durationInMonths }
+        pause { interval intervalCount }
+        priceSwitch { unitAmount { formatted(locale: $locale) } price { id product { name } recurring { interval intervalCount } } }
+      }
+      ${USER_ERRORS}
+    }
+  }
+`;
+
+export const ACCEPT_RETENTION_OFFER = /* GraphQL */ `
+  mutation PortalAcceptRetentionOffer($input: AcceptRetentionOfferInput!) {
+    acceptRetentionOffer(input: $input) { subscription { id } ${USER_ERRORS} }
+  }
+`;
+
+export const PREVIEW_PAUSE = /* GraphQL */ `
+  mutation PortalPreviewPause($input: PreviewPauseInput!, $locale: String!) {
+    previewPause(input: $input) {
+      preview { resumesAt nextChargeAt renewalCharge { formatted(locale: $locale) } }
+      ${USER_ERRORS}
+    }
+  }
+`;
+
+export const PAUSE_SUBSCRIPTION = /* GraphQL */ `
+  mutation PortalPauseSubscription($input: PauseSubscriptionInput!) {
+    pauseSubscription(input: $input) { subscription { id pause { resumesAt } } ${USER_ERRORS} }
+  }
+`;
+
+export const RESUME_SUBSCRIPTION = /* GraphQL */ `
+  mutation PortalResumeSubscription($input: ResumeSubscriptionInput!) {
+    resumeSubscription(input: $input) { subscription { id currentPeriodEnd } ${USER_ERRORS} }
+  }
+`;
+
 export const REACTIVATE_SUBSCRIPTION = /* GraphQL */ `
   mutation PortalReactivateSubscription($input: ReactivateSubscriptionInput!) {
     reactivateSubscription(input: $input) { subscription { id currentPeriodEnd } ${USER_ERRORS} }

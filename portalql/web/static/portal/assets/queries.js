@@ -61,11 +61,17 @@ export const DASHBOARD = /* GraphQL */ `
           allowedPlanChanges { ...PortalPrice }
           openInvoice @include(if: $invoices) { id number amountRemaining { ${MONEY} } }
           lastPaymentError @include(if: $invoices) { message }
+          pause {
+            resumesAt
+            renewalCharge @include(if: $invoices) { ${MONEY} }
+          }
           actions {
             payInvoice { allowed }
             changePlan { allowed }
             cancel { allowed mode reasons }
             reactivate { allowed }
+            pause { allowed indefinite durations { interval intervalCount } }
+            resume { allowed }
           }
         }
         upcomingInvoice @include(if: $invoices) {

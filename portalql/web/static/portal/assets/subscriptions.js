@@ -7,6 +7,7 @@ import { announce, busy, byId, h } from './dom.js';
 import { formatDate, planName, priceText } from './format.js';
 import { REACTIVATE_SUBSCRIPTION } from './mutations.js';
 import { openCancel } from './cancel.js';
+import { openPause, resume } from './pause.js';
 import { openPlanChange } from './plan-change.js';
 
 /** @type {Record<string, string>} */
@@ -49,6 +50,7 @@ function card(portal, subscription) {
       h('h3', { id: `plan-${subscription.id}` }, name),
       status ? h('span', { class: `badge ${subscription.status.toLowerCase()}` }, status) : null,
       subscription.scheduledToCancel ? h('span', { class: 'badge canceling' }, 'Cancels') : null,
+      subscription.pause ? h('span', { class: 'badge paused' }, 'Paused') : null,
     ),
     h(
       'ul',
@@ -76,14 +78,26 @@ function stateText(portal, subscription) {
     return 'Your last payment failed. Make sure your default payment method is up to date.';
   }
   if (subscription.status === 'INCOMPLETE') return 'Your first payment has not gone through yet.';
+  if (subscription.pause) return pausedText(portal, subscription.pause);
   if (subscription.status === 'PAUSED') return 'Your plan is paused.';
   return subscription.currentPeriodEnd ? `Renews on ${date(subscription.currentPeriodEnd)}.` : '';
+}
+
+/**
+ * "Paused until March 6, resumes at $30.00."
+ * @param {import('./app.js').Portal} portal
+ * @param {NonNullable<PortalSubscription['pause']>} pause
+ */
+function pausedText(portal, pause) {
+  const charge = pause.renewalCharge?.formatted;
+  if (!pause.resumesAt) return `Paused until you resume${charge ? `, then ${charge} per renewal` : ''}.`;
+  return `Paused until ${formatDate(pause.resumesAt, portal.locale)}${charge ? `, resumes at ${charge}` : ''}.`;
 }
 
 /** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription @param {string} name */
 function actions(portal, subscription, name) {
   const writable = portal.can('SUBSCRIPTIONS_WRITE');
-  const { changePlan, cancel, reactivate: renewal } = subscription.actions;
+  const { changePlan, cancel, reactivate: renewal, pause, resume: resumption } = subscription.actions;
   const forPlan = h('span', { class: 'visually-hidden' }, ` ${name}`);
   const buttons = [];
   if (writable && renewal.allowed) {
@@ -94,6 +108,15 @@ function actions(portal, subscription, name) {
   if (writable && changePlan.allowed) {
     buttons.push(h('button', { type: 'button', class: 'button primary', onclick: () => openPlanChange(portal, subscription) },
       'Change plan', forPlan.cloneNode(true)));
+  }
+  if (writable && resumption.allowed) {
+    const resumeNow = (/** @type {MouseEvent} */ event) =>
+      resume(portal, subscription, /** @type {HTMLButtonElement} */ (event.currentTarget));
+    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: resumeNow }, 'Resume now', forPlan.cloneNode(true)));
+  }
+  if (writable && pause.allowed) {
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: () => openPause(portal, subscription) },
+      'Pause plan', forPlan.cloneNode(true)));
   }
   if (writable && cancel.allowed) {
     buttons.push(h('button', { type: 'button', class: 'button', onclick: () => openCancel(portal, subscription) },

@@ -64,12 +64,41 @@ interface PortalSubscription {
   allowedPlanChanges: PortalPrice[];
   openInvoice?: { id: string; number: string | null; amountRemaining: PortalMoney } | null;
   lastPaymentError?: { message: string | null } | null;
+  pause: { resumesAt: string | null; renewalCharge?: PortalMoney | null } | null;
   actions: {
     payInvoice: PortalAction;
     changePlan: PortalAction;
     cancel: PortalAction & { mode: string; reasons: string[] };
     reactivate: PortalAction;
+    pause: PortalAction & { indefinite: boolean; durations: PortalPauseDuration[] };
+    resume: PortalAction;
   };
+}
+
+/** A length of pause (`PauseDuration`). */
+interface PortalPauseDuration {
+  interval: string;
+  intervalCount: number;
+}
+
+/** `startCancellation`'s offer as the page selects it: the terms of its kind, the others null. */
+interface PortalRetentionOffer {
+  id: string;
+  name: string;
+  kind: 'COUPON' | 'PAUSE' | 'PRICE_SWITCH';
+  coupon: { percentOff: number | null; amountOff: PortalMoney | null; duration: string; durationInMonths: number | null } | null;
+  pause: PortalPauseDuration | null;
+  priceSwitch: {
+    unitAmount: PortalMoney;
+    price: { id: string; product: { name: string }; recurring: { interval: string; intervalCount: number } | null };
+  } | null;
+}
+
+/** `previewPause`'s preview as the page selects it. */
+interface PortalPausePreview {
+  resumesAt: string | null;
+  nextChargeAt: string | null;
+  renewalCharge: PortalMoney | null;
 }
 
 /** A saved payment method as `PortalDashboard` selects it. */
