@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from resolvers import rules
-from resolvers.plans import allowed_plan_changes
+from resolvers import plans, rules
 from resolvers.policy import authenticated, check_owner, require_scope
 from resolvers.portal import configuration_in_force
 from resolvers.principals import Scope
@@ -115,13 +114,9 @@ async def _features_for(ctx: RequestContext, subscription: Subscription) -> Port
 
 
 async def change_plan_refusal(ctx: RequestContext, subscription: Subscription) -> UserError | None:
-    """Why the customer may not change the subscription's plan now; None when some price is on offer."""
-    features = await _features_for(ctx, subscription)
-    if refusal := rules.plan_change_refusal(subscription, features):
-        return refusal
-    if not await allowed_plan_changes(ctx, subscription):
-        return rules.no_plan_choice(subscription)
-    return None
+    """Why the customer may change nothing of the subscription now; None when a price, a quantity or an
+    add-on is on offer."""
+    return await plans.change_refusal(ctx, subscription)
 
 
 @dataclass(frozen=True, slots=True)

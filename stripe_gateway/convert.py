@@ -45,6 +45,7 @@ from stripe_gateway.records import (
     ProrationBehavior,
     Recurring,
     Refund,
+    ScheduleCondition,
     SetupIntent,
     SetupIntentStatus,
     Shipping,
@@ -176,6 +177,7 @@ def product(obj: stripe.Product) -> Product:
         default_price_id=expandable_id(expanded),
         metadata=_metadata(obj.metadata),
         default_price=None if expanded is None or isinstance(expanded, str) else price(expanded),
+        unit_label=obj.unit_label,
     )
 
 
@@ -319,6 +321,7 @@ def invoice(obj: stripe.Invoice) -> Invoice:
         lines=tuple(invoice_line(line) for line in obj.lines.data),
         lines_has_more=obj.lines.has_more,
         payments=payments,
+        starting_balance=obj.starting_balance,
     )
 
 
@@ -470,6 +473,14 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
                 for entry in update.products or ()
             ),
             subscription_update_proration_behavior=ProrationBehavior(update.proration_behavior),
+            subscription_update_resets_billing_cycle=update.billing_cycle_anchor == "now",
+            subscription_update_ends_trial=update.trial_update_behavior != "continue_trial",
+            subscription_update_scheduled_when=tuple(
+                ScheduleCondition(condition.type)
+                for condition in (
+                    update.schedule_at_period_end.conditions if update.schedule_at_period_end else ()
+                )
+            ),
         ),
         created=obj.created,
         metadata=_metadata(obj.metadata),

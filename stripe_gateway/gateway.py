@@ -370,8 +370,11 @@ class StripeGateway:
         proration_behavior: str,
         proration_date: int | None,
         idempotency_key: str,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
     ) -> Subscription:
-        """Move items to other prices/quantities, prorated as of `proration_date` (the preview's).
+        """Move items to other prices/quantities, add or remove items, prorated as of `proration_date` (the
+        preview's); `reset_billing_cycle` restarts the cycle now, `end_trial` ends a trial now.
 
         `payment_behavior=error_if_incomplete`: when the change is invoiced now and the payment fails, Stripe
         answers 402 (CardDeclined) and the subscription stays on its old plan, so a customer never gets a
@@ -379,12 +382,16 @@ class StripeGateway:
         with a pending update that no caller checks; `allow_incomplete` would switch first and bill later.)
         """
         ids.check(IdKind.SUBSCRIPTION, subscription_id)
-        ids.check(IdKind.PRICE, *(item.price_id for item in items))
+        ids.check(IdKind.PRICE, *(item.price_id for item in items if item.price_id is not None))
         change: SubscriptionUpdateParams = {
             "items": params.subscription_items(items),
             "proration_behavior": proration_behavior,
             "payment_behavior": _PLAN_CHANGE_PAYMENT_BEHAVIOR,
         }
+        if end_trial:
+            change["trial_end"] = "now"
+        elif reset_billing_cycle:
+            change["billing_cycle_anchor"] = {"type": "now"}
         # Stripe rejects a proration date when nothing is prorated.
         if proration_date is not None and proration_behavior != "none":
             change["proration_date"] = proration_date
@@ -526,6 +533,8 @@ class StripeGateway:
         proration_behavior: str | None = None,
         proration_date: int | None = None,
         recurring: bool = False,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
     ) -> Invoice | None:
         """`invoices.create_preview`: the next invoice, or what a plan change would bill; None when nothing is
         left to invoice (the subscription is about to end).
@@ -535,7 +544,7 @@ class StripeGateway:
         """
         ids.check(IdKind.CUSTOMER, customer_id)
         ids.check(IdKind.SUBSCRIPTION, subscription_id)
-        ids.check(IdKind.PRICE, *(item.price_id for item in items))
+        ids.check(IdKind.PRICE, *(item.price_id for item in items if item.price_id is not None))
         query: InvoiceCreatePreviewParams = {"customer": customer_id}
         if recurring:
             query["preview_mode"] = "recurring"
@@ -548,6 +557,10 @@ class StripeGateway:
             details["proration_behavior"] = proration_behavior
         if proration_date is not None and proration_behavior != "none":
             details["proration_date"] = proration_date
+        if end_trial:
+            details["trial_end"] = "now"
+        elif reset_billing_cycle:
+            details["billing_cycle_anchor"] = {"type": "now"}
         if details:
             query["subscription_details"] = details
         # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).

@@ -97,6 +97,8 @@ class BillingGateway(Protocol):
         proration_behavior: str,
         proration_date: int | None,
         idempotency_key: str,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
     ) -> Subscription: ...
 
     async def cancel_at_period_end(
@@ -146,6 +148,8 @@ class BillingGateway(Protocol):
         proration_behavior: str | None = None,
         proration_date: int | None = None,
         recurring: bool = False,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
     ) -> Invoice | None: ...
 
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]: ...

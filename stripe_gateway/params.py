@@ -76,24 +76,24 @@ def is_portalql_key(key: str | None) -> bool:
 def subscription_items(items: Sequence[ItemChange]) -> list[SubscriptionUpdateParamsItem]:
     changes: list[SubscriptionUpdateParamsItem] = []
     for item in items:
-        change: SubscriptionUpdateParamsItem = {"id": item.item_id, "price": item.price_id}
-        if item.quantity is not None:
-            change["quantity"] = item.quantity
+        change: SubscriptionUpdateParamsItem = {}
+        if item.item_id is not None:
+            change["id"] = item.item_id
+        if item.deleted:
+            change["deleted"] = True
+        else:
+            if item.price_id is not None:
+                change["price"] = item.price_id
+            if item.quantity is not None:
+                change["quantity"] = item.quantity
         changes.append(change)
     return changes
 
 
 def preview_items(items: Sequence[ItemChange]) -> list[InvoiceCreatePreviewParamsSubscriptionDetailsItem]:
-    changes: list[InvoiceCreatePreviewParamsSubscriptionDetailsItem] = []
-    for item in items:
-        change: InvoiceCreatePreviewParamsSubscriptionDetailsItem = {
-            "id": item.item_id,
-            "price": item.price_id,
-        }
-        if item.quantity is not None:
-            change["quantity"] = item.quantity
-        changes.append(change)
-    return changes
+    # The preview takes the same item shape as the update it previews.
+    previewed: list[InvoiceCreatePreviewParamsSubscriptionDetailsItem] = list(subscription_items(items))
+    return previewed
 
 
 def _confirm_items(
@@ -101,6 +101,8 @@ def _confirm_items(
 ) -> list[SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem]:
     changes: list[SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem] = []
     for item in items:
+        if item.item_id is None or item.price_id is None:
+            raise ValueError("a subscription_update_confirm flow moves existing items to prices")
         change: SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem = {
             "id": item.item_id,
             "price": item.price_id,

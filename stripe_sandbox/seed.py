@@ -48,6 +48,8 @@ PLANS = (
     ("Business", "SSO, audit log and priority support for organizations.", 9000, 9000),
 )
 SEAT = ("Additional seat", "One more member on a Business workspace.", 800)
+# The most seats a customer may choose in the portal.
+SEATS_AT_MOST = 50
 
 
 # The last demo built, by (store seed, instant): tests reset to the same frozen instant before each test,
@@ -131,7 +133,15 @@ class _Demo:
                         created=created,
                     )
         seat_name, seat_description, seat_amount = SEAT
-        seat = new_product(self.store, name=seat_name, description=seat_description, created=created)
+        # An add-on, sold beside a plan (portalql reads the mark from the product's metadata).
+        seat = new_product(
+            self.store,
+            name=seat_name,
+            description=seat_description,
+            created=created,
+            unit_label="seat",
+            metadata={"portalql_add_on": "true"},
+        )
         self.prices["seat_monthly"] = new_price(
             self.store,
             product=seat["id"],
@@ -148,6 +158,14 @@ class _Demo:
         for name, *_ in PLANS:
             prices = [price for key, price in self.prices.items() if key.startswith(f"{name.lower()}_")]
             products.append({"product": prices[0]["product"], "prices": [price["id"] for price in prices]})
+        seat = self.prices["seat_monthly"]
+        products.append(
+            {
+                "product": seat["product"],
+                "prices": [seat["id"]],
+                "adjustable_quantity": {"enabled": True, "minimum": 1, "maximum": SEATS_AT_MOST},
+            }
+        )
         new_configuration(
             self.store,
             features={
@@ -165,7 +183,7 @@ class _Demo:
                 },
                 "subscription_update": {
                     "enabled": True,
-                    "default_allowed_updates": ["price"],
+                    "default_allowed_updates": ["price", "quantity"],
                     "products": products,
                     "proration_behavior": "create_prorations",
                 },

@@ -309,6 +309,8 @@ class CachedGateway:
         proration_behavior: str,
         proration_date: int | None,
         idempotency_key: str,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
     ) -> Subscription:
         return await self._write_subscription(
             subscription_id,
@@ -318,6 +320,8 @@ class CachedGateway:
                 proration_behavior=proration_behavior,
                 proration_date=proration_date,
                 idempotency_key=idempotency_key,
+                reset_billing_cycle=reset_billing_cycle,
+                end_trial=end_trial,
             ),
         )
 
@@ -445,6 +449,8 @@ class CachedGateway:
         proration_behavior: str | None = None,
         proration_date: int | None = None,
         recurring: bool = False,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
         fresh: bool = False,
     ) -> Invoice | None:
         """Cached when the preview is fixed in time: without a proration date, a change prorates to "now".
@@ -458,18 +464,24 @@ class CachedGateway:
                 proration_behavior=proration_behavior,
                 proration_date=proration_date,
                 recurring=recurring,
+                reset_billing_cycle=reset_billing_cycle,
+                end_trial=end_trial,
             )
             if preview is None:
                 raise _NothingToPreview
             return preview
 
-        if items and proration_date is None and proration_behavior != "none" and not recurring:
+        # A change that restarts the cycle or ends a trial bills from "now": never fixed in time.
+        moves_now = reset_billing_cycle or end_trial
+        if items and (
+            moves_now or (proration_date is None and proration_behavior != "none" and not recurring)
+        ):
             read = fetch()
         else:
             query = _query(
                 customer=customer_id,
                 subscription=subscription_id,
-                items=[[item.item_id, item.price_id, item.quantity] for item in items],
+                items=[[item.item_id, item.price_id, item.quantity, item.deleted] for item in items],
                 proration_behavior=proration_behavior,
                 proration_date=proration_date,
                 recurring=recurring,
