@@ -16,7 +16,6 @@ from tests.api.mutation_support import (
     LIAM,
     MAYA,
     NOAH,
-    SOFIA,
     codes,
     customer_id,
     item_price,
