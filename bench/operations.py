@@ -314,8 +314,8 @@ PORTALQL_OPERATIONS = (
         credential=Credential.CUSTOMER_SESSION,
         cold=Minimum(
             4,
-            "subscription (owner, item to swap), the catalog (target price) and portal configuration (policy) "
-            "in parallel, then the invoice preview",
+            "subscription (owner, item to swap), the catalog (target price) and portal configuration "
+            "(policy) in parallel, then the invoice preview",
         ),
         warm=Minimum(1, "the invoice preview: a proration depends on the moment, so it is never cached"),
         run=_plan_change_preview,

@@ -9,6 +9,8 @@ export const PREVIEW_PLAN_CHANGE = /* GraphQL */ `
       preview {
         prorationDate
         amountDueNow { amount formatted(locale: $locale) }
+        credit { amount formatted(locale: $locale) }
+        balanceAppliedNow { amount formatted(locale: $locale) }
         prorationLines { id description amount { formatted(locale: $locale) } }
         nextInvoice { periodEnd total { amount formatted(locale: $locale) } }
       }

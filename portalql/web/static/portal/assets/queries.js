@@ -57,8 +57,9 @@ export const DASHBOARD = /* GraphQL */ `
         paymentAttentionNeeded @include(if: $subscriptions)
         subscriptions @include(if: $subscriptions) {
           id status currentPeriodEnd scheduledToCancel cancelAt trialEnd
-          items { id quantity price { ...PortalPrice } }
+          items { id quantity price { ...PortalPrice } quantityRange { minimum maximum } removable }
           allowedPlanChanges { ...PortalPrice }
+          availableAddOns { price { ...PortalPrice } quantityRange { minimum maximum } }
           openInvoice @include(if: $invoices) { id number amountRemaining { ${MONEY} } }
           lastPaymentError @include(if: $invoices) { message }
           actions {
@@ -68,9 +69,11 @@ export const DASHBOARD = /* GraphQL */ `
             reactivate { allowed }
           }
         }
-        upcomingInvoice @include(if: $invoices) {
-          periodEnd
+        upcomingInvoices @include(if: $invoices) {
+          created
           amountDue { ${MONEY} }
+          balanceApplied { amount ${MONEY} }
+          subscription { id }
           lines { id description amount { ${MONEY} } }
         }
         invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }
