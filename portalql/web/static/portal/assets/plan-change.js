@@ -10,17 +10,17 @@ import { formatDate, planName, priceText } from './format.js';
 import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
 
 /**
- * One item edit as `previewPlanChange` and `changePlan` take it.
- * @typedef {{ itemId?: string, priceId?: string, quantity?: number, remove?: boolean }} ItemEdit
- */
-/**
  * The change on screen: set by a successful preview, confirmed as it is.
- * @typedef {{ portal: import('./app.js').Portal, subscription: PortalSubscription, price: PortalPrice | null, items: ItemEdit[], preview: PortalPlanChangePreview, key: string }} Review
+ * @typedef {{ portal: import('./app.js').Portal, subscription: PortalSubscription, price: PortalPrice | null, items: import('./plan-items.js').ItemEdit[], preview: PortalPlanChangePreview, key: string }} Review
  */
 /** @type {{ portal: import('./app.js').Portal, subscription: PortalSubscription } | null} */
 let choosing = null;
 /** @type {Review | null} */
 let review = null;
+/** @type {typeof import('./plan-items.js').itemRows} */
+let itemRows;
+/** @type {typeof import('./plan-items.js').editsOf} */
+let editsOf;
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('plan-dialog'));
 const form = /** @type {HTMLFormElement} */ (byId('plan-form'));
@@ -34,7 +34,9 @@ const back = /** @type {HTMLButtonElement} */ (byId('plan-back'));
  * @param {PortalSubscription} subscription
  * @param {string | null} [priceId]
  */
-export function openPlanChange(portal, subscription, priceId = null) {
+export async function openPlanChange(portal, subscription, priceId = null) {
+  // The seat and add-on controls load with the dialog, not with the page.
+  ({ itemRows, editsOf } = await import('./plan-items.js'));
   choosing = { portal, subscription };
   const current = subscription.items[0];
   byId('plan-choices').replaceChildren(
@@ -42,10 +44,7 @@ export function openPlanChange(portal, subscription, priceId = null) {
     ...subscription.allowedPlanChanges.map((price) => choice(price)),
   );
   byId('plan-choices-set').hidden = !subscription.allowedPlanChanges.length;
-  const steppers = [
-    ...subscription.items.filter((item) => item.quantityRange || item.removable).map((item) => itemRow(item)),
-    ...subscription.availableAddOns.map((offer) => addOnRow(offer)),
-  ];
+  const steppers = itemRows(subscription);
   byId('plan-items').replaceChildren(...steppers);
   byId('plan-items-set').hidden = !steppers.length;
   showStep('choose');
@@ -68,93 +67,6 @@ function choice(price) {
   );
 }
 
-/**
- * A seat stepper for an item whose quantity may change (within the API's range), and its removal when the
- * API allows it.
- * @param {PortalItem} item
- */
-function itemRow(item) {
-  const id = `plan-item-${item.id}`;
-  return h(
-    'div',
-    { class: 'item-edit', 'data-item': item.id, 'data-quantity': String(item.quantity) },
-    h('label', { for: id }, h('strong', {}, item.price.product.name), ' ', h('span', {}, priceText(item.price))),
-    item.quantityRange ? stepper(id, item.quantity, item.quantityRange) : h('span', { id }, `× ${item.quantity}`),
-    item.removable
-      ? h('label', { class: 'remove' }, h('input', { type: 'checkbox', name: 'remove' }), ` Remove ${item.price.product.name}`)
-      : null,
-  );
-}
-
-/**
- * An add-on the API says may be added, with its quantity when that may be chosen.
- * @param {{ price: PortalPrice, quantityRange: PortalQuantityRange | null }} offer
- */
-function addOnRow({ price, quantityRange }) {
-  const id = `plan-add-${price.id}`;
-  return h(
-    'div',
-    { class: 'item-edit', 'data-add': price.id },
-    h('label', {}, h('input', { type: 'checkbox', name: 'add' }), ' Add ', h('strong', {}, price.product.name), ' ', h('span', {}, priceText(price))),
-    quantityRange ? stepper(id, quantityRange.minimum, quantityRange) : null,
-  );
-}
-
-/**
- * A number field with − and + buttons, bounded as the API says.
- * @param {string} id @param {number} value @param {PortalQuantityRange} range
- */
-function stepper(id, value, range) {
-  const input = /** @type {HTMLInputElement} */ (h('input', {
-    type: 'number', id, name: 'quantity', min: String(range.minimum), value: String(value), inputmode: 'numeric',
-    ...(range.maximum === null ? {} : { max: String(range.maximum) }),
-  }));
-  const step = (/** @type {number} */ by) => () => {
-    const next = Number(input.value || value) + by;
-    if (next >= range.minimum && (range.maximum === null || next <= range.maximum)) input.value = String(next);
-  };
-  return h(
-    'span',
-    { class: 'stepper' },
-    h('button', { type: 'button', class: 'button', 'aria-label': 'One fewer', onclick: step(-1) }, '−'),
-    input,
-    h('button', { type: 'button', class: 'button', 'aria-label': 'One more', onclick: step(1) }, '+'),
-  );
-}
-
-/**
- * The edits the form asks for: the plan moved (when another is chosen), each stepped or removed item, each
- * added add-on. The API checks every one of them.
- * @param {PortalSubscription} subscription @param {PortalPrice | null} price
- * @returns {ItemEdit[]}
- */
-function editsOf(subscription, price) {
-  /** @type {ItemEdit[]} */
-  const edits = [];
-  const plan = subscription.items[0];
-  const changed = new Map();
-  if (price) changed.set(plan.id, { itemId: plan.id, priceId: price.id });
-  for (const row of form.querySelectorAll('[data-item]')) {
-    const itemId = /** @type {HTMLElement} */ (row).dataset.item ?? '';
-    const removed = row.querySelector('input[name="remove"]');
-    const quantity = row.querySelector('input[name="quantity"]');
-    if (removed instanceof HTMLInputElement && removed.checked) {
-      changed.set(itemId, { itemId, remove: true });
-    } else if (quantity instanceof HTMLInputElement && quantity.value !== /** @type {HTMLElement} */ (row).dataset.quantity) {
-      changed.set(itemId, { ...(changed.get(itemId) ?? { itemId }), quantity: Number(quantity.value) });
-    }
-  }
-  edits.push(...changed.values());
-  for (const row of form.querySelectorAll('[data-add]')) {
-    const added = row.querySelector('input[name="add"]');
-    if (!(added instanceof HTMLInputElement) || !added.checked) continue;
-    const quantity = row.querySelector('input[name="quantity"]');
-    const edit = { priceId: /** @type {HTMLElement} */ (row).dataset.add ?? '' };
-    edits.push(quantity instanceof HTMLInputElement ? { ...edit, quantity: Number(quantity.value) } : edit);
-  }
-  return edits;
-}
-
 /** @param {'choose' | 'review'} step */
 function showStep(step) {
   clearErrors(form);
@@ -172,9 +84,9 @@ async function previewChoice() {
   const price = selected instanceof HTMLInputElement
     ? subscription.allowedPlanChanges.find((p) => p.id === selected.value) ?? null
     : null;
-  const items = editsOf(subscription, price);
+  const items = editsOf(form, subscription, price);
   if (!items.length) {
-    showErrors(form, [{ code: 'INVALID_INPUT', message: 'Choose a new plan, or change your seats or add-ons.', field: ['input', 'priceId'] }]);
+    showErrors(form, [{ code: 'INVALID_INPUT', message: 'Choose a plan.', field: ['input', 'priceId'] }]);
     return;
   }
   const payload = await mutate(
@@ -199,17 +111,30 @@ async function previewChoice() {
  * next invoice instead, that invoice's total is spelled out too.
  * @param {Review} change
  */
-function renderReview({ portal, price, preview }) {
+function renderReview({ portal, subscription, price, items, preview }) {
   const next = preview.nextInvoice;
   let summary = `You pay ${preview.amountDueNow.formatted} now`;
-  summary += next ? `, then ${next.total.formatted} on ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+  let heading = '';
+  if (price && items.length === 1) {
+    // Only the plan moves: its new price is what the customer pays from the next period.
+    const quantity = subscription.items[0].quantity;
+    heading = `Switch to ${price.product.name}, ${priceText(price, quantity)}. `;
+    summary += next ? `, then ${priceText(price, quantity)} from ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+    const regular = (price.unitAmount?.amount ?? 0) * quantity;
+    if (next && next.total.amount !== regular) {
+      summary += ` Your invoice on that date will be ${next.total.formatted}, including the adjustment for the rest of this period.`;
+    }
+  } else {
+    heading = price ? `Switch to ${price.product.name}. ` : '';
+    summary += next ? `, then ${next.total.formatted} on ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+  }
   if (preview.balanceAppliedNow.amount > 0) {
     summary += ` ${preview.balanceAppliedNow.formatted} of it is applied from your balance.`;
   }
   if (preview.credit.amount > 0) {
     summary += ` You get a credit of ${preview.credit.formatted} for the unused time; it is taken off your next invoices.`;
   }
-  byId('plan-summary').textContent = `${price ? `Switch to ${price.product.name}. ` : ''}${summary}`;
+  byId('plan-summary').textContent = `${heading}${summary}`;
   const lines = preview.prorationLines;
   byId('plan-lines-details').hidden = !lines.length;
   byId('plan-lines-summary').textContent =
@@ -232,7 +157,10 @@ async function confirm({ portal, subscription, price, items, preview, key }) {
     return;
   }
   dialog.close();
-  await portal.reload(price ? `Your plan is now ${price.product.name}.` : 'Your plan has been updated.');
+  const done = price && items.length === 1
+    ? `Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`
+    : 'Your plan has been updated.';
+  await portal.reload(done);
   byId('subscriptions-title').focus();
 }
 
