@@ -49,6 +49,7 @@ function addOnRow({ price, quantityRange }) {
     'div',
     { class: 'item-edit', 'data-add': price.id },
     h('label', {}, h('input', { type: 'checkbox', name: 'add' }), ' Add ', h('strong', {}, price.product.name), ' ', h('span', {}, priceText(price))),
+    quantityRange ? h('label', { for: id, class: 'visually-hidden' }, `How many of ${price.product.name}`) : null,
     quantityRange ? stepper(id, quantityRange.minimum, quantityRange) : null,
   );
 }
