@@ -323,7 +323,7 @@ PORTALQL_OPERATIONS = (
     ),
     Operation(
         name="multi_item_preview",
-        title="plan change with seats added (two items)",
+        title="multi-item preview",
         credential=Credential.CUSTOMER_SESSION,
         cold=Minimum(
             4,

@@ -32,6 +32,8 @@ HOUR = 3_600
 DEMO_CUSTOMER_EMAIL = "maya.chen@example.com"
 # Diego: his replacement card is declined, so his subscription is past due with an open invoice.
 PAST_DUE_CUSTOMER_EMAIL = "diego.alvarez@example.mx"
+# The demo's customer with a plan and seats beside it: two items to change together.
+SEATS_CUSTOMER_EMAIL = "sofia.rossi@example.it"
 
 PRODUCT_NAME = "Lumenpad"
 BUSINESS_PROFILE = {
@@ -80,6 +82,11 @@ def load(store: Store, name: str) -> None:
 def past_due_customer(store: Store) -> StripeObject:
     """The demo's customer whose renewal was declined: a past-due subscription and an open invoice."""
     return next(c for c in store.iter_type("customer") if c["email"] == PAST_DUE_CUSTOMER_EMAIL)
+
+
+def seats_customer(store: Store) -> StripeObject:
+    """The demo's customer billed for a plan and five seats (see `SEATS_CUSTOMER_EMAIL`)."""
+    return next(c for c in store.iter_type("customer") if c["email"] == SEATS_CUSTOMER_EMAIL)
 
 
 def demo_customer(store: Store) -> StripeObject:
@@ -282,7 +289,7 @@ class _Demo:
         self.card(jonas, days=260, brand="amex", last4="0005", exp_month=11, exp_year=2028)
         self.subscribe(jonas, ("business_yearly", 1), when=self.ago(250, 4))
 
-        sofia = self.customer("Sofia Rossi", "sofia.rossi@example.it", days=245, preferred_locales=["it"])
+        sofia = self.customer("Sofia Rossi", SEATS_CUSTOMER_EMAIL, days=245, preferred_locales=["it"])
         self.card(sofia, days=245, brand="mastercard", last4="4444", exp_month=5, exp_year=2028)
         self.subscribe(sofia, ("business_monthly", 1), ("seat_monthly", 5), when=self.ago(240, 6))
 

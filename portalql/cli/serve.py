@@ -56,7 +56,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         sandbox: tuple[_Server, socket.socket] | None = None
         if settings.stripe_api_key is None:
             # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
-            from stripe_sandbox.seed import demo_customer, past_due_customer  # noqa: PLC0415
+            from stripe_sandbox.seed import demo_customer, past_due_customer, seats_customer  # noqa: PLC0415
             from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
             sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
@@ -94,6 +94,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                     customer_id=demo_customer(sandbox_state.store)["id"],
                     return_url=graphiql_url,
                     past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
+                    seats_customer_id=seats_customer(sandbox_state.store)["id"],
                 )
             _print_demo_banner(
                 out,
@@ -249,6 +250,12 @@ def _print_demo_banner(
         if credentials.past_due_portal_code
         else ""
     )
+    seats = (
+        "Hosted billing portal for a customer with a plan and five seats (step the seats, change the plan; "
+        f"one-time, 24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.seats_portal_code}\n"
+        if credentials.seats_portal_code
+        else ""
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -260,6 +267,7 @@ def _print_demo_banner(
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
+        f"{seats}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"
