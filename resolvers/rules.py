@@ -25,6 +25,7 @@ from stripe_gateway.records import (
     CancelMode,
     InvoiceStatus,
     PriceType,
+    ScheduleCondition,
     SubscriptionStatus,
 )
 
@@ -118,6 +119,12 @@ def _unchangeable(subscription: Subscription) -> UserError | None:
         return UserError(
             UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
             f"Subscription '{subscription.id}' is scheduled to cancel; reactivate it before changing plan.",
+            (_SUBSCRIPTION,),
+        )
+    if subscription.has_scheduled_change:
+        return UserError(
+            UserErrorCode.CHANGE_SCHEDULED,
+            "A change of this plan already takes effect at the end of the period.",
             (_SUBSCRIPTION,),
         )
     return None
@@ -365,6 +372,41 @@ def remove_refusal(
             UserErrorCode.PRICE_NOT_ALLOWED, "This part of your plan cannot be removed here.", field
         )
     return None
+
+
+def scheduled_for_period_end(features: PortalFeatures, edits: Sequence[ItemEdit]) -> bool:
+    """Whether the configuration leaves the change for the end of the period (Stripe's
+    `schedule_at_period_end`): some edit lowers what an item bills (`decreasing_item_amount`: a cheaper
+    price, fewer seats, an add-on removed) or shortens its interval (`shortening_interval`). One change takes
+    effect at one moment, so one such edit defers all of them. It holds for every caller, as the proration
+    behavior does."""
+    conditions = features.subscription_update_scheduled_when
+    for edit in edits:
+        before = 0 if edit.item is None else _amount(edit.item.price, edit.item.quantity)
+        after = 0 if edit.remove else _amount(edit.price, edit.quantity)
+        if ScheduleCondition.DECREASING_ITEM_AMOUNT in conditions and after < before:
+            return True
+        shorter = (
+            edit.item is not None
+            and not edit.remove
+            and _interval_days(edit.price) < _interval_days(edit.item.price)
+        )
+        if ScheduleCondition.SHORTENING_INTERVAL in conditions and shorter:
+            return True
+    return False
+
+
+def _amount(price: Price, quantity: int) -> int:
+    return (price.unit_amount or 0) * quantity
+
+
+# An interval's rough length, to tell a shorter one (a year is longer than eleven months).
+_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+
+def _interval_days(price: Price) -> int:
+    recurring = price.recurring
+    return 0 if recurring is None else _DAYS[recurring.interval.value] * recurring.interval_count
 
 
 @dataclass(frozen=True, slots=True)

@@ -247,6 +247,13 @@ class Subscription(Node):
     def cancel_at_period_end(self) -> bool:
         return self.record.cancel_at_period_end
 
+    @field(
+        "Whether a change of its items waits for the end of the current period (a subscription schedule "
+        "manages it); no other change is taken until then."
+    )
+    def change_scheduled(self) -> bool:
+        return self.record.has_scheduled_change
+
     @field("Whether a cancellation is scheduled: at the end of the period, or at a chosen instant.")
     def scheduled_to_cancel(self) -> bool:
         return self.record.is_scheduled_to_cancel

@@ -54,6 +54,9 @@ graphql_enum(
         UserErrorCode.SETUP_NOT_COMPLETE: (
             "The SetupIntent has not succeeded: the browser has not confirmed it, or the card was refused."
         ),
+        UserErrorCode.CHANGE_SCHEDULED: (
+            "A change of the subscription already waits for the end of its period; it takes effect then."
+        ),
     },
 )
 

@@ -235,6 +235,7 @@ def subscription(obj: stripe.Subscription) -> Subscription:
         trial_start=obj.trial_start,
         trial_end=obj.trial_end,
         latest_invoice_id=expandable_id(obj.latest_invoice),
+        schedule_id=expandable_id(obj.schedule),
         default_payment_method_id=expandable_id(obj.default_payment_method),
         collection_method=obj.collection_method,
         metadata=_metadata(obj.metadata),

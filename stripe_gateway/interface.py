@@ -101,6 +101,17 @@ class BillingGateway(Protocol):
         end_trial: bool = False,
     ) -> Subscription: ...
 
+    async def schedule_subscription_change(
+        self,
+        subscription_id: str,
+        *,
+        current: Sequence[ItemChange],
+        upcoming: Sequence[ItemChange],
+        period_start: int,
+        period_end: int,
+        idempotency_key: str,
+    ) -> Subscription: ...
+
     async def cancel_at_period_end(
         self,
         subscription_id: str,

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
         CustomerUpdateParams,
         InvoiceCreatePreviewParamsSubscriptionDetailsItem,
         SubscriptionCancelParamsCancellationDetails,
+        SubscriptionScheduleUpdateParamsPhase,
+        SubscriptionScheduleUpdateParamsPhaseItem,
         SubscriptionUpdateParamsItem,
     )
     from stripe.params.billing_portal import (
@@ -94,6 +96,28 @@ def preview_items(items: Sequence[ItemChange]) -> list[InvoiceCreatePreviewParam
     # The preview takes the same item shape as the update it previews.
     previewed: list[InvoiceCreatePreviewParamsSubscriptionDetailsItem] = list(subscription_items(items))
     return previewed
+
+
+def schedule_phases(
+    current: Sequence[ItemChange], upcoming: Sequence[ItemChange], period_start: int, period_end: int
+) -> list[SubscriptionScheduleUpdateParamsPhase]:
+    """The current phase (its items until `period_end`) and the next one (one period of `upcoming`)."""
+
+    def items(changes: Sequence[ItemChange]) -> list[SubscriptionScheduleUpdateParamsPhaseItem]:
+        listed: list[SubscriptionScheduleUpdateParamsPhaseItem] = []
+        for change in changes:
+            if change.price_id is None:
+                raise ValueError("a schedule's phase names each item's price")
+            item: SubscriptionScheduleUpdateParamsPhaseItem = {"price": change.price_id}
+            if change.quantity is not None:
+                item["quantity"] = change.quantity
+            listed.append(item)
+        return listed
+
+    return [
+        {"start_date": period_start, "end_date": period_end, "items": items(current)},
+        {"items": items(upcoming), "proration_behavior": "none"},
+    ]
 
 
 def _confirm_items(

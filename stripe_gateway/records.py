@@ -192,6 +192,13 @@ class Subscription:
     default_payment_method_id: str | None
     collection_method: str
     metadata: Mapping[str, str]
+    # The subscription schedule that manages it (a change waiting for the end of the period), if any.
+    schedule_id: str | None = None
+
+    @property
+    def has_scheduled_change(self) -> bool:
+        """A schedule manages it: a change is set to take effect at the end of the period."""
+        return self.schedule_id is not None
 
     @property
     def current_period_start(self) -> int | None:

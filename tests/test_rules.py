@@ -20,6 +20,7 @@ from stripe_gateway.records import (
     PriceType,
     Product,
     Recurring,
+    ScheduleCondition,
     Subscription,
     SubscriptionItem,
     SubscriptionStatus,
@@ -298,3 +299,25 @@ def test_the_only_payment_method_stays_while_a_subscription_runs() -> None:
     assert rules.last_payment_method_refusal(2, [running]) is None
     assert rules.last_payment_method_refusal(1, [ended]) is None
     assert rules.last_payment_method_refusal(1, []) is None
+
+
+def test_the_configuration_leaves_lower_amounts_and_shorter_intervals_for_the_period_end() -> None:
+    current = subscription(PRO_YEARLY, SEATS)
+    plan, seats = current.items
+    both = features(
+        subscription_update_scheduled_when=(
+            ScheduleCondition.DECREASING_ITEM_AMOUNT,
+            ScheduleCondition.SHORTENING_INTERVAL,
+        )
+    )
+    shorter = features(subscription_update_scheduled_when=(ScheduleCondition.SHORTENING_INTERVAL,))
+
+    assert rules.scheduled_for_period_end(both, [rules.ItemEdit(seats, SEATS, 0, remove=True)])
+    assert not rules.scheduled_for_period_end(both, [rules.ItemEdit(seats, SEATS, 3)])  # more seats: now
+    assert rules.scheduled_for_period_end(shorter, [rules.ItemEdit(plan, PRO_MONTHLY, 1)])
+    assert not rules.scheduled_for_period_end(shorter, [rules.ItemEdit(seats, SEATS, 1)])
+    assert not rules.scheduled_for_period_end(features(), [rules.ItemEdit(plan, PRO_MONTHLY, 1)])
+    # A plan with a change waiting for the period's end takes no other.
+    assert code(rules.plan_change_refusal(subscription(schedule_id="sub_sched_1"), None)) == (
+        UserErrorCode.CHANGE_SCHEDULED
+    )

@@ -37,6 +37,7 @@ class UserErrorCode(StrEnum):
     CARD_DECLINED = "CARD_DECLINED"
     INVOICE_NOT_OPEN = "INVOICE_NOT_OPEN"
     SETUP_NOT_COMPLETE = "SETUP_NOT_COMPLETE"
+    CHANGE_SCHEDULED = "CHANGE_SCHEDULED"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 add-ons added or removed, several of these at once.
 
 The preview runs Stripe's `create_preview` for the change; the change is applied with the preview's
-proration date, so the customer pays exactly what the preview showed. A customer session may make only
+proration date, so the customer pays exactly what the preview showed. A change the configuration leaves for
+the end of the period (`schedule_at_period_end`) is previewed as the renewal it makes, with nothing to pay
+now, and made through a subscription schedule. A customer session may make only
 the edits the portal configuration allows (`rules.item_edits_refusal`); the proration behavior, the billing
 cycle and what happens to a trial are the configuration's for every caller.
 """
@@ -66,6 +68,8 @@ class PlanChangePreview:
     credit: int
     # The customer's credit balance taken off what is charged now.
     balance_applied_now: int
+    # When the change takes effect: None for at once, else the end of the current period.
+    effective_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,7 @@ class _Change:
     edits: tuple[rules.ItemEdit, ...]
     proration_behavior: str
     moves: rules.CycleMoves
+    at_period_end: bool
 
     @property
     def is_noop(self) -> bool:
@@ -96,6 +101,20 @@ class _Change:
             )
             for edit in self.edits
         )
+
+    @property
+    def items_after(self) -> tuple[ItemChange, ...]:
+        """Every item as the change leaves it (a schedule's next phase names them all)."""
+        edited = {edit.item.id: edit for edit in self.edits if edit.item is not None}
+        after = []
+        for item in self.subscription.items:
+            edit = edited.get(item.id)
+            if edit is None:
+                after.append(ItemChange(None, item.price.id, item.quantity))
+            elif not edit.remove:
+                after.append(ItemChange(None, edit.price.id, edit.quantity))
+        after += [ItemChange(None, e.price.id, e.quantity) for e in self.edits if e.item is None]
+        return tuple(after)
 
     @property
     def target(self) -> tuple[object, ...]:
@@ -198,11 +217,14 @@ async def _change(
         # The single-item form names its own fields: `priceId` and `quantity`.
         refuse(refusal, refusal.field[-1])
     refuse(refusal)
+    at_period_end = rules.scheduled_for_period_end(features, edits)
     return _Change(
         subscription=subscription,
         edits=tuple(edits),
         proration_behavior=features.subscription_update_proration_behavior,
-        moves=rules.cycle_moves(subscription, limits),
+        # A change left for the period's end moves no cycle now: it starts with the next period.
+        moves=rules.CycleMoves(False, False) if at_period_end else rules.cycle_moves(subscription, limits),
+        at_period_end=at_period_end,
     )
 
 
@@ -211,7 +233,8 @@ async def _preview(ctx: RequestContext, change: _Change, *, recurring: bool = Fa
         customer_id=change.subscription.customer_id,
         subscription_id=change.subscription.id,
         items=change.item_changes,
-        proration_behavior=change.proration_behavior,
+        # At the period's end nothing is prorated: the renewal bills the new items.
+        proration_behavior="none" if change.at_period_end else change.proration_behavior,
         recurring=recurring,
         reset_billing_cycle=change.moves.reset_billing_cycle,
         end_trial=change.moves.end_trial,
@@ -229,6 +252,18 @@ async def _preview_plan_change(
     change = await _change(
         ctx, principal, subscription_id=subscription_id, asked=items, price_id=price_id, quantity=quantity
     )
+    if change.at_period_end:
+        return PlanChangePreview(
+            subscription=change.subscription,
+            proration_date=None,
+            amount_due_now=0,
+            currency=change.subscription.currency,
+            proration_lines=(),
+            next_invoice=await _preview(ctx, change, recurring=True),
+            credit=0,
+            balance_applied_now=0,
+            effective_at=change.subscription.current_period_end,
+        )
     first = await _preview(ctx, change)
     lines = () if first is None else tuple(line for line in first.lines if line.proration)
     billed_now = first is not None and first.billed_now
@@ -321,16 +356,44 @@ async def _change_plan(
         object_id=subscription_id,
         customer_id=change.subscription.customer_id,
         before=before,
-        after={**before, "edits": asked, "prorationBehavior": change.proration_behavior},
+        after={
+            **before,
+            "edits": asked,
+            "prorationBehavior": change.proration_behavior,
+            "atPeriodEnd": change.at_period_end,
+        },
     )
     async with writes.audited_write(ctx, key=key, target=target, entry=entry) as written:
         changed = await _apply(ctx, change, proration_date, key)
         ctx.forget_reads()
-        written.after = {**_plan_of(changed), "prorationBehavior": change.proration_behavior}
+        written.after = {
+            **_plan_of(changed),
+            "prorationBehavior": change.proration_behavior,
+            "atPeriodEnd": change.at_period_end,
+        }
     return changed
 
 
+async def _schedule(ctx: RequestContext, change: _Change, key: str) -> Subscription:
+    subscription = change.subscription
+    start, end = subscription.current_period_start, subscription.current_period_end
+    if start is None or end is None:
+        raise reject(
+            UserErrorCode.INVALID_INPUT, "This plan has no current period to end.", "subscription_id"
+        )
+    return await ctx.gateway.schedule_subscription_change(
+        subscription.id,
+        current=tuple(ItemChange(None, item.price.id, item.quantity) for item in subscription.items),
+        upcoming=change.items_after,
+        period_start=start,
+        period_end=end,
+        idempotency_key=key,
+    )
+
+
 async def _apply(ctx: RequestContext, change: _Change, proration_date: int | None, key: str) -> Subscription:
+    if change.at_period_end:
+        return await _schedule(ctx, change, key)
     try:
         return await ctx.gateway.change_subscription_items(
             change.subscription.id,

@@ -72,6 +72,14 @@ class PlanChangePreview:
     def proration_date(self) -> datetime | None:
         return maybe_instant(self.record.proration_date)
 
+    @field(
+        "When the change takes effect: null for at once; the end of the current period when the portal "
+        "configuration leaves it for then (`schedule_at_period_end`: a lower amount, a shorter interval). "
+        "Nothing is charged or credited now then; `nextInvoice` is the renewal with the new items."
+    )
+    def effective_at(self) -> datetime | None:
+        return maybe_instant(self.record.effective_at)
+
     @field("What is charged the moment the change is made (zero when it is billed with the next invoice).")
     def amount_due_now(self) -> Money:
         return money(self.record.amount_due_now, self.record.currency)

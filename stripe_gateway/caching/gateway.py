@@ -325,6 +325,28 @@ class CachedGateway:
             ),
         )
 
+    async def schedule_subscription_change(
+        self,
+        subscription_id: str,
+        *,
+        current: Sequence[ItemChange],
+        upcoming: Sequence[ItemChange],
+        period_start: int,
+        period_end: int,
+        idempotency_key: str,
+    ) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.schedule_subscription_change(
+                subscription_id,
+                current=current,
+                upcoming=upcoming,
+                period_start=period_start,
+                period_end=period_end,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
     async def cancel_at_period_end(
         self,
         subscription_id: str,

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 PREVIEW = """
 preview {
   prorationDate
+  effectiveAt
   amountDueNow { amount currency }
   credit { amount currency formatted }
   balanceAppliedNow { amount }
@@ -89,6 +90,7 @@ async def test_a_new_plan_and_more_seats_in_one_change_charge_exactly_what_was_p
     )
 
     assert shown["userErrors"] == []
+    assert shown["preview"]["effectiveAt"] is None  # at once
     # Business $90 -> Pro $30 is a downgrade, ten more seats at $8 an upgrade: the net is charged now.
     assert shown["preview"]["amountDueNow"]["amount"] > 0
     assert shown["preview"]["credit"]["amount"] == 0
@@ -283,3 +285,59 @@ async def test_every_renewing_subscription_shows_its_upcoming_invoice_in_one_rou
     assert by_subscription[second["id"]] == 2 * 800
     assert by_subscription[first] == 3000  # Pro monthly
     assert sandbox.calls()["POST /v1/invoices/create_preview"] == 2
+
+
+async def test_fewer_seats_wait_for_the_period_end_when_the_configuration_says_so(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    update = portal_configuration(sandbox)["features"]["subscription_update"]
+    update["schedule_at_period_end"] = {"conditions": [{"type": "decreasing_item_amount"}]}
+    token = await tokens.customer_session(customer_id(sandbox, SOFIA))
+    current = subscription(sandbox, SOFIA)
+    _, seats = items_of(sandbox, SOFIA)
+    edits = [{"itemId": seats["id"], "quantity": 2}]
+
+    shown = await preview(api, token, current["id"], edits)
+    sandbox.reset_calls()
+    changed = await change(api, token, current["id"], edits)
+    calls = sandbox.calls()
+    again = await change(api, token, current["id"], [{"itemId": seats["id"], "quantity": 3}])
+    renewal = items_of(sandbox, SOFIA)[0]["current_period_end"]
+    sandbox.advance(renewal - sandbox.now() + 3600)
+    renewed = subscription(sandbox, SOFIA)
+    invoice = sandbox.state.store.get(renewed["latest_invoice"], "invoice")
+
+    assert shown["userErrors"] == []
+    assert shown["preview"]["amountDueNow"]["amount"] == 0
+    assert shown["preview"]["credit"]["amount"] == 0  # nothing is credited: the seats run to the end
+    assert shown["preview"]["prorationDate"] is None
+    assert shown["preview"]["nextInvoice"]["total"] == {"amount": 9000 + 2 * 800, "currency": "usd"}
+    assert shown["preview"]["effectiveAt"] is not None
+    assert changed["userErrors"] == []
+    assert [i["quantity"] for i in changed["subscription"]["items"]] == [1, 5]  # until the period ends
+    # The subscription (from the cache), a schedule made from it, then its phases.
+    assert {call: n for call, n in calls.items() if not call.startswith("GET ")} == {
+        "POST /v1/subscription_schedules": 1,
+        "POST /v1/subscription_schedules/{id}": 1,
+    }
+    assert [e["code"] for e in again["userErrors"]] == ["CHANGE_SCHEDULED"]
+    assert [i["quantity"] for i in renewed["items"]["data"]] == [1, 2]
+    assert invoice["total"] == shown["preview"]["nextInvoice"]["total"]["amount"]
+
+
+async def test_the_configuration_s_cycle_anchor_restarts_the_period_with_the_change(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    portal_configuration(sandbox)["features"]["subscription_update"]["billing_cycle_anchor"] = "now"
+    token = await tokens.customer_session(customer_id(sandbox, SOFIA))
+    current = subscription(sandbox, SOFIA)
+    _, seats = items_of(sandbox, SOFIA)
+    edits = [{"itemId": seats["id"], "quantity": 8}]
+
+    shown = await preview(api, token, current["id"], edits)
+    changed = await change(api, token, current["id"], edits, prorationDate=shown["preview"]["prorationDate"])
+
+    assert changed["userErrors"] == []
+    after = subscription(sandbox, SOFIA)
+    assert after["billing_cycle_anchor"] == sandbox.now()  # a new period from now, billed at once
+    assert changed["subscription"]["latestInvoice"]["amountPaid"] == shown["preview"]["amountDueNow"]

@@ -88,3 +88,30 @@ async def test_a_seat_count_outside_the_range_is_refused_in_the_customer_s_words
 
     await expect(dialog.get_by_role("alert")).to_have_text("You can have between 1 and 50 seats.")
     assert len(subscription_of(sandbox, maya)["items"]["data"]) == 1
+
+
+async def test_fewer_seats_left_for_the_period_end_say_so_and_change_nothing_yet(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    configurations = sandbox.state.store.iter_type("billing_portal.configuration")
+    default: dict[str, Any] = next(c for c in configurations if c["is_default"])
+    conditions = [{"type": "decreasing_item_amount"}]
+    default["features"]["subscription_update"]["schedule_at_period_end"] = {"conditions": conditions}
+    maya = demo_customer(sandbox.state.store)
+    await open_portal(page, portal_links, maya["id"])
+
+    await page.get_by_role("button", name="Change plan Pro").click()
+    dialog = page.get_by_role("dialog", name="Change plan")
+    await dialog.get_by_label("Starter $10.00 per month").check()
+    await dialog.get_by_role("button", name="Review change").click()
+    summary = dialog.locator("#plan-summary")
+    await expect(summary).to_contain_text("Your plan changes on December 15, 2026; from then you pay $10.00.")
+    await dialog.get_by_role("button", name="Confirm change").click()
+
+    await expect(page.locator("#subscriptions article")).to_contain_text(
+        "Your plan changes on December 15, 2026."
+    )
+    subscription = subscription_of(sandbox, maya["id"])
+    assert subscription["schedule"] is not None
+    assert subscription["items"]["data"][0]["price"]["id"] == price_id(sandbox, "pro_monthly")
+    await expect(page.get_by_role("button", name="Change plan Pro")).to_have_count(0)

@@ -7,7 +7,7 @@ export const PREVIEW_PLAN_CHANGE = /* GraphQL */ `
   mutation PortalPreviewPlanChange($input: PreviewPlanChangeInput!, $locale: String!) {
     previewPlanChange(input: $input) {
       preview {
-        prorationDate
+        prorationDate effectiveAt
         amountDueNow { amount formatted(locale: $locale) }
         credit { amount formatted(locale: $locale) }
         balanceAppliedNow { amount formatted(locale: $locale) }

@@ -115,7 +115,12 @@ function renderReview({ portal, subscription, price, items, preview }) {
   const next = preview.nextInvoice;
   let summary = `You pay ${preview.amountDueNow.formatted} now`;
   let heading = '';
-  if (price && items.length === 1) {
+  if (preview.effectiveAt) {
+    // Left for the end of the period: nothing changes, nor is charged, until then.
+    heading = price ? `Switch to ${price.product.name}. ` : '';
+    summary = `Your plan changes on ${formatDate(preview.effectiveAt, portal.locale)}; `
+      + `from then you pay ${next?.total.formatted ?? ''}. Nothing changes until then.`;
+  } else if (price && items.length === 1) {
     // Only the plan moves: its new price is what the customer pays from the next period.
     const quantity = subscription.items[0].quantity;
     heading = `Switch to ${price.product.name}, ${priceText(price, quantity)}. `;

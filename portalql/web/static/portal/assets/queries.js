@@ -56,7 +56,7 @@ export const DASHBOARD = /* GraphQL */ `
         }
         paymentAttentionNeeded @include(if: $subscriptions)
         subscriptions @include(if: $subscriptions) {
-          id status currentPeriodEnd scheduledToCancel cancelAt trialEnd
+          id status currentPeriodEnd scheduledToCancel cancelAt trialEnd changeScheduled
           items { id quantity price { ...PortalPrice } quantityRange { minimum maximum } removable }
           allowedPlanChanges { ...PortalPrice }
           availableAddOns { price { ...PortalPrice } quantityRange { minimum maximum } }

@@ -75,6 +75,7 @@ interface PortalSubscription {
   status: string;
   currentPeriodEnd: string | null;
   scheduledToCancel: boolean;
+  changeScheduled: boolean;
   cancelAt: string | null;
   trialEnd: string | null;
   items: PortalItem[];
@@ -127,6 +128,7 @@ interface PortalCustomer {
 /** `previewPlanChange`'s preview as the page selects it. */
 interface PortalPlanChangePreview {
   prorationDate: string | null;
+  effectiveAt: string | null;
   amountDueNow: PortalMoney & { amount: number };
   credit: PortalMoney & { amount: number };
   balanceAppliedNow: PortalMoney & { amount: number };
