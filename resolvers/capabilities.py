@@ -137,6 +137,22 @@ async def cancel_offer(ctx: RequestContext, subscription: Subscription) -> Cance
     )
 
 
+async def cancellation_credit(ctx: RequestContext, subscription: Subscription) -> int:
+    """What cancelling the subscription now would credit the customer for its unused time (kept as credit
+    balance); zero when the portal does not offer it or cancels at the period's end. One invoice preview
+    when there may be a credit, none otherwise."""
+    features = await _features_for(ctx, subscription)
+    if rules.cancel_offer_refusal(subscription, features) or not rules.cancellation_prorates(features):
+        return 0
+    preview = await ctx.gateway.preview_invoice(
+        customer_id=subscription.customer_id,
+        subscription_id=subscription.id,
+        proration_behavior=features.subscription_cancel_proration_behavior,
+        cancel_now=True,
+    )
+    return 0 if preview is None else max(0, -preview.total)
+
+
 def reactivate_refusal(ctx: RequestContext, subscription: Subscription) -> UserError | None:
     """Why the customer may not take back the subscription's scheduled cancellation; None when they may."""
     check_owner(require_scope(ctx, Scope.SUBSCRIPTIONS_READ), subscription.id, subscription.customer_id)

@@ -25,6 +25,7 @@ from stripe_gateway.records import (
     CancelMode,
     InvoiceStatus,
     PriceType,
+    ProrationBehavior,
     ScheduleCondition,
     SubscriptionStatus,
 )
@@ -457,6 +458,15 @@ def cancel_refusal(
             ("reason",),
         )
     return None
+
+
+def cancellation_prorates(features: PortalFeatures) -> bool:
+    """Whether cancelling now credits the unused time (the configuration's `proration_behavior` for
+    cancellations; at the period's end there is none to credit)."""
+    return (
+        features.subscription_cancel_mode is CancelMode.IMMEDIATELY
+        and features.subscription_cancel_proration_behavior is ProrationBehavior.CREATE_PRORATIONS
+    )
 
 
 def cancel_offer_refusal(subscription: Subscription, features: PortalFeatures) -> UserError | None:

@@ -21,6 +21,7 @@ from schema.enums import (
 from schema.fields import field
 from schema.invoices import Invoice, maybe_invoice
 from schema.lookahead import selects
+from schema.money import Money, money
 from schema.node import Node
 from schema.payment_errors import PaymentError
 from schema.scalars import instant, maybe_instant
@@ -151,6 +152,7 @@ class SubscriptionAction:
 @strawberry.type(description="Whether the portal lets the customer cancel a subscription now, and how.")
 class CancelAction:
     record: strawberry.Private[capabilities.CancelOffer]
+    subscription: strawberry.Private[records.Subscription]
 
     @field("Whether cancelling is allowed.")
     def allowed(self) -> bool:
@@ -167,6 +169,15 @@ class CancelAction:
     @field("The reasons the customer may give for cancelling; empty when they are not asked.")
     def reasons(self) -> list[CancellationFeedback]:
         return [CancellationFeedback(reason.value) for reason in self.record.reasons]
+
+    @field(
+        "What cancelling now credits the customer for the unused time, kept as credit balance for their next "
+        "invoices; zero when cancelling waits for the period's end or the configuration does not prorate. "
+        "Costs one Stripe preview when it may be more than zero."
+    )
+    async def credit(self, info: Info) -> Money:
+        found = await capabilities.cancellation_credit(info.context.request_context, self.subscription)
+        return money(found, self.subscription.currency)
 
 
 @strawberry.type(
@@ -186,7 +197,8 @@ class SubscriptionActions:
 
     @field("Cancelling (`cancelSubscription`); not offered once a cancellation is scheduled.")
     async def cancel(self, info: Info) -> CancelAction:
-        return CancelAction(record=await capabilities.cancel_offer(info.context.request_context, self.record))
+        offer = await capabilities.cancel_offer(info.context.request_context, self.record)
+        return CancelAction(record=offer, subscription=self.record)
 
     @field("Paying its open invoice now (`payInvoice` on `openInvoice`); refused when nothing is owed.")
     async def pay_invoice(self, info: Info) -> SubscriptionAction:

@@ -575,6 +575,7 @@ class StripeGateway:
         recurring: bool = False,
         reset_billing_cycle: bool = False,
         end_trial: bool = False,
+        cancel_now: bool = False,
     ) -> Invoice | None:
         """`invoices.create_preview`: the next invoice, or what a plan change would bill; None when nothing is
         left to invoice (the subscription is about to end).
@@ -601,6 +602,8 @@ class StripeGateway:
             details["trial_end"] = "now"
         elif reset_billing_cycle:
             details["billing_cycle_anchor"] = {"type": "now"}
+        if cancel_now:
+            details["cancel_now"] = True
         if details:
             query["subscription_details"] = details
         # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).

@@ -161,6 +161,7 @@ class BillingGateway(Protocol):
         recurring: bool = False,
         reset_billing_cycle: bool = False,
         end_trial: bool = False,
+        cancel_now: bool = False,
     ) -> Invoice | None: ...
 
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]: ...

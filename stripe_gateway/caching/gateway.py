@@ -473,6 +473,7 @@ class CachedGateway:
         recurring: bool = False,
         reset_billing_cycle: bool = False,
         end_trial: bool = False,
+        cancel_now: bool = False,
         fresh: bool = False,
     ) -> Invoice | None:
         """Cached when the preview is fixed in time: without a proration date, a change prorates to "now".
@@ -488,16 +489,15 @@ class CachedGateway:
                 recurring=recurring,
                 reset_billing_cycle=reset_billing_cycle,
                 end_trial=end_trial,
+                cancel_now=cancel_now,
             )
             if preview is None:
                 raise _NothingToPreview
             return preview
 
-        # A change that restarts the cycle or ends a trial bills from "now": never fixed in time.
-        moves_now = reset_billing_cycle or end_trial
-        if items and (
-            moves_now or (proration_date is None and proration_behavior != "none" and not recurring)
-        ):
+        # A change that restarts the cycle, ends a trial or cancels bills from "now": never fixed in time.
+        moves_now = reset_billing_cycle or end_trial or cancel_now
+        if moves_now or (items and proration_date is None and proration_behavior != "none" and not recurring):
             read = fetch()
         else:
             query = _query(

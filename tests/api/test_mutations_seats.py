@@ -341,3 +341,33 @@ async def test_the_configuration_s_cycle_anchor_restarts_the_period_with_the_cha
     after = subscription(sandbox, SOFIA)
     assert after["billing_cycle_anchor"] == sandbox.now()  # a new period from now, billed at once
     assert changed["subscription"]["latestInvoice"]["amountPaid"] == shown["preview"]["amountDueNow"]
+
+
+async def test_cancelling_now_says_the_credit_it_leaves_which_lands_on_the_balance(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    cancel = portal_configuration(sandbox)["features"]["subscription_cancel"]
+    cancel.update(mode="immediately", proration_behavior="create_prorations")
+    customer = customer_id(sandbox, SOFIA)
+    token = await tokens.customer_session(customer)
+    subscription_id = subscription(sandbox, SOFIA)["id"]
+    query = """
+    query($id: ID!) {
+      node(id: $id) { ... on Subscription { actions { cancel { mode credit { amount } } } } }
+    }
+    """
+    sandbox.reset_calls()
+
+    offered = await graphql(api, query, {"id": subscription_id}, token=token)
+    calls = sandbox.calls()
+    cancelled = await mutate(
+        api, "cancelSubscription", {"subscriptionId": subscription_id, "mode": "IMMEDIATELY"}, token
+    )
+
+    action = offered["data"]["node"]["actions"]["cancel"]
+    assert action["mode"] == "IMMEDIATELY"
+    credit = action["credit"]["amount"]
+    assert 0 < credit < 9000 + 5 * 800
+    assert calls["POST /v1/invoices/create_preview"] == 1
+    assert cancelled["userErrors"] == []
+    assert sandbox.state.store.get(customer, "customer")["balance"] == -credit

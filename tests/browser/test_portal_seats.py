@@ -3,6 +3,7 @@ seats stepped down, each previewed before confirming and billed as previewed."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import expect
@@ -115,3 +116,25 @@ async def test_fewer_seats_left_for_the_period_end_say_so_and_change_nothing_yet
     assert subscription["schedule"] is not None
     assert subscription["items"]["data"][0]["price"]["id"] == price_id(sandbox, "pro_monthly")
     await expect(page.get_by_role("button", name="Change plan Pro")).to_have_count(0)
+
+
+async def test_cancelling_now_says_the_credit_and_the_balance_holds_it(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    configurations = sandbox.state.store.iter_type("billing_portal.configuration")
+    default: dict[str, Any] = next(c for c in configurations if c["is_default"])
+    default["features"]["subscription_cancel"].update(
+        mode="immediately", proration_behavior="create_prorations"
+    )
+    maya = demo_customer(sandbox.state.store)
+    await open_portal(page, portal_links, maya["id"])
+
+    await page.get_by_role("button", name="Cancel plan Pro").click()
+    dialog = page.get_by_role("dialog", name="Cancel plan")
+    await expect(dialog).to_contain_text("You get a credit of $")
+    credit = re.search(r"credit of (\$[\d,]+\.\d\d)", await dialog.locator("#cancel-summary").inner_text())
+    await dialog.get_by_role("button", name="Cancel plan now").click()
+
+    await expect(page.get_by_role("status")).to_have_text("Your Pro plan has been canceled.")
+    assert credit is not None
+    assert dollars(-sandbox.state.store.get(maya["id"], "customer")["balance"]) == credit.group(1)

@@ -90,6 +90,13 @@ export const DASHBOARD = /* GraphQL */ `
   ${INVOICE_PAGE}
 `;
 
+// What cancelling now credits: asked when the cancel dialog opens, as it costs Stripe a preview.
+export const CANCEL_CREDIT = /* GraphQL */ `
+  query PortalCancelCredit($id: ID!, $locale: String!) {
+    node(id: $id) { ... on Subscription { actions { cancel { credit { amount ${MONEY} } } } } }
+  }
+`;
+
 export const INVOICES = /* GraphQL */ `
   query PortalInvoices($locale: String!, $first: Int, $after: String, $last: Int, $before: String) {
     viewer {
