@@ -209,8 +209,13 @@ async def _probe(bench: Bench) -> _Probe:
     changeable = [s for s in customer["subscriptions"] if s["allowedPlanChanges"]]
     if changeable:
         subscription = changeable[0]
+        add_ons = subscription["availableAddOns"]
         fixtures = Fixtures(
-            bench.demo_customer_id, subscription["id"], subscription["allowedPlanChanges"][0]["id"]
+            bench.demo_customer_id,
+            subscription["id"],
+            subscription["allowedPlanChanges"][0]["id"],
+            plan_item_id=subscription["items"][0]["id"],
+            add_on_price_id=add_ons[0]["price"]["id"] if add_ons else None,
         )
     fixtures = replace(fixtures, **_owed(owing))
     other_id = next(id_ for id_ in listed if id_ != bench.demo_customer_id)

@@ -36,6 +36,9 @@ class Fixtures:
     customer_id: str
     subscription_id: str | None = None
     plan_change_price_id: str | None = None
+    # The subscription's plan item, and an add-on it may add: a change of several items at once.
+    plan_item_id: str | None = None
+    add_on_price_id: str | None = None
     # An invoice of another customer waiting to be paid (paid by the first run, replayed after), and a
     # card of theirs that goes through (their default is the one declined).
     open_invoice_id: str | None = None
@@ -118,7 +121,12 @@ CUSTOMER_IDS = "query CustomerIds { customers(first: 2) { edges { node { id } } 
 
 DISCOVER = """\
 query Discover {
-  viewer { customer { id subscriptions { id status allowedPlanChanges { id } } } }
+  viewer {
+    customer {
+      id
+      subscriptions { id status items { id } allowedPlanChanges { id } availableAddOns { price { id } } }
+    }
+  }
 }
 """
 
@@ -248,6 +256,18 @@ async def _plan_change_preview(caller: Caller) -> None:
         raise OperationFailedError(f"userErrors: {payload['userErrors']}")
 
 
+async def _multi_item_preview(caller: Caller) -> None:
+    fixtures = caller.fixtures
+    items = [
+        {"itemId": fixtures.plan_item_id, "priceId": fixtures.plan_change_price_id},
+        {"priceId": fixtures.add_on_price_id, "quantity": 3},
+    ]
+    variables = {"input": {"subscriptionId": fixtures.subscription_id, "items": items}}
+    payload = (await caller.graphql(PLAN_CHANGE_PREVIEW, variables))["previewPlanChange"]
+    if payload["userErrors"]:
+        raise OperationFailedError(f"userErrors: {payload['userErrors']}")
+
+
 def _customers(first: int) -> Callable[[Caller], Awaitable[None]]:
     async def run(caller: Caller) -> None:
         await caller.graphql(CUSTOMERS, {"first": first})
@@ -327,11 +347,24 @@ PORTALQL_OPERATIONS = (
         credential=Credential.CUSTOMER_SESSION,
         cold=Minimum(
             4,
-            "subscription (owner, item to swap), target price and portal configuration (policy) in parallel, "
-            "then the invoice preview",
+            "subscription (owner, item to swap), the catalog (target price) and portal configuration "
+            "(policy) in parallel, then the invoice preview",
         ),
         warm=Minimum(1, "the invoice preview: a proration depends on the moment, so it is never cached"),
         run=_plan_change_preview,
+        requires_mutation="previewPlanChange",
+    ),
+    Operation(
+        name="multi_item_preview",
+        title="multi-item preview",
+        credential=Credential.CUSTOMER_SESSION,
+        cold=Minimum(
+            4,
+            "subscription (items), the catalog (both prices, which products are add-ons) and portal "
+            "configuration (policy) in parallel, then one invoice preview of both edits",
+        ),
+        warm=Minimum(1, "the invoice preview: a proration depends on the moment, so it is never cached"),
+        run=_multi_item_preview,
         requires_mutation="previewPlanChange",
     ),
     Operation(

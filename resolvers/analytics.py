@@ -21,6 +21,7 @@ from resolvers.ports import AuditSource
 from stripe_gateway.records import Interval
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from resolvers.context import RequestContext
@@ -47,13 +48,15 @@ def _yearly(price: Price, quantity: int) -> int:
 
 
 def plan_change_direction(
-    before: Price, before_quantity: int, after: Price, after_quantity: int
+    before: Sequence[tuple[Price, int]], after: Sequence[tuple[Price, int]]
 ) -> PlanChangeDirection:
-    """Whether a change from one price and quantity to another is an upgrade, a downgrade or a change of
-    seats, compared by what the customer pays per year (a monthly and a yearly price compare)."""
-    if before.id == after.id:
+    """Whether a change from some prices and quantities to others is an upgrade, a downgrade or a change
+    of seats (the same prices, other quantities), compared by what the customer pays per year (a monthly
+    and a yearly price compare)."""
+    if {price.id for price, _ in before} == {price.id for price, _ in after}:
         return PlanChangeDirection.SEATS
-    was, now = _yearly(before, before_quantity), _yearly(after, after_quantity)
+    was = sum(_yearly(price, quantity) for price, quantity in before)
+    now = sum(_yearly(price, quantity) for price, quantity in after)
     if now == was:
         return PlanChangeDirection.LATERAL
     return PlanChangeDirection.UP if now > was else PlanChangeDirection.DOWN

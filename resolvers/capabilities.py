@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from resolvers import rules
-from resolvers.plans import allowed_plan_changes
+from resolvers import plans, rules
 from resolvers.policy import authenticated, check_owner, require_scope
 from resolvers.portal import configuration_in_force
 from resolvers.principals import Scope
@@ -121,13 +120,9 @@ async def _features_for(ctx: RequestContext, subscription: Subscription) -> Port
 
 
 async def change_plan_refusal(ctx: RequestContext, subscription: Subscription) -> UserError | None:
-    """Why the customer may not change the subscription's plan now; None when some price is on offer."""
-    features = await _features_for(ctx, subscription)
-    if refusal := rules.plan_change_refusal(subscription, features):
-        return refusal
-    if not await allowed_plan_changes(ctx, subscription):
-        return rules.no_plan_choice(subscription)
-    return None
+    """Why the customer may change nothing of the subscription now; None when a price, a quantity or an
+    add-on is on offer."""
+    return await plans.change_refusal(ctx, subscription)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +141,22 @@ async def cancel_offer(ctx: RequestContext, subscription: Subscription) -> Cance
         mode=features.subscription_cancel_mode,
         reasons=rules.offered_cancellation_reasons(features),
     )
+
+
+async def cancellation_credit(ctx: RequestContext, subscription: Subscription) -> int:
+    """What cancelling the subscription now would credit the customer for its unused time (kept as credit
+    balance); zero when the portal does not offer it or cancels at the period's end. One invoice preview
+    when there may be a credit, none otherwise."""
+    features = await _features_for(ctx, subscription)
+    if rules.cancel_offer_refusal(subscription, features) or not rules.cancellation_prorates(features):
+        return 0
+    preview = await ctx.gateway.preview_invoice(
+        customer_id=subscription.customer_id,
+        subscription_id=subscription.id,
+        proration_behavior=features.subscription_cancel_proration_behavior,
+        cancel_now=True,
+    )
+    return 0 if preview is None else max(0, -preview.total)
 
 
 def reactivate_refusal(ctx: RequestContext, subscription: Subscription) -> UserError | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from resolvers.loaders.invoices import InvoicePageKey, UpcomingKey
@@ -52,6 +53,18 @@ async def customer_upcoming_invoice(ctx: RequestContext, customer_id: str) -> In
         return None
     first = min(renewing, key=lambda s: s.current_period_end or 0)
     return await ctx.loaders.upcoming_invoice(UpcomingKey(customer_id, first.id))
+
+
+async def customer_upcoming_invoices(ctx: RequestContext, customer_id: str) -> tuple[Invoice, ...]:
+    """The previews of the next invoice of every subscription that renews, soonest first. The previews are
+    read together (and started ahead of the subscriptions' list, see `read_previews_ahead`)."""
+    check_owner(require_scope(ctx, Scope.INVOICES_READ), customer_id, customer_id)
+    current = await ctx.loaders.subscriptions(customer_id, include_ended=False)
+    renewing = sorted((s for s in current if s.invoices_again), key=lambda s: s.current_period_end or 0)
+    found = await asyncio.gather(
+        *(ctx.loaders.upcoming_invoice(UpcomingKey(customer_id, s.id)) for s in renewing)
+    )
+    return tuple(invoice for invoice in found if invoice is not None)
 
 
 async def invoice_payments(ctx: RequestContext, invoice: Invoice) -> tuple[InvoicePayment, ...]:

@@ -29,7 +29,8 @@ async def configuration_in_force(ctx: RequestContext) -> PortalConfiguration:
 async def switchable_products(
     ctx: RequestContext, *, with_default_price: bool = False
 ) -> tuple[Product, ...]:
-    """The active products the configuration lets customers switch plans to, in its order.
+    """The active products the configuration lets customers switch plans to, in its order (add-ons, which
+    are added beside a plan, are not among them).
 
     `with_default_price` reads their default prices in the same Stripe call.
     """
@@ -42,7 +43,7 @@ async def switchable_products(
             for offered in features.subscription_update_products
         )
     )
-    return tuple(product for product in products if product.active)
+    return tuple(product for product in products if product.active and not product.is_add_on)
 
 
 async def offered_prices(ctx: RequestContext, offered: PortalProduct) -> list[Price]:

@@ -7,20 +7,32 @@ is allowed (`allowedPlanChanges`, `Subscription.actions`, capabilities) ask them
 the subscription's own state still does. Facts about a subscription that do not depend on the portal
 (ended, scheduled to cancel) are properties of its record; who may see or act on it is `policy`'s.
 
-The rules follow Stripe's portal: a plan changes only on an active or trialing subscription of one item,
-not set to cancel, whose product the configuration offers, to another active recurring price it lists in
-the subscription's currency (intervals may differ: the portal offers monthly and yearly side by side).
+The rules follow Stripe's portal: a plan changes only on an active or trialing subscription not set to
+cancel, whose product the configuration offers, to another active recurring price it lists in the
+subscription's currency (intervals may differ: the portal offers monthly and yearly side by side). Where
+Stripe's portal stops at one item, portalql goes on: a subscription's first item is its plan, the others are
+add-ons (products marked so, see `Product.is_add_on`); one change may switch the plan, change quantities,
+and add or remove the add-ons the configuration lists, each edit checked here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from resolvers.mutations.outcome import UserError, UserErrorCode
-from stripe_gateway.records import CancelMode, Interval, InvoiceStatus, PriceType, SubscriptionStatus
+from stripe_gateway.records import (
+    CancelMode,
+    Interval,
+    InvoiceStatus,
+    PriceType,
+    ProrationBehavior,
+    ScheduleCondition,
+    SubscriptionStatus,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable, Sequence
 
     from resolvers.ports import RetentionOffer
     from stripe_gateway.records import (
@@ -31,6 +43,7 @@ if TYPE_CHECKING:
         PortalProduct,
         Price,
         Subscription,
+        SubscriptionItem,
     )
 
 # The update kinds of Stripe's configuration that let a customer move to another price, or change quantity.
@@ -40,7 +53,17 @@ _CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING}
 _SUBSCRIPTION = "subscription_id"
 
 
+# Stripe takes at most 20 items in one subscription update or preview.
+MAX_ITEM_EDITS = 20
+
+
 def offers_plan_changes(features: PortalFeatures) -> bool:
+    """Whether the configuration lets customers change subscriptions at all: their price or quantity."""
+    allowed = features.subscription_update_allowed
+    return features.subscription_update_enabled and (PRICE_UPDATE in allowed or QUANTITY_UPDATE in allowed)
+
+
+def _offers_prices(features: PortalFeatures) -> bool:
     return features.subscription_update_enabled and PRICE_UPDATE in features.subscription_update_allowed
 
 
@@ -76,7 +99,7 @@ def plan_change_refusal(subscription: Subscription, features: PortalFeatures | N
         return None
     if not offers_plan_changes(features):
         return feature_disabled("change plans")
-    if offered_product(features, subscription.items[0].price.product_id) is None:
+    if all(offered_product(features, item.price.product_id) is None for item in subscription.items):
         return UserError(
             UserErrorCode.PRICE_NOT_ALLOWED,
             f"The customer portal offers no plan change from subscription '{subscription.id}'s product.",
@@ -102,27 +125,29 @@ def _unchangeable(subscription: Subscription) -> UserError | None:
             f"Subscription '{subscription.id}' is scheduled to cancel; reactivate it before changing plan.",
             (_SUBSCRIPTION,),
         )
-    if len(subscription.items) != 1:
+    if subscription.has_scheduled_change:
         return UserError(
-            UserErrorCode.INVALID_INPUT,
-            f"Subscription '{subscription.id}' has {len(subscription.items)} items; plan changes apply to "
-            "subscriptions of one item.",
+            UserErrorCode.CHANGE_SCHEDULED,
+            "A change of this plan already takes effect at the end of the period.",
             (_SUBSCRIPTION,),
         )
     return None
 
 
 def price_refusal(
-    subscription: Subscription, features: PortalFeatures | None, price: Price
+    subscription: Subscription,
+    features: PortalFeatures | None,
+    price: Price,
+    field: tuple[str, ...] = ("price_id",),
 ) -> UserError | None:
-    """Why a subscription that may change plan may not switch to `price`; None when it may."""
+    """Why a subscription that may change plan may not switch to (or add) `price`; None when it may."""
     not_allowed = UserError(
         UserErrorCode.PRICE_NOT_ALLOWED,
         f"Subscription '{subscription.id}' cannot switch to price '{price.id}'.",
-        ("price_id",),
+        field,
     )
     if features is not None:
-        target = offered_product(features, price.product_id)
+        target = offered_product(features, price.product_id) if _offers_prices(features) else None
         if target is None or price.id not in target.price_ids:
             return not_allowed
     recurring = price.type is PriceType.RECURRING
@@ -131,24 +156,57 @@ def price_refusal(
     return None
 
 
+def _listed(features: PortalFeatures, catalog: Iterable[Price]) -> Iterable[Price]:
+    """The configuration's prices found in `catalog` (archived ones are not), in the configuration's order."""
+    by_id = {price.id: price for price in catalog}
+    for product in features.subscription_update_products:
+        for price_id in product.price_ids:
+            if (price := by_id.get(price_id)) is not None:
+                yield price
+
+
+def add_on_products(catalog: Iterable[Price]) -> frozenset[str]:
+    """The ids of the products `catalog` (prices with their products) marks as add-ons."""
+    return frozenset(p.product_id for p in catalog if p.product is not None and p.product.is_add_on)
+
+
 def plan_choices(
-    subscription: Subscription, features: PortalFeatures, catalog: Iterable[Price]
+    subscription: Subscription, features: PortalFeatures, catalog: Collection[Price]
 ) -> tuple[Price, ...]:
-    """The prices of `catalog` (in the configuration's order) the subscription may switch to now, its own
-    price excluded; empty when it may not change plan."""
+    """The prices of `catalog` (in the configuration's order) the subscription's plan (its first item) may
+    switch to now, its own price and add-ons excluded; empty when it may not change plan."""
     if plan_change_refusal(subscription, features) is not None:
         return ()
-    by_id = {price.id: price for price in catalog}
-    current = subscription.items[0].price.id
-    listed = (
-        by_id.get(price_id)
-        for product in features.subscription_update_products
-        for price_id in product.price_ids
-    )
+    add_ons = add_on_products(catalog)
+    plan = subscription.items[0]
+    if plan.price.product_id in add_ons:
+        return ()
+    elsewhere = {item.price.product_id for item in subscription.items[1:]}
     return tuple(
         price
-        for price in listed
-        if price is not None and price.id != current and price_refusal(subscription, features, price) is None
+        for price in _listed(features, catalog)
+        if price.id != plan.price.id
+        and price.product_id not in add_ons
+        and price.product_id not in elsewhere
+        and price_refusal(subscription, features, price) is None
+    )
+
+
+def add_on_choices(
+    subscription: Subscription, features: PortalFeatures | None, catalog: Collection[Price]
+) -> tuple[Price, ...]:
+    """The add-on prices of `catalog` (in the configuration's order) the subscription may add now: of a
+    product it does not bill yet, in its currency; empty when it may not change."""
+    if plan_change_refusal(subscription, features) is not None or features is None:
+        return ()
+    add_ons = add_on_products(catalog)
+    billed = {item.price.product_id for item in subscription.items}
+    return tuple(
+        price
+        for price in _listed(features, catalog)
+        if price.product_id in add_ons
+        and price.product_id not in billed
+        and price_refusal(subscription, features, price) is None
     )
 
 
@@ -162,24 +220,218 @@ def no_plan_choice(subscription: Subscription) -> UserError:
     )
 
 
-def quantity_refusal(
-    subscription: Subscription, features: PortalFeatures | None, price: Price, quantity: int
-) -> UserError | None:
-    """Why the subscription's single item may not be billed `quantity` units of `price`; None when it may."""
-    not_allowed = UserError(
-        UserErrorCode.QUANTITY_NOT_ALLOWED, f"A quantity of {quantity} is not allowed here.", ("quantity",)
-    )
-    if quantity < 1:
-        return not_allowed
-    if features is None or quantity == subscription.items[0].quantity:
+def quantity_range(features: PortalFeatures | None, product_id: str) -> tuple[int, int | None] | None:
+    """The quantities the configuration lets customers pick for a product (lowest, highest or None for no
+    limit); None when they may not change it. Without a configuration (an API key) any positive one."""
+    if features is None:
+        return (1, None)
+    offered = offered_product(features, product_id)
+    allowed = features.subscription_update_enabled and QUANTITY_UPDATE in features.subscription_update_allowed
+    if not allowed or offered is None or not offered.adjustable_quantity:
         return None
-    offered = offered_product(features, price.product_id)
-    if QUANTITY_UPDATE not in features.subscription_update_allowed or offered is None:
-        return not_allowed
-    lowest, highest = offered.minimum_quantity or 1, offered.maximum_quantity
-    if not offered.adjustable_quantity or quantity < lowest or (highest is not None and quantity > highest):
-        return not_allowed
+    return (offered.minimum_quantity or 1, offered.maximum_quantity)
+
+
+def _units(count: int, unit_label: str | None) -> str:
+    """`1 seat`, `50 seats`: a quantity in the merchant's unit (Stripe's `unit_label`, singular)."""
+    label = unit_label or "unit"
+    return f"{count} {label}" if count == 1 else f"{count} {label}s"
+
+
+def quantity_refusal(
+    features: PortalFeatures | None,
+    price: Price,
+    quantity: int,
+    *,
+    current: int | None,
+    field: tuple[str, ...] = ("quantity",),
+) -> UserError | None:
+    """Why an item may not be billed `quantity` units of `price` when it has `current` (None: a new item);
+    None when it may. The refusal names the range allowed, in the product's unit."""
+    unit_label = price.product.unit_label if price.product is not None else None
+    if quantity < 1:
+        return UserError(
+            UserErrorCode.QUANTITY_NOT_ALLOWED, f"Choose at least {_units(1, unit_label)}.", field
+        )
+    if quantity == current:
+        return None
+    limits = quantity_range(features, price.product_id)
+    if limits is None:
+        if current is None and quantity == 1:
+            return None  # an add-on whose quantity is fixed comes as one
+        return UserError(UserErrorCode.QUANTITY_NOT_ALLOWED, "This quantity cannot be changed here.", field)
+    lowest, highest = limits
+    if quantity < lowest or (highest is not None and quantity > highest):
+        allowed = (
+            f"between {lowest} and {_units(highest, unit_label)}"
+            if highest is not None
+            else f"at least {_units(lowest, unit_label)}"
+        )
+        return UserError(UserErrorCode.QUANTITY_NOT_ALLOWED, f"You can have {allowed}.", field)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEdit:
+    """One edit of a subscription change, its price read: `item` None adds `price`; `remove` drops `item`;
+    otherwise `item` moves to `price` (its own when unchanged) and `quantity`."""
+
+    item: SubscriptionItem | None
+    price: Price
+    quantity: int
+    remove: bool = False
+
+
+def _at(index: int, name: str) -> tuple[str, ...]:
+    return ("items", str(index), name)
+
+
+def item_edits_refusal(
+    subscription: Subscription,
+    features: PortalFeatures | None,
+    edits: Sequence[ItemEdit],
+    add_ons: Collection[str],
+) -> UserError | None:
+    """Why the edits may not be made together (one subscription change); None when they may. The
+    subscription itself has passed `plan_change_refusal`. `add_ons` are the add-on products' ids."""
+    if not edits or len(edits) > MAX_ITEM_EDITS:
+        return UserError(
+            UserErrorCode.INVALID_INPUT, f"Give between 1 and {MAX_ITEM_EDITS} item changes.", ("items",)
+        )
+    touched = [edit.item.id for edit in edits if edit.item is not None]
+    if len(set(touched)) != len(touched):
+        return UserError(UserErrorCode.INVALID_INPUT, "Each item may be changed only once.", ("items",))
+    for index, edit in enumerate(edits):
+        if refusal := _edit_refusal(subscription, features, edit, index, add_ons):
+            return refusal
+    removed = {edit.item.id for edit in edits if edit.remove and edit.item is not None}
+    moved = {edit.item.id: edit.price for edit in edits if edit.item is not None and not edit.remove}
+    after = [moved.get(item.id, item.price) for item in subscription.items if item.id not in removed]
+    after += [edit.price for edit in edits if edit.item is None]
+    if not after:
+        return UserError(
+            UserErrorCode.INVALID_INPUT,
+            "A plan needs at least one item; cancel it instead of removing everything.",
+            ("items",),
+        )
+    products = [price.product_id for price in after]
+    if len(set(products)) != len(products):
+        return UserError(
+            UserErrorCode.PRICE_NOT_ALLOWED, "Your plan already includes this product.", ("items",)
+        )
+    return None
+
+
+def _edit_refusal(
+    subscription: Subscription,
+    features: PortalFeatures | None,
+    edit: ItemEdit,
+    index: int,
+    add_ons: Collection[str],
+) -> UserError | None:
+    item, price = edit.item, edit.price
+    if edit.remove:
+        if item is None:
+            return UserError(UserErrorCode.INVALID_INPUT, "Say which item to remove.", _at(index, "itemId"))
+        return remove_refusal(subscription, features, item, add_ons, _at(index, "remove"))
+    changes_price = item is None or price.id != item.price.id
+    if changes_price:
+        if refusal := price_refusal(subscription, features, price, _at(index, "priceId")):
+            return refusal
+        # Customers move a plan to a plan and an add-on to an add-on; an add-on is added only as one.
+        was_add_on = True if item is None else item.price.product_id in add_ons
+        if features is not None and was_add_on != (price.product_id in add_ons):
+            return UserError(
+                UserErrorCode.PRICE_NOT_ALLOWED,
+                "This price cannot take that item's place." if item else "Only add-ons can be added.",
+                _at(index, "priceId"),
+            )
+    return quantity_refusal(
+        features,
+        price,
+        edit.quantity,
+        current=None if item is None else item.quantity,
+        field=_at(index, "quantity"),
+    )
+
+
+def remove_refusal(
+    subscription: Subscription,
+    features: PortalFeatures | None,
+    item: SubscriptionItem,
+    add_ons: Collection[str],
+    field: tuple[str, ...] = ("items",),
+) -> UserError | None:
+    """Why the item may not be removed from the subscription; None when it may. Customers remove only the
+    add-ons the configuration lists, never the plan itself (they cancel it)."""
+    if len(subscription.items) < 2:
+        return UserError(
+            UserErrorCode.INVALID_INPUT, "This is your plan itself; cancel it instead of removing it.", field
+        )
+    if features is None:
+        return None
+    product = item.price.product_id
+    if product not in add_ons or offered_product(features, product) is None or not _offers_prices(features):
+        return UserError(
+            UserErrorCode.PRICE_NOT_ALLOWED, "This part of your plan cannot be removed here.", field
+        )
+    return None
+
+
+def scheduled_for_period_end(features: PortalFeatures, edits: Sequence[ItemEdit]) -> bool:
+    """Whether the configuration leaves the change for the end of the period (Stripe's
+    `schedule_at_period_end`): some edit lowers what an item bills (`decreasing_item_amount`: a cheaper
+    price, fewer seats, an add-on removed) or shortens its interval (`shortening_interval`). One change takes
+    effect at one moment, so one such edit defers all of them. It holds for every caller, as the proration
+    behavior does."""
+    conditions = features.subscription_update_scheduled_when
+    for edit in edits:
+        before = 0 if edit.item is None else _amount(edit.item.price, edit.item.quantity)
+        after = 0 if edit.remove else _amount(edit.price, edit.quantity)
+        if ScheduleCondition.DECREASING_ITEM_AMOUNT in conditions and after < before:
+            return True
+        shorter = (
+            edit.item is not None
+            and not edit.remove
+            and _interval_days(edit.price) < _interval_days(edit.item.price)
+        )
+        if ScheduleCondition.SHORTENING_INTERVAL in conditions and shorter:
+            return True
+    return False
+
+
+def _amount(price: Price, quantity: int) -> int:
+    return (price.unit_amount or 0) * quantity
+
+
+# An interval's rough length, to tell a shorter one (a year is longer than eleven months).
+_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+
+def _interval_days(price: Price) -> int:
+    recurring = price.recurring
+    return 0 if recurring is None else _DAYS[recurring.interval.value] * recurring.interval_count
+
+
+@dataclass(frozen=True, slots=True)
+class CycleMoves:
+    """What a change does to the billing cycle, as the configuration says."""
+
+    reset_billing_cycle: bool
+    end_trial: bool
+
+
+def cycle_moves(subscription: Subscription, features: PortalFeatures | None) -> CycleMoves:
+    """`trial_update_behavior` (a trial ends with the change, or goes on) and `billing_cycle_anchor` (the
+    cycle restarts now, or stays). A trial's cycle moves only with the trial."""
+    if features is None:
+        return CycleMoves(reset_billing_cycle=False, end_trial=False)
+    trialing = subscription.status is SubscriptionStatus.TRIALING
+    end_trial = trialing and features.subscription_update_ends_trial
+    return CycleMoves(
+        reset_billing_cycle=not trialing and features.subscription_update_resets_billing_cycle,
+        end_trial=end_trial,
+    )
 
 
 def cancel_refusal(
@@ -209,6 +461,15 @@ def cancel_refusal(
             ("reason",),
         )
     return None
+
+
+def cancellation_prorates(features: PortalFeatures) -> bool:
+    """Whether cancelling now credits the unused time (the configuration's `proration_behavior` for
+    cancellations; at the period's end there is none to credit)."""
+    return (
+        features.subscription_cancel_mode is CancelMode.IMMEDIATELY
+        and features.subscription_cancel_proration_behavior is ProrationBehavior.CREATE_PRORATIONS
+    )
 
 
 def cancel_offer_refusal(subscription: Subscription, features: PortalFeatures) -> UserError | None:

@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers.capabilities import customer_capabilities
 from resolvers.customers import RECORD_ONLY, load_customer
-from resolvers.invoices import customer_invoices, customer_upcoming_invoice
+from resolvers.invoices import customer_invoices, customer_upcoming_invoice, customer_upcoming_invoices
 from resolvers.loaders.customers import CustomerReads
 from resolvers.pagination import Slice, page_request
 from resolvers.payment_methods import customer_payment_methods, default_payment_method
@@ -231,6 +231,16 @@ class Customer(Node):
     async def upcoming_invoice(self, info: Info) -> Invoice | None:
         await self._prime_subscriptions()  # they tell which subscription renews first
         return maybe_invoice(await customer_upcoming_invoice(info.context.request_context, self.id))
+
+    @field(
+        "The previews of the next invoice of every subscription that will invoice again, soonest first; "
+        "each one's `created` is when it is issued and `subscription` which plan it bills. Needs the "
+        "`invoices:read` scope."
+    )
+    async def upcoming_invoices(self, info: Info) -> list[Invoice]:
+        await self._prime_subscriptions()
+        found = await customer_upcoming_invoices(info.context.request_context, self.id)
+        return [Invoice.of(invoice) for invoice in found]
 
 
 CustomerConnection = Connection[Customer]

@@ -180,6 +180,12 @@ class Invoice(Node):
     def amount_due(self) -> Money:
         return money(self.record.amount_due, self.record.currency)
 
+    @field(
+        'The customer\'s credit balance taken off the total ("applied from your balance"); zero when none.'
+    )
+    def balance_applied(self) -> Money:
+        return money(self.record.balance_applied, self.record.currency)
+
     @field("What has been paid.")
     def amount_paid(self) -> Money:
         return money(self.record.amount_paid, self.record.currency)

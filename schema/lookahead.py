@@ -73,7 +73,12 @@ def customer_reads(customer: Selection) -> CustomerReads:
     subscriptions = customer.below("subscriptions")
     items = subscriptions.below("items")
     return CustomerReads(
-        subscriptions=bool(subscriptions),
+        # Every upcoming invoice needs the list of subscriptions: it comes with the customer's read.
+        subscriptions=bool(subscriptions or customer.below("upcomingInvoices")),
         item_products=bool(items.below("product") or items.below("price", "product")),
-        upcoming_invoices=bool(subscriptions.below("upcomingInvoice") or customer.below("upcomingInvoice")),
+        upcoming_invoices=bool(
+            subscriptions.below("upcomingInvoice")
+            or customer.below("upcomingInvoice")
+            or customer.below("upcomingInvoices")
+        ),
     )

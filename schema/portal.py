@@ -101,6 +101,14 @@ class SubscriptionUpdateFeature:
     def proration_behavior(self) -> ProrationBehavior:
         return self.record.subscription_update_proration_behavior
 
+    @field("Whether a change restarts the billing cycle at once (Stripe's `billing_cycle_anchor: now`).")
+    def resets_billing_cycle(self) -> bool:
+        return self.record.subscription_update_resets_billing_cycle
+
+    @field("Whether changing a trialing subscription ends its trial (Stripe's `trial_update_behavior`).")
+    def ends_trial(self) -> bool:
+        return self.record.subscription_update_ends_trial
+
 
 @strawberry.type(description="The features of the portal in force.")
 class PortalFeatures:

@@ -5,10 +5,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from resolvers import capabilities, payment_attention
+from resolvers import capabilities, payment_attention, plans
 from resolvers.catalog import product_by_id
 from resolvers.invoices import invoice_by_id
-from resolvers.plans import allowed_plan_changes
 from resolvers.subscriptions import customer_of, upcoming_invoice
 from schema.catalog import Price, Product
 from schema.context import Info
@@ -22,6 +21,7 @@ from schema.enums import (
 from schema.fields import field
 from schema.invoices import Invoice, maybe_invoice
 from schema.lookahead import selects
+from schema.money import Money, money
 from schema.node import Node
 from schema.pausing import PauseDuration, SubscriptionPause
 from schema.payment_errors import PaymentError
@@ -34,9 +34,27 @@ if TYPE_CHECKING:
     from schema.customers import Customer
 
 
+@strawberry.type(description="The quantities a customer may choose for an item.")
+class QuantityRange:
+    record: strawberry.Private[plans.QuantityRange]
+
+    @field("The fewest.")
+    def minimum(self) -> int:
+        return self.record.minimum
+
+    @field("The most; null when there is no upper limit.")
+    def maximum(self) -> int | None:
+        return self.record.maximum
+
+
+def _range(found: plans.QuantityRange | None) -> QuantityRange | None:
+    return None if found is None else QuantityRange(record=found)
+
+
 @strawberry.type(description="One price a subscription bills, with its quantity and current period.")
 class SubscriptionItem:
     record: strawberry.Private[records.SubscriptionItem]
+    subscription: strawberry.Private[records.Subscription]
 
     @field("The item's Stripe id (`si_…`).")
     def id(self) -> strawberry.ID:
@@ -59,6 +77,19 @@ class SubscriptionItem:
     def quantity(self) -> int:
         return self.record.quantity
 
+    @field(
+        "The quantities the portal lets the customer choose for this item now (a seat stepper); null when "
+        "its quantity may not change."
+    )
+    async def quantity_range(self, info: Info) -> QuantityRange | None:
+        options = await plans.item_options(info.context.request_context, self.subscription, self.record)
+        return _range(options.quantity)
+
+    @field("Whether the portal lets the customer remove this item (an add-on) now.")
+    async def removable(self, info: Info) -> bool:
+        options = await plans.item_options(info.context.request_context, self.subscription, self.record)
+        return options.removable
+
     @field("The start of the item's current billing period.")
     def current_period_start(self) -> datetime:
         return instant(self.record.current_period_start)
@@ -66,6 +97,19 @@ class SubscriptionItem:
     @field("The end of the item's current billing period.")
     def current_period_end(self) -> datetime:
         return instant(self.record.current_period_end)
+
+
+@strawberry.type(description="An add-on a subscription may add, and how many of it.")
+class AddOnOffer:
+    record: strawberry.Private[plans.AddOnOffer]
+
+    @field("The add-on's price.")
+    def price(self) -> Price:
+        return Price.of(self.record.price)
+
+    @field("The quantities it may come in; null when it comes as one.")
+    def quantity_range(self) -> QuantityRange | None:
+        return _range(self.record.quantity)
 
 
 @strawberry.type(description="Why a subscription was cancelled, as far as anyone said.")
@@ -109,6 +153,7 @@ class SubscriptionAction:
 @strawberry.type(description="Whether the portal lets the customer cancel a subscription now, and how.")
 class CancelAction:
     record: strawberry.Private[capabilities.CancelOffer]
+    subscription: strawberry.Private[records.Subscription]
 
     @field("Whether cancelling is allowed.")
     def allowed(self) -> bool:
@@ -125,6 +170,15 @@ class CancelAction:
     @field("The reasons the customer may give for cancelling; empty when they are not asked.")
     def reasons(self) -> list[CancellationFeedback]:
         return [CancellationFeedback(reason.value) for reason in self.record.reasons]
+
+    @field(
+        "What cancelling now credits the customer for the unused time, kept as credit balance for their next "
+        "invoices; zero when cancelling waits for the period's end or the configuration does not prorate. "
+        "Costs one Stripe preview when it may be more than zero."
+    )
+    async def credit(self, info: Info) -> Money:
+        found = await capabilities.cancellation_credit(info.context.request_context, self.subscription)
+        return money(found, self.subscription.currency)
 
 
 @strawberry.type(description="Whether the portal lets the customer pause a subscription's payments now.")
@@ -155,14 +209,18 @@ class PauseAction:
 class SubscriptionActions:
     record: strawberry.Private[records.Subscription]
 
-    @field("Switching to another price (`previewPlanChange`, `changePlan`), to one of `allowedPlanChanges`.")
+    @field(
+        "Changing the subscription (`previewPlanChange`, `changePlan`): its plan to one of "
+        "`allowedPlanChanges`, an item's quantity within its `quantityRange`, an add-on added or removed."
+    )
     async def change_plan(self, info: Info) -> SubscriptionAction:
         found = await capabilities.change_plan_refusal(info.context.request_context, self.record)
         return SubscriptionAction(found=found)
 
     @field("Cancelling (`cancelSubscription`); not offered once a cancellation is scheduled.")
     async def cancel(self, info: Info) -> CancelAction:
-        return CancelAction(record=await capabilities.cancel_offer(info.context.request_context, self.record))
+        offer = await capabilities.cancel_offer(info.context.request_context, self.record)
+        return CancelAction(record=offer, subscription=self.record)
 
     @field("Paying its open invoice now (`payInvoice` on `openInvoice`); refused when nothing is owed.")
     async def pay_invoice(self, info: Info) -> SubscriptionAction:
@@ -204,7 +262,7 @@ class Subscription(Node):
 
     @field("The prices billed, with quantities and periods.")
     def items(self) -> list[SubscriptionItem]:
-        return [SubscriptionItem(record=item) for item in self.record.items]
+        return [SubscriptionItem(record=item, subscription=self.record) for item in self.record.items]
 
     @field("The ISO 4217 currency code, lowercase as Stripe writes it.")
     def currency(self) -> str:
@@ -231,6 +289,13 @@ class Subscription(Node):
     @field("Whether the subscription ends when the current period does, instead of renewing.")
     def cancel_at_period_end(self) -> bool:
         return self.record.cancel_at_period_end
+
+    @field(
+        "Whether a change of its items waits for the end of the current period (a subscription schedule "
+        "manages it); no other change is taken until then."
+    )
+    def change_scheduled(self) -> bool:
+        return self.record.has_scheduled_change
 
     @field("Whether a cancellation is scheduled: at the end of the period, or at a chosen instant.")
     def scheduled_to_cancel(self) -> bool:
@@ -304,8 +369,17 @@ class Subscription(Node):
     )
     async def allowed_plan_changes(self, info: Info) -> list[Price]:
         return [
-            Price.of(price) for price in await allowed_plan_changes(info.context.request_context, self.record)
+            Price.of(price)
+            for price in await plans.allowed_plan_changes(info.context.request_context, self.record)
         ]
+
+    @field(
+        "The add-ons the portal lets this subscription add now (in the configuration's order), each with the "
+        "quantities it may come in. Empty when none may be added."
+    )
+    async def available_add_ons(self, info: Info) -> list[AddOnOffer]:
+        found = await plans.add_on_offers(info.context.request_context, self.record)
+        return [AddOnOffer(record=offer) for offer in found]
 
     @field(
         "What the portal lets the customer do with this subscription now: change plan, cancel (and how), "

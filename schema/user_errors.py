@@ -64,6 +64,9 @@ graphql_enum(
         UserErrorCode.OFFER_NOT_AVAILABLE: (
             "The retention offer was not shown for this subscription, was declined, or no longer applies."
         ),
+        UserErrorCode.CHANGE_SCHEDULED: (
+            "A change of the subscription already waits for the end of its period; it takes effect then."
+        ),
     },
 )
 

@@ -50,6 +50,7 @@ from stripe_gateway.records import (
     ProrationBehavior,
     Recurring,
     Refund,
+    ScheduleCondition,
     SetupIntent,
     SetupIntentStatus,
     Shipping,
@@ -181,6 +182,7 @@ def product(obj: stripe.Product) -> Product:
         default_price_id=expandable_id(expanded),
         metadata=_metadata(obj.metadata),
         default_price=None if expanded is None or isinstance(expanded, str) else price(expanded),
+        unit_label=obj.unit_label,
     )
 
 
@@ -238,6 +240,7 @@ def subscription(obj: stripe.Subscription) -> Subscription:
         trial_start=obj.trial_start,
         trial_end=obj.trial_end,
         latest_invoice_id=expandable_id(obj.latest_invoice),
+        schedule_id=expandable_id(obj.schedule),
         default_payment_method_id=expandable_id(obj.default_payment_method),
         collection_method=obj.collection_method,
         metadata=_metadata(obj.metadata),
@@ -346,6 +349,7 @@ def invoice(obj: stripe.Invoice) -> Invoice:
         lines=tuple(invoice_line(line) for line in obj.lines.data),
         lines_has_more=obj.lines.has_more,
         payments=payments,
+        starting_balance=obj.starting_balance,
     )
 
 
@@ -506,6 +510,14 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
             )
             if pause.duration.type == "interval_options"
             else (),
+            subscription_update_resets_billing_cycle=update.billing_cycle_anchor == "now",
+            subscription_update_ends_trial=update.trial_update_behavior != "continue_trial",
+            subscription_update_scheduled_when=tuple(
+                ScheduleCondition(condition.type)
+                for condition in (
+                    update.schedule_at_period_end.conditions if update.schedule_at_period_end else ()
+                )
+            ),
         ),
         created=obj.created,
         metadata=_metadata(obj.metadata),

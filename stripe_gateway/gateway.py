@@ -107,12 +107,13 @@ _NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 _SERVICES = (
     "billing_portal.configurations", "billing_portal.sessions", "charges", "coupons", "customers", "events",
     "invoice_items", "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices",
-    "products", "refunds", "setup_intents", "subscriptions",
+    "products", "refunds", "setup_intents", "subscription_schedules", "subscriptions",
 )  # fmt: skip
 _OBJECTS = (
     "billing_portal.Configuration", "billing_portal.Session", "Charge", "Coupon", "Customer", "Event",
     "Invoice", "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent",
     "PaymentMethod", "Plan", "Price", "Product", "Refund", "SetupIntent", "Subscription", "SubscriptionItem",
+    "SubscriptionSchedule",
 )  # fmt: skip
 
 
@@ -379,8 +380,11 @@ class StripeGateway:
         proration_behavior: str,
         proration_date: int | None,
         idempotency_key: str,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
     ) -> Subscription:
-        """Move items to other prices/quantities, prorated as of `proration_date` (the preview's).
+        """Move items to other prices/quantities, add or remove items, prorated as of `proration_date` (the
+        preview's); `reset_billing_cycle` restarts the cycle now, `end_trial` ends a trial now.
 
         `payment_behavior=error_if_incomplete`: when the change is invoiced now and the payment fails, Stripe
         answers 402 (CardDeclined) and the subscription stays on its old plan, so a customer never gets a
@@ -388,12 +392,16 @@ class StripeGateway:
         with a pending update that no caller checks; `allow_incomplete` would switch first and bill later.)
         """
         ids.check(IdKind.SUBSCRIPTION, subscription_id)
-        ids.check(IdKind.PRICE, *(item.price_id for item in items))
+        ids.check(IdKind.PRICE, *(item.price_id for item in items if item.price_id is not None))
         change: SubscriptionUpdateParams = {
             "items": params.subscription_items(items),
             "proration_behavior": proration_behavior,
             "payment_behavior": _PLAN_CHANGE_PAYMENT_BEHAVIOR,
         }
+        if end_trial:
+            change["trial_end"] = "now"
+        elif reset_billing_cycle:
+            change["billing_cycle_anchor"] = {"type": "now"}
         # Stripe rejects a proration date when nothing is prorated.
         if proration_date is not None and proration_behavior != "none":
             change["proration_date"] = proration_date
@@ -402,6 +410,45 @@ class StripeGateway:
             lambda: self._v1.subscriptions.update_async(subscription_id, change, {"idempotency_key": key})
         )
         return convert.subscription(updated)
+
+    async def schedule_subscription_change(
+        self,
+        subscription_id: str,
+        *,
+        current: Sequence[ItemChange],
+        upcoming: Sequence[ItemChange],
+        period_start: int,
+        period_end: int,
+        idempotency_key: str,
+    ) -> Subscription:
+        """Leave a change for the end of the period: a subscription schedule made from the subscription, whose
+        current phase keeps `current` until `period_end` and whose next phase bills `upcoming` from then for
+        one period, after which the schedule releases the subscription as it is.
+
+        Two calls (Stripe makes a schedule from a subscription only without phases, then takes them as an
+        update), each under its own key derived from the caller's, so a retry finishes what a failure left.
+        """
+        ids.check(IdKind.SUBSCRIPTION, subscription_id)
+        ids.check(IdKind.PRICE, *(i.price_id for i in (*current, *upcoming) if i.price_id is not None))
+        create_key = params.idempotency_key("schedule_change", idempotency_key)
+        created = await self._call(
+            lambda: self._v1.subscription_schedules.create_async(
+                {"from_subscription": subscription_id}, {"idempotency_key": create_key}
+            )
+        )
+        phases = params.schedule_phases(current, upcoming, period_start, period_end)
+        update_key = params.idempotency_key("schedule_phases", idempotency_key)
+        updated = await self._call(
+            lambda: self._v1.subscription_schedules.update_async(
+                created.id,
+                {"end_behavior": "release", "phases": phases, "expand": ["subscription"]},
+                {"idempotency_key": update_key},
+            )
+        )
+        subscription = updated.subscription
+        if not isinstance(subscription, stripe.Subscription):
+            raise TypeError("the schedule's subscription was asked for expanded")
+        return convert.subscription(subscription)
 
     async def cancel_at_period_end(
         self,
@@ -693,6 +740,9 @@ class StripeGateway:
         proration_behavior: str | None = None,
         proration_date: int | None = None,
         recurring: bool = False,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
+        cancel_now: bool = False,
     ) -> Invoice | None:
         """`invoices.create_preview`: the next invoice, or what a plan change would bill; None when nothing is
         left to invoice (the subscription is about to end).
@@ -702,7 +752,7 @@ class StripeGateway:
         """
         ids.check(IdKind.CUSTOMER, customer_id)
         ids.check(IdKind.SUBSCRIPTION, subscription_id)
-        ids.check(IdKind.PRICE, *(item.price_id for item in items))
+        ids.check(IdKind.PRICE, *(item.price_id for item in items if item.price_id is not None))
         query: InvoiceCreatePreviewParams = {"customer": customer_id}
         if recurring:
             query["preview_mode"] = "recurring"
@@ -715,6 +765,12 @@ class StripeGateway:
             details["proration_behavior"] = proration_behavior
         if proration_date is not None and proration_behavior != "none":
             details["proration_date"] = proration_date
+        if end_trial:
+            details["trial_end"] = "now"
+        elif reset_billing_cycle:
+            details["billing_cycle_anchor"] = {"type": "now"}
+        if cancel_now:
+            details["cancel_now"] = True
         if details:
             query["subscription_details"] = details
         # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).

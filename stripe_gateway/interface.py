@@ -101,6 +101,19 @@ class BillingGateway(Protocol):
         proration_behavior: str,
         proration_date: int | None,
         idempotency_key: str,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
+    ) -> Subscription: ...
+
+    async def schedule_subscription_change(
+        self,
+        subscription_id: str,
+        *,
+        current: Sequence[ItemChange],
+        upcoming: Sequence[ItemChange],
+        period_start: int,
+        period_end: int,
+        idempotency_key: str,
     ) -> Subscription: ...
 
     async def cancel_at_period_end(
@@ -194,6 +207,9 @@ class BillingGateway(Protocol):
         proration_behavior: str | None = None,
         proration_date: int | None = None,
         recurring: bool = False,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
+        cancel_now: bool = False,
     ) -> Invoice | None: ...
 
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]: ...

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
         InvoiceCreatePreviewParamsSubscriptionDetailsItem,
         InvoiceItemCreateParams,
         SubscriptionCancelParamsCancellationDetails,
+        SubscriptionScheduleUpdateParamsPhase,
+        SubscriptionScheduleUpdateParamsPhaseItem,
         SubscriptionUpdateParamsItem,
     )
     from stripe.params.billing_portal import (
@@ -78,24 +80,46 @@ def is_portalql_key(key: str | None) -> bool:
 def subscription_items(items: Sequence[ItemChange]) -> list[SubscriptionUpdateParamsItem]:
     changes: list[SubscriptionUpdateParamsItem] = []
     for item in items:
-        change: SubscriptionUpdateParamsItem = {"id": item.item_id, "price": item.price_id}
-        if item.quantity is not None:
-            change["quantity"] = item.quantity
+        change: SubscriptionUpdateParamsItem = {}
+        if item.item_id is not None:
+            change["id"] = item.item_id
+        if item.deleted:
+            change["deleted"] = True
+        else:
+            if item.price_id is not None:
+                change["price"] = item.price_id
+            if item.quantity is not None:
+                change["quantity"] = item.quantity
         changes.append(change)
     return changes
 
 
 def preview_items(items: Sequence[ItemChange]) -> list[InvoiceCreatePreviewParamsSubscriptionDetailsItem]:
-    changes: list[InvoiceCreatePreviewParamsSubscriptionDetailsItem] = []
-    for item in items:
-        change: InvoiceCreatePreviewParamsSubscriptionDetailsItem = {
-            "id": item.item_id,
-            "price": item.price_id,
-        }
-        if item.quantity is not None:
-            change["quantity"] = item.quantity
-        changes.append(change)
-    return changes
+    # The preview takes the same item shape as the update it previews.
+    previewed: list[InvoiceCreatePreviewParamsSubscriptionDetailsItem] = list(subscription_items(items))
+    return previewed
+
+
+def schedule_phases(
+    current: Sequence[ItemChange], upcoming: Sequence[ItemChange], period_start: int, period_end: int
+) -> list[SubscriptionScheduleUpdateParamsPhase]:
+    """The current phase (its items until `period_end`) and the next one (one period of `upcoming`)."""
+
+    def items(changes: Sequence[ItemChange]) -> list[SubscriptionScheduleUpdateParamsPhaseItem]:
+        listed: list[SubscriptionScheduleUpdateParamsPhaseItem] = []
+        for change in changes:
+            if change.price_id is None:
+                raise ValueError("a schedule's phase names each item's price")
+            item: SubscriptionScheduleUpdateParamsPhaseItem = {"price": change.price_id}
+            if change.quantity is not None:
+                item["quantity"] = change.quantity
+            listed.append(item)
+        return listed
+
+    return [
+        {"start_date": period_start, "end_date": period_end, "items": items(current)},
+        {"items": items(upcoming), "proration_behavior": "none"},
+    ]
 
 
 def _confirm_items(
@@ -103,6 +127,8 @@ def _confirm_items(
 ) -> list[SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem]:
     changes: list[SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem] = []
     for item in items:
+        if item.item_id is None or item.price_id is None:
+            raise ValueError("a subscription_update_confirm flow moves existing items to prices")
         change: SessionCreateParamsFlowDataSubscriptionUpdateConfirmItem = {
             "id": item.item_id,
             "price": item.price_id,

@@ -69,6 +69,18 @@ class Product:
     metadata: Mapping[str, str]
     # Present only when the product was fetched with its default price expanded (None also when it has none).
     default_price: Price | None = None
+    # What one unit is called ("seat"), singular, as the merchant set it in Stripe.
+    unit_label: str | None = None
+
+    @property
+    def is_add_on(self) -> bool:
+        """Sold beside a plan rather than instead of one (seats, storage): the merchant marks it so with the
+        product's metadata, which Stripe's own portal ignores."""
+        return self.metadata.get(ADD_ON_METADATA_KEY) == "true"
+
+
+# The product metadata that marks an add-on.
+ADD_ON_METADATA_KEY = "portalql_add_on"
 
 
 class PriceType(StrEnum):
@@ -229,6 +241,14 @@ class Subscription:
             }[recurring.interval] / recurring.interval_count
             total += round(amount * item.quantity * per_month)
         return total
+
+    # The subscription schedule that manages it (a change waiting for the end of the period), if any.
+    schedule_id: str | None = None
+
+    @property
+    def has_scheduled_change(self) -> bool:
+        """A schedule manages it: a change is set to take effect at the end of the period."""
+        return self.schedule_id is not None
 
     @property
     def current_period_start(self) -> int | None:
@@ -395,6 +415,15 @@ class Invoice:
     lines_has_more: bool
     # Present only when fetched with `payments` included.
     payments: tuple[InvoicePayment, ...] | None = None
+    # The customer's balance before this invoice (negative: credit the customer holds).
+    starting_balance: int = 0
+
+    @property
+    def balance_applied(self) -> int:
+        """The customer's credit taken off this invoice's total: what it bills less what is due."""
+        if self.starting_balance >= 0 or self.total <= 0:
+            return 0
+        return min(-self.starting_balance, self.total)
 
     @property
     def is_preview(self) -> bool:
@@ -595,6 +624,20 @@ class PortalFeatures:
     subscription_pause_indefinite: bool = False
     subscription_pause_durations: tuple[PauseDuration, ...] = ()
 
+    # Whether a change restarts the billing cycle now (Stripe's `billing_cycle_anchor`: now | unchanged).
+    subscription_update_resets_billing_cycle: bool = False
+    # What a change does to a trial (Stripe's `trial_update_behavior`; its default ends it).
+    subscription_update_ends_trial: bool = True
+    # Which changes wait for the end of the period (Stripe's `schedule_at_period_end.conditions`).
+    subscription_update_scheduled_when: tuple[ScheduleCondition, ...] = ()
+
+
+class ScheduleCondition(StrEnum):
+    """When a portal configuration defers a change to the end of the period."""
+
+    DECREASING_ITEM_AMOUNT = "decreasing_item_amount"
+    SHORTENING_INTERVAL = "shortening_interval"
+
 
 @dataclass(frozen=True, slots=True)
 class PortalConfiguration:
@@ -619,11 +662,13 @@ class PortalFlowType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ItemChange:
-    """One item of a plan change: which subscription item moves to which price and quantity."""
+    """One item of a plan change: which subscription item moves to which price and quantity; without an
+    item, a price added; with `deleted`, the item removed."""
 
-    item_id: str
-    price_id: str
+    item_id: str | None
+    price_id: str | None
     quantity: int | None = None
+    deleted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,8 @@ HOUR = 3_600
 DEMO_CUSTOMER_EMAIL = "maya.chen@example.com"
 # Diego: his replacement card is declined, so his subscription is past due with an open invoice.
 PAST_DUE_CUSTOMER_EMAIL = "diego.alvarez@example.mx"
+# The demo's customer with a plan and seats beside it: two items to change together.
+SEATS_CUSTOMER_EMAIL = "sofia.rossi@example.it"
 
 PRODUCT_NAME = "Lumenpad"
 BUSINESS_PROFILE = {
@@ -59,6 +61,8 @@ PLANS = (
     ("Business", "SSO, audit log and priority support for organizations.", 9000, 9000),
 )
 SEAT = ("Additional seat", "One more member on a Business workspace.", 800)
+# The most seats a customer may choose in the portal.
+SEATS_AT_MOST = 50
 
 
 # The last demo built, by (store seed, instant): tests reset to the same frozen instant before each test,
@@ -89,6 +93,11 @@ def load(store: Store, name: str) -> None:
 def past_due_customer(store: Store) -> StripeObject:
     """The demo's customer whose renewal was declined: a past-due subscription and an open invoice."""
     return next(c for c in store.iter_type("customer") if c["email"] == PAST_DUE_CUSTOMER_EMAIL)
+
+
+def seats_customer(store: Store) -> StripeObject:
+    """The demo's customer billed for a plan and five seats (see `SEATS_CUSTOMER_EMAIL`)."""
+    return next(c for c in store.iter_type("customer") if c["email"] == SEATS_CUSTOMER_EMAIL)
 
 
 def demo_customer(store: Store) -> StripeObject:
@@ -144,7 +153,15 @@ class _Demo:
                         created=created,
                     )
         seat_name, seat_description, seat_amount = SEAT
-        seat = new_product(self.store, name=seat_name, description=seat_description, created=created)
+        # An add-on, sold beside a plan (portalql reads the mark from the product's metadata).
+        seat = new_product(
+            self.store,
+            name=seat_name,
+            description=seat_description,
+            created=created,
+            unit_label="seat",
+            metadata={"portalql_add_on": "true"},
+        )
         self.prices["seat_monthly"] = new_price(
             self.store,
             product=seat["id"],
@@ -169,6 +186,14 @@ class _Demo:
         for name, *_ in PLANS:
             prices = [price for key, price in self.prices.items() if key.startswith(f"{name.lower()}_")]
             products.append({"product": prices[0]["product"], "prices": [price["id"] for price in prices]})
+        seat = self.prices["seat_monthly"]
+        products.append(
+            {
+                "product": seat["product"],
+                "prices": [seat["id"]],
+                "adjustable_quantity": {"enabled": True, "minimum": 1, "maximum": SEATS_AT_MOST},
+            }
+        )
         new_configuration(
             self.store,
             features={
@@ -197,7 +222,7 @@ class _Demo:
                 },
                 "subscription_update": {
                     "enabled": True,
-                    "default_allowed_updates": ["price"],
+                    "default_allowed_updates": ["price", "quantity"],
                     "products": products,
                     "proration_behavior": "create_prorations",
                 },
@@ -297,7 +322,7 @@ class _Demo:
         self.card(jonas, days=260, brand="amex", last4="0005", exp_month=11, exp_year=2028)
         self.subscribe(jonas, ("business_yearly", 1), when=self.ago(250, 4))
 
-        sofia = self.customer("Sofia Rossi", "sofia.rossi@example.it", days=245, preferred_locales=["it"])
+        sofia = self.customer("Sofia Rossi", SEATS_CUSTOMER_EMAIL, days=245, preferred_locales=["it"])
         self.card(sofia, days=245, brand="mastercard", last4="4444", exp_month=5, exp_year=2028)
         self.subscribe(sofia, ("business_monthly", 1), ("seat_monthly", 5), when=self.ago(240, 6))
 

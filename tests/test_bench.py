@@ -21,6 +21,7 @@ TINY = ["--runs", str(RUNS), "--latency-ms", "0", "--concurrency", "2", "--durat
 OPERATIONS = (
     "dashboard",
     "plan_change_preview",
+    "multi_item_preview",
     "customers_50",
     "customers_5",
     "invoice_history",

@@ -9,6 +9,7 @@ import pytest
 from resolvers import rules
 from resolvers.mutations.outcome import UserError, UserErrorCode
 from stripe_gateway.records import (
+    ADD_ON_METADATA_KEY,
     CancellationDetails,
     CancellationFeedback,
     CancelMode,
@@ -17,7 +18,9 @@ from stripe_gateway.records import (
     PortalProduct,
     Price,
     PriceType,
+    Product,
     Recurring,
+    ScheduleCondition,
     Subscription,
     SubscriptionItem,
     SubscriptionStatus,
@@ -115,13 +118,14 @@ def test_a_plan_changes_only_on_a_running_subscription_not_set_to_cancel(
     assert code(rules.plan_change_refusal(subscription(**changed), features())) == expected
 
 
-def test_a_plan_change_needs_one_item_and_the_portal_s_leave_for_its_product() -> None:
-    assert code(rules.plan_change_refusal(subscription(PRO_MONTHLY, BUSINESS), features())) == (
-        UserErrorCode.INVALID_INPUT
+def test_a_plan_change_needs_the_portal_s_leave_for_one_of_its_products() -> None:
+    assert rules.plan_change_refusal(subscription(PRO_MONTHLY, BUSINESS), features()) is None
+    assert (
+        rules.plan_change_refusal(subscription(), features(subscription_update_allowed=("quantity",))) is None
     )
-    assert code(
-        rules.plan_change_refusal(subscription(), features(subscription_update_allowed=("quantity",)))
-    ) == (UserErrorCode.FEATURE_DISABLED)
+    assert code(rules.plan_change_refusal(subscription(), features(subscription_update_enabled=False))) == (
+        UserErrorCode.FEATURE_DISABLED
+    )
     unlisted = features(subscription_update_products=(PortalProduct("prod_business", (BUSINESS.id,)),))
     assert code(rules.plan_change_refusal(subscription(), unlisted)) == UserErrorCode.PRICE_NOT_ALLOWED
     # The merchant is held only to the subscription's state.
@@ -161,12 +165,86 @@ def test_a_price_must_be_listed_active_recurring_and_in_the_currency() -> None:
 
 @pytest.mark.parametrize(("quantity", "allowed"), [(1, True), (10, True), (11, False), (0, False)])
 def test_a_quantity_stays_within_the_configured_bounds(quantity: int, allowed: bool) -> None:
-    refusal = rules.quantity_refusal(subscription(), features(), PRO_YEARLY, quantity)
+    refusal = rules.quantity_refusal(features(), PRO_YEARLY, quantity, current=2)
 
     assert (refusal is None) == allowed
-    assert code(rules.quantity_refusal(subscription(), features(), BUSINESS, 2)) == (
+    assert code(rules.quantity_refusal(features(), BUSINESS, 2, current=1)) == (
         UserErrorCode.QUANTITY_NOT_ALLOWED
     )  # not adjustable
+    # Without the configuration's leave for quantities, none changes.
+    only_prices = features(subscription_update_allowed=("price",))
+    assert code(rules.quantity_refusal(only_prices, PRO_YEARLY, 3, current=2)) == (
+        UserErrorCode.QUANTITY_NOT_ALLOWED
+    )
+
+
+SEATS = replace(
+    price("price_seat", "prod_seat", unit_amount=800),
+    product=Product(
+        id="prod_seat",
+        name="Additional seat",
+        description=None,
+        active=True,
+        default_price_id=None,
+        metadata={ADD_ON_METADATA_KEY: "true"},
+        unit_label="seat",
+    ),
+)
+WITH_SEATS = features(
+    subscription_update_products=(
+        *features().subscription_update_products,
+        PortalProduct("prod_seat", (SEATS.id,), True, 1, 50),
+    )
+)
+
+
+def test_a_refused_quantity_says_the_range_in_the_product_s_unit() -> None:
+    refusal = rules.quantity_refusal(WITH_SEATS, SEATS, 51, current=5)
+
+    assert refusal is not None
+    assert refusal.message == "You can have between 1 and 50 seats."
+    assert refusal.field == ("quantity",)
+    assert rules.quantity_range(WITH_SEATS, "prod_seat") == (1, 50)
+    assert rules.quantity_range(WITH_SEATS, "prod_business") is None  # fixed
+
+
+def test_add_ons_are_added_removed_and_stepped_while_the_plan_stays() -> None:
+    current = subscription(BUSINESS, SEATS)
+    plan, seats = current.items
+    catalog = [BUSINESS, PRO_MONTHLY, PRO_YEARLY, SEATS]
+    add_ons = rules.add_on_products(catalog)
+
+    def refusal(*edits: rules.ItemEdit, base: object = current) -> UserErrorCode | None:
+        return code(rules.item_edits_refusal(base, WITH_SEATS, edits, add_ons))  # type: ignore[arg-type]
+
+    assert add_ons == {"prod_seat"}
+    assert refusal(rules.ItemEdit(plan, PRO_MONTHLY, 1), rules.ItemEdit(seats, SEATS, 12)) is None
+    assert refusal(rules.ItemEdit(seats, SEATS, 51)) == UserErrorCode.QUANTITY_NOT_ALLOWED
+    assert refusal(rules.ItemEdit(seats, SEATS, 1, remove=True)) is None
+    # The plan itself is cancelled, not removed; a plan is not swapped for an add-on, nor added as one.
+    assert refusal(rules.ItemEdit(plan, BUSINESS, 1, remove=True)) == UserErrorCode.PRICE_NOT_ALLOWED
+    assert refusal(rules.ItemEdit(plan, SEATS, 1)) == UserErrorCode.PRICE_NOT_ALLOWED
+    assert refusal(rules.ItemEdit(None, PRO_YEARLY, 1)) == UserErrorCode.PRICE_NOT_ALLOWED
+    # An add-on already billed is not added twice; one item is edited once.
+    assert refusal(rules.ItemEdit(None, SEATS, 2)) == UserErrorCode.PRICE_NOT_ALLOWED
+    assert refusal(rules.ItemEdit(seats, SEATS, 2), rules.ItemEdit(seats, SEATS, 3)) == (
+        UserErrorCode.INVALID_INPUT
+    )
+    assert refusal(*[rules.ItemEdit(seats, SEATS, 2)] * 21) == UserErrorCode.INVALID_INPUT
+    assert refusal(rules.ItemEdit(None, SEATS, 3), base=subscription(BUSINESS)) is None
+    assert rules.add_on_choices(subscription(BUSINESS), WITH_SEATS, catalog) == (SEATS,)
+    assert rules.add_on_choices(current, WITH_SEATS, catalog) == ()  # already billed
+    assert rules.plan_choices(current, WITH_SEATS, catalog) == (PRO_MONTHLY, PRO_YEARLY)
+
+
+def test_the_configuration_says_what_a_change_does_to_the_cycle_and_a_trial() -> None:
+    trialing = subscription(status=SubscriptionStatus.TRIALING)
+
+    assert rules.cycle_moves(trialing, features()) == rules.CycleMoves(False, True)
+    assert rules.cycle_moves(trialing, features(subscription_update_ends_trial=False)).end_trial is False
+    resets = features(subscription_update_resets_billing_cycle=True)
+    assert rules.cycle_moves(subscription(), resets) == rules.CycleMoves(True, False)
+    assert rules.cycle_moves(subscription(), None) == rules.CycleMoves(False, False)
 
 
 def test_cancelling_follows_the_configured_mode_and_reasons() -> None:
@@ -221,3 +299,25 @@ def test_the_only_payment_method_stays_while_a_subscription_runs() -> None:
     assert rules.last_payment_method_refusal(2, [running]) is None
     assert rules.last_payment_method_refusal(1, [ended]) is None
     assert rules.last_payment_method_refusal(1, []) is None
+
+
+def test_the_configuration_leaves_lower_amounts_and_shorter_intervals_for_the_period_end() -> None:
+    current = subscription(PRO_YEARLY, SEATS)
+    plan, seats = current.items
+    both = features(
+        subscription_update_scheduled_when=(
+            ScheduleCondition.DECREASING_ITEM_AMOUNT,
+            ScheduleCondition.SHORTENING_INTERVAL,
+        )
+    )
+    shorter = features(subscription_update_scheduled_when=(ScheduleCondition.SHORTENING_INTERVAL,))
+
+    assert rules.scheduled_for_period_end(both, [rules.ItemEdit(seats, SEATS, 0, remove=True)])
+    assert not rules.scheduled_for_period_end(both, [rules.ItemEdit(seats, SEATS, 3)])  # more seats: now
+    assert rules.scheduled_for_period_end(shorter, [rules.ItemEdit(plan, PRO_MONTHLY, 1)])
+    assert not rules.scheduled_for_period_end(shorter, [rules.ItemEdit(seats, SEATS, 1)])
+    assert not rules.scheduled_for_period_end(features(), [rules.ItemEdit(plan, PRO_MONTHLY, 1)])
+    # A plan with a change waiting for the period's end takes no other.
+    assert code(rules.plan_change_refusal(subscription(schedule_id="sub_sched_1"), None)) == (
+        UserErrorCode.CHANGE_SCHEDULED
+    )

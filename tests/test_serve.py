@@ -99,6 +99,11 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             )
         )[1]
         external_id = (await served.read_until(r"^The demo customer's own id in the product: (\S+) "))[1]
+        seats_link = (
+            await served.read_until(
+                r"^Hosted billing portal for a customer with a plan and five seats .*: (http://\S+/portal/s/\S+)$"
+            )
+        )[1]
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
@@ -119,6 +124,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             portal = await client.get(portal_link)
             portal_again = await client.get(portal_link)
             past_due_portal = await client.get(past_due_link)
+            seats_portal = await client.get(seats_link)
             sandbox = await client.get(
                 f"http://127.0.0.1:{fallback[1]}/v1/prices",
                 headers={"Authorization": "Bearer sk_test_sandbox"},
@@ -142,6 +148,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert portal.headers["location"].startswith("/portal")
     assert "portalql_session" in portal.cookies
     assert (past_due_portal.status_code, past_due_link != portal_link) == (303, True)
+    assert (seats_portal.status_code, seats_link not in {portal_link, past_due_link}) == (303, True)
     assert portal_again.status_code == 410  # the link works once
     assert (tmp_path / "portalql.db").exists()
     assert f"curl -s {graphiql}" in "".join(served.lines)

@@ -63,6 +63,8 @@ class DemoCredentials:
     past_due_portal_code: str | None = None
     # The product's own id for the demo customer, mapped from its Stripe metadata.
     external_id: str | None = None
+    # A one-time link for a customer billed for a plan and seats: to step seats and change add-ons.
+    seats_portal_code: str | None = None
 
 
 async def mint_demo_credentials(
@@ -71,12 +73,13 @@ async def mint_demo_credentials(
     customer_id: str,
     return_url: str,
     past_due_customer_id: str | None = None,
+    seats_customer_id: str | None = None,
     external_id: str | None = None,
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     a one-time link into the hosted portal for the same customer that leads back to `return_url`; another
-    such link for `past_due_customer_id` when given. `external_id` (from the customer's Stripe metadata)
-    is mapped to the customer, as `portalql external-ids rebuild` would."""
+    such link for `past_due_customer_id` and for `seats_customer_id` when given. `external_id` (from the
+    customer's Stripe metadata) is mapped to the customer, as `portalql external-ids rebuild` would."""
     async with database.session() as session:
         if external_id is not None:
             await replace_external_id(session, external_id, customer_id)
@@ -92,21 +95,23 @@ async def mint_demo_credentials(
             ttl=DEMO_SESSION_TTL,
             created_by_api_key_id=key.key.id,
         )
-        past_due = None
-        if past_due_customer_id is not None:
-            past_due = await create_portal_link(
-                session,
-                customer_id=past_due_customer_id,
-                return_url=return_url,
-                ttl=DEMO_SESSION_TTL,
-                created_by_api_key_id=key.key.id,
-            )
+        others = {}
+        for name, other in (("past_due", past_due_customer_id), ("seats", seats_customer_id)):
+            if other is not None:
+                others[name] = await create_portal_link(
+                    session,
+                    customer_id=other,
+                    return_url=return_url,
+                    ttl=DEMO_SESSION_TTL,
+                    created_by_api_key_id=key.key.id,
+                )
     return DemoCredentials(
         api_key=key.token,
         customer_session_token=customer_session.token,
         customer_id=customer_id,
         portal_code=portal.code,
-        past_due_portal_code=None if past_due is None else past_due.code,
+        past_due_portal_code=others["past_due"].code if "past_due" in others else None,
+        seats_portal_code=others["seats"].code if "seats" in others else None,
         external_id=external_id,
     )
 

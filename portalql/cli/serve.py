@@ -255,6 +255,7 @@ async def _prepare(
             DEMO_COUPON_ID,
             demo_customer,
             past_due_customer,
+            seats_customer,
         )
         from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
@@ -294,6 +295,7 @@ async def _prepare(
                 customer_id=demo["id"],
                 return_url=graphiql_url,
                 past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
+                seats_customer_id=seats_customer(sandbox_state.store)["id"],
                 external_id=demo["metadata"].get(external_ids.METADATA_KEY),
             )
             await seed_demo_offers(database, coupon_id=DEMO_COUPON_ID)
@@ -473,6 +475,12 @@ def _print_demo_banner(
         if credentials.past_due_portal_code
         else ""
     )
+    seats = (
+        "Hosted billing portal for a customer with a plan and five seats (step the seats, change the plan; "
+        f"one-time, 24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.seats_portal_code}\n"
+        if credentials.seats_portal_code
+        else ""
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -485,6 +493,7 @@ def _print_demo_banner(
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
+        f"{seats}"
         f"{external}"
         "\n"
         f"Try it:\n  {curl}\n"

@@ -95,8 +95,8 @@ def _portal_target(flow: PortalFlow | None) -> str:
     if flow.subscription_id is not None:
         query["subscription"] = flow.subscription_id
     # An update-confirm flow names the price to confirm; the page opens on the review of that change.
-    if flow.items:
-        query["price"] = flow.items[0].price_id
+    if flow.items and (price_id := flow.items[0].price_id) is not None:
+        query["price"] = price_id
     return f"{PORTAL_PATH}?{urlencode(query)}"
 
 

@@ -25,7 +25,7 @@ from resolvers.mutations.targets import (
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
 from stripe_gateway.ids import IdKind
-from stripe_gateway.records import CancelMode, ProrationBehavior
+from stripe_gateway.records import CancelMode
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -59,7 +59,7 @@ async def _cancel(
             subscription.id, feedback=reason, comment=comment, idempotency_key=key
         )
     # Immediate cancellations credit the unused time only when the configuration prorates them.
-    prorate = features.subscription_cancel_proration_behavior is ProrationBehavior.CREATE_PRORATIONS
+    prorate = rules.cancellation_prorates(features)
     return await ctx.gateway.cancel_now(
         subscription.id,
         prorate=prorate,

@@ -43,6 +43,7 @@ class UserErrorCode(StrEnum):
     ALREADY_PAUSED = "ALREADY_PAUSED"
     NOT_PAUSED = "NOT_PAUSED"
     OFFER_NOT_AVAILABLE = "OFFER_NOT_AVAILABLE"
+    CHANGE_SCHEDULED = "CHANGE_SCHEDULED"
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,8 @@ async def _check_items(ctx: RequestContext, flow: FlowRequest, item_ids: set[str
             raise reject(
                 UserErrorCode.NOT_FOUND, f"No item '{item.item_id}' on the subscription.", "flow", "items"
             )
+        if item.price_id is None:
+            raise reject(UserErrorCode.INVALID_INPUT, "Each item needs a price.", "flow", "items")
         try:
             await ctx.loaders.price(item.price_id)
         except NotFound as error:

@@ -14,16 +14,49 @@ from schema.scalars import maybe_instant
 from schema.subscriptions import Subscription
 from schema.user_errors import UserError, user_errors
 
-_SUBSCRIPTION_ID = "The subscription to change (`sub_…`); it must have one item."
-_PRICE_ID = "The price (`price_…`) to move the subscription's item to."
-_QUANTITY = "The new quantity; null keeps the current one."
+_SUBSCRIPTION_ID = "The subscription to change (`sub_…`)."
+_PRICE_ID = "The price (`price_…`) to move the subscription's plan (its first item) to; give this or `items`."
+_QUANTITY = "The plan's new quantity; null keeps the current one. Only with `priceId`."
+_ITEMS = (
+    "Several item edits made together (at most 20): switch the plan, change quantities, add or remove "
+    "add-ons. Give this or `priceId`."
+)
+
+
+@strawberry.input(
+    description="One edit of a subscription's items: with `itemId`, that item moves to `priceId` (null keeps "
+    "its price) and `quantity` (null keeps it), or goes with `remove`; without it, `priceId` is added."
+)
+class PlanItemInput:
+    item_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The subscription item (`si_…`) to change or remove; null adds `priceId`."
+    )
+    price_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The price (`price_…`) the item moves to, or the one added."
+    )
+    quantity: int | None = strawberry.field(
+        default=None, description="The item's quantity; null keeps it (an added item comes as one)."
+    )
+    remove: bool = strawberry.field(default=False, description="Remove the item (an add-on) from the plan.")
+
+
+def _items(given: list[PlanItemInput] | None) -> list[plan_changes.ItemInput] | None:
+    if given is None:
+        return None
+    return [
+        plan_changes.ItemInput(
+            item_id=item.item_id, price_id=item.price_id, quantity=item.quantity, remove=item.remove
+        )
+        for item in given
+    ]
 
 
 @strawberry.input(description="A plan change to preview.")
 class PreviewPlanChangeInput:
     subscription_id: strawberry.ID = strawberry.field(description=_SUBSCRIPTION_ID)
-    price_id: strawberry.ID = strawberry.field(description=_PRICE_ID)
+    price_id: strawberry.ID | None = strawberry.field(default=None, description=_PRICE_ID)
     quantity: int | None = strawberry.field(default=None, description=_QUANTITY)
+    items: list[PlanItemInput] | None = strawberry.field(default=None, description=_ITEMS)
 
 
 @strawberry.type(
@@ -39,9 +72,28 @@ class PlanChangePreview:
     def proration_date(self) -> datetime | None:
         return maybe_instant(self.record.proration_date)
 
+    @field(
+        "When the change takes effect: null for at once; the end of the current period when the portal "
+        "configuration leaves it for then (`schedule_at_period_end`: a lower amount, a shorter interval). "
+        "Nothing is charged or credited now then; `nextInvoice` is the renewal with the new items."
+    )
+    def effective_at(self) -> datetime | None:
+        return maybe_instant(self.record.effective_at)
+
     @field("What is charged the moment the change is made (zero when it is billed with the next invoice).")
     def amount_due_now(self) -> Money:
         return money(self.record.amount_due_now, self.record.currency)
+
+    @field(
+        "What the change leaves in the customer's favour (the unused time of a downgrade) rather than a "
+        "negative amount: kept as credit balance and taken off the next invoices. Zero when none."
+    )
+    def credit(self) -> Money:
+        return money(self.record.credit, self.record.currency)
+
+    @field('The customer\'s credit balance taken off what is charged now ("applied from your balance").')
+    def balance_applied_now(self) -> Money:
+        return money(self.record.balance_applied_now, self.record.currency)
 
     @field("The proration lines: credit for the unused time on the old plan, the charge for the new one.")
     def proration_lines(self) -> list[InvoiceLineItem]:
@@ -74,6 +126,7 @@ async def preview_plan_change(
         subscription_id=input.subscription_id,
         price_id=input.price_id,
         quantity=input.quantity,
+        items=_items(input.items),
     )
     return PreviewPlanChangePayload(
         preview=None if outcome.value is None else PlanChangePreview(record=outcome.value),
@@ -84,8 +137,9 @@ async def preview_plan_change(
 @strawberry.input(description="A plan change to make.")
 class ChangePlanInput:
     subscription_id: strawberry.ID = strawberry.field(description=_SUBSCRIPTION_ID)
-    price_id: strawberry.ID = strawberry.field(description=_PRICE_ID)
+    price_id: strawberry.ID | None = strawberry.field(default=None, description=_PRICE_ID)
     quantity: int | None = strawberry.field(default=None, description=_QUANTITY)
+    items: list[PlanItemInput] | None = strawberry.field(default=None, description=_ITEMS)
     proration_date: datetime | None = strawberry.field(
         default=None,
         description="The preview's `prorationDate`, so the change costs what the preview showed; null "
@@ -115,6 +169,7 @@ async def change_plan(
         quantity=input.quantity,
         proration_date=None if input.proration_date is None else int(input.proration_date.timestamp()),
         idempotency_key=input.idempotency_key,
+        items=_items(input.items),
     )
     return ChangePlanPayload(
         subscription=None if outcome.value is None else Subscription.of(outcome.value),

@@ -125,11 +125,12 @@ class PortalFlowItem:
 
     @field("The subscription item (`si_…`) to change.")
     def item_id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.item_id)
+        # A flow moves existing items only (checked when the link is made): the ids are always there.
+        return strawberry.ID(self.record.item_id or "")
 
     @field("The price it moves to.")
     async def price(self, info: Info) -> Price:
-        return Price.of(await price_by_id(info.context.request_context, self.record.price_id))
+        return Price.of(await price_by_id(info.context.request_context, self.record.price_id or ""))
 
     @field("The new quantity; null keeps the current one.")
     def quantity(self) -> int | None:

@@ -322,6 +322,8 @@ class CachedGateway:
         proration_behavior: str,
         proration_date: int | None,
         idempotency_key: str,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
     ) -> Subscription:
         return await self._write_subscription(
             subscription_id,
@@ -330,6 +332,30 @@ class CachedGateway:
                 items,
                 proration_behavior=proration_behavior,
                 proration_date=proration_date,
+                idempotency_key=idempotency_key,
+                reset_billing_cycle=reset_billing_cycle,
+                end_trial=end_trial,
+            ),
+        )
+
+    async def schedule_subscription_change(
+        self,
+        subscription_id: str,
+        *,
+        current: Sequence[ItemChange],
+        upcoming: Sequence[ItemChange],
+        period_start: int,
+        period_end: int,
+        idempotency_key: str,
+    ) -> Subscription:
+        return await self._write_subscription(
+            subscription_id,
+            lambda: self._gateway.schedule_subscription_change(
+                subscription_id,
+                current=current,
+                upcoming=upcoming,
+                period_start=period_start,
+                period_end=period_end,
                 idempotency_key=idempotency_key,
             ),
         )
@@ -559,6 +585,9 @@ class CachedGateway:
         proration_behavior: str | None = None,
         proration_date: int | None = None,
         recurring: bool = False,
+        reset_billing_cycle: bool = False,
+        end_trial: bool = False,
+        cancel_now: bool = False,
         fresh: bool = False,
     ) -> Invoice | None:
         """Cached when the preview is fixed in time: without a proration date, a change prorates to "now".
@@ -572,18 +601,23 @@ class CachedGateway:
                 proration_behavior=proration_behavior,
                 proration_date=proration_date,
                 recurring=recurring,
+                reset_billing_cycle=reset_billing_cycle,
+                end_trial=end_trial,
+                cancel_now=cancel_now,
             )
             if preview is None:
                 raise _NothingToPreview
             return preview
 
-        if items and proration_date is None and proration_behavior != "none" and not recurring:
+        # A change that restarts the cycle, ends a trial or cancels bills from "now": never fixed in time.
+        moves_now = reset_billing_cycle or end_trial or cancel_now
+        if moves_now or (items and proration_date is None and proration_behavior != "none" and not recurring):
             read = fetch()
         else:
             query = _query(
                 customer=customer_id,
                 subscription=subscription_id,
-                items=[[item.item_id, item.price_id, item.quantity] for item in items],
+                items=[[item.item_id, item.price_id, item.quantity, item.deleted] for item in items],
                 proration_behavior=proration_behavior,
                 proration_date=proration_date,
                 recurring=recurring,

@@ -35,6 +35,7 @@ def new_product(
     metadata: dict[str, str] | None = None,
     created: int | None = None,
     active: bool = True,
+    unit_label: str | None = None,
 ) -> StripeObject:
     """Store a product (no default price yet) and emit `product.created`."""
     at = created if created is not None else store.now()
@@ -55,7 +56,7 @@ def new_product(
         "statement_descriptor": None,
         "tax_code": None,
         "type": "service",
-        "unit_label": None,
+        "unit_label": unit_label,
         "updated": at,
         "url": None,
     }
@@ -134,7 +135,7 @@ INTERVALS = ("day", "week", "month", "year")
 @router.post("/v1/products")
 def create_product(call: Call) -> StripeObject:
     params = call.params
-    reject_unknown(params, ("active", "description", "metadata", "name"))
+    reject_unknown(params, ("active", "description", "metadata", "name", "unit_label"))
     name = require_str(params, "name")
     return new_product(
         call.store,
@@ -142,6 +143,7 @@ def create_product(call: Call) -> StripeObject:
         description=get_str(params, "description") or None,
         metadata=updated_metadata({}, params),
         active=get_bool(params, "active") is not False,
+        unit_label=get_str(params, "unit_label") or None,
     )
 
 
@@ -153,9 +155,11 @@ def retrieve_product(call: Call) -> StripeObject:
 @router.post("/v1/products/{id}")
 def update_product(call: Call) -> StripeObject:
     params = call.params
-    reject_unknown(params, ("active", "default_price", "description", "metadata", "name"))
+    reject_unknown(params, ("active", "default_price", "description", "metadata", "name", "unit_label"))
     stored = call.store.get(call["id"], "product")
     product = copy.deepcopy(stored)
+    if "unit_label" in params:
+        product["unit_label"] = get_str(params, "unit_label") or None
     if "name" in params:
         product["name"] = get_str(params, "name", required=True)
     if "description" in params:

@@ -48,6 +48,8 @@ from stripe_sandbox.wire import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from stripe_sandbox.store import Store
 
 # Statuses whose subscriptions renew and end as time passes.
@@ -347,10 +349,16 @@ def _end(store: Store, subscription: StripeObject, at: int) -> None:
     store.emit("customer.subscription.deleted", subscription)
 
 
+# What happens to a subscription at a renewal before it is billed (a schedule's next phase begins).
+RENEWAL_HOOKS: list[Callable[[Store, StripeObject, int], None]] = []
+
+
 def _renew(store: Store, subscription: StripeObject, at: int) -> None:
     """Items whose period ends at `at` start the next one, billed in advance on a renewal invoice that
     also carries pending prorations; a trial ending is the same moment for a trialing subscription."""
     before = copy.deepcopy(subscription)
+    for hook in RENEWAL_HOOKS:
+        hook(store, subscription, at)
     due = [item for item in items_of(subscription) if item["current_period_end"] <= at]
     previous_start = min(item["current_period_start"] for item in due)
     for item in due:

@@ -50,6 +50,9 @@ NESTED = {
     "paymentMethods": "paymentMethods { id card { last4 } }",
     "defaultPaymentMethod": "defaultPaymentMethod { id }",
     "upcomingInvoice": "upcomingInvoice { isPreview subscription { id } total { amount } }",
+    "upcomingInvoices": "upcomingInvoices { isPreview subscription { id } balanceApplied { amount } }",
+    "subscriptions.seats": "subscriptions { id items { quantityRange { minimum maximum } removable } "
+    "availableAddOns { price { id } quantityRange { maximum } } }",
     "capabilities": "capabilities { viewInvoices updateCustomerFields cancelSubscriptions changePlans"
     " addPaymentMethods payInvoices }",
     "paymentAttentionNeeded": "paymentAttentionNeeded",
@@ -278,6 +281,12 @@ SCOPE_ROWS = {
     ),
     "invoices": (Scope.INVOICES_READ, VIEWER.format(selection="invoices { edges { node { id } } }"), None),
     "upcomingInvoice": (Scope.INVOICES_READ, VIEWER.format(selection="upcomingInvoice { id }"), None),
+    "upcomingInvoices": (Scope.INVOICES_READ, VIEWER.format(selection="upcomingInvoices { id }"), None),
+    "subscriptions.seats": (
+        Scope.SUBSCRIPTIONS_READ,
+        VIEWER.format(selection="subscriptions { items { removable } availableAddOns { price { id } } }"),
+        None,
+    ),
     "node(invoice)": (Scope.INVOICES_READ, NODE, "invoice"),
     "node(charge)": (Scope.INVOICES_READ, NODE, "charge"),
     "node(payment_intent)": (Scope.INVOICES_READ, NODE, "payment_intent"),

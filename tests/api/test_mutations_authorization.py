@@ -69,9 +69,16 @@ INPUTS: dict[str, Any] = {
         "subscriptionId": subscription(s, MAYA)["id"],
         "priceId": price_id(s, "business_monthly"),
     },
+    # The several-items form: her plan moved and seats added, in one change.
     "changePlan": lambda s, _: {
         "subscriptionId": subscription(s, MAYA)["id"],
-        "priceId": price_id(s, "business_monthly"),
+        "items": [
+            {
+                "itemId": subscription(s, MAYA)["items"]["data"][0]["id"],
+                "priceId": price_id(s, "business_monthly"),
+            },
+            {"priceId": price_id(s, "seat_monthly"), "quantity": 2},
+        ],
     },
     "cancelSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},
     "reactivateSubscription": lambda s, _: {"subscriptionId": subscription(s, MAYA)["id"]},

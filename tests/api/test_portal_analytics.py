@@ -180,8 +180,10 @@ def test_a_plan_change_is_up_or_down_by_what_it_costs_per_year() -> None:
     yearly = _price("price_y", 20000, Interval.YEAR)  # two months free
     quarterly = _price("price_q", 6000, Interval.MONTH, 3)
 
-    assert plan_change_direction(monthly, 1, yearly, 1) is PlanChangeDirection.DOWN
-    assert plan_change_direction(yearly, 1, monthly, 1) is PlanChangeDirection.UP
-    assert plan_change_direction(yearly, 1, monthly, 2) is PlanChangeDirection.UP
-    assert plan_change_direction(monthly, 1, quarterly, 1) is PlanChangeDirection.LATERAL
-    assert plan_change_direction(monthly, 1, monthly, 4) is PlanChangeDirection.SEATS
+    assert plan_change_direction([(monthly, 1)], [(yearly, 1)]) is PlanChangeDirection.DOWN
+    assert plan_change_direction([(yearly, 1)], [(monthly, 1)]) is PlanChangeDirection.UP
+    assert plan_change_direction([(yearly, 1)], [(monthly, 2)]) is PlanChangeDirection.UP
+    assert plan_change_direction([(monthly, 1)], [(quarterly, 1)]) is PlanChangeDirection.LATERAL
+    assert plan_change_direction([(monthly, 1)], [(monthly, 4)]) is PlanChangeDirection.SEATS
+    # A plan kept and an add-on added: what the subscription costs a year went up.
+    assert plan_change_direction([(monthly, 1)], [(monthly, 1), (quarterly, 2)]) is PlanChangeDirection.UP

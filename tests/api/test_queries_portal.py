@@ -56,10 +56,15 @@ async def test_the_default_configuration_shows_its_features(sandbox, gateway) ->
     update = features["subscriptionUpdate"]
     assert (update["enabled"], update["allowedUpdates"], update["prorationBehavior"]) == (
         True,
-        ["PRICE"],
+        ["PRICE", "QUANTITY"],
         "CREATE_PRORATIONS",
     )
-    assert [offered["product"]["name"] for offered in update["products"]] == ["Starter", "Pro", "Business"]
+    assert [offered["product"]["name"] for offered in update["products"]] == [
+        "Starter",
+        "Pro",
+        "Business",
+        "Additional seat",
+    ]
     assert [price["lookupKey"] for price in update["products"][1]["prices"]] == [
         "pro_monthly",
         "pro_yearly",

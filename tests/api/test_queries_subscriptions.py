@@ -102,10 +102,17 @@ async def test_plan_changes_stay_in_the_subscriptions_currency(sandbox, gateway)
     assert haruto["upcomingInvoice"] == {"total": {"formatted": "¥3,000"}}
 
 
-async def test_a_multi_item_subscription_cannot_change_plan(sandbox, gateway) -> None:
+async def test_a_multi_item_subscription_changes_its_plan_and_keeps_its_add_on(sandbox, gateway) -> None:
     sofia = await subscription_of(gateway, customer_named(sandbox, "Sofia Rossi"))
 
-    assert sofia["allowedPlanChanges"] == []
+    # Her plan (Business) may move to the other plans in USD; the seat add-on is not a plan to move to.
+    assert [price["lookupKey"] for price in sofia["allowedPlanChanges"]] == [
+        "starter_monthly",
+        "starter_yearly",
+        "pro_monthly",
+        "pro_yearly",
+        "business_yearly",
+    ]
 
 
 async def test_invoices_and_subscriptions_lead_back_to_their_customer(sandbox, gateway) -> None:

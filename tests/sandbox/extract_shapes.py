@@ -33,6 +33,7 @@ RESOURCES = (
     "setup_intent",
     "subscription",
     "subscription_item",
+    "subscription_schedule",
 )
 OUTPUT = Path(__file__).with_name("stripe_shapes.json")
 

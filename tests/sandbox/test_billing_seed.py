@@ -92,7 +92,7 @@ async def test_the_portal_lets_customers_switch_plans_and_cancel(stripe_client: 
     default = next(c for c in configurations.data if c.is_default)
 
     features = default.features
-    assert len(features.subscription_update.products) == 3
+    assert len(features.subscription_update.products) == 4  # three plans and the seat add-on
     assert features.subscription_cancel.mode == "at_period_end"
     assert len(features.subscription_cancel.cancellation_reason.options) == 8
     assert set(features.customer_update.allowed_updates) == {"email", "name", "address", "phone"}

@@ -84,6 +84,7 @@ async def wire_objects(
         "setup_intent": await get(f"/v1/setup_intents/{setup_intent.id}"),
         "subscription": await get(f"/v1/subscriptions/{subscription.id}"),
         "subscription_item": await get(f"/v1/subscription_items/{item.id}"),
+        "subscription_schedule": await post("/v1/subscription_schedules", from_subscription=subscription.id),
     }
 
 

@@ -76,7 +76,7 @@ async function loadDashboard(portal) {
 function render(portal, customer) {
   if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
   renderAttention(portal, customer);
-  if (customer.upcomingInvoice !== undefined) renderUpcoming(portal, customer.upcomingInvoice);
+  if (customer.upcomingInvoices) renderUpcoming(portal, customer.upcomingInvoices, customer.subscriptions ?? []);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
   if (customer.paymentMethods) {
     // Asked for together with the payment methods (the same `@include`).

@@ -3,11 +3,12 @@
 // (`acceptRetentionOffer`) or declines by cancelling in the API's mode (`cancelSubscription`). The reason and
 // comment land in Stripe's `cancellation_details`.
 
-import { mutate } from './api.js';
+import { graphql, mutate } from './api.js';
 import { clearErrors, openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
 import { durationText, formatDate, perInterval, planName } from './format.js';
 import { ACCEPT_RETENTION_OFFER, CANCEL_SUBSCRIPTION, START_CANCELLATION } from './mutations.js';
+import { CANCEL_CREDIT } from './queries.js';
 
 /** Stripe's eight cancellation reasons, worded as its own portal words them. */
 const REASONS = /** @type {Record<string, string>} */ ({
@@ -53,6 +54,21 @@ export function openCancel(portal, subscription) {
   comment.value = '';
   submit.textContent = mode === 'IMMEDIATELY' ? 'Cancel plan now' : 'Cancel plan';
   openDialog(dialog, { initial: asksWhy ? null : submit, fallback: byId('subscriptions-title') });
+  if (mode === 'IMMEDIATELY') showCredit(portal, subscription);
+}
+
+/**
+ * The credit cancelling now leaves, said once the API has previewed it.
+ * @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription
+ */
+async function showCredit(portal, subscription) {
+  const { node } = await graphql(CANCEL_CREDIT, { id: subscription.id, locale: portal.locale });
+  const credit = node?.actions.cancel.credit;
+  if (credit?.amount > 0 && cancelling?.subscription === subscription) {
+    byId('cancel-summary').append(
+      ` You get a credit of ${credit.formatted} for the unused time; it is taken off your next invoices.`,
+    );
+  }
 }
 
 /** @param {string} value */

@@ -2,7 +2,7 @@
 
 import { graphql } from './api.js';
 import { announce, busy, byId, h } from './dom.js';
-import { formatDate, formatShortDate } from './format.js';
+import { formatDate, formatShortDate, planName } from './format.js';
 import { canPay, openPay } from './pay-invoice.js';
 import { INVOICES } from './queries.js';
 
@@ -18,20 +18,36 @@ const paging = { portal: null, index: 0, startCursor: null, endCursor: null, has
 const newer = /** @type {HTMLButtonElement} */ (byId('invoices-newer'));
 const older = /** @type {HTMLButtonElement} */ (byId('invoices-older'));
 
-/** @param {import('./app.js').Portal} portal @param {PortalUpcomingInvoice | null} invoice the preview, or null when nothing is due */
-export function renderUpcoming(portal, invoice) {
+/**
+ * The next invoice of every plan that renews, soonest first, each with its date and any credit it takes.
+ * @param {import('./app.js').Portal} portal
+ * @param {PortalUpcomingInvoice[]} invoices
+ * @param {PortalSubscription[]} subscriptions to name the plan each invoice bills
+ */
+export function renderUpcoming(portal, invoices, subscriptions) {
   const body = byId('upcoming-body');
-  if (!invoice) {
-    body.replaceChildren(h('p', { class: 'empty' }, 'No upcoming invoice.'));
-  } else {
-    body.replaceChildren(
-      h('p', { class: 'upcoming-total' },
-        h('strong', {}, invoice.amountDue.formatted), ` on ${formatDate(invoice.periodEnd, portal.locale)}`),
-      h('ul', { class: 'lines' }, invoice.lines.map((line) =>
-        h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted)))),
-    );
-  }
+  const names = new Map(subscriptions.map((s) => [s.id, planName(s)]));
+  body.replaceChildren(
+    ...(invoices.length
+      ? invoices.map((invoice) => upcoming(portal, invoice, invoices.length > 1 ? names.get(invoice.subscription?.id ?? '') : undefined))
+      : [h('p', { class: 'empty' }, 'No upcoming invoice.')]),
+  );
   byId('upcoming').hidden = false;
+}
+
+/** @param {import('./app.js').Portal} portal @param {PortalUpcomingInvoice} invoice @param {string | undefined} plan */
+function upcoming(portal, invoice, plan) {
+  return h(
+    'div',
+    { class: 'upcoming-invoice' },
+    h('p', { class: 'upcoming-total' },
+      plan ? `${plan}: ` : '', h('strong', {}, invoice.amountDue.formatted), ` on ${formatDate(invoice.created, portal.locale)}`),
+    invoice.balanceApplied.amount > 0
+      ? h('p', { class: 'credit' }, `${invoice.balanceApplied.formatted} applied from your balance.`)
+      : null,
+    h('ul', { class: 'lines' }, invoice.lines.map((line) =>
+      h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted)))),
+  );
 }
 
 /**

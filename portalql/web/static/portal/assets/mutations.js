@@ -7,8 +7,10 @@ export const PREVIEW_PLAN_CHANGE = /* GraphQL */ `
   mutation PortalPreviewPlanChange($input: PreviewPlanChangeInput!, $locale: String!) {
     previewPlanChange(input: $input) {
       preview {
-        prorationDate
+        prorationDate effectiveAt
         amountDueNow { amount formatted(locale: $locale) }
+        credit { amount formatted(locale: $locale) }
+        balanceAppliedNow { amount formatted(locale: $locale) }
         prorationLines { id description amount { formatted(locale: $locale) } }
         nextInvoice { periodEnd total { amount formatted(locale: $locale) } }
       }

@@ -1,4 +1,5 @@
-// Switching plan: choose among the prices the portal allows, see what it costs, then confirm exactly that.
+// Changing a plan: another price among those the portal allows, seats stepped within the range the API
+// gives for each item, add-ons added or removed; all previewed together, then confirmed exactly as shown.
 // The confirmation sends the preview's proration date, so the customer pays what the preview showed, and
 // one idempotency key per preview, so a repeated click changes the plan once.
 
@@ -10,12 +11,16 @@ import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
 
 /**
  * The change on screen: set by a successful preview, confirmed as it is.
- * @typedef {{ portal: import('./app.js').Portal, subscription: PortalSubscription, price: PortalPrice, preview: PortalPlanChangePreview, key: string }} Review
+ * @typedef {{ portal: import('./app.js').Portal, subscription: PortalSubscription, price: PortalPrice | null, items: import('./plan-items.js').ItemEdit[], preview: PortalPlanChangePreview, key: string }} Review
  */
 /** @type {{ portal: import('./app.js').Portal, subscription: PortalSubscription } | null} */
 let choosing = null;
 /** @type {Review | null} */
 let review = null;
+/** @type {typeof import('./plan-items.js').itemRows} */
+let itemRows;
+/** @type {typeof import('./plan-items.js').editsOf} */
+let editsOf;
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('plan-dialog'));
 const form = /** @type {HTMLFormElement} */ (byId('plan-form'));
@@ -29,13 +34,19 @@ const back = /** @type {HTMLButtonElement} */ (byId('plan-back'));
  * @param {PortalSubscription} subscription
  * @param {string | null} [priceId]
  */
-export function openPlanChange(portal, subscription, priceId = null) {
+export async function openPlanChange(portal, subscription, priceId = null) {
+  // The seat and add-on controls load with the dialog, not with the page.
+  ({ itemRows, editsOf } = await import('./plan-items.js'));
   choosing = { portal, subscription };
   const current = subscription.items[0];
   byId('plan-choices').replaceChildren(
     h('p', { class: 'current' }, `Current plan: ${planName(subscription)}, ${priceText(current.price, current.quantity)}`),
     ...subscription.allowedPlanChanges.map((price) => choice(price)),
   );
+  byId('plan-choices-set').hidden = !subscription.allowedPlanChanges.length;
+  const steppers = itemRows(subscription);
+  byId('plan-items').replaceChildren(...steppers);
+  byId('plan-items-set').hidden = !steppers.length;
   showStep('choose');
   openDialog(dialog, { fallback: byId('subscriptions-title') });
   const deepLinked = priceId && form.querySelector(`input[value="${CSS.escape(priceId)}"]`);
@@ -70,23 +81,25 @@ async function previewChoice() {
   if (!choosing) return;
   const { portal, subscription } = choosing;
   const selected = form.querySelector('input[name="price"]:checked');
-  if (!(selected instanceof HTMLInputElement)) {
+  const price = selected instanceof HTMLInputElement
+    ? subscription.allowedPlanChanges.find((p) => p.id === selected.value) ?? null
+    : null;
+  const items = editsOf(form, subscription, price);
+  if (!items.length) {
     showErrors(form, [{ code: 'INVALID_INPUT', message: 'Choose a plan.', field: ['input', 'priceId'] }]);
     return;
   }
-  const price = subscription.allowedPlanChanges.find((p) => p.id === selected.value);
-  if (!price) return;
   const payload = await mutate(
     PREVIEW_PLAN_CHANGE,
     'previewPlanChange',
-    { subscriptionId: subscription.id, priceId: price.id },
+    { subscriptionId: subscription.id, items },
     { locale: portal.locale },
   );
   if (payload.userErrors.length) {
     showErrors(form, payload.userErrors);
     return;
   }
-  const next = { portal, subscription, price, preview: payload.preview, key: idempotencyKey() };
+  const next = { portal, subscription, price, items, preview: payload.preview, key: idempotencyKey() };
   review = next;
   renderReview(next);
   showStep('review');
@@ -98,16 +111,35 @@ async function previewChoice() {
  * next invoice instead, that invoice's total is spelled out too.
  * @param {Review} change
  */
-function renderReview({ portal, subscription, price, preview }) {
-  const quantity = subscription.items[0].quantity;
+function renderReview({ portal, subscription, price, items, preview }) {
   const next = preview.nextInvoice;
   let summary = `You pay ${preview.amountDueNow.formatted} now`;
-  summary += next ? `, then ${priceText(price, quantity)} from ${formatDate(next.periodEnd, portal.locale)}.` : '.';
-  const regular = (price.unitAmount?.amount ?? 0) * quantity;
-  if (next && next.total.amount !== regular) {
-    summary += ` Your invoice on that date will be ${next.total.formatted}, including the adjustment for the rest of this period.`;
+  let heading = '';
+  if (preview.effectiveAt) {
+    // Left for the end of the period: nothing changes, nor is charged, until then.
+    heading = price ? `Switch to ${price.product.name}. ` : '';
+    summary = `Your plan changes on ${formatDate(preview.effectiveAt, portal.locale)}; `
+      + `from then you pay ${next?.total.formatted ?? ''}. Nothing changes until then.`;
+  } else if (price && items.length === 1) {
+    // Only the plan moves: its new price is what the customer pays from the next period.
+    const quantity = subscription.items[0].quantity;
+    heading = `Switch to ${price.product.name}, ${priceText(price, quantity)}. `;
+    summary += next ? `, then ${priceText(price, quantity)} from ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+    const regular = (price.unitAmount?.amount ?? 0) * quantity;
+    if (next && next.total.amount !== regular) {
+      summary += ` Your invoice on that date will be ${next.total.formatted}, including the adjustment for the rest of this period.`;
+    }
+  } else {
+    heading = price ? `Switch to ${price.product.name}. ` : '';
+    summary += next ? `, then ${next.total.formatted} on ${formatDate(next.periodEnd, portal.locale)}.` : '.';
   }
-  byId('plan-summary').textContent = `Switch to ${price.product.name}, ${priceText(price, quantity)}. ${summary}`;
+  if (preview.balanceAppliedNow.amount > 0) {
+    summary += ` ${preview.balanceAppliedNow.formatted} of it is applied from your balance.`;
+  }
+  if (preview.credit.amount > 0) {
+    summary += ` You get a credit of ${preview.credit.formatted} for the unused time; it is taken off your next invoices.`;
+  }
+  byId('plan-summary').textContent = `${heading}${summary}`;
   const lines = preview.prorationLines;
   byId('plan-lines-details').hidden = !lines.length;
   byId('plan-lines-summary').textContent =
@@ -118,10 +150,10 @@ function renderReview({ portal, subscription, price, preview }) {
 }
 
 /** @param {Review} change */
-async function confirm({ portal, subscription, price, preview, key }) {
+async function confirm({ portal, subscription, price, items, preview, key }) {
   const payload = await mutate(CHANGE_PLAN, 'changePlan', {
     subscriptionId: subscription.id,
-    priceId: price.id,
+    items,
     prorationDate: preview.prorationDate,
     idempotencyKey: key,
   });
@@ -130,7 +162,10 @@ async function confirm({ portal, subscription, price, preview, key }) {
     return;
   }
   dialog.close();
-  await portal.reload(`Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`);
+  const done = price && items.length === 1
+    ? `Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`
+    : 'Your plan has been updated.';
+  await portal.reload(done);
   byId('subscriptions-title').focus();
 }
 

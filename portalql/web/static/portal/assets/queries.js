@@ -56,9 +56,10 @@ export const DASHBOARD = /* GraphQL */ `
         }
         paymentAttentionNeeded @include(if: $subscriptions)
         subscriptions @include(if: $subscriptions) {
-          id status currentPeriodEnd scheduledToCancel cancelAt trialEnd
-          items { id quantity price { ...PortalPrice } }
+          id status currentPeriodEnd scheduledToCancel cancelAt trialEnd changeScheduled
+          items { id quantity price { ...PortalPrice } quantityRange { minimum maximum } removable }
           allowedPlanChanges { ...PortalPrice }
+          availableAddOns { price { ...PortalPrice } quantityRange { minimum maximum } }
           openInvoice @include(if: $invoices) { id number amountRemaining { ${MONEY} } }
           lastPaymentError @include(if: $invoices) { message }
           pause {
@@ -74,9 +75,11 @@ export const DASHBOARD = /* GraphQL */ `
             resume { allowed }
           }
         }
-        upcomingInvoice @include(if: $invoices) {
-          periodEnd
+        upcomingInvoices @include(if: $invoices) {
+          created
           amountDue { ${MONEY} }
+          balanceApplied { amount ${MONEY} }
+          subscription { id }
           lines { id description amount { ${MONEY} } }
         }
         invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }
@@ -91,6 +94,13 @@ export const DASHBOARD = /* GraphQL */ `
   }
   ${PRICE}
   ${INVOICE_PAGE}
+`;
+
+// What cancelling now credits: asked when the cancel dialog opens, as it costs Stripe a preview.
+export const CANCEL_CREDIT = /* GraphQL */ `
+  query PortalCancelCredit($id: ID!, $locale: String!) {
+    node(id: $id) { ... on Subscription { actions { cancel { credit { amount ${MONEY} } } } } }
+  }
 `;
 
 export const INVOICES = /* GraphQL */ `

@@ -71,6 +71,7 @@ function stateText(portal, subscription) {
   if (subscription.scheduledToCancel) {
     return `Your plan will be canceled on ${date(subscription.cancelAt ?? subscription.currentPeriodEnd)}.`;
   }
+  if (subscription.changeScheduled) return `Your plan changes on ${date(subscription.currentPeriodEnd)}.`;
   if (subscription.status === 'TRIALING' && subscription.trialEnd) {
     return `Your trial ends on ${date(subscription.trialEnd)}; billing starts then.`;
   }

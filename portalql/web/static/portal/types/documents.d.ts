@@ -23,11 +23,28 @@ interface PortalLine {
   amount: PortalMoney;
 }
 
-/** The preview of the next invoice (`upcomingInvoice`). */
+/** The preview of a subscription's next invoice (`upcomingInvoices`): `created` is when it is issued. */
 interface PortalUpcomingInvoice {
-  periodEnd: string | null;
+  created: string;
   amountDue: PortalMoney;
+  balanceApplied: PortalMoney & { amount: number };
+  subscription: { id: string } | null;
   lines: PortalLine[];
+}
+
+/** The quantities the API lets the customer choose for an item or an add-on. */
+interface PortalQuantityRange {
+  minimum: number;
+  maximum: number | null;
+}
+
+/** A subscription's item as `PortalDashboard` selects it. */
+interface PortalItem {
+  id: string;
+  quantity: number;
+  price: PortalPrice;
+  quantityRange: PortalQuantityRange | null;
+  removable: boolean;
 }
 
 /** `InvoicePage`'s invoice. */
@@ -58,10 +75,12 @@ interface PortalSubscription {
   status: string;
   currentPeriodEnd: string | null;
   scheduledToCancel: boolean;
+  changeScheduled: boolean;
   cancelAt: string | null;
   trialEnd: string | null;
-  items: { id: string; quantity: number; price: PortalPrice }[];
+  items: PortalItem[];
   allowedPlanChanges: PortalPrice[];
+  availableAddOns: { price: PortalPrice; quantityRange: PortalQuantityRange | null }[];
   openInvoice?: { id: string; number: string | null; amountRemaining: PortalMoney } | null;
   lastPaymentError?: { message: string | null } | null;
   pause: { resumesAt: string | null; renewalCharge?: PortalMoney | null } | null;
@@ -128,7 +147,7 @@ interface PortalCustomer {
   address?: PortalAddress | null;
   paymentAttentionNeeded?: boolean;
   subscriptions?: PortalSubscription[];
-  upcomingInvoice?: PortalUpcomingInvoice | null;
+  upcomingInvoices?: PortalUpcomingInvoice[];
   invoices?: PortalInvoiceConnection;
   paymentMethods?: PortalPaymentMethod[];
   defaultPaymentMethod?: { id: string } | null;
@@ -138,7 +157,10 @@ interface PortalCustomer {
 /** `previewPlanChange`'s preview as the page selects it. */
 interface PortalPlanChangePreview {
   prorationDate: string | null;
+  effectiveAt: string | null;
   amountDueNow: PortalMoney & { amount: number };
+  credit: PortalMoney & { amount: number };
+  balanceAppliedNow: PortalMoney & { amount: number };
   prorationLines: PortalLine[];
   nextInvoice: { total: PortalMoney; periodEnd: string | null } | null;
 }
