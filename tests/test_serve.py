@@ -98,12 +98,12 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
                 r"^Hosted billing portal for a customer whose card .*: (http://\S+/portal/s/\S+)$"
             )
         )[1]
-        external_id = (await served.read_until(r"^The demo customer's own id in the product: (\S+) "))[1]
         seats_link = (
             await served.read_until(
                 r"^Hosted billing portal for a customer with a plan and five seats .*: (http://\S+/portal/s/\S+)$"
             )
         )[1]
+        external_id = (await served.read_until(r"^The demo customer's own id in the product: (\S+) "))[1]
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
