@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from resolvers.context import RequestContext
     from resolvers.principals import Principal
-    from stripe_gateway.records import Customer
+    from stripe_gateway.records import Customer, TaxId
 
 
 def viewer_customer_id(ctx: RequestContext) -> str | None:
@@ -84,3 +84,11 @@ async def list_customers(
     )
     ctx.loaders.prime_customers(page.data)
     return slice_of(page, request)
+
+
+async def customer_tax_ids(ctx: RequestContext, customer: Customer) -> tuple[TaxId, ...]:
+    """The customer's tax ids: they come with every read of the customer, so this costs no call, except
+    for a record that a write answered without them (then one read, usually cached)."""
+    if customer.tax_ids is not None:
+        return customer.tax_ids
+    return (await ctx.gateway.retrieve_customer(customer.id)).tax_ids or ()

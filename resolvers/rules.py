@@ -290,3 +290,30 @@ def reactivate_offer_refusal(subscription: Subscription) -> UserError | None:
             (_SUBSCRIPTION,),
         )
     return None
+
+
+# How each of the configuration's `customer_update.allowed_updates` is named to the customer.
+CUSTOMER_DETAILS = {
+    "name": "name",
+    "email": "email address",
+    "phone": "phone number",
+    "address": "billing address",
+    "shipping": "shipping address",
+    "tax_id": "tax IDs",
+}
+
+
+def customer_detail_refusal(features: PortalFeatures | None, detail: str) -> UserError | None:
+    """Why the customer may not change one of their details (a key of `CUSTOMER_DETAILS`); None when
+    they may."""
+    if features is None:
+        return None
+    if not features.customer_update_enabled:
+        return feature_disabled("change their billing details")
+    if detail not in features.customer_update_allowed:
+        return UserError(
+            UserErrorCode.FIELD_NOT_ALLOWED,
+            f"Your {CUSTOMER_DETAILS[detail]} cannot be changed here.",
+            (detail,),
+        )
+    return None

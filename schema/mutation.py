@@ -37,6 +37,7 @@ from schema.mutations.plans import (
 )
 from schema.mutations.portal_sessions import CreatePortalSessionPayload, create_portal_session
 from schema.mutations.refunds import RefundPaymentPayload, refund_payment
+from schema.mutations.tax_ids import TaxIdPayload, add_tax_id, remove_tax_id
 
 
 @strawberry.type(
@@ -117,6 +118,17 @@ class Mutation:
     )
     update_customer: UpdateCustomerPayload = strawberry.mutation(
         resolver=update_customer,
-        description="Change a customer's contact details. Needs `customer:write`. User errors: NOT_FOUND, "
-        "FEATURE_DISABLED, FIELD_NOT_ALLOWED, INVALID_EMAIL, INVALID_INPUT.",
+        description="Change a customer's contact details and shipping address. Needs `customer:write`. "
+        "User errors: NOT_FOUND, FEATURE_DISABLED, FIELD_NOT_ALLOWED, INVALID_EMAIL, INVALID_INPUT.",
+    )
+    add_tax_id: TaxIdPayload = strawberry.mutation(
+        resolver=add_tax_id,
+        description="Add a tax ID to a customer; one they already have is answered with, not added again. "
+        "Needs `customer:write`. User errors: NOT_FOUND, FEATURE_DISABLED, FIELD_NOT_ALLOWED, "
+        "INVALID_TAX_ID, INVALID_INPUT.",
+    )
+    remove_tax_id: TaxIdPayload = strawberry.mutation(
+        resolver=remove_tax_id,
+        description="Remove one of a customer's tax IDs. Needs `customer:write`. User errors: NOT_FOUND, "
+        "FEATURE_DISABLED, FIELD_NOT_ALLOWED.",
     )

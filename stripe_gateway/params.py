@@ -6,6 +6,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from stripe_gateway.records import (
+    Address,
     CancellationFeedback,
     CustomerUpdate,
     ItemChange,
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from stripe.params import (
         CustomerUpdateParams,
+        CustomerUpdateParamsAddress,
         InvoiceCreatePreviewParamsSubscriptionDetailsItem,
         SubscriptionCancelParamsCancellationDetails,
         SubscriptionUpdateParamsItem,
@@ -134,17 +136,28 @@ def customer_changes(changes: CustomerUpdate) -> CustomerUpdateParams:
     if changes.phone is not None:
         params["phone"] = changes.phone
     if changes.address is not None:
-        address = changes.address
-        # The address is replaced as a whole: a part left out of the record is cleared with "".
-        params["address"] = {
-            "line1": address.line1 or "",
-            "line2": address.line2 or "",
-            "city": address.city or "",
-            "state": address.state or "",
-            "postal_code": address.postal_code or "",
-            "country": address.country or "",
+        params["address"] = _address(changes.address)
+    if changes.shipping is not None:
+        shipping = changes.shipping
+        # Replaced as a whole too; Stripe requires the name.
+        params["shipping"] = {
+            "address": _address(shipping.address),
+            "name": shipping.name or "",
+            "phone": shipping.phone or "",
         }
     return params
+
+
+def _address(address: Address) -> CustomerUpdateParamsAddress:
+    # An address is replaced as a whole: a part left out of the record is cleared with "".
+    return {
+        "line1": address.line1 or "",
+        "line2": address.line2 or "",
+        "city": address.city or "",
+        "state": address.state or "",
+        "postal_code": address.postal_code or "",
+        "country": address.country or "",
+    }
 
 
 def flow_data(flow: PortalFlow) -> SessionCreateParamsFlowData:

@@ -60,7 +60,7 @@ NESTED = {
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
 CUSTOMER = "query($id: ID!) {{ customer(id: $id) {{ id {selection} }} }}"
-CONTACT = "name email phone address { city }"
+CONTACT = "name email phone address { city } shipping { name address { city } } taxIds { id value }"
 AUDIT_EVENTS = "{ auditEvents(first: 5) { edges { node { customerId objectId } } } }"
 
 
@@ -266,6 +266,8 @@ SCOPE_ROWS = {
     "name": (Scope.CUSTOMER_READ, VIEWER.format(selection="name"), None),
     "phone": (Scope.CUSTOMER_READ, VIEWER.format(selection="phone"), None),
     "address": (Scope.CUSTOMER_READ, VIEWER.format(selection="address { city }"), None),
+    "shipping": (Scope.CUSTOMER_READ, VIEWER.format(selection="shipping { name }"), None),
+    "taxIds": (Scope.CUSTOMER_READ, VIEWER.format(selection="taxIds { id }"), None),
     "auditEvents": (Scope.AUDIT_READ, "{ auditEvents { edges { node { id } } } }", None),
 }
 # The fields of `Customer` and `Viewer` that need no scope: any session reads them.

@@ -116,7 +116,7 @@ async def test_a_hosted_portal_link_is_a_one_time_url_of_this_service(
     assert session["capabilities"] == {
         "viewInvoices": True,
         "updatePaymentMethods": True,
-        "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE"],
+        "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE", "SHIPPING", "TAX_ID"],
         "cancelSubscriptions": True,
         "cancelMode": "AT_PERIOD_END",
         "cancellationReasons": [
