@@ -11,6 +11,7 @@ from stripe_gateway.records import (
     CustomerUpdate,
     ItemChange,
     PortalFlow,
+    PortalFlowCompletion,
     PortalFlowType,
 )
 
@@ -177,9 +178,13 @@ def flow_data(flow: PortalFlow) -> SessionCreateParamsFlowData:
                 "subscription": subscription,
                 "items": _confirm_items(flow.items),
             }
-    if flow.after_completion_redirect_url is not None:
+    if flow.after_completion is PortalFlowCompletion.REDIRECT and flow.after_completion_redirect_url:
         data["after_completion"] = {
             "type": "redirect",
             "redirect": {"return_url": flow.after_completion_redirect_url},
         }
+    elif flow.after_completion is PortalFlowCompletion.HOSTED_CONFIRMATION:
+        data["after_completion"] = {"type": "hosted_confirmation"}
+        if flow.confirmation_message is not None:
+            data["after_completion"]["hosted_confirmation"] = {"custom_message": flow.confirmation_message}
     return data

@@ -671,6 +671,14 @@ class ItemChange:
     quantity: int | None = None
 
 
+class PortalFlowCompletion(StrEnum):
+    """What a portal shows once a deep-linked flow succeeded (Stripe's `flow_data.after_completion.type`)."""
+
+    HOSTED_CONFIRMATION = "hosted_confirmation"  # a confirmation, with the merchant's message
+    PORTAL_HOMEPAGE = "portal_homepage"
+    REDIRECT = "redirect"  # straight back to the merchant's URL
+
+
 @dataclass(frozen=True, slots=True)
 class PortalFlow:
     """A deep link into one step of a portal (Stripe's `flow_data`)."""
@@ -679,6 +687,9 @@ class PortalFlow:
     subscription_id: str | None = None
     items: tuple[ItemChange, ...] = ()
     after_completion_redirect_url: str | None = None
+    after_completion: PortalFlowCompletion = PortalFlowCompletion.PORTAL_HOMEPAGE
+    # With HOSTED_CONFIRMATION: the merchant's message (Stripe's `hosted_confirmation.custom_message`).
+    confirmation_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -283,10 +283,11 @@ NEEDS_NO_SCOPE = {
     "Viewer.sessionExpiresAt",
     "Viewer.returnUrl",
     "Viewer.locale",
+    "Viewer.portalFlow",
     "Viewer.customer",
 }
 NO_SCOPE_QUERY = (
-    "{ viewer { kind scopes sessionExpiresAt returnUrl locale"
+    "{ viewer { kind scopes sessionExpiresAt returnUrl locale portalFlow { type afterCompletion }"
     " customer { id currency balance { amount } preferredLocales created"
     " capabilities { viewInvoices cancelSubscriptions changePlans } } } }"
 )
