@@ -21,6 +21,7 @@ from typing_extensions import override
 from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
 from portalql.persistence.db import Database
 from portalql.web.app import create_app
+from portalql.web.demo_return import DEMO_RETURN_PATH
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -92,7 +93,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                 credentials = await mint_demo_credentials(
                     database,
                     customer_id=demo_customer(sandbox_state.store)["id"],
-                    return_url=graphiql_url,
+                    return_url=f"{settings.public_url.rstrip('/')}{DEMO_RETURN_PATH}",
                     past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
                 )
             _print_demo_banner(
