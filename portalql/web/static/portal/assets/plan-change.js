@@ -130,8 +130,8 @@ async function confirm({ portal, subscription, price, preview, key }) {
     return;
   }
   dialog.close();
-  await portal.reload(`Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`);
-  byId('subscriptions-title').focus();
+  const message = `Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`;
+  if (await portal.done('SUBSCRIPTION_UPDATE', message)) byId('subscriptions-title').focus();
 }
 
 form.addEventListener('submit', (event) => {
