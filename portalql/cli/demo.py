@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
 from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
 from resolvers.principals import Scope
+from stripe_gateway.records import PortalFlow, PortalFlowCompletion, PortalFlowType
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,8 @@ query Dashboard {
       id
       name
       email
+      shipping { name address { line1 city country } }
+      taxIds { type value verificationStatus }
       defaultPaymentMethod { id card { brand last4 expMonth expYear } }
       subscriptions {
         id
@@ -47,6 +50,14 @@ query Dashboard {
 """
 
 
+# What a product's "update your card" email links to: the card form, then a confirmation in the portal.
+CARD_FLOW = PortalFlow(
+    PortalFlowType.PAYMENT_METHOD_UPDATE,
+    after_completion=PortalFlowCompletion.HOSTED_CONFIRMATION,
+    confirmation_message="Thank you: your next invoices will be charged to this card.",
+)
+
+
 @dataclass(frozen=True)
 class DemoCredentials:
     """Plaintext tokens, shown once on the console; only their hashes are stored."""
@@ -57,14 +68,16 @@ class DemoCredentials:
     portal_code: str
     # A one-time link for a customer whose payment failed: to add a card and pay what is owed.
     past_due_portal_code: str | None = None
+    # A deep link for the demo customer: straight to adding a card, then a confirmation with a message.
+    card_flow_portal_code: str | None = None
 
 
 async def mint_demo_credentials(
     database: Database, *, customer_id: str, return_url: str, past_due_customer_id: str | None = None
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
-    a one-time link into the hosted portal for the same customer that leads back to `return_url`; another
-    such link for `past_due_customer_id` when given."""
+    one-time links into the hosted portal for the same customer that lead back to `return_url` (one of them
+    deep-linked to adding a card, `CARD_FLOW`); another such link for `past_due_customer_id` when given."""
     async with database.session() as session:
         await _revoke_demo_keys(session)
         key = await create_api_key(session, name=DEMO_API_KEY_NAME, livemode=False)
@@ -77,6 +90,14 @@ async def mint_demo_credentials(
             return_url=return_url,
             ttl=DEMO_SESSION_TTL,
             created_by_api_key_id=key.key.id,
+        )
+        card_flow = await create_portal_link(
+            session,
+            customer_id=customer_id,
+            return_url=return_url,
+            ttl=DEMO_SESSION_TTL,
+            created_by_api_key_id=key.key.id,
+            flow=CARD_FLOW,
         )
         past_due = None
         if past_due_customer_id is not None:
@@ -93,6 +114,7 @@ async def mint_demo_credentials(
         customer_id=customer_id,
         portal_code=portal.code,
         past_due_portal_code=None if past_due is None else past_due.code,
+        card_flow_portal_code=card_flow.code,
     )
 
 

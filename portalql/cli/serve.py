@@ -250,6 +250,12 @@ def _print_demo_banner(
         if credentials.past_due_portal_code
         else ""
     )
+    card_flow = (
+        "Hosted billing portal opened on adding a card, then a confirmation (a deep link, one-time, 24 h): "
+        f"{settings.public_url.rstrip('/')}/portal/s/{credentials.card_flow_portal_code}\n"
+        if credentials.card_flow_portal_code
+        else ""
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -261,6 +267,7 @@ def _print_demo_banner(
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
+        f"{card_flow}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"
