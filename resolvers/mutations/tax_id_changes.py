@@ -62,12 +62,17 @@ def _as_json(tax_id: TaxId) -> dict[str, object]:
     return {"id": tax_id.id, "type": tax_id.type.value, "value": tax_id.value}
 
 
-async def _customer_to_change(
-    ctx: RequestContext, customer_id: str | None
-) -> tuple[Principal, Customer, tuple[TaxId, ...]]:
+def _caller(ctx: RequestContext, customer_id: str | None) -> tuple[Principal, str]:
+    """The caller, who must hold `customer:write`, and the customer it changes (an id of the right shape)."""
     principal = require_scope(ctx, Scope.CUSTOMER_WRITE)
     target_id = target_customer(principal, customer_id)
     check_id(IdKind.CUSTOMER, target_id, "customer_id")
+    return principal, target_id
+
+
+async def _customer_to_change(
+    ctx: RequestContext, principal: Principal, target_id: str
+) -> tuple[Customer, tuple[TaxId, ...]]:
     if limited_by_portal(principal):
         # Both reads in one round trip; the customer's refusal (NOT_FOUND) comes first.
         found, features = await asyncio.gather(
@@ -83,7 +88,7 @@ async def _customer_to_change(
     tax_ids = customer.tax_ids
     if tax_ids is None:  # a record primed by a write that did not expand them
         tax_ids = (await ctx.gateway.retrieve_customer(target_id)).tax_ids or ()
-    return principal, customer, tax_ids
+    return customer, tax_ids
 
 
 def _check_value(tax_type: TaxIdType, value: str) -> str:
@@ -102,9 +107,10 @@ def _check_value(tax_type: TaxIdType, value: str) -> str:
 async def _add(
     ctx: RequestContext, customer_id: str | None, tax_type: TaxIdType, value: str, client_key: str | None
 ) -> TaxIdChange:
+    principal, target_id = _caller(ctx, customer_id)
     writes.check_client_key(client_key)
-    principal, customer, tax_ids = await _customer_to_change(ctx, customer_id)
-    value = _check_value(tax_type, value)
+    value = _check_value(tax_type, value)  # before anything is read
+    customer, tax_ids = await _customer_to_change(ctx, principal, target_id)
     target = ("add_tax_id", customer.id, tax_type.value, value)
     same = next((t for t in tax_ids if t.type is tax_type and t.value == value), None)
     if same is not None:
@@ -151,8 +157,9 @@ async def _add(
 
 
 async def _remove(ctx: RequestContext, customer_id: str | None, tax_id_id: str) -> TaxIdChange:
+    principal, target_id = _caller(ctx, customer_id)
     check_id(IdKind.TAX_ID, tax_id_id, "tax_id_id")
-    principal, customer, tax_ids = await _customer_to_change(ctx, customer_id)
+    customer, tax_ids = await _customer_to_change(ctx, principal, target_id)
     target = ("remove_tax_id", customer.id, tax_id_id)
     found = next((t for t in tax_ids if t.id == tax_id_id), None)
     if found is None:
