@@ -80,7 +80,9 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "AuditPrincipalType": ports.PrincipalType,
         "AuditSource": ports.AuditSource,
         "PortalSessionKind": portal_sessions.PortalKind,
-        "PortalFlowCompletion": portal_sessions.AfterCompletion,
+        "PortalFlowCompletion": records.PortalFlowCompletion,
+        "TaxIdType": records.TaxIdType,
+        "TaxIdVerificationStatus": records.TaxIdVerificationStatus,
         "SetupIntentStatus": records.SetupIntentStatus,
         "InvoicePaymentOutcome": invoice_payment.InvoicePaymentOutcome,
     }
