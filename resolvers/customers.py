@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from resolvers.context import RequestContext
     from resolvers.principals import Principal
-    from stripe_gateway.records import Customer
+    from stripe_gateway.records import Customer, TaxId
 
 
 def viewer_customer_id(ctx: RequestContext) -> str | None:
@@ -107,3 +107,11 @@ async def customer_with_external_id(
         return Slice((), has_next_page=False, has_previous_page=False)
     customer = await customer_by_id(ctx, customer_id, reads)
     return Slice((customer,), has_next_page=False, has_previous_page=False)
+
+
+async def customer_tax_ids(ctx: RequestContext, customer: Customer) -> tuple[TaxId, ...]:
+    """The customer's tax ids: they come with every read of the customer, so this costs no call, except
+    for a record that a write answered without them (then one read, usually cached)."""
+    if customer.tax_ids is not None:
+        return customer.tax_ids
+    return (await ctx.gateway.retrieve_customer(customer.id)).tax_ids or ()

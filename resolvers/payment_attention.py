@@ -63,5 +63,5 @@ async def pay_refusal(ctx: RequestContext, subscription: Subscription) -> UserEr
     features = held_to(principal, (await configuration_in_force(ctx)).features)
     invoice = await open_invoice(ctx, subscription) if subscription.awaits_payment else None
     if invoice is None:
-        return rules.nothing_to_pay(subscription)
+        return rules.nothing_to_pay()
     return rules.pay_invoice_refusal(invoice, features)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from stripe_gateway.records import PortalFlow
+
 
 class Scope(StrEnum):
     """What a customer session may do, on its own customer only."""
@@ -47,6 +49,8 @@ class CustomerPrincipal:
     configuration_id: str | None
     return_url: str | None
     locale: str | None
+    # The step of the portal the link that opened the session deep-links to, with what follows it.
+    flow: PortalFlow | None = None
 
     def allows(self, scope: Scope) -> bool:
         return scope in self.scopes

@@ -51,6 +51,13 @@ PRICE_UPDATE = "price"
 QUANTITY_UPDATE = "quantity"
 _CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
 _SUBSCRIPTION = "subscription_id"
+# How a state that lets no plan change is named to the customer.
+_STATUS_WORDS = {
+    SubscriptionStatus.PAST_DUE: "past due",
+    SubscriptionStatus.UNPAID: "unpaid",
+    SubscriptionStatus.INCOMPLETE: "waiting for its first payment",
+    SubscriptionStatus.PAUSED: "paused",
+}
 
 
 # Stripe takes at most 20 items in one subscription update or preview.
@@ -77,7 +84,8 @@ def offered_cancellation_reasons(features: PortalFeatures) -> tuple[Cancellation
 
 
 def feature_disabled(what: str) -> UserError:
-    return UserError(UserErrorCode.FEATURE_DISABLED, f"The customer portal does not let customers {what}.")
+    """`what` is said to the customer: "change plans", "add a card"."""
+    return UserError(UserErrorCode.FEATURE_DISABLED, f"You cannot {what} here.")
 
 
 def ended_refusal(subscription: Subscription) -> UserError | None:
@@ -86,7 +94,7 @@ def ended_refusal(subscription: Subscription) -> UserError | None:
         return None
     return UserError(
         UserErrorCode.SUBSCRIPTION_ENDED,
-        f"Subscription '{subscription.id}' has ended ({subscription.status.value}).",
+        "This plan has ended: nothing about it can change any more.",
         (_SUBSCRIPTION,),
     )
 
@@ -102,7 +110,7 @@ def plan_change_refusal(subscription: Subscription, features: PortalFeatures | N
     if all(offered_product(features, item.price.product_id) is None for item in subscription.items):
         return UserError(
             UserErrorCode.PRICE_NOT_ALLOWED,
-            f"The customer portal offers no plan change from subscription '{subscription.id}'s product.",
+            "No other plan is offered in place of this one.",
             (_SUBSCRIPTION,),
         )
     return None
@@ -115,14 +123,14 @@ def _unchangeable(subscription: Subscription) -> UserError | None:
     if subscription.status not in _CHANGEABLE:
         return UserError(
             UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
-            f"Subscription '{subscription.id}' is {subscription.status.value}; only active and trialing "
-            "subscriptions change plan.",
+            f"Your plan is {_STATUS_WORDS.get(subscription.status, subscription.status.value)}: plans change "
+            "only while active or on trial.",
             (_SUBSCRIPTION,),
         )
     if subscription.is_scheduled_to_cancel:
         return UserError(
             UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
-            f"Subscription '{subscription.id}' is scheduled to cancel; reactivate it before changing plan.",
+            "Your plan is set to cancel: renew it before changing plan.",
             (_SUBSCRIPTION,),
         )
     if subscription.has_scheduled_change:
@@ -143,7 +151,7 @@ def price_refusal(
     """Why a subscription that may change plan may not switch to (or add) `price`; None when it may."""
     not_allowed = UserError(
         UserErrorCode.PRICE_NOT_ALLOWED,
-        f"Subscription '{subscription.id}' cannot switch to price '{price.id}'.",
+        "Your plan cannot be switched to that one.",
         field,
     )
     if features is not None:
@@ -214,8 +222,7 @@ def no_plan_choice(subscription: Subscription) -> UserError:
     """The refusal of a plan change when the subscription may change plan but no other price is offered."""
     return UserError(
         UserErrorCode.PRICE_NOT_ALLOWED,
-        f"The customer portal offers subscription '{subscription.id}' no other price in "
-        f"{subscription.currency.upper()}.",
+        f"There is no other plan to switch to in {subscription.currency.upper()}.",
         (_SUBSCRIPTION,),
     )
 
@@ -447,17 +454,19 @@ def cancel_refusal(
     if features is None:
         return None
     if not features.subscription_cancel_enabled:
-        return feature_disabled("cancel subscriptions")
+        return feature_disabled("cancel your plan")
     if mode is not (configured := features.subscription_cancel_mode):
         return UserError(
             UserErrorCode.CANCEL_MODE_NOT_ALLOWED,
-            f"Subscriptions can be cancelled only {configured.value.replace('_', ' ')}.",
+            "Plans are canceled at the end of their billing period here."
+            if configured is CancelMode.AT_PERIOD_END
+            else "Plans are canceled immediately here.",
             ("mode",),
         )
     if reason is not None and reason not in offered_cancellation_reasons(features):
         return UserError(
             UserErrorCode.CANCELLATION_REASON_NOT_ALLOWED,
-            f"'{reason.value}' is not one of the cancellation reasons offered.",
+            "Choose one of the reasons offered.",
             ("reason",),
         )
     return None
@@ -480,7 +489,7 @@ def cancel_offer_refusal(subscription: Subscription, features: PortalFeatures) -
     if subscription.is_scheduled_to_cancel:
         return UserError(
             UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
-            f"Subscription '{subscription.id}' is already scheduled to cancel.",
+            "Your plan is already set to cancel.",
             (_SUBSCRIPTION,),
         )
     return None
@@ -495,7 +504,7 @@ def add_card_refusal(features: PortalFeatures | None, *, card_collection: bool) 
             "Cards cannot be added here: the service has no Stripe publishable key (STRIPE_PUBLISHABLE_KEY).",
         )
     if features is not None and not features.payment_method_update_enabled:
-        return feature_disabled("add payment methods")
+        return feature_disabled("add a card")
     return None
 
 
@@ -505,18 +514,20 @@ def pay_invoice_refusal(invoice: Invoice, features: PortalFeatures | None) -> Us
     if features is not None and not features.payment_method_update_enabled:
         return feature_disabled("pay invoices")
     if invoice.status is not InvoiceStatus.OPEN:
-        status = invoice.status.value if invoice.status is not None else "a preview"
+        status = invoice.status.value if invoice.status is not None else "not issued yet"
         return UserError(
-            UserErrorCode.INVOICE_NOT_OPEN, f"Invoice '{invoice.id}' is {status}, not open.", ("invoice_id",)
+            UserErrorCode.INVOICE_NOT_OPEN,
+            f"This invoice is {status}: there is nothing to pay on it.",
+            ("invoice_id",),
         )
     return None
 
 
-def nothing_to_pay(subscription: Subscription) -> UserError:
+def nothing_to_pay() -> UserError:
     """The refusal of paying a subscription that owes nothing now."""
     return UserError(
         UserErrorCode.INVOICE_NOT_OPEN,
-        f"Subscription '{subscription.id}' has no invoice waiting to be paid.",
+        "Nothing is due for this plan.",
         (_SUBSCRIPTION,),
     )
 
@@ -528,8 +539,8 @@ def last_payment_method_refusal(
     if payment_methods <= 1 and any(not subscription.has_ended for subscription in subscriptions):
         return UserError(
             UserErrorCode.LAST_PAYMENT_METHOD,
-            "This is the customer's only payment method and a subscription is still running: add another "
-            "payment method before removing this one.",
+            "This is your only card and your plan is still running: add another card before removing "
+            "this one.",
             ("payment_method_id",),
         )
     return None
@@ -549,7 +560,7 @@ def reactivate_offer_refusal(subscription: Subscription) -> UserError | None:
     if not subscription.is_scheduled_to_cancel:
         return UserError(
             UserErrorCode.INVALID_INPUT,
-            f"Subscription '{subscription.id}' is not scheduled to cancel; there is nothing to reactivate.",
+            "Your plan is not set to cancel: there is nothing to renew.",
             (_SUBSCRIPTION,),
         )
     return None
@@ -695,4 +706,31 @@ def fitting_offer(
             continue
         if offer_applies(offer, subscription):
             return offer
+    return None
+
+
+# How each of the configuration's `customer_update.allowed_updates` is named to the customer.
+CUSTOMER_DETAILS = {
+    "name": "name",
+    "email": "email address",
+    "phone": "phone number",
+    "address": "billing address",
+    "shipping": "shipping address",
+    "tax_id": "tax IDs",
+}
+
+
+def customer_detail_refusal(features: PortalFeatures | None, detail: str) -> UserError | None:
+    """Why the customer may not change one of their details (a key of `CUSTOMER_DETAILS`); None when
+    they may."""
+    if features is None:
+        return None
+    if not features.customer_update_enabled:
+        return feature_disabled("change your billing details")
+    if detail not in features.customer_update_allowed:
+        return UserError(
+            UserErrorCode.FIELD_NOT_ALLOWED,
+            f"Your {CUSTOMER_DETAILS[detail]} cannot be changed here.",
+            (detail,),
+        )
     return None

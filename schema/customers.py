@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from resolvers.capabilities import customer_capabilities
-from resolvers.customers import RECORD_ONLY, load_customer
+from resolvers.customers import RECORD_ONLY, customer_tax_ids, load_customer
 from resolvers.invoices import customer_invoices, customer_upcoming_invoice, customer_upcoming_invoices
 from resolvers.loaders.customers import CustomerReads
 from resolvers.pagination import Slice, page_request
@@ -27,6 +27,7 @@ from schema.payment_methods import PaymentMethod
 from schema.portal import PortalCapabilities
 from schema.scalars import instant
 from schema.subscriptions import Subscription
+from schema.tax_ids import TaxId
 from stripe_gateway import records
 
 
@@ -38,6 +39,26 @@ class Address:
     state: str | None = strawberry.field(description="State, county, province or region.")
     postal_code: str | None = strawberry.field(description="ZIP or postal code.")
     country: str | None = strawberry.field(description="The country, as an ISO 3166-1 alpha-2 code.")
+
+
+def _address(address: records.Address | None) -> Address | None:
+    if address is None:
+        return None
+    return Address(
+        line1=address.line1,
+        line2=address.line2,
+        city=address.city,
+        state=address.state,
+        postal_code=address.postal_code,
+        country=address.country,
+    )
+
+
+@strawberry.type(description="Where a customer's deliveries go, and to whom.")
+class Shipping:
+    name: str | None = strawberry.field(description="Who receives them.")
+    phone: str | None = strawberry.field(description="A phone number for the delivery.")
+    address: Address | None = strawberry.field(description="The delivery address.")
 
 
 @strawberry.type(description="A customer of the merchant: who pays, and for what.")
@@ -108,17 +129,23 @@ class Customer(Node):
 
     @field("The customer's billing address; needs the `customer:read` scope.")
     async def address(self, info: Info) -> Address | None:
-        address = (await self._contact(info)).address
-        if address is None:
+        return _address((await self._contact(info)).address)
+
+    @field("Where the customer's deliveries go; null when none is set. Needs the `customer:read` scope.")
+    async def shipping(self, info: Info) -> Shipping | None:
+        shipping = (await self._contact(info)).shipping
+        if shipping is None:
             return None
-        return Address(
-            line1=address.line1,
-            line2=address.line2,
-            city=address.city,
-            state=address.state,
-            postal_code=address.postal_code,
-            country=address.country,
-        )
+        return Shipping(name=shipping.name, phone=shipping.phone, address=_address(shipping.address))
+
+    @field(
+        "The customer's tax IDs, shown on their invoices, oldest first; they come with the customer, at no "
+        "extra Stripe call. Needs the `customer:read` scope."
+    )
+    async def tax_ids(self, info: Info) -> list[TaxId]:
+        record = await self._contact(info)
+        found = await customer_tax_ids(info.context.request_context, record)
+        return [TaxId.of(tax_id) for tax_id in sorted(found, key=lambda t: (t.created, t.id))]
 
     @field("The currency the customer is billed in; null before their first subscription or invoice.")
     async def currency(self) -> str | None:

@@ -61,6 +61,7 @@ from schema.mutations.retention import (
     create_retention_offer,
     start_cancellation,
 )
+from schema.mutations.tax_ids import TaxIdPayload, add_tax_id, remove_tax_id
 
 
 @strawberry.type(
@@ -182,8 +183,19 @@ class Mutation:
     )
     update_customer: UpdateCustomerPayload = strawberry.mutation(
         resolver=update_customer,
-        description="Change a customer's contact details. Needs `customer:write`. User errors: NOT_FOUND, "
-        "FEATURE_DISABLED, FIELD_NOT_ALLOWED, INVALID_EMAIL, INVALID_INPUT.",
+        description="Change a customer's contact details and shipping address. Needs `customer:write`. "
+        "User errors: NOT_FOUND, FEATURE_DISABLED, FIELD_NOT_ALLOWED, INVALID_EMAIL, INVALID_INPUT.",
+    )
+    add_tax_id: TaxIdPayload = strawberry.mutation(
+        resolver=add_tax_id,
+        description="Add a tax ID to a customer; one they already have is answered with, not added again. "
+        "Needs `customer:write`. User errors: NOT_FOUND, FEATURE_DISABLED, FIELD_NOT_ALLOWED, "
+        "INVALID_TAX_ID, INVALID_INPUT.",
+    )
+    remove_tax_id: TaxIdPayload = strawberry.mutation(
+        resolver=remove_tax_id,
+        description="Remove one of a customer's tax IDs. Needs `customer:write`. User errors: NOT_FOUND, "
+        "FEATURE_DISABLED, FIELD_NOT_ALLOWED.",
     )
     create_event_endpoint: CreateEventEndpointPayload = strawberry.mutation(
         resolver=create_event_endpoint,

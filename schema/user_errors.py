@@ -25,6 +25,7 @@ graphql_enum(
         UserErrorCode.NOT_FOUND: "No such object, or one the caller may not act on (they look the same).",
         UserErrorCode.INVALID_INPUT: "An input value is missing, malformed or contradicts another.",
         UserErrorCode.INVALID_EMAIL: "Not an email address.",
+        UserErrorCode.INVALID_TAX_ID: "Not a valid tax ID of its type; the message says why.",
         UserErrorCode.FEATURE_DISABLED: "The portal configuration does not let customers do this.",
         UserErrorCode.FIELD_NOT_ALLOWED: "The portal configuration does not let customers change this field.",
         UserErrorCode.PRICE_NOT_ALLOWED: "The subscription may not switch to this price.",

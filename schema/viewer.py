@@ -11,6 +11,7 @@ from schema.customers import Customer
 from schema.enums import PrincipalKind, Scope
 from schema.fields import field
 from schema.lookahead import Selection, customer_reads
+from schema.mutations.portal_sessions import PortalFlow
 
 
 @strawberry.type(description="Who is calling: an API key, or one customer's session.")
@@ -51,6 +52,15 @@ class Viewer:
         if isinstance(self.principal, ApiKeyPrincipal):
             return None
         return self.principal.locale
+
+    @field(
+        "For a customer session opened by a portal link with a flow, that flow: the step the portal opens on "
+        "and what it shows once the step succeeded (`afterCompletion`); null otherwise."
+    )
+    def portal_flow(self) -> PortalFlow | None:
+        if isinstance(self.principal, ApiKeyPrincipal) or self.principal.flow is None:
+            return None
+        return PortalFlow(record=self.principal.flow)
 
     @field("For a customer session, its customer; null for an API key.")
     def customer(self, info: Info) -> Customer | None:

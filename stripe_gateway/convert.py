@@ -8,6 +8,7 @@ hand these functions Stripe's JSON read in place (`read_as`) instead of SDK obje
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
@@ -58,6 +59,9 @@ from stripe_gateway.records import (
     Subscription,
     SubscriptionItem,
     SubscriptionStatus,
+    TaxId,
+    TaxIdType,
+    TaxIdVerificationStatus,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +69,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 
 class _Fields:
@@ -108,6 +113,11 @@ def read_as(kind: type[T], data: object) -> T:  # noqa: ARG001 - `kind` is for t
     if not isinstance(data, dict):
         raise TypeError(f"expected a JSON object from Stripe, got {type(data).__name__}")
     return cast("T", _Fields(data))
+
+
+def _known(enum: type[E], value: str | None, fallback: E) -> E:
+    """`value` as a member of `enum`, or `fallback` for a value newer than the enum (or none)."""
+    return enum(value) if value is not None and value in enum._value2member_map_ else fallback
 
 
 class _HasId(Protocol):
@@ -163,6 +173,27 @@ def customer(obj: stripe.Customer) -> Customer:
         metadata=_metadata(obj.metadata),
         subscriptions=subscriptions,
         shipping=_shipping(obj.shipping),
+        tax_ids=tuple(tax_id(found) for found in obj.tax_ids.data)
+        if "tax_ids" in obj and obj.tax_ids is not None
+        else None,
+    )
+
+
+def tax_id(obj: stripe.TaxId) -> TaxId:
+    verification = obj.verification
+    return TaxId(
+        id=obj.id,
+        type=_known(TaxIdType, obj.type, TaxIdType.UNKNOWN),
+        value=obj.value,
+        country=obj.country,
+        created=obj.created,
+        verification_status=_known(
+            TaxIdVerificationStatus,
+            verification.status if verification else None,
+            TaxIdVerificationStatus.UNAVAILABLE,
+        ),
+        verified_name=verification.verified_name if verification else None,
+        verified_address=verification.verified_address if verification else None,
     )
 
 

@@ -59,6 +59,8 @@ from stripe_gateway.records import (
     StripePortalSession,
     Subscription,
     SubscriptionStatus,
+    TaxId,
+    TaxIdType,
 )
 
 if TYPE_CHECKING:
@@ -246,7 +248,10 @@ class StripeGateway:
     # -- customers ------------------------------------------------------------------------------------------
     async def retrieve_customer(self, customer_id: str, *, with_subscriptions: bool = False) -> Customer:
         ids.check(IdKind.CUSTOMER, customer_id)
-        query: CustomerRetrieveParams = {"expand": ["subscriptions"]} if with_subscriptions else {}
+        # The tax ids come with every read of one customer: no call of their own.
+        query: CustomerRetrieveParams = {
+            "expand": ["subscriptions", "tax_ids"] if with_subscriptions else ["tax_ids"]
+        }
         response = await self._get(_path("customers", customer_id), query)
         found = convert.read_as(stripe.Customer, response.data)
         if "deleted" in found and found.deleted:
@@ -274,8 +279,7 @@ class StripeGateway:
             query["starting_after"] = starting_after
         if email is not None:
             query["email"] = email
-        if with_subscriptions:
-            query["expand"] = ["data.subscriptions"]
+        query["expand"] = ["data.subscriptions", "data.tax_ids"] if with_subscriptions else ["data.tax_ids"]
         page = _list(stripe.Customer, await self._get("/v1/customers", query))
         return Page(tuple(convert.customer(found) for found in page.data), page.has_more)
 
@@ -286,10 +290,29 @@ class StripeGateway:
         key = params.idempotency_key("update_customer", idempotency_key)
         updated = await self._call(
             lambda: self._v1.customers.update_async(
-                customer_id, params.customer_changes(changes), {"idempotency_key": key}
+                customer_id,
+                {**params.customer_changes(changes), "expand": ["tax_ids"]},
+                {"idempotency_key": key},
             )
         )
         return convert.customer(updated)
+
+    async def create_tax_id(
+        self, customer_id: str, tax_type: TaxIdType, value: str, *, idempotency_key: str
+    ) -> TaxId:
+        ids.check(IdKind.CUSTOMER, customer_id)
+        key = params.idempotency_key("create_tax_id", idempotency_key)
+        created = await self._call(
+            lambda: self._v1.customers.tax_ids.create_async(
+                customer_id, {"type": tax_type.value, "value": value}, {"idempotency_key": key}
+            )
+        )
+        return convert.tax_id(created)
+
+    async def delete_tax_id(self, customer_id: str, tax_id_id: str) -> None:
+        ids.check(IdKind.CUSTOMER, customer_id)
+        ids.check(IdKind.TAX_ID, tax_id_id)
+        await self._call(lambda: self._v1.customers.tax_ids.delete_async(customer_id, tax_id_id))
 
     async def set_default_payment_method(
         self, customer_id: str, payment_method_id: str, *, idempotency_key: str
@@ -300,7 +323,7 @@ class StripeGateway:
         updated = await self._call(
             lambda: self._v1.customers.update_async(
                 customer_id,
-                {"invoice_settings": {"default_payment_method": payment_method_id}},
+                {"invoice_settings": {"default_payment_method": payment_method_id}, "expand": ["tax_ids"]},
                 {"idempotency_key": key},
             )
         )

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
         SetupIntent,
         StripePortalSession,
         Subscription,
+        TaxId,
+        TaxIdType,
     )
 
 
@@ -74,6 +76,14 @@ class BillingGateway(Protocol):
     async def update_customer(
         self, customer_id: str, changes: CustomerUpdate, *, idempotency_key: str
     ) -> Customer: ...
+
+    async def create_tax_id(
+        self, customer_id: str, tax_type: TaxIdType, value: str, *, idempotency_key: str
+    ) -> TaxId: ...
+
+    async def delete_tax_id(self, customer_id: str, tax_id_id: str) -> None:
+        """Raises NotFound when the customer has no such tax id (any more)."""
+        ...
 
     async def set_default_payment_method(
         self, customer_id: str, payment_method_id: str, *, idempotency_key: str

@@ -6,11 +6,13 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from stripe_gateway.records import (
+    Address,
     CancellationFeedback,
     CustomerUpdate,
     ItemChange,
     NewInvoiceItem,
     PortalFlow,
+    PortalFlowCompletion,
     PortalFlowType,
 )
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
     from stripe.params import (
         CustomerUpdateParams,
+        CustomerUpdateParamsAddress,
         InvoiceCreatePreviewParamsSubscriptionDetailsItem,
         InvoiceItemCreateParams,
         SubscriptionCancelParamsCancellationDetails,
@@ -162,15 +165,14 @@ def customer_changes(changes: CustomerUpdate) -> CustomerUpdateParams:
     if changes.phone is not None:
         params["phone"] = changes.phone
     if changes.address is not None:
-        address = changes.address
-        # The address is replaced as a whole: a part left out of the record is cleared with "".
-        params["address"] = {
-            "line1": address.line1 or "",
-            "line2": address.line2 or "",
-            "city": address.city or "",
-            "state": address.state or "",
-            "postal_code": address.postal_code or "",
-            "country": address.country or "",
+        params["address"] = _address(changes.address)
+    if changes.shipping is not None:
+        shipping = changes.shipping
+        # Replaced as a whole too; Stripe requires the name.
+        params["shipping"] = {
+            "address": _address(shipping.address),
+            "name": shipping.name or "",
+            "phone": shipping.phone or "",
         }
     if changes.metadata is not None:
         params["metadata"] = dict(changes.metadata)
@@ -198,6 +200,18 @@ def invoice_item(
     return params
 
 
+def _address(address: Address) -> CustomerUpdateParamsAddress:
+    # An address is replaced as a whole: a part left out of the record is cleared with "".
+    return {
+        "line1": address.line1 or "",
+        "line2": address.line2 or "",
+        "city": address.city or "",
+        "state": address.state or "",
+        "postal_code": address.postal_code or "",
+        "country": address.country or "",
+    }
+
+
 def flow_data(flow: PortalFlow) -> SessionCreateParamsFlowData:
     data: SessionCreateParamsFlowData = {"type": flow.type.value}
     if flow.type is not PortalFlowType.PAYMENT_METHOD_UPDATE:
@@ -222,9 +236,13 @@ def flow_data(flow: PortalFlow) -> SessionCreateParamsFlowData:
                 "subscription": subscription,
                 "items": _confirm_items(flow.items),
             }
-    if flow.after_completion_redirect_url is not None:
+    if flow.after_completion is PortalFlowCompletion.REDIRECT and flow.after_completion_redirect_url:
         data["after_completion"] = {
             "type": "redirect",
             "redirect": {"return_url": flow.after_completion_redirect_url},
         }
+    elif flow.after_completion is PortalFlowCompletion.HOSTED_CONFIRMATION:
+        data["after_completion"] = {"type": "hosted_confirmation"}
+        if flow.confirmation_message is not None:
+            data["after_completion"]["hosted_confirmation"] = {"custom_message": flow.confirmation_message}
     return data

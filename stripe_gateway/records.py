@@ -41,6 +41,169 @@ class Shipping:
     phone: str | None
 
 
+class TaxIdType(StrEnum):
+    """Every type of tax id Stripe knows (its `CustomerTaxIdCreateParams.type`); `UNKNOWN` only on legacy
+    ids Stripe reads back, and on any type newer than this list."""
+
+    AD_NRT = "ad_nrt"
+    AE_TRN = "ae_trn"
+    AL_TIN = "al_tin"
+    AM_TIN = "am_tin"
+    AO_TIN = "ao_tin"
+    AR_CUIT = "ar_cuit"
+    AU_ABN = "au_abn"
+    AU_ACN = "au_acn"
+    AU_ARN = "au_arn"
+    AU_WPN = "au_wpn"
+    AW_TIN = "aw_tin"
+    AZ_TIN = "az_tin"
+    BA_TIN = "ba_tin"
+    BB_TIN = "bb_tin"
+    BD_BIN = "bd_bin"
+    BF_IFU = "bf_ifu"
+    BG_UIC = "bg_uic"
+    BH_VAT = "bh_vat"
+    BJ_IFU = "bj_ifu"
+    BO_TIN = "bo_tin"
+    BR_CNPJ = "br_cnpj"
+    BR_CPF = "br_cpf"
+    BS_TIN = "bs_tin"
+    BW_VAT = "bw_vat"
+    BY_TIN = "by_tin"
+    CA_BN = "ca_bn"
+    CA_GST_HST = "ca_gst_hst"
+    CA_PST_BC = "ca_pst_bc"
+    CA_PST_MB = "ca_pst_mb"
+    CA_PST_SK = "ca_pst_sk"
+    CA_QST = "ca_qst"
+    CD_NIF = "cd_nif"
+    CH_UID = "ch_uid"
+    CH_VAT = "ch_vat"
+    CI_VAT = "ci_vat"
+    CL_TIN = "cl_tin"
+    CM_NIU = "cm_niu"
+    CN_TIN = "cn_tin"
+    CO_NIT = "co_nit"
+    CR_TIN = "cr_tin"
+    CV_NIF = "cv_nif"
+    CZ_DIC = "cz_dic"
+    DE_STN = "de_stn"
+    DO_RCN = "do_rcn"
+    EC_RUC = "ec_ruc"
+    EG_TIN = "eg_tin"
+    ES_CIF = "es_cif"
+    ET_TIN = "et_tin"
+    EU_OSS_VAT = "eu_oss_vat"
+    EU_VAT = "eu_vat"
+    FO_VAT = "fo_vat"
+    FR_SIREN = "fr_siren"
+    FR_SIRET = "fr_siret"
+    FR_SPI = "fr_spi"
+    GB_VAT = "gb_vat"
+    GE_VAT = "ge_vat"
+    GH_TIN = "gh_tin"
+    GI_TIN = "gi_tin"
+    GN_NIF = "gn_nif"
+    HK_BR = "hk_br"
+    HR_OIB = "hr_oib"
+    HU_TIN = "hu_tin"
+    IC_NIF = "ic_nif"
+    ID_NPWP = "id_npwp"
+    IL_VAT = "il_vat"
+    IN_GST = "in_gst"
+    IS_KT = "is_kt"
+    IS_VAT = "is_vat"
+    IT_CF = "it_cf"
+    JP_CN = "jp_cn"
+    JP_RN = "jp_rn"
+    JP_TRN = "jp_trn"
+    KE_PIN = "ke_pin"
+    KG_TIN = "kg_tin"
+    KH_TIN = "kh_tin"
+    KR_BRN = "kr_brn"
+    KZ_BIN = "kz_bin"
+    LA_TIN = "la_tin"
+    LI_UID = "li_uid"
+    LI_VAT = "li_vat"
+    LK_VAT = "lk_vat"
+    MA_VAT = "ma_vat"
+    MD_CF = "md_cf"
+    MD_VAT = "md_vat"
+    ME_PIB = "me_pib"
+    MK_VAT = "mk_vat"
+    MR_NIF = "mr_nif"
+    MU_VAT = "mu_vat"
+    MX_RFC = "mx_rfc"
+    MY_FRP = "my_frp"
+    MY_ITN = "my_itn"
+    MY_SST = "my_sst"
+    MZ_NUIT = "mz_nuit"
+    NG_TIN = "ng_tin"
+    NO_VAT = "no_vat"
+    NO_VOEC = "no_voec"
+    NP_PAN = "np_pan"
+    NZ_BN = "nz_bn"
+    NZ_GST = "nz_gst"
+    OM_VAT = "om_vat"
+    PE_RUC = "pe_ruc"
+    PH_TIN = "ph_tin"
+    PL_NIP = "pl_nip"
+    PT_NIF = "pt_nif"
+    PY_RUC = "py_ruc"
+    RO_TIN = "ro_tin"
+    RS_PIB = "rs_pib"
+    RU_INN = "ru_inn"
+    RU_KPP = "ru_kpp"
+    SA_VAT = "sa_vat"
+    SG_GST = "sg_gst"
+    SG_UEN = "sg_uen"
+    SI_TIN = "si_tin"
+    SM_COE = "sm_coe"
+    SN_NINEA = "sn_ninea"
+    SR_FIN = "sr_fin"
+    SV_NIT = "sv_nit"
+    TH_VAT = "th_vat"
+    TJ_TIN = "tj_tin"
+    TR_TIN = "tr_tin"
+    TT_BIR = "tt_bir"
+    TT_VAT = "tt_vat"
+    TW_VAT = "tw_vat"
+    TZ_VAT = "tz_vat"
+    UA_VAT = "ua_vat"
+    UG_TIN = "ug_tin"
+    US_EIN = "us_ein"
+    UY_RUC = "uy_ruc"
+    UZ_TIN = "uz_tin"
+    UZ_VAT = "uz_vat"
+    VE_RIF = "ve_rif"
+    VN_TIN = "vn_tin"
+    ZA_VAT = "za_vat"
+    ZM_TIN = "zm_tin"
+    ZW_TIN = "zw_tin"
+    UNKNOWN = "unknown"
+
+
+class TaxIdVerificationStatus(StrEnum):
+    """Whether the tax authority confirmed the id; Stripe checks a few types (EU and UK VAT, AU ABN)."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+    UNAVAILABLE = "unavailable"  # Stripe does not verify ids of this type
+
+
+@dataclass(frozen=True, slots=True)
+class TaxId:
+    id: str
+    type: TaxIdType
+    value: str
+    country: str | None
+    created: int
+    verification_status: TaxIdVerificationStatus
+    verified_name: str | None = None
+    verified_address: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Customer:
     id: str
@@ -57,6 +220,8 @@ class Customer:
     # Present only when the customer was fetched with its subscriptions expanded.
     subscriptions: tuple[Subscription, ...] | None = None
     shipping: Shipping | None = None
+    # Present when the customer was fetched with its tax ids expanded (every read of one customer does).
+    tax_ids: tuple[TaxId, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -671,6 +836,14 @@ class ItemChange:
     deleted: bool = False
 
 
+class PortalFlowCompletion(StrEnum):
+    """What a portal shows once a deep-linked flow succeeded (Stripe's `flow_data.after_completion.type`)."""
+
+    HOSTED_CONFIRMATION = "hosted_confirmation"  # a confirmation, with the merchant's message
+    PORTAL_HOMEPAGE = "portal_homepage"
+    REDIRECT = "redirect"  # straight back to the merchant's URL
+
+
 @dataclass(frozen=True, slots=True)
 class PortalFlow:
     """A deep link into one step of a portal (Stripe's `flow_data`)."""
@@ -681,6 +854,9 @@ class PortalFlow:
     after_completion_redirect_url: str | None = None
     # A cancel flow's retention offer: the coupon Stripe's portal offers before the customer cancels.
     retention_coupon_id: str | None = None
+    after_completion: PortalFlowCompletion = PortalFlowCompletion.PORTAL_HOMEPAGE
+    # With HOSTED_CONFIRMATION: the merchant's message (Stripe's `hosted_confirmation.custom_message`).
+    confirmation_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -707,6 +883,7 @@ class CustomerUpdate:
     address: Address | None = None
     # Keys to set (a value) or remove (""); the other keys are left as they are.
     metadata: Mapping[str, str] | None = None
+    shipping: Shipping | None = None
 
 
 # -- events -------------------------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ from stripe_sandbox import clock
 from stripe_sandbox.resources import invoice_items, invoices
 from stripe_sandbox.resources.catalog import new_price, new_product
 from stripe_sandbox.resources.coupons import new_coupon
-from stripe_sandbox.resources.customers import new_customer
+from stripe_sandbox.resources.customers import new_customer, normalize_address
 from stripe_sandbox.resources.invoice_lines import Line
 from stripe_sandbox.resources.payment_methods import new_card
 from stripe_sandbox.resources.portal import CANCELLATION_REASONS, new_configuration
 from stripe_sandbox.resources.subscription_changes import Cancel, Change, ItemChange, items_of
 from stripe_sandbox.resources.subscriptions import ItemSpec, cancel_now, change_subscription, new_subscription
+from stripe_sandbox.resources.tax_ids import new_tax_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -199,7 +200,7 @@ class _Demo:
             features={
                 "customer_update": {
                     "enabled": True,
-                    "allowed_updates": ["email", "name", "address", "phone"],
+                    "allowed_updates": ["email", "name", "address", "phone", "shipping", "tax_id"],
                 },
                 "invoice_history": {"enabled": True},
                 "payment_method_update": {"enabled": True},
@@ -300,6 +301,15 @@ class _Demo:
             preferred_locales=["en-US"],
             metadata={EXTERNAL_ID_METADATA_KEY: DEMO_EXTERNAL_ID},
         )
+        maya["shipping"] = {
+            "name": "Maya Chen",
+            "phone": None,
+            "address": normalize_address(
+                {"line1": "1 Ferry Building", "city": "San Francisco", "state": "CA", "postal_code": "94111"}
+                | {"line2": "Suite 50", "country": "US"}
+            ),
+        }
+        new_tax_id(self.store, maya, "us_ein", "12-3456789", created=self.ago(400, 2))
         self.card(maya, days=400, brand="mastercard", last4="4444", exp_month=8, exp_year=2027)
         self.card(maya, days=90, brand="visa", last4="4242", exp_month=3, exp_year=2029)
         subscription = self.subscribe(maya, ("starter_monthly", 1), when=self.ago(396, 5))
@@ -319,6 +329,8 @@ class _Demo:
             address={"line1": "Torstraße 118", "city": "Berlin", "postal_code": "10119", "country": "DE"},
             preferred_locales=["de"],
         )
+        # His VAT number is checked with the tax authority a minute after it was added: verified.
+        new_tax_id(self.store, jonas, "eu_vat", "DE123456789", created=self.ago(260, 2))
         self.card(jonas, days=260, brand="amex", last4="0005", exp_month=11, exp_year=2028)
         self.subscribe(jonas, ("business_yearly", 1), when=self.ago(250, 4))
 

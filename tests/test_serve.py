@@ -104,6 +104,9 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             )
         )[1]
         external_id = (await served.read_until(r"^The demo customer's own id in the product: (\S+) "))[1]
+        card_link = (
+            await served.read_until(r"^Hosted billing portal opened on adding a card.*: (http://\S+)$")
+        )[1]
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
@@ -125,6 +128,8 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             portal_again = await client.get(portal_link)
             past_due_portal = await client.get(past_due_link)
             seats_portal = await client.get(seats_link)
+            card_portal = await client.get(card_link)
+            returned = await client.get(graphiql.replace("/graphql", "/demo/returned"))
             sandbox = await client.get(
                 f"http://127.0.0.1:{fallback[1]}/v1/prices",
                 headers={"Authorization": "Bearer sk_test_sandbox"},
@@ -150,6 +155,15 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert (past_due_portal.status_code, past_due_link != portal_link) == (303, True)
     assert (seats_portal.status_code, seats_link not in {portal_link, past_due_link}) == (303, True)
     assert portal_again.status_code == 410  # the link works once
+    assert (card_portal.status_code, card_portal.headers["location"]) == (
+        303,
+        "/portal?flow=payment_method_update",
+    )
+    assert "You are back in the product" in returned.text
+    assert customer["shipping"]["address"]["line1"] == "1 Ferry Building"
+    assert customer["taxIds"] == [
+        {"type": "US_EIN", "value": "12-3456789", "verificationStatus": "UNAVAILABLE"}
+    ]
     assert (tmp_path / "portalql.db").exists()
     assert f"curl -s {graphiql}" in "".join(served.lines)
 

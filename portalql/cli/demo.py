@@ -12,7 +12,14 @@ from portalql.persistence.repositories.external_ids import replace_external_id
 from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
 from resolvers.ports import CouponTerms, NewRetentionOffer, OfferKind, OfferScope, PauseTerms
 from resolvers.principals import Scope
-from stripe_gateway.records import CancellationFeedback, CouponDuration, Interval
+from stripe_gateway.records import (
+    CancellationFeedback,
+    CouponDuration,
+    Interval,
+    PortalFlow,
+    PortalFlowCompletion,
+    PortalFlowType,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +38,8 @@ query Dashboard {
       id
       name
       email
+      shipping { name address { line1 city country } }
+      taxIds { type value verificationStatus }
       defaultPaymentMethod { id card { brand last4 expMonth expYear } }
       subscriptions {
         id
@@ -51,6 +60,14 @@ query Dashboard {
 """
 
 
+# What a product's "update your card" email links to: the card form, then a confirmation in the portal.
+CARD_FLOW = PortalFlow(
+    PortalFlowType.PAYMENT_METHOD_UPDATE,
+    after_completion=PortalFlowCompletion.HOSTED_CONFIRMATION,
+    confirmation_message="Thank you: your next invoices will be charged to this card.",
+)
+
+
 @dataclass(frozen=True)
 class DemoCredentials:
     """Plaintext tokens, shown once on the console; only their hashes are stored."""
@@ -65,6 +82,8 @@ class DemoCredentials:
     external_id: str | None = None
     # A one-time link for a customer billed for a plan and seats: to step seats and change add-ons.
     seats_portal_code: str | None = None
+    # A deep link for the demo customer: straight to adding a card, then a confirmation with a message.
+    card_flow_portal_code: str | None = None
 
 
 async def mint_demo_credentials(
@@ -77,8 +96,9 @@ async def mint_demo_credentials(
     external_id: str | None = None,
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
-    a one-time link into the hosted portal for the same customer that leads back to `return_url`; another
-    such link for `past_due_customer_id` and for `seats_customer_id` when given. `external_id` (from the
+    one-time links into the hosted portal for the same customer that lead back to `return_url` (one of them
+    deep-linked to adding a card, `CARD_FLOW`); another such link for `past_due_customer_id` and for
+    `seats_customer_id` when given. `external_id` (from the
     customer's Stripe metadata) is mapped to the customer, as `portalql external-ids rebuild` would."""
     async with database.session() as session:
         if external_id is not None:
@@ -94,6 +114,14 @@ async def mint_demo_credentials(
             return_url=return_url,
             ttl=DEMO_SESSION_TTL,
             created_by_api_key_id=key.key.id,
+        )
+        card_flow = await create_portal_link(
+            session,
+            customer_id=customer_id,
+            return_url=return_url,
+            ttl=DEMO_SESSION_TTL,
+            created_by_api_key_id=key.key.id,
+            flow=CARD_FLOW,
         )
         others = {}
         for name, other in (("past_due", past_due_customer_id), ("seats", seats_customer_id)):
@@ -113,6 +141,7 @@ async def mint_demo_credentials(
         past_due_portal_code=others["past_due"].code if "past_due" in others else None,
         seats_portal_code=others["seats"].code if "seats" in others else None,
         external_id=external_id,
+        card_flow_portal_code=card_flow.code,
     )
 
 

@@ -45,6 +45,7 @@ from portalql.observability.metrics import MULTIPROCESS_ENV
 from portalql.persistence.db import Database
 from portalql.settings import Settings
 from portalql.web.app import create_app
+from portalql.web.demo_return import DEMO_RETURN_PATH
 from resolvers import external_ids
 
 if TYPE_CHECKING:
@@ -293,7 +294,7 @@ async def _prepare(
             credentials = await mint_demo_credentials(
                 database,
                 customer_id=demo["id"],
-                return_url=graphiql_url,
+                return_url=f"{settings.public_url.rstrip('/')}{DEMO_RETURN_PATH}",
                 past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
                 seats_customer_id=seats_customer(sandbox_state.store)["id"],
                 external_id=demo["metadata"].get(external_ids.METADATA_KEY),
@@ -481,6 +482,12 @@ def _print_demo_banner(
         if credentials.seats_portal_code
         else ""
     )
+    card_flow = (
+        "Hosted billing portal opened on adding a card, then a confirmation (a deep link, one-time, 24 h): "
+        f"{settings.public_url.rstrip('/')}/portal/s/{credentials.card_flow_portal_code}\n"
+        if credentials.card_flow_portal_code
+        else ""
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -495,6 +502,7 @@ def _print_demo_banner(
         f"{past_due}"
         f"{seats}"
         f"{external}"
+        f"{card_flow}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"

@@ -21,6 +21,7 @@ from portalql.persistence.adapters import database_stores
 from portalql.runtime import Runtime
 from portalql.web.auth import authenticate_request
 from portalql.web.degraded import DegradedAnswers, database_unavailable, unavailable_status
+from portalql.web.demo_return import demo_return_router
 from portalql.web.health import health_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
@@ -134,6 +135,8 @@ def create_app(
         app, stripe_api_base=settings.stripe_api_base, publishable_key=settings.stripe_publishable_key
     )
     app.include_router(portal_router(runtime))
+    if settings.environment == "development":
+        app.include_router(demo_return_router())
     app.include_router(webhook_router(runtime))
     schema = build_schema(
         introspection=settings.graphql_introspection,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from datetime import timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -29,6 +29,7 @@ from portalql.persistence.repositories.sessions import (
     redeem_portal_code,
 )
 from portalql.web.auth import SESSION_COOKIE
+from portalql.web.portal_page import ASSETS_PATH
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 PORTAL_PATH = "/portal"
 # Nothing about a link or the session it opens may be cached, or leak through the Referer header.
 _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Pages without script: the portal's stylesheet and nothing else.
+_STATIC_PAGE_POLICY = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'"
 _STATUS = {
     PortalCodeProblem.UNKNOWN: 404,
     PortalCodeProblem.EXPIRED: 410,
@@ -50,24 +53,32 @@ class ExchangeRequest(BaseModel):
     code: str = Field(min_length=1, max_length=200)
 
 
-def _page(title: str, body: str, *, status_code: int = 200) -> HTMLResponse:
+def portal_styled_page(title: str, body: str, *, status_code: int = 200) -> HTMLResponse:
+    """A page of the portal's own look (its stylesheet, masthead and card) around `body`, trusted HTML;
+    no script runs on it."""
     document = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title></head>"
-        f"<body><main><h1>{html.escape(title)}</h1>{body}</main></body></html>"
+        '<meta name="color-scheme" content="light">'
+        f"<title>{html.escape(title)}</title>"
+        f'<link rel="stylesheet" href="{ASSETS_PATH}/portal.css"></head>'
+        '<body><header class="masthead"><div class="wrap"><h1>Billing</h1></div></header>'
+        '<main id="main" class="wrap"><section class="card">'
+        f"<h2>{html.escape(title)}</h2>{body}</section></main></body></html>"
     )
-    return HTMLResponse(document, status_code=status_code, headers=_PRIVATE)
+    headers = {**_PRIVATE, "Content-Security-Policy": _STATIC_PAGE_POLICY}
+    return HTMLResponse(document, status_code=status_code, headers=headers)
 
 
 def _unusable_link_page(problem: PortalCodeProblem, message: str, return_url: str | None) -> HTMLResponse:
     back = (
-        f'<p><a href="{html.escape(return_url, quote=True)}">Return to the application</a> and open the '
-        "billing portal from there again.</p>"
+        f'<p class="actions"><a class="button primary" href="{html.escape(return_url, quote=True)}">'
+        f"Return to {html.escape(urlsplit(return_url).netloc)}</a></p>"
+        '<p class="muted">Open billing from there again to get a new link.</p>'
         if return_url
-        else "<p>Return to the application and open the billing portal from there again.</p>"
+        else "<p>Go back to the application and open billing from there again.</p>"
     )
-    return _page(
+    return portal_styled_page(
         "This link cannot be used", f"<p>{html.escape(message)}</p>{back}", status_code=_STATUS[problem]
     )
 

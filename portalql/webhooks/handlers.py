@@ -237,6 +237,14 @@ def on_customer_updated(event: Event) -> Change | None:
     return Change(object_id=customer.id, customer_id=customer.id, audit=audit)
 
 
+def on_tax_id_changed(event: Event) -> Change | None:
+    """A customer's tax id added, removed, or verified by the tax authority: the customer's reads (which
+    carry the tax ids) are stale. Not audited: portalql's own adds and removals are, when made."""
+    if event.object_id is None or event.customer_id is None:
+        return None
+    return Change(object_id=event.object_id, customer_id=event.customer_id, audit=None)
+
+
 def on_catalog_changed(event: Event) -> Change | None:
     """A product, price or portal configuration created, changed or deleted.
 
@@ -269,6 +277,9 @@ HANDLERS: Mapping[str, Handler] = {
     "setup_intent.succeeded": on_setup_intent_changed,
     "setup_intent.setup_failed": on_setup_intent_changed,
     "customer.updated": on_customer_updated,
+    "customer.tax_id.created": on_tax_id_changed,
+    "customer.tax_id.updated": on_tax_id_changed,
+    "customer.tax_id.deleted": on_tax_id_changed,
     "product.created": on_catalog_changed,
     "product.updated": on_catalog_changed,
     "product.deleted": on_catalog_changed,

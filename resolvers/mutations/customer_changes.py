@@ -1,7 +1,9 @@
 """Changing a customer's contact details.
 
 A customer session may change only its own customer, and only the fields the portal configuration's
-`customer_update.allowed_updates` lists; every field given is validated before Stripe is called.
+`customer_update.allowed_updates` lists (`rules.customer_detail_refusal`); every field given is validated
+before Stripe is called. One Stripe call: the update, which answers with the customer (tax ids included);
+the customer read it starts from is usually cached. Tax ids have mutations of their own (`tax_id_changes`).
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
+from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, Rejected, UserError, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import feature_disabled, limited_by_portal, owned_customer, portal_features
+from resolvers.mutations.targets import limited_by_portal, owned_customer, portal_features
 from resolvers.policy import require_scope
 from resolvers.principals import CustomerPrincipal, Scope
 from resolvers.text import country_codes, excerpt, is_printable_line
+from stripe_gateway.records import Address, Shipping
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,7 +28,7 @@ if TYPE_CHECKING:
     from resolvers.principals import Principal
     from stripe_gateway.records import Customer, CustomerUpdate
 
-FIELDS = ("email", "name", "phone", "address")
+FIELDS = ("email", "name", "phone", "address", "shipping")
 _ACTION = "customer.update"
 # One @, no spaces, a dot in the domain: what a billing email needs to be deliverable, without pretending
 # to implement RFC 5322.
@@ -34,6 +38,7 @@ _PHONE = re.compile(r"\+?[0-9 ()./-]{4,20}")
 _MAX_LENGTH = {"email": 512, "name": 256, "phone": 20}
 _MAX_ADDRESS_LINE = 5000
 _ADDRESS_LINES = ("line1", "line2", "city", "state", "postal_code")
+_MAX_SHIPPING_NAME = 256
 
 
 def _given(changes: CustomerUpdate) -> list[str]:
@@ -61,6 +66,14 @@ def _texts(changes: CustomerUpdate) -> Iterator[tuple[tuple[str, ...], str, int]
     for name in _ADDRESS_LINES if changes.address is not None else ():
         if (value := getattr(changes.address, name)) is not None:
             yield ("address", name), value, _MAX_ADDRESS_LINE
+    if (shipping := changes.shipping) is not None:
+        if shipping.name is not None:
+            yield ("shipping", "name"), shipping.name, _MAX_SHIPPING_NAME
+        if shipping.phone is not None:
+            yield ("shipping", "phone"), shipping.phone, _MAX_LENGTH["phone"]
+        for name in _ADDRESS_LINES:
+            if (value := getattr(shipping.address, name)) is not None:
+                yield ("shipping", "address", name), value, _MAX_ADDRESS_LINE
 
 
 def _format_errors(changes: CustomerUpdate) -> list[UserError]:
@@ -81,16 +94,41 @@ def _format_errors(changes: CustomerUpdate) -> list[UserError]:
         )
     if changes.phone is not None and not _PHONE.fullmatch(changes.phone):
         errors.append(UserError(UserErrorCode.INVALID_INPUT, "That is not a phone number.", ("phone",)))
-    country = changes.address.country if changes.address is not None else None
-    if country is not None and country not in country_codes():
-        errors.append(
-            UserError(
-                UserErrorCode.INVALID_INPUT,
-                "A country is a two-letter ISO 3166-1 code, such as `US`.",
-                ("address", "country"),
+    if changes.address is not None:
+        errors.extend(_country_errors(changes.address.country, ("address", "country")))
+    if (shipping := changes.shipping) is not None:
+        if not (shipping.name or "").strip():
+            errors.append(
+                UserError(
+                    UserErrorCode.INVALID_INPUT,
+                    "Give the name of whoever receives the deliveries.",
+                    ("shipping", "name"),
+                )
             )
-        )
+        if shipping.phone is not None and not _PHONE.fullmatch(shipping.phone):
+            errors.append(
+                UserError(UserErrorCode.INVALID_INPUT, "That is not a phone number.", ("shipping", "phone"))
+            )
+        if not (shipping.address.line1 or "").strip():
+            errors.append(
+                UserError(
+                    UserErrorCode.INVALID_INPUT,
+                    "Give the street and number deliveries go to.",
+                    ("shipping", "address", "line1"),
+                )
+            )
+        errors.extend(_country_errors(shipping.address.country, ("shipping", "address", "country")))
     return errors
+
+
+def _country_errors(country: str | None, field: tuple[str, ...]) -> list[UserError]:
+    if country is None or country in country_codes():
+        return []
+    return [
+        UserError(
+            UserErrorCode.INVALID_INPUT, "A country is a two-letter ISO 3166-1 code, such as `US`.", field
+        )
+    ]
 
 
 def _invalid(changes: CustomerUpdate) -> list[UserError]:
@@ -101,29 +139,25 @@ def _invalid(changes: CustomerUpdate) -> list[UserError]:
 
 
 async def _not_allowed(ctx: RequestContext, principal: Principal, given: list[str]) -> list[UserError]:
-    if not limited_by_portal(principal):
-        return []
-    features = await portal_features(ctx)
-    if not features.customer_update_enabled:
-        raise feature_disabled("change their details")
-    return [
-        UserError(UserErrorCode.FIELD_NOT_ALLOWED, f"Customers may not change their {name}.", (name,))
-        for name in given
-        if name not in features.customer_update_allowed
-    ]
+    # An API key is not held to the portal: no configuration to read.
+    features = await portal_features(ctx) if limited_by_portal(principal) else None
+    refusals = [refusal for name in given if (refusal := rules.customer_detail_refusal(features, name))]
+    if any(refusal.code is UserErrorCode.FEATURE_DISABLED for refusal in refusals):
+        raise Rejected(refusals[0])
+    return refusals
 
 
 def _details(customer: Customer, names: list[str]) -> dict[str, object]:
     # As JSON for the audit trail: the address record becomes an object.
-    return {
-        name: dataclasses.asdict(customer.address)
-        if name == "address" and customer.address
-        else getattr(customer, name)
-        for name in names
-    }
+    return {name: _as_json(getattr(customer, name)) for name in names}
 
 
-def _target(principal: Principal, customer_id: str | None) -> str:
+def _as_json(value: object) -> object:
+    return dataclasses.asdict(value) if isinstance(value, Address | Shipping) else value
+
+
+def target_customer(principal: Principal, customer_id: str | None) -> str:
+    """The customer a details mutation changes: a session's own by default, named with an API key."""
     if isinstance(principal, CustomerPrincipal):
         return principal.customer_id if customer_id is None else customer_id  # "" names no customer
     if customer_id is None:
@@ -133,7 +167,7 @@ def _target(principal: Principal, customer_id: str | None) -> str:
 
 async def _update_customer(ctx: RequestContext, customer_id: str | None, changes: CustomerUpdate) -> Customer:
     principal = require_scope(ctx, Scope.CUSTOMER_WRITE)
-    target_id = _target(principal, customer_id)
+    target_id = target_customer(principal, customer_id)
     customer = await owned_customer(ctx, principal, target_id, "customer_id")
     given = _given(changes)
     if not given:

@@ -45,7 +45,7 @@ async def _payment_method_to_change(
     principal = require_scope(ctx, Scope.PAYMENT_METHODS_WRITE)
     method = await owned_payment_method(ctx, principal, payment_method_id, "payment_method_id")
     if limited_by_portal(principal) and not (await portal_features(ctx)).payment_method_update_enabled:
-        raise feature_disabled("manage payment methods")
+        raise feature_disabled("change your cards")
     return principal, method
 
 

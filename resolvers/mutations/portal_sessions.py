@@ -2,7 +2,9 @@
 
 Deep-link flows are checked before Stripe is called, so a bad request is a user error instead of Stripe's
 400: the flow's feature is on in the configuration, its subscription exists, is the customer's and has not
-ended, an update-confirm flow names the item to change, and a redirect after completion has a URL.
+ended, an update-confirm flow names the item to change and a price the configuration lets that subscription
+switch to (in its currency: `rules.price_refusal`, as the change itself will be checked), a redirect after
+completion has a URL and a hosted confirmation's message is one short line.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
-from resolvers import external_ids
+from resolvers import external_ids, rules
 from resolvers.capabilities import PortalCapabilities, portal_capabilities
 from resolvers.mutations import retention, writes
 from resolvers.mutations.customer_sessions import usable_configuration
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import check_id, check_not_ended, owned_customer
+from resolvers.mutations.targets import check_id, check_not_ended, owned_customer, refuse
 from resolvers.policy import require_api_key
 from resolvers.portal import configuration_in_force
-from resolvers.text import excerpt
+from resolvers.text import excerpt, is_printable_line
 from stripe_gateway.errors import IdempotencyConflict, NotFound
 from stripe_gateway.ids import IdKind
-from stripe_gateway.records import PortalFlow, PortalFlowType
+from stripe_gateway.records import PortalFlow, PortalFlowCompletion, PortalFlowType
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -45,11 +47,6 @@ class PortalKind(StrEnum):
     STRIPE = "stripe"
 
 
-class AfterCompletion(StrEnum):
-    PORTAL_HOMEPAGE = "portal_homepage"
-    REDIRECT = "redirect"
-
-
 @dataclass(frozen=True, slots=True)
 class FlowRequest:
     """A deep link as asked for; `items` only for update-confirm flows."""
@@ -57,8 +54,9 @@ class FlowRequest:
     type: PortalFlowType
     subscription_id: str | None = None
     items: tuple[ItemChange, ...] = ()
-    after_completion: AfterCompletion = AfterCompletion.PORTAL_HOMEPAGE
+    after_completion: PortalFlowCompletion = PortalFlowCompletion.PORTAL_HOMEPAGE
     redirect_url: str | None = None
+    confirmation_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +89,8 @@ class CreatedPortalSession:
 
 # Browsers handle URLs of this length everywhere, and the portal link's table stores them.
 MAX_URL_LENGTH = 2048
+# Stripe's limit on a hosted confirmation's custom message.
+MAX_CONFIRMATION_MESSAGE_LENGTH = 500
 
 
 def check_url(url: str, *field: str) -> None:
@@ -121,24 +121,64 @@ _FLOW_FEATURES = {
 }
 
 
-async def _check_items(ctx: RequestContext, flow: FlowRequest, item_ids: set[str]) -> None:
+async def _check_items(
+    ctx: RequestContext, flow: FlowRequest, subscription: Subscription, features: PortalFeatures
+) -> None:
+    """The change a customer will confirm must be one the portal lets them make: a link never opens on a
+    change the confirmation would refuse, nor on another plan than the one it names."""
+    field = ("flow", "items")
     if len(flow.items) != 1:
-        raise reject(
-            UserErrorCode.INVALID_INPUT, "An update-confirm flow changes exactly one item.", "flow", "items"
-        )
+        raise reject(UserErrorCode.INVALID_INPUT, "An update-confirm flow changes exactly one item.", *field)
     for item in flow.items:
-        if item.item_id not in item_ids:
-            raise reject(
-                UserErrorCode.NOT_FOUND, f"No item '{item.item_id}' on the subscription.", "flow", "items"
-            )
+        if item.item_id not in {found.id for found in subscription.items}:
+            raise reject(UserErrorCode.NOT_FOUND, f"No item '{item.item_id}' on the subscription.", *field)
         if item.price_id is None:
-            raise reject(UserErrorCode.INVALID_INPUT, "Each item needs a price.", "flow", "items")
+            raise reject(UserErrorCode.INVALID_INPUT, "Each item needs a price.", *field)
         try:
-            await ctx.loaders.price(item.price_id)
+            price = await ctx.loaders.price(item.price_id)
         except NotFound as error:
-            raise reject(
-                UserErrorCode.NOT_FOUND, f"No price with id '{item.price_id}'.", "flow", "items"
-            ) from error
+            raise reject(UserErrorCode.NOT_FOUND, f"No price with id '{item.price_id}'.", *field) from error
+        refuse(rules.plan_change_refusal(subscription, features), *field)
+        if refusal := rules.price_refusal(subscription, features, price):
+            if price.currency != subscription.currency:
+                refusal = replace(
+                    refusal,
+                    message=f"Price '{price.id}' is in {price.currency.upper()}; the subscription is billed "
+                    f"in {subscription.currency.upper()}.",
+                )
+            refuse(refusal, *field)
+
+
+def _check_completion(flow: FlowRequest) -> None:
+    field = ("flow", "after_completion")
+    redirects = flow.after_completion is PortalFlowCompletion.REDIRECT
+    if redirects != (flow.redirect_url is not None):
+        raise reject(
+            UserErrorCode.INVALID_INPUT,
+            "A redirect after completion needs a URL, and only a redirect takes one.",
+            *field,
+            "redirect_url",
+        )
+    if flow.redirect_url is not None:
+        check_url(flow.redirect_url, *field, "redirect_url")
+    message = flow.confirmation_message
+    if message is None:
+        return
+    if flow.after_completion is not PortalFlowCompletion.HOSTED_CONFIRMATION:
+        raise reject(
+            UserErrorCode.INVALID_INPUT,
+            "Only a hosted confirmation takes a message.",
+            *field,
+            "custom_message",
+        )
+    if not 0 < len(message.strip()) <= MAX_CONFIRMATION_MESSAGE_LENGTH or not is_printable_line(message):
+        raise reject(
+            UserErrorCode.INVALID_INPUT,
+            f"A confirmation message is one line of 1 to {MAX_CONFIRMATION_MESSAGE_LENGTH} printable "
+            "characters.",
+            *field,
+            "custom_message",
+        )
 
 
 async def _flow(
@@ -166,26 +206,18 @@ async def _flow(
     confirms = flow.type is PortalFlowType.SUBSCRIPTION_UPDATE_CONFIRM
     if flow.items and not confirms:
         raise reject(UserErrorCode.INVALID_INPUT, "Only update-confirm flows take items.", "flow", "items")
+    _check_completion(flow)
     if flow.subscription_id is not None:
         subscription = await _customer_subscription(ctx, customer_id, flow.subscription_id)
         if confirms:
-            await _check_items(ctx, flow, {item.id for item in subscription.items})
-    redirects = flow.after_completion is AfterCompletion.REDIRECT
-    if redirects != (flow.redirect_url is not None):
-        raise reject(
-            UserErrorCode.INVALID_INPUT,
-            "A redirect after completion needs a URL, and only a redirect takes one.",
-            "flow",
-            "after_completion",
-            "redirect_url",
-        )
-    if flow.redirect_url is not None:
-        check_url(flow.redirect_url, "flow", "after_completion", "redirect_url")
+            await _check_items(ctx, flow, subscription, features)
     return PortalFlow(
         type=flow.type,
         subscription_id=flow.subscription_id,
         items=flow.items,
         after_completion_redirect_url=flow.redirect_url,
+        after_completion=flow.after_completion,
+        confirmation_message=flow.confirmation_message.strip() if flow.confirmation_message else None,
     )
 
 

@@ -68,6 +68,12 @@ def idempotency_key(
     return f"{_namespace(principal)}:request:{ctx.request_id}:{_digest(request)[:32]}"
 
 
+def state_key(principal: Principal, *request: object) -> str:
+    """A key for a write that `request` (including the state it starts from) fully determines: requests
+    asking the same of the same state share it, whichever request ids they came with."""
+    return f"{_namespace(principal)}:state:{_digest(request)[:32]}"
+
+
 def _digest(request: tuple[object, ...]) -> str:
     return hashlib.sha256(json.dumps(request, default=str).encode()).hexdigest()
 

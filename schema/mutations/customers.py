@@ -23,6 +23,13 @@ class AddressInput:
     )
 
 
+@strawberry.input(description="Where deliveries go; it replaces the current shipping details as a whole.")
+class ShippingInput:
+    name: str = strawberry.field(description="Who receives them (1 to 256 characters).")
+    phone: str | None = strawberry.field(default=None, description="A phone number for the delivery.")
+    address: AddressInput = strawberry.field(description="The delivery address; `line1` is required.")
+
+
 @strawberry.input(
     description="New contact details; fields left null stay as they are. A customer session may change "
     "only the fields the portal configuration allows."
@@ -36,6 +43,9 @@ class UpdateCustomerInput:
     name: str | None = strawberry.field(default=None, description="The full name or business name.")
     phone: str | None = strawberry.field(default=None, description="The phone number.")
     address: AddressInput | None = strawberry.field(default=None, description="The billing address.")
+    shipping: ShippingInput | None = strawberry.field(
+        default=None, description="Where deliveries go (the configuration's `shipping` update)."
+    )
 
 
 @strawberry.type(description="The result of `updateCustomer`.")
@@ -57,6 +67,14 @@ def _address(given: AddressInput | None) -> records.Address | None:
     )
 
 
+def _shipping(given: ShippingInput | None) -> records.Shipping | None:
+    if given is None:
+        return None
+    return records.Shipping(
+        address=_address(given.address) or records.Address(), name=given.name, phone=given.phone
+    )
+
+
 async def update_customer(
     info: Info, input: Annotated[UpdateCustomerInput, strawberry.argument(description="The new details.")]
 ) -> UpdateCustomerPayload:
@@ -64,7 +82,11 @@ async def update_customer(
         info.context.request_context,
         customer_id=input.customer_id,
         changes=records.CustomerUpdate(
-            email=input.email, name=input.name, phone=input.phone, address=_address(input.address)
+            email=input.email,
+            name=input.name,
+            phone=input.phone,
+            address=_address(input.address),
+            shipping=_shipping(input.shipping),
         ),
     )
     return UpdateCustomerPayload(

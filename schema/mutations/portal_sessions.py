@@ -46,12 +46,14 @@ graphql_enum(
 
 
 graphql_enum(
-    portal_sessions.AfterCompletion,
-    name="PortalFlowCompletion",
-    description="Where the customer goes once a flow is done.",
+    records.PortalFlowCompletion,
+    description="What the portal shows once a deep-linked flow succeeded, as Stripe's `after_completion`.",
     values={
-        portal_sessions.AfterCompletion.PORTAL_HOMEPAGE: "The portal's home page.",
-        portal_sessions.AfterCompletion.REDIRECT: "A URL of yours (`redirectUrl`).",
+        records.PortalFlowCompletion.HOSTED_CONFIRMATION: (
+            "A confirmation in the portal, with your `customMessage` (or what was done), and the way back."
+        ),
+        records.PortalFlowCompletion.PORTAL_HOMEPAGE: "The portal's home page.",
+        records.PortalFlowCompletion.REDIRECT: "Straight back to a URL of yours (`redirectUrl`).",
     },
 )
 
@@ -65,9 +67,14 @@ class PortalFlowItemInput:
 
 @strawberry.input(description="What happens once the flow is done.")
 class PortalFlowAfterCompletionInput:
-    type: portal_sessions.AfterCompletion = strawberry.field(description="Where the customer goes.")
+    type: records.PortalFlowCompletion = strawberry.field(description="Where the customer goes.")
     redirect_url: str | None = strawberry.field(
         default=None, description="The http(s) URL to send the customer to; only with REDIRECT."
+    )
+    custom_message: str | None = strawberry.field(
+        default=None,
+        description="The message to confirm with (one line, up to 500 characters); only with "
+        "HOSTED_CONFIRMATION.",
     )
 
 
@@ -128,6 +135,10 @@ class PortalFlowItem:
         # A flow moves existing items only (checked when the link is made): the ids are always there.
         return strawberry.ID(self.record.item_id or "")
 
+    @field("The id of the price it moves to (no Stripe call).")
+    def price_id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.price_id or "")
+
     @field("The price it moves to.")
     async def price(self, info: Info) -> Price:
         return Price.of(await price_by_id(info.context.request_context, self.record.price_id or ""))
@@ -145,6 +156,11 @@ class PortalFlow:
     def type(self) -> records.PortalFlowType:
         return self.record.type
 
+    @field("The id of the subscription the step is about (no Stripe call); null for PAYMENT_METHOD_UPDATE.")
+    def subscription_id(self) -> strawberry.ID | None:
+        sub = self.record.subscription_id
+        return None if sub is None else strawberry.ID(sub)
+
     @field("The subscription the step is about; null for PAYMENT_METHOD_UPDATE.")
     async def subscription(self, info: Info) -> Subscription | None:
         if self.record.subscription_id is None:
@@ -157,9 +173,17 @@ class PortalFlow:
     def items(self) -> list[PortalFlowItem]:
         return [PortalFlowItem(record=item) for item in self.record.items]
 
-    @field("Where the customer is sent once the flow is done; null returns to the portal's home page.")
+    @field("What the portal shows once the flow succeeded.")
+    def after_completion(self) -> records.PortalFlowCompletion:
+        return self.record.after_completion
+
+    @field("Where the customer is sent once the flow is done, with REDIRECT; null otherwise.")
     def after_completion_redirect_url(self) -> str | None:
         return self.record.after_completion_redirect_url
+
+    @field("The message a HOSTED_CONFIRMATION shows; null for the portal's own.")
+    def confirmation_message(self) -> str | None:
+        return self.record.confirmation_message
 
 
 @strawberry.type(description="A portal session: the URL to send the customer to.")
@@ -222,10 +246,11 @@ def _flow(given: PortalFlowInput | None) -> portal_sessions.FlowRequest | None:
             records.ItemChange(item_id=item.item_id, price_id=item.price_id, quantity=item.quantity)
             for item in given.items or ()
         ),
-        after_completion=portal_sessions.AfterCompletion.PORTAL_HOMEPAGE
+        after_completion=records.PortalFlowCompletion.PORTAL_HOMEPAGE
         if completion is None
         else completion.type,
         redirect_url=None if completion is None else completion.redirect_url,
+        confirmation_message=None if completion is None else completion.custom_message,
     )
 
 

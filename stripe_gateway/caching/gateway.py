@@ -67,6 +67,8 @@ if TYPE_CHECKING:
         PortalFlow,
         RefundReason,
         StripePortalSession,
+        TaxId,
+        TaxIdType,
     )
 
 T = TypeVar("T")
@@ -229,6 +231,22 @@ class CachedGateway:
     ) -> Customer:
         try:
             return await self._gateway.update_customer(customer_id, changes, idempotency_key=idempotency_key)
+        finally:
+            await self._forget(_customers(customer_id))
+
+    async def create_tax_id(
+        self, customer_id: str, tax_type: TaxIdType, value: str, *, idempotency_key: str
+    ) -> TaxId:
+        try:
+            return await self._gateway.create_tax_id(
+                customer_id, tax_type, value, idempotency_key=idempotency_key
+            )
+        finally:
+            await self._forget(_customers(customer_id))
+
+    async def delete_tax_id(self, customer_id: str, tax_id_id: str) -> None:
+        try:
+            await self._gateway.delete_tax_id(customer_id, tax_id_id)
         finally:
             await self._forget(_customers(customer_id))
 

@@ -243,7 +243,7 @@ def _shipping(given: Params | None) -> dict[str, Any] | None:
             get_dict(given, "address", required=True, param="shipping[address]"), "shipping[address]"
         ),
         "name": get_str(given, "name", required=True, param="shipping[name]"),
-        "phone": get_str(given, "phone", param="shipping[phone]"),
+        "phone": get_str(given, "phone", param="shipping[phone]") or None,
     }
 
 

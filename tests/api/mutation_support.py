@@ -15,6 +15,7 @@ USER_ERRORS = "userErrors { code message field }"
 # The demo's customers, by name (see `stripe_sandbox.seed`).
 MAYA = "Maya Chen"  # Pro monthly (USD), two cards
 NOAH = "Noah Williams"  # Pro monthly (USD), one card
+JONAS = "Jonas Weber"  # Business yearly, a verified EU VAT number
 HARUTO = "Haruto Sato"  # Pro monthly (JPY)
 SOFIA = "Sofia Rossi"  # Business monthly with five seats: two items
 DIEGO = "Diego Alvarez"  # past due: his card is declined

@@ -64,7 +64,7 @@ NESTED = {
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
 CUSTOMER = "query($id: ID!) {{ customer(id: $id) {{ id {selection} }} }}"
-CONTACT = "name email phone address { city }"
+CONTACT = "name email phone address { city } shipping { name address { city } } taxIds { id value }"
 AUDIT_EVENTS = "{ auditEvents(first: 5) { edges { node { customerId objectId } } } }"
 EXTERNAL = '{{ customer(externalId: "user-{who}") {{ id externalId name email }} }}'
 
@@ -308,6 +308,8 @@ SCOPE_ROWS = {
     "phone": (Scope.CUSTOMER_READ, VIEWER.format(selection="phone"), None),
     "address": (Scope.CUSTOMER_READ, VIEWER.format(selection="address { city }"), None),
     "externalId": (Scope.CUSTOMER_READ, VIEWER.format(selection="externalId"), None),
+    "shipping": (Scope.CUSTOMER_READ, VIEWER.format(selection="shipping { name }"), None),
+    "taxIds": (Scope.CUSTOMER_READ, VIEWER.format(selection="taxIds { id }"), None),
     "auditEvents": (Scope.AUDIT_READ, "{ auditEvents { edges { node { id } } } }", None),
 }
 # The fields of `Customer` and `Viewer` that need no scope: any session reads them.
@@ -323,10 +325,11 @@ NEEDS_NO_SCOPE = {
     "Viewer.sessionExpiresAt",
     "Viewer.returnUrl",
     "Viewer.locale",
+    "Viewer.portalFlow",
     "Viewer.customer",
 }
 NO_SCOPE_QUERY = (
-    "{ viewer { kind scopes sessionExpiresAt returnUrl locale"
+    "{ viewer { kind scopes sessionExpiresAt returnUrl locale portalFlow { type afterCompletion }"
     " customer { id currency balance { amount } preferredLocales created"
     " capabilities { viewInvoices cancelSubscriptions changePlans } } } }"
 )

@@ -63,6 +63,11 @@ def _setup_intent(sandbox: SandboxHandle) -> str:
     return str(store.add(intent)["id"])
 
 
+def _tax_id(sandbox: SandboxHandle) -> str:
+    maya = customer_id(sandbox, MAYA)
+    return str(next(t["id"] for t in sandbox.state.store.iter_type("tax_id") if t["customer"] == maya))
+
+
 # Each mutation with an input aimed at Maya's (customer A's) objects.
 INPUTS: dict[str, Any] = {
     "previewPlanChange": lambda s, _: {
@@ -95,6 +100,8 @@ INPUTS: dict[str, Any] = {
     "completeSetupIntent": lambda s, _: {"setupIntentId": _setup_intent(s)},
     "payInvoice": lambda s, _: {"invoiceId": _paid_invoice(s), "idempotencyKey": "not-yours"},
     "updateCustomer": lambda s, _: {"customerId": customer_id(s, MAYA), "name": "Someone Else"},
+    "addTaxId": lambda s, _: {"customerId": customer_id(s, MAYA), "type": "EU_VAT", "value": "DE123456789"},
+    "removeTaxId": lambda s, _: {"customerId": customer_id(s, MAYA), "taxIdId": _tax_id(s)},
     "refundPayment": lambda s, _: {"invoiceId": _paid_invoice(s), "idempotencyKey": "not-yours"},
     "createPortalSession": lambda s, _: {"customerId": customer_id(s, MAYA), "kind": "HOSTED"},
     "createCustomerSession": lambda s, _: {"customerId": customer_id(s, MAYA)},
@@ -168,6 +175,7 @@ def _state(sandbox: SandboxHandle) -> dict[str, Any]:
             "subscription": subscription(sandbox, MAYA),
             "payment_methods": [pm for pm in store.all("payment_method") if pm["customer"] == maya],
             "refunds": store.all("refund"),
+            "tax_ids": [t for t in store.all("tax_id") if t["customer"] == maya],
         }
     )
 

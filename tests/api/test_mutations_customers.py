@@ -131,6 +131,36 @@ async def test_an_api_key_changes_any_field_of_any_customer(
         pytest.param(
             {"address": {"city": "Paris\u0007"}}, "INVALID_INPUT", ["input", "address", "city"], id="bell"
         ),
+        pytest.param(
+            {"shipping": {"name": " ", "address": {"line1": "1 Main St"}}},
+            "INVALID_INPUT",
+            ["input", "shipping", "name"],
+            id="shipping-without-name",
+        ),
+        pytest.param(
+            {"shipping": {"name": "Maya", "address": {"city": "Oakland"}}},
+            "INVALID_INPUT",
+            ["input", "shipping", "address", "line1"],
+            id="shipping-without-street",
+        ),
+        pytest.param(
+            {"shipping": {"name": "Maya", "phone": "ring twice", "address": {"line1": "1 Main St"}}},
+            "INVALID_INPUT",
+            ["input", "shipping", "phone"],
+            id="shipping-phone",
+        ),
+        pytest.param(
+            {"shipping": {"name": "M" * 257, "address": {"line1": "1 Main St"}}},
+            "INVALID_INPUT",
+            ["input", "shipping", "name"],
+            id="shipping-name-too-long",
+        ),
+        pytest.param(
+            {"shipping": {"name": "Maya", "address": {"line1": "1 Main St", "country": "XX"}}},
+            "INVALID_INPUT",
+            ["input", "shipping", "address", "country"],
+            id="shipping-country",
+        ),
     ],
 )
 async def test_invalid_details_are_refused(
@@ -246,4 +276,70 @@ async def test_a_lone_surrogate_is_refused_as_input(
 
     assert response.status_code == 400
     assert [error["extensions"]["code"] for error in response.json()["errors"]] == ["BAD_REQUEST"]
+    assert writes(sandbox) == {}
+
+
+SHIPPING = "customer { shipping { name phone address { line1 line2 city postalCode country } } }"
+NEW_SHIPPING = {
+    "name": "Lumenpad Receiving",
+    "phone": "+14155550199",
+    "address": {"line1": "500 Howard St", "city": "San Francisco", "postalCode": "94105", "country": "US"},
+}
+
+
+async def test_a_customer_changes_where_deliveries_go(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    token = await tokens.customer_session(customer_id(sandbox, MAYA))
+
+    payload = await mutate(api, "updateCustomer", {"shipping": NEW_SHIPPING}, token, SHIPPING)
+    again = await mutate(api, "updateCustomer", {"shipping": NEW_SHIPPING}, token, SHIPPING)
+
+    assert payload["userErrors"] == again["userErrors"] == []
+    assert (
+        payload["customer"]["shipping"]
+        == again["customer"]["shipping"]
+        == {
+            "name": "Lumenpad Receiving",
+            "phone": "+14155550199",
+            "address": {
+                "line1": "500 Howard St",
+                "line2": None,
+                "city": "San Francisco",
+                "postalCode": "94105",
+                "country": "US",
+            },
+        }
+    )
+    assert stored(sandbox, MAYA)["shipping"]["address"]["line2"] is None  # replaced as a whole
+    # The retry found it done: one write only.
+    assert writes(sandbox) == {"POST /v1/customers/{id}": 1}
+
+
+@pytest.mark.parametrize(
+    ("allowed", "given", "refused"),
+    [
+        pytest.param(["email"], {"shipping": NEW_SHIPPING}, "shipping", id="shipping"),
+        pytest.param(["shipping"], {"address": {"line1": "1 Main St"}}, "address", id="address"),
+        pytest.param(["shipping"], {"email": "m@example.com"}, "email", id="email"),
+    ],
+)
+async def test_each_detail_is_refused_unless_the_portal_allows_it(
+    api: httpx.AsyncClient,
+    tokens: Tokens,
+    sandbox: SandboxHandle,
+    *,
+    allowed: list[str],
+    given: dict[str, Any],
+    refused: str,
+) -> None:
+    portal_configuration(sandbox)["features"]["customer_update"]["allowed_updates"] = allowed
+    token = await tokens.customer_session(customer_id(sandbox, MAYA))
+
+    payload = await mutate(api, "updateCustomer", given, token, RESULT)
+
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("FIELD_NOT_ALLOWED", ["input", refused])
+    ]
+    assert "cannot be changed here" in payload["userErrors"][0]["message"]
     assert writes(sandbox) == {}

@@ -116,7 +116,7 @@ async def test_a_hosted_portal_link_is_a_one_time_url_of_this_service(
     assert session["capabilities"] == {
         "viewInvoices": True,
         "updatePaymentMethods": True,
-        "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE"],
+        "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE", "SHIPPING", "TAX_ID"],
         "cancelSubscriptions": True,
         "cancelMode": "AT_PERIOD_END",
         "cancellationReasons": [
@@ -147,12 +147,11 @@ async def test_capabilities_offer_only_what_the_customer_can_still_do(
     assert capabilities["viewInvoices"] is True
 
 
-def _confirm_flow(sandbox: SandboxHandle, name: str, *, items: bool = True) -> dict[str, Any]:
+def _confirm_flow(
+    sandbox: SandboxHandle, name: str, *, items: bool = True, price: str = "business_monthly"
+) -> dict[str, Any]:
     subscription_now = subscription(sandbox, name)
-    item = {
-        "itemId": subscription_now["items"]["data"][0]["id"],
-        "priceId": price_id(sandbox, "business_monthly"),
-    }
+    item = {"itemId": subscription_now["items"]["data"][0]["id"], "priceId": price_id(sandbox, price)}
     return {
         "type": "SUBSCRIPTION_UPDATE_CONFIRM",
         "subscriptionId": subscription_now["id"],
@@ -205,6 +204,46 @@ BAD_REQUESTS = [
         lambda _: {"flow": {"type": "PAYMENT_METHOD_UPDATE", "afterCompletion": {"type": "REDIRECT"}}},
         ("INVALID_INPUT", ["input", "flow", "afterCompletion", "redirectUrl"]),
         id="redirect-without-url",
+    ),
+    pytest.param(
+        lambda s: {"flow": _confirm_flow(s, MAYA, price="pro_monthly_jpy")},
+        ("PRICE_NOT_ALLOWED", ["input", "flow", "items"]),
+        id="confirm-another-currency",
+    ),
+    pytest.param(
+        lambda s: {"flow": _confirm_flow(s, MAYA, price="seat_monthly")},
+        ("PRICE_NOT_ALLOWED", ["input", "flow", "items"]),
+        id="confirm-a-price-the-portal-does-not-offer",
+    ),
+    pytest.param(
+        lambda _: {
+            "flow": {
+                "type": "PAYMENT_METHOD_UPDATE",
+                "afterCompletion": {"type": "PORTAL_HOMEPAGE", "customMessage": "Thanks!"},
+            }
+        },
+        ("INVALID_INPUT", ["input", "flow", "afterCompletion", "customMessage"]),
+        id="message-without-confirmation",
+    ),
+    pytest.param(
+        lambda _: {
+            "flow": {
+                "type": "PAYMENT_METHOD_UPDATE",
+                "afterCompletion": {"type": "HOSTED_CONFIRMATION", "customMessage": "x" * 501},
+            }
+        },
+        ("INVALID_INPUT", ["input", "flow", "afterCompletion", "customMessage"]),
+        id="long-confirmation-message",
+    ),
+    pytest.param(
+        lambda _: {
+            "flow": {
+                "type": "PAYMENT_METHOD_UPDATE",
+                "afterCompletion": {"type": "HOSTED_CONFIRMATION", "customMessage": "Thanks\nbye"},
+            }
+        },
+        ("INVALID_INPUT", ["input", "flow", "afterCompletion", "customMessage"]),
+        id="two-line-confirmation-message",
     ),
     pytest.param(
         lambda _: {"returnUrl": "javascript:alert(1)"},
@@ -396,3 +435,117 @@ async def test_a_revocation_names_exactly_one_session(
     payload = await mutate(api, "revokeCustomerSession", {}, await tokens.api_key(), "revokedSessionId")
 
     assert codes(payload) == ["INVALID_INPUT"]
+
+
+COMPLETIONS = [
+    pytest.param(
+        {"type": "HOSTED_CONFIRMATION", "customMessage": "  Thanks for staying with Lumenpad!  "},
+        {
+            "type": "hosted_confirmation",
+            "hosted_confirmation": {"custom_message": "Thanks for staying with Lumenpad!"},
+        },
+        ("HOSTED_CONFIRMATION", None, "Thanks for staying with Lumenpad!"),
+        id="hosted-confirmation",
+    ),
+    pytest.param(
+        {"type": "HOSTED_CONFIRMATION"},
+        {"type": "hosted_confirmation", "hosted_confirmation": {"custom_message": None}},
+        ("HOSTED_CONFIRMATION", None, None),
+        id="hosted-confirmation-without-message",
+    ),
+    pytest.param(
+        {"type": "REDIRECT", "redirectUrl": f"{RETURN_URL}?updated=1"},
+        {"type": "redirect", "redirect": {"return_url": f"{RETURN_URL}?updated=1"}},
+        ("REDIRECT", f"{RETURN_URL}?updated=1", None),
+        id="redirect",
+    ),
+    pytest.param(
+        None,
+        {"type": "portal_homepage", "hosted_confirmation": None, "redirect": None},
+        ("PORTAL_HOMEPAGE", None, None),
+        id="portal-homepage",
+    ),
+]
+COMPLETION = "flow { afterCompletion afterCompletionRedirectUrl confirmationMessage }"
+
+
+@pytest.mark.parametrize(("given", "at_stripe", "shown"), COMPLETIONS)
+async def test_after_completion_reaches_stripes_portal_as_stripe_documents_it(
+    api: httpx.AsyncClient,
+    tokens: Tokens,
+    sandbox: SandboxHandle,
+    *,
+    given: dict[str, Any] | None,
+    at_stripe: dict[str, Any],
+    shown: tuple[str, str | None, str | None],
+) -> None:
+    flow = {"type": "PAYMENT_METHOD_UPDATE", **({"afterCompletion": given} if given else {})}
+
+    payload = await mutate(
+        api,
+        "createPortalSession",
+        {"customerId": customer_id(sandbox, MAYA), "kind": "STRIPE", "flow": flow},
+        await tokens.api_key(),
+        f"portalSession {{ {COMPLETION} }}",
+    )
+
+    assert payload["userErrors"] == []
+    completion = payload["portalSession"]["flow"]
+    assert (
+        completion["afterCompletion"],
+        completion["afterCompletionRedirectUrl"],
+        completion["confirmationMessage"],
+    ) == shown
+    [stored] = portal_sessions(sandbox)
+    assert {k: v for k, v in stored["flow"]["after_completion"].items() if v is not None} == {
+        k: v for k, v in at_stripe.items() if v is not None
+    }
+
+
+@pytest.mark.parametrize(("given", "at_stripe", "shown"), COMPLETIONS)
+async def test_a_hosted_links_session_tells_the_page_what_follows_its_flow(
+    api: httpx.AsyncClient,
+    tokens: Tokens,
+    sandbox: SandboxHandle,
+    *,
+    given: dict[str, Any] | None,
+    at_stripe: dict[str, Any],
+    shown: tuple[str, str | None, str | None],
+) -> None:
+    subscription_id = subscription(sandbox, MAYA)["id"]
+    flow = {
+        "type": "SUBSCRIPTION_CANCEL",
+        "subscriptionId": subscription_id,
+        **({"afterCompletion": given} if given else {}),
+    }
+    created = await create_portal(
+        api, await tokens.api_key(), customerId=customer_id(sandbox, MAYA), kind="HOSTED", flow=flow
+    )
+    code = created["portalSession"]["url"].rsplit("/", 1)[1]
+    exchanged = await api.post("/portal/sessions/exchange", json={"code": code})
+
+    body = await graphql(
+        api,
+        "{ viewer { portalFlow { type subscriptionId afterCompletion afterCompletionRedirectUrl"
+        " confirmationMessage } } }",
+        token=exchanged.json()["token"],
+    )
+
+    assert body["data"]["viewer"]["portalFlow"] == {
+        "type": "SUBSCRIPTION_CANCEL",
+        "subscriptionId": subscription_id,
+        "afterCompletion": shown[0],
+        "afterCompletionRedirectUrl": shown[1],
+        "confirmationMessage": shown[2],
+    }
+    assert writes(sandbox) == {}
+
+
+async def test_a_session_not_opened_by_a_flow_link_has_no_flow(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    token = await tokens.customer_session(customer_id(sandbox, MAYA))
+
+    body = await graphql(api, "{ viewer { portalFlow { type } } }", token=token)
+
+    assert body["data"]["viewer"]["portalFlow"] is None

@@ -13,8 +13,9 @@ from portalql.persistence.repositories.api_keys import create_api_key
 from portalql.persistence.repositories.sessions import create_portal_link
 from portalql.settings import Settings
 from portalql.web.app import create_app
+from portalql.web.demo_return import DEMO_RETURN_PATH
 from tests.api.mutation_support import MAYA, customer_id, mutate, subscription
-from tests.fixtures.app import client_for, error_codes, graphql
+from tests.fixtures.app import app_settings, client_for, error_codes, graphql
 
 if TYPE_CHECKING:
     import httpx
@@ -27,6 +28,19 @@ if TYPE_CHECKING:
 RETURN_URL = "https://app.lumenpad.example.com/settings/billing"
 VIEWER = "{ viewer { kind customer { id } } }"
 CSRF = {"X-PortalQL-CSRF": "1"}
+STYLESHEET = '<link rel="stylesheet" href="/portal/assets/portal.css">'
+
+
+async def assert_looks_like_the_portal(api: httpx.AsyncClient, page: httpx.Response) -> None:
+    """The page links the portal's stylesheet, which is served, and wears its masthead and card."""
+    assert STYLESHEET in page.text
+    assert '<header class="masthead">' in page.text
+    assert '<section class="card">' in page.text
+    assert "style-src 'self'" in page.headers["content-security-policy"]
+    stylesheet = await api.get("/portal/assets/portal.css")
+    assert stylesheet.status_code == 200
+    assert stylesheet.headers["content-type"].startswith("text/css")
+    assert ".masthead" in stylesheet.text
 
 
 async def portal_link(api: httpx.AsyncClient, tokens: Tokens, customer: str, **given: Any) -> str:
@@ -126,7 +140,9 @@ async def test_a_used_link_gets_a_clear_page_with_the_way_back(
     assert again.headers["content-type"].startswith("text/html")
     assert "already been used" in again.text
     assert f'href="{RETURN_URL}"' in again.text
+    assert "Return to app.lumenpad.example.com" in again.text
     assert "set-cookie" not in again.headers
+    await assert_looks_like_the_portal(api, again)
 
 
 async def test_an_expired_link_gets_a_clear_page(
@@ -148,6 +164,7 @@ async def test_an_expired_link_gets_a_clear_page(
     assert response.status_code == 410
     assert "has expired" in response.text
     assert f'href="{RETURN_URL}"' in response.text
+    await assert_looks_like_the_portal(api, response)
 
 
 async def test_an_unknown_link_gets_a_clear_page(api: httpx.AsyncClient) -> None:
@@ -156,6 +173,25 @@ async def test_an_unknown_link_gets_a_clear_page(api: httpx.AsyncClient) -> None
     assert response.status_code == 404
     assert "not valid" in response.text
     assert "Traceback" not in response.text
+    await assert_looks_like_the_portal(api, response)
+
+
+async def test_the_demos_return_url_is_a_page_that_explains_itself(api: httpx.AsyncClient) -> None:
+    response = await api.get(DEMO_RETURN_PATH)
+
+    assert response.status_code == 200
+    assert "You are back in the product" in response.text
+    assert "returnUrl" in response.text
+    await assert_looks_like_the_portal(api, response)
+
+
+async def test_production_serves_no_demo_page(gateway: StripeGateway, database: Database) -> None:
+    # Copied, not validated: production's own checks (a real Stripe key, PostgreSQL) are beside the point.
+    production = app_settings().model_copy(update={"environment": "production"})
+    async with client_for(create_app(production, gateway=gateway, database=database)) as client:
+        response = await client.get(DEMO_RETURN_PATH)
+
+    assert response.status_code == 404
 
 
 async def test_an_spa_exchanges_the_code_once_for_a_bearer_token(

@@ -18,6 +18,8 @@ query Dashboard {
       id
       email
       name
+      shipping { name address { line1 city } }
+      taxIds { type value verificationStatus }
       defaultPaymentMethod { id card { brand last4 expMonth expYear } }
       subscriptions {
         id
@@ -92,8 +94,8 @@ async def test_dashboard_makes_one_stripe_call_per_resource_list(sandbox, gatewa
 
     await execute(gateway, DASHBOARD, principal=session_for(maya["id"]))
 
-    # The customer comes with its subscriptions (and their prices) in one call; the products come from the
-    # catalog (active recurring prices with their products), read beside it.
+    # The customer comes with its subscriptions (and their prices) and its tax ids in one call; the products
+    # come from the catalog (active recurring prices with their products), read beside it.
     assert sandbox.calls() == {
         "GET /v1/customers/{id}": 1,
         "GET /v1/prices": 1,
@@ -226,3 +228,20 @@ async def test_a_deleted_customer_answers_not_found_for_what_needs_its_record(
     assert invoiced.data is not None
     assert len(invoiced.data["viewer"]["customer"]["invoices"]["edges"]) == 2
     assert sandbox.calls() == {"GET /v1/customers/{id}": 2, "GET /v1/invoices": 1}
+
+
+async def test_the_billing_details_come_with_the_customer(sandbox, gateway) -> None:
+    maya = demo_customer(sandbox.state.store)
+    sandbox.reset_calls()
+
+    data = await execute(gateway, DASHBOARD, principal=session_for(maya["id"]))
+
+    customer = data["viewer"]["customer"]
+    assert customer["shipping"] == {
+        "name": "Maya Chen",
+        "address": {"line1": "1 Ferry Building", "city": "San Francisco"},
+    }
+    assert customer["taxIds"] == [
+        {"type": "US_EIN", "value": "12-3456789", "verificationStatus": "UNAVAILABLE"}
+    ]
+    assert sandbox.calls()["GET /v1/customers/{id}"] == 1

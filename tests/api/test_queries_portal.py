@@ -47,7 +47,7 @@ async def test_the_default_configuration_shows_its_features(sandbox, gateway) ->
     features = configuration["features"]
     assert features["customerUpdate"] == {
         "enabled": True,
-        "allowedUpdates": ["EMAIL", "NAME", "ADDRESS", "PHONE"],
+        "allowedUpdates": ["EMAIL", "NAME", "ADDRESS", "PHONE", "SHIPPING", "TAX_ID"],
     }
     assert features["invoiceHistoryEnabled"] is True
     assert features["paymentMethodUpdateEnabled"] is True
@@ -189,7 +189,7 @@ async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call
         "updatePaymentMethods": True,
         "addPaymentMethods": False,  # no publishable key in this context
         "payInvoices": True,
-        "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE"],
+        "updateCustomerFields": ["EMAIL", "NAME", "ADDRESS", "PHONE", "SHIPPING", "TAX_ID"],
     }
     held = sandbox.held()
     assert held is not None

@@ -427,8 +427,8 @@ async def test_updating_details_shows_errors_next_to_the_field_then_saves(
     assert customer_by_id(sandbox, customer_id)["email"] == "maya.chen@example.com"
 
     await email.fill("maya@chen.example.com")
-    await dialog.get_by_label("City").fill("Oakland")
-    await dialog.get_by_label("Postal code").fill("94612")
+    await dialog.get_by_label("City", exact=True).fill("Oakland")
+    await dialog.get_by_label("Postal code", exact=True).fill("94612")
     await dialog.get_by_role("button", name="Save").click()
 
     await expect(page.get_by_role("status")).to_have_text("Your billing information was updated.")
@@ -521,8 +521,9 @@ async def test_the_page_is_light_and_loads_nothing_from_elsewhere(
     lazy = {"/portal/assets/plan-items.js"}
     assert set(static) == {"/portal"} | {f"/portal/assets/{asset.name}" for asset in ASSETS.iterdir()} - lazy
     # The card form and paying in place (Stripe.js itself loads only when a card is typed) take ~3 KB of it,
-    # pausing and the cancel dialog's retention offer ~3 KB more.
-    assert sum(static.values()) < 36 * 1024, static
+    # pausing and the cancel dialog's retention offer ~3 KB more, shipping, tax IDs and what follows a deep
+    # link's step (a confirmation, a redirect) ~3 KB more.
+    assert sum(static.values()) < 40 * 1024, static
 
 
 async def test_every_subscription_state_reads_clearly(

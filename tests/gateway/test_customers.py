@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from stripe_gateway.errors import IdempotencyConflict, InvalidRequest, NotFound
-from stripe_gateway.records import Address, CustomerUpdate, SubscriptionStatus
+from stripe_gateway.records import (
+    Address,
+    CustomerUpdate,
+    SubscriptionStatus,
+    TaxIdType,
+    TaxIdVerificationStatus,
+)
 
 if TYPE_CHECKING:
     import stripe
@@ -169,3 +175,37 @@ async def test_set_default_to_a_missing_payment_method_is_not_found(
 
     assert raised.value.code == "resource_missing"
     assert raised.value.param == "invoice_settings[default_payment_method]"
+
+
+async def test_tax_ids_come_with_every_read_of_a_customer(gateway: StripeGateway, account: Account) -> None:
+    created = await gateway.create_tax_id(
+        account.customer_id, TaxIdType.EU_VAT, "DE123456789", idempotency_key=f"tax-{account.customer_id}"
+    )
+    again = await gateway.create_tax_id(
+        account.customer_id, TaxIdType.EU_VAT, "DE123456789", idempotency_key=f"tax-{account.customer_id}"
+    )
+
+    customer = await gateway.retrieve_customer(account.customer_id)
+    with_subscriptions = await gateway.retrieve_customer(account.customer_id, with_subscriptions=True)
+
+    assert again.id == created.id  # the same key: the same tax id
+    assert (created.type, created.value, created.country) == (TaxIdType.EU_VAT, "DE123456789", "DE")
+    assert created.verification_status is TaxIdVerificationStatus.PENDING
+    assert customer.tax_ids is not None
+    assert [t.id for t in customer.tax_ids] == [created.id]
+    assert with_subscriptions.tax_ids == customer.tax_ids
+    await gateway.delete_tax_id(account.customer_id, created.id)
+    assert (await gateway.retrieve_customer(account.customer_id)).tax_ids == ()
+    with pytest.raises(NotFound):
+        await gateway.delete_tax_id(account.customer_id, created.id)
+
+
+async def test_an_invalid_tax_id_is_refused_with_stripes_code(
+    gateway: StripeGateway, account: Account
+) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        await gateway.create_tax_id(
+            account.customer_id, TaxIdType.GB_VAT, "GB12", idempotency_key="tax-invalid"
+        )
+
+    assert (raised.value.code, raised.value.param) == ("tax_id_invalid", "value")

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import stripe
 
+from portalql.webhooks.handlers import Change
+from portalql.webhooks.inbox import dispatch
 from stripe_gateway.errors import WebhookSignatureInvalid
 from stripe_gateway.records import (
     Address,
@@ -223,3 +225,19 @@ async def test_list_events_finds_our_change(gateway: StripeGateway, account: Acc
     assert mine[0].subject.name == "Evented"
     assert ChangedField.NAME in mine[0].changed
     assert mine[0].made_by_portalql
+
+
+async def test_a_tax_id_event_names_its_customer_whose_reads_it_makes_stale(
+    gateway: StripeGateway, stripe_admin: stripe.StripeClient, account: Account
+) -> None:
+    tax_id = await _stripe_json(
+        stripe_admin.v1.customers.tax_ids.create_async(
+            account.customer_id, {"type": "gb_vat", "value": "GB123456789"}
+        )
+    )
+    payload = _event(tax_id, {"verification": {"status": "pending"}}, event_type="customer.tax_id.updated")
+
+    event = gateway.construct_event(payload, _sign(payload), SECRET)
+
+    assert (event.object_id, event.customer_id) == (tax_id["id"], account.customer_id)
+    assert dispatch(event) == Change(object_id=tax_id["id"], customer_id=account.customer_id, audit=None)

@@ -11,6 +11,7 @@ from stripe_gateway.records import (
     CancellationFeedback,
     ItemChange,
     PortalFlow,
+    PortalFlowCompletion,
     PortalFlowType,
 )
 
@@ -121,6 +122,7 @@ async def test_create_portal_session_with_a_cancel_flow(
             PortalFlowType.SUBSCRIPTION_CANCEL,
             subscription_id=subscribed.subscription_id,
             after_completion_redirect_url="https://app.example.com/bye",
+            after_completion=PortalFlowCompletion.REDIRECT,
         ),
         idempotency_key="portal-cancel",
     )
@@ -130,6 +132,27 @@ async def test_create_portal_session_with_a_cancel_flow(
     assert session.customer_id == subscribed.customer_id
     assert session.configuration_id == configuration_id
     assert (session.return_url, session.locale) == ("https://app.example.com/account", "en")
+
+
+async def test_a_hosted_confirmation_after_completion_carries_its_message(
+    gateway: StripeGateway, subscribed: Subscribed, configuration_id: str
+) -> None:
+    session = await gateway.create_portal_session(
+        subscribed.customer_id,
+        return_url="https://app.example.com/account",
+        configuration_id=configuration_id,
+        locale=None,
+        flow=PortalFlow(
+            PortalFlowType.PAYMENT_METHOD_UPDATE,
+            after_completion=PortalFlowCompletion.HOSTED_CONFIRMATION,
+            confirmation_message="Your card is saved.",
+        ),
+        idempotency_key="portal-confirmation",
+    )
+
+    # Stripe accepted Stripe's documented shape (the sandbox refuses any other).
+    assert session.id.startswith("bps_")
+    assert session.customer_id == subscribed.customer_id
 
 
 async def test_create_portal_session_with_an_update_confirm_flow(

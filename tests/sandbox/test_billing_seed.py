@@ -95,7 +95,14 @@ async def test_the_portal_lets_customers_switch_plans_and_cancel(stripe_client: 
     assert len(features.subscription_update.products) == 4  # three plans and the seat add-on
     assert features.subscription_cancel.mode == "at_period_end"
     assert len(features.subscription_cancel.cancellation_reason.options) == 8
-    assert set(features.customer_update.allowed_updates) == {"email", "name", "address", "phone"}
+    assert set(features.customer_update.allowed_updates) == {
+        "email",
+        "name",
+        "address",
+        "phone",
+        "shipping",
+        "tax_id",
+    }
     assert features.invoice_history.enabled
     assert features.payment_method_update.enabled
     assert default.business_profile.headline

@@ -208,3 +208,28 @@ async def test_a_refused_creation_leaves_nothing_behind(stripe_client: stripe.St
     assert (
         await stripe_client.v1.events.list_async({"type": "payment_method.attached", "limit": 100})
     ).data == []
+
+
+async def test_shipping_is_set_whole_without_a_phone_and_cleared_with_an_empty_string(
+    stripe_client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
+    shipped = await stripe_client.v1.customers.update_async(
+        customer.id,
+        {"shipping": {"name": "Ada King", "phone": "", "address": {"line1": "1 Main St", "country": "GB"}}},
+    )
+    cleared = await stripe_client.v1.customers.update_async(customer.id, {"shipping": ""})
+
+    assert shipped.shipping is not None
+    assert (shipped.shipping.name, shipped.shipping.phone) == ("Ada King", None)
+    assert shipped.shipping.address is not None
+    assert (shipped.shipping.address.line1, shipped.shipping.address.city) == ("1 Main St", None)
+    assert cleared.shipping is None
+
+
+async def test_shipping_needs_a_name(stripe_client: stripe.StripeClient, customer: stripe.Customer) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        await stripe_client.v1.customers.update_async(
+            customer.id, {"shipping": {"address": {"line1": "1 Main St"}}}
+        )
+
+    assert (raised.value.http_status, raised.value.param) == (400, "shipping[name]")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -105,14 +105,22 @@ async def authenticate_customer_session(
     """The principal for a live session, or None for an unknown, expired or revoked token."""
     if token_kind(token) is not TokenKind.CUSTOMER_SESSION:
         return None
-    row = await db.scalar(
-        select(CustomerSession).where(
-            CustomerSession.token_hash == hash_token(token),
-            CustomerSession.revoked_at.is_(None),
-            CustomerSession.expires_at > (now or utcnow()),
+    # The portal link that opened the session, if any, says which flow the page opens on and what follows it.
+    found = (
+        await db.execute(
+            select(CustomerSession, PortalLink.flow)
+            .outerjoin(PortalLink, PortalLink.id == CustomerSession.portal_link_id)
+            .where(
+                CustomerSession.token_hash == hash_token(token),
+                CustomerSession.revoked_at.is_(None),
+                CustomerSession.expires_at > (now or utcnow()),
+            )
         )
-    )
-    return None if row is None else _principal(row)
+    ).one_or_none()
+    if found is None:
+        return None
+    row, flow = found
+    return replace(_principal(row), flow=flow)
 
 
 async def revoke_customer_session(db: AsyncSession, session_id: str, *, now: datetime | None = None) -> bool:
@@ -181,7 +189,7 @@ async def redeem_portal_code(
     )
     if portal_session is None:
         raise PortalCodeRejectedError(await _why_unredeemable(db, code_hash))
-    return await create_customer_session(
+    created = await create_customer_session(
         db,
         customer_id=portal_session.customer_id,
         ttl=session_ttl,
@@ -193,6 +201,7 @@ async def redeem_portal_code(
         created_by_api_key_id=portal_session.created_by_api_key_id,
         now=now,
     )
+    return replace(created, principal=replace(created.principal, flow=portal_session.flow))
 
 
 async def _why_unredeemable(db: AsyncSession, code_hash: str) -> PortalCodeProblem:

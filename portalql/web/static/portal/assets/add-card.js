@@ -48,13 +48,15 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!open) return;
   const { portal, card } = open;
-  // The page shows the new card before the form closes, so what the customer does next sees it.
+  let onDashboard = false;
+  // The page shows the new card before the form closes, so what the customer does next sees it. A card
+  // added from a payment-method link completes its step: the link says what follows.
   const saved = await busy(submit, async () => {
     const name = await save(card);
-    if (name) await portal.reload(`${name} was added.`);
+    if (name) onDashboard = await portal.done('PAYMENT_METHOD_UPDATE', `${name} was added.`);
     return name;
   });
-  if (!saved) return;
+  if (!saved || !onDashboard) return;
   dialog.close();
   byId('payment-methods-title').focus();
 });

@@ -31,7 +31,24 @@ const RETURN_URL_KEY = 'portalql:return-url';
  *   what the portal lets the customer do, as the API decides it
  * @property {number} pageSize invoices per page
  * @property {(message?: string) => Promise<void>} reload re-read the dashboard, re-render, then announce
+ * @property {(step: FlowStep, message: string) => Promise<boolean>} done a step a deep link can open on
+ *   succeeded: when it is the step the portal link opened on, do what the link asks for after it
+ *   (`afterCompletion`); otherwise (and for PORTAL_HOMEPAGE) reload and announce `message`. True when the
+ *   dashboard is shown (the caller then puts focus back), false for a confirmation or a redirect.
  */
+
+/**
+ * The steps a deep link opens on, as the page's dialogs complete them (a plan change completes both
+ * `SUBSCRIPTION_UPDATE` and `SUBSCRIPTION_UPDATE_CONFIRM` links).
+ * @typedef {'SUBSCRIPTION_CANCEL' | 'SUBSCRIPTION_UPDATE' | 'PAYMENT_METHOD_UPDATE'} FlowStep
+ */
+
+/**
+ * The portal link's flow while its step is open; cleared once the step is done, so that later changes on
+ * the page do not redirect or confirm again.
+ * @type {PortalFlowLink | null}
+ */
+let openedFlow = null;
 
 async function start() {
   try {
@@ -47,12 +64,30 @@ async function start() {
         render(portal, await loadDashboard(portal));
         if (message) announce(message);
       },
+      done: async (step, message) => {
+        const flow = openedFlow && completes(step, openedFlow) ? openedFlow : null;
+        openedFlow = null;
+        const redirect = flow?.afterCompletion === 'REDIRECT' ? safeUrl(flow.afterCompletionRedirectUrl) : null;
+        if (redirect) {
+          location.assign(redirect.href);
+          return false;
+        }
+        if (flow?.afterCompletion === 'HOSTED_CONFIRMATION') {
+          render(portal, await loadDashboard(portal));
+          confirmDone(flow.confirmationMessage ?? message);
+          return false;
+        }
+        await portal.reload(message);
+        return true;
+      },
     };
-    brand(configuration.businessProfile, viewer.returnUrl ?? configuration.defaultReturnUrl);
+    const returnUrl = viewer.returnUrl ?? configuration.defaultReturnUrl;
+    brand(configuration.businessProfile, returnUrl);
+    returnLink(byId('confirmation-return'), returnUrl);
     render(portal, await loadDashboard(portal));
     byId('main').removeAttribute('aria-busy');
     byId('loading').hidden = true;
-    openDeepLink(portal, new URLSearchParams(location.search));
+    openDeepLink(portal, new URLSearchParams(location.search), viewer.portalFlow ?? null);
   } catch (error) {
     fail(error);
   }
@@ -137,15 +172,19 @@ function safeUrl(url) {
 }
 
 /**
- * A portal link's flow (`?flow=subscription_cancel&subscription=sub_…`, `subscription_pause`, …) opens on its step; the query is
- * then dropped so that reloading shows the dashboard.
+ * A portal link's flow (`?flow=subscription_cancel&subscription=sub_…`, `subscription_pause`, …) opens on its
+ * step; the query is then dropped so that reloading shows the dashboard. What follows the step comes from the
+ * session's own flow (`viewer.portalFlow`), never from the query, so a crafted URL cannot send the customer
+ * elsewhere.
  * @param {Portal} portal
  * @param {URLSearchParams} params
+ * @param {PortalFlowLink | null} linked the flow of the link that opened the session
  */
-function openDeepLink(portal, params) {
+function openDeepLink(portal, params, linked) {
   const flow = params.get('flow');
   const subscription = subscriptionsById.get(params.get('subscription') ?? '');
   history.replaceState(null, '', location.pathname);
+  if (flow && linked && linked.type.toLowerCase() === flow) openedFlow = linked;
   const updates = flow === 'subscription_update' || flow === 'subscription_update_confirm';
   if (flow === 'subscription_cancel' && subscription?.actions.cancel.allowed) openCancel(portal, subscription);
   else if (flow === 'subscription_pause' && subscription?.actions.pause.allowed) openPause(portal, subscription);
@@ -155,7 +194,40 @@ function openDeepLink(portal, params) {
     byId('payment-methods').scrollIntoView();
     byId('payment-methods-title').focus();
     if (!byId('add-card').hidden) openAddCard(portal);
+  } else {
+    openedFlow = null; // the step is not open: nothing of this page completes it
   }
+}
+
+/** @param {FlowStep} step @param {PortalFlowLink} flow */
+function completes(step, flow) {
+  return flow.type === step || (step === 'SUBSCRIPTION_UPDATE' && flow.type === 'SUBSCRIPTION_UPDATE_CONFIRM');
+}
+
+/**
+ * Stripe's `hosted_confirmation`: the step is done; say so (with the merchant's message) in place of the
+ * dashboard, with the way back to the product and to the billing details.
+ * @param {string} message
+ */
+function confirmDone(message) {
+  for (const dialog of document.querySelectorAll('dialog[open]')) /** @type {HTMLDialogElement} */ (dialog).close();
+  /** @type {HTMLElement[]} */
+  const shown = [];
+  for (const section of document.querySelectorAll('main > section:not([hidden])')) {
+    if (section instanceof HTMLElement) {
+      section.hidden = true;
+      shown.push(section);
+    }
+  }
+  byId('status').textContent = '';
+  byId('confirmation-message').textContent = message;
+  byId('confirmation').hidden = false;
+  byId('confirmation-title').focus();
+  byId('confirmation-home').onclick = () => {
+    byId('confirmation').hidden = true;
+    for (const section of shown) section.hidden = false;
+    byId('main').focus();
+  };
 }
 
 /**

@@ -161,12 +161,13 @@ async function cancel() {
   dialog.close();
   const canceled = payload.subscription;
   const name = planName(subscription);
-  await portal.reload(
+  const onDashboard = await portal.done(
+    'SUBSCRIPTION_CANCEL',
     canceled.status === 'CANCELED'
       ? `Your ${name} plan has been canceled.`
       : `Your ${name} plan will be canceled on ${formatDate(canceled.cancelAt ?? canceled.currentPeriodEnd, portal.locale)}.`,
   );
-  byId('subscriptions-title').focus();
+  if (onDashboard) byId('subscriptions-title').focus();
 }
 
 async function acceptOffer() {

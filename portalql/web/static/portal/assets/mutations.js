@@ -96,6 +96,18 @@ export const UPDATE_CUSTOMER = /* GraphQL */ `
   }
 `;
 
+export const ADD_TAX_ID = /* GraphQL */ `
+  mutation PortalAddTaxId($input: AddTaxIdInput!) {
+    addTaxId(input: $input) { taxId { id } ${USER_ERRORS} }
+  }
+`;
+
+export const REMOVE_TAX_ID = /* GraphQL */ `
+  mutation PortalRemoveTaxId($input: RemoveTaxIdInput!) {
+    removeTaxId(input: $input) { taxId { id } ${USER_ERRORS} }
+  }
+`;
+
 export const CREATE_SETUP_INTENT = /* GraphQL */ `
   mutation PortalCreateSetupIntent($input: CreateSetupIntentInput!) {
     createSetupIntent(input: $input) { setupIntent { id clientSecret } ${USER_ERRORS} }

@@ -162,11 +162,10 @@ async function confirm({ portal, subscription, price, items, preview, key }) {
     return;
   }
   dialog.close();
-  const done = price && items.length === 1
+  const message = price && items.length === 1
     ? `Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`
     : 'Your plan has been updated.';
-  await portal.reload(done);
-  byId('subscriptions-title').focus();
+  if (await portal.done('SUBSCRIPTION_UPDATE', message)) byId('subscriptions-title').focus();
 }
 
 form.addEventListener('submit', (event) => {

@@ -6,6 +6,7 @@ export const BOOT = /* GraphQL */ `
   query PortalBoot {
     viewer {
       scopes returnUrl locale
+      portalFlow { type subscriptionId afterCompletion afterCompletionRedirectUrl confirmationMessage }
       customer {
         id preferredLocales
         capabilities { viewInvoices updatePaymentMethods addPaymentMethods payInvoices updateCustomerFields }
@@ -53,6 +54,8 @@ export const DASHBOARD = /* GraphQL */ `
         ... @include(if: $details) {
           name email phone
           address { line1 line2 city state postalCode country }
+          shipping { name phone address { line1 line2 city state postalCode country } }
+          taxIds { id type value verificationStatus }
         }
         paymentAttentionNeeded @include(if: $subscriptions)
         subscriptions @include(if: $subscriptions) {

@@ -138,6 +138,30 @@ interface PortalAddress {
   country: string | null;
 }
 
+/** Where deliveries go. */
+interface PortalShipping {
+  name: string | null;
+  phone: string | null;
+  address: PortalAddress | null;
+}
+
+/** A tax ID of the customer. */
+interface PortalTaxId {
+  id: string;
+  type: string;
+  value: string;
+  verificationStatus: 'PENDING' | 'VERIFIED' | 'UNVERIFIED' | 'UNAVAILABLE';
+}
+
+/** `viewer.portalFlow`: the deep link the session was opened with, and what follows its step. */
+interface PortalFlowLink {
+  type: string;
+  subscriptionId: string | null;
+  afterCompletion: 'HOSTED_CONFIRMATION' | 'PORTAL_HOMEPAGE' | 'REDIRECT';
+  afterCompletionRedirectUrl: string | null;
+  confirmationMessage: string | null;
+}
+
 /** The customer as `PortalDashboard` selects it: each part present when the session's scopes asked for it. */
 interface PortalCustomer {
   id: string;
@@ -145,6 +169,8 @@ interface PortalCustomer {
   email?: string | null;
   phone?: string | null;
   address?: PortalAddress | null;
+  shipping?: PortalShipping | null;
+  taxIds?: PortalTaxId[];
   paymentAttentionNeeded?: boolean;
   subscriptions?: PortalSubscription[];
   upcomingInvoices?: PortalUpcomingInvoice[];
