@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from stripe_sandbox.resources.catalog import new_price
 from tests.api.mutation_support import (
     AMARA,
     LIAM,
@@ -147,6 +148,21 @@ async def test_capabilities_offer_only_what_the_customer_can_still_do(
     assert capabilities["viewInvoices"] is True
 
 
+def _unoffered_price(sandbox: SandboxHandle) -> str:
+    """A price of an offered plan that the portal configuration does not list; its lookup key."""
+    store = sandbox.state.store
+    business = next(p for p in store.iter_type("price") if p["lookup_key"] == "business_monthly")
+    new_price(
+        store,
+        product=business["product"],
+        unit_amount=business["unit_amount"] * 2,
+        currency="usd",
+        interval="month",
+        lookup_key="business_monthly_unlisted",
+    )
+    return "business_monthly_unlisted"
+
+
 def _confirm_flow(
     sandbox: SandboxHandle, name: str, *, items: bool = True, price: str = "business_monthly"
 ) -> dict[str, Any]:
@@ -211,7 +227,7 @@ BAD_REQUESTS = [
         id="confirm-another-currency",
     ),
     pytest.param(
-        lambda s: {"flow": _confirm_flow(s, MAYA, price="seat_monthly")},
+        lambda s: {"flow": _confirm_flow(s, MAYA, price=_unoffered_price(s))},
         ("PRICE_NOT_ALLOWED", ["input", "flow", "items"]),
         id="confirm-a-price-the-portal-does-not-offer",
     ),

@@ -86,6 +86,7 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "SetupIntentStatus": records.SetupIntentStatus,
         "InvoicePaymentOutcome": invoice_payment.InvoicePaymentOutcome,
         "CollectionMethod": records.CollectionMethod,
+        "EventDeliveryStatus": ports.EventDeliveryStatus,
     }
 
 
