@@ -83,6 +83,8 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "PortalFlowCompletion": portal_sessions.AfterCompletion,
         "SetupIntentStatus": records.SetupIntentStatus,
         "InvoicePaymentOutcome": invoice_payment.InvoicePaymentOutcome,
+        "RetentionOfferKind": ports.OfferKind,
+        "CouponDuration": records.CouponDuration,
     }
 
 
