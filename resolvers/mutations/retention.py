@@ -97,13 +97,14 @@ async def offer_for(
     """Show the customer the offer that fits, once: the one already shown for this subscription, or else
     the first they have not had; None when none fits."""
     store = _store(ctx)
+    # Both reads finish before either's failure is raised, so none is left running past the request.
     found_offers, found_grants = await asyncio.gather(
         store.offers(include_archived=False),
         store.grants_of(subscription.customer_id),
         return_exceptions=True,
     )
-    offers, grants = settled(found_offers), settled(found_grants)
-    offers = tuple(offer for offer in offers if offer.kind in kinds)
+    offers = tuple(offer for offer in settled(found_offers) if offer.kind in kinds)
+    grants = settled(found_grants)
     pending = _pending(grants, subscription.id)
     if pending is not None:
         shown = next((offer for offer in offers if offer.id == pending.offer_id), None)
@@ -266,11 +267,10 @@ async def _accept(ctx: RequestContext, subscription_id: str, offer_id: str) -> S
     if len(offer_id) > 40:
         raise reject(UserErrorCode.OFFER_NOT_AVAILABLE, "No such offer.", "offer_id")
     store = _store(ctx)
-    # Both are awaited to the end even when one fails, so no read outlives the request.
-    shown, found = await asyncio.gather(
+    found_grant, found_offer = await asyncio.gather(
         _shown(ctx, subscription, offer_id), store.offer(offer_id), return_exceptions=True
     )
-    grant, offer = settled(shown), settled(found)
+    grant, offer = settled(found_grant), settled(found_offer)
     if offer is None:
         raise reject(UserErrorCode.OFFER_NOT_AVAILABLE, "No such offer.", "offer_id")
     won = grant.outcome is OfferOutcome.SHOWN and await store.decide(grant.id, OfferOutcome.ACCEPTED)

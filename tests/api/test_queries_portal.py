@@ -210,6 +210,15 @@ async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call
         "changePlan": {"allowed": True},
         "cancel": {"allowed": True, "mode": "AT_PERIOD_END", "reasons": OFFERED_REASONS},
         "reactivate": {"allowed": False},
+        "pause": {
+            "allowed": True,
+            "indefinite": False,
+            "durations": [
+                {"interval": "MONTH", "intervalCount": 1},
+                {"interval": "MONTH", "intervalCount": 3},
+            ],
+        },
+        "resume": {"allowed": False},
     }
 
 

@@ -87,6 +87,8 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "InvoicePaymentOutcome": invoice_payment.InvoicePaymentOutcome,
         "CollectionMethod": records.CollectionMethod,
         "EventDeliveryStatus": ports.EventDeliveryStatus,
+        "RetentionOfferKind": ports.OfferKind,
+        "CouponDuration": records.CouponDuration,
     }
 
 

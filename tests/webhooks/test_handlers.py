@@ -153,6 +153,7 @@ def test_a_created_or_deleted_subscription_is_audited_whole(
                 "cancellation_details": {"feedback": "unused", "comment": "Not needed"},
                 "items": [{"price": "price_basic", "quantity": 1}],
                 "default_payment_method": None,
+                "pause_collection": None,
             },
         ),
         invoices_again=invoices_again,
