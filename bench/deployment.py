@@ -112,10 +112,11 @@ class Deployment:
                 for v in self.variants
             ],
             "ratios": self.ratios(),
-            "metrics_recordings_per_warm_dashboard": self.recording.per_dashboard if self.recording else None,
-            "metrics_microseconds_per_warm_dashboard": self.recording.microseconds
-            if self.recording
-            else None,
+            "metrics_per_warm_dashboard": (
+                {"recordings": self.recording.per_dashboard, "microseconds": self.recording.microseconds}
+                if self.recording
+                else None
+            ),
         }
 
     def table(self) -> str:
