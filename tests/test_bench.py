@@ -167,6 +167,9 @@ def test_the_warm_dashboard_is_measured_by_deployment_with_the_ratios(report: di
         assert variant["latency_p50_ms"] > 0
     assert set(deployment["ratios"]) == {"two_workers_over_one", "metrics_on_over_off", "tracing_on_over_off"}
     assert deployment["ratios"]["tracing_on_over_off"] > 0
+    # A warm dashboard records its HTTP request, its GraphQL operation and its cache lookups.
+    assert deployment["metrics_per_warm_dashboard"]["recordings"] >= 4
+    assert deployment["metrics_per_warm_dashboard"]["microseconds"] > 0
 
 
 def test_starting_a_cancellation_reads_what_cancelling_reads_in_one_round_trip(cases: Cases) -> None:

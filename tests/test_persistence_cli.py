@@ -125,12 +125,25 @@ def test_sandbox_defaults_come_from_settings(monkeypatch: pytest.MonkeyPatch, da
 def test_serve_hands_the_settings_to_the_server(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     calls = _fake_module(monkeypatch, "portalql.cli.serve")
 
-    main(["serve", "--port", "8081"])
+    main(["serve", "--port", "8081", "--workers", "3"])
 
     [(args, kwargs)] = calls
     assert isinstance(args[0], Settings)
     assert args[0].database_url == database_url
-    assert kwargs == {"host": "127.0.0.1", "port": 8081}
+    assert kwargs == {"host": "127.0.0.1", "port": 8081, "workers": 3}
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_serve_refuses_a_worker_count_that_is_not_positive(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, workers: str
+) -> None:
+    calls = _fake_module(monkeypatch, "portalql.cli.serve")
+
+    with pytest.raises(SystemExit) as refused:
+        main(["serve", "--workers", workers])
+
+    assert refused.value.code == 2
+    assert calls == []
 
 
 def test_invalid_settings_exit_with_the_reason(

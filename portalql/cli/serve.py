@@ -272,8 +272,8 @@ async def _prepare(
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
         )
-        # Logging is left to the API's server; the sandbox's requests show in its access log as the
-        # `/v1/…` lines: the Stripe calls each GraphQL request made.
+        # Logging is left to the process's configuration (`configure_logging`), without access lines: the
+        # Stripe calls each GraphQL request made are counted by endpoint at `/metrics`.
         sandbox_config = uvicorn.Config(
             build_app(sandbox_state),
             log_config=None,

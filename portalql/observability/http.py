@@ -27,6 +27,8 @@ access_log = logging.getLogger("portalql.access")
 
 # Requests that matched no route share one label, so a scan of made-up paths cannot grow the series.
 _UNMATCHED = "unmatched"
+# Any token is a valid method on the wire; other ones share a label, for the same reason.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class ObservedRequests:
@@ -41,21 +43,25 @@ class ObservedRequests:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        answered: float | None = None
         status = 500
         root_path = scope.get("root_path", "")
 
         async def send_observed(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered = time.perf_counter()
             await send(message)
 
         try:
             await self.app(scope, receive, send_observed)
         finally:
-            elapsed = time.perf_counter() - started
+            # Until the answer was sent: work after it (a webhook's processing) is not the caller's wait.
+            elapsed = (answered or time.perf_counter()) - started
             template = _template(scope, root_path)
-            method = scope["method"]
+            method = scope["method"] if scope["method"] in _METHODS else "other"
             HTTP_REQUESTS.labels(template, method, str(status)).inc()
             HTTP_DURATION.labels(template, method).observe(elapsed)
             access_log.info(

@@ -106,7 +106,8 @@ def log_handler(log_format: LogFormat, stream: TextIO) -> logging.Handler:
 
 def configure_logging(log_format: LogFormat, *, level: str = "INFO") -> None:
     """Send every logger's records to stderr in `log_format`; uvicorn's own handlers are removed so that its
-    lines take the same shape (its access log is replaced by `portalql.access`, which redacts codes)."""
+    lines take the same shape. The API's servers run without uvicorn's access log: `portalql.access`, which
+    redacts codes, replaces it."""
     handler = log_handler(log_format, sys.stderr)
     root = logging.getLogger()
     for existing in list(root.handlers):
@@ -117,7 +118,7 @@ def configure_logging(log_format: LogFormat, *, level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
-    logging.getLogger("uvicorn.access").disabled = True
-    # httpx logs each Stripe call's full URL at INFO (ids, and a customers search's email in the query):
-    # the Stripe metrics and spans say what was called, without whom for.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx and the Stripe SDK log each Stripe call's full URL at INFO (ids, and a customers search's email
+    # in the query): the Stripe metrics and spans say what was called, without whom for.
+    for chatty in ("httpx", "stripe"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
