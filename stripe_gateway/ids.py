@@ -37,6 +37,7 @@ class IdKind(Enum):
     REFUND = ("refund", ("re_", "pyr_"))
     PORTAL_CONFIGURATION = ("portal configuration", ("bpc_",))
     SETUP_INTENT = ("setup intent", ("seti_",))
+    METER = ("meter", ("mtr_",))
 
     def __init__(self, noun: str, prefixes: tuple[str, ...]) -> None:
         self.noun = noun
