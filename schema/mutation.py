@@ -37,6 +37,7 @@ from schema.mutations.plans import (
 )
 from schema.mutations.portal_sessions import CreatePortalSessionPayload, create_portal_session
 from schema.mutations.refunds import RefundPaymentPayload, refund_payment
+from schema.mutations.usage import RecordUsagePayload, record_usage
 
 
 @strawberry.type(
@@ -114,6 +115,12 @@ class Mutation:
         description="Pay an open invoice now with a saved card. Needs `invoices:write`. User errors: "
         "NOT_FOUND, FEATURE_DISABLED, INVOICE_NOT_OPEN, CARD_DECLINED, IDEMPOTENCY_KEY_REUSED, "
         "INVALID_INPUT.",
+    )
+    record_usage: RecordUsagePayload = strawberry.mutation(
+        resolver=record_usage,
+        description="Report a customer's usage of a meter, billed on its metered prices (API keys only); "
+        "a retry with the same identifier never counts twice. User errors: NOT_FOUND, INVALID_INPUT, "
+        "IDEMPOTENCY_KEY_REUSED.",
     )
     update_customer: UpdateCustomerPayload = strawberry.mutation(
         resolver=update_customer,

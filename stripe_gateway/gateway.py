@@ -11,6 +11,7 @@ answer instead of changing or refunding twice.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from functools import reduce
@@ -584,13 +585,16 @@ class StripeGateway:
         if details:
             query["subscription_details"] = details
         # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).
+        as_of = int(time.time())
         try:
             response = await self._get("/v1/invoices/create_preview", query, method="post")
         except InvalidRequest as error:
             if error.code == _NOTHING_TO_PREVIEW:
                 return None
             raise
-        return convert.invoice(convert.read_as(stripe.Invoice, response.data))
+        return dataclasses.replace(
+            convert.invoice(convert.read_as(stripe.Invoice, response.data)), as_of=as_of
+        )
 
     # -- payment methods ------------------------------------------------------------------------------------
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]:
@@ -825,7 +829,14 @@ class StripeGateway:
         return UsageSeries(meter_id=meter_id, customer_id=customer_id, as_of=as_of, windows=tuple(windows))
 
     async def record_meter_event(
-        self, event_name: str, *, customer_id: str, value: float, identifier: str, timestamp: int | None
+        self,
+        event_name: str,
+        *,
+        customer_id: str,
+        value: float,
+        identifier: str,
+        timestamp: int | None,
+        idempotency_key: str,
     ) -> MeterEvent:
         """Report usage; `identifier` makes it count once, also when Stripe answered a first report and the
         answer was lost (Stripe then refuses the identifier, which is reported as `already_recorded`)."""
@@ -837,7 +848,7 @@ class StripeGateway:
         }
         if timestamp is not None:
             request["timestamp"] = timestamp
-        key = params.idempotency_key("record_usage", identifier)
+        key = params.idempotency_key("record_usage", idempotency_key)
         try:
             created = await self._call(
                 lambda: self._v1.billing.meter_events.create_async(request, {"idempotency_key": key})

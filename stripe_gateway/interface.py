@@ -229,7 +229,14 @@ class BillingGateway(Protocol):
     ) -> UsageSeries: ...
 
     async def record_meter_event(
-        self, event_name: str, *, customer_id: str, value: float, identifier: str, timestamp: int | None
+        self,
+        event_name: str,
+        *,
+        customer_id: str,
+        value: float,
+        identifier: str,
+        timestamp: int | None,
+        idempotency_key: str,
     ) -> MeterEvent: ...
 
     async def credit_summary(self, customer_id: str) -> CreditSummary: ...

@@ -471,6 +471,8 @@ class Invoice:
     lines_has_more: bool
     # Present only when fetched with `payments` included.
     payments: tuple[InvoicePayment, ...] | None = None
+    # Previews only: when Stripe made it (it bills usage so far, which no webhook says has grown).
+    as_of: int | None = None
 
     @property
     def is_preview(self) -> bool:

@@ -57,14 +57,21 @@ class DemoCredentials:
     portal_code: str
     # A one-time link for a customer whose payment failed: to add a card and pay what is owed.
     past_due_portal_code: str | None = None
+    # A one-time link for a usage-billed customer: usage this period, its daily chart, credit.
+    usage_portal_code: str | None = None
 
 
 async def mint_demo_credentials(
-    database: Database, *, customer_id: str, return_url: str, past_due_customer_id: str | None = None
+    database: Database,
+    *,
+    customer_id: str,
+    return_url: str,
+    past_due_customer_id: str | None = None,
+    usage_customer_id: str | None = None,
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     a one-time link into the hosted portal for the same customer that leads back to `return_url`; another
-    such link for `past_due_customer_id` when given."""
+    such link for `past_due_customer_id` and for `usage_customer_id` when given."""
     async with database.session() as session:
         await _revoke_demo_keys(session)
         key = await create_api_key(session, name=DEMO_API_KEY_NAME, livemode=False)
@@ -78,21 +85,25 @@ async def mint_demo_credentials(
             ttl=DEMO_SESSION_TTL,
             created_by_api_key_id=key.key.id,
         )
-        past_due = None
-        if past_due_customer_id is not None:
-            past_due = await create_portal_link(
-                session,
-                customer_id=past_due_customer_id,
-                return_url=return_url,
-                ttl=DEMO_SESSION_TTL,
-                created_by_api_key_id=key.key.id,
-            )
+        codes: dict[str, str | None] = {}
+        for name, other in (("past_due", past_due_customer_id), ("usage", usage_customer_id)):
+            link = None
+            if other is not None:
+                link = await create_portal_link(
+                    session,
+                    customer_id=other,
+                    return_url=return_url,
+                    ttl=DEMO_SESSION_TTL,
+                    created_by_api_key_id=key.key.id,
+                )
+            codes[name] = None if link is None else link.code
     return DemoCredentials(
         api_key=key.token,
         customer_session_token=customer_session.token,
         customer_id=customer_id,
         portal_code=portal.code,
-        past_due_portal_code=None if past_due is None else past_due.code,
+        past_due_portal_code=codes["past_due"],
+        usage_portal_code=codes["usage"],
     )
 
 

@@ -56,7 +56,11 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         sandbox: tuple[_Server, socket.socket] | None = None
         if settings.stripe_api_key is None:
             # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
-            from stripe_sandbox.seed import demo_customer, past_due_customer  # noqa: PLC0415
+            from stripe_sandbox.seed import (  # noqa: PLC0415
+                demo_customer,
+                past_due_customer,
+                usage_customer,
+            )
             from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
             sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
@@ -94,6 +98,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                     customer_id=demo_customer(sandbox_state.store)["id"],
                     return_url=graphiql_url,
                     past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
+                    usage_customer_id=usage_customer(sandbox_state.store)["id"],
                 )
             _print_demo_banner(
                 out,
@@ -249,6 +254,12 @@ def _print_demo_banner(
         if credentials.past_due_portal_code
         else ""
     )
+    usage = (
+        "Hosted billing portal for a usage-billed customer (API calls by tiers, credit grants; one-time, "
+        f"24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.usage_portal_code}\n"
+        if credentials.usage_portal_code
+        else ""
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -260,6 +271,7 @@ def _print_demo_banner(
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
+        f"{usage}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"

@@ -540,11 +540,23 @@ class CachedGateway:
         )
 
     async def record_meter_event(
-        self, event_name: str, *, customer_id: str, value: float, identifier: str, timestamp: int | None
+        self,
+        event_name: str,
+        *,
+        customer_id: str,
+        value: float,
+        identifier: str,
+        timestamp: int | None,
+        idempotency_key: str,
     ) -> MeterEvent:
         try:
             return await self._gateway.record_meter_event(
-                event_name, customer_id=customer_id, value=value, identifier=identifier, timestamp=timestamp
+                event_name,
+                customer_id=customer_id,
+                value=value,
+                identifier=identifier,
+                timestamp=timestamp,
+                idempotency_key=idempotency_key,
             )
         finally:
             await self._forget({usage_group(customer_id)})

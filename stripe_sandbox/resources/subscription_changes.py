@@ -147,12 +147,14 @@ def cycle_line(store: Store, subscription: StripeObject, item: StripeObject) -> 
     start, end = item["current_period_start"], item["current_period_end"]
     cancel_at = subscription["cancel_at"]
     billed_end = cancel_at if cancel_at is not None and start < cancel_at < end else end
+    # A metered item bills nothing ahead: its usage comes on the next invoice.
+    quantity = 0 if meters.is_metered(item["price"]) else item["quantity"]
     return Line(
         amount=portion(_amount(item), start, end, start, billed_end),
         currency=item["price"]["currency"],
-        description=period_description(store, item["price"], item["quantity"]),
+        description=period_description(store, item["price"], quantity),
         price=item["price"],
-        quantity=item["quantity"],
+        quantity=quantity,
         start=start,
         end=billed_end,
         subscription=subscription["id"],

@@ -61,10 +61,10 @@ async def wire_objects(
     meter = await post(
         "/v1/billing/meters",
         display_name="API calls",
-        event_name="api_call",
+        event_name="api_request",
         **{"default_aggregation[formula]": "sum"},
     )
-    usage = {"event_name": "api_call", "payload[stripe_customer_id]": customer.id, "payload[value]": "3"}
+    usage = {"event_name": "api_request", "payload[stripe_customer_id]": customer.id, "payload[value]": "3"}
     grant = await post(
         "/v1/billing/credit_grants",
         customer=customer.id,
