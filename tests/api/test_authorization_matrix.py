@@ -56,7 +56,15 @@ NESTED = {
     "subscriptions.actions": "subscriptions { id actions { changePlan { allowed refusal { code message } } "
     "cancel { allowed mode reasons } reactivate { allowed refusal { code } } "
     "payInvoice { allowed refusal { code } } } }",
+    "subscriptions.items.usage": "subscriptions { items { meter { id } usage { quantity } } }",
+    "credits": "credits { asOf balances { available { amount } } grants { id remaining { amount } } "
+    "balanceTransactions(first: 3) { edges { node { id invoiceId } } } }",
 }
+# A timeline of the demo's meter (`$id`), of the customer a session reads as its viewer.
+USAGE = (
+    'query($id: ID!) { viewer { customer { usage(meterId: $id, from: "2026-11-01T00:00:00Z", '
+    'to: "2026-11-15T00:00:00Z", granularity: DAY) { meterId total points { value } } } } }'
+)
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
 CUSTOMER = "query($id: ID!) {{ customer(id: $id) {{ id {selection} }} }}"
@@ -113,6 +121,8 @@ ROWS = [
         expect(OK, OK, OK),
     ),
     Row("products", "{ products { id name defaultPrice { id } } }", expect(OK, OK, OK)),
+    # A timeline names its meter only, no object of the customer's.
+    Row("viewer.customer.usage", USAGE, expect(OK, OK, OK), "meter"),
     # A session reads its own customer's events (the invariant below checks it); an API key everyone's.
     Row("auditEvents", AUDIT_EVENTS, expect(OK, OK, OK), shows=ANY),
     Row(
@@ -183,9 +193,14 @@ async def scene(
                 object_id=customer_id,
                 customer_id=customer_id,
             )
+    meter = next(iter(store.iter_type("billing.meter")))["id"]
     ids = {
         "price": next(iter(store.iter_type("price")))["id"],
         "product": next(iter(store.iter_type("product")))["id"],
+        # The account's meter: every customer's usage of it is theirs to read.
+        "meter": meter,
+        "A.meter": meter,
+        "B.meter": meter,
     }
     for customer_id, who in label.items():
         ids[f"{who}.customer"] = customer_id
@@ -267,6 +282,12 @@ SCOPE_ROWS = {
     "phone": (Scope.CUSTOMER_READ, VIEWER.format(selection="phone"), None),
     "address": (Scope.CUSTOMER_READ, VIEWER.format(selection="address { city }"), None),
     "auditEvents": (Scope.AUDIT_READ, "{ auditEvents { edges { node { id } } } }", None),
+    "usage": (Scope.USAGE_READ, USAGE, "meter"),
+    "credits": (
+        Scope.CREDITS_READ,
+        VIEWER.format(selection="credits { balances { available { amount } } grants { id } }"),
+        None,
+    ),
 }
 # The fields of `Customer` and `Viewer` that need no scope: any session reads them.
 NEEDS_NO_SCOPE = {

@@ -85,9 +85,15 @@ INPUTS: dict[str, Any] = {
     "createPortalSession": lambda s, _: {"customerId": customer_id(s, MAYA), "kind": "HOSTED"},
     "createCustomerSession": lambda s, _: {"customerId": customer_id(s, MAYA)},
     "revokeCustomerSession": lambda _, maya_token: {"token": maya_token},
+    "recordUsage": lambda s, _: {
+        "customerId": customer_id(s, MAYA),
+        "meterId": next(iter(s.state.store.iter_type("billing.meter")))["id"],
+        "value": 5,
+        "identifier": "not-yours",
+    },
 }
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "error UNAUTHENTICATED", "error FORBIDDEN", "userError NOT_FOUND"
-API_KEYS_ONLY = {"refundPayment", "createPortalSession", "createCustomerSession"}
+API_KEYS_ONLY = {"refundPayment", "createPortalSession", "createCustomerSession", "recordUsage"}
 
 
 def _expected(mutation: str, caller: str) -> str:
@@ -126,6 +132,7 @@ def _state(sandbox: SandboxHandle) -> dict[str, Any]:
             "subscription": subscription(sandbox, MAYA),
             "payment_methods": [pm for pm in store.all("payment_method") if pm["customer"] == maya],
             "refunds": store.all("refund"),
+            "usage": store.all("billing.meter_event"),
         }
     )
 
