@@ -142,25 +142,42 @@ def _is_number(value: str) -> bool:
 
 def usage(store: Store, meter: StripeObject, customer: str, start: int, end: int) -> float:
     """The meter's aggregate of a customer's events in `[start, end)`: sum, count or the last value."""
+    return usage_by_window(store, meter, customer, [(start, end)])[0]
+
+
+def usage_by_window(
+    store: Store, meter: StripeObject, customer: str, windows: list[tuple[int, int]]
+) -> list[float]:
+    """`usage` of each of `windows` (consecutive, ascending), the events read in one pass."""
     customer_key = meter["customer_mapping"]["event_payload_key"]
     value_key = meter["value_settings"]["event_payload_key"]
+    first, last = windows[0][0], windows[-1][1]
     events = sorted(
         (
             e
             for e in store.iter_type(_EVENTS)
             if e["event_name"] == meter["event_name"]
             and e["payload"].get(customer_key) == customer
-            and start <= e["timestamp"] < end
+            and first <= e["timestamp"] < last
         ),
         key=lambda e: (e["timestamp"], e["created"]),
     )
     formula = meter["default_aggregation"]["formula"]
-    if formula == "count":
-        return float(len(events))
-    values = [float(e["payload"].get(value_key, "0")) for e in events]
-    if formula == "last":
-        return values[-1] if values else 0.0
-    return sum(values)
+    found: list[float] = []
+    position = 0
+    for start, end in windows:
+        values: list[float] = []
+        while position < len(events) and events[position]["timestamp"] < end:
+            if events[position]["timestamp"] >= start:
+                values.append(float(events[position]["payload"].get(value_key, "0")))
+            position += 1
+        if formula == "count":
+            found.append(float(len(values)))
+        elif formula == "last":
+            found.append(values[-1] if values else 0.0)
+        else:
+            found.append(sum(values))
+    return found
 
 
 # -- pricing usage --------------------------------------------------------------------------------------
@@ -323,19 +340,20 @@ def list_event_summaries(call: Call) -> StripeObject:
             raise invalid(f"`{name}` must be aligned with {window_name} boundaries (UTC).", param=name)
     if end <= start:
         raise invalid("`end_time` must be after `start_time`.", param="end_time")
-    edges = list(range(start, end, window)) if window else [start]
+    bounds = [(s, min(end, s + window)) for s in range(start, end, window)] if window else [(start, end)]
+    values = usage_by_window(store, meter, customer, bounds)
     summaries = [
         {
             "id": "mtrusg_"
             + hashlib.sha256(f"{meter['id']}:{customer}:{s}:{window}".encode()).hexdigest()[:24],
             "object": "billing.meter_event_summary",
-            "aggregated_value": usage(store, meter, customer, s, min(end, s + window) if window else end),
-            "end_time": min(end, s + window) if window else end,
+            "aggregated_value": value,
+            "end_time": e,
             "livemode": False,
             "meter": meter["id"],
             "start_time": s,
         }
-        for s in edges
+        for (s, e), value in zip(bounds, values, strict=True)
     ]
     return list_object(summaries, params, f"/v1/billing/meters/{meter['id']}/event_summaries")
 

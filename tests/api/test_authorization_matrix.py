@@ -60,10 +60,15 @@ NESTED = {
     "credits": "credits { asOf balances { available { amount } } grants { id remaining { amount } } "
     "balanceTransactions(first: 3) { edges { node { id invoiceId } } } }",
 }
-# A timeline of the demo's meter (`$id`), of the customer a session reads as its viewer.
+# A timeline of the demo's meter: of the customer a session reads as its viewer (the meter as `$id`), and of
+# a customer named by id (the meter as `$meter`).
+TIMELINE = 'from: "2026-11-01T00:00:00Z", to: "2026-11-15T00:00:00Z", granularity: DAY'
 USAGE = (
-    'query($id: ID!) { viewer { customer { usage(meterId: $id, from: "2026-11-01T00:00:00Z", '
-    'to: "2026-11-15T00:00:00Z", granularity: DAY) { meterId total points { value } } } } }'
+    f"query($id: ID!) {{ viewer {{ customer {{ usage(meterId: $id, {TIMELINE}) {{ meterId total }} }} }} }}"
+)
+CUSTOMER_USAGE = (
+    "query($id: ID!, $meter: ID!) "
+    f"{{ customer(id: $id) {{ id usage(meterId: $meter, {TIMELINE}) {{ total }} }} }}"
 )
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
@@ -121,8 +126,10 @@ ROWS = [
         expect(OK, OK, OK),
     ),
     Row("products", "{ products { id name defaultPrice { id } } }", expect(OK, OK, OK)),
-    # A timeline names its meter only, no object of the customer's.
-    Row("viewer.customer.usage", USAGE, expect(OK, OK, OK), "meter"),
+    *(
+        Row(f"customer({owner}).usage", CUSTOMER_USAGE, owned_by(owner), f"{owner}.customer", owner)
+        for owner in ("A", "B")
+    ),
     # A session reads its own customer's events (the invariant below checks it); an API key everyone's.
     Row("auditEvents", AUDIT_EVENTS, expect(OK, OK, OK), shows=ANY),
     Row(
@@ -231,6 +238,8 @@ def outcome(body: dict[str, Any]) -> str:
 @pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
 async def test_authorization(row: Row, api: httpx.AsyncClient, scene: Scene) -> None:
     variables = {"id": scene.ids[row.asks_for]} if row.asks_for else {}
+    if "$meter" in row.query:
+        variables["meter"] = scene.ids["meter"]
 
     bodies = {
         caller: await graphql(api, row.query, variables, token) for caller, token in scene.tokens.items()

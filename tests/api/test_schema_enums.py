@@ -83,6 +83,12 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "PortalFlowCompletion": portal_sessions.AfterCompletion,
         "SetupIntentStatus": records.SetupIntentStatus,
         "InvoicePaymentOutcome": invoice_payment.InvoicePaymentOutcome,
+        "UsageType": records.UsageType,
+        "TiersMode": records.TiersMode,
+        "MeterAggregation": records.MeterFormula,
+        "UsageGranularity": records.UsageWindow,
+        "CreditCategory": records.CreditCategory,
+        "BalanceTransactionType": records.BalanceTransactionType,
     }
 
 

@@ -15,6 +15,7 @@ import { renderAttention } from './pay-invoice.js';
 import { renderPaymentMethods } from './payment-methods.js';
 import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
+import { renderCredits, renderUsage } from './usage.js';
 
 const INVOICE_PAGE_SIZE = 10;
 const UNEXPECTED = 'Something went wrong on this page. Reload it to try again.';
@@ -67,6 +68,8 @@ async function loadDashboard(portal) {
     history: portal.can('INVOICES_READ') && portal.capabilities.viewInvoices,
     paymentMethods: portal.can('PAYMENT_METHODS_READ'),
     details: portal.can('CUSTOMER_READ'),
+    usage: portal.can('USAGE_READ'),
+    credits: portal.can('CREDITS_READ'),
   });
   return viewer.customer;
 }
@@ -74,6 +77,8 @@ async function loadDashboard(portal) {
 /** @param {Portal} portal @param {PortalCustomer} customer */
 function render(portal, customer) {
   if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
+  if (customer.subscriptions && portal.can('USAGE_READ')) renderUsage(portal, customer.subscriptions);
+  if (customer.credits) renderCredits(portal, customer.credits);
   renderAttention(portal, customer);
   if (customer.upcomingInvoice !== undefined) renderUpcoming(portal, customer.upcomingInvoice);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });

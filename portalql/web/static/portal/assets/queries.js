@@ -38,14 +38,37 @@ const PRICE = /* GraphQL */ `
     id nickname
     product { id name }
     unitAmount { amount ${MONEY} }
-    recurring { interval intervalCount }
+    recurring { interval intervalCount usageType }
+  }
+`;
+
+const USAGE = /* GraphQL */ `
+  fragment PortalItemUsage on SubscriptionItem {
+    meter { id displayName }
+    usage { quantity charge { ${MONEY} } periodStart periodEnd asOf }
+    price {
+      tiersMode
+      tiers { upTo unitAmount { ${MONEY} } flatAmount { ${MONEY} } }
+    }
+  }
+`;
+
+const CREDITS = /* GraphQL */ `
+  fragment PortalCredits on CustomerCredits {
+    asOf
+    balances { available { amount ${MONEY} } pending { amount ${MONEY} } }
+    grants {
+      id name category usable effectiveAt expiresAt
+      amount { ${MONEY} }
+      remaining { amount ${MONEY} }
+    }
   }
 `;
 
 export const DASHBOARD = /* GraphQL */ `
   query PortalDashboard(
     $locale: String!, $pageSize: Int!, $subscriptions: Boolean!, $invoices: Boolean!,
-    $history: Boolean!, $paymentMethods: Boolean!, $details: Boolean!
+    $history: Boolean!, $paymentMethods: Boolean!, $details: Boolean!, $usage: Boolean!, $credits: Boolean!
   ) {
     viewer {
       customer {
@@ -57,7 +80,7 @@ export const DASHBOARD = /* GraphQL */ `
         paymentAttentionNeeded @include(if: $subscriptions)
         subscriptions @include(if: $subscriptions) {
           id status currentPeriodEnd scheduledToCancel cancelAt trialEnd
-          items { id quantity price { ...PortalPrice } }
+          items { id quantity price { ...PortalPrice } ...PortalItemUsage @include(if: $usage) }
           allowedPlanChanges { ...PortalPrice }
           openInvoice @include(if: $invoices) { id number amountRemaining { ${MONEY} } }
           lastPaymentError @include(if: $invoices) { message }
@@ -80,11 +103,28 @@ export const DASHBOARD = /* GraphQL */ `
         }
         defaultPaymentMethod @include(if: $paymentMethods) { id }
         capabilities @include(if: $paymentMethods) { removeLastPaymentMethod }
+        credits @include(if: $credits) { ...PortalCredits }
       }
     }
   }
   ${PRICE}
   ${INVOICE_PAGE}
+  ${USAGE}
+  ${CREDITS}
+`;
+
+// A metered item's usage per UTC day, for its chart: read after the dashboard, once it names the meter.
+export const USAGE_TIMELINE = /* GraphQL */ `
+  query PortalUsageTimeline($meter: ID!, $from: DateTime!, $to: DateTime!) {
+    viewer {
+      customer {
+        usage(meterId: $meter, from: $from, to: $to, granularity: DAY) {
+          total asOf
+          points { start value }
+        }
+      }
+    }
+  }
 `;
 
 export const INVOICES = /* GraphQL */ `

@@ -13,7 +13,7 @@ interface PortalPrice {
   nickname: string | null;
   product: { id: string; name: string };
   unitAmount: PortalMoney | null;
-  recurring: { interval: string; intervalCount: number } | null;
+  recurring: { interval: string; intervalCount: number; usageType: string } | null;
 }
 
 /** A line of an invoice or of a preview. */
@@ -47,6 +47,63 @@ interface PortalInvoiceConnection {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
+/** `PortalItemUsage`'s usage: a metered item's usage this period so far, and its charge. */
+interface PortalPeriodUsage {
+  quantity: number;
+  charge: PortalMoney;
+  periodStart: string;
+  periodEnd: string;
+  asOf: string | null;
+}
+
+/** A tier of a tiered price. */
+interface PortalTier {
+  upTo: number | null;
+  unitAmount: PortalMoney | null;
+  flatAmount: PortalMoney | null;
+}
+
+/** A subscription item as `PortalDashboard` selects it; the usage parts when the session may read usage. */
+interface PortalItem {
+  id: string;
+  quantity: number;
+  price: PortalPrice & { tiersMode?: string | null; tiers?: PortalTier[] | null };
+  meter?: { id: string; displayName: string } | null;
+  usage?: PortalPeriodUsage | null;
+}
+
+/** One day of `PortalUsageTimeline`. */
+interface PortalUsagePoint {
+  start: string;
+  value: number;
+}
+
+/** `PortalUsageTimeline`'s timeline. */
+interface PortalUsageTimeline {
+  total: number;
+  asOf: string;
+  points: PortalUsagePoint[];
+}
+
+/** `PortalCredits`' grant. */
+interface PortalCreditGrant {
+  id: string;
+  name: string | null;
+  category: string;
+  usable: boolean;
+  effectiveAt: string | null;
+  expiresAt: string | null;
+  amount: PortalMoney;
+  remaining: PortalMoney | null;
+}
+
+/** `PortalCredits`: the customer's billing credit. */
+interface PortalCredits {
+  asOf: string;
+  balances: { available: PortalMoney; pending: PortalMoney }[];
+  grants: PortalCreditGrant[];
+}
+
 /** Whether the portal allows one action on a subscription now (`SubscriptionAction`). */
 interface PortalAction {
   allowed: boolean;
@@ -60,7 +117,7 @@ interface PortalSubscription {
   scheduledToCancel: boolean;
   cancelAt: string | null;
   trialEnd: string | null;
-  items: { id: string; quantity: number; price: PortalPrice }[];
+  items: PortalItem[];
   allowedPlanChanges: PortalPrice[];
   openInvoice?: { id: string; number: string | null; amountRemaining: PortalMoney } | null;
   lastPaymentError?: { message: string | null } | null;
@@ -104,6 +161,7 @@ interface PortalCustomer {
   paymentMethods?: PortalPaymentMethod[];
   defaultPaymentMethod?: { id: string } | null;
   capabilities?: { removeLastPaymentMethod: boolean };
+  credits?: PortalCredits;
 }
 
 /** `previewPlanChange`'s preview as the page selects it. */
