@@ -239,3 +239,37 @@ async def test_balance_transactions_record_adjustments_and_what_invoices_used(
         ("adjustment", -300, -300),
     ]
     assert (invoice.total, invoice.amount_due) == (1000, 700)
+
+
+async def test_the_v2_meter_event_stream_counts_events_once(
+    sandbox: SandboxHandle, stripe_client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
+    meter = await _meter(stripe_client, "sum", "calls")
+    session = await stripe_client.v2.billing.meter_event_session.create_async()
+    http = stripe.HTTPXClient(timeout=10.0)
+    # The SDK sends the stream to its `meter_events` base address, with the session's token as the key.
+    streaming = stripe.StripeClient(
+        session.authentication_token,
+        http_client=http,
+        base_addresses={"api": sandbox.url, "meter_events": sandbox.url},
+        max_network_retries=0,
+    )
+    at = "2026-11-15T11:00:00Z"
+    events = [
+        {
+            "event_name": "calls",
+            "identifier": f"s{n}",
+            "payload": {"stripe_customer_id": customer.id, "value": "5"},
+            "timestamp": at,
+        }
+        for n in (1, 2, 2)
+    ]
+    try:
+        await streaming.v2.billing.meter_event_stream.create_async({"events": events})  # type: ignore[typeddict-item]
+    finally:
+        await http.close_async()  # type: ignore[no-untyped-call]
+
+    total = await _summaries(stripe_client, meter.id, customer.id, TODAY, TODAY + DAY, None)
+
+    assert total == [(TODAY, 10.0)]  # the repeated identifier counted once
+    assert sandbox.calls()["POST /v2/billing/meter_event_stream"] == 1
