@@ -647,6 +647,7 @@ _SUBJECTS: Mapping[str, Callable[[Mapping[str, Any]], EventSubject]] = {
     "refund": lambda data: refund(read_as(stripe.Refund, data)),
     "invoice": lambda data: invoice(read_as(stripe.Invoice, data)),
     "setup_intent": lambda data: setup_intent(read_as(stripe.SetupIntent, data)),
+    "billing.credit_grant": lambda data: credit_grant(read_as(stripe.billing.CreditGrant, data)),
 }
 
 

@@ -753,7 +753,7 @@ class ChangedField(StrEnum):
 
 # The objects an event can be about that portalql reads into records; others (products, prices, portal
 # configurations) it only needs the id of.
-EventSubject = Subscription | Customer | PaymentMethod | Charge | Refund | Invoice | SetupIntent
+EventSubject = Subscription | Customer | PaymentMethod | Charge | Refund | Invoice | SetupIntent | CreditGrant
 
 
 @dataclass(frozen=True, slots=True)

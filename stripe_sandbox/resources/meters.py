@@ -70,6 +70,7 @@ def new_meter(
         "value_settings": {"event_payload_key": value_key},
     }
     store.add(meter)
+    store.emit("billing.meter.created", meter)
     return meter
 
 
