@@ -82,11 +82,15 @@ async def test_a_usage_billed_customer_sees_usage_tiers_chart_and_credit(
     await screenshot(page, "usage")
 
 
-async def test_a_customer_without_metered_plans_sees_no_usage_section(
+async def test_a_customer_without_metered_plans_or_credit_sees_neither_and_loads_no_code_for_them(
     page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
 ) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
     await open_portal(page, portal_links, demo_customer(sandbox.state.store)["id"])
 
     await expect(page.locator("#subscriptions article")).to_have_count(1)
     await expect(page.locator("#usage")).to_be_hidden()
     await expect(page.locator("#credits")).to_be_hidden()
+    assert not [url for url in requested if url.endswith("/usage.js")]

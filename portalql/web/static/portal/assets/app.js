@@ -15,7 +15,6 @@ import { renderAttention } from './pay-invoice.js';
 import { renderPaymentMethods } from './payment-methods.js';
 import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
-import { renderCredits, renderUsage } from './usage.js';
 
 const INVOICE_PAGE_SIZE = 10;
 const UNEXPECTED = 'Something went wrong on this page. Reload it to try again.';
@@ -77,8 +76,7 @@ async function loadDashboard(portal) {
 /** @param {Portal} portal @param {PortalCustomer} customer */
 function render(portal, customer) {
   if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
-  if (customer.subscriptions && portal.can('USAGE_READ')) renderUsage(portal, customer.subscriptions);
-  if (customer.credits) renderCredits(portal, customer.credits);
+  void renderUsageAndCredit(portal, customer);
   renderAttention(portal, customer);
   if (customer.upcomingInvoice !== undefined) renderUpcoming(portal, customer.upcomingInvoice);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
@@ -88,6 +86,24 @@ function render(portal, customer) {
     renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod ?? null, lastRemovable);
   }
   if (customer.email !== undefined) renderDetails(portal, customer);
+}
+
+/**
+ * Usage and credit, for the customers who have them: their module is loaded only then, so a page without
+ * metered plans or credit stays as light as before.
+ * @param {Portal} portal @param {PortalCustomer} customer
+ */
+async function renderUsageAndCredit(portal, customer) {
+  const subscriptions = customer.subscriptions ?? [];
+  const metered = subscriptions.some((subscription) => subscription.items.some((item) => item.usage));
+  const credits = customer.credits;
+  const credited = Boolean(credits && (credits.balances.length || credits.grants.length));
+  byId('usage').hidden ||= !metered;
+  byId('credits').hidden ||= !credited;
+  if (!metered && !credited) return;
+  const { renderCredits, renderUsage } = await import('./usage.js');
+  if (metered) renderUsage(portal, subscriptions);
+  if (credits && credited) renderCredits(portal, credits);
 }
 
 /**
