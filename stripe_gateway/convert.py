@@ -435,6 +435,7 @@ def invoice(obj: stripe.Invoice) -> Invoice:
         lines=tuple(invoice_line(line) for line in obj.lines.data),
         lines_has_more=obj.lines.has_more,
         payments=payments,
+        credited=sum(credit.amount for credit in obj.total_pretax_credit_amounts or ()),
     )
 
 

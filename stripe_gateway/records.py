@@ -471,6 +471,8 @@ class Invoice:
     lines_has_more: bool
     # Present only when fetched with `payments` included.
     payments: tuple[InvoicePayment, ...] | None = None
+    # Billing credit (credit grants) taken off the subtotal before the total.
+    credited: int = 0
     # Previews only: when Stripe made it (it bills usage so far, which no webhook says has grown).
     as_of: int | None = None
 

@@ -36,7 +36,7 @@ query {
           meter { id displayName aggregation }
           usage { quantity charge { amount } periodStart periodEnd asOf }
         }
-        upcomingInvoice { total { amount } }
+        upcomingInvoice { subtotal { amount } creditApplied { amount } total { amount } }
       }
       credits {
         asOf
@@ -98,7 +98,10 @@ async def test_a_metered_item_shows_its_meter_usage_so_far_and_the_tiers(
     assert metered["usage"]["asOf"] is not None
     # The upcoming invoice bills it with the Pro plan, less the launch credit the usage line uses first.
     charge = metered["usage"]["charge"]["amount"]
-    assert subscription["upcomingInvoice"]["total"]["amount"] == 3000 + charge - min(charge, 2500)
+    upcoming = subscription["upcomingInvoice"]
+    assert upcoming["subtotal"]["amount"] == 3000 + charge
+    assert upcoming["creditApplied"]["amount"] == min(charge, 2500)
+    assert upcoming["total"]["amount"] == 3000 + charge - min(charge, 2500)
 
 
 async def test_credits_show_the_balance_and_what_is_left_of_each_grant(

@@ -79,6 +79,9 @@ async def test_a_usage_billed_customer_sees_usage_tiers_chart_and_credit(
     await expect(grants).to_contain_text("US$25.00 left of US$25.00")
     launch = next(g for g in store.iter_type("billing.credit_grant") if g["name"] == "Launch credit")
     await expect(grants).to_contain_text(f"expires on {_day(launch['expires_at'])}")
+    credited = page.locator("#upcoming li.credit")
+    await expect(credited).to_contain_text("Paid by credit")
+    await expect(credited).to_contain_text(f"−{_usd(min(charge, 2500))}")
     await screenshot(page, "usage")
 
 

@@ -27,8 +27,13 @@ export function renderUpcoming(portal, invoice) {
     body.replaceChildren(
       h('p', { class: 'upcoming-total' },
         h('strong', {}, invoice.amountDue.formatted), ` on ${formatDate(invoice.periodEnd, portal.locale)}`),
-      h('ul', { class: 'lines' }, invoice.lines.map((line) =>
-        h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted)))),
+      h('ul', { class: 'lines' },
+        invoice.lines.map((line) =>
+          h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
+        invoice.creditApplied.amount > 0
+          ? h('li', { class: 'credit' }, h('span', {}, 'Paid by credit'),
+            h('span', { class: 'amount' }, `−${invoice.creditApplied.formatted}`))
+          : null),
     );
   }
   byId('upcoming').hidden = false;

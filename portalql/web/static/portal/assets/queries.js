@@ -94,6 +94,7 @@ export const DASHBOARD = /* GraphQL */ `
         upcomingInvoice @include(if: $invoices) {
           periodEnd
           amountDue { ${MONEY} }
+          creditApplied { amount ${MONEY} }
           lines { id description amount { ${MONEY} } }
         }
         invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }

@@ -27,6 +27,7 @@ interface PortalLine {
 interface PortalUpcomingInvoice {
   periodEnd: string | null;
   amountDue: PortalMoney;
+  creditApplied: PortalMoney & { amount: number };
   lines: PortalLine[];
 }
 
