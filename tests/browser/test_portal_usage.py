@@ -81,7 +81,7 @@ async def test_a_usage_billed_customer_sees_usage_tiers_chart_and_credit(
     await expect(grants).to_contain_text(f"expires on {_day(launch['expires_at'])}")
     credited = page.locator("#upcoming li.credit")
     await expect(credited).to_contain_text("Paid by credit")
-    await expect(credited).to_contain_text(f"−{_usd(min(charge, 2500))}")
+    await expect(credited).to_contain_text(f"\u2212{_usd(min(charge, 2500))}")  # a minus sign
     await screenshot(page, "usage")
 
 
