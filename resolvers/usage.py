@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from resolvers.context import RequestContext
     from stripe_gateway.records import Invoice, Meter, Subscription, SubscriptionItem, UsageSeries
 
-MINUTE = 60
 WINDOW_SECONDS = {UsageWindow.HOUR: 3_600, UsageWindow.DAY: 86_400}
 # One page of Stripe's summaries: a timeline is one call.
 MAX_WINDOWS = 100
