@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from bench.operations import USAGE_DASHBOARD as BENCH_USAGE_DASHBOARD
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from resolvers.context import RequestContext
 from schema import build_schema
@@ -166,6 +167,33 @@ async def test_a_usage_dashboard_is_one_round_trip_for_a_returning_customer(
         "GET /v1/billing/credit_grants": 1,
         "GET /v1/billing/credit_balance_transactions": 1,
     }
+
+
+async def test_with_the_timeline_invoices_and_cards_it_is_still_one_round_trip(
+    sandbox: SandboxHandle, gateway: StripeGateway, database: Database
+) -> None:
+    """The benchmark's usage dashboard: a client that knows its meter asks for the chart in the same
+    request."""
+    kofi = usage_customer(sandbox.state.store)
+    [subscription] = [s for s in sandbox.state.store.iter_type("subscription") if s["customer"] == kofi["id"]]
+    seen = DatabaseKnownSubscriptions(database)
+    seen.saw(kofi["id"], frozenset({subscription["id"]}))
+    await seen.aclose()
+    context = RequestContext(
+        gateway=gateway,
+        principal=session_for(kofi["id"]),
+        known_subscriptions=DatabaseKnownSubscriptions(database),
+    )
+    variables = {"meter": _meter(sandbox)["id"], "from": _iso(TODAY - 14 * DAY), "to": _iso(TODAY + DAY)}
+    sandbox.hold_calls(10)
+
+    result = await build_schema().execute(BENCH_USAGE_DASHBOARD, variables, context_value=Context(context))
+
+    assert result.errors is None, result.errors
+    held = sandbox.held()
+    assert held is not None
+    assert (held["outcome"], len(held["arrived"])) == ("together", 10)
+    assert sum(sandbox.calls().values()) == 10
 
 
 @pytest.mark.parametrize(
