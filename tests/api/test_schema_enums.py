@@ -86,6 +86,12 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "SetupIntentStatus": records.SetupIntentStatus,
         "InvoicePaymentOutcome": invoice_payment.InvoicePaymentOutcome,
         "CollectionMethod": records.CollectionMethod,
+        "UsageType": records.UsageType,
+        "TiersMode": records.TiersMode,
+        "MeterAggregation": records.MeterFormula,
+        "UsageGranularity": records.UsageWindow,
+        "CreditCategory": records.CreditCategory,
+        "BalanceTransactionType": records.BalanceTransactionType,
     }
 
 
