@@ -18,9 +18,10 @@ import asyncio
 import contextlib
 import itertools
 import tempfile
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from bench.operations import (
     MUTATIONS,
     OPEN_INVOICES,
     PORTALQL_OPERATIONS,
+    USAGE_DISCOVER,
     WARM_UP,
     WORKING_LAST4,
     Caller,
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
 TIMEOUT_SECONDS = 30.0  # per request
+# Stripe summarises usage by UTC day.
+DAY = 86_400
 BOTH = (Cache.COLD, Cache.WARM)
 
 
@@ -85,6 +89,11 @@ class Bench:
     @property
     def demo_customer_id(self) -> str:
         customer_id: str = self.sandbox.announced["demo_customer_id"]
+        return customer_id
+
+    @property
+    def usage_customer_id(self) -> str:
+        customer_id: str = self.sandbox.announced["usage_customer_id"]
         return customer_id
 
     @property
@@ -172,6 +181,8 @@ class _Probe:
     mutations: frozenset[str]
     # Another customer's session: what a first visit's process serves before the timed customer.
     other_customer: tuple[str, Fixtures]
+    # The usage-billed customer's session, and its meter and period.
+    usage_customer: tuple[str, Fixtures]
 
 
 async def _portalql(bench: Bench, operations: list[Operation]) -> list[CaseResult]:
@@ -223,7 +234,34 @@ async def _probe(bench: Bench) -> _Probe:
         other = await create_customer_session(
             db, customer_id=other_id, ttl=timedelta(days=1), scopes=frozenset(Scope)
         )
-    return _Probe(credentials, fixtures, mutations, (other.token, Fixtures(other_id)))
+        metered = await create_customer_session(
+            db, customer_id=bench.usage_customer_id, ttl=timedelta(days=1), scopes=frozenset(Scope)
+        )
+    usage_fixtures = await _usage_fixtures(bench, metered.token)
+    return _Probe(
+        credentials, fixtures, mutations, (other.token, Fixtures(other_id)), (metered.token, usage_fixtures)
+    )
+
+
+async def _usage_fixtures(bench: Bench, token: str) -> Fixtures:
+    """The usage customer's meter, and its period's UTC days up to today: the range its chart shows."""
+    fixtures = Fixtures(customer_id=bench.usage_customer_id)
+    async with bench.running_api() as api, bench.caller(api, token, fixtures) as caller:
+        customer = (await caller.graphql(USAGE_DISCOVER))["viewer"]["customer"]
+    item = next(i for s in customer["subscriptions"] for i in s["items"] if i["meter"])
+    start = datetime.fromisoformat(item["usage"]["periodStart"]).timestamp()
+    days = (int(time.time()) // DAY - int(start) // DAY) + 1
+    first = int(start) // DAY * DAY
+    return replace(
+        fixtures,
+        meter_id=item["meter"]["id"],
+        usage_from=_iso(first),
+        usage_to=_iso(first + days * DAY),
+    )
+
+
+def _iso(at: int) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _owed(customers: list[dict[str, Any]]) -> dict[str, str]:
@@ -246,8 +284,11 @@ async def _portalql_operation(bench: Bench, operation: Operation, probe: _Probe)
     credentials = probe.credentials
     api_key = operation.credential is Credential.API_KEY
     token = credentials.api_key if api_key else credentials.customer_session_token
+    fixtures = probe.fixtures
+    if operation.credential is Credential.USAGE_CUSTOMER_SESSION:
+        token, fixtures = probe.usage_customer
     try:
-        results = await _cold_and_warm(bench, operation, token, probe.fixtures)
+        results = await _cold_and_warm(bench, operation, token, fixtures)
         if operation.first_visit is not None:
             results.append(await _first_visits(bench, operation, token, probe))
     except Exception as error:  # one broken operation must not hide the others' figures

@@ -25,6 +25,8 @@ class OperationFailedError(RuntimeError):
 
 class Credential(StrEnum):
     CUSTOMER_SESSION = "customer session"
+    # The session of the demo's usage-billed customer.
+    USAGE_CUSTOMER_SESSION = "usage customer session"
     API_KEY = "API key"
     NONE = "none"
 
@@ -43,6 +45,10 @@ class Fixtures:
     # card of theirs that goes through (their default is the one declined).
     open_invoice_id: str | None = None
     working_card_id: str | None = None
+    # The usage-billed customer's meter and the UTC days of its current period so far, for its chart.
+    meter_id: str | None = None
+    usage_from: str | None = None
+    usage_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,42 @@ query Dashboard {
 }
 """
 
+# What the page shows a usage-billed customer, and a product's SPA that knows its meter asks for in the same
+# request: usage so far against the tiers, the projected charge, the daily timeline, and the credit left.
+USAGE_DASHBOARD = """\
+query UsageDashboard($meter: ID!, $from: DateTime!, $to: DateTime!) {
+  viewer {
+    customer {
+      id
+      name
+      subscriptions {
+        id
+        status
+        items {
+          id
+          price { id product { name } tiersMode tiers { upTo unitAmount { formatted } } }
+          meter { id displayName }
+          usage { quantity charge { formatted } periodEnd asOf }
+        }
+        upcomingInvoice { amountDue { formatted } }
+      }
+      usage(meterId: $meter, from: $from, to: $to, granularity: DAY) { total asOf points { start value } }
+      credits {
+        asOf
+        balances { available { formatted } pending { formatted } }
+        grants { id name remaining { formatted } expiresAt }
+      }
+      invoices(first: 10) { edges { node { id number status total { formatted } } } }
+      paymentMethods { id card { brand last4 } }
+    }
+  }
+}
+"""
+
+USAGE_DISCOVER = """\
+query UsageDiscover { viewer { customer { subscriptions { items { meter { id } usage { periodStart } } } } } }
+"""
+
 PLAN_CHANGE_PREVIEW = """\
 mutation PreviewPlanChange($input: PreviewPlanChangeInput!) {
   previewPlanChange(input: $input) {
@@ -245,6 +287,12 @@ PAY_INVOICE_KEY = "bench-pay-invoice"
 
 async def _dashboard(caller: Caller) -> None:
     await caller.graphql(DASHBOARD)
+
+
+async def _usage_dashboard(caller: Caller) -> None:
+    fixtures = caller.fixtures
+    variables = {"meter": fixtures.meter_id, "from": fixtures.usage_from, "to": fixtures.usage_to}
+    await caller.graphql(USAGE_DASHBOARD, variables)
 
 
 async def _plan_change_preview(caller: Caller) -> None:
@@ -340,6 +388,18 @@ PORTALQL_OPERATIONS = (
         ),
         run=_dashboard,
         under_attack=True,
+    ),
+    Operation(
+        name="usage_dashboard",
+        title="usage-billed dashboard",
+        credential=Credential.USAGE_CUSTOMER_SESSION,
+        cold=Minimum(
+            10,
+            "the dashboard's five, plus the meters, the meter's daily summaries and the credit balance, "
+            "grants and their ledger, all beside the customer's read (the usage so far is the upcoming "
+            "invoice's line): 1 round trip",
+        ),
+        run=_usage_dashboard,
     ),
     Operation(
         name="plan_change_preview",

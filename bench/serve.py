@@ -42,7 +42,11 @@ def _sandbox_app(options: argparse.Namespace) -> Started:
     from stripe_sandbox import seed, server  # noqa: PLC0415 - each kind imports only what it serves
 
     sandbox = server.build("demo", latency_ms=options.latency_ms)
-    return server.build_app(sandbox), {"demo_customer_id": seed.demo_customer(sandbox.store)["id"]}
+    announced = {
+        "demo_customer_id": seed.demo_customer(sandbox.store)["id"],
+        "usage_customer_id": seed.usage_customer(sandbox.store)["id"],
+    }
+    return server.build_app(sandbox), announced
 
 
 def _portalql_app(options: argparse.Namespace) -> Started:

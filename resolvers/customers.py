@@ -56,6 +56,8 @@ def _may_see(principal: Principal, reads: CustomerReads) -> CustomerReads:
         upcoming_invoices=reads.upcoming_invoices
         and subscriptions
         and may_use(principal, Scope.INVOICES_READ),
+        meters=reads.meters and subscriptions and may_use(principal, Scope.USAGE_READ),
+        credits=reads.credits and may_use(principal, Scope.CREDITS_READ),
     )
 
 

@@ -27,6 +27,8 @@ class Scope(StrEnum):
     CUSTOMER_READ = "customer:read"
     CUSTOMER_WRITE = "customer:write"
     AUDIT_READ = "audit:read"
+    USAGE_READ = "usage:read"
+    CREDITS_READ = "credits:read"
 
 
 @dataclass(frozen=True)

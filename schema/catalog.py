@@ -2,9 +2,9 @@
 
 import strawberry
 
-from resolvers.catalog import price_by_id, product_by_id
+from resolvers.catalog import price_by_id, price_tiers, product_by_id
 from schema.context import Info
-from schema.enums import Interval, PriceType
+from schema.enums import Interval, PriceType, TiersMode, UsageType
 from schema.fields import field
 from schema.lookahead import selects
 from schema.money import Money, maybe_money
@@ -44,6 +44,23 @@ class Recurring:
     interval: Interval = strawberry.field(description="The unit of the billing interval.")
     interval_count: int = strawberry.field(
         description="How many units between bills: 3 with MONTH bills quarterly."
+    )
+    usage_type: UsageType = strawberry.field(
+        description="A set quantity billed ahead, or metered usage billed after the period."
+    )
+    meter_id: strawberry.ID | None = strawberry.field(
+        description="The meter a metered price bills (`mtr_…`); null for a licensed one."
+    )
+
+
+@strawberry.type(description="One tier of a tiered price.")
+class PriceTier:
+    up_to: int | None = strawberry.field(
+        description="The last unit this tier prices; null for every unit beyond the tier before."
+    )
+    unit_amount: Money | None = strawberry.field(description="Per unit in this tier; null for none.")
+    flat_amount: Money | None = strawberry.field(
+        description="Added once the quantity reaches this tier; null for none."
     )
 
 
@@ -85,7 +102,34 @@ class Price(Node):
         schedule = self.record.recurring
         if schedule is None:
             return None
-        return Recurring(interval=schedule.interval, interval_count=schedule.interval_count)
+        return Recurring(
+            interval=schedule.interval,
+            interval_count=schedule.interval_count,
+            usage_type=schedule.usage_type,
+            meter_id=None if schedule.meter_id is None else strawberry.ID(schedule.meter_id),
+        )
+
+    @field("How a tiered price prices a quantity; null for a price per unit.")
+    def tiers_mode(self) -> TiersMode | None:
+        return self.record.tiers_mode
+
+    @field(
+        "A tiered price's tiers, lowest first; null for a price per unit. They come with the catalog's one "
+        "Stripe call (read beside the customer's when a query shows them)."
+    )
+    async def tiers(self, info: Info) -> list[PriceTier] | None:
+        found = await price_tiers(info.context.request_context, self.record)
+        if found is None:
+            return None
+        currency = self.record.currency
+        return [
+            PriceTier(
+                up_to=tier.up_to,
+                unit_amount=maybe_money(tier.unit_amount, currency),
+                flat_amount=maybe_money(tier.flat_amount, currency),
+            )
+            for tier in found
+        ]
 
     @field("The merchant's stable key for this price, such as `pro_monthly`; null when unset.")
     def lookup_key(self) -> str | None:

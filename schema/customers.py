@@ -15,8 +15,10 @@ from resolvers.payment_methods import customer_payment_methods, default_payment_
 from resolvers.policy import fetch_by_id, require_scope
 from resolvers.principals import Scope
 from resolvers.subscriptions import customer_subscriptions
+from resolvers.usage import customer_usage
 from schema.context import Info
-from schema.enums import InvoiceStatus, SubscriptionStatus
+from schema.credits import CustomerCredits
+from schema.enums import InvoiceStatus, SubscriptionStatus, UsageWindow
 from schema.fields import field
 from schema.invoices import Invoice, InvoiceConnection, invoice_connection, maybe_invoice
 from schema.lookahead import selects
@@ -28,6 +30,7 @@ from schema.portal import PortalCapabilities
 from schema.scalars import instant
 from schema.subscriptions import Subscription
 from schema.tax_ids import TaxId
+from schema.usage import UsageTimeline
 from stripe_gateway import records
 
 
@@ -268,6 +271,41 @@ class Customer(Node):
         await self._prime_subscriptions()
         found = await customer_upcoming_invoices(info.context.request_context, self.id)
         return [Invoice.of(invoice) for invoice in found]
+
+    @field(
+        "The customer's usage of a meter step by step, for a chart: one Stripe call. Stripe counts in UTC: "
+        "`from` and `to` must fall on the start of a UTC hour (HOUR) or day (DAY), else the error's code is "
+        "`USAGE_RANGE_MISALIGNED`; at most 100 steps (`USAGE_RANGE_TOO_LONG`), and `to` after `from` "
+        "(`USAGE_RANGE_EMPTY`). Needs the `usage:read` scope."
+    )
+    async def usage(
+        self,
+        info: Info,
+        meter_id: Annotated[strawberry.ID, strawberry.argument(description="The meter (`mtr_…`).")],
+        from_: Annotated[
+            datetime, strawberry.argument(name="from", description="The first step's start (inclusive).")
+        ],
+        to: Annotated[datetime, strawberry.argument(description="The last step's end (exclusive).")],
+        granularity: Annotated[
+            UsageWindow, strawberry.argument(description="The width of each step.")
+        ] = UsageWindow.DAY,
+    ) -> UsageTimeline:
+        found = await customer_usage(
+            info.context.request_context,
+            self.id,
+            meter_id,
+            start=int(from_.timestamp()),
+            end=int(to.timestamp()),
+            window=granularity,
+        )
+        return UsageTimeline(record=found, granularity=granularity)
+
+    @field(
+        "The customer's credit: credit grants and their balance, and the cash balance's changes. Needs the "
+        "`credits:read` scope."
+    )
+    def credits(self) -> CustomerCredits:
+        return CustomerCredits(customer_id=self.id)
 
 
 CustomerConnection = Connection[Customer]

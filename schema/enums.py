@@ -13,28 +13,37 @@ import strawberry
 from resolvers.principals import Scope
 from schema.enum_types import graphql_enum
 from stripe_gateway.records import (
+    BalanceTransactionType,
     CancellationFeedback,
     CancelMode,
     CollectionMethod,
+    CreditCategory,
     Interval,
     InvoicePaymentStatus,
     InvoiceStatus,
+    MeterFormula,
     PaymentMethodType,
     PriceType,
     ProrationBehavior,
     SubscriptionStatus,
+    TiersMode,
+    UsageType,
+    UsageWindow,
 )
 
 __all__ = [
+    "BalanceTransactionType",
     "CancelMode",
     "CancellationFeedback",
     "CancellationReason",
     "ChargeStatus",
     "CollectionMethod",
+    "CreditCategory",
     "CustomerUpdateField",
     "Interval",
     "InvoicePaymentStatus",
     "InvoiceStatus",
+    "MeterFormula",
     "PaymentIntentStatus",
     "PaymentMethodType",
     "PriceType",
@@ -45,6 +54,9 @@ __all__ = [
     "Scope",
     "SubscriptionStatus",
     "SubscriptionUpdateKind",
+    "TiersMode",
+    "UsageType",
+    "UsageWindow",
 ]
 
 
@@ -71,6 +83,8 @@ graphql_enum(
         Scope.CUSTOMER_READ: "Read the customer's contact details.",
         Scope.CUSTOMER_WRITE: "Change the customer's contact details the portal allows.",
         Scope.AUDIT_READ: "Read the audit trail.",
+        Scope.USAGE_READ: "Read metered usage: this period's so far and its timeline.",
+        Scope.CREDITS_READ: "Read credit grants, the credit balance and the balance's transactions.",
     },
 )
 
@@ -265,3 +279,75 @@ class SubscriptionUpdateKind(Enum):
     PRICE = strawberry.enum_value("price", description="Switch to another price (plan).")
     PROMOTION_CODE = strawberry.enum_value("promotion_code", description="Apply a promotion code.")
     QUANTITY = strawberry.enum_value("quantity", description="Change the quantity.")
+
+
+graphql_enum(
+    UsageType,
+    description="How a recurring price counts what it bills.",
+    values={
+        UsageType.LICENSED: "A set quantity, billed at the start of each period.",
+        UsageType.METERED: "Reported usage, billed at the end of each period.",
+    },
+)
+
+
+graphql_enum(
+    TiersMode,
+    description="How a tiered price prices a quantity.",
+    values={
+        TiersMode.GRADUATED: "Each unit at the rate of the tier it falls in.",
+        TiersMode.VOLUME: "Every unit at the rate of the tier the whole quantity reaches.",
+    },
+)
+
+
+graphql_enum(
+    MeterFormula,
+    description="How a meter adds up the usage reported in a window.",
+    values={
+        MeterFormula.SUM: "The sum of the reported values.",
+        MeterFormula.COUNT: "The number of reports.",
+        MeterFormula.LAST: "The last value reported.",
+    },
+    name="MeterAggregation",
+)
+
+
+graphql_enum(
+    UsageWindow,
+    description="The width of one step of a usage timeline, aligned to UTC.",
+    values={
+        UsageWindow.HOUR: "Whole UTC hours.",
+        UsageWindow.DAY: "Whole UTC days.",
+    },
+    name="UsageGranularity",
+)
+
+
+graphql_enum(
+    CreditCategory,
+    description="Why a credit grant was given.",
+    values={
+        CreditCategory.PAID: "The customer paid for it.",
+        CreditCategory.PROMOTIONAL: "Given for free (a promotion, a goodwill gesture).",
+    },
+)
+
+
+graphql_enum(
+    BalanceTransactionType,
+    description="What changed the customer's balance.",
+    values={
+        BalanceTransactionType.ADJUSTMENT: "The merchant adjusted it.",
+        BalanceTransactionType.APPLIED_TO_INVOICE: "An invoice used (or added to) it.",
+        BalanceTransactionType.CREDIT_NOTE: "A credit note credited it.",
+        BalanceTransactionType.INITIAL: "The starting balance.",
+        BalanceTransactionType.INVOICE_OVERPAID: "An invoice was overpaid; the excess is credit.",
+        BalanceTransactionType.INVOICE_TOO_LARGE: "An invoice was too large to charge; it moved here.",
+        BalanceTransactionType.INVOICE_TOO_SMALL: "An invoice was too small to charge; it moved here.",
+        BalanceTransactionType.MIGRATION: "Moved from an earlier billing system.",
+        BalanceTransactionType.UNAPPLIED_FROM_INVOICE: "Given back from a voided or changed invoice.",
+        BalanceTransactionType.UNSPENT_RECEIVER_CREDIT: "Unspent funds from a credit transfer.",
+        BalanceTransactionType.OTHER: "A kind this API does not know yet.",
+    },
+)

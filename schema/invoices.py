@@ -176,6 +176,10 @@ class Invoice(Node):
     def total(self) -> Money:
         return money(self.record.total, self.record.currency)
 
+    @field("Billing credit (from credit grants) taken off the subtotal on metered usage; zero when none.")
+    def credit_applied(self) -> Money:
+        return money(self.record.credited, self.record.currency)
+
     @field("What the customer owes for this invoice (the total less any credit balance applied).")
     def amount_due(self) -> Money:
         return money(self.record.amount_due, self.record.currency)

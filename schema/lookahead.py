@@ -69,16 +69,23 @@ def selects(info: Info, *path: str) -> bool:
 
 def customer_reads(customer: Selection) -> CustomerReads:
     """What the query shows below a customer: its subscriptions, their items' products (directly or through
-    their prices), and upcoming invoices (the subscriptions' or the customer's own)."""
+    their prices), upcoming invoices (the subscriptions' or the customer's own, or an item's usage so far),
+    their items' meters and its credit."""
     subscriptions = customer.below("subscriptions")
     items = subscriptions.below("items")
     return CustomerReads(
         # Every upcoming invoice needs the list of subscriptions: it comes with the customer's read.
         subscriptions=bool(subscriptions or customer.below("upcomingInvoices")),
-        item_products=bool(items.below("product") or items.below("price", "product")),
+        # The catalog read ahead also brings the tiers of the items' prices.
+        item_products=bool(
+            items.below("product") or items.below("price", "product") or items.below("price", "tiers")
+        ),
         upcoming_invoices=bool(
             subscriptions.below("upcomingInvoice")
             or customer.below("upcomingInvoice")
             or customer.below("upcomingInvoices")
+            or items.below("usage")  # an item's usage so far is its line on the upcoming invoice
         ),
+        meters=bool(items.below("meter")),
+        credits=any(customer.below("credits", name) for name in ("balances", "grants", "asOf")),
     )

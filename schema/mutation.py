@@ -62,6 +62,7 @@ from schema.mutations.retention import (
     start_cancellation,
 )
 from schema.mutations.tax_ids import TaxIdPayload, add_tax_id, remove_tax_id
+from schema.mutations.usage import RecordUsagePayload, record_usage
 
 
 @strawberry.type(
@@ -180,6 +181,12 @@ class Mutation:
         description="Pay an open invoice now with a saved card. Needs `invoices:write`. User errors: "
         "NOT_FOUND, FEATURE_DISABLED, INVOICE_NOT_OPEN, CARD_DECLINED, IDEMPOTENCY_KEY_REUSED, "
         "INVALID_INPUT.",
+    )
+    record_usage: RecordUsagePayload = strawberry.mutation(
+        resolver=record_usage,
+        description="Report a customer's usage of a meter, billed on its metered prices (API keys only); "
+        "a retry with the same identifier never counts twice. User errors: NOT_FOUND, INVALID_INPUT, "
+        "IDEMPOTENCY_KEY_REUSED.",
     )
     update_customer: UpdateCustomerPayload = strawberry.mutation(
         resolver=update_customer,

@@ -9,6 +9,7 @@ from resolvers import capabilities, payment_attention, plans
 from resolvers.catalog import product_by_id
 from resolvers.invoices import invoice_by_id
 from resolvers.subscriptions import customer_of, upcoming_invoice
+from resolvers.usage import item_meter, item_usage
 from schema.catalog import Price, Product
 from schema.context import Info
 from schema.enums import (
@@ -26,6 +27,7 @@ from schema.node import Node
 from schema.pausing import PauseDuration, SubscriptionPause
 from schema.payment_errors import PaymentError
 from schema.scalars import instant, maybe_instant
+from schema.usage import Meter, PeriodUsage
 from schema.user_errors import UserErrorCode
 from stripe_gateway import records
 
@@ -97,6 +99,23 @@ class SubscriptionItem:
     @field("The end of the item's current billing period.")
     def current_period_end(self) -> datetime:
         return instant(self.record.current_period_end)
+
+    @field(
+        "The meter a metered item bills; null for a licensed one. Needs the `usage:read` scope; all meters "
+        "come in one Stripe call, read beside the customer's."
+    )
+    async def meter(self, info: Info) -> Meter | None:
+        found = await item_meter(info.context.request_context, self.subscription, self.record)
+        return None if found is None else Meter(record=found)
+
+    @field(
+        "A metered item's usage this period so far and its charge, from the upcoming invoice (no call of "
+        "its own); null for a licensed item or a subscription that will not invoice again. Needs the "
+        "`usage:read` scope."
+    )
+    async def usage(self, info: Info) -> PeriodUsage | None:
+        found = await item_usage(info.context.request_context, self.subscription, self.record)
+        return None if found is None else PeriodUsage(record=found)
 
 
 @strawberry.type(description="An add-on a subscription may add, and how many of it.")

@@ -17,6 +17,8 @@ import stripe
 from stripe_gateway import params
 from stripe_gateway.records import (
     Address,
+    BalanceTransaction,
+    BalanceTransactionType,
     BusinessProfile,
     CancellationDetails,
     CancellationFeedback,
@@ -26,6 +28,10 @@ from stripe_gateway.records import (
     Charge,
     Coupon,
     CouponDuration,
+    CreditBalance,
+    CreditCategory,
+    CreditGrant,
+    CreditLedgerEntry,
     Customer,
     Event,
     EventSubject,
@@ -35,6 +41,10 @@ from stripe_gateway.records import (
     InvoicePayment,
     InvoicePaymentStatus,
     InvoiceStatus,
+    Meter,
+    MeterEvent,
+    MeterFormula,
+    MeterUsage,
     PauseBehavior,
     PauseCollection,
     PauseDuration,
@@ -46,6 +56,7 @@ from stripe_gateway.records import (
     PortalFeatures,
     PortalProduct,
     Price,
+    PriceTier,
     PriceType,
     Product,
     ProrationBehavior,
@@ -62,6 +73,8 @@ from stripe_gateway.records import (
     TaxId,
     TaxIdType,
     TaxIdVerificationStatus,
+    TiersMode,
+    UsageType,
 )
 
 if TYPE_CHECKING:
@@ -227,10 +240,113 @@ def price(obj: stripe.Price) -> Price:
         currency=obj.currency,
         unit_amount=obj.unit_amount,
         type=PriceType(obj.type),
-        recurring=Recurring(Interval(recurring.interval), recurring.interval_count) if recurring else None,
+        recurring=(
+            Recurring(
+                Interval(recurring.interval),
+                recurring.interval_count,
+                UsageType(recurring.usage_type),
+                getattr(recurring, "meter", None),
+            )
+            if recurring
+            else None
+        ),
         lookup_key=obj.lookup_key,
         nickname=obj.nickname,
         product=None if isinstance(expanded, str) else product(expanded),
+        tiers_mode=TiersMode(obj.tiers_mode) if obj.tiers_mode else None,
+        tiers=(
+            tuple(PriceTier(t.up_to, t.unit_amount, t.flat_amount) for t in obj.tiers)
+            if "tiers" in obj and obj.tiers is not None
+            else None
+        ),
+    )
+
+
+# -- usage and credits --------------------------------------------------------------------------------------
+
+
+def meter(obj: stripe.billing.Meter) -> Meter:
+    return Meter(
+        id=obj.id,
+        display_name=obj.display_name,
+        event_name=obj.event_name,
+        formula=MeterFormula(obj.default_aggregation.formula),
+        active=obj.status == "active",
+    )
+
+
+def meter_usage(obj: stripe.billing.MeterEventSummary) -> MeterUsage:
+    return MeterUsage(start=obj.start_time, end=obj.end_time, value=float(obj.aggregated_value))
+
+
+def meter_event(obj: stripe.billing.MeterEvent, *, customer_id: str, value: float) -> MeterEvent:
+    return MeterEvent(
+        identifier=obj.identifier,
+        event_name=obj.event_name,
+        customer_id=customer_id,
+        value=value,
+        timestamp=obj.timestamp,
+    )
+
+
+def credit_grant(obj: stripe.billing.CreditGrant) -> CreditGrant:
+    monetary = obj.amount.monetary
+    scope = obj.applicability_config.scope
+    prices = getattr(scope, "prices", None) or []
+    return CreditGrant(
+        id=obj.id,
+        customer_id=expandable_id(obj.customer) or "",
+        name=obj.name,
+        category=CreditCategory(obj.category),
+        currency=monetary.currency if monetary else "",
+        amount=monetary.value if monetary else 0,
+        priority=obj.priority,
+        effective_at=obj.effective_at,
+        expires_at=obj.expires_at,
+        voided_at=obj.voided_at,
+        created=obj.created,
+        price_ids=tuple(price.id for price in prices),
+    )
+
+
+def credit_balances(obj: stripe.billing.CreditBalanceSummary) -> tuple[CreditBalance, ...]:
+    found = []
+    for balance in obj.balances:
+        available, ledger = balance.available_balance.monetary, balance.ledger_balance.monetary
+        if available is not None:
+            found.append(CreditBalance(available.currency, available.value, ledger.value if ledger else 0))
+    return tuple(found)
+
+
+def credit_ledger_entry(obj: stripe.billing.CreditBalanceTransaction) -> CreditLedgerEntry:
+    credit, debit = obj.credit, obj.debit
+    amount, invoice_id = 0, None
+    if credit is not None and credit.amount.monetary is not None:
+        amount = credit.amount.monetary.value
+    if debit is not None and debit.amount.monetary is not None:
+        amount = -debit.amount.monetary.value
+        applied = getattr(debit, "credits_applied", None)
+        invoice_id = applied.invoice if applied is not None else None
+    return CreditLedgerEntry(
+        id=obj.id,
+        grant_id=expandable_id(obj.credit_grant) or "",
+        amount=amount,
+        effective_at=obj.effective_at,
+        invoice_id=invoice_id,
+    )
+
+
+def balance_transaction(obj: stripe.CustomerBalanceTransaction) -> BalanceTransaction:
+    known = {kind.value for kind in BalanceTransactionType}
+    return BalanceTransaction(
+        id=obj.id,
+        amount=obj.amount,
+        currency=obj.currency,
+        type=BalanceTransactionType(obj.type if obj.type in known else "other"),
+        description=obj.description,
+        ending_balance=obj.ending_balance,
+        invoice_id=expandable_id(obj.invoice),
+        created=obj.created,
     )
 
 
@@ -381,6 +497,7 @@ def invoice(obj: stripe.Invoice) -> Invoice:
         lines_has_more=obj.lines.has_more,
         payments=payments,
         starting_balance=obj.starting_balance,
+        credited=sum(credit.amount for credit in obj.total_pretax_credit_amounts or ()),
     )
 
 
@@ -610,6 +727,7 @@ _SUBJECTS: Mapping[str, Callable[[Mapping[str, Any]], EventSubject]] = {
     "refund": lambda data: refund(read_as(stripe.Refund, data)),
     "invoice": lambda data: invoice(read_as(stripe.Invoice, data)),
     "setup_intent": lambda data: setup_intent(read_as(stripe.SetupIntent, data)),
+    "billing.credit_grant": lambda data: credit_grant(read_as(stripe.billing.CreditGrant, data)),
 }
 
 

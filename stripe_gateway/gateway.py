@@ -11,7 +11,9 @@ answer instead of changing or refunding twice.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import time
 from functools import reduce
 from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import quote_plus
@@ -33,11 +35,15 @@ from stripe_gateway.ids import IdKind
 from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
     PAUSED_AT_METADATA,
+    BalanceTransaction,
     CancellationFeedback,
     Charge,
     CollectionMethod,
     Coupon,
     CouponSpec,
+    CreditGrant,
+    CreditLedgerEntry,
+    CreditSummary,
     Customer,
     CustomerUpdate,
     Event,
@@ -45,6 +51,8 @@ from stripe_gateway.records import (
     InvoicePayment,
     InvoiceStatus,
     ItemChange,
+    Meter,
+    MeterEvent,
     NewInvoiceItem,
     Page,
     PaymentIntent,
@@ -61,6 +69,8 @@ from stripe_gateway.records import (
     SubscriptionStatus,
     TaxId,
     TaxIdType,
+    UsageSeries,
+    UsageWindow,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +78,7 @@ if TYPE_CHECKING:
 
     from stripe.params import (
         CouponCreateParams,
+        CustomerBalanceTransactionListParams,
         CustomerListParams,
         CustomerRetrieveParams,
         EventListParams,
@@ -87,6 +98,14 @@ if TYPE_CHECKING:
         SubscriptionUpdateParamsDiscount,
         SubscriptionUpdateParamsPauseCollection,
     )
+    from stripe.params.billing import (
+        CreditBalanceSummaryRetrieveParams,
+        CreditBalanceTransactionListParams,
+        CreditGrantListParams,
+        MeterEventCreateParams,
+        MeterEventSummaryListParams,
+        MeterListParams,
+    )
     from stripe.params.billing_portal import SessionCreateParams
 
 T = TypeVar("T")
@@ -96,6 +115,11 @@ R = TypeVar("R", bound=stripe.StripeObject)
 _PRODUCTS_PER_CALL = 100
 # Stripe's largest page.
 _PRICES_PER_PAGE = 100
+_METERS_PER_PAGE = 100
+_SUMMARIES_PER_PAGE = 100
+_GRANTS_PER_PAGE = 100
+# The parameter Stripe names when it refuses a meter event whose identifier it already holds.
+_IDENTIFIER_PARAM = "identifier"
 
 # A plan change is applied only when its invoice (if any) is paid; a failed payment is a 402 that
 # leaves the subscription as it was. See `change_subscription_items`.
@@ -107,11 +131,14 @@ _NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 # classes of the objects Stripe answers them with (nested ones included). `_import_sdk` imports them when
 # the gateway connects; left to the first request, the imports would run between its Stripe round trips.
 _SERVICES = (
-    "billing_portal.configurations", "billing_portal.sessions", "charges", "coupons", "customers", "events",
-    "invoice_items", "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices",
-    "products", "refunds", "setup_intents", "subscription_schedules", "subscriptions",
+    "billing.meter_events", "billing_portal.configurations", "billing_portal.sessions", "charges", "coupons",
+    "customers", "events", "invoice_items", "invoice_payments", "invoices", "payment_intents",
+    "payment_methods", "prices", "products", "refunds", "setup_intents", "subscription_schedules",
+    "subscriptions",
 )  # fmt: skip
 _OBJECTS = (
+    "billing.CreditBalanceSummary", "billing.CreditBalanceTransaction", "billing.CreditGrant",
+    "billing.Meter", "billing.MeterEvent", "billing.MeterEventSummary", "CustomerBalanceTransaction",
     "billing_portal.Configuration", "billing_portal.Session", "Charge", "Coupon", "Customer", "Event",
     "Invoice", "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent",
     "PaymentMethod", "Plan", "Price", "Product", "Refund", "SetupIntent", "Subscription", "SubscriptionItem",
@@ -135,6 +162,11 @@ def _action_required(declined: CardDeclined) -> PaymentActionRequired | None:
         request_id=declined.request_id,
         code=declined.code,
     )
+
+
+def _usage_value(value: float) -> str:
+    """A meter event's value as Stripe's payload takes it: a string, without a needless `.0`."""
+    return str(int(value)) if value == int(value) else repr(value)
 
 
 def _path(resource: str, object_id: str) -> str:
@@ -188,7 +220,8 @@ class StripeGateway:
             api_key,
             http_client=http_client,
             max_network_retries=max_network_retries,
-            base_addresses={"api": api_base} if api_base else None,
+            # Usage may also be streamed to Stripe's own meter-events host; a compatible server serves both.
+            base_addresses={"api": api_base, "meter_events": api_base} if api_base else None,
         )
         _import_sdk(client)
         return cls(client, http_client, pacer)
@@ -358,7 +391,7 @@ class StripeGateway:
 
     async def retrieve_price(self, price_id: str) -> Price:
         ids.check(IdKind.PRICE, price_id)
-        response = await self._get(_path("prices", price_id), {})
+        response = await self._get(_path("prices", price_id), {"expand": ["tiers"]})
         return convert.price(convert.read_as(stripe.Price, response.data))
 
     async def list_catalog_prices(self) -> tuple[Price, ...]:
@@ -371,7 +404,8 @@ class StripeGateway:
             "active": True,
             "type": "recurring",
             "limit": _PRICES_PER_PAGE,
-            "expand": ["data.product"],
+            # Tiers come only when asked for; a metered plan shows its usage against them.
+            "expand": ["data.product", "data.tiers"],
         }
         prices: list[Price] = []
         while True:
@@ -797,13 +831,16 @@ class StripeGateway:
         if details:
             query["subscription_details"] = details
         # A preview changes nothing, so it needs no idempotency key (the SDK adds a random one to the POST).
+        as_of = int(time.time())
         try:
             response = await self._get("/v1/invoices/create_preview", query, method="post")
         except InvalidRequest as error:
             if error.code == _NOTHING_TO_PREVIEW:
                 return None
             raise
-        return convert.invoice(convert.read_as(stripe.Invoice, response.data))
+        return dataclasses.replace(
+            convert.invoice(convert.read_as(stripe.Invoice, response.data)), as_of=as_of
+        )
 
     # -- payment methods ------------------------------------------------------------------------------------
     async def list_payment_methods(self, customer_id: str, *, limit: int = 100) -> Page[PaymentMethod]:
@@ -1008,6 +1045,111 @@ class StripeGateway:
             lambda: self._v1.billing_portal.sessions.create_async(query, {"idempotency_key": key})
         )
         return convert.portal_session(session)
+
+    # -- usage and credits ----------------------------------------------------------------------------------
+    async def list_meters(self) -> tuple[Meter, ...]:
+        """Every active meter, in one call (an account has a handful)."""
+        query: MeterListParams = {"status": "active", "limit": _METERS_PER_PAGE}
+        page = _list(stripe.billing.Meter, await self._get("/v1/billing/meters", query))
+        return tuple(convert.meter(found) for found in page.data)
+
+    async def meter_usage(
+        self, meter_id: str, customer_id: str, *, start: int, end: int, window: UsageWindow | None
+    ) -> UsageSeries:
+        """One call: the meter's summaries for the customer over `[start, end)`, per `window` (or one in
+        all). The bounds must be aligned as Stripe requires and span at most 100 windows (one page)."""
+        ids.check(IdKind.METER, meter_id)
+        ids.check(IdKind.CUSTOMER, customer_id)
+        as_of = int(time.time())
+        query: MeterEventSummaryListParams = {
+            "customer": customer_id,
+            "start_time": start,
+            "end_time": end,
+            "limit": _SUMMARIES_PER_PAGE,
+        }
+        if window is not None:
+            query["value_grouping_window"] = window.value
+        path = f"{_path('billing/meters', meter_id)}/event_summaries"
+        page = _list(stripe.billing.MeterEventSummary, await self._get(path, query))
+        windows = sorted((convert.meter_usage(found) for found in page.data), key=lambda usage: usage.start)
+        return UsageSeries(meter_id=meter_id, customer_id=customer_id, as_of=as_of, windows=tuple(windows))
+
+    async def record_meter_event(
+        self,
+        event_name: str,
+        *,
+        customer_id: str,
+        value: float,
+        identifier: str,
+        timestamp: int | None,
+        idempotency_key: str,
+    ) -> MeterEvent:
+        """Report usage; `identifier` makes it count once, also when Stripe answered a first report and the
+        answer was lost (Stripe then refuses the identifier, which is reported as `already_recorded`)."""
+        ids.check(IdKind.CUSTOMER, customer_id)
+        request: MeterEventCreateParams = {
+            "event_name": event_name,
+            "identifier": identifier,
+            "payload": {"stripe_customer_id": customer_id, "value": _usage_value(value)},
+        }
+        if timestamp is not None:
+            request["timestamp"] = timestamp
+        key = params.idempotency_key("record_usage", idempotency_key)
+        try:
+            created = await self._call(
+                lambda: self._v1.billing.meter_events.create_async(request, {"idempotency_key": key})
+            )
+        except InvalidRequest as error:
+            if error.param != _IDENTIFIER_PARAM:
+                raise
+            return MeterEvent(
+                identifier=identifier,
+                event_name=event_name,
+                customer_id=customer_id,
+                value=value,
+                timestamp=timestamp or int(time.time()),
+                already_recorded=True,
+            )
+        return convert.meter_event(created, customer_id=customer_id, value=value)
+
+    async def credit_summary(self, customer_id: str) -> CreditSummary:
+        """One call: the customer's credit for metered prices, per currency."""
+        ids.check(IdKind.CUSTOMER, customer_id)
+        as_of = int(time.time())
+        query: CreditBalanceSummaryRetrieveParams = {
+            "customer": customer_id,
+            "filter": {"type": "applicability_scope", "applicability_scope": {"price_type": "metered"}},
+        }
+        response = await self._get("/v1/billing/credit_balance_summary", query)
+        summary = convert.read_as(stripe.billing.CreditBalanceSummary, response.data)
+        return CreditSummary(customer_id, as_of, convert.credit_balances(summary))
+
+    async def list_credit_grants(self, customer_id: str) -> Page[CreditGrant]:
+        """One call: the customer's grants, newest first (the first 100)."""
+        ids.check(IdKind.CUSTOMER, customer_id)
+        query: CreditGrantListParams = {"customer": customer_id, "limit": _GRANTS_PER_PAGE}
+        page = _list(stripe.billing.CreditGrant, await self._get("/v1/billing/credit_grants", query))
+        return Page(tuple(convert.credit_grant(found) for found in page.data), page.has_more)
+
+    async def list_credit_ledger(self, customer_id: str) -> Page[CreditLedgerEntry]:
+        """One call: the latest 100 movements of the customer's grants (what tells what is left of each)."""
+        ids.check(IdKind.CUSTOMER, customer_id)
+        query: CreditBalanceTransactionListParams = {"customer": customer_id, "limit": _GRANTS_PER_PAGE}
+        path = "/v1/billing/credit_balance_transactions"
+        page = _list(stripe.billing.CreditBalanceTransaction, await self._get(path, query))
+        return Page(tuple(convert.credit_ledger_entry(found) for found in page.data), page.has_more)
+
+    async def list_balance_transactions(
+        self, customer_id: str, *, limit: int, starting_after: str | None = None
+    ) -> Page[BalanceTransaction]:
+        """One call: a page of the customer's cash balance changes, newest first."""
+        ids.check(IdKind.CUSTOMER, customer_id)
+        query: CustomerBalanceTransactionListParams = {"limit": limit}
+        if starting_after is not None:
+            query["starting_after"] = starting_after
+        path = f"{_path('customers', customer_id)}/balance_transactions"
+        page = _list(stripe.CustomerBalanceTransaction, await self._get(path, query))
+        return Page(tuple(convert.balance_transaction(found) for found in page.data), page.has_more)
 
     # -- events ---------------------------------------------------------------------------------------------
     def construct_event(

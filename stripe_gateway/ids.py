@@ -38,6 +38,7 @@ class IdKind(Enum):
     PORTAL_CONFIGURATION = ("portal configuration", ("bpc_",))
     SETUP_INTENT = ("setup intent", ("seti_",))
     TAX_ID = ("tax id", ("txi_",))
+    METER = ("meter", ("mtr_",))
 
     def __init__(self, noun: str, prefixes: tuple[str, ...]) -> None:
         self.noun = noun

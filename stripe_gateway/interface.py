@@ -11,11 +11,15 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from stripe_gateway.records import (
+        BalanceTransaction,
         CancellationFeedback,
         Charge,
         CollectionMethod,
         Coupon,
         CouponSpec,
+        CreditGrant,
+        CreditLedgerEntry,
+        CreditSummary,
         Customer,
         CustomerUpdate,
         Event,
@@ -23,6 +27,8 @@ if TYPE_CHECKING:
         InvoicePayment,
         InvoiceStatus,
         ItemChange,
+        Meter,
+        MeterEvent,
         NewInvoiceItem,
         Page,
         PaymentIntent,
@@ -38,6 +44,8 @@ if TYPE_CHECKING:
         Subscription,
         TaxId,
         TaxIdType,
+        UsageSeries,
+        UsageWindow,
     )
 
 
@@ -287,6 +295,33 @@ class BillingGateway(Protocol):
         flow: PortalFlow | None,
         idempotency_key: str,
     ) -> StripePortalSession: ...
+
+    async def list_meters(self) -> tuple[Meter, ...]: ...
+
+    async def meter_usage(
+        self, meter_id: str, customer_id: str, *, start: int, end: int, window: UsageWindow | None
+    ) -> UsageSeries: ...
+
+    async def record_meter_event(
+        self,
+        event_name: str,
+        *,
+        customer_id: str,
+        value: float,
+        identifier: str,
+        timestamp: int | None,
+        idempotency_key: str,
+    ) -> MeterEvent: ...
+
+    async def credit_summary(self, customer_id: str) -> CreditSummary: ...
+
+    async def list_credit_grants(self, customer_id: str) -> Page[CreditGrant]: ...
+
+    async def list_credit_ledger(self, customer_id: str) -> Page[CreditLedgerEntry]: ...
+
+    async def list_balance_transactions(
+        self, customer_id: str, *, limit: int, starting_after: str | None = None
+    ) -> Page[BalanceTransaction]: ...
 
     def construct_event(
         self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300

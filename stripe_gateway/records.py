@@ -260,10 +260,36 @@ class Interval(StrEnum):
     YEAR = "year"
 
 
+class UsageType(StrEnum):
+    """How a recurring price counts: a set quantity billed ahead, or reported usage billed after."""
+
+    LICENSED = "licensed"
+    METERED = "metered"
+
+
+class TiersMode(StrEnum):
+    """How tiers price a quantity: each unit at its own tier's rate, or every unit at the reached tier's."""
+
+    GRADUATED = "graduated"
+    VOLUME = "volume"
+
+
 @dataclass(frozen=True, slots=True)
 class Recurring:
     interval: Interval
     interval_count: int
+    usage_type: UsageType = UsageType.LICENSED
+    # The meter whose usage a metered price bills.
+    meter_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTier:
+    """Units up to `up_to` (None: every unit beyond the tier before) at `unit_amount`, plus `flat_amount`."""
+
+    up_to: int | None
+    unit_amount: int | None
+    flat_amount: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +305,163 @@ class Price:
     nickname: str | None
     # Present only when the price was fetched with its product expanded.
     product: Product | None = None
+    tiers_mode: TiersMode | None = None
+    # Present only when a tiered price was fetched with its tiers expanded (Stripe's includable `tiers`).
+    tiers: tuple[PriceTier, ...] | None = None
+
+    @property
+    def is_metered(self) -> bool:
+        return self.recurring is not None and self.recurring.usage_type is UsageType.METERED
+
+
+class MeterFormula(StrEnum):
+    """How a meter aggregates the events of a window: their values' sum, their number, or the last value."""
+
+    SUM = "sum"
+    COUNT = "count"
+    LAST = "last"
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    id: str
+    display_name: str
+    event_name: str
+    formula: MeterFormula
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MeterUsage:
+    """A meter's aggregate for one customer over `[start, end)`."""
+
+    start: int
+    end: int
+    value: float
+
+
+class UsageWindow(StrEnum):
+    """Stripe's `value_grouping_window`: summaries per UTC hour or per UTC day."""
+
+    HOUR = "hour"
+    DAY = "day"
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSeries:
+    """A meter's usage for one customer, window by window, oldest first, as Stripe summarised it at `as_of`
+    (usage has no webhook per event, so a copy says how old it is)."""
+
+    meter_id: str
+    customer_id: str
+    as_of: int
+    windows: tuple[MeterUsage, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(window.value for window in self.windows)
+
+
+@dataclass(frozen=True, slots=True)
+class MeterEvent:
+    """A usage report as Stripe recorded it; `identifier` makes a retried report count once."""
+
+    identifier: str
+    event_name: str
+    customer_id: str
+    value: float
+    timestamp: int
+    # True when Stripe already held an event with this identifier: this report was not counted again.
+    already_recorded: bool = False
+
+
+class CreditCategory(StrEnum):
+    PAID = "paid"
+    PROMOTIONAL = "promotional"
+
+
+@dataclass(frozen=True, slots=True)
+class CreditGrant:
+    """Billing credit a customer was granted; it pays metered lines (or only `price_ids`) before the card."""
+
+    id: str
+    customer_id: str
+    name: str | None
+    category: CreditCategory
+    currency: str
+    amount: int
+    priority: int | None
+    effective_at: int | None
+    expires_at: int | None
+    voided_at: int | None
+    created: int
+    # Empty when the grant applies to every metered price.
+    price_ids: tuple[str, ...]
+
+    def usable_at(self, at: int) -> bool:
+        return (
+            self.voided_at is None
+            and (self.effective_at is None or self.effective_at <= at)
+            and (self.expires_at is None or at < self.expires_at)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CreditBalance:
+    """A customer's credit in one currency: `available` to spend now, `ledger` including what draft invoices
+    hold."""
+
+    currency: str
+    available: int
+    ledger: int
+
+
+@dataclass(frozen=True, slots=True)
+class CreditSummary:
+    """A customer's credit balances (one per currency) as Stripe had them at `as_of`."""
+
+    customer_id: str
+    as_of: int
+    balances: tuple[CreditBalance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreditLedgerEntry:
+    """One movement of a grant: credit granted (positive) or applied to an invoice (negative)."""
+
+    id: str
+    grant_id: str
+    amount: int
+    effective_at: int
+    invoice_id: str | None
+
+
+class BalanceTransactionType(StrEnum):
+    ADJUSTMENT = "adjustment"
+    APPLIED_TO_INVOICE = "applied_to_invoice"
+    CREDIT_NOTE = "credit_note"
+    INITIAL = "initial"
+    INVOICE_OVERPAID = "invoice_overpaid"
+    INVOICE_TOO_LARGE = "invoice_too_large"
+    INVOICE_TOO_SMALL = "invoice_too_small"
+    MIGRATION = "migration"
+    UNAPPLIED_FROM_INVOICE = "unapplied_from_invoice"
+    UNSPENT_RECEIVER_CREDIT = "unspent_receiver_credit"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceTransaction:
+    """A change of the customer's cash balance (negative: credit toward the next invoices)."""
+
+    id: str
+    amount: int
+    currency: str
+    type: BalanceTransactionType
+    description: str | None
+    ending_balance: int
+    invoice_id: str | None
+    created: int
 
 
 class SubscriptionStatus(StrEnum):
@@ -589,6 +772,11 @@ class Invoice:
         if self.starting_balance >= 0 or self.total <= 0:
             return 0
         return min(-self.starting_balance, self.total)
+
+    # Billing credit (credit grants) taken off the subtotal before the total.
+    credited: int = 0
+    # Previews only: when Stripe made it (it bills usage so far, which no webhook says has grown).
+    as_of: int | None = None
 
     @property
     def is_preview(self) -> bool:
@@ -915,7 +1103,7 @@ class ChangedField(StrEnum):
 
 # The objects an event can be about that portalql reads into records; others (products, prices, portal
 # configurations) it only needs the id of.
-EventSubject = Subscription | Customer | PaymentMethod | Charge | Refund | Invoice | SetupIntent
+EventSubject = Subscription | Customer | PaymentMethod | Charge | Refund | Invoice | SetupIntent | CreditGrant
 
 
 @dataclass(frozen=True, slots=True)

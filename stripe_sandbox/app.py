@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 import stripe_sandbox.resources  # noqa: F401 - importing the package registers every endpoint
-from stripe_sandbox import clock, publishable, stripe_js
+from stripe_sandbox import clock, meter_stream, publishable, stripe_js
 from stripe_sandbox.routing import Call, Route, router
 from stripe_sandbox.store import INCLUDABLE, NO_REQUEST, Store
 from stripe_sandbox.webhooks import WebhookDeliverer
@@ -355,6 +355,7 @@ def create_app(sandbox: Sandbox, admin_routes: list[StarletteRoute] | None = Non
     routes = [
         *(admin_routes or []),
         *stripe_js.routes(),
+        *meter_stream.routes(),
         StarletteRoute("/v1/{path:path}", _readable_by_browsers, methods=["GET", "POST", "DELETE"]),
     ]
     app = Starlette(routes=routes)

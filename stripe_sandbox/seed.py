@@ -8,6 +8,8 @@ one Stripe itself would have produced."""
 from __future__ import annotations
 
 import copy
+import math
+import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +17,10 @@ from stripe_sandbox import clock
 from stripe_sandbox.resources import invoice_items, invoices
 from stripe_sandbox.resources.catalog import new_price, new_product
 from stripe_sandbox.resources.coupons import new_coupon
+from stripe_sandbox.resources.credits import new_grant, record_cash
 from stripe_sandbox.resources.customers import new_customer, normalize_address
 from stripe_sandbox.resources.invoice_lines import Line
+from stripe_sandbox.resources.meters import add_event, new_meter
 from stripe_sandbox.resources.payment_methods import new_card
 from stripe_sandbox.resources.portal import CANCELLATION_REASONS, new_configuration
 from stripe_sandbox.resources.subscription_changes import Cancel, Change, ItemChange, items_of
@@ -38,6 +42,8 @@ DEMO_CUSTOMER_EMAIL = "maya.chen@example.com"
 PAST_DUE_CUSTOMER_EMAIL = "diego.alvarez@example.mx"
 # The demo's customer with a plan and seats beside it: two items to change together.
 SEATS_CUSTOMER_EMAIL = "sofia.rossi@example.it"
+# Kofi: Pro plus the Lumenpad API, billed by usage; 60 days of API calls and credit grants.
+USAGE_CUSTOMER_EMAIL = "kofi.mensah@example.gh"
 
 PRODUCT_NAME = "Lumenpad"
 BUSINESS_PROFILE = {
@@ -64,6 +70,15 @@ PLANS = (
 SEAT = ("Additional seat", "One more member on a Business workspace.", 800)
 # The most seats a customer may choose in the portal.
 SEATS_AT_MOST = 50
+# The API add-on: calls counted by a meter and billed monthly in arrears, by graduated tiers (cents per call).
+API_PRODUCT = ("Lumenpad API", "Programmatic access to boards and notes, billed per call.")
+API_METER = ("API calls", "api_call")
+API_TIERS = (
+    {"up_to": 1000, "unit_amount": 0},
+    {"up_to": 10_000, "unit_amount": 2},
+    {"up_to": None, "unit_amount": 1},
+)
+USAGE_DAYS = 60
 
 
 # The last demo built, by (store seed, instant): tests reset to the same frozen instant before each test,
@@ -99,6 +114,11 @@ def past_due_customer(store: Store) -> StripeObject:
 def seats_customer(store: Store) -> StripeObject:
     """The demo's customer billed for a plan and five seats (see `SEATS_CUSTOMER_EMAIL`)."""
     return next(c for c in store.iter_type("customer") if c["email"] == SEATS_CUSTOMER_EMAIL)
+
+
+def usage_customer(store: Store) -> StripeObject:
+    """The demo's usage-billed customer (see `USAGE_CUSTOMER_EMAIL`)."""
+    return next(c for c in store.iter_type("customer") if c["email"] == USAGE_CUSTOMER_EMAIL)
 
 
 def demo_customer(store: Store) -> StripeObject:
@@ -172,6 +192,32 @@ class _Demo:
             lookup_key="seat_monthly",
             nickname="Additional seat monthly (USD)",
             created=created,
+        )
+        api_name, api_description = API_PRODUCT
+        api = new_product(self.store, name=api_name, description=api_description, created=created)
+        display_name, event_name = API_METER
+        meter = new_meter(self.store, display_name=display_name, event_name=event_name, created=created)
+        self.prices["api_calls_monthly"] = new_price(
+            self.store,
+            product=api["id"],
+            unit_amount=0,
+            currency="usd",
+            interval="month",
+            lookup_key="api_calls_monthly",
+            nickname="API calls monthly (USD)",
+            created=created,
+            meter=meter["id"],
+            tiers=[
+                {
+                    "flat_amount": None,
+                    "flat_amount_decimal": None,
+                    "unit_amount": tier["unit_amount"],
+                    "unit_amount_decimal": str(tier["unit_amount"]),
+                    "up_to": tier["up_to"],
+                }
+                for tier in API_TIERS
+            ],
+            tiers_mode="graduated",
         )
 
     def portal(self) -> None:
@@ -283,6 +329,64 @@ class _Demo:
         self.demo_customer()
         self.long_standing()
         self.edge_cases()
+        self.usage_customer()
+
+    def usage_customer(self) -> None:
+        """Kofi: Pro with the API add-on for 75 days; 60 days of API calls, a welcome credit spent on his
+        first usage invoice, a goodwill balance credit, and a launch credit not yet spent."""
+        kofi = self.customer(
+            "Kofi Mensah", USAGE_CUSTOMER_EMAIL, days=76, preferred_locales=["en-GB"], phone="+233302555017"
+        )
+        self.card(kofi, days=76, brand="visa", last4="4242", exp_month=10, exp_year=2029)
+        self.subscribe(kofi, ("pro_monthly", 1), ("api_calls_monthly", 1), when=self.ago(75, 5))
+        self.at(self.ago(75, 4), lambda _at: self.api_calls(kofi))
+
+        def grant(name: str, value: int, days: int) -> Callable[[int], None]:
+            def step(at: int) -> None:
+                new_grant(
+                    self.store,
+                    customer=kofi["id"],
+                    currency="usd",
+                    value=value,
+                    category="promotional",
+                    name=name,
+                    effective_at=at,
+                    expires_at=at + days * DAY,
+                )
+
+            return step
+
+        def goodwill(_at: int) -> None:
+            description = "Goodwill credit for the API outage"
+            record_cash(
+                self.store, kofi, amount=-500, currency="usd", kind="adjustment", description=description
+            )
+
+        self.at(self.ago(75, 3), grant("Welcome credit", 2000, 90))
+        self.at(self.ago(40, 2), goodwill)
+        self.at(self.ago(10, 6), grant("Launch credit", 2500, 50))
+
+    def api_calls(self, customer: StripeObject) -> None:
+        """One report per hour of the last 60 days: busier on weekdays and in working hours, growing over
+        time, with its own random numbers so that the rest of the demo keeps its ids."""
+        dice = random.Random(USAGE_DAYS)  # noqa: S311 - demo data, not a secret
+        first_hour = (self.now - USAGE_DAYS * DAY) // HOUR
+        for hour in range(first_hour, self.now // HOUR):
+            at = hour * HOUR
+            day, hour_of_day = divmod(at, DAY)
+            weekday = (day + 3) % 7  # 1970-01-01 was a Thursday; 0 is Monday
+            growth = 1 + 0.6 * (at - first_hour * HOUR) / (USAGE_DAYS * DAY)
+            daytime = 0.25 + math.exp(-(((hour_of_day // HOUR) - 14) ** 2) / 18)
+            weekend = 0.35 if weekday >= 5 else 1.0
+            calls = int(dice.gauss(20, 5) * growth * daytime * weekend)
+            if calls > 0:
+                add_event(
+                    self.store,
+                    event_name=API_METER[1],
+                    payload={"stripe_customer_id": customer["id"], "value": str(calls)},
+                    identifier=f"demo-{customer['id']}-{hour}",
+                    timestamp=at,
+                )
 
     def demo_customer(self) -> None:
         """Maya: thirteen months on Lumenpad, Starter then Pro, two cards."""

@@ -20,6 +20,7 @@ RUNS = 2
 TINY = ["--runs", str(RUNS), "--latency-ms", "0", "--concurrency", "2", "--duration-seconds", "0.2"]
 OPERATIONS = (
     "dashboard",
+    "usage_dashboard",
     "plan_change_preview",
     "multi_item_preview",
     "customers_50",
@@ -96,6 +97,25 @@ def test_the_dashboard_costs_its_minimum_cold_and_on_a_first_visit_and_nothing_w
     assert first["stripe_calls"]["by_endpoint"] == cold["stripe_calls"]["by_endpoint"]
     assert _calls(warm) == [0] * RUNS
     assert warm["throughput"]["stripe_calls_per_operation"] == 0
+
+
+def test_the_usage_dashboard_costs_its_minimum_cold_and_nothing_warm(cases: Cases) -> None:
+    cold, warm = cases["portalql", "usage_dashboard", "cold"], cases["portalql", "usage_dashboard", "warm"]
+
+    assert _calls(cold) == [cold["minimum_calls"]] * RUNS == [10] * RUNS
+    assert cold["stripe_calls"]["by_endpoint"] == {
+        "GET /v1/customers/{id}": 1,
+        "GET /v1/prices": 1,
+        "GET /v1/invoices": 1,
+        "GET /v1/payment_methods": 1,
+        "POST /v1/invoices/create_preview": 1,
+        "GET /v1/billing/meters": 1,
+        "GET /v1/billing/meters/{id}/event_summaries": 1,
+        "GET /v1/billing/credit_balance_summary": 1,
+        "GET /v1/billing/credit_grants": 1,
+        "GET /v1/billing/credit_balance_transactions": 1,
+    }
+    assert _calls(warm) == [0] * RUNS
 
 
 def test_cold_invoice_history_reads_only_its_pages_of_invoices(cases: Cases) -> None:

@@ -69,6 +69,8 @@ def test_scopes_use_their_wire_names_and_portal_sessions_cannot_read_the_audit_t
         "payment_methods:write",
         "customer:read",
         "customer:write",
+        "usage:read",
+        "credits:read",
     }
 
 

@@ -145,7 +145,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert subscription["items"][0]["price"]["unitAmount"]["formatted"] == "$30.00"
     assert len(customer["invoices"]["edges"]) == 10
     assert {pm["card"]["last4"] for pm in customer["paymentMethods"]} == {"4242", "4444"}
-    assert len(customers.json()["data"]["customers"]["edges"]) == 12
+    assert len(customers.json()["data"]["customers"]["edges"]) == 13
     assert by_external_id.json()["data"]["customer"] == {"name": "Maya Chen", "externalId": external_id}
     assert ready.json() == {"status": "ready", "checks": {"database": "ok", "stripe": "ok"}}
     assert sandbox.status_code == 200

@@ -82,6 +82,8 @@ class DemoCredentials:
     external_id: str | None = None
     # A one-time link for a customer billed for a plan and seats: to step seats and change add-ons.
     seats_portal_code: str | None = None
+    # A one-time link for a usage-billed customer: usage this period, its daily chart, credit.
+    usage_portal_code: str | None = None
     # A deep link for the demo customer: straight to adding a card, then a confirmation with a message.
     card_flow_portal_code: str | None = None
 
@@ -93,12 +95,13 @@ async def mint_demo_credentials(
     return_url: str,
     past_due_customer_id: str | None = None,
     seats_customer_id: str | None = None,
+    usage_customer_id: str | None = None,
     external_id: str | None = None,
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     one-time links into the hosted portal for the same customer that lead back to `return_url` (one of them
-    deep-linked to adding a card, `CARD_FLOW`); another such link for `past_due_customer_id` and for
-    `seats_customer_id` when given. `external_id` (from the
+    deep-linked to adding a card, `CARD_FLOW`); another such link for `past_due_customer_id`, for
+    `seats_customer_id` and for `usage_customer_id` when given. `external_id` (from the
     customer's Stripe metadata) is mapped to the customer, as `portalql external-ids rebuild` would."""
     async with database.session() as session:
         if external_id is not None:
@@ -124,7 +127,11 @@ async def mint_demo_credentials(
             flow=CARD_FLOW,
         )
         others = {}
-        for name, other in (("past_due", past_due_customer_id), ("seats", seats_customer_id)):
+        for name, other in (
+            ("past_due", past_due_customer_id),
+            ("seats", seats_customer_id),
+            ("usage", usage_customer_id),
+        ):
             if other is not None:
                 others[name] = await create_portal_link(
                     session,
@@ -140,6 +147,7 @@ async def mint_demo_credentials(
         portal_code=portal.code,
         past_due_portal_code=others["past_due"].code if "past_due" in others else None,
         seats_portal_code=others["seats"].code if "seats" in others else None,
+        usage_portal_code=others["usage"].code if "usage" in others else None,
         external_id=external_id,
         card_flow_portal_code=card_flow.code,
     )

@@ -257,6 +257,7 @@ async def _prepare(
             demo_customer,
             past_due_customer,
             seats_customer,
+            usage_customer,
         )
         from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
@@ -297,6 +298,7 @@ async def _prepare(
                 return_url=f"{settings.public_url.rstrip('/')}{DEMO_RETURN_PATH}",
                 past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
                 seats_customer_id=seats_customer(sandbox_state.store)["id"],
+                usage_customer_id=usage_customer(sandbox_state.store)["id"],
                 external_id=demo["metadata"].get(external_ids.METADATA_KEY),
             )
             await seed_demo_offers(database, coupon_id=DEMO_COUPON_ID)
@@ -488,6 +490,12 @@ def _print_demo_banner(
         if credentials.card_flow_portal_code
         else ""
     )
+    usage = (
+        "Hosted billing portal for a usage-billed customer (API calls by tiers, credit grants; one-time, "
+        f"24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.usage_portal_code}\n"
+        if credentials.usage_portal_code
+        else ""
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -501,6 +509,7 @@ def _print_demo_banner(
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
         f"{seats}"
+        f"{usage}"
         f"{external}"
         f"{card_flow}"
         "\n"

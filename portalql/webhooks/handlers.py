@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from stripe_gateway.records import (
     ChangedField,
     Charge,
+    CreditGrant,
     Customer,
     Invoice,
     PaymentMethod,
@@ -245,8 +246,17 @@ def on_tax_id_changed(event: Event) -> Change | None:
     return Change(object_id=event.object_id, customer_id=event.customer_id, audit=None)
 
 
+def on_credit_grant_changed(event: Event) -> Change | None:
+    """Credit given, changed, voided or expired: the customer's credit reads are stale (otherwise kept for a
+    minute). Never audited: credit is the merchant's to give."""
+    grant = event.subject
+    if not isinstance(grant, CreditGrant):
+        return None
+    return Change(object_id=grant.id, customer_id=grant.customer_id, audit=None)
+
+
 def on_catalog_changed(event: Event) -> Change | None:
-    """A product, price or portal configuration created, changed or deleted.
+    """A product, price, meter or portal configuration created, changed or deleted.
 
     The whole catalog is dropped, not only the object: a new or reactivated price belongs in the cached read
     of active prices (the plans on offer, and the products dashboards show) that does not hold it yet.
@@ -288,6 +298,13 @@ HANDLERS: Mapping[str, Handler] = {
     "price.deleted": on_catalog_changed,
     "billing_portal.configuration.created": on_catalog_changed,
     "billing_portal.configuration.updated": on_catalog_changed,
+    # The meters are read with the catalog (a metered price names its meter).
+    "billing.meter.created": on_catalog_changed,
+    "billing.meter.updated": on_catalog_changed,
+    "billing.meter.deactivated": on_catalog_changed,
+    "billing.meter.reactivated": on_catalog_changed,
+    "billing.credit_grant.created": on_credit_grant_changed,
+    "billing.credit_grant.updated": on_credit_grant_changed,
 }
 
 

@@ -18,6 +18,7 @@ from resolvers.loaders.payment_methods import PaymentMethodLoaders
 from resolvers.loaders.payments import PaymentLoaders
 from resolvers.loaders.portal import PortalLoaders
 from resolvers.loaders.subscriptions import SubscriptionLoaders
+from resolvers.loaders.usage import UsageLoaders
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Iterable
@@ -25,13 +26,19 @@ if TYPE_CHECKING:
     from resolvers.loaders.customers import CustomerReads
     from resolvers.loaders.invoices import InvoicePageKey, UpcomingKey
     from resolvers.loaders.payments import RefundPageKey
+    from resolvers.loaders.usage import BalancePageKey, UsageKey
     from resolvers.ports import KnownSubscriptions
     from stripe_gateway.interface import BillingGateway
     from stripe_gateway.records import (
+        BalanceTransaction,
         Charge,
+        CreditGrant,
+        CreditLedgerEntry,
+        CreditSummary,
         Customer,
         Invoice,
         InvoicePayment,
+        Meter,
         Page,
         PaymentIntent,
         PaymentMethod,
@@ -40,6 +47,7 @@ if TYPE_CHECKING:
         Product,
         Refund,
         Subscription,
+        UsageSeries,
     )
 
 
@@ -56,6 +64,7 @@ class Loaders:
         self._payment_methods = PaymentMethodLoaders(gateway)
         self._payments = PaymentLoaders(gateway)
         self._portal = PortalLoaders(gateway)
+        self._usage = UsageLoaders(gateway)
 
     # -- what primes what, and what is read ahead -----------------------------------------------------------
     def prime_customers(self, customers: Iterable[Customer]) -> None:
@@ -77,12 +86,17 @@ class Loaders:
 
     def read_ahead(self, customer_id: str, reads: CustomerReads) -> None:
         """Start now, beside the customer's own read, the reads the query will need below it that do not
-        wait for it: the catalog for its subscriptions' item products, and the previews of the upcoming
-        invoices of the subscriptions it was last seen with."""
+        wait for it: the catalog for its subscriptions' item products, the previews of the upcoming
+        invoices of the subscriptions it was last seen with, the meters of metered items and the customer's
+        credit."""
         if reads.item_products:
             self.read_catalog_ahead()
         if reads.upcoming_invoices:
             self._invoices.read_previews_ahead(customer_id)
+        if reads.meters:
+            self._usage.read_meters_ahead()
+        if reads.credits:
+            self._usage.read_credits_ahead(customer_id)
 
     def read_catalog_ahead(self) -> None:
         """Start the catalog read now, for the products of the subscription items this request will show.
@@ -164,3 +178,23 @@ class Loaders:
     def all_refunds(self, payment_id: str) -> Awaitable[tuple[Refund, ...]]:
         """Every refund of a charge (`ch_…`) or a payment intent (`pi_…`), newest first."""
         return self._payments.all_refunds(payment_id)
+
+    # -- usage and credits ----------------------------------------------------------------------------------
+    def meters(self) -> Awaitable[tuple[Meter, ...]]:
+        """Every active meter of the account, in one call."""
+        return self._usage.meters()
+
+    def usage(self, key: UsageKey) -> Awaitable[UsageSeries]:
+        return self._usage.usage(key)
+
+    def credit_summary(self, customer_id: str) -> Awaitable[CreditSummary]:
+        return self._usage.credit_summary(customer_id)
+
+    def credit_grants(self, customer_id: str) -> Awaitable[Page[CreditGrant]]:
+        return self._usage.credit_grants(customer_id)
+
+    def credit_ledger(self, customer_id: str) -> Awaitable[Page[CreditLedgerEntry]]:
+        return self._usage.credit_ledger(customer_id)
+
+    def balance_page(self, key: BalancePageKey) -> Awaitable[Page[BalanceTransaction]]:
+        return self._usage.balance_page(key)

@@ -20,12 +20,16 @@ class CustomerReads:
 
     `subscriptions`: its current subscriptions, which come in the customer's own call. `item_products`: the
     products of their items, taken from the catalog read ahead. `upcoming_invoices`: their upcoming invoices
-    (or the customer's), previewed ahead for the subscriptions the customer was last seen with.
+    (or the customer's), previewed ahead for the subscriptions the customer was last seen with. `meters`:
+    the meters of their metered items, from the account's meters read ahead. `credits`: the customer's
+    credit balance, grants and their ledger, read ahead.
     """
 
     subscriptions: bool = False
     item_products: bool = False
     upcoming_invoices: bool = False
+    meters: bool = False
+    credits: bool = False
 
 
 class CustomerLoaders:

@@ -34,10 +34,16 @@ from stripe_gateway.errors import Throttled
 from stripe_gateway.metrics import CACHE_LOOKUPS
 from stripe_gateway.pacing import Deadline, current_deadline
 from stripe_gateway.records import (
+    BalanceTransaction,
     Charge,
+    CreditGrant,
+    CreditLedgerEntry,
+    CreditSummary,
     Customer,
     Invoice,
     InvoicePayment,
+    Meter,
+    MeterEvent,
     Page,
     PaymentIntent,
     PaymentMethod,
@@ -47,6 +53,7 @@ from stripe_gateway.records import (
     Refund,
     SetupIntent,
     Subscription,
+    UsageSeries,
 )
 
 if TYPE_CHECKING:
@@ -69,12 +76,16 @@ if TYPE_CHECKING:
         StripePortalSession,
         TaxId,
         TaxIdType,
+        UsageWindow,
     )
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 CATALOG = "catalog"
+# Usage summaries, credit balances and upcoming invoices (which bill usage so far) change with every usage
+# report and send no webhook for it: they are kept this long, and say when they were read (`as_of`).
+USAGE_TTL_SECONDS = 60.0
 
 
 class _NothingToPreview(Exception):  # noqa: N818 - not an error: a preview of nothing
@@ -83,6 +94,11 @@ class _NothingToPreview(Exception):  # noqa: N818 - not an error: a preview of n
 
 def customer_group(customer_id: str) -> str:
     return f"customer:{customer_id}"
+
+
+def usage_group(customer_id: str) -> str:
+    """What a usage report makes stale: the customer's usage summaries and upcoming invoices."""
+    return f"usage:{customer_id}"
 
 
 def object_group(object_id: str) -> str:
@@ -136,11 +152,13 @@ class CachedGateway:
         *,
         ttl_seconds: float = 300.0,
         catalog_ttl_seconds: float = 900.0,
+        usage_ttl_seconds: float = USAGE_TTL_SECONDS,
     ) -> None:
         self._gateway = gateway
         self._store = store
         self._ttl = ttl_seconds
         self._catalog_ttl = catalog_ttl_seconds
+        self._usage_ttl = usage_ttl_seconds
         self._decoded = DecodedRecords()
         self._flights: dict[str, _Flight[object]] = {}
         # The customer whose session reads through this view (`seen_by`); None serves every entry.
@@ -644,13 +662,114 @@ class CachedGateway:
                 "preview:" + query,
                 Invoice,
                 fetch,
-                lambda preview: _customers(customer_id, preview.customer_id) | _objects(subscription_id),
+                lambda preview: (
+                    _customers(customer_id, preview.customer_id)
+                    | _objects(subscription_id)
+                    | {usage_group(customer_id)}
+                ),
                 fresh=fresh,
+                ttl=self._usage_ttl,
             )
         try:
             return await read
         except _NothingToPreview:
             return None
+
+    # -- usage and credits ----------------------------------------------------------------------------------
+    async def list_meters(self, *, fresh: bool = False) -> tuple[Meter, ...]:
+        page = await self._read(
+            "meters", Page[Meter], self._meters_page, lambda _found: {CATALOG}, fresh=fresh, catalog=True
+        )
+        return page.data
+
+    async def _meters_page(self) -> Page[Meter]:
+        return Page(await self._gateway.list_meters(), has_more=False)
+
+    async def meter_usage(
+        self,
+        meter_id: str,
+        customer_id: str,
+        *,
+        start: int,
+        end: int,
+        window: UsageWindow | None,
+        fresh: bool = False,
+    ) -> UsageSeries:
+        query = _query(meter=meter_id, customer=customer_id, start=start, end=end, window=window)
+        return await self._read(
+            "usage:" + query,
+            UsageSeries,
+            lambda: self._gateway.meter_usage(meter_id, customer_id, start=start, end=end, window=window),
+            lambda _series: _customers(customer_id) | {usage_group(customer_id)},
+            fresh=fresh,
+            ttl=self._usage_ttl,
+        )
+
+    async def record_meter_event(
+        self,
+        event_name: str,
+        *,
+        customer_id: str,
+        value: float,
+        identifier: str,
+        timestamp: int | None,
+        idempotency_key: str,
+    ) -> MeterEvent:
+        try:
+            return await self._gateway.record_meter_event(
+                event_name,
+                customer_id=customer_id,
+                value=value,
+                identifier=identifier,
+                timestamp=timestamp,
+                idempotency_key=idempotency_key,
+            )
+        finally:
+            await self._forget({usage_group(customer_id)})
+
+    async def credit_summary(self, customer_id: str, *, fresh: bool = False) -> CreditSummary:
+        return await self._read(
+            f"credit_summary:{customer_id}",
+            CreditSummary,
+            lambda: self._gateway.credit_summary(customer_id),
+            lambda _summary: _customers(customer_id),
+            fresh=fresh,
+            ttl=self._usage_ttl,
+        )
+
+    async def list_credit_grants(self, customer_id: str, *, fresh: bool = False) -> Page[CreditGrant]:
+        return await self._read(
+            f"credit_grants:{customer_id}",
+            Page[CreditGrant],
+            lambda: self._gateway.list_credit_grants(customer_id),
+            lambda _page: _customers(customer_id),
+            fresh=fresh,
+            ttl=self._usage_ttl,
+        )
+
+    async def list_credit_ledger(self, customer_id: str, *, fresh: bool = False) -> Page[CreditLedgerEntry]:
+        return await self._read(
+            f"credit_ledger:{customer_id}",
+            Page[CreditLedgerEntry],
+            lambda: self._gateway.list_credit_ledger(customer_id),
+            lambda _page: _customers(customer_id),
+            fresh=fresh,
+            ttl=self._usage_ttl,
+        )
+
+    async def list_balance_transactions(
+        self, customer_id: str, *, limit: int, starting_after: str | None = None, fresh: bool = False
+    ) -> Page[BalanceTransaction]:
+        """Every balance change updates the customer (`customer.updated`), which drops these pages."""
+        return await self._read(
+            "balance_transactions:" + _query(customer=customer_id, limit=limit, after=starting_after),
+            Page[BalanceTransaction],
+            lambda: self._gateway.list_balance_transactions(
+                customer_id, limit=limit, starting_after=starting_after
+            ),
+            lambda _page: _customers(customer_id),
+            fresh=fresh,
+        )
 
     # -- payment methods ------------------------------------------------------------------------------------
     async def list_payment_methods(
@@ -853,12 +972,13 @@ class CachedGateway:
         *,
         fresh: bool,
         catalog: bool = False,
+        ttl: float | None = None,
     ) -> T:
         """The cached record, or Stripe's, which is then cached (a fresh read refreshes the entry).
 
         A fresh read makes its own call: one already under way may have started before what it must see."""
         full_key = _key(key)
-        ttl = self._catalog_ttl if catalog else self._ttl
+        ttl = ttl if ttl is not None else self._catalog_ttl if catalog else self._ttl
         if fresh:
             return await self._fetch_and_keep(full_key, fetch, groups, ttl)
         cached = await self._lookup(full_key, kind)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
+from stripe_sandbox.resources import meters
 from stripe_sandbox.routing import Call, router
+from stripe_sandbox.store import includable
 from stripe_sandbox.wire import (
     Params,
     StripeObject,
@@ -78,9 +80,13 @@ def new_price(
     created: int | None = None,
     metadata: dict[str, str] | None = None,
     active: bool = True,
+    meter: str | None = None,
+    tiers: list[StripeObject] | None = None,
+    tiers_mode: str | None = None,
 ) -> StripeObject:
-    """Store a price (recurring when `interval` is given) and emit `price.created`; the product's first
-    price becomes its `default_price`. A lookup key already in use is refused, as Stripe does."""
+    """Store a price (recurring when `interval` is given; metered on `meter`; tiered with `tiers`) and emit
+    `price.created`; the product's first price becomes its `default_price`. A lookup key already in use is
+    refused, as Stripe does."""
     owner = store.get(product, "product", param="product")
     if lookup_key is not None:
         taken = next((p for p in store.iter_type("price") if p["lookup_key"] == lookup_key), None)
@@ -90,7 +96,7 @@ def new_price(
         "id": store.new_id("price", 24),
         "object": "price",
         "active": active,
-        "billing_scheme": "per_unit",
+        "billing_scheme": "tiered" if tiers else "per_unit",
         "created": created if created is not None else store.now(),
         "currency": currency.lower(),
         "custom_unit_amount": None,
@@ -101,22 +107,24 @@ def new_price(
         "product": product,
         "recurring": None,
         "tax_behavior": "unspecified",
-        "tiers_mode": None,
+        "tiers_mode": tiers_mode if tiers else None,
         "transform_quantity": None,
         "type": "one_time",
-        "unit_amount": unit_amount,
-        "unit_amount_decimal": str(unit_amount),
+        "unit_amount": None if tiers else unit_amount,
+        "unit_amount_decimal": None if tiers else str(unit_amount),
     }
     if interval is not None:
         price["type"] = "recurring"
         price["recurring"] = {
             "interval": interval,
             "interval_count": interval_count,
-            "meter": None,
+            "meter": meter,
             "trial_period_days": None,
-            "usage_type": "licensed",
+            "usage_type": "licensed" if meter is None else "metered",
         }
     store.add(price)
+    if tiers:
+        meters.store_tiers(store, price, tiers)
     store.emit("price.created", price)
     if owner["default_price"] is None:
         before = copy.deepcopy(owner)
@@ -213,12 +221,20 @@ def create_price(call: Call) -> StripeObject:
     params = call.params
     store = call.store
     allowed = (
-        "active", "currency", "lookup_key", "metadata", "nickname", "product", "product_data", "recurring",
-        "transfer_lookup_key", "unit_amount",
+        "active", "billing_scheme", "currency", "lookup_key", "metadata", "nickname", "product",
+        "product_data", "recurring", "tiers", "tiers_mode", "transfer_lookup_key", "unit_amount",
     )  # fmt: skip
     reject_unknown(params, allowed)
     currency = require_str(params, "currency")
-    unit_amount = require_int(params, "unit_amount", minimum=0)
+    scheme = get_str(params, "billing_scheme", choices=("per_unit", "tiered")) or "per_unit"
+    tiers = None
+    if scheme == "tiered":
+        if "unit_amount" in params:
+            raise invalid("`unit_amount` cannot be set on a tiered price.", param="unit_amount")
+        tiers = meters.parse_tiers(params.get("tiers"), get_str(params, "tiers_mode"))
+        unit_amount = 0
+    else:
+        unit_amount = require_int(params, "unit_amount", minimum=0)
     product_id = get_str(params, "product")
     product_data = get_dict(params, "product_data")
     if (product_id is None) == (product_data is None):
@@ -231,7 +247,9 @@ def create_price(call: Call) -> StripeObject:
     else:
         product_name = None
         store.get(str(product_id), "product", param="product")
-    interval, interval_count = _recurring(get_dict(params, "recurring"))
+    interval, interval_count, meter = _recurring(store, get_dict(params, "recurring"))
+    if tiers is not None and interval is None:
+        raise invalid("Tiered prices must be recurring.", param="billing_scheme")
     lookup_key = get_str(params, "lookup_key") or None
     transfer = bool(get_bool(params, "transfer_lookup_key"))
     holders = [
@@ -258,16 +276,33 @@ def create_price(call: Call) -> StripeObject:
         nickname=nickname,
         metadata=metadata,
         active=active,
+        meter=meter,
+        tiers=tiers,
+        tiers_mode=get_str(params, "tiers_mode") if tiers else None,
     )
 
 
-def _recurring(recurring: Params | None) -> tuple[str | None, int]:
+def _recurring(store: Store, recurring: Params | None) -> tuple[str | None, int, str | None]:
+    """Interval, count and, for a metered price, its meter (required since metered usage moved to meters)."""
     if recurring is None:
-        return None, 1
-    reject_unknown(recurring, ("interval", "interval_count"), prefix="recurring")
+        return None, 1, None
+    reject_unknown(recurring, ("interval", "interval_count", "meter", "usage_type"), prefix="recurring")
     interval = get_str(recurring, "interval", required=True, choices=INTERVALS, param="recurring[interval]")
     count = get_int(recurring, "interval_count", minimum=1, param="recurring[interval_count]")
-    return interval, count or 1
+    usage_type = get_str(
+        recurring, "usage_type", choices=("licensed", "metered"), param="recurring[usage_type]"
+    )
+    meter = None
+    if usage_type == "metered":
+        meter = meters.check_meter(store, get_str(recurring, "meter", param="recurring[meter]"))
+    elif "meter" in recurring:
+        raise invalid("Only metered prices take a meter.", param="recurring[meter]")
+    return interval, count or 1, meter
+
+
+@includable("price", "tiers")
+def _tiers(store: Store, price: StripeObject) -> list[StripeObject] | None:
+    return meters.tiers_of(store, price) if price["billing_scheme"] == "tiered" else None
 
 
 @router.get("/v1/prices/{id}")

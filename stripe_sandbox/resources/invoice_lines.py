@@ -49,8 +49,15 @@ def _every(price: StripeObject) -> str:
 
 def period_description(store: Store, price: StripeObject, quantity: int) -> str:
     """`1 x Pro (at $10.00 / month)`, with Stripe's multiplication sign."""
+    if price["unit_amount"] is None:  # tiered: billed by its tiers in arrears
+        return usage_description(store, price, quantity)
     at = format_amount(price["unit_amount"], price["currency"])
     return f"{quantity} {TIMES} {product_name(store, price)} (at {at} / {_every(price)})"
+
+
+def usage_description(store: Store, price: StripeObject, quantity: int) -> str:
+    """`1,234 x API calls (metered usage)`, written with the multiplication sign."""
+    return f"{quantity:,} {TIMES} {product_name(store, price)} (metered usage)"
 
 
 def trial_description(store: Store, price: StripeObject, quantity: int) -> str:
@@ -67,7 +74,7 @@ def proration_description(store: Store, price: StripeObject, quantity: int, at: 
 
 def unit_amount_decimal(line: Line) -> str:
     if line.quantity == 0 or line.price is None:
-        return str(line.price["unit_amount"] if line.price else line.amount)
+        return str(line.price["unit_amount"] or 0 if line.price else line.amount)
     exact = (Decimal(line.amount) / line.quantity).quantize(_TWELVE_PLACES).normalize()
     return format(exact, "f")
 

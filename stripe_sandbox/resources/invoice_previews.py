@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stripe_sandbox import clock
-from stripe_sandbox.resources import invoice_items, invoices
+from stripe_sandbox.resources import invoice_items, invoices, meters
 from stripe_sandbox.resources.subscription_changes import (
     cycle,
     cycle_line,
@@ -18,6 +18,7 @@ from stripe_sandbox.resources.subscription_changes import (
     plan_change,
     recurring_price,
     unused_time,
+    usage_line,
 )
 from stripe_sandbox.resources.subscriptions import ENDED_STATUSES
 from stripe_sandbox.routing import Call, router
@@ -120,8 +121,10 @@ def _preview_subscription(
             "cancel_at": plan.cancel_at,
         }
         due = [item for item in plan.after if item["current_period_end"] == renewal]
-        rolled = [_rolled(upcoming, item, renewal) for item in due]
-        lines = [cycle_line(store, upcoming, item) for item in rolled]
+        # Metered items bill the current period's usage so far; the others the next period in advance.
+        usage = [usage_line(store, upcoming, item) for item in due if meters.is_metered(item["price"])]
+        rolled = [_rolled(upcoming, item, renewal) for item in due if not meters.is_metered(item["price"])]
+        lines = usage + [cycle_line(store, upcoming, item) for item in rolled]
         if mode == "next":
             lines = pending + plan.prorations + lines
         created, reason = renewal, "subscription_cycle"

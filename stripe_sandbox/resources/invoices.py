@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stripe_sandbox import clock
-from stripe_sandbox.resources import coupons, invoice_items, invoice_payments, payments
+from stripe_sandbox.resources import coupons, credits, invoice_items, invoice_payments, payments
 from stripe_sandbox.resources.invoice_lines import Line, render
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
@@ -179,15 +179,17 @@ def draft(
     }
     if subscription is not None and subscription["id"] is not None:
         coupons.apply(store, invoice, subscription, at=at, preview=preview)
+    credits.apply_to_invoice(store, invoice, at=at, record=not preview)
     apply_balance(invoice, customer["balance"])
     return invoice
 
 
 def apply_balance(invoice: StripeObject, balance: int) -> None:
-    """Totals, discounts taken off, with the customer's balance (negative: credit it holds) taken off what
-    is due."""
+    """Totals: discounts and billing credits come off the subtotal, then the customer's balance (negative:
+    credit it holds) off what is due."""
     subtotal = sum(line["amount"] for line in invoice["lines"]["data"])
-    total = subtotal - sum(entry["amount"] for entry in invoice["total_discount_amounts"])
+    discounted = sum(entry["amount"] for entry in invoice.get("total_discount_amounts") or ())
+    total = subtotal - discounted - credits.credited(invoice)
     due = max(0, total + balance)
     invoice.update(
         subtotal=subtotal,
@@ -272,9 +274,14 @@ def finalize(store: Store, invoice: StripeObject, at: int) -> None:
     apply_balance(invoice, customer["balance"])
     ending_balance = invoice["total"] + invoice["starting_balance"] - invoice["amount_due"]
     if customer["balance"] != ending_balance:
-        before = copy.deepcopy(customer)
-        customer["balance"] = ending_balance
-        store.emit_changes("customer.updated", before, customer)
+        credits.record_cash(
+            store,
+            customer,
+            amount=ending_balance - customer["balance"],
+            currency=invoice["currency"],
+            kind="applied_to_invoice",
+            invoice=invoice["id"],
+        )
     invoice["number"] = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
     customer["next_invoice_sequence"] += 1
     token = invoice["id"].removeprefix("in_")

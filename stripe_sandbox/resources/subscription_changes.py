@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox.billing import period_containing, portion, shift
-from stripe_sandbox.resources import invoice_items, invoices
+from stripe_sandbox.resources import invoice_items, invoices, meters
 from stripe_sandbox.resources.invoice_lines import (
     Line,
     period_description,
     proration_description,
     trial_description,
+    usage_description,
 )
 from stripe_sandbox.wire import (
     Params,
@@ -128,6 +129,9 @@ def cycle(subscription: StripeObject, price: StripeObject, at: int) -> tuple[int
 
 
 def _amount(item: StripeObject) -> int:
+    """What the item bills in advance for a whole period; a metered item bills its usage in arrears."""
+    if meters.is_metered(item["price"]):
+        return 0
     return int(item["price"]["unit_amount"]) * int(item["quantity"])
 
 
@@ -143,14 +147,35 @@ def cycle_line(store: Store, subscription: StripeObject, item: StripeObject) -> 
     start, end = item["current_period_start"], item["current_period_end"]
     cancel_at = subscription["cancel_at"]
     billed_end = cancel_at if cancel_at is not None and start < cancel_at < end else end
+    # A metered item bills nothing ahead: its usage comes on the next invoice.
+    quantity = 0 if meters.is_metered(item["price"]) else item["quantity"]
     return Line(
         amount=portion(_amount(item), start, end, start, billed_end),
         currency=item["price"]["currency"],
-        description=period_description(store, item["price"], item["quantity"]),
+        description=period_description(store, item["price"], quantity),
         price=item["price"],
-        quantity=item["quantity"],
+        quantity=quantity,
         start=start,
         end=billed_end,
+        subscription=subscription["id"],
+        subscription_item=item["id"],
+    )
+
+
+def usage_line(store: Store, subscription: StripeObject, item: StripeObject) -> Line:
+    """A metered item's usage in its current period as reported so far (all of it at a renewal), priced by
+    its price's units or tiers."""
+    start, end = item["current_period_start"], item["current_period_end"]
+    price = item["price"]
+    quantity = meters.metered_line_quantity(store, price, subscription["customer"], start, end)
+    return Line(
+        amount=meters.amount_for(store, price, quantity),
+        currency=price["currency"],
+        description=usage_description(store, price, quantity),
+        price=price,
+        quantity=quantity,
+        start=start,
+        end=end,
         subscription=subscription["id"],
         subscription_item=item["id"],
     )

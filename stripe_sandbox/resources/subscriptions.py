@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import clock
-from stripe_sandbox.resources import coupons, invoice_items, invoices
+from stripe_sandbox.resources import coupons, invoice_items, invoices, meters
 from stripe_sandbox.resources.subscription_changes import (
     PAYMENT_BEHAVIORS,
     PRORATION_BEHAVIORS,
@@ -29,6 +29,7 @@ from stripe_sandbox.resources.subscription_changes import (
     recurring_price,
     trial_line,
     unused_time,
+    usage_line,
 )
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
@@ -361,6 +362,8 @@ def _renew(store: Store, subscription: StripeObject, at: int) -> None:
         hook(store, subscription, at)
     due = [item for item in items_of(subscription) if item["current_period_end"] <= at]
     previous_start = min(item["current_period_start"] for item in due)
+    # Metered items bill the period that ends now, in arrears; the others the next one, in advance.
+    usage = [usage_line(store, subscription, item) for item in due if meters.is_metered(item["price"])]
     for item in due:
         item["current_period_start"], item["current_period_end"] = cycle(subscription, item["price"], at)
     customer = subscription["customer"]
@@ -372,7 +375,8 @@ def _renew(store: Store, subscription: StripeObject, at: int) -> None:
         customer=store.get(customer, "customer"),
         currency=subscription["currency"],
         lines=[invoice_items.as_line(store, item) for item in pending]
-        + [cycle_line(store, subscription, item) for item in due],
+        + usage
+        + [cycle_line(store, subscription, item) for item in due if not meters.is_metered(item["price"])],
         at=at,
         billing_reason="subscription_cycle",
         subscription=subscription,

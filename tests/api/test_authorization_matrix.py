@@ -60,7 +60,20 @@ NESTED = {
     "subscriptions.actions": "subscriptions { id actions { changePlan { allowed refusal { code message } } "
     "cancel { allowed mode reasons } reactivate { allowed refusal { code } } "
     "payInvoice { allowed refusal { code } } } }",
+    "subscriptions.items.usage": "subscriptions { items { meter { id } usage { quantity } } }",
+    "credits": "credits { asOf balances { available { amount } } grants { id remaining { amount } } "
+    "balanceTransactions(first: 3) { edges { node { id invoiceId } } } }",
 }
+# A timeline of the demo's meter: of the customer a session reads as its viewer (the meter as `$id`), and of
+# a customer named by id (the meter as `$meter`).
+TIMELINE = 'from: "2026-11-01T00:00:00Z", to: "2026-11-15T00:00:00Z", granularity: DAY'
+USAGE = (
+    f"query($id: ID!) {{ viewer {{ customer {{ usage(meterId: $id, {TIMELINE}) {{ meterId total }} }} }} }}"
+)
+CUSTOMER_USAGE = (
+    "query($id: ID!, $meter: ID!) "
+    f"{{ customer(id: $id) {{ id usage(meterId: $meter, {TIMELINE}) {{ total }} }} }}"
+)
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 VIEWER = "{{ viewer {{ customer {{ id {selection} }} }} }}"
 CUSTOMER = "query($id: ID!) {{ customer(id: $id) {{ id {selection} }} }}"
@@ -137,6 +150,10 @@ ROWS = [
         '{ portalAnalytics(since: "2026-01-01T00:00:00Z", until: "2026-12-31T00:00:00Z")'
         " { portalLinksCreated planUpgrades } }",
         expect(FORBIDDEN, FORBIDDEN, OK),
+    ),
+    *(
+        Row(f"customer({owner}).usage", CUSTOMER_USAGE, owned_by(owner), f"{owner}.customer", owner)
+        for owner in ("A", "B")
     ),
     # A session reads its own customer's events (the invariant below checks it); an API key everyone's.
     Row("auditEvents", AUDIT_EVENTS, expect(OK, OK, OK), shows=ANY),
@@ -218,9 +235,14 @@ async def scene(
             )
         for customer_id, who in label.items():  # and the product's own ids for both
             await link_external_id(session, f"user-{who}", customer_id)
+    meter = next(iter(store.iter_type("billing.meter")))["id"]
     ids = {
         "price": next(iter(store.iter_type("price")))["id"],
         "product": next(iter(store.iter_type("product")))["id"],
+        # The account's meter: every customer's usage of it is theirs to read.
+        "meter": meter,
+        "A.meter": meter,
+        "B.meter": meter,
     }
     for customer_id, who in label.items():
         ids[f"{who}.customer"] = customer_id
@@ -251,6 +273,8 @@ def outcome(body: dict[str, Any]) -> str:
 @pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
 async def test_authorization(row: Row, api: httpx.AsyncClient, scene: Scene) -> None:
     variables = {"id": scene.ids[row.asks_for]} if row.asks_for else {}
+    if "$meter" in row.query:
+        variables["meter"] = scene.ids["meter"]
 
     bodies = {
         caller: await graphql(api, row.query, variables, token) for caller, token in scene.tokens.items()
@@ -311,6 +335,12 @@ SCOPE_ROWS = {
     "shipping": (Scope.CUSTOMER_READ, VIEWER.format(selection="shipping { name }"), None),
     "taxIds": (Scope.CUSTOMER_READ, VIEWER.format(selection="taxIds { id }"), None),
     "auditEvents": (Scope.AUDIT_READ, "{ auditEvents { edges { node { id } } } }", None),
+    "usage": (Scope.USAGE_READ, USAGE, "meter"),
+    "credits": (
+        Scope.CREDITS_READ,
+        VIEWER.format(selection="credits { balances { available { amount } } grants { id } }"),
+        None,
+    ),
 }
 # The fields of `Customer` and `Viewer` that need no scope: any session reads them.
 NEEDS_NO_SCOPE = {

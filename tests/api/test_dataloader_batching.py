@@ -24,7 +24,7 @@ async def test_a_customer_page_with_plans_costs_two_calls_whatever_its_size(sand
     data = await execute(gateway, CUSTOMERS_WITH_PLANS, {"first": first})
 
     customers = [edge["node"] for edge in data["customers"]["edges"]]
-    assert len(customers) == min(first, 12)  # the demo has twelve customers
+    assert len(customers) == min(first, 13)  # the demo has thirteen customers
     # The products come from the catalog, read beside the page rather than after it: one round trip.
     assert sandbox.calls() == {"GET /v1/customers": 1, "GET /v1/prices": 1}
     held = sandbox.held()
@@ -60,7 +60,7 @@ async def test_look_ahead_sees_subscriptions_through_fragments(sandbox, gateway)
 
     data = await execute(gateway, query)
 
-    assert sum(len(edge["node"]["subscriptions"]) for edge in data["customers"]["edges"]) == 10
+    assert sum(len(edge["node"]["subscriptions"]) for edge in data["customers"]["edges"]) == 11
     assert sandbox.calls() == {"GET /v1/customers": 1}
 
 
@@ -231,7 +231,7 @@ async def test_default_prices_of_the_plans_on_a_customer_page_come_with_their_pr
         for item in subscription["items"]
     }
     assert shown == {p["name"]: p["default_price"] for p in store.iter_type("product") if p["name"] in shown}
-    assert len(shown) == 4  # Starter, Pro, Business and the seat product
+    assert len(shown) == 5  # Starter, Pro, Business, the seat product and the API add-on
     # The catalog holds every one of them with its default price.
     assert sandbox.calls() == {"GET /v1/customers": 1, "GET /v1/prices": 1}
 

@@ -121,6 +121,12 @@ INPUTS: dict[str, Any] = {
     },
     "finalizeInvoice": lambda s, _: {"invoiceId": _paid_invoice(s)},
     "voidInvoice": lambda s, _: {"invoiceId": _paid_invoice(s)},
+    "recordUsage": lambda s, _: {
+        "customerId": customer_id(s, MAYA),
+        "meterId": next(iter(s.state.store.iter_type("billing.meter")))["id"],
+        "value": 5,
+        "identifier": "not-yours",
+    },
 }
 UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "error UNAUTHENTICATED", "error FORBIDDEN", "userError NOT_FOUND"
 API_KEYS_ONLY = {
@@ -136,6 +142,7 @@ API_KEYS_ONLY = {
     "voidInvoice",
     "createRetentionOffer",
     "archiveRetentionOffer",
+    "recordUsage",
 }
 
 
@@ -176,6 +183,7 @@ def _state(sandbox: SandboxHandle) -> dict[str, Any]:
             "payment_methods": [pm for pm in store.all("payment_method") if pm["customer"] == maya],
             "refunds": store.all("refund"),
             "tax_ids": [t for t in store.all("tax_id") if t["customer"] == maya],
+            "usage": store.all("billing.meter_event"),
         }
     )
 

@@ -115,9 +115,19 @@ EVERY_SECTION = {
     "history": True,
     "paymentMethods": True,
     "details": True,
+    "usage": True,
+    "credits": True,
 }
 
 
+# What the page reads beside the customer whoever it is, metered plans or not: the meters (one catalog-like
+# call), and the credit balance, grants and ledger.
+USAGE_AND_CREDIT = [
+    "GET /v1/billing/credit_balance_summary",
+    "GET /v1/billing/credit_balance_transactions",
+    "GET /v1/billing/credit_grants",
+    "GET /v1/billing/meters",
+]
 # One call per list the page shows; the offered prices, their products and the products of the customer's
 # subscriptions come in the one catalog read.
 PORTAL_PAGE_COLD = {
@@ -127,6 +137,7 @@ PORTAL_PAGE_COLD = {
     "GET /v1/invoices": 1,
     "GET /v1/payment_methods": 1,
     "POST /v1/invoices/create_preview": 1,
+    **dict.fromkeys(USAGE_AND_CREDIT, 1),
 }
 
 
@@ -178,12 +189,13 @@ async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call
     assert boot.errors is None, boot.errors
     assert boot.data is not None
     sandbox.reset_calls()
-    sandbox.hold_calls(4)
+    sandbox.hold_calls(8)
 
     customer = await portal_page(cache, maya["id"])
 
     # The page boots with the configuration (and the capabilities drawn from it); the dashboard's actions
-    # then read it from the cache: four calls in one round trip, and the preview that needs their answer.
+    # then read it from the cache: eight calls in one round trip, and the preview that needs their answer
+    # (the first visit: the subscription's id comes with the customer).
     assert boot.data["viewer"]["customer"]["capabilities"] == {
         "viewInvoices": True,
         "updatePaymentMethods": True,
@@ -195,7 +207,15 @@ async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call
     assert held is not None
     assert (held["outcome"], sorted(held["arrived"])) == (
         "together",
-        ["GET /v1/customers/{id}", "GET /v1/invoices", "GET /v1/payment_methods", "GET /v1/prices"],
+        sorted(
+            [
+                "GET /v1/customers/{id}",
+                "GET /v1/invoices",
+                "GET /v1/payment_methods",
+                "GET /v1/prices",
+                *USAGE_AND_CREDIT,
+            ]
+        ),
     )
     assert sandbox.calls() == {
         "GET /v1/customers/{id}": 1,
@@ -203,6 +223,7 @@ async def test_what_the_page_shows_as_allowed_costs_its_dashboard_no_stripe_call
         "GET /v1/invoices": 1,
         "GET /v1/payment_methods": 1,
         "POST /v1/invoices/create_preview": 1,
+        **dict.fromkeys(USAGE_AND_CREDIT, 1),
     }
     [subscription] = customer["subscriptions"]
     assert subscription["actions"] == {

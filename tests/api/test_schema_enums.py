@@ -89,6 +89,12 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "EventDeliveryStatus": ports.EventDeliveryStatus,
         "RetentionOfferKind": ports.OfferKind,
         "CouponDuration": records.CouponDuration,
+        "UsageType": records.UsageType,
+        "TiersMode": records.TiersMode,
+        "MeterAggregation": records.MeterFormula,
+        "UsageGranularity": records.UsageWindow,
+        "CreditCategory": records.CreditCategory,
+        "BalanceTransactionType": records.BalanceTransactionType,
     }
 
 

@@ -13,11 +13,18 @@ from pathlib import Path
 
 # Every resource the sandbox returns, by its name in fixtures3.json's `resources`.
 RESOURCES = (
+    "billing.credit_balance_summary",
+    "billing.credit_balance_transaction",
+    "billing.credit_grant",
+    "billing.meter",
+    "billing.meter_event",
+    "billing.meter_event_summary",
     "billing_portal.configuration",
     "billing_portal.session",
     "charge",
     "coupon",
     "customer",
+    "customer_balance_transaction",
     "deleted_customer",
     "discount",
     "event",

@@ -66,7 +66,9 @@ async def test_paid_invoices_add_up_to_the_charges(stripe_client: stripe.StripeC
         invoice = next(invoice for invoice in invoices if invoice.id == payment.invoice)
         assert intents[payment.payment.payment_intent] == payment.amount_paid == invoice.amount_paid
     for invoice in invoices:
-        assert invoice.total == sum(line.amount for line in invoice.lines.data)
+        assert invoice.subtotal == sum(line.amount for line in invoice.lines.data)
+        credited = sum(credit.amount for credit in invoice.total_pretax_credit_amounts or [])
+        assert invoice.total == invoice.subtotal - credited
         assert invoice.status in {"paid", "open"}
 
 

@@ -61,7 +61,41 @@ async def wire_objects(
     coupon = await post("/v1/coupons", percent_off="25.5", duration="repeating", duration_in_months="3")
     await post(f"/v1/subscriptions/{subscription.id}", **{"discounts[0][coupon]": coupon["id"]})
     discounted = await get(f"/v1/subscriptions/{subscription.id}", **{"expand[]": "discounts"})
+    meter = await post(
+        "/v1/billing/meters",
+        display_name="API calls",
+        event_name="api_request",
+        **{"default_aggregation[formula]": "sum"},
+    )
+    usage = {"event_name": "api_request", "payload[stripe_customer_id]": customer.id, "payload[value]": "3"}
+    grant = await post(
+        "/v1/billing/credit_grants",
+        customer=customer.id,
+        **{
+            "amount[type]": "monetary",
+            "amount[monetary][currency]": "usd",
+            "amount[monetary][value]": "500",
+            "applicability_config[scope][price_type]": "metered",
+        },
+    )
+    summary_params = {"filter[type]": "credit_grant", "filter[credit_grant]": grant["id"]}
+    window = {"start_time": 1_794_700_800, "end_time": 1_794_787_200}
     return {
+        "billing.credit_balance_summary": await get(
+            "/v1/billing/credit_balance_summary", customer=customer.id, **summary_params
+        ),
+        "billing.credit_balance_transaction": (
+            await get("/v1/billing/credit_balance_transactions", customer=customer.id)
+        )["data"][0],
+        "billing.credit_grant": grant,
+        "billing.meter": meter,
+        "billing.meter_event": await post("/v1/billing/meter_events", **usage),
+        "billing.meter_event_summary": (
+            await get(f"/v1/billing/meters/{meter['id']}/event_summaries", customer=customer.id, **window)
+        )["data"][0],
+        "customer_balance_transaction": await post(
+            f"/v1/customers/{customer.id}/balance_transactions", amount="-100", currency="usd"
+        ),
         "billing_portal.configuration": await get(f"/v1/billing_portal/configurations/{configuration.id}"),
         "billing_portal.session": await post(
             "/v1/billing_portal/sessions", customer=customer.id, configuration=configuration.id

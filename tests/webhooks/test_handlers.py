@@ -11,6 +11,8 @@ from stripe_gateway.records import (
     CancellationDetails,
     CancellationFeedback,
     ChangedField,
+    CreditCategory,
+    CreditGrant,
     InvoiceStatus,
     SetupIntent,
     SetupIntentStatus,
@@ -290,3 +292,25 @@ def test_a_failed_or_waiting_payment_refreshes_the_customers_reads(event_type: s
     change = dispatch(typed_event(event_type, invoice(status=InvoiceStatus.OPEN)))
 
     assert change == Change(object_id="in_1", customer_id="cus_A", audit=None)
+
+
+@pytest.mark.parametrize("event_type", ["billing.credit_grant.created", "billing.credit_grant.updated"])
+def test_credit_given_or_voided_refreshes_the_customers_credit_and_audits_nothing(event_type: str) -> None:
+    grant = CreditGrant(
+        id="credgr_1",
+        customer_id="cus_A",
+        name="Welcome credit",
+        category=CreditCategory.PROMOTIONAL,
+        currency="usd",
+        amount=2000,
+        priority=50,
+        effective_at=100,
+        expires_at=None,
+        voided_at=None,
+        created=100,
+        price_ids=(),
+    )
+
+    change = dispatch(typed_event(event_type, grant))
+
+    assert change == Change(object_id="credgr_1", customer_id="cus_A", audit=None)

@@ -103,6 +103,8 @@ async function loadDashboard(portal) {
     history: portal.can('INVOICES_READ') && portal.capabilities.viewInvoices,
     paymentMethods: portal.can('PAYMENT_METHODS_READ'),
     details: portal.can('CUSTOMER_READ'),
+    usage: portal.can('USAGE_READ'),
+    credits: portal.can('CREDITS_READ'),
   });
   return viewer.customer;
 }
@@ -110,6 +112,7 @@ async function loadDashboard(portal) {
 /** @param {Portal} portal @param {PortalCustomer} customer */
 function render(portal, customer) {
   if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
+  void renderUsageAndCredit(portal, customer);
   renderAttention(portal, customer);
   if (customer.upcomingInvoices) renderUpcoming(portal, customer.upcomingInvoices, customer.subscriptions ?? []);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
@@ -119,6 +122,24 @@ function render(portal, customer) {
     renderPaymentMethods(portal, customer.paymentMethods, customer.defaultPaymentMethod ?? null, lastRemovable);
   }
   if (customer.email !== undefined) renderDetails(portal, customer);
+}
+
+/**
+ * Usage and credit, for the customers who have them: their module is loaded only then, so a page without
+ * metered plans or credit stays as light as before.
+ * @param {Portal} portal @param {PortalCustomer} customer
+ */
+async function renderUsageAndCredit(portal, customer) {
+  const subscriptions = customer.subscriptions ?? [];
+  const metered = subscriptions.some((subscription) => subscription.items.some((item) => item.usage));
+  const credits = customer.credits;
+  const credited = Boolean(credits && (credits.balances.length || credits.grants.length));
+  byId('usage').hidden ||= !metered;
+  byId('credits').hidden ||= !credited;
+  if (!metered && !credited) return;
+  const { renderCredits, renderUsage } = await import('./usage.js');
+  if (metered) renderUsage(portal, subscriptions);
+  if (credits && credited) renderCredits(portal, credits);
 }
 
 /**

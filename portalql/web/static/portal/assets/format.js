@@ -38,11 +38,12 @@ export function durationText(duration) {
 }
 
 /**
- * "$30.00 per month", "$8.00 × 5 per month".
+ * "$30.00 per month", "$8.00 × 5 per month", "By usage, per month".
  * @param {Pick<PortalPrice, 'unitAmount' | 'recurring'>} price
  * @param {number} [quantity]
  */
 export function priceText(price, quantity = 1) {
+  if (price.recurring?.usageType === 'METERED') return `By usage, billed ${perInterval(price.recurring)}`;
   const amount = price.unitAmount?.formatted ?? 'Custom pricing';
   return `${amount}${quantity > 1 ? ` × ${quantity}` : ''} ${perInterval(price.recurring)}`;
 }

@@ -45,8 +45,13 @@ function upcoming(portal, invoice, plan) {
     invoice.balanceApplied.amount > 0
       ? h('p', { class: 'credit' }, `${invoice.balanceApplied.formatted} applied from your balance.`)
       : null,
-    h('ul', { class: 'lines' }, invoice.lines.map((line) =>
-      h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted)))),
+    h('ul', { class: 'lines' },
+      invoice.lines.map((line) =>
+        h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
+      invoice.creditApplied.amount > 0
+        ? h('li', { class: 'credit' }, h('span', {}, 'Paid by credit'),
+          h('span', { class: 'amount' }, `−${invoice.creditApplied.formatted}`))
+        : null),
   );
 }
 

@@ -39,14 +39,37 @@ const PRICE = /* GraphQL */ `
     id nickname
     product { id name }
     unitAmount { amount ${MONEY} }
-    recurring { interval intervalCount }
+    recurring { interval intervalCount usageType }
+  }
+`;
+
+const USAGE = /* GraphQL */ `
+  fragment PortalItemUsage on SubscriptionItem {
+    meter { id displayName }
+    usage { quantity charge { ${MONEY} } periodStart periodEnd asOf }
+    price {
+      tiersMode
+      tiers { upTo unitAmount { ${MONEY} } flatAmount { ${MONEY} } }
+    }
+  }
+`;
+
+const CREDITS = /* GraphQL */ `
+  fragment PortalCredits on CustomerCredits {
+    asOf
+    balances { available { amount ${MONEY} } pending { amount ${MONEY} } }
+    grants {
+      id name category usable effectiveAt expiresAt
+      amount { ${MONEY} }
+      remaining { amount ${MONEY} }
+    }
   }
 `;
 
 export const DASHBOARD = /* GraphQL */ `
   query PortalDashboard(
     $locale: String!, $pageSize: Int!, $subscriptions: Boolean!, $invoices: Boolean!,
-    $history: Boolean!, $paymentMethods: Boolean!, $details: Boolean!
+    $history: Boolean!, $paymentMethods: Boolean!, $details: Boolean!, $usage: Boolean!, $credits: Boolean!
   ) {
     viewer {
       customer {
@@ -60,7 +83,7 @@ export const DASHBOARD = /* GraphQL */ `
         paymentAttentionNeeded @include(if: $subscriptions)
         subscriptions @include(if: $subscriptions) {
           id status currentPeriodEnd scheduledToCancel cancelAt trialEnd changeScheduled
-          items { id quantity price { ...PortalPrice } quantityRange { minimum maximum } removable }
+          items { id quantity price { ...PortalPrice } quantityRange { minimum maximum } removable ...PortalItemUsage @include(if: $usage) }
           allowedPlanChanges { ...PortalPrice }
           availableAddOns { price { ...PortalPrice } quantityRange { minimum maximum } }
           openInvoice @include(if: $invoices) { id number amountRemaining { ${MONEY} } }
@@ -82,6 +105,7 @@ export const DASHBOARD = /* GraphQL */ `
           created
           amountDue { ${MONEY} }
           balanceApplied { amount ${MONEY} }
+          creditApplied { amount ${MONEY} }
           subscription { id }
           lines { id description amount { ${MONEY} } }
         }
@@ -92,11 +116,28 @@ export const DASHBOARD = /* GraphQL */ `
         }
         defaultPaymentMethod @include(if: $paymentMethods) { id }
         capabilities @include(if: $paymentMethods) { removeLastPaymentMethod }
+        credits @include(if: $credits) { ...PortalCredits }
       }
     }
   }
   ${PRICE}
   ${INVOICE_PAGE}
+  ${USAGE}
+  ${CREDITS}
+`;
+
+// A metered item's usage per UTC day, for its chart: read after the dashboard, once it names the meter.
+export const USAGE_TIMELINE = /* GraphQL */ `
+  query PortalUsageTimeline($meter: ID!, $from: DateTime!, $to: DateTime!) {
+    viewer {
+      customer {
+        usage(meterId: $meter, from: $from, to: $to, granularity: DAY) {
+          total asOf
+          points { start value }
+        }
+      }
+    }
+  }
 `;
 
 // What cancelling now credits: asked when the cancel dialog opens, as it costs Stripe a preview.

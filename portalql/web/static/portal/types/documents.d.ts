@@ -13,7 +13,7 @@ interface PortalPrice {
   nickname: string | null;
   product: { id: string; name: string };
   unitAmount: PortalMoney | null;
-  recurring: { interval: string; intervalCount: number } | null;
+  recurring: { interval: string; intervalCount: number; usageType: string } | null;
 }
 
 /** A line of an invoice or of a preview. */
@@ -28,6 +28,7 @@ interface PortalUpcomingInvoice {
   created: string;
   amountDue: PortalMoney;
   balanceApplied: PortalMoney & { amount: number };
+  creditApplied: PortalMoney & { amount: number };
   subscription: { id: string } | null;
   lines: PortalLine[];
 }
@@ -38,13 +39,15 @@ interface PortalQuantityRange {
   maximum: number | null;
 }
 
-/** A subscription's item as `PortalDashboard` selects it. */
+/** A subscription's item as `PortalDashboard` selects it; the usage parts when the session may read usage. */
 interface PortalItem {
   id: string;
   quantity: number;
-  price: PortalPrice;
+  price: PortalPrice & { tiersMode?: string | null; tiers?: PortalTier[] | null };
   quantityRange: PortalQuantityRange | null;
   removable: boolean;
+  meter?: { id: string; displayName: string } | null;
+  usage?: PortalPeriodUsage | null;
 }
 
 /** `InvoicePage`'s invoice. */
@@ -62,6 +65,54 @@ interface PortalInvoice {
 interface PortalInvoiceConnection {
   edges: { node: PortalInvoice }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** `PortalItemUsage`'s usage: a metered item's usage this period so far, and its charge. */
+interface PortalPeriodUsage {
+  quantity: number;
+  charge: PortalMoney;
+  periodStart: string;
+  periodEnd: string;
+  asOf: string | null;
+}
+
+/** A tier of a tiered price. */
+interface PortalTier {
+  upTo: number | null;
+  unitAmount: PortalMoney | null;
+  flatAmount: PortalMoney | null;
+}
+
+/** One day of `PortalUsageTimeline`. */
+interface PortalUsagePoint {
+  start: string;
+  value: number;
+}
+
+/** `PortalUsageTimeline`'s timeline. */
+interface PortalUsageTimeline {
+  total: number;
+  asOf: string;
+  points: PortalUsagePoint[];
+}
+
+/** `PortalCredits`' grant. */
+interface PortalCreditGrant {
+  id: string;
+  name: string | null;
+  category: string;
+  usable: boolean;
+  effectiveAt: string | null;
+  expiresAt: string | null;
+  amount: PortalMoney;
+  remaining: PortalMoney | null;
+}
+
+/** `PortalCredits`: the customer's billing credit. */
+interface PortalCredits {
+  asOf: string;
+  balances: { available: PortalMoney; pending: PortalMoney }[];
+  grants: PortalCreditGrant[];
 }
 
 /** Whether the portal allows one action on a subscription now (`SubscriptionAction`). */
@@ -178,6 +229,7 @@ interface PortalCustomer {
   paymentMethods?: PortalPaymentMethod[];
   defaultPaymentMethod?: { id: string } | null;
   capabilities?: { removeLastPaymentMethod: boolean };
+  credits?: PortalCredits;
 }
 
 /** `previewPlanChange`'s preview as the page selects it. */
