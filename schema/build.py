@@ -11,12 +11,13 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import coded, log_unexpected
 from schema.mutation import Mutation
-from schema.protection import protections
+from schema.protection import document_cache, protections
 from schema.query import Query
 from schema.scalars import DATETIME
+from schema.trusted import TrustedDocuments
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from graphql import GraphQLError
     from strawberry.extensions.runner import SchemaExtensionsRunner
@@ -28,9 +29,10 @@ class PortalSchema(strawberry.Schema):
     error a code, and naming nothing the caller did not ask for while the schema is closed to introspection.
     """
 
-    def __init__(self, *, introspection: bool, **options: Any) -> None:
+    def __init__(self, *, introspection: bool, trusted_documents: TrustedDocuments, **options: Any) -> None:
         super().__init__(**options)
         self._introspection = introspection
+        self.trusted_documents = trusted_documents
 
     def process_errors(
         self,
@@ -62,12 +64,23 @@ class PortalSchema(strawberry.Schema):
         return execute if self._introspection else partial(execute, hide_suggestions=True)
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The schema with its protections; turn `introspection` off in production."""
-    return PortalSchema(
+def build_schema(
+    *,
+    introspection: bool = True,
+    sessions_trusted_only: bool = False,
+    lookup_trusted: Callable[[str], Awaitable[str | None]] | None = None,
+) -> PortalSchema:
+    """The schema with its protections; turn `introspection` off in production. `lookup_trusted` finds a
+    trusted document's text by id in the operator's store (`schema.trusted`)."""
+    documents = document_cache(introspection=introspection)
+    trusted = TrustedDocuments(documents, sessions_trusted_only=sessions_trusted_only)
+    schema = PortalSchema(
         introspection=introspection,
+        trusted_documents=trusted,
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),
-        extensions=protections(introspection=introspection),
+        extensions=protections(documents, trusted),
     )
+    trusted.bind(schema._schema, lookup_trusted)
+    return schema

@@ -88,9 +88,20 @@ class DocumentCache:
         # documents, yet their errors' lines and columns differ.
         self._documents: OrderedDict[str, tuple[DocumentNode, int]] = OrderedDict()
         self._errors: dict[str, tuple[GraphQLError, ...]] = {}
+        # Trusted documents (`schema.trusted`), parsed and validated when learnt, outside the budget: only
+        # the operator adds them, never a request.
+        self._pinned: dict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]] = {}
+
+    def pin(self, schema: GraphQLSchema, query: str) -> None:
+        """Parse and validate `query` now and keep both for as long as the process lives."""
+        document = self.parse(query)
+        self._pinned[query] = (document, self.errors(schema, query, document))
 
     def parse(self, query: str) -> DocumentNode:
         """`query` parsed, or a GraphQLError saying why it cannot be."""
+        pinned = self._pinned.get(query)
+        if pinned is not None:
+            return pinned[0]
         known = self._documents.get(query)
         if known is not None:
             self._documents.move_to_end(query)
@@ -120,6 +131,9 @@ class DocumentCache:
 
     def errors(self, schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[GraphQLError, ...]:
         """The errors in `document`, which is `query` parsed: its shape's, else the rules'."""
+        pinned = self._pinned.get(query)
+        if pinned is not None:
+            return pinned[1]
         found = self._errors.get(query)
         if found is None:
             found = tuple(DocumentShape(document, self._shape).errors()) or tuple(

@@ -6,7 +6,18 @@ import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Index, Integer, String, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -262,3 +273,17 @@ class KnownSubscription(Base):
     customer_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     subscription_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TrustedDocument(Base):
+    """A GraphQL document an application's client was built with, by the SHA-256 hash of its text: what a
+    request may name instead of sending the text, and, under `PORTALQL_SESSION_DOCUMENTS=trusted`, all that
+    a customer session may run. Loaded from a client's manifest (`portalql documents load`), never edited:
+    a changed text is another hash."""
+
+    __tablename__ = "trusted_documents"
+
+    document_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[str] = mapped_column(Text())
+    operation_name: Mapped[str | None] = mapped_column(String(255))
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
