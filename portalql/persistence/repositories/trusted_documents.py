@@ -24,7 +24,7 @@ async def trusted_document_body(db: AsyncSession, document_id: str) -> str | Non
 
 async def all_trusted_documents(db: AsyncSession) -> dict[str, str]:
     rows = await db.execute(select(TrustedDocument.document_id, TrustedDocument.body))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def stored_document_ids(db: AsyncSession, document_ids: Collection[str]) -> frozenset[str]:
