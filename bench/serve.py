@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -73,7 +74,18 @@ def _alternative_app(options: argparse.Namespace) -> Started:
     return create_app(api_key=SANDBOX_API_KEY, api_base=options.stripe_api_base), {}
 
 
-APPS = {"sandbox": _sandbox_app, "portalql": _portalql_app, "alternative": _alternative_app}
+def _floor_app(options: argparse.Namespace) -> Started:
+    from bench.floor import create_app  # noqa: PLC0415 - each kind imports only what it serves
+
+    return create_app(dashboards=Path(options.dashboards)), {}
+
+
+APPS = {
+    "sandbox": _sandbox_app,
+    "portalql": _portalql_app,
+    "alternative": _alternative_app,
+    "floor": _floor_app,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -84,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--no-read-cache", dest="read_cache", action="store_false")
     parser.add_argument("--stripe-requests-per-second", type=int, default=1000)
+    parser.add_argument("--dashboards", help="the floor's JSON: portalql's dashboard answer by customer")
     options = parser.parse_args(argv)
     app, announced = APPS[options.kind](options)
 
