@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from graphql import GraphQLObjectType
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 from schema.errors import coded, log_unexpected
 from schema.mutation import Mutation
@@ -19,7 +23,7 @@ from schema.trusted import TrustedDocuments
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from graphql import GraphQLError
+    from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
     from strawberry.extensions.runner import SchemaExtensionsRunner
     from strawberry.types import ExecutionContext, ExecutionResult
 
@@ -33,6 +37,7 @@ class PortalSchema(strawberry.Schema):
         super().__init__(**options)
         self._introspection = introspection
         self.trusted_documents = trusted_documents
+        _call_plain_resolvers_directly(self._schema, self.config.info_class)
 
     def process_errors(
         self,
@@ -62,6 +67,56 @@ class PortalSchema(strawberry.Schema):
         execute = super()._get_execute_function()
         # Coercing variables suggests enum values and input fields ("Did you mean …?") unless told not to.
         return execute if self._introspection else partial(execute, hide_suggestions=True)
+
+
+def _call_plain_resolvers_directly(schema: GraphQLSchema, info_class: type[strawberry.Info]) -> None:
+    """Resolve each field whose resolver is a method of its type taking no arguments (but perhaps `info`) and
+    has no field extensions by calling that method on the parent object.
+
+    strawberry routes every resolver through the same machinery (argument conversion, a chain of field
+    extensions, wrappers for exception handlers), which such a method does not use; on a warm dashboard most
+    fields are such methods, and that machinery was the largest part of serving it. Errors still surface as
+    the method raised them, so the masking and coding of errors is unchanged.
+    """
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for graphql_field in graphql_type.fields.values():
+            definition = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if not isinstance(definition, StrawberryField) or definition.extensions:
+                continue
+            resolver = definition.base_resolver
+            if (
+                resolver is None
+                or resolver.arguments
+                or resolver.root_parameter is not None
+                or resolver.self_parameter is None
+                or not isinstance(resolver.wrapped_func, FunctionType)
+            ):
+                continue
+            method = resolver.wrapped_func
+            info = resolver.info_parameter
+            graphql_field.resolve = (
+                _method_resolver(method)
+                if info is None
+                else _method_resolver_with_info(method, info.name, partial(info_class, _field=definition))
+            )
+
+
+def _method_resolver(method: Callable[[Any], Any]) -> Callable[..., Any]:
+    def resolve(source: Any, _info: GraphQLResolveInfo[Any]) -> Any:
+        return method(source)
+
+    return resolve
+
+
+def _method_resolver_with_info(
+    method: Callable[..., Any], parameter: str, info_of: Callable[..., strawberry.Info]
+) -> Callable[..., Any]:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        return method(source, **{parameter: info_of(_raw_info=info)})
+
+    return resolve
 
 
 def build_schema(

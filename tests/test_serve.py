@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -98,11 +99,15 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
                 r"^Hosted billing portal for a customer whose card .*: (http://\S+/portal/s/\S+)$"
             )
         )[1]
+        by_id = json.loads((await served.read_until(r"^  curl .* -d '(\{\"documentId\".*\})'$"))[1])
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
             dashboard = await client.post(
                 graphiql, json={"query": DASHBOARD_QUERY}, headers={"Authorization": f"Bearer {session}"}
+            )
+            dashboard_by_id = await client.post(
+                graphiql, json=by_id, headers={"Authorization": f"Bearer {session}"}
             )
             customers = await client.post(
                 graphiql,
@@ -128,6 +133,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert subscription["items"][0]["price"]["unitAmount"]["formatted"] == "$30.00"
     assert len(customer["invoices"]["edges"]) == 10
     assert {pm["card"]["last4"] for pm in customer["paymentMethods"]} == {"4242", "4444"}
+    assert dashboard_by_id.json() == dashboard.json()
     assert len(customers.json()["data"]["customers"]["edges"]) == 12
     assert ready.json() == {"status": "ready", "checks": {"database": "ok", "stripe": "ok"}}
     assert sandbox.status_code == 200

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
 from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
+from portalql.persistence.repositories.trusted_documents import store_trusted_documents
 from resolvers.principals import Scope
+from schema.trusted import document_id_of
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +47,8 @@ query Dashboard {
   }
 }
 """
+# The dashboard is also a trusted document, so that it can be sent by its id alone.
+DASHBOARD_DOCUMENT_ID = document_id_of(DASHBOARD_QUERY)
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,9 @@ async def mint_demo_credentials(
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     a one-time link into the hosted portal for the same customer that leads back to `return_url`; another
-    such link for `past_due_customer_id` when given."""
+    such link for `past_due_customer_id` when given. The dashboard query becomes a trusted document."""
     async with database.session() as session:
+        await store_trusted_documents(session, {DASHBOARD_DOCUMENT_ID: (DASHBOARD_QUERY, "Dashboard")})
         await _revoke_demo_keys(session)
         key = await create_api_key(session, name=DEMO_API_KEY_NAME, livemode=False)
         customer_session = await create_customer_session(

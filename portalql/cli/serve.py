@@ -18,7 +18,12 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from typing_extensions import override
 
-from portalql.cli.demo import DASHBOARD_QUERY, mint_demo_credentials, retire_demo_credentials
+from portalql.cli.demo import (
+    DASHBOARD_DOCUMENT_ID,
+    DASHBOARD_QUERY,
+    mint_demo_credentials,
+    retire_demo_credentials,
+)
 from portalql.persistence.db import Database
 from portalql.web.app import create_app
 
@@ -242,6 +247,14 @@ def _print_demo_banner(
             "-d", sample,
         ]
     )  # fmt: skip
+    by_id = shlex.join(
+        [
+            "curl", "-s", graphiql_url,
+            "-H", "Content-Type: application/json",
+            "-H", f"Authorization: Bearer {credentials.customer_session_token}",
+            "-d", json.dumps({"documentId": f"sha256:{DASHBOARD_DOCUMENT_ID}"}),
+        ]
+    )  # fmt: skip
     dashboard = "\n".join(f"  {line}" for line in DASHBOARD_QUERY.splitlines())
     past_due = (
         "Hosted billing portal for a customer whose card was declined (past due, an invoice to pay; "
@@ -266,6 +279,8 @@ def _print_demo_banner(
         "The demo dashboard: paste this into GraphiQL with the header "
         f'{{"Authorization": "Bearer {credentials.customer_session_token}"}}\n'
         f"{dashboard}\n"
+        "\n"
+        f"The same dashboard as a trusted document, sent by its id alone:\n  {by_id}\n"
         "\n"
         "Press Ctrl+C to stop.\n"
     )
