@@ -28,6 +28,7 @@ TABLES = {
     "known_subscriptions",
     "portal_sessions",
     "refund_requests",
+    "trusted_documents",
     "webhook_events",
 }
 
