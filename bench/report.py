@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from bench.harness import Config
+    from bench.measure import Measured
     from bench.results import CaseResult
 
 FORMAT_VERSION = 1
@@ -36,7 +37,7 @@ class Ratio:
 
 
 def ratios(results: list[CaseResult]) -> list[Ratio]:
-    alternative = next((r.measured for r in results if r.target is Target.ALTERNATIVE and r.measured), None)
+    alternative = _measured(results, Target.ALTERNATIVE)
     if alternative is None:
         return []
     found = []
@@ -51,6 +52,41 @@ def ratios(results: list[CaseResult]) -> list[Ratio]:
             else None
         )
         found.append(Ratio(result.cache.value, measured.latency.p50 / alternative.latency.p50, rate))
+    return found
+
+
+def _measured(results: list[CaseResult], target: Target, cache: Cache | None = None) -> Measured | None:
+    return next(
+        (
+            r.measured
+            for r in results
+            if r.target is target
+            and r.measured
+            and (cache is None or r.cache is cache)
+            and r.operation.name == "dashboard"
+        ),
+        None,
+    )
+
+
+def _rate(measured: Measured | None) -> float | None:
+    load = measured.throughput if measured else None
+    return load.operations_per_second if load and load.operations_per_second else None
+
+
+def floor_ratios(results: list[CaseResult]) -> dict[str, float]:
+    """The warm dashboard's throughput on one process over the floor's (its JSON served from memory), sent
+    in full and as a trusted document, and the trusted document's over the full text's."""
+    floor = _rate(_measured(results, Target.FLOOR))
+    warm = _rate(_measured(results, Target.PORTALQL, Cache.WARM))
+    trusted = _rate(_measured(results, Target.PORTALQL, Cache.TRUSTED))
+    found = {}
+    if floor and warm:
+        found["warm_over_floor"] = warm / floor
+    if floor and trusted:
+        found["trusted_over_floor"] = trusted / floor
+    if warm and trusted:
+        found["trusted_over_warm"] = trusted / warm
     return found
 
 
@@ -85,6 +121,7 @@ def document(
         "cases": [result.to_json() for result in results],
         "ratios_portalql_over_alternative": [dataclasses.asdict(ratio) for ratio in found_ratios],
         "dashboard_throughput_under_attack_over_without": attack_ratio(results),
+        "dashboard_throughput_over_floor": floor_ratios(results),
     }
 
 
@@ -125,6 +162,14 @@ def table(
         ]
     if (attack := attack_ratio(results)) is not None:
         lines.append(f"dashboard warm under attack/without it: throughput {_times(attack)}")
+    floors = floor_ratios(results)
+    for key, label in (
+        ("warm_over_floor", "dashboard warm/floor (its JSON from memory), one process: throughput"),
+        ("trusted_over_floor", "dashboard warm as a trusted document/floor: throughput"),
+        ("trusted_over_warm", "dashboard warm as a trusted document/sent in full: throughput"),
+    ):
+        if key in floors:
+            lines.append(f"{label} {_times(floors[key])}")
     for result in results:
         load = result.measured.throughput if result.measured else None
         if load and load.errors:

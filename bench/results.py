@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 class Target(StrEnum):
     PORTALQL = "portalql"
     ALTERNATIVE = "alternative"
+    FLOOR = "floor"  # the dashboard's JSON from memory: the least serving it can cost
 
 
 class Cache(StrEnum):
@@ -21,6 +22,7 @@ class Cache(StrEnum):
     WARM = "warm"
     FIRST = "first"  # cold, and the process has never seen the customer: its first visit
     ATTACKED = "attacked"  # warm, while an attacker sends a document the API must refuse
+    TRUSTED = "trusted"  # warm, the document sent as a trusted document's id instead of its text
     NONE = "none"  # the alternative has no cache to be cold or warm
 
 
@@ -42,7 +44,7 @@ class CaseResult:
 
     @property
     def minimum(self) -> Minimum:
-        if self.cache in {Cache.WARM, Cache.ATTACKED}:
+        if self.cache in {Cache.WARM, Cache.ATTACKED, Cache.TRUSTED}:
             return self.operation.warm
         if self.cache is Cache.FIRST and self.operation.first_visit is not None:
             return self.operation.first_visit

@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -110,11 +111,18 @@ def _alternative_app(options: argparse.Namespace) -> Started:
     return create_app(api_key=SANDBOX_API_KEY, api_base=options.stripe_api_base), {}
 
 
+def _floor_app(options: argparse.Namespace) -> Started:
+    from bench.floor import create_app  # noqa: PLC0415 - each kind imports only what it serves
+
+    return create_app(dashboards=Path(options.dashboards)), {}
+
+
 APPS = {
     "sandbox": _sandbox_app,
     "portalql": _portalql_app,
     "alternative": _alternative_app,
     "otlp-sink": _otlp_sink_app,
+    "floor": _floor_app,
 }
 
 
@@ -128,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stripe-requests-per-second", type=int, default=1000)
     parser.add_argument("--metrics", choices=["on", "off"], default="on")
     parser.add_argument("--otlp-endpoint", help="export traces there (OTLP over HTTP)")
+    parser.add_argument("--dashboards", help="the floor's JSON: portalql's dashboard answer by customer")
     options = parser.parse_args(argv)
     app, announced = APPS[options.kind](options)
 

@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     graphql_introspection: bool = True
     # A GraphQL request's body (document and variables); a larger one is refused unread with 413.
     graphql_max_body_bytes: PositiveInt = 100_000
+    # "trusted": customer sessions (and callers without a credential) may run only the trusted documents
+    # loaded with `portalql documents load`; API keys may still send any document.
+    session_documents: Literal["any", "trusted"] = "any"
     # Origins whose pages may call the API from a browser with a bearer token, comma-separated. Cookies are
     # never allowed across origins, so the hosted portal's CSRF rule (see `portalql.web.auth`) still holds.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from graphql import GraphQLObjectType
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 from schema.errors import coded
 from schema.mutation import Mutation
-from schema.protection import protections
+from schema.protection import document_cache, protections
 from schema.query import Query
 from schema.scalars import DATETIME
+from schema.trusted import TrustedDocuments
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Awaitable, Callable, Sequence
 
-    from graphql import GraphQLError
+    from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
     from strawberry.extensions import SchemaExtension
     from strawberry.extensions.runner import SchemaExtensionsRunner
     from strawberry.types import ExecutionContext, ExecutionResult
@@ -32,11 +37,18 @@ class PortalSchema(strawberry.Schema):
     """
 
     def __init__(
-        self, *, introspection: bool, observe: OperationObserver | None = None, **options: Any
+        self,
+        *,
+        introspection: bool,
+        trusted_documents: TrustedDocuments,
+        observe: OperationObserver | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(**options)
         self._introspection = introspection
         self._observe = observe
+        self.trusted_documents = trusted_documents
+        _call_plain_resolvers_directly(self._schema, self.config.info_class)
 
     def process_errors(
         self,
@@ -70,19 +82,77 @@ class PortalSchema(strawberry.Schema):
         return execute if self._introspection else partial(execute, hide_suggestions=True)
 
 
+def _call_plain_resolvers_directly(schema: GraphQLSchema, info_class: type[strawberry.Info]) -> None:
+    """Resolve each field whose resolver is a method of its type taking no arguments (but perhaps `info`) and
+    has no field extensions by calling that method on the parent object.
+
+    strawberry routes every resolver through the same machinery (argument conversion, a chain of field
+    extensions, wrappers for exception handlers), which such a method does not use; on a warm dashboard most
+    fields are such methods, and that machinery was the largest part of serving it. Errors still surface as
+    the method raised them, so the masking and coding of errors is unchanged.
+    """
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for graphql_field in graphql_type.fields.values():
+            definition = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if not isinstance(definition, StrawberryField) or definition.extensions:
+                continue
+            resolver = definition.base_resolver
+            if (
+                resolver is None
+                or resolver.arguments
+                or resolver.root_parameter is not None
+                or resolver.self_parameter is None
+                or not isinstance(resolver.wrapped_func, FunctionType)
+            ):
+                continue
+            method = resolver.wrapped_func
+            info = resolver.info_parameter
+            graphql_field.resolve = (
+                _method_resolver(method)
+                if info is None
+                else _method_resolver_with_info(method, info.name, partial(info_class, _field=definition))
+            )
+
+
+def _method_resolver(method: Callable[[Any], Any]) -> Callable[..., Any]:
+    def resolve(source: Any, _info: GraphQLResolveInfo[Any]) -> Any:
+        return method(source)
+
+    return resolve
+
+
+def _method_resolver_with_info(
+    method: Callable[..., Any], parameter: str, info_of: Callable[..., strawberry.Info]
+) -> Callable[..., Any]:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        return method(source, **{parameter: info_of(_raw_info=info)})
+
+    return resolve
+
+
 def build_schema(
     *,
     introspection: bool = True,
+    sessions_trusted_only: bool = False,
+    lookup_trusted: Callable[[str], Awaitable[str | None]] | None = None,
     observe: OperationObserver | None = None,
     extensions: Sequence[Callable[[], SchemaExtension]] = (),
-) -> strawberry.Schema:
-    """The schema with its protections; turn `introspection` off in production. `observe` is told of every
+) -> PortalSchema:
+    """The schema with its protections; turn `introspection` off in production. `lookup_trusted` finds a
+    trusted document's text by id in the operator's store (`schema.trusted`). `observe` is told of every
     operation's name and result (for metrics); `extensions` run after the protections (tracing)."""
-    return PortalSchema(
+    documents = document_cache(introspection=introspection)
+    trusted = TrustedDocuments(documents, sessions_trusted_only=sessions_trusted_only)
+    schema = PortalSchema(
         introspection=introspection,
+        trusted_documents=trusted,
         observe=observe,
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),
-        extensions=[*protections(introspection=introspection), *extensions],
+        extensions=[*protections(documents, trusted), *extensions],
     )
+    trusted.bind(schema._schema, lookup_trusted)
+    return schema

@@ -61,9 +61,12 @@ class _Estimator:
         self._cap = budget + 1
         self._by_fragment: dict[tuple[str, int | None], int] = {}
         self.argument_errors: list[GraphQLError] = []
+        # Whether a page argument came from the variables: if none did, the estimate is the document's alone.
+        self.read_variables = False
 
     def _value(self, node: ValueNode) -> object:
         if isinstance(node, VariableNode):
+            self.read_variables = True
             return self._variables.get(node.name.value)
         if isinstance(node, IntValueNode):
             return int(node.value)
@@ -149,9 +152,10 @@ def _is_cursor(value: object) -> TypeGuard[str | None]:
 
 def cost_errors(
     schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any], budget: int
-) -> list[GraphQLError]:
+) -> tuple[list[GraphQLError], bool]:
     """An error for each page argument the connection would refuse; otherwise one for each operation of
-    `document` whose estimate with these variables exceeds `budget`."""
+    `document` whose estimate with these variables exceeds `budget`. And whether the variables were read:
+    if not, the same document always gets the same errors."""
     estimator = _Estimator(schema, document, variables, budget)
     errors = []
     for operation in document.definitions:
@@ -170,4 +174,4 @@ def cost_errors(
                     extensions={"code": "COST_LIMIT_EXCEEDED", "budget": budget},
                 )
             )
-    return estimator.argument_errors or errors
+    return estimator.argument_errors or errors, estimator.read_variables

@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from schema.shape import ShapeLimits
+from schema.trusted import TrustedDocumentGate, TrustedDocuments
 from schema.validation import CachedValidation, DocumentCache
 
 if TYPE_CHECKING:
@@ -42,14 +43,18 @@ SHAPE_LIMITS = ShapeLimits(
 )
 
 
-def protections(*, introspection: bool) -> list[Callable[[], SchemaExtension]]:
-    """Factories, so that each operation gets fresh extension instances; they share the schema's one
-    document cache."""
-    documents = DocumentCache(
+def document_cache(*, introspection: bool) -> DocumentCache:
+    """The schema's one document cache, with the limits above."""
+    return DocumentCache(
         shape=SHAPE_LIMITS,
         max_tokens=MAX_TOKENS,
         max_bytes=MAX_DOCUMENT_BYTES,
         introspection=introspection,
         cached_bytes=DOCUMENT_CACHE_BYTES,
     )
-    return [partial(CachedValidation, documents, budget=COST_BUDGET)]
+
+
+def protections(documents: DocumentCache, trusted: TrustedDocuments) -> list[Callable[[], SchemaExtension]]:
+    """Factories, so that each operation gets fresh extension instances; they share the schema's one
+    document cache. The trusted-document gate comes first: it supplies the text the others parse."""
+    return [partial(TrustedDocumentGate, trusted), partial(CachedValidation, documents, budget=COST_BUDGET)]

@@ -12,7 +12,7 @@ document is known to be sound.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError, parse, specified_rules, validate
 from graphql.validation import NoSchemaIntrospectionCustomRule
@@ -88,9 +88,22 @@ class DocumentCache:
         # documents, yet their errors' lines and columns differ.
         self._documents: OrderedDict[str, tuple[DocumentNode, int]] = OrderedDict()
         self._errors: dict[str, tuple[GraphQLError, ...]] = {}
+        # The budget's errors of documents whose page sizes are all literals: they need no variables.
+        self._costs: dict[str, tuple[GraphQLError, ...]] = {}
+        # Trusted documents (`schema.trusted`), parsed and validated when learnt, outside the budget: only
+        # the operator adds them, never a request.
+        self._pinned: dict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]] = {}
+
+    def pin(self, schema: GraphQLSchema, query: str) -> None:
+        """Parse and validate `query` now and keep both for as long as the process lives."""
+        document = self.parse(query)
+        self._pinned[query] = (document, self.errors(schema, query, document))
 
     def parse(self, query: str) -> DocumentNode:
         """`query` parsed, or a GraphQLError saying why it cannot be."""
+        pinned = self._pinned.get(query)
+        if pinned is not None:
+            return pinned[0]
         known = self._documents.get(query)
         if known is not None:
             self._documents.move_to_end(query)
@@ -111,6 +124,7 @@ class DocumentCache:
         while self._held_bytes > self._cached_bytes and self._documents:
             evicted, (_, evicted_size) = self._documents.popitem(last=False)
             self._errors.pop(evicted, None)
+            self._costs.pop(evicted, None)
             self._held_bytes -= evicted_size
 
     @property
@@ -120,6 +134,9 @@ class DocumentCache:
 
     def errors(self, schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[GraphQLError, ...]:
         """The errors in `document`, which is `query` parsed: its shape's, else the rules'."""
+        pinned = self._pinned.get(query)
+        if pinned is not None:
+            return pinned[1]
         found = self._errors.get(query)
         if found is None:
             found = tuple(DocumentShape(document, self._shape).errors()) or tuple(
@@ -127,6 +144,23 @@ class DocumentCache:
             )
             if query in self._documents:
                 self._errors[query] = found
+        return found
+
+    def cost_errors(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        variables: dict[str, Any],
+        budget: int,
+    ) -> tuple[GraphQLError, ...]:
+        """The budget's errors for `document` (which is `query` parsed, and sound) with these variables."""
+        found = self._costs.get(query)
+        if found is None:
+            errors, read_variables = cost_errors(schema, document, variables, budget)
+            found = tuple(errors)
+            if not read_variables and (query in self._documents or query in self._pinned):
+                self._costs[query] = found
         return found
 
 
@@ -154,5 +188,7 @@ class CachedValidation(SchemaExtension):
         errors = self._documents.errors(schema, query, document)
         # set, so strawberry does not validate again; the budget is estimated only for a sound document
         variables = context.variables or {}
-        context.pre_execution_errors = list(errors or cost_errors(schema, document, variables, self._budget))
+        context.pre_execution_errors = list(
+            errors or self._documents.cost_errors(schema, query, document, variables, self._budget)
+        )
         yield

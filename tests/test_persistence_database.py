@@ -35,6 +35,7 @@ TABLES = {
     "retention_events",
     "retention_grants",
     "retention_offers",
+    "trusted_documents",
     "webhook_events",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -107,11 +108,15 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
         card_link = (
             await served.read_until(r"^Hosted billing portal opened on adding a card.*: (http://\S+)$")
         )[1]
+        by_id = json.loads((await served.read_until(r"^  curl .* -d '(\{\"documentId\".*\})'$"))[1])
         await served.read_until(r"^Press Ctrl\+C to stop\.$")
 
         async with httpx.AsyncClient(timeout=30.0) as client:
             dashboard = await client.post(
                 graphiql, json={"query": DASHBOARD_QUERY}, headers={"Authorization": f"Bearer {session}"}
+            )
+            dashboard_by_id = await client.post(
+                graphiql, json=by_id, headers={"Authorization": f"Bearer {session}"}
             )
             customers = await client.post(
                 graphiql,
@@ -147,6 +152,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert {pm["card"]["last4"] for pm in customer["paymentMethods"]} == {"4242", "4444"}
     assert len(customers.json()["data"]["customers"]["edges"]) == 13
     assert by_external_id.json()["data"]["customer"] == {"name": "Maya Chen", "externalId": external_id}
+    assert dashboard_by_id.json() == dashboard.json()
     assert ready.json() == {"status": "ready", "checks": {"database": "ok", "stripe": "ok"}}
     assert sandbox.status_code == 200
     assert portal.status_code == 303

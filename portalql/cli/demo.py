@@ -10,8 +10,10 @@ from portalql.persistence.adapters import DatabaseRetentionStore
 from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
 from portalql.persistence.repositories.external_ids import replace_external_id
 from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
+from portalql.persistence.repositories.trusted_documents import store_trusted_documents
 from resolvers.ports import CouponTerms, NewRetentionOffer, OfferKind, OfferScope, PauseTerms
 from resolvers.principals import Scope
+from schema.trusted import document_id_of
 from stripe_gateway.records import (
     CancellationFeedback,
     CouponDuration,
@@ -58,6 +60,8 @@ query Dashboard {
   }
 }
 """
+# The dashboard is also a trusted document, so that it can be sent by its id alone.
+DASHBOARD_DOCUMENT_ID = document_id_of(DASHBOARD_QUERY)
 
 
 # What a product's "update your card" email links to: the card form, then a confirmation in the portal.
@@ -101,9 +105,11 @@ async def mint_demo_credentials(
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     one-time links into the hosted portal for the same customer that lead back to `return_url` (one of them
     deep-linked to adding a card, `CARD_FLOW`); another such link for `past_due_customer_id`, for
-    `seats_customer_id` and for `usage_customer_id` when given. `external_id` (from the
-    customer's Stripe metadata) is mapped to the customer, as `portalql external-ids rebuild` would."""
+    `seats_customer_id` and for `usage_customer_id` when given. `external_id` (from the customer's Stripe
+    metadata) is mapped to the customer, as `portalql external-ids rebuild` would. The dashboard query
+    becomes a trusted document."""
     async with database.session() as session:
+        await store_trusted_documents(session, {DASHBOARD_DOCUMENT_ID: (DASHBOARD_QUERY, "Dashboard")})
         if external_id is not None:
             await replace_external_id(session, external_id, customer_id)
         await _revoke_demo_keys(session)

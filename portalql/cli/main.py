@@ -1,10 +1,12 @@
-"""The `portalql` command: serve the API, run the Stripe sandbox, migrate the database, manage API keys."""
+"""The `portalql` command: serve the API, run the Stripe sandbox, migrate the database, manage API keys and
+trusted documents."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import ValidationError
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.ext.asyncio import AsyncSession
+
+    from portalql.cli.documents import ManifestDocument
 
 T = TypeVar("T")
 
@@ -85,6 +89,19 @@ def _parser() -> argparse.ArgumentParser:
     external.add_parser(
         "rebuild", help="map the external ids held in Stripe's customer metadata (after a database loss)"
     ).set_defaults(command=_rebuild_external_ids)
+    documents = commands.add_parser(
+        "documents", help="trusted documents: the operations a client may name by hash"
+    ).add_subparsers(title="documents", required=True)
+    load = documents.add_parser("load", help="trust a client's documents, from its manifest")
+    load.add_argument(
+        "manifest", type=Path, help="persisted-documents.json (GraphQL Code Generator) or Apollo's"
+    )
+    load.set_defaults(command=_load_documents)
+    check = documents.add_parser(
+        "check", help="whether a manifest's documents run against this schema and are all loaded"
+    )
+    check.add_argument("manifest", type=Path)
+    check.set_defaults(command=_check_documents)
     return parser
 
 
@@ -145,6 +162,51 @@ def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     sys.stderr.write(f"Revoked API key {args.key_id}.\n")
     return 0
+
+
+def _read_documents(path: Path, settings: Settings) -> list[ManifestDocument] | None:
+    from portalql.cli import documents  # noqa: PLC0415 - only these commands need the schema
+
+    try:
+        manifest = documents.read_manifest(path)
+    except (OSError, documents.ManifestError) as error:
+        sys.stderr.write(f"portalql: {error}\n")
+        return None
+    problems = documents.problems(settings, manifest)
+    for problem in problems:
+        sys.stderr.write(f"portalql: {problem}\n")
+    return None if problems else manifest
+
+
+def _load_documents(settings: Settings, args: argparse.Namespace) -> int:
+    from portalql.cli import documents  # noqa: PLC0415 - only these commands need the schema
+
+    manifest = _read_documents(args.manifest, settings)
+    if manifest is None:
+        sys.stderr.write("No document was loaded.\n")
+        return 1
+    added = asyncio.run(_in_migrated_database(settings, lambda db: documents.load(db, manifest)))
+    sys.stderr.write(
+        f"{len(manifest)} documents in {args.manifest}: {added} loaded now, {len(manifest) - added} already "
+        "trusted. Running servers learn the new ones when first named.\n"
+    )
+    return 0
+
+
+def _check_documents(settings: Settings, args: argparse.Namespace) -> int:
+    from portalql.cli import documents  # noqa: PLC0415 - only these commands need the schema
+
+    manifest = _read_documents(args.manifest, settings)
+    if manifest is None:
+        return 1
+    missing = asyncio.run(_in_migrated_database(settings, lambda db: documents.missing(db, manifest)))
+    for document in missing:
+        sys.stderr.write(f"not loaded: {document.document_id} {document.operation_name or ''}\n")
+    sys.stderr.write(
+        f"{len(manifest)} documents in {args.manifest} run against this schema; "
+        f"{len(manifest) - len(missing)} are loaded, {len(missing)} are not.\n"
+    )
+    return 1 if missing else 0
 
 
 def _since(value: str) -> datetime:

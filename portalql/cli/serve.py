@@ -35,6 +35,7 @@ from typing_extensions import override
 from uvicorn.supervisors import Multiprocess
 
 from portalql.cli.demo import (
+    DASHBOARD_DOCUMENT_ID,
     DASHBOARD_QUERY,
     mint_demo_credentials,
     retire_demo_credentials,
@@ -465,6 +466,14 @@ def _print_demo_banner(
             "-d", sample,
         ]
     )  # fmt: skip
+    by_id = shlex.join(
+        [
+            "curl", "-s", graphiql_url,
+            "-H", "Content-Type: application/json",
+            "-H", f"Authorization: Bearer {credentials.customer_session_token}",
+            "-d", json.dumps({"documentId": f"sha256:{DASHBOARD_DOCUMENT_ID}"}),
+        ]
+    )  # fmt: skip
     dashboard = "\n".join(f"  {line}" for line in DASHBOARD_QUERY.splitlines())
     external = (
         f"The demo customer's own id in the product: {credentials.external_id} "
@@ -518,6 +527,8 @@ def _print_demo_banner(
         "The demo dashboard: paste this into GraphiQL with the header "
         f'{{"Authorization": "Bearer {credentials.customer_session_token}"}}\n'
         f"{dashboard}\n"
+        "\n"
+        f"The same dashboard as a trusted document, sent by its id alone:\n  {by_id}\n"
         "\n"
         "Press Ctrl+C to stop.\n"
     )

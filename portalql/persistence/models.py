@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -424,3 +425,17 @@ class RetentionEventRow(Base):
     subscription_id: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(String(1000))
+
+
+class TrustedDocument(Base):
+    """A GraphQL document an application's client was built with, by the SHA-256 hash of its text: what a
+    request may name instead of sending the text, and, under `PORTALQL_SESSION_DOCUMENTS=trusted`, all that
+    a customer session may run. Loaded from a client's manifest (`portalql documents load`), never edited:
+    a changed text is another hash."""
+
+    __tablename__ = "trusted_documents"
+
+    document_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[str] = mapped_column(Text())
+    operation_name: Mapped[str | None] = mapped_column(String(255))
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,17 +11,19 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
 from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
 from portalql.observability.logs import request_id_var
 from portalql.persistence.adapters import database_stores
+from portalql.persistence.repositories.trusted_documents import all_trusted_documents, trusted_document_body
 from portalql.runtime import Runtime
 from portalql.web.auth import authenticate_request
 from portalql.web.degraded import DegradedAnswers, database_unavailable, unavailable_status
 from portalql.web.demo_return import demo_return_router
+from portalql.web.graphiql import graphiql_assets_router, graphiql_page
 from portalql.web.health import health_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
@@ -73,10 +75,25 @@ def create_app(
         on_database=(lambda used: tracing.instrument_database(used.sync_engine)) if tracing else None,
     )
 
+    async def lookup_trusted(document_id: str) -> str | None:
+        async with runtime.services.database.session() as db:
+            return await trusted_document_body(db, document_id)
+
+    schema = build_schema(
+        introspection=settings.graphql_introspection,
+        sessions_trusted_only=settings.session_documents == "trusted",
+        lookup_trusted=lookup_trusted,
+        observe=observe_operation,
+        extensions=tracing.schema_extensions() if tracing else (),
+    )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
-            async with runtime.run():
+            async with runtime.run() as services:
+                # Parsed and validated now, so that no request naming one of them does either.
+                async with services.database.session() as db:
+                    schema.trusted_documents.learn(await all_trusted_documents(db))
                 yield
         finally:
             if owns_tracing and tracing is not None:
@@ -138,11 +155,7 @@ def create_app(
     if settings.environment == "development":
         app.include_router(demo_return_router())
     app.include_router(webhook_router(runtime))
-    schema = build_schema(
-        introspection=settings.graphql_introspection,
-        observe=observe_operation,
-        extensions=tracing.schema_extensions() if tracing else (),
-    )
+    app.include_router(graphiql_assets_router())
     # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
     # router each, so that each route knows its full path (the metrics' and traces' route label).
     for path in graphql_paths:
@@ -161,15 +174,43 @@ def create_app(
 
 
 class _GraphQLRouter(GraphQLRouter[Context, None]):
-    """Strawberry's router, encoding responses with orjson: several times faster than `json` here."""
+    """Strawberry's router, coding JSON with orjson (several times faster than `json` here) and taking a
+    trusted document's id (`documentId`) beside or instead of `query`."""
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # noqa: ARG002 - the overridden signature
+        return graphiql_page()
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a trusted document is an operation, not a browser opening GraphiQL.
+        return "documentId" not in request.query_params and super().should_render_graphql_ide(request)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson's decoding error is a json.JSONDecodeError, which strawberry answers with a 400
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        return _with_document_id(super().parse_json(data))
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        return _with_document_id(super().parse_query_params(params))  # type: ignore[no-any-return]
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
         response.status_code = unavailable_status(response_data) or response.status_code
         return response
+
+
+def _with_document_id(request: Any) -> Any:
+    """The request with its `documentId` moved among its extensions, where the schema's trusted-document
+    gate reads it beside APQ's `persistedQuery` (strawberry keeps only the fields it knows)."""
+    if isinstance(request, dict) and "documentId" in request:
+        extensions = request.get("extensions") or {}
+        if isinstance(extensions, dict):
+            request["extensions"] = {**extensions, "documentId": request.pop("documentId")}
+    return request
 
 
 def request_id_of(request: Request) -> str:

@@ -187,3 +187,33 @@ async def test_stripe_rate_limits_are_reported_as_rate_limited(
 
     assert error_codes(body) == ["RATE_LIMITED"]
     assert body["errors"][0]["path"] == ["viewer", "customer", "name"]
+
+
+async def test_graphiql_and_its_assets_come_from_this_origin_under_a_strict_policy(
+    api: httpx.AsyncClient,
+) -> None:
+    page = await api.get("/graphql", headers={"Accept": "text/html"})
+    script = await api.get("/graphiql/assets/graphiql.js")
+    outside = await api.get("/graphiql/assets/package.json")
+    traversal = await api.get("/graphiql/assets/..%2F..%2Fapp.py")
+
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert re.findall(r'(?:src|href)="([^"]+)"', page.text) == [
+        f"/graphiql/assets/{name}"
+        for name in (
+            "graphiql.css",
+            "explorer.css",
+            "page.css",
+            "react.js",
+            "react-dom.js",
+            "graphiql.js",
+            "explorer.js",
+            "start.js",
+        )
+    ]
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert outside.status_code == traversal.status_code == 404

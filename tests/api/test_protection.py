@@ -104,6 +104,30 @@ async def test_the_budget_applies_to_a_remembered_document_asked_for_with_larger
     assert sandbox.calls() == {}
 
 
+async def test_the_budget_of_a_document_with_literal_page_sizes_is_estimated_once(
+    gateway, monkeypatch
+) -> None:
+    estimated = []
+    estimate = validation.cost_errors
+
+    def cost_errors(*args: Any) -> Any:
+        estimated.append(args[1])
+        return estimate(*args)
+
+    monkeypatch.setattr(validation, "cost_errors", cost_errors)
+    schema = build_schema()
+    literal = "{ customers(first: 2) { edges { node { id } } } }"
+
+    for _ in range(3):
+        await run(gateway, literal, schema=schema)
+    await run(gateway, NESTED_PAGES, {"customers": 2, "invoices": 3}, schema=schema)
+    over = await run(gateway, NESTED_PAGES, {"customers": 100, "invoices": 100}, schema=schema)
+
+    # Page sizes from variables are estimated for every operation, as the variables differ.
+    assert len(estimated) == 3
+    assert errors_of(over)[0][1] == {"code": "COST_LIMIT_EXCEEDED", "budget": 10000}
+
+
 async def test_introspection_can_be_switched_off(gateway) -> None:
     query = "{ __schema { queryType { name } } }"
 

@@ -16,6 +16,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -91,6 +92,13 @@ class PortalServer:
 
 @pytest.fixture
 def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServer]:
+    with serve_app(sandbox, tmp_path) as server:
+        yield server
+
+
+@contextmanager
+def serve_app(sandbox: SandboxHandle, tmp_path: Path, **overrides: Any) -> Iterator[PortalServer]:
+    """The app on a loopback port, on the sandbox, with its own SQLite database; `overrides` are settings."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
@@ -107,6 +115,7 @@ def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServ
         # Tests expire sessions by editing the database, as another instance would; the server must see it
         # on the next request rather than trust the session for `auth_cache_seconds` more.
         auth_cache_seconds=0,
+        **overrides,
     )
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), log_level="warning", access_log=False, lifespan="on", ws="none")

@@ -1,0 +1,18 @@
+// Starts GraphiQL with the explorer against the endpoint this page was served from. A file rather than an
+// inline script, so that the page's Content-Security-Policy allows scripts from this origin only.
+/* global React, ReactDOM, GraphiQL, GraphiQLPluginExplorer */
+"use strict";
+
+(function () {
+  const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+  const explorer = GraphiQLPluginExplorer.explorerPlugin();
+  const root = ReactDOM.createRoot(document.getElementById("graphiql"));
+  root.render(
+    React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      plugins: [explorer],
+      defaultEditorToolsVisibility: true,
+      shouldPersistHeaders: false,
+    }),
+  );
+})();
