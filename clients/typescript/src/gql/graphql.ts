@@ -46,13 +46,15 @@ export type CancellationFeedback =
 export type ChangePlanInput = {
   /** Your key for this change (1 to 200 characters): a retry with it changes nothing twice. */
   idempotencyKey?: string | null | undefined;
-  /** The price (`price_…`) to move the subscription's item to. */
-  priceId: string | number;
+  /** Several item edits made together (at most 20): switch the plan, change quantities, add or remove add-ons. Give this or `priceId`. */
+  items?: Array<PlanItemInput> | null | undefined;
+  /** The price (`price_…`) to move the subscription's plan (its first item) to; give this or `items`. */
+  priceId?: string | number | null | undefined;
   /** The preview's `prorationDate`, so the change costs what the preview showed; null prorates to the moment of the change. */
   prorationDate?: string | null | undefined;
-  /** The new quantity; null keeps the current one. */
+  /** The plan's new quantity; null keeps the current one. Only with `priceId`. */
   quantity?: number | null | undefined;
-  /** The subscription to change (`sub_…`); it must have one item. */
+  /** The subscription to change (`sub_…`). */
   subscriptionId: string | number;
 };
 
@@ -117,13 +119,27 @@ export type PayInvoiceInput = {
   paymentMethodId?: string | number | null | undefined;
 };
 
+/** One edit of a subscription's items: with `itemId`, that item moves to `priceId` (null keeps its price) and `quantity` (null keeps it), or goes with `remove`; without it, `priceId` is added. */
+export type PlanItemInput = {
+  /** The subscription item (`si_…`) to change or remove; null adds `priceId`. */
+  itemId?: string | number | null | undefined;
+  /** The price (`price_…`) the item moves to, or the one added. */
+  priceId?: string | number | null | undefined;
+  /** The item's quantity; null keeps it (an added item comes as one). */
+  quantity?: number | null | undefined;
+  /** Remove the item (an add-on) from the plan. */
+  remove?: boolean;
+};
+
 /** A plan change to preview. */
 export type PreviewPlanChangeInput = {
-  /** The price (`price_…`) to move the subscription's item to. */
-  priceId: string | number;
-  /** The new quantity; null keeps the current one. */
+  /** Several item edits made together (at most 20): switch the plan, change quantities, add or remove add-ons. Give this or `priceId`. */
+  items?: Array<PlanItemInput> | null | undefined;
+  /** The price (`price_…`) to move the subscription's plan (its first item) to; give this or `items`. */
+  priceId?: string | number | null | undefined;
+  /** The plan's new quantity; null keeps the current one. Only with `priceId`. */
   quantity?: number | null | undefined;
-  /** The subscription to change (`sub_…`); it must have one item. */
+  /** The subscription to change (`sub_…`). */
   subscriptionId: string | number;
 };
 
@@ -131,6 +147,8 @@ export type PreviewPlanChangeInput = {
 export type Scope =
   /** Read the audit trail. */
   | 'AUDIT_READ'
+  /** Read credit grants, the credit balance and the balance's transactions. */
+  | 'CREDITS_READ'
   /** Read the customer's contact details. */
   | 'CUSTOMER_READ'
   /** Change the customer's contact details the portal allows. */
@@ -146,7 +164,9 @@ export type Scope =
   /** Read subscriptions. */
   | 'SUBSCRIPTIONS_READ'
   /** Change, cancel and reactivate subscriptions. */
-  | 'SUBSCRIPTIONS_WRITE';
+  | 'SUBSCRIPTIONS_WRITE'
+  /** Read metered usage: this period's so far and its timeline. */
+  | 'USAGE_READ';
 
 /** The payment method to charge by default from now on. */
 export type SetDefaultPaymentMethodInput = {
@@ -175,6 +195,8 @@ export type SubscriptionStatus =
 
 /** Why a mutation did nothing. Stable: switch on these, not on messages. */
 export type UserErrorCode =
+  /** The subscription's payments are already paused. */
+  | 'ALREADY_PAUSED'
   /** The payment is refunded in full. */
   | 'ALREADY_REFUNDED'
   /** More than is left to refund of the payment. */
@@ -185,6 +207,10 @@ export type UserErrorCode =
   | 'CANCEL_MODE_NOT_ALLOWED'
   /** The card was declined (or its 3-D Secure failed); the message is the one to show the customer. */
   | 'CARD_DECLINED'
+  /** A change of the subscription already waits for the end of its period; it takes effect then. */
+  | 'CHANGE_SCHEDULED'
+  /** The external id is already mapped to another customer. */
+  | 'EXTERNAL_ID_TAKEN'
   /** The portal configuration does not let customers do this. */
   | 'FEATURE_DISABLED'
   /** The portal configuration does not let customers change this field. */
@@ -197,14 +223,24 @@ export type UserErrorCode =
   | 'INVALID_EMAIL'
   /** An input value is missing, malformed or contradicts another. */
   | 'INVALID_INPUT'
+  /** Not a valid tax ID of its type; the message says why. */
+  | 'INVALID_TAX_ID'
+  /** The invoice is not a draft any more: paid, void or uncollectible. */
+  | 'INVOICE_NOT_DRAFT'
   /** The invoice is not open: already paid, void, or not finalized yet. */
   | 'INVOICE_NOT_OPEN'
   /** The customer's only payment method cannot go while a subscription runs. */
   | 'LAST_PAYMENT_METHOD'
   /** No such object, or one the caller may not act on (they look the same). */
   | 'NOT_FOUND'
+  /** The subscription's payments are not paused. */
+  | 'NOT_PAUSED'
   /** The payment cannot be refunded (unpaid, failed or disputed). */
   | 'NOT_REFUNDABLE'
+  /** The retention offer was not shown for this subscription, was declined, or no longer applies. */
+  | 'OFFER_NOT_AVAILABLE'
+  /** The portal configuration does not offer this pause length, or it is over three years. */
+  | 'PAUSE_DURATION_NOT_ALLOWED'
   /** The payment was declined; nothing was changed. */
   | 'PAYMENT_FAILED'
   /** The subscription may not switch to this price. */
