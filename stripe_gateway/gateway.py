@@ -32,6 +32,7 @@ from stripe_gateway.errors import (
 from stripe_gateway.ids import IdKind
 from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
+    AccountBranding,
     CancellationFeedback,
     Charge,
     Customer,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
 
     from stripe.params import (
+        AccountRetrieveCurrentParams,
         CustomerListParams,
         CustomerRetrieveParams,
         EventListParams,
@@ -96,16 +98,20 @@ _NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 # classes of the objects Stripe answers them with (nested ones included). `_import_sdk` imports them when
 # the gateway connects; left to the first request, the imports would run between its Stripe round trips.
 _SERVICES = (
-    "billing_portal.configurations", "billing_portal.sessions", "charges", "customers", "events",
+    "accounts", "billing_portal.configurations", "billing_portal.sessions", "charges", "customers", "events",
     "invoice_payments", "invoices", "payment_intents", "payment_methods", "prices", "products", "refunds",
     "setup_intents", "subscriptions",
 )  # fmt: skip
 _OBJECTS = (
-    "billing_portal.Configuration", "billing_portal.Session", "Charge", "Customer", "Event", "Invoice",
-    "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject", "PaymentIntent", "PaymentMethod",
-    "Plan", "Price", "Product", "Refund", "SetupIntent", "Subscription", "SubscriptionItem",
+    "Account", "File", "FileLink", "billing_portal.Configuration", "billing_portal.Session", "Charge",
+    "Customer", "Event", "Invoice", "InvoiceItem", "InvoiceLineItem", "InvoicePayment", "ListObject",
+    "PaymentIntent", "PaymentMethod", "Plan", "Price", "Product", "Refund", "SetupIntent", "Subscription",
+    "SubscriptionItem",
 )  # fmt: skip
 
+
+# The account's logo and icon are file ids unless expanded; expanded, they carry their public links.
+_BRANDING_FILES = ("settings.branding.logo", "settings.branding.icon")
 
 # Stripe's code for an invoice whose PaymentIntent waits for the customer's authentication.
 _INVOICE_REQUIRES_ACTION = "invoice_payment_intent_requires_action"
@@ -721,6 +727,13 @@ class StripeGateway:
         ids.check(IdKind.PORTAL_CONFIGURATION, configuration_id)
         return convert.portal_configuration(
             await self._call(lambda: self._v1.billing_portal.configurations.retrieve_async(configuration_id))
+        )
+
+    async def account_branding(self) -> AccountBranding:
+        """The account's name and brand: one call, the logo and icon expanded for their public links."""
+        query: AccountRetrieveCurrentParams = {"expand": list(_BRANDING_FILES)}
+        return convert.account_branding(
+            await self._call(lambda: self._v1.accounts.retrieve_current_async(query))
         )
 
     async def default_portal_configuration(self) -> PortalConfiguration:

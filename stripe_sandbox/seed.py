@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import clock
+from stripe_sandbox.resources.account import set_branding
 from stripe_sandbox.resources.catalog import new_price, new_product
 from stripe_sandbox.resources.customers import new_customer
 from stripe_sandbox.resources.payment_methods import new_card
@@ -39,6 +40,9 @@ BUSINESS_PROFILE = {
     "privacy_policy_url": "https://lumenpad.example.com/legal/privacy",
     "terms_of_service_url": "https://lumenpad.example.com/legal/terms",
 }
+# The account's brand (Dashboard → Settings → Branding).
+BRAND_PRIMARY = "#f5b700"
+BRAND_SECONDARY = "#14213d"
 RETURN_URL = "https://app.lumenpad.example.com/settings/billing"
 
 # name, description, monthly amount in USD cents and in yen (yearly: ten months' price)
@@ -144,6 +148,13 @@ class _Demo:
         )
 
     def portal(self) -> None:
+        # A light primary colour on purpose: the portal must still put readable text on it.
+        set_branding(
+            self.store,
+            display_name=PRODUCT_NAME,
+            primary_color=BRAND_PRIMARY,
+            secondary_color=BRAND_SECONDARY,
+        )
         products = []
         for name, *_ in PLANS:
             prices = [price for key, price in self.prices.items() if key.startswith(f"{name.lower()}_")]

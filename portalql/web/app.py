@@ -15,11 +15,13 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
+from portalql.mail import Outbox, SmtpMailer
 from portalql.persistence.adapters import database_stores
 from portalql.runtime import Runtime
 from portalql.web.auth import authenticate_request
 from portalql.web.degraded import DegradedAnswers, database_unavailable, unavailable_status
 from portalql.web.health import health_router
+from portalql.web.login_page import login_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
 from portalql.web.request_limits import GraphQLRequestLimits
@@ -103,9 +105,19 @@ def create_app(
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
     mount_portal_page(
-        app, stripe_api_base=settings.stripe_api_base, publishable_key=settings.stripe_publishable_key
+        app,
+        stripe_api_base=settings.stripe_api_base,
+        publishable_key=settings.stripe_publishable_key,
+        catalogs=runtime.catalogs,
+        brand=runtime.brand,
     )
     app.include_router(portal_router(runtime))
+    outbox = None if settings.smtp_url is not None else Outbox()
+    mailer = SmtpMailer(settings.smtp_url.get_secret_value()) if settings.smtp_url is not None else outbox
+    assert mailer is not None
+    app.include_router(
+        login_router(runtime, mailer, outbox if settings.environment == "development" else None)
+    )
     app.include_router(webhook_router(runtime))
     graphql_router = _GraphQLRouter(
         build_schema(introspection=settings.graphql_introspection),

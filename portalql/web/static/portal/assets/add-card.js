@@ -5,6 +5,7 @@ import { mutate } from './api.js';
 import { openDialog, showErrors } from './dialogs.js';
 import { busy, byId } from './dom.js';
 import { brandName } from './format.js';
+import { t } from './i18n.js';
 import { COMPLETE_SETUP_INTENT, CREATE_SETUP_INTENT } from './mutations.js';
 import { loadStripe } from './stripe-loader.js';
 
@@ -51,7 +52,7 @@ form.addEventListener('submit', async (event) => {
   // The page shows the new card before the form closes, so what the customer does next sees it.
   const saved = await busy(submit, async () => {
     const name = await save(card);
-    if (name) await portal.reload(`${name} was added.`);
+    if (name) await portal.reload(t('{method} was added.', { method: name }));
     return name;
   });
   if (!saved) return;
@@ -73,7 +74,7 @@ async function save(card) {
   const { setupIntent } = created;
   const confirmed = await (await loadStripe()).confirmCardSetup(setupIntent.clientSecret, { payment_method: { card } });
   if (confirmed.error) {
-    cardError.textContent = confirmed.error.message ?? 'Your card could not be saved.';
+    cardError.textContent = confirmed.error.message ?? t('Your card could not be saved.');
     return null;
   }
   const completed = await mutate(COMPLETE_SETUP_INTENT, 'completeSetupIntent', { setupIntentId: setupIntent.id });

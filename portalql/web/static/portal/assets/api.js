@@ -1,5 +1,7 @@
 // The GraphQL client: same-origin requests that the session cookie authenticates.
 
+import { t } from './i18n.js';
+
 const ENDPOINT = '/portal/graphql';
 // The API honours the cookie only with this header, which another site cannot add without a CORS preflight.
 const CSRF_HEADER = { 'X-PortalQL-CSRF': '1' };
@@ -37,7 +39,7 @@ export async function graphql(query, variables = {}) {
       body: JSON.stringify({ query, variables }),
     });
   } catch {
-    throw new ApiError('The billing service could not be reached. Check your connection and try again.', null);
+    throw new ApiError(t('The billing service could not be reached. Check your connection and try again.'), null);
   }
   const requestId = response.headers.get('X-Request-Id');
   // `data` is the answer of whichever document was sent (see `graphql`'s return type).
@@ -46,12 +48,12 @@ export async function graphql(query, variables = {}) {
   try {
     body = await response.json();
   } catch {
-    throw new ApiError(`The billing service answered ${response.status}.`, requestId);
+    throw new ApiError(t('The billing service answered {status}.', { status: response.status }), requestId);
   }
   const errors = body.errors ?? [];
   if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) throw new SessionExpired();
   if (errors.length || !body.data) {
-    throw new ApiError(errors[0]?.message ?? 'The billing service failed to answer.', requestId);
+    throw new ApiError(errors[0]?.message ?? t('The billing service failed to answer.'), requestId);
   }
   return body.data;
 }

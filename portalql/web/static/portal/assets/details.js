@@ -3,6 +3,7 @@
 import { mutate } from './api.js';
 import { openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
+import { N_, t } from './i18n.js';
 import { UPDATE_CUSTOMER } from './mutations.js';
 
 /**
@@ -12,16 +13,16 @@ import { UPDATE_CUSTOMER } from './mutations.js';
  * @type {Record<string, { path: string, label: string, type?: string, autocomplete: string, hint?: string, half?: boolean }[]>}
  */
 const FIELDS = {
-  NAME: [{ path: 'name', label: 'Name', autocomplete: 'name' }],
-  EMAIL: [{ path: 'email', label: 'Email', type: 'email', autocomplete: 'email' }],
-  PHONE: [{ path: 'phone', label: 'Phone', type: 'tel', autocomplete: 'tel' }],
+  NAME: [{ path: 'name', label: N_('Name'), autocomplete: 'name' }],
+  EMAIL: [{ path: 'email', label: N_('Email'), type: 'email', autocomplete: 'email' }],
+  PHONE: [{ path: 'phone', label: N_('Phone'), type: 'tel', autocomplete: 'tel' }],
   ADDRESS: [
-    { path: 'address.line1', label: 'Address line 1', autocomplete: 'address-line1' },
-    { path: 'address.line2', label: 'Address line 2', autocomplete: 'address-line2' },
-    { path: 'address.city', label: 'City', autocomplete: 'address-level2', half: true },
-    { path: 'address.state', label: 'State or region', autocomplete: 'address-level1', half: true },
-    { path: 'address.postalCode', label: 'Postal code', autocomplete: 'postal-code', half: true },
-    { path: 'address.country', label: 'Country', autocomplete: 'country', hint: 'Two-letter code, such as US', half: true },
+    { path: 'address.line1', label: N_('Address line 1'), autocomplete: 'address-line1' },
+    { path: 'address.line2', label: N_('Address line 2'), autocomplete: 'address-line2' },
+    { path: 'address.city', label: N_('City'), autocomplete: 'address-level2', half: true },
+    { path: 'address.state', label: N_('State or region'), autocomplete: 'address-level1', half: true },
+    { path: 'address.postalCode', label: N_('Postal code'), autocomplete: 'postal-code', half: true },
+    { path: 'address.country', label: N_('Country'), autocomplete: 'country', hint: N_('Two-letter code, such as US'), half: true },
   ],
 };
 
@@ -70,10 +71,10 @@ export function renderDetails(portal, customer) {
   const address = addressLines(customer.address, portal.locale);
   /** @type {[string, (string | Node)[]][]} */
   const entries = [
-    ['Name', [customer.name ?? '']],
-    ['Email', [customer.email ?? '']],
-    ['Phone', [customer.phone ?? '']],
-    ['Billing address', address.flatMap((line, index) => (index ? [h('br'), line] : [line]))],
+    [t('Name'), [customer.name ?? '']],
+    [t('Email'), [customer.email ?? '']],
+    [t('Phone'), [customer.phone ?? '']],
+    [t('Billing address'), address.flatMap((line, index) => (index ? [h('br'), line] : [line]))],
   ];
   byId('details-list').replaceChildren(
     ...entries.filter(([, value]) => value.some(Boolean)).flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
@@ -93,13 +94,13 @@ function openEditor() {
       return h(
         'div',
         { class: field.half ? 'field half' : 'field' },
-        h('label', { for: id }, field.label),
+        h('label', { for: id }, t(field.label)),
         h('input', {
           id, name: field.path, type: field.type ?? 'text', autocomplete: field.autocomplete,
           value: valueAt(customer, field.path), 'data-field': field.path,
           'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
         }),
-        hintId ? h('p', { class: 'hint', id: hintId }, field.hint) : null,
+        hintId ? h('p', { class: 'hint', id: hintId }, field.hint && t(field.hint)) : null,
         h('p', { class: 'field-error', id: errorId, 'data-error-for': field.path }),
       );
     }),
@@ -143,7 +144,7 @@ async function save() {
     return;
   }
   dialog.close();
-  await shown.portal.reload('Your billing information was updated.');
+  await shown.portal.reload(t('Your billing information was updated.'));
   byId('details-title').focus();
 }
 

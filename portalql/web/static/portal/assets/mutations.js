@@ -9,7 +9,7 @@ export const PREVIEW_PLAN_CHANGE = /* GraphQL */ `
       preview {
         prorationDate
         amountDueNow { amount formatted(locale: $locale) }
-        prorationLines { id description amount { formatted(locale: $locale) } }
+        prorationLines { id description quantity proration periodStart product { name } amount { amount formatted(locale: $locale) } }
         nextInvoice { periodEnd total { amount formatted(locale: $locale) } }
       }
       ${USER_ERRORS}

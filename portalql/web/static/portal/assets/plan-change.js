@@ -5,7 +5,8 @@
 import { idempotencyKey, mutate } from './api.js';
 import { clearErrors, openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
-import { formatDate, planName, priceText } from './format.js';
+import { formatDate, lineDescription, planName, priceText } from './format.js';
+import { t } from './i18n.js';
 import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
 
 /**
@@ -33,7 +34,7 @@ export function openPlanChange(portal, subscription, priceId = null) {
   choosing = { portal, subscription };
   const current = subscription.items[0];
   byId('plan-choices').replaceChildren(
-    h('p', { class: 'current' }, `Current plan: ${planName(subscription)}, ${priceText(current.price, current.quantity)}`),
+    h('p', { class: 'current' }, t('Current plan: {plan}, {price}', { plan: planName(subscription), price: priceText(current.price, current.quantity) })),
     ...subscription.allowedPlanChanges.map((price) => choice(price)),
   );
   showStep('choose');
@@ -62,7 +63,7 @@ function showStep(step) {
   byId('plan-choose').hidden = step !== 'choose';
   byId('plan-review').hidden = step !== 'review';
   back.hidden = step !== 'review';
-  submit.textContent = step === 'choose' ? 'Review change' : 'Confirm change';
+  submit.textContent = step === 'choose' ? t('Review change') : t('Confirm change');
   if (step === 'choose') review = null;
 }
 
@@ -71,7 +72,7 @@ async function previewChoice() {
   const { portal, subscription } = choosing;
   const selected = form.querySelector('input[name="price"]:checked');
   if (!(selected instanceof HTMLInputElement)) {
-    showErrors(form, [{ code: 'INVALID_INPUT', message: 'Choose a plan.', field: ['input', 'priceId'] }]);
+    showErrors(form, [{ code: 'INVALID_INPUT', message: t('Choose a plan.'), field: ['input', 'priceId'] }]);
     return;
   }
   const price = subscription.allowedPlanChanges.find((p) => p.id === selected.value);
@@ -101,19 +102,22 @@ async function previewChoice() {
 function renderReview({ portal, subscription, price, preview }) {
   const quantity = subscription.items[0].quantity;
   const next = preview.nextInvoice;
-  let summary = `You pay ${preview.amountDueNow.formatted} now`;
-  summary += next ? `, then ${priceText(price, quantity)} from ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+  const now = preview.amountDueNow.formatted;
+  const sentences = [t('Switch to {plan}, {price}.', { plan: price.product.name, price: priceText(price, quantity) })];
+  sentences.push(next
+    ? t('You pay {now} now, then {price} from {date}.', { now, price: priceText(price, quantity), date: formatDate(next.periodEnd, portal.locale) })
+    : t('You pay {now} now.', { now }));
   const regular = (price.unitAmount?.amount ?? 0) * quantity;
   if (next && next.total.amount !== regular) {
-    summary += ` Your invoice on that date will be ${next.total.formatted}, including the adjustment for the rest of this period.`;
+    sentences.push(t('Your invoice on that date will be {total}, including the adjustment for the rest of this period.', { total: next.total.formatted }));
   }
-  byId('plan-summary').textContent = `Switch to ${price.product.name}, ${priceText(price, quantity)}. ${summary}`;
+  byId('plan-summary').textContent = sentences.join(' ');
   const lines = preview.prorationLines;
   byId('plan-lines-details').hidden = !lines.length;
   byId('plan-lines-summary').textContent =
-    preview.amountDueNow.amount > 0 ? 'What you pay now' : 'Adjustments on your next invoice';
+    preview.amountDueNow.amount > 0 ? t('What you pay now') : t('Adjustments on your next invoice');
   byId('plan-lines').replaceChildren(
-    ...lines.map((/** @type {PortalLine} */ line) => h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
+    ...lines.map((/** @type {PortalLine} */ line) => h('li', {}, h('span', {}, lineDescription(line)), h('span', { class: 'amount' }, line.amount.formatted))),
   );
 }
 
@@ -130,7 +134,7 @@ async function confirm({ portal, subscription, price, preview, key }) {
     return;
   }
   dialog.close();
-  await portal.reload(`Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`);
+  await portal.reload(t('Your plan is now {plan}, {price}.', { plan: price.product.name, price: priceText(price, subscription.items[0].quantity) }));
   byId('subscriptions-title').focus();
 }
 

@@ -5,9 +5,9 @@
 export const BOOT = /* GraphQL */ `
   query PortalBoot {
     viewer {
-      scopes returnUrl locale
+      scopes returnUrl
       customer {
-        id preferredLocales
+        id
         capabilities { viewInvoices updatePaymentMethods addPaymentMethods payInvoices updateCustomerFields }
       }
     }
@@ -71,7 +71,7 @@ export const DASHBOARD = /* GraphQL */ `
         upcomingInvoice @include(if: $invoices) {
           periodEnd
           amountDue { ${MONEY} }
-          lines { id description amount { ${MONEY} } }
+          lines { id description quantity proration periodStart product { name } amount { amount ${MONEY} } }
         }
         invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }
         paymentMethods @include(if: $paymentMethods) {

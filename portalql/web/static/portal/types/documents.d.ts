@@ -20,7 +20,11 @@ interface PortalPrice {
 interface PortalLine {
   id: string;
   description: string | null;
-  amount: PortalMoney;
+  quantity: number | null;
+  proration: boolean;
+  periodStart: string;
+  product: { name: string } | null;
+  amount: Required<PortalMoney>;
 }
 
 /** The preview of the next invoice (`upcomingInvoice`). */

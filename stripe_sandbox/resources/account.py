@@ -1,0 +1,93 @@
+"""The account itself: `GET /v1/account`, with Stripe's `settings.branding` (logo and icon as file ids,
+expandable to the file with its public links) that hosted pages take their look from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from stripe_sandbox.routing import Call, router
+
+if TYPE_CHECKING:
+    from stripe_sandbox.store import Store
+    from stripe_sandbox.wire import StripeObject
+
+
+ACCOUNT_ID = "acct_1SandboxAccount00"
+
+
+def account(store: Store) -> StripeObject:
+    """The one account, created with Stripe's defaults the first time it is asked for."""
+    found = next(store.iter_type("account"), None)
+    if found is not None:
+        return found
+    created: StripeObject = {
+        # A fixed id: creating the account must not shift the ids the seeded random gives everything else.
+        "id": ACCOUNT_ID,
+        "object": "account",
+        "business_profile": {"name": None, "support_email": None, "support_url": None, "url": None},
+        "business_type": "company",
+        "charges_enabled": True,
+        "country": "US",
+        "created": store.now(),
+        "default_currency": "usd",
+        "details_submitted": True,
+        "email": None,
+        "metadata": {},
+        "payouts_enabled": True,
+        "settings": {
+            "branding": {"icon": None, "logo": None, "primary_color": None, "secondary_color": None},
+            "dashboard": {"display_name": None, "timezone": "Etc/UTC"},
+        },
+        "type": "standard",
+    }
+    return store.add(created)
+
+
+def set_branding(store: Store, *, display_name: str | None = None, **branding: Any) -> StripeObject:
+    """Change the account's brand as the Dashboard's branding settings do (`primary_color`, `logo`, …)."""
+    found = account(store)
+    found["settings"]["branding"].update(branding)
+    if display_name is not None:
+        found["settings"]["dashboard"]["display_name"] = display_name
+        found["business_profile"]["name"] = display_name
+    return found
+
+
+def new_file_with_link(store: Store, *, url: str, purpose: str = "business_logo") -> StripeObject:
+    """An uploaded image with one public file link, as a logo set in the Dashboard has."""
+    file_id = store.new_id("file", 24)
+    link = {
+        "id": store.new_id("link", 24),
+        "object": "file_link",
+        "created": store.now(),
+        "expired": False,
+        "expires_at": None,
+        "file": file_id,
+        "livemode": False,
+        "metadata": {},
+        "url": url,
+    }
+    file: StripeObject = {
+        "id": file_id,
+        "object": "file",
+        "created": store.now(),
+        "expires_at": None,
+        "filename": "logo.png",
+        "links": {
+            "object": "list",
+            "data": [link],
+            "has_more": False,
+            "url": f"/v1/file_links?file={file_id}",
+        },
+        "purpose": purpose,
+        "size": 2048,
+        "title": None,
+        "type": "png",
+        "url": f"https://files.stripe.com/v1/files/{file_id}/contents",
+    }
+    return store.add(file)
+
+
+@router.get("/v1/account")
+def retrieve_account(call: Call) -> StripeObject:
+    return account(call.store)
