@@ -61,12 +61,13 @@ def _page(
 ) -> HTMLResponse:
     name = f'<p class="brand-name">{escape(brand.name)}</p>' if brand.name else ""
     style = f'<link rel="stylesheet" href="{BRAND_CSS_PATH}">' if brand.css() else ""
+    heading = escape(tr.gettext("Billing"))
     document = (
         f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{escape(title)}</title><link rel="stylesheet" href="/portal/assets/portal.css">'
         f"{style}</head>"
-        f'<body><header class="masthead"><div class="wrap">{name}<h1>{escape(tr.gettext("Billing"))}</h1>'
+        f'<body><header class="masthead"><div class="wrap">{name}<h1>{heading}</h1>'
         f'</div></header><main id="main" class="wrap"><section class="card" aria-labelledby="page-title">'
         f'<h2 id="page-title">{escape(title)}</h2>{body}</section></main></body></html>'
     )
@@ -76,28 +77,33 @@ def _page(
 def _email_form(tr: Translator, action: str, email: str = "", error: str = "") -> str:
     problem = f'<p class="field-error" id="email-error">{escape(error)}</p>' if error else ""
     invalid = ' aria-invalid="true" aria-describedby="email-error"' if error else ""
+    prompt = escape(tr.gettext("Enter your email address to get a sign-in link and code."))
+    email_label = escape(tr.gettext("Email"))
+    send = escape(tr.gettext("Send sign-in link"))
     return (
         f'<form method="post" action="{escape(action)}">'
-        f"<p>{escape(tr.gettext('Enter your email address to get a sign-in link and code.'))}</p>"
-        f'<div class="field"><label for="email">{escape(tr.gettext("Email"))}</label>'
+        f"<p>{prompt}</p>"
+        f'<div class="field"><label for="email">{email_label}</label>'
         f'<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" '
         f'value="{escape(email)}"{invalid}></div>{problem}'
         f'<div class="actions"><button type="submit" class="button primary">'
-        f"{escape(tr.gettext('Send sign-in link'))}</button></div></form>"
+        f"{send}</button></div></form>"
     )
 
 
 def _code_form(tr: Translator, login_id: str, error: str = "") -> str:
     problem = f'<p class="field-error" id="code-error">{escape(error)}</p>' if error else ""
     invalid = ' aria-invalid="true" aria-describedby="code-error"' if error else ""
+    code_label = escape(tr.gettext("Sign-in code"))
+    sign_in = escape(tr.gettext("Sign in"))
     return (
         f'<form method="post" action="{LOGIN_PATH}/code">'
         f'<input type="hidden" name="login" value="{escape(login_id)}">'
-        f'<div class="field"><label for="code">{escape(tr.gettext("Sign-in code"))}</label>'
+        f'<div class="field"><label for="code">{code_label}</label>'
         f'<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" '
         f'maxlength="6" required{invalid}></div>{problem}'
         f'<div class="actions"><button type="submit" class="button primary">'
-        f"{escape(tr.gettext('Sign in'))}</button></div></form>"
+        f"{sign_in}</button></div></form>"
     )
 
 
@@ -127,7 +133,8 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
 
     async def not_found(request: Request) -> HTMLResponse:
         tr, lang = translator(request)
-        body = f"<p>{escape(tr.gettext('Sign-in by email is not available here.'))}</p>"
+        unavailable = escape(tr.gettext("Sign-in by email is not available here."))
+        body = f"<p>{unavailable}</p>"
         return _page(tr, lang, await runtime.brand(), tr.gettext("Page not found"), body, status=404)
 
     async def send_code(
@@ -214,9 +221,8 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
             f'<button type="submit" class="button">{escape(customer["name"])}</button></form>'
             for customer in row.customers
         )
-        intro = (
-            f"<p>{escape(tr.gettext('Several accounts use this email. Which one do you want to open?'))}</p>"
-        )
+        question = escape(tr.gettext("Several accounts use this email. Which one do you want to open?"))
+        intro = f"<p>{question}</p>"
         return _page(tr, lang, await runtime.brand(), tr.gettext("Choose an account"), intro + choices)
 
     @router.post(LOGIN_PATH + "/code")
@@ -244,9 +250,10 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
             row = await login_codes.peek_link(db, token[:100])
         if row is None:
             return _expired_link(tr, lang, brand)
+        sign_in = escape(tr.gettext("Sign in"))
         body = (
             f'<form method="post" action="{LOGIN_PATH}/link/{escape(token)}"><div class="actions">'
-            f'<button type="submit" class="button primary">{escape(tr.gettext("Sign in"))}</button>'
+            f'<button type="submit" class="button primary">{sign_in}</button>'
             "</div></form>"
         )
         return _page(tr, lang, brand, tr.gettext("Sign in"), body)
@@ -307,7 +314,8 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
         async with runtime.services.database.session() as db:
             by_email, by_ip = await login_codes.requests_since(db, email=email.lower(), client_ip=client_ip)
             if by_email >= settings.login_requests_per_email or by_ip >= settings.login_requests_per_ip:
-                body = f"<p>{escape(tr.gettext('Too many sign-in requests. Try again in an hour.'))}</p>"
+                too_many = escape(tr.gettext("Too many sign-in requests. Try again in an hour."))
+                body = f"<p>{too_many}</p>"
                 return _page(tr, lang, brand, tr.gettext("Sign in"), body, status=429)
             issued = await login_codes.issue_login(
                 db, email=email.lower(), client_ip=client_ip, configuration_id=found.id, ttl=ttl
@@ -350,8 +358,7 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
 
 
 def _expired_link(tr: Translator, lang: str, brand: Brand) -> HTMLResponse:
-    body = (
-        f"<p>{escape(tr.gettext('This sign-in link or code has expired or was already used.'))}</p>"
-        f'<p><a class="button primary" href="{LOGIN_PATH}">{escape(tr.gettext("Ask for a new one"))}</a></p>'
-    )
+    expired = escape(tr.gettext("This sign-in link or code has expired or was already used."))
+    ask_again = escape(tr.gettext("Ask for a new one"))
+    body = f'<p>{expired}</p><p><a class="button primary" href="{LOGIN_PATH}">{ask_again}</a></p>'
     return _page(tr, lang, brand, tr.gettext("This link cannot be used"), body, status=410)
