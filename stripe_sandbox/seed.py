@@ -16,7 +16,7 @@ from stripe_sandbox.resources.account import set_branding
 from stripe_sandbox.resources.catalog import new_price, new_product
 from stripe_sandbox.resources.customers import new_customer
 from stripe_sandbox.resources.payment_methods import new_card
-from stripe_sandbox.resources.portal import CANCELLATION_REASONS, new_configuration
+from stripe_sandbox.resources.portal import CANCELLATION_REASONS, _login_url, new_configuration
 from stripe_sandbox.resources.subscription_changes import Cancel, Change, ItemChange, items_of
 from stripe_sandbox.resources.subscriptions import ItemSpec, cancel_now, change_subscription, new_subscription
 
@@ -77,6 +77,14 @@ def load(store: Store, name: str) -> None:
     store.events_by_id.clear()
     _built.clear()
     _built[key] = (copy.deepcopy(store.objects), store._random.getstate())
+
+
+def open_login_page(store: Store) -> StripeObject:
+    """Turn on the default configuration's login page (`login_page.enabled`), as the Dashboard does. Done
+    after seeding, so the seeded objects keep their ids."""
+    configuration = next(c for c in store.iter_type("billing_portal.configuration") if c["is_default"])
+    configuration["login_page"] = {"enabled": True, "url": _login_url(store)}
+    return configuration
 
 
 def past_due_customer(store: Store) -> StripeObject:

@@ -57,6 +57,8 @@ class DemoCredentials:
     portal_code: str
     # A one-time link for a customer whose payment failed: to add a card and pay what is owed.
     past_due_portal_code: str | None = None
+    # A one-time link for the demo customer, opened in German (the session's `locale`).
+    german_portal_code: str | None = None
 
 
 async def mint_demo_credentials(
@@ -78,6 +80,14 @@ async def mint_demo_credentials(
             ttl=DEMO_SESSION_TTL,
             created_by_api_key_id=key.key.id,
         )
+        german = await create_portal_link(
+            session,
+            customer_id=customer_id,
+            return_url=return_url,
+            ttl=DEMO_SESSION_TTL,
+            created_by_api_key_id=key.key.id,
+            locale="de",
+        )
         past_due = None
         if past_due_customer_id is not None:
             past_due = await create_portal_link(
@@ -93,6 +103,7 @@ async def mint_demo_credentials(
         customer_id=customer_id,
         portal_code=portal.code,
         past_due_portal_code=None if past_due is None else past_due.code,
+        german_portal_code=german.code,
     )
 
 

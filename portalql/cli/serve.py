@@ -56,7 +56,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         sandbox: tuple[_Server, socket.socket] | None = None
         if settings.stripe_api_key is None:
             # Only a server without a Stripe key loads the sandbox: one serving a real account never does.
-            from stripe_sandbox.seed import demo_customer, past_due_customer  # noqa: PLC0415
+            from stripe_sandbox.seed import demo_customer, open_login_page, past_due_customer  # noqa: PLC0415
             from stripe_sandbox.server import KEEP_ALIVE_SECONDS, build, build_app  # noqa: PLC0415
 
             sandbox_socket = sockets.enter_context(_listen_for_sandbox(settings.sandbox_port, out))
@@ -71,6 +71,8 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                 webhook_url=webhook_url,
                 webhook_secret=webhook_secret,
             )
+            # The demo's customers can also sign in by email at /portal/login (mails at /portal/dev/outbox).
+            open_login_page(sandbox_state.store)
             # Logging is left to the API's server; the sandbox's requests show in its access log as the
             # `/v1/…` lines: the Stripe calls each GraphQL request made.
             sandbox_config = uvicorn.Config(
@@ -102,6 +104,7 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
                 webhook_url=webhook_url,
                 graphiql_url=graphiql_url,
                 credentials=credentials,
+                demo_email=demo_customer(sandbox_state.store)["email"],
             )
         else:
             async with _migrated_database(settings) as database:
@@ -231,6 +234,7 @@ def _print_demo_banner(
     webhook_url: str,
     graphiql_url: str,
     credentials: DemoCredentials,
+    demo_email: str,
 ) -> None:
     database = make_url(settings.database_url).render_as_string(hide_password=True)
     sample = json.dumps({"query": "{ viewer { customer { name email } } }"})
@@ -249,6 +253,16 @@ def _print_demo_banner(
         if credentials.past_due_portal_code
         else ""
     )
+    base = settings.public_url.rstrip("/")
+    german = (
+        f"The same in German (a link with locale: de): {base}/portal/s/{credentials.german_portal_code}\n"
+        if credentials.german_portal_code
+        else ""
+    )
+    login = (
+        f"Sign in by email (the demo customer is {demo_email}): {base}/portal/login; "
+        f"the mails land at {base}/portal/dev/outbox\n"
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -260,6 +274,8 @@ def _print_demo_banner(
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
+        f"{german}"
+        f"{login}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"

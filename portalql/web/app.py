@@ -28,8 +28,10 @@ from portalql.web.request_limits import GraphQLRequestLimits
 from portalql.webhooks.endpoint import webhook_router
 from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
+from resolvers.principals import CustomerPrincipal
 from schema import build_schema
 from schema.context import Context
+from translations import accept_language, negotiate
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -68,6 +70,11 @@ def create_app(
         if authentication.rejected:
             # Every data field still answers UNAUTHENTICATED; the challenge tells "log in again" apart.
             response.headers["WWW-Authenticate"] = _INVALID_TOKEN_CHALLENGE
+        principal = authentication.principal
+        translator = None
+        if isinstance(principal, CustomerPrincipal):
+            browser = accept_language(request.headers.get("accept-language"))
+            translator = runtime.catalogs.translator(negotiate([principal.locale, *browser]).language)
         return Context(
             RequestContext(
                 gateway=services.gateway,
@@ -78,6 +85,7 @@ def create_app(
                 publishable_key=settings.stripe_publishable_key,
                 stores=database_stores(services.database, settings, recent_credentials=recent),
                 known_subscriptions=services.known_subscriptions,
+                translator=translator,
             )
         )
 

@@ -481,16 +481,19 @@ async def test_the_plan_dialog_is_keyboard_operable_and_gives_focus_back(
     await expect(dialog.locator("#plan-price-error")).to_have_text("Choose a plan.")
 
 
-async def test_money_and_dates_follow_the_customers_locale(
+async def test_words_money_and_dates_follow_the_sessions_language(
     page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
 ) -> None:
     haruto = customer_by_email(sandbox, "haruto.sato@example.jp")
 
     await open_portal(page, portal_links, haruto["id"], locale="ja")
 
+    await expect(page.locator("html")).to_have_attribute("lang", "ja")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("請求")
     plan = page.locator("#subscriptions article")
-    await expect(plan).to_contain_text("￥3,000 per month")
-    await expect(plan).to_contain_text("Renews on 2026年11月19日.")
+    await expect(plan).to_contain_text("￥3,000（毎月）")
+    await expect(plan).to_contain_text("2026年11月19日に更新されます。")
+    await expect(plan.get_by_role("button", name="プランを変更 Pro")).to_be_visible()
     await expect(page.locator("#invoice-rows tr").first).to_contain_text("￥3,000")
     await screenshot(page, "dashboard-ja")
 

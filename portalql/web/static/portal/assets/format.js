@@ -25,10 +25,10 @@ export function perInterval(recurring) {
   if (!recurring) return t('once');
   const n = recurring.intervalCount;
   switch (recurring.interval) {
-    case 'DAY': return tn('per day', 'every {n} days', n);
-    case 'WEEK': return tn('per week', 'every {n} weeks', n);
-    case 'MONTH': return tn('per month', 'every {n} months', n);
-    default: return tn('per year', 'every {n} years', n);
+    case 'DAY': return n === 1 ? t('per day') : tn('every {n} day', 'every {n} days', n);
+    case 'WEEK': return n === 1 ? t('per week') : tn('every {n} week', 'every {n} weeks', n);
+    case 'MONTH': return n === 1 ? t('per month') : tn('every {n} month', 'every {n} months', n);
+    default: return n === 1 ? t('per year') : tn('every {n} year', 'every {n} years', n);
   }
 }
 
