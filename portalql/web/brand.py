@@ -2,9 +2,10 @@
 branding settings (`GET /v1/account`, `settings.branding`, where Stripe's own portal takes them), each one
 overridable by a portalql setting.
 
-Colours are made accessible whatever they are: text on a brand colour is black or white, whichever
-contrasts more (one of the two always reaches 4.5:1, WCAG's AA for text), and a brand colour used as text or
-a focus ring on the white page is darkened until it reaches 4.5:1 there.
+Colours are made accessible whatever they are: the primary colour (buttons, links, focus rings) is darkened
+until white text reads on it at 4.5:1 (WCAG's AA for text), which also makes it readable on the white page;
+text on the secondary colour (the masthead) is black or white, whichever contrasts more (one of the two
+always reaches 4.5:1).
 """
 
 from __future__ import annotations
@@ -51,11 +52,10 @@ class Brand:
         """Custom properties for `portal.css`: the accent (buttons, links, focus) and the masthead."""
         rules = []
         if self.primary_color:
-            rules += [
-                f"--accent: {ink_on(self.primary_color, WHITE)};",
-                f"--accent-ink: {text_on(ink_on(self.primary_color, WHITE))};",
-                f"--focus: {ink_on(self.primary_color, WHITE)};",
-            ]
+            # Darkened until white reads on it (4.5:1), so it also reads as text and rings on the white page;
+            # darker still on hover, it only gains contrast.
+            accent = ink_on(self.primary_color, WHITE)
+            rules += [f"--accent: {accent};", f"--accent-ink: {WHITE};", f"--focus: {accent};"]
         if self.secondary_color:
             rules += [
                 f"--masthead: {self.secondary_color};",

@@ -93,7 +93,8 @@ def test_the_language_is_the_sessions_else_the_browsers_and_formats_match_words(
 
 def test_plural_forms_follow_cldr_categories() -> None:
     messages = Catalogs.load().page_messages("de")
-    assert messages["per month"] == {"one": "pro Monat", "other": "alle {n} Monate"}
+    assert messages["per month"] == "pro Monat"
+    assert messages["every {n} month"] == {"one": "alle {n} Monate", "other": "alle {n} Monate"}
     assert messages["Renews on {date}."] == "Verlängert sich am {date}."
 
 

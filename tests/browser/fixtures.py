@@ -88,7 +88,15 @@ class PortalServer:
 
 
 @pytest.fixture
-def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServer]:
+def portal_settings() -> dict[str, Any]:
+    """Settings a test module adds to the server's (overridden where a module needs, e.g., SMTP)."""
+    return {}
+
+
+@pytest.fixture
+def portal_server(
+    sandbox: SandboxHandle, tmp_path: Path, portal_settings: dict[str, Any]
+) -> Iterator[PortalServer]:
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
@@ -104,6 +112,7 @@ def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServ
         # Tests expire sessions by editing the database, as another instance would; the server must see it
         # on the next request rather than trust the session for `auth_cache_seconds` more.
         auth_cache_seconds=0,
+        **portal_settings,
     )
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), log_level="warning", access_log=False, lifespan="on", ws="none")

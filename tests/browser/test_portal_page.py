@@ -491,7 +491,7 @@ async def test_words_money_and_dates_follow_the_sessions_language(
     await expect(page.locator("html")).to_have_attribute("lang", "ja")
     await expect(page.get_by_role("heading", level=1)).to_have_text("請求")
     plan = page.locator("#subscriptions article")
-    await expect(plan).to_contain_text("￥3,000（毎月）")
+    await expect(plan).to_contain_text("￥3,000（毎月）")  # noqa: RUF001 - Japanese parentheses
     await expect(plan).to_contain_text("2026年11月19日に更新されます。")
     await expect(plan.get_by_role("button", name="プランを変更 Pro")).to_be_visible()
     await expect(page.locator("#invoice-rows tr").first).to_contain_text("￥3,000")
@@ -515,8 +515,9 @@ async def test_the_page_is_light_and_loads_nothing_from_elsewhere(
     # The page and its assets: not the one-time link's redirect, nor the API's answers.
     static = {path: size for path, size in transferred.items() if path == "/portal" or "/assets/" in path}
     assert set(static) == {"/portal"} | {f"/portal/assets/{asset.name}" for asset in ASSETS.iterdir()}
-    # The card form and paying in place (Stripe.js itself loads only when a card is typed) take ~3 KB of it.
-    assert sum(static.values()) < 32 * 1024, static
+    # The card form and paying in place (Stripe.js itself loads only when a card is typed) take ~3 KB of it,
+    # the message lookup ~1 KB; a page in another language adds its one catalog (see the language tests).
+    assert sum(static.values()) < 40 * 1024, static
 
 
 async def test_every_subscription_state_reads_clearly(
@@ -531,11 +532,12 @@ async def test_every_subscription_state_reads_clearly(
         "diego.alvarez@example.mx": (["Past due", "Your last payment failed."], False),
         "amara.okafor@example.ng": (["Cancels", "Your plan will be canceled on"], False),
         "sofia.rossi@example.it": (
-            # In Italian, as Sofia prefers: Babel's amounts, Intl's dates.
+            # In the browser's language, English, like the words around them: amounts and dates never
+            # follow another language than the sentence they are in.
             [
                 "Business + Additional seat",
-                "Additional seat: 8,00\N{NO-BREAK SPACE}USD \N{MULTIPLICATION SIGN} 5 per month",
-                "20 novembre 2026",
+                "Additional seat: $8.00 \N{MULTIPLICATION SIGN} 5 per month",
+                "November 20, 2026",
             ],
             False,
         ),
