@@ -72,9 +72,8 @@ async def portal(
 # -- languages ---------------------------------------------------------------------------------------------
 
 
-def test_every_catalog_has_every_message_english_has_in_the_fully_translated_languages() -> None:
-    gaps = check()
-    assert [gap for gap in gaps if gap.language in {"de", "ja"}] == []
+def test_every_catalog_has_every_message_english_has() -> None:
+    assert check() == []
 
 
 def test_a_missing_message_is_reported_with_its_language_text_and_source() -> None:
@@ -96,6 +95,12 @@ def test_plural_forms_follow_cldr_categories() -> None:
     assert messages["per month"] == "pro Monat"
     assert messages["every {n} month"] == {"one": "alle {n} Monate", "other": "alle {n} Monate"}
     assert messages["Renews on {date}."] == "Verlängert sich am {date}."
+    # Polish has three forms for whole numbers; the page picks with Intl.PluralRules' categories.
+    assert Catalogs.load().page_messages("pl")["every {n} month"] == {
+        "one": "co {n} miesiąc",
+        "few": "co {n} miesiące",
+        "many": "co {n} miesięcy",
+    }
 
 
 @pytest.mark.parametrize(
