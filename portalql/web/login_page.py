@@ -11,8 +11,11 @@ several customers share asks which one to open. The page is on when the configur
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from html import escape
@@ -44,6 +47,8 @@ OUTBOX_PATH = "/portal/dev/outbox"
 # What a mail can be sent to: one address, no display name, no header tricks.
 _EMAIL = re.compile(r"[^@\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}")
 _CODE = re.compile(r"\d{6}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+CSRF_COOKIE = "portalql_login"
 _CUSTOMERS_PER_EMAIL = 10
 _HEADERS = {
     "Cache-Control": "no-store",
@@ -56,14 +61,25 @@ _HEADERS = {
 }
 
 
+@dataclass(frozen=True)
+class _Reader:
+    """Who reads a page: their language tag, and the token every form of theirs posts back. The token is
+    also a SameSite=Strict cookie, which another site's form cannot send: a post without the two matching
+    (signing someone into the attacker's account, say) is refused."""
+
+    tag: str
+    csrf: str
+    https: bool
+
+
 def _page(
-    tr: Translator, lang: str, brand: Brand, title: str, body: str, *, status: int = 200
+    tr: Translator, reader: _Reader, brand: Brand, title: str, body: str, *, status: int = 200
 ) -> HTMLResponse:
     name = f'<p class="brand-name">{escape(brand.name)}</p>' if brand.name else ""
     style = f'<link rel="stylesheet" href="{BRAND_CSS_PATH}">' if brand.css() else ""
     heading = escape(tr.gettext("Billing"))
     document = (
-        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{escape(reader.tag)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{escape(title)}</title><link rel="stylesheet" href="/portal/assets/portal.css">'
         f"{style}</head>"
@@ -71,7 +87,19 @@ def _page(
         f'</div></header><main id="main" class="wrap"><section class="card" aria-labelledby="page-title">'
         f'<h2 id="page-title">{escape(title)}</h2>{body}</section></main></body></html>'
     )
-    return HTMLResponse(document, status_code=status, headers=_HEADERS)
+    hidden = f'<input type="hidden" name="csrf" value="{escape(reader.csrf)}">'
+    document = re.sub(r'(<form method="post"[^>]*>)', lambda form: form.group(1) + hidden, document)
+    response = HTMLResponse(document, status_code=status, headers=_HEADERS)
+    response.set_cookie(
+        CSRF_COOKIE,
+        reader.csrf,
+        max_age=3600,
+        path=LOGIN_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=reader.https,
+    )
+    return response
 
 
 def _email_form(tr: Translator, action: str, email: str = "", error: str = "") -> str:
@@ -114,9 +142,22 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
     settings = runtime.settings
     ttl = timedelta(seconds=settings.login_code_ttl_seconds)
 
-    def translator(request: Request) -> tuple[Translator, str]:
+    def translator(request: Request) -> tuple[Translator, _Reader]:
         choice = page_language(request)
-        return runtime.catalogs.translator(choice.language), choice.tag
+        held = request.cookies.get(CSRF_COOKIE, "")
+        csrf = held if _TOKEN.fullmatch(held) else secrets.token_urlsafe(24)
+        https = settings.public_url.startswith("https://") or request.url.scheme == "https"
+        return runtime.catalogs.translator(choice.language), _Reader(choice.tag, csrf, https)
+
+    async def refused(request: Request, csrf: str) -> HTMLResponse | None:
+        """The page to answer a post that did not come from this site's own form, or None."""
+        held = request.cookies.get(CSRF_COOKIE, "")
+        if held and _TOKEN.fullmatch(held) and hmac.compare_digest(held, csrf):
+            return None
+        tr, reader = translator(request)
+        expired = escape(tr.gettext("This form has expired. Go back, reload it and try again."))
+        body = f"<p>{expired}</p>"
+        return _page(tr, reader, await runtime.brand(), tr.gettext("Sign in"), body, status=403)
 
     async def configuration(configuration_id: str | None) -> PortalConfiguration | None:
         """The configuration the page signs in to, when its login page is on (or portalql turns it on)."""
@@ -132,10 +173,10 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
         return found if found.active and (found.login_page_enabled or settings.login_page) else None
 
     async def not_found(request: Request) -> HTMLResponse:
-        tr, lang = translator(request)
+        tr, reader = translator(request)
         unavailable = escape(tr.gettext("Sign-in by email is not available here."))
         body = f"<p>{unavailable}</p>"
-        return _page(tr, lang, await runtime.brand(), tr.gettext("Page not found"), body, status=404)
+        return _page(tr, reader, await runtime.brand(), tr.gettext("Page not found"), body, status=404)
 
     async def send_code(
         issued: login_codes.IssuedLogin, email: str, language: str, lang: str, base_url: str
@@ -212,7 +253,7 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
             fresh = await db.get(type(row), row.id)
             assert fresh is not None
             token = await login_codes.offer_choice(db, fresh)
-        tr, lang = translator(request)
+        tr, reader = translator(request)
         choices = "".join(
             f'<form method="post" action="{LOGIN_PATH}/choose" class="row">'
             f'<input type="hidden" name="login" value="{escape(row.id)}">'
@@ -223,13 +264,18 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
         )
         question = escape(tr.gettext("Several accounts use this email. Which one do you want to open?"))
         intro = f"<p>{question}</p>"
-        return _page(tr, lang, await runtime.brand(), tr.gettext("Choose an account"), intro + choices)
+        return _page(tr, reader, await runtime.brand(), tr.gettext("Choose an account"), intro + choices)
 
     @router.post(LOGIN_PATH + "/code")
     async def enter_code(
-        request: Request, login: str = Form(max_length=60), code: str = Form(max_length=20)
+        request: Request,
+        login: str = Form(max_length=60),
+        code: str = Form(max_length=20),
+        csrf: str = Form("", max_length=64),
     ) -> Response:
-        tr, lang = translator(request)
+        if (refusal := await refused(request, csrf)) is not None:
+            return refusal
+        tr, reader = translator(request)
         code = code.strip()
         row = None
         if _CODE.fullmatch(code):
@@ -238,32 +284,34 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
         wrong = _code_form(
             tr, login, tr.gettext("That code is wrong or has expired. Check it, or ask for a new one.")
         )
-        failed = _page(tr, lang, await runtime.brand(), tr.gettext("Check your email"), wrong, status=400)
+        failed = _page(tr, reader, await runtime.brand(), tr.gettext("Check your email"), wrong, status=400)
         return await signed_in(request, row, failed=failed)
 
     @router.get(LOGIN_PATH + "/link/{token}")
     async def open_link(request: Request, token: str) -> Response:
         # Opening the link only asks to confirm: mail scanners that fetch links must not use it up.
-        tr, lang = translator(request)
+        tr, reader = translator(request)
         brand = await runtime.brand()
         async with runtime.services.database.session() as db:
             row = await login_codes.peek_link(db, token[:100])
         if row is None:
-            return _expired_link(tr, lang, brand)
+            return _expired_link(tr, reader, brand)
         sign_in = escape(tr.gettext("Sign in"))
         body = (
             f'<form method="post" action="{LOGIN_PATH}/link/{escape(token)}"><div class="actions">'
             f'<button type="submit" class="button primary">{sign_in}</button>'
             "</div></form>"
         )
-        return _page(tr, lang, brand, tr.gettext("Sign in"), body)
+        return _page(tr, reader, brand, tr.gettext("Sign in"), body)
 
     @router.post(LOGIN_PATH + "/link/{token}")
-    async def use_link(request: Request, token: str) -> Response:
-        tr, lang = translator(request)
+    async def use_link(request: Request, token: str, csrf: str = Form("", max_length=64)) -> Response:
+        if (refusal := await refused(request, csrf)) is not None:
+            return refusal
+        tr, reader = translator(request)
         async with runtime.services.database.session() as db:
             row = await login_codes.redeem_link(db, token[:100])
-        return await signed_in(request, row, failed=_expired_link(tr, lang, await runtime.brand()))
+        return await signed_in(request, row, failed=_expired_link(tr, reader, await runtime.brand()))
 
     @router.post(LOGIN_PATH + "/choose")
     async def choose(
@@ -271,12 +319,15 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
         login: str = Form(max_length=60),
         token: str = Form(max_length=100),
         customer: str = Form(max_length=255),
+        csrf: str = Form("", max_length=64),
     ) -> Response:
+        if (refusal := await refused(request, csrf)) is not None:
+            return refusal
         async with runtime.services.database.session() as db:
             row = await login_codes.redeem_choice(db, login, token, customer)
         if row is None:
-            tr, lang = translator(request)
-            return _expired_link(tr, lang, await runtime.brand())
+            tr, reader = translator(request)
+            return _expired_link(tr, reader, await runtime.brand())
         return await sign_in(request, row, customer)
 
     # After the fixed paths above, which a configuration id would otherwise shadow.
@@ -287,21 +338,26 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
             return await not_found(request)
         if await configuration(configuration_id) is None:
             return await not_found(request)
-        tr, lang = translator(request)
+        tr, reader = translator(request)
         action = f"{LOGIN_PATH}/{quote(configuration_id)}" if configuration_id else LOGIN_PATH
-        return _page(tr, lang, await runtime.brand(), tr.gettext("Sign in"), _email_form(tr, action))
+        return _page(tr, reader, await runtime.brand(), tr.gettext("Sign in"), _email_form(tr, action))
 
     @router.post(LOGIN_PATH)
     @router.post(LOGIN_PATH + "/{configuration_id:str}")
     async def request_code(
-        request: Request, email: str = Form(max_length=254), configuration_id: str | None = None
+        request: Request,
+        email: str = Form(max_length=254),
+        csrf: str = Form("", max_length=64),
+        configuration_id: str | None = None,
     ) -> Response:
         if configuration_id is not None and not configuration_id.startswith("bpc_"):
             return await not_found(request)
         found = await configuration(configuration_id)
         if found is None:
             return await not_found(request)
-        tr, lang = translator(request)
+        if (refusal := await refused(request, csrf)) is not None:
+            return refusal
+        tr, reader = translator(request)
         brand = await runtime.brand()
         email = email.strip()
         action = f"{LOGIN_PATH}/{quote(configuration_id)}" if configuration_id else LOGIN_PATH
@@ -309,14 +365,14 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
             form = _email_form(
                 tr, action, email, tr.gettext("Enter an email address such as name@example.com.")
             )
-            return _page(tr, lang, brand, tr.gettext("Sign in"), form, status=400)
+            return _page(tr, reader, brand, tr.gettext("Sign in"), form, status=400)
         client_ip = request.client.host if request.client else None
         async with runtime.services.database.session() as db:
             by_email, by_ip = await login_codes.requests_since(db, email=email.lower(), client_ip=client_ip)
             if by_email >= settings.login_requests_per_email or by_ip >= settings.login_requests_per_ip:
                 too_many = escape(tr.gettext("Too many sign-in requests. Try again in an hour."))
                 body = f"<p>{too_many}</p>"
-                return _page(tr, lang, brand, tr.gettext("Sign in"), body, status=429)
+                return _page(tr, reader, brand, tr.gettext("Sign in"), body, status=429)
             issued = await login_codes.issue_login(
                 db, email=email.lower(), client_ip=client_ip, configuration_id=found.id, ttl=ttl
             )
@@ -327,13 +383,13 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
         )
         response = _page(
             tr,
-            lang,
+            reader,
             brand,
             tr.gettext("Check your email"),
             f"<p>{escape(sent)}</p>" + _code_form(tr, issued.id),
         )
         base_url = settings.public_url.rstrip("/")
-        response.background = BackgroundTask(send_code, issued, email, tr.language, lang, base_url)
+        response.background = BackgroundTask(send_code, issued, email, tr.language, reader.tag, base_url)
         return response
 
     if outbox is not None:
@@ -357,8 +413,8 @@ def login_router(  # noqa: PLR0915 - the page's steps share the runtime, the mai
     return router
 
 
-def _expired_link(tr: Translator, lang: str, brand: Brand) -> HTMLResponse:
+def _expired_link(tr: Translator, reader: _Reader, brand: Brand) -> HTMLResponse:
     expired = escape(tr.gettext("This sign-in link or code has expired or was already used."))
     ask_again = escape(tr.gettext("Ask for a new one"))
     body = f'<p>{expired}</p><p><a class="button primary" href="{LOGIN_PATH}">{ask_again}</a></p>'
-    return _page(tr, lang, brand, tr.gettext("This link cannot be used"), body, status=410)
+    return _page(tr, reader, brand, tr.gettext("This link cannot be used"), body, status=410)

@@ -211,6 +211,21 @@ async def test_a_logo_from_the_accounts_branding_is_shown_and_allowed_by_the_pol
 # -- login page ------------------------------------------------------------------------------------------
 
 
+async def csrf_of(client: httpx.AsyncClient) -> str:
+    """The token the login page's forms post back (its cookie is now in the client's jar)."""
+    page = await client.get("/portal/login")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+async def submit(
+    client: httpx.AsyncClient, path: str, csrf: str, *, headers: dict[str, str] | None = None, **fields: str
+) -> httpx.Response:
+    """A form of the login page, posted as the browser would (with the token)."""
+    return await client.post(path, data={**fields, "csrf": csrf}, headers=headers)
+
+
 def _code(message: EmailMessage) -> str:
     found = re.search(r"\b(\d{6})\b", str(message.get_content()))
     assert found is not None
@@ -225,7 +240,10 @@ async def test_signing_in_by_email_with_the_mailed_code(
     form = await portal.get("/portal/login", headers={"Accept-Language": "de"})
     assert form.status_code == 200
     assert "Anmeldelink senden" in form.text
-    asked = await portal.post("/portal/login", data={"email": email}, headers={"Accept-Language": "de"})
+    csrf = await csrf_of(portal)
+    asked = await portal.post(
+        "/portal/login", data={"email": email, "csrf": csrf}, headers={"Accept-Language": "de"}
+    )
     assert asked.status_code == 200
     assert "Prüfen Sie Ihre E-Mails" in asked.text
     assert len(inbox.messages) == 1
@@ -234,18 +252,24 @@ async def test_signing_in_by_email_with_the_mailed_code(
     assert mail["Subject"].startswith(f"Ihr Anmeldecode für {PRODUCT_NAME}")
     login_id = re.search(r'name="login" value="([^"]+)"', asked.text)
     assert login_id is not None
-    wrong = await portal.post("/portal/login/code", data={"login": login_id.group(1), "code": "000000"})
+    wrong = await portal.post(
+        "/portal/login/code", data={"login": login_id.group(1), "code": "000000", "csrf": csrf}
+    )
     code = _code(mail)
     if code != "000000":
         assert wrong.status_code == 400
-    signed_in = await portal.post("/portal/login/code", data={"login": login_id.group(1), "code": code})
+    signed_in = await portal.post(
+        "/portal/login/code", data={"login": login_id.group(1), "code": code, "csrf": csrf}
+    )
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/portal"
     assert (
         "portalql_session" in signed_in.headers["set-cookie"]
         or "Path=/portal" in signed_in.headers["set-cookie"]
     )
-    again = await portal.post("/portal/login/code", data={"login": login_id.group(1), "code": code})
+    again = await portal.post(
+        "/portal/login/code", data={"login": login_id.group(1), "code": code, "csrf": csrf}
+    )
     assert again.status_code == 400  # single use
 
 
@@ -253,23 +277,29 @@ async def test_the_mailed_link_signs_in_once_after_a_confirmation(
     portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
 ) -> None:
     inbox, _ = mailbox
-    await portal.post("/portal/login", data={"email": demo_customer(sandbox.state.store)["email"]})
+    csrf = await csrf_of(portal)
+    await portal.post(
+        "/portal/login", data={"email": demo_customer(sandbox.state.store)["email"], "csrf": csrf}
+    )
     link = re.search(r"https?://\S+/portal/login/link/\S+", str(inbox.messages[0].get_content()))
     assert link is not None
     path = link.group(0).split("://", 1)[1].split("/", 1)[1]
     opened = await portal.get(f"/{path}")
     assert opened.status_code == 200  # a scanner fetching the link does not use it
-    used = await portal.post(f"/{path}")
+    used = await portal.post(f"/{path}", data={"csrf": csrf})
     assert used.status_code == 303
-    assert (await portal.post(f"/{path}")).status_code == 410
+    assert (await portal.post(f"/{path}", data={"csrf": csrf})).status_code == 410
 
 
 async def test_unknown_and_known_emails_get_the_same_answer_and_only_customers_get_mail(
     portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
 ) -> None:
     inbox, _ = mailbox
-    known = await portal.post("/portal/login", data={"email": demo_customer(sandbox.state.store)["email"]})
-    unknown = await portal.post("/portal/login", data={"email": "nobody@nowhere.example.com"})
+    csrf = await csrf_of(portal)
+    known = await portal.post(
+        "/portal/login", data={"email": demo_customer(sandbox.state.store)["email"], "csrf": csrf}
+    )
+    unknown = await submit(portal, "/portal/login", csrf, email="nobody@nowhere.example.com")
 
     def without_ids(text: str) -> str:
         return re.sub(r'value="pqlc_[^"]+"', "", re.sub(r"[\w.+-]+@[\w.-]+", "EMAIL", text))
@@ -285,7 +315,8 @@ async def test_sign_in_requests_are_limited_per_email(
     settings = app_settings(smtp_url=mailbox[1], login_page=True, login_requests_per_email=2)
     email = demo_customer(sandbox.state.store)["email"]
     async with client_for(create_app(settings, gateway=gateway, database=database)) as client:
-        answers = [(await client.post("/portal/login", data={"email": email})).status_code for _ in range(3)]
+        csrf = await csrf_of(client)
+        answers = [(await submit(client, "/portal/login", csrf, email=email)).status_code for _ in range(3)]
     assert answers == [200, 200, 429]
     assert len(mailbox[0].messages) == 2
 
@@ -297,11 +328,13 @@ async def test_an_email_shared_by_two_customers_lets_the_person_choose(
 
     maya = demo_customer(sandbox.state.store)
     other = new_customer(sandbox.state.store, email=maya["email"], name="Maya's second company")
-    asked = await portal.post("/portal/login", data={"email": maya["email"]})
+    csrf = await csrf_of(portal)
+    asked = await submit(portal, "/portal/login", csrf, email=maya["email"])
     login_id = re.search(r'name="login" value="([^"]+)"', asked.text)
     assert login_id is not None
     chooser = await portal.post(
-        "/portal/login/code", data={"login": login_id.group(1), "code": _code(mailbox[0].messages[0])}
+        "/portal/login/code",
+        data={"login": login_id.group(1), "code": _code(mailbox[0].messages[0]), "csrf": csrf},
     )
     assert chooser.status_code == 200
     assert "Maya&#x27;s second company" in chooser.text
@@ -309,7 +342,7 @@ async def test_an_email_shared_by_two_customers_lets_the_person_choose(
     assert token is not None
     chosen = await portal.post(
         "/portal/login/choose",
-        data={"login": login_id.group(1), "token": token.group(1), "customer": other["id"]},
+        data={"login": login_id.group(1), "token": token.group(1), "customer": other["id"], "csrf": csrf},
     )
     assert chosen.status_code == 303
 
@@ -320,3 +353,15 @@ async def test_the_login_page_is_off_unless_the_configuration_or_the_settings_tu
     async with client_for(create_app(app_settings(), gateway=gateway, database=database)) as client:
         assert (await client.get("/portal/login")).status_code == 404
         assert (await client.post("/portal/login", data={"email": "a@b.example.com"})).status_code == 404
+
+
+async def test_a_sign_in_posted_from_another_site_is_refused(
+    portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
+) -> None:
+    email = demo_customer(sandbox.state.store)["email"]
+    # Another site's form posts without the token, and its request carries no SameSite=Strict cookie.
+    forged = await portal.post("/portal/login", data={"email": email, "csrf": "x" * 32})
+    assert forged.status_code == 403
+    assert mailbox[0].messages == []
+    csrf = await csrf_of(portal)
+    assert (await submit(portal, "/portal/login", csrf, email=email)).status_code == 200
