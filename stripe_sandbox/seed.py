@@ -162,6 +162,7 @@ class _Demo:
             display_name=PRODUCT_NAME,
             primary_color=BRAND_PRIMARY,
             secondary_color=BRAND_SECONDARY,
+            announce=False,
         )
         products = []
         for name, *_ in PLANS:

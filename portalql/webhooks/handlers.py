@@ -235,7 +235,7 @@ def on_customer_updated(event: Event) -> Change | None:
 
 
 def on_catalog_changed(event: Event) -> Change | None:
-    """A product, price or portal configuration created, changed or deleted.
+    """A product, price, portal configuration or the account itself created, changed or deleted.
 
     The whole catalog is dropped, not only the object: a new or reactivated price belongs in the cached read
     of active prices (the plans on offer, and the products dashboards show) that does not hold it yet.
@@ -274,6 +274,8 @@ HANDLERS: Mapping[str, Handler] = {
     "price.deleted": on_catalog_changed,
     "billing_portal.configuration.created": on_catalog_changed,
     "billing_portal.configuration.updated": on_catalog_changed,
+    # The account's branding (the hosted page's logo and colours) is cached with the catalog.
+    "account.updated": on_catalog_changed,
 }
 
 

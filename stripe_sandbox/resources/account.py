@@ -3,6 +3,7 @@ expandable to the file with its public links) that hosted pages take their look 
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox.routing import Call, router
@@ -43,13 +44,19 @@ def account(store: Store) -> StripeObject:
     return store.add(created)
 
 
-def set_branding(store: Store, *, display_name: str | None = None, **branding: Any) -> StripeObject:
-    """Change the account's brand as the Dashboard's branding settings do (`primary_color`, `logo`, …)."""
+def set_branding(
+    store: Store, *, display_name: str | None = None, announce: bool = True, **branding: Any
+) -> StripeObject:
+    """Change the account's brand as the Dashboard's branding settings do (`primary_color`, `logo`, …),
+    which sends `account.updated`; a seed, which is setup rather than history, does not `announce`."""
     found = account(store)
+    before = copy.deepcopy(found)
     found["settings"]["branding"].update(branding)
     if display_name is not None:
         found["settings"]["dashboard"]["display_name"] = display_name
         found["business_profile"]["name"] = display_name
+    if announce:
+        store.emit_changes("account.updated", before, found)
     return found
 
 
