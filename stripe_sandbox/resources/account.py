@@ -21,24 +21,51 @@ def account(store: Store) -> StripeObject:
     found = next(store.iter_type("account"), None)
     if found is not None:
         return found
+    nothing_due = {
+        "alternatives": [], "current_deadline": None, "currently_due": [], "disabled_reason": None,
+        "errors": [], "eventually_due": [], "past_due": [], "pending_verification": [],
+    }  # fmt: skip
     created: StripeObject = {
         # A fixed id: creating the account must not shift the ids the seeded random gives everything else.
         "id": ACCOUNT_ID,
         "object": "account",
-        "business_profile": {"name": None, "support_email": None, "support_url": None, "url": None},
+        "business_profile": {
+            "annual_revenue": None,
+            "estimated_worker_count": None,
+            "mcc": "5734",
+            "minority_owned_business_designation": None,
+            "name": None,
+            "product_description": None,
+            "support_address": None,
+            "support_email": None,
+            "support_phone": None,
+            "support_url": None,
+            "url": None,
+        },
         "business_type": "company",
+        "capabilities": {"card_payments": "active", "transfers": "active"},
         "charges_enabled": True,
+        "controller": {"type": "account"},
         "country": "US",
         "created": store.now(),
         "default_currency": "usd",
         "details_submitted": True,
         "email": None,
+        "external_accounts": {
+            "object": "list",
+            "data": [],
+            "has_more": False,
+            "url": f"/v1/accounts/{ACCOUNT_ID}/external_accounts",
+        },
+        "future_requirements": dict(nothing_due),
         "metadata": {},
         "payouts_enabled": True,
+        "requirements": dict(nothing_due),
         "settings": {
             "branding": {"icon": None, "logo": None, "primary_color": None, "secondary_color": None},
             "dashboard": {"display_name": None, "timezone": "Etc/UTC"},
         },
+        "tos_acceptance": {"date": None, "ip": None, "user_agent": None},
         "type": "standard",
     }
     return store.add(created)

@@ -13,12 +13,15 @@ from pathlib import Path
 
 # Every resource the sandbox returns, by its name in fixtures3.json's `resources`.
 RESOURCES = (
+    "account",
     "billing_portal.configuration",
     "billing_portal.session",
     "charge",
     "customer",
     "deleted_customer",
     "event",
+    "file",
+    "file_link",
     "invoice",
     "invoice_payment",
     "invoiceitem",
