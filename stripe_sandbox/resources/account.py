@@ -21,7 +21,7 @@ def account(store: Store) -> StripeObject:
     found = next(store.iter_type("account"), None)
     if found is not None:
         return found
-    nothing_due = {
+    nothing_due: dict[str, Any] = {
         "alternatives": [], "current_deadline": None, "currently_due": [], "disabled_reason": None,
         "errors": [], "eventually_due": [], "past_due": [], "pending_verification": [],
     }  # fmt: skip
