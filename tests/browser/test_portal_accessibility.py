@@ -240,6 +240,19 @@ async def test_the_brand_colours_are_applied_with_readable_text(
     await audit(page, "branded dashboard")
 
 
+async def test_motion_follows_the_readers_preference(
+    tab: Callable[[str], Awaitable[Page]], portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    page = await tab("en-US")
+    await open_portal(page, portal_links, demo_customer(sandbox.state.store)["id"])
+    button = page.locator("#subscriptions .button").first
+    duration = "(e) => getComputedStyle(e).transitionDuration"
+    await page.emulate_media(reduced_motion="no-preference")
+    assert await button.evaluate(duration) == "0.15s"
+    await page.emulate_media(reduced_motion="reduce")
+    assert await button.evaluate(duration) == "0s"
+
+
 async def test_signing_in_on_the_login_page_with_the_mailed_code(
     tab: Callable[[str], Awaitable[Page]],
     portal_server: PortalServer,
