@@ -198,6 +198,17 @@ async def test_german_page_is_german_throughout_and_cancelling_works_by_keyboard
     await audit(page, "German dashboard")
     await screenshot(page, "dashboard-de")
 
+    # Stripe's English proration lines, rewritten from the lines' data.
+    await plan.get_by_role("button", name=re.compile("^Tarif ändern")).click()
+    change = page.get_by_role("dialog", name="Tarif ändern")
+    await change.get_by_role("radio").last.check()
+    await change.get_by_role("button", name="Änderung prüfen").click()
+    await expect(change.locator("#plan-summary")).to_contain_text("Sie zahlen")
+    lines = change.locator("#plan-lines")
+    await expect(lines).to_contain_text(re.compile(r"Nicht genutzte Zeit für \w+ nach dem \d+\. \w+ \d{4}"))
+    await expect(lines).not_to_contain_text("time on")
+    await page.keyboard.press("Escape")
+
     cancel = plan.get_by_role("button", name=re.compile("^Tarif kündigen"))
     await cancel.focus()
     await page.keyboard.press("Enter")
