@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from portalql.persistence.db import Database
     from stripe_gateway.gateway import StripeGateway
+    from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
 
 PAGE_BUDGET_BYTES = 40 * 1024
@@ -365,3 +366,35 @@ async def test_a_sign_in_posted_from_another_site_is_refused(
     assert mailbox[0].messages == []
     csrf = await csrf_of(portal)
     assert (await submit(portal, "/portal/login", csrf, email=email)).status_code == 200
+
+
+UPDATE_CUSTOMER = """
+mutation ($input: UpdateCustomerInput!) {
+  updateCustomer(input: $input) { userErrors { code message field } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("accept", "message"),
+    [
+        ("de-DE", "Geben Sie eine E-Mail-Adresse wie name@example.com ein."),
+        ("ja", "name@example.com のようなメールアドレスを入力してください。"),
+        ("en-US", None),  # the detailed English message, as for an API key
+    ],
+)
+async def test_a_customer_reads_user_errors_in_their_language(
+    portal: httpx.AsyncClient, tokens: Tokens, customer_a: str, accept: str, message: str | None
+) -> None:
+    token = await tokens.customer_session(customer_a)
+    response = await portal.post(
+        "/graphql",
+        json={"query": UPDATE_CUSTOMER, "variables": {"input": {"email": "not-an-address"}}},
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": accept},
+    )
+    [error] = response.json()["data"]["updateCustomer"]["userErrors"]
+    assert (error["code"], error["field"]) == ("INVALID_EMAIL", ["input", "email"])
+    if message is None:
+        assert error["message"] == "'not-an-address' is not an email address."
+    else:
+        assert error["message"] == message
