@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,7 +129,9 @@ class Catalogs:
             self._translations[language] = Translations(buffer, domain=DOMAIN)
 
     @classmethod
+    @cache
     def load(cls) -> Catalogs:
+        """Read once per process: the files are part of the release, and every app shares them."""
         catalogs = {}
         for language in LANGUAGES:
             path = po_path(language)
@@ -143,6 +145,7 @@ class Catalogs:
         known = language if language in self._translations else SOURCE
         return Translator(known, self._translations[known])
 
+    @cache  # noqa: B019 - catalogs are loaded once and live as long as the process
     def page_messages(self, language: str) -> dict[str, str | dict[str, str]]:
         """What the page's scripts say, in `language`: plain messages by English text, plural ones by their
         English singular with a form per CLDR category. Untranslated messages are left out (the page
