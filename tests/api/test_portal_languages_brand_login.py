@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import gzip
 import re
-import socket
-from email import message_from_bytes, policy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from portalql.cli.messages import Gap, check, report
 from portalql.web.app import create_app
@@ -25,7 +22,7 @@ from tests.fixtures.app import app_settings, client_for
 from translations import Catalogs, negotiate
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
     from email.message import EmailMessage
 
     import httpx
@@ -34,38 +31,18 @@ if TYPE_CHECKING:
     from stripe_gateway.gateway import StripeGateway
     from tests.fixtures.app import Tokens
     from tests.fixtures.sandbox import SandboxHandle
+    from tests.fixtures.smtp import SmtpServer
 
 PAGE_BUDGET_BYTES = 40 * 1024
 
 
-class _Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[_Mailbox, str]]:
-    handler = _Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, f"smtp://127.0.0.1:{port}"
-    finally:
-        controller.stop()
-
-
 @pytest.fixture
 async def portal(
-    gateway: StripeGateway, database: Database, mailbox: tuple[_Mailbox, str]
+    gateway: StripeGateway, database: Database, smtp_server: SmtpServer
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = app_settings(smtp_url=mailbox[1], login_page=True, mail_from="billing@lumenpad.example.com")
+    settings = app_settings(
+        smtp_url=smtp_server.url, login_page=True, mail_from="billing@lumenpad.example.com"
+    )
     async with client_for(create_app(settings, gateway=gateway, database=database)) as client:
         yield client
 
@@ -234,9 +211,9 @@ def _code(message: EmailMessage) -> str:
 
 
 async def test_signing_in_by_email_with_the_mailed_code(
-    portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
+    portal: httpx.AsyncClient, sandbox: SandboxHandle, smtp_server: SmtpServer
 ) -> None:
-    inbox, _ = mailbox
+    inbox = smtp_server
     email = demo_customer(sandbox.state.store)["email"]
     form = await portal.get("/portal/login", headers={"Accept-Language": "de"})
     assert form.status_code == 200
@@ -275,9 +252,9 @@ async def test_signing_in_by_email_with_the_mailed_code(
 
 
 async def test_the_mailed_link_signs_in_once_after_a_confirmation(
-    portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
+    portal: httpx.AsyncClient, sandbox: SandboxHandle, smtp_server: SmtpServer
 ) -> None:
-    inbox, _ = mailbox
+    inbox = smtp_server
     csrf = await csrf_of(portal)
     await portal.post(
         "/portal/login", data={"email": demo_customer(sandbox.state.store)["email"], "csrf": csrf}
@@ -293,9 +270,9 @@ async def test_the_mailed_link_signs_in_once_after_a_confirmation(
 
 
 async def test_unknown_and_known_emails_get_the_same_answer_and_only_customers_get_mail(
-    portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
+    portal: httpx.AsyncClient, sandbox: SandboxHandle, smtp_server: SmtpServer
 ) -> None:
-    inbox, _ = mailbox
+    inbox = smtp_server
     csrf = await csrf_of(portal)
     known = await portal.post(
         "/portal/login", data={"email": demo_customer(sandbox.state.store)["email"], "csrf": csrf}
@@ -311,19 +288,19 @@ async def test_unknown_and_known_emails_get_the_same_answer_and_only_customers_g
 
 
 async def test_sign_in_requests_are_limited_per_email(
-    gateway: StripeGateway, database: Database, mailbox: tuple[_Mailbox, str], sandbox: SandboxHandle
+    gateway: StripeGateway, database: Database, smtp_server: SmtpServer, sandbox: SandboxHandle
 ) -> None:
-    settings = app_settings(smtp_url=mailbox[1], login_page=True, login_requests_per_email=2)
+    settings = app_settings(smtp_url=smtp_server.url, login_page=True, login_requests_per_email=2)
     email = demo_customer(sandbox.state.store)["email"]
     async with client_for(create_app(settings, gateway=gateway, database=database)) as client:
         csrf = await csrf_of(client)
         answers = [(await submit(client, "/portal/login", csrf, email=email)).status_code for _ in range(3)]
     assert answers == [200, 200, 429]
-    assert len(mailbox[0].messages) == 2
+    assert len(smtp_server.messages) == 2
 
 
 async def test_an_email_shared_by_two_customers_lets_the_person_choose(
-    portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
+    portal: httpx.AsyncClient, sandbox: SandboxHandle, smtp_server: SmtpServer
 ) -> None:
     from stripe_sandbox.resources.customers import new_customer  # noqa: PLC0415
 
@@ -335,7 +312,7 @@ async def test_an_email_shared_by_two_customers_lets_the_person_choose(
     assert login_id is not None
     chooser = await portal.post(
         "/portal/login/code",
-        data={"login": login_id.group(1), "code": _code(mailbox[0].messages[0]), "csrf": csrf},
+        data={"login": login_id.group(1), "code": _code(smtp_server.messages[0]), "csrf": csrf},
     )
     assert chooser.status_code == 200
     assert "Maya&#x27;s second company" in chooser.text
@@ -357,13 +334,13 @@ async def test_the_login_page_is_off_unless_the_configuration_or_the_settings_tu
 
 
 async def test_a_sign_in_posted_from_another_site_is_refused(
-    portal: httpx.AsyncClient, sandbox: SandboxHandle, mailbox: tuple[_Mailbox, str]
+    portal: httpx.AsyncClient, sandbox: SandboxHandle, smtp_server: SmtpServer
 ) -> None:
     email = demo_customer(sandbox.state.store)["email"]
     # Another site's form posts without the token, and its request carries no SameSite=Strict cookie.
     forged = await portal.post("/portal/login", data={"email": email, "csrf": "x" * 32})
     assert forged.status_code == 403
-    assert mailbox[0].messages == []
+    assert smtp_server.messages == []
     csrf = await csrf_of(portal)
     assert (await submit(portal, "/portal/login", csrf, email=email)).status_code == 200
 

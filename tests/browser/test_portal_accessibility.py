@@ -8,13 +8,10 @@ runs it bypasses the page's Content-Security-Policy only so that the audit scrip
 from __future__ import annotations
 
 import re
-import socket
-from email import message_from_bytes, policy
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
-from aiosmtpd.controller import Controller
 from playwright.async_api import expect
 
 from portalql.web.brand import WHITE, contrast_ratio
@@ -23,14 +20,14 @@ from stripe_sandbox.seed import BRAND_SECONDARY, PRODUCT_NAME, demo_customer, pa
 from tests.browser.fixtures import BROWSER_LOOP, DESKTOP, PHONE, STEP_TIMEOUT_MS, _in_ci, screenshot
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-    from email.message import EmailMessage
+    from collections.abc import AsyncIterator, Awaitable, Callable
     from pathlib import Path
 
     from playwright.async_api import Browser, Page
 
     from tests.browser.fixtures import PortalLinks, PortalServer
     from tests.fixtures.sandbox import SandboxHandle
+    from tests.fixtures.smtp import SmtpServer
 
 pytestmark = BROWSER_LOOP
 
@@ -38,33 +35,9 @@ AXE = STATIC_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-class _Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
-
-
 @pytest.fixture
-def mailbox() -> Iterator[tuple[_Mailbox, int]]:
-    """A real SMTP server on a loopback port, keeping what it receives."""
-    handler = _Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def portal_settings(mailbox: tuple[_Mailbox, int]) -> dict[str, Any]:
-    return {"smtp_url": f"smtp://127.0.0.1:{mailbox[1]}", "login_page": True}
+def portal_settings(smtp_server: SmtpServer) -> dict[str, Any]:
+    return {"smtp_url": smtp_server.url, "login_page": True}
 
 
 @pytest.fixture(scope="session")
@@ -268,7 +241,7 @@ async def test_signing_in_on_the_login_page_with_the_mailed_code(
     tab: Callable[[str], Awaitable[Page]],
     portal_server: PortalServer,
     sandbox: SandboxHandle,
-    mailbox: tuple[_Mailbox, int],
+    smtp_server: SmtpServer,
 ) -> None:
     page = await tab("en-US")
     maya = demo_customer(sandbox.state.store)
@@ -278,7 +251,7 @@ async def test_signing_in_on_the_login_page_with_the_mailed_code(
     await page.get_by_label("Email").press("Enter")
     await expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     await audit(page, "login page: enter the code")
-    mail = mailbox[0].messages[-1]
+    mail = smtp_server.messages[-1]
     code = re.search(r"\b(\d{6})\b", str(mail.get_content()))
     assert code is not None
     await page.get_by_label("Sign-in code").fill(code.group(1))
