@@ -118,7 +118,12 @@ def portal_router(runtime: Runtime) -> APIRouter:
         if chosen is not None:
             # The page, and the pages after it, speak the session's language rather than the browser's.
             response.set_cookie(
-                LOCALE_COOKIE, chosen.tag, max_age=int(session_ttl.total_seconds()), path=PORTAL_PATH
+                LOCALE_COOKIE,
+                chosen.tag,
+                max_age=int(session_ttl.total_seconds()),
+                path=PORTAL_PATH,
+                httponly=True,
+                samesite="lax",
             )
         response.set_cookie(
             SESSION_COOKIE,

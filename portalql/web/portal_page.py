@@ -5,7 +5,12 @@ GraphQL API at `/portal/graphql`, authenticated by the session cookie a portal l
 the reference for teams building their own billing page. Everything it runs comes from this origin, except
 Stripe.js, which collects card numbers so that they never reach portalql: the page loads it from Stripe
 (or, with the sandbox, the sandbox's stand-in) when a card is added or a payment needs 3-D Secure. The
-strict Content-Security-Policy allows exactly that: no inline script or style, no other third party.
+strict Content-Security-Policy allows exactly that: no inline script or style, no other third party
+(images aside: the merchant's logo and icon, from where the brand says).
+
+The server renders the page in the reader's language (`translations`: the session's locale, remembered in
+a cookie when its link was opened, else the browser's) and links the one JSON catalog its scripts need, and
+dresses it in the merchant's brand (`portalql.web.brand`), read through the gateway's cache.
 """
 
 from __future__ import annotations
