@@ -17,7 +17,7 @@ from portalql.web.app import create_app
 from portalql.web.brand import Brand, contrast_ratio, ink_on, text_on
 from portalql.web.portal_page import STATIC_DIR
 from stripe_sandbox.resources.account import set_branding
-from stripe_sandbox.seed import BRAND_PRIMARY, BRAND_SECONDARY, PRODUCT_NAME, demo_customer
+from stripe_sandbox.seed import BRAND_PRIMARY, BRAND_SECONDARY, PRODUCT_NAME, demo_customer, open_login_page
 from tests.fixtures.app import app_settings, client_for
 from translations import Catalogs, negotiate
 
@@ -326,11 +326,18 @@ async def test_an_email_shared_by_two_customers_lets_the_person_choose(
 
 
 async def test_the_login_page_is_off_unless_the_configuration_or_the_settings_turn_it_on(
-    gateway: StripeGateway, database: Database
+    gateway: StripeGateway, database: Database, sandbox: SandboxHandle
 ) -> None:
     async with client_for(create_app(app_settings(), gateway=gateway, database=database)) as client:
         assert (await client.get("/portal/login")).status_code == 404
         assert (await client.post("/portal/login", data={"email": "a@b.example.com"})).status_code == 404
+
+        configuration = open_login_page(sandbox.state.store)  # Stripe's `login_page.enabled`
+        assert (await client.get("/portal/login")).status_code == 200
+        named = await client.get(f"/portal/login/{configuration['id']}")
+        assert named.status_code == 200
+        assert f'action="/portal/login/{configuration["id"]}"' in named.text
+        assert (await client.get("/portal/login/bpc_doesnotexist00000000")).status_code == 404
 
 
 async def test_a_sign_in_posted_from_another_site_is_refused(
