@@ -66,18 +66,20 @@ export function brandName(brand) {
 
 /**
  * What an invoice line bills for, in the page's language, from the line's data rather than Stripe's English
- * description: "Remaining time on Pro after December 6, 2026", "Unused time on …", "2 × Pro". A line
+ * description: "Remaining time on Pro after December 6, 2026", "Unused time on 2 × Seat …", "2 × Pro". A line
  * not made from a product keeps its description as Stripe (or the merchant) wrote it.
  * @param {PortalLine} line
  */
 export function lineDescription(line) {
-  const product = line.product?.name;
-  if (!product) return line.description ?? '';
+  const name = line.product?.name;
+  if (!name) return line.description ?? '';
+  const quantity = line.quantity ?? 1;
   const date = formatDate(line.periodStart, locale);
   if (line.proration) {
+    const product = quantity > 1 ? t('{quantity} × {product}', { quantity, product: name }) : name;
     return line.amount.amount < 0
       ? t('Unused time on {product} after {date}', { product, date })
       : t('Remaining time on {product} after {date}', { product, date });
   }
-  return t('{quantity} × {product}', { quantity: line.quantity ?? 1, product });
+  return t('{quantity} × {product}', { quantity, product: name });
 }
