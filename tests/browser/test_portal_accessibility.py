@@ -145,6 +145,19 @@ async def test_every_state_of_the_page_passes_axe(
     await audit(page, "expired session")
 
 
+async def test_an_outage_is_explained_in_a_state_that_passes_axe(
+    tab: Callable[[str], Awaitable[Page]], portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    page = await tab("en-US")
+    link = await portal_links.create(demo_customer(sandbox.state.store)["id"])
+    # Every try of the customer's read fails, the SDK's retries included.
+    sandbox.add_fault("error", count=20, path=r"^GET /v1/customers/")
+    await page.goto(link)
+    await expect(page.get_by_role("heading", name="Something went wrong")).to_be_visible()
+    await expect(page.locator("#failure-message")).to_contain_text("(reference req_")
+    await audit(page, "an outage while loading")
+
+
 async def test_paying_what_is_owed_passes_axe(
     tab: Callable[[str], Awaitable[Page]], portal_links: PortalLinks, sandbox: SandboxHandle
 ) -> None:
