@@ -26,6 +26,7 @@ TABLES = {
     "customer_sessions",
     "expected_audits",
     "known_subscriptions",
+    "login_codes",
     "portal_sessions",
     "refund_requests",
     "webhook_events",
