@@ -382,3 +382,20 @@ async def test_a_customer_reads_user_errors_in_their_language(
         assert error["message"] == "'not-an-address' is not an email address."
     else:
         assert error["message"] == message
+
+
+async def test_five_wrong_codes_end_the_request_even_for_the_right_code_after_them(
+    portal: httpx.AsyncClient, sandbox: SandboxHandle, smtp_server: SmtpServer
+) -> None:
+    csrf = await csrf_of(portal)
+    asked = await submit(portal, "/portal/login", csrf, email=demo_customer(sandbox.state.store)["email"])
+    login_id = re.search(r'name="login" value="([^"]+)"', asked.text)
+    assert login_id is not None
+    code = _code(smtp_server.messages[0])
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        answer = await submit(portal, "/portal/login/code", csrf, login=login_id.group(1), code=wrong)
+        assert answer.status_code == 400
+    right = await submit(portal, "/portal/login/code", csrf, login=login_id.group(1), code=code)
+    assert right.status_code == 400
+    assert "portalql_session" not in right.headers.get("set-cookie", "")
