@@ -136,7 +136,6 @@ class _Page:
     """The page in every language, rendered once; a request adds its locale and the merchant's brand."""
 
     by_language: dict[str, str]
-    stripe_js: StripeJs
 
     @classmethod
     def render(cls, catalogs: Catalogs, stripe_js: StripeJs, publishable_key: str | None) -> _Page:
@@ -155,7 +154,7 @@ class _Page:
                 )
                 translated = translated.replace("<!--messages-->", link, 1)
             pages[language] = translated
-        return cls(pages, stripe_js)
+        return cls(pages)
 
     def html(self, choice: Choice, brand: Brand) -> str:
         html = self.by_language[choice.language].replace('<html lang="en">', f'<html lang="{choice.tag}">', 1)
