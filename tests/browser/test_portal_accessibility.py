@@ -154,6 +154,8 @@ async def test_an_outage_is_explained_in_a_state_that_passes_axe(
     sandbox.add_fault("error", count=20, path=r"^GET /v1/customers/")
     await page.goto(link)
     await expect(page.get_by_role("heading", name="Something went wrong")).to_be_visible()
+    # What the outage means to the customer, in the page's words (Stripe goes unnamed), and the reference.
+    await expect(page.locator("#failure-message")).to_contain_text("Billing is unavailable right now.")
     await expect(page.locator("#failure-message")).to_contain_text("(reference req_")
     await audit(page, "an outage while loading")
 

@@ -1,10 +1,17 @@
 // The GraphQL client: same-origin requests that the session cookie authenticates.
 
-import { t } from './i18n.js';
+import { N_, t } from './i18n.js';
 
 const ENDPOINT = '/portal/graphql';
 // The API honours the cookie only with this header, which another site cannot add without a CORS preflight.
 const CSRF_HEADER = { 'X-PortalQL-CSRF': '1' };
+/** What an outage means to a customer, by the error's `extensions.code`; other errors keep the API's words. */
+const OUTAGES = /** @type {Record<string, string>} */ ({
+  STRIPE_UNAVAILABLE: N_('Billing is unavailable right now. Try again in a moment.'),
+  DATABASE_UNAVAILABLE: N_('Billing is unavailable right now. Try again in a moment.'),
+  RATE_LIMITED: N_('Billing is busy right now. Try again in a moment.'),
+  INTERNAL: N_('Something went wrong on our side. Try again in a moment.'),
+});
 
 /** The session is missing, expired or revoked: the customer needs a new link. */
 export class SessionExpired extends Error {}
@@ -53,7 +60,8 @@ export async function graphql(query, variables = {}) {
   const errors = body.errors ?? [];
   if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) throw new SessionExpired();
   if (errors.length || !body.data) {
-    throw new ApiError(errors[0]?.message ?? t('The billing service failed to answer.'), requestId);
+    const outage = OUTAGES[errors[0]?.extensions?.code ?? ''];
+    throw new ApiError(outage ? t(outage) : errors[0]?.message ?? t('The billing service failed to answer.'), requestId);
   }
   return body.data;
 }
