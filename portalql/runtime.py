@@ -8,6 +8,7 @@ stops.
 from __future__ import annotations
 
 import gc
+import logging
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,18 +19,24 @@ from portalql.events.delivery import delivering_events
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
+from portalql.web.brand import Brand
 from portalql.web.revocations import shared_revocations
 from portalql.webhooks.retries import retrying_webhook_events
 from resolvers.money import format_money
 from stripe_gateway.caching import CachedGateway, open_cache_store
+from stripe_gateway.errors import GatewayError
 from stripe_gateway.gateway import StripeGateway
 from stripe_gateway.pacing import connect_pacer
+from translations import Catalogs
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
     from portalql.settings import Settings
     from stripe_gateway.interface import BillingGateway
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,8 @@ class Runtime:
     on_database: Callable[[Database], None] | None = None
     recent_credentials: RecentCredentials = field(init=False)
     _services: Services | None = field(default=None, init=False)
+    # Every language's messages, read once.
+    catalogs: Catalogs = field(default_factory=Catalogs.load, init=False)
 
     def __post_init__(self) -> None:
         self.recent_credentials = RecentCredentials(self.settings.auth_cache_seconds)
@@ -66,6 +75,24 @@ class Runtime:
         if self._services is None:
             raise RuntimeError("the application was served before its lifespan started")
         return self._services
+
+    async def brand(self) -> Brand:
+        """The merchant's brand: the account's (cached account-wide, so one Stripe call per cache lifetime),
+        with the settings' overrides. Without Stripe, the page still shows, in the overrides or plain."""
+        settings = self.settings
+        overrides = Brand(
+            name=settings.brand_name,
+            logo_url=settings.brand_logo_url,
+            icon_url=settings.brand_icon_url,
+            primary_color=settings.brand_primary_color,
+            secondary_color=settings.brand_secondary_color,
+        )
+        try:
+            branding = await self.services.gateway.account_branding()
+        except GatewayError as error:
+            logger.warning("the account's branding could not be read: %s", type(error).__name__)
+            branding = None
+        return Brand.of(branding, overrides)
 
     @property
     def started(self) -> bool:

@@ -116,6 +116,24 @@ class Settings(BaseSettings):
         default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT"
     )
 
+    # The hosted page wears the Stripe account's brand (`settings.branding`); each of these replaces one part.
+    brand_name: str | None = Field(default=None, max_length=100)
+    brand_logo_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
+    brand_icon_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
+    brand_primary_color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    brand_secondary_color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+
+    # The login page (`/portal/login`) for every configuration, even one whose Stripe `login_page` is off.
+    login_page: bool = False
+    # Where sign-in mails go out: smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465.
+    # Unset in development, mails are logged and listed at /portal/dev/outbox instead.
+    smtp_url: SecretStr | None = Field(default=None, validation_alias="PORTALQL_SMTP_URL")
+    mail_from: str = Field(default="billing@localhost", max_length=200)
+    login_code_ttl_seconds: PositiveInt = 600
+    # Sign-in mails asked for per email address and per client IP within an hour.
+    login_requests_per_email: PositiveInt = 5
+    login_requests_per_ip: PositiveInt = 30
+
     sandbox_port: int = Field(default=12111, ge=1, le=65535)
     sandbox_latency_ms: NonNegativeInt = 0
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from resolvers.ports import KnownSubscriptions, Stores
     from resolvers.principals import Principal
     from stripe_gateway.interface import BillingGateway
+    from translations import Translator
 
 
 def _new_request_id() -> str:
@@ -37,6 +38,8 @@ class RequestContext:
     stores: Stores | None = None
     # Lets reads that need a customer's subscription ids start before Stripe has listed them.
     known_subscriptions: KnownSubscriptions | None = None
+    # The customer's language for the messages shown to them; None for an API key.
+    translator: Translator | None = None
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry.utils.str_converters import to_camel_case
 
-from resolvers.mutations.outcome import UserErrorCode
+from resolvers.mutations.outcome import CUSTOMER_MESSAGES, UserErrorCode
+from schema.context import Info  # noqa: TC001 - strawberry reads the resolver's annotations at runtime
 from schema.enum_types import graphql_enum
+from schema.fields import field as described_field
+from translations import SOURCE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -75,18 +78,28 @@ graphql_enum(
 @strawberry.type(description="An expected reason a mutation did nothing; nothing was changed.")
 class UserError:
     code: UserErrorCode = strawberry.field(description="What went wrong, as a stable code.")
-    message: str = strawberry.field(description="What went wrong, for people.")
     field: list[str] | None = strawberry.field(
         description='The path of the input field at fault, such as `["input", "priceId"]`; null when the '
         "error concerns no single field."
     )
+    english: strawberry.Private[str]
+
+    @described_field(
+        "What went wrong, for people: in detail and in English for an API key or an English session, and in "
+        "the customer session's language (its `locale`, else the browser's) otherwise."
+    )
+    def message(self, info: Info) -> str:
+        translator = info.context.request_context.translator
+        if translator is None or translator.language == SOURCE:
+            return self.english
+        return translator.gettext(CUSTOMER_MESSAGES[self.code])
 
 
 def user_errors(errors: Iterable[outcome.UserError]) -> list[UserError]:
     return [
         UserError(
             code=error.code,
-            message=error.message,
+            english=error.message,
             field=None if error.field is None else ["input", *(to_camel_case(part) for part in error.field)],
         )
         for error in errors

@@ -16,6 +16,7 @@ import stripe
 
 from stripe_gateway import params
 from stripe_gateway.records import (
+    AccountBranding,
     Address,
     BalanceTransaction,
     BalanceTransactionType,
@@ -78,7 +79,7 @@ from stripe_gateway.records import (
 )
 
 if TYPE_CHECKING:
-    from stripe import billing_portal
+    from stripe import Account, File, billing_portal
 
 
 T = TypeVar("T")
@@ -625,6 +626,7 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
             terms_of_service_url=profile.terms_of_service_url,
         ),
         default_return_url=obj.default_return_url,
+        login_page_enabled=obj.login_page.enabled,
         features=PortalFeatures(
             customer_update_enabled=features.customer_update.enabled,
             customer_update_allowed=tuple(features.customer_update.allowed_updates),
@@ -751,3 +753,24 @@ def _as_before(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[
         else:
             before[name] = old
     return before
+
+
+def account_branding(obj: Account) -> AccountBranding:
+    settings = obj.settings
+    branding = settings.branding if settings is not None else None
+    profile = obj.business_profile
+    display_name = settings.dashboard.display_name if settings is not None else None
+    return AccountBranding(
+        display_name=display_name or (profile.name if profile is not None else None),
+        logo_url=_file_link(branding.logo if branding is not None else None),
+        icon_url=_file_link(branding.icon if branding is not None else None),
+        primary_color=branding.primary_color if branding is not None else None,
+        secondary_color=branding.secondary_color if branding is not None else None,
+    )
+
+
+def _file_link(file: str | File | None) -> str | None:
+    """A file's first unexpired public link (the account's logo is read expanded; an id alone has none)."""
+    if file is None or isinstance(file, str) or file.links is None:
+        return None
+    return next((link.url for link in file.links.data if not link.expired and link.url), None)

@@ -35,6 +35,7 @@ from stripe_gateway.ids import IdKind
 from stripe_gateway.pacing import PacedRetries, Pacer
 from stripe_gateway.records import (
     PAUSED_AT_METADATA,
+    AccountBranding,
     BalanceTransaction,
     CancellationFeedback,
     Charge,
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
 
     from stripe.params import (
+        AccountRetrieveCurrentParams,
         CouponCreateParams,
         CustomerBalanceTransactionListParams,
         CustomerListParams,
@@ -131,12 +133,13 @@ _NOTHING_TO_PREVIEW = "invoice_upcoming_none"
 # classes of the objects Stripe answers them with (nested ones included). `_import_sdk` imports them when
 # the gateway connects; left to the first request, the imports would run between its Stripe round trips.
 _SERVICES = (
-    "billing.meter_events", "billing_portal.configurations", "billing_portal.sessions", "charges", "coupons",
-    "customers", "events", "invoice_items", "invoice_payments", "invoices", "payment_intents",
+    "accounts", "billing.meter_events", "billing_portal.configurations", "billing_portal.sessions", "charges",
+    "coupons", "customers", "events", "invoice_items", "invoice_payments", "invoices", "payment_intents",
     "payment_methods", "prices", "products", "refunds", "setup_intents", "subscription_schedules",
     "subscriptions",
 )  # fmt: skip
 _OBJECTS = (
+    "Account", "File", "FileLink",
     "billing.CreditBalanceSummary", "billing.CreditBalanceTransaction", "billing.CreditGrant",
     "billing.Meter", "billing.MeterEvent", "billing.MeterEventSummary", "CustomerBalanceTransaction",
     "billing_portal.Configuration", "billing_portal.Session", "Charge", "Coupon", "Customer", "Event",
@@ -145,6 +148,9 @@ _OBJECTS = (
     "SubscriptionSchedule",
 )  # fmt: skip
 
+
+# The account's logo and icon are file ids unless expanded; expanded, they carry their public links.
+_BRANDING_FILES = ("settings.branding.logo", "settings.branding.icon")
 
 # Stripe's code for an invoice whose PaymentIntent waits for the customer's authentication.
 _INVOICE_REQUIRES_ACTION = "invoice_payment_intent_requires_action"
@@ -1004,6 +1010,13 @@ class StripeGateway:
         ids.check(IdKind.PORTAL_CONFIGURATION, configuration_id)
         return convert.portal_configuration(
             await self._call(lambda: self._v1.billing_portal.configurations.retrieve_async(configuration_id))
+        )
+
+    async def account_branding(self) -> AccountBranding:
+        """The account's name and brand: one call, the logo and icon expanded for their public links."""
+        query: AccountRetrieveCurrentParams = {"expand": list(_BRANDING_FILES)}
+        return convert.account_branding(
+            await self._call(lambda: self._v1.accounts.retrieve_current_async(query))
         )
 
     async def default_portal_configuration(self) -> PortalConfiguration:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from stripe_gateway.records import (
+        AccountBranding,
         BalanceTransaction,
         CancellationFeedback,
         Charge,
@@ -284,6 +285,8 @@ class BillingGateway(Protocol):
     async def retrieve_portal_configuration(self, configuration_id: str) -> PortalConfiguration: ...
 
     async def default_portal_configuration(self) -> PortalConfiguration: ...
+
+    async def account_branding(self) -> AccountBranding: ...
 
     async def create_portal_session(
         self,

@@ -1003,6 +1003,20 @@ class PortalConfiguration:
     features: PortalFeatures
     created: int
     metadata: Mapping[str, str] = field(default_factory=dict)
+    # Stripe's `login_page.enabled`: customers may sign in by email at a permanent URL.
+    login_page_enabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBranding:
+    """The account's name and brand (`settings.branding`): the logo and icon as public file-link URLs,
+    colours as `#rrggbb`."""
+
+    display_name: str | None
+    logo_url: str | None
+    icon_url: str | None
+    primary_color: str | None
+    secondary_color: str | None
 
 
 class PortalFlowType(StrEnum):

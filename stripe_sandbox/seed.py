@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox import clock
 from stripe_sandbox.resources import invoice_items, invoices
+from stripe_sandbox.resources.account import set_branding
 from stripe_sandbox.resources.catalog import new_price, new_product
 from stripe_sandbox.resources.coupons import new_coupon
 from stripe_sandbox.resources.credits import new_grant, record_cash
@@ -22,7 +23,7 @@ from stripe_sandbox.resources.customers import new_customer, normalize_address
 from stripe_sandbox.resources.invoice_lines import Line
 from stripe_sandbox.resources.meters import add_event, new_meter
 from stripe_sandbox.resources.payment_methods import new_card
-from stripe_sandbox.resources.portal import CANCELLATION_REASONS, new_configuration
+from stripe_sandbox.resources.portal import CANCELLATION_REASONS, _login_url, new_configuration
 from stripe_sandbox.resources.subscription_changes import Cancel, Change, ItemChange, items_of
 from stripe_sandbox.resources.subscriptions import ItemSpec, cancel_now, change_subscription, new_subscription
 from stripe_sandbox.resources.tax_ids import new_tax_id
@@ -51,6 +52,9 @@ BUSINESS_PROFILE = {
     "privacy_policy_url": "https://lumenpad.example.com/legal/privacy",
     "terms_of_service_url": "https://lumenpad.example.com/legal/terms",
 }
+# The account's brand (Dashboard → Settings → Branding).
+BRAND_PRIMARY = "#f5b700"
+BRAND_SECONDARY = "#14213d"
 RETURN_URL = "https://app.lumenpad.example.com/settings/billing"
 # Lumenpad's own id for Maya, in the customer metadata key portalql maps external ids from.
 EXTERNAL_ID_METADATA_KEY = "portalql_external_id"
@@ -104,6 +108,14 @@ def load(store: Store, name: str) -> None:
     store.events_by_id.clear()
     _built.clear()
     _built[key] = (copy.deepcopy(store.objects), store._random.getstate())
+
+
+def open_login_page(store: Store) -> StripeObject:
+    """Turn on the default configuration's login page (`login_page.enabled`), as the Dashboard does. Done
+    after seeding, so the seeded objects keep their ids."""
+    configuration = next(c for c in store.iter_type("billing_portal.configuration") if c["is_default"])
+    configuration["login_page"] = {"enabled": True, "url": _login_url(store)}
+    return configuration
 
 
 def past_due_customer(store: Store) -> StripeObject:
@@ -228,6 +240,14 @@ class _Demo:
             percent_off=50.0,
             duration="repeating",
             duration_in_months=3,
+        )
+        # A light primary colour on purpose: the portal must still put readable text on it.
+        set_branding(
+            self.store,
+            display_name=PRODUCT_NAME,
+            primary_color=BRAND_PRIMARY,
+            secondary_color=BRAND_SECONDARY,
+            announce=False,
         )
         products = []
         for name, *_ in PLANS:

@@ -5,5 +5,6 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.redis_namespace",
     "tests.fixtures.redis_server",
+    "tests.fixtures.smtp",
     "tests.browser.fixtures",
 ]

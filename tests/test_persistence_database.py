@@ -30,6 +30,7 @@ TABLES = {
     "external_customer_ids",
     "invoice_requests",
     "known_subscriptions",
+    "login_codes",
     "portal_sessions",
     "refund_requests",
     "retention_events",

@@ -16,7 +16,8 @@ from graphql import FieldNode, OperationDefinitionNode, parse
 from tests.fixtures.page_documents import ASSETS, DOCUMENTS, PAGE
 from tests.fixtures.schema_sdl import validation_errors
 
-CLIENT_MODULE = "api.js"  # where `graphql` and `mutate` are defined, and the only `fetch`
+CLIENT_MODULE = "api.js"  # where `graphql` and `mutate` are defined, and the only `fetch` of the API
+MESSAGES_MODULE = "i18n.js"  # fetches the page's one message catalog, a JSON file: never a document
 CALL = re.compile(r"\b(graphql|mutate)\(")
 # A call's arguments as the page writes them: a document constant, then for `mutate` the field's name.
 CALL_ARGUMENTS = re.compile(
@@ -28,7 +29,9 @@ PAGE_MODULES = sorted(path for path in ASSETS.glob("*.js") if path.name != CLIEN
 def test_the_page_sends_graphql_only_through_its_client_module() -> None:
     client = (ASSETS / CLIENT_MODULE).read_text(encoding="utf-8")
     assert "fetch(" in client
-    assert [path.name for path in PAGE_MODULES if "fetch(" in path.read_text(encoding="utf-8")] == []
+    fetching = [path.name for path in PAGE_MODULES if "fetch(" in path.read_text(encoding="utf-8")]
+    assert fetching == [MESSAGES_MODULE]
+    assert "graphql" not in (ASSETS / MESSAGES_MODULE).read_text(encoding="utf-8").lower()
     # The page's only script is a module of assets/: no inline script holds a document.
     assert re.findall(r"<script\b[^>]*>", (PAGE / "index.html").read_text(encoding="utf-8")) == [
         '<script type="module" src="/portal/assets/app.js">'

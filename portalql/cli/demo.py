@@ -90,6 +90,8 @@ class DemoCredentials:
     usage_portal_code: str | None = None
     # A deep link for the demo customer: straight to adding a card, then a confirmation with a message.
     card_flow_portal_code: str | None = None
+    # A one-time link for the demo customer, opened in German (the session's `locale`).
+    german_portal_code: str | None = None
 
 
 async def mint_demo_credentials(
@@ -132,6 +134,14 @@ async def mint_demo_credentials(
             created_by_api_key_id=key.key.id,
             flow=CARD_FLOW,
         )
+        german = await create_portal_link(
+            session,
+            customer_id=customer_id,
+            return_url=return_url,
+            ttl=DEMO_SESSION_TTL,
+            created_by_api_key_id=key.key.id,
+            locale="de",
+        )
         others = {}
         for name, other in (
             ("past_due", past_due_customer_id),
@@ -156,6 +166,7 @@ async def mint_demo_credentials(
         usage_portal_code=others["usage"].code if "usage" in others else None,
         external_id=external_id,
         card_flow_portal_code=card_flow.code,
+        german_portal_code=german.code,
     )
 
 

@@ -256,6 +256,7 @@ async def _prepare(
         from stripe_sandbox.seed import (  # noqa: PLC0415
             DEMO_COUPON_ID,
             demo_customer,
+            open_login_page,
             past_due_customer,
             seats_customer,
             usage_customer,
@@ -274,6 +275,8 @@ async def _prepare(
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
         )
+        # The demo's customers can also sign in by email at /portal/login (mails at /portal/dev/outbox).
+        open_login_page(sandbox_state.store)
         # Logging is left to the process's configuration (`configure_logging`), without access lines: the
         # Stripe calls each GraphQL request made are counted by endpoint at `/metrics`.
         sandbox_config = uvicorn.Config(
@@ -310,6 +313,7 @@ async def _prepare(
             webhook_url=webhook_url,
             graphiql_url=graphiql_url,
             credentials=credentials,
+            demo_email=demo["email"],
         )
     else:
         async with _migrated_database(settings) as database:
@@ -455,6 +459,7 @@ def _print_demo_banner(
     webhook_url: str,
     graphiql_url: str,
     credentials: DemoCredentials,
+    demo_email: str,
 ) -> None:
     database = make_url(settings.database_url).render_as_string(hide_password=True)
     sample = json.dumps({"query": "{ viewer { customer { name email } } }"})
@@ -505,6 +510,16 @@ def _print_demo_banner(
         if credentials.usage_portal_code
         else ""
     )
+    base = settings.public_url.rstrip("/")
+    german = (
+        f"The same in German (a link with locale: de): {base}/portal/s/{credentials.german_portal_code}\n"
+        if credentials.german_portal_code
+        else ""
+    )
+    login = (
+        f"Sign in by email (the demo customer is {demo_email}): {base}/portal/login; "
+        f"the mails land at {base}/portal/dev/outbox\n"
+    )
     out.write(
         f"No STRIPE_API_KEY set: serving a Stripe sandbox with demo data on {sandbox_url}\n"
         f"Webhooks: the sandbox sends its events to {webhook_url}, so changes made on it show at once\n"
@@ -521,6 +536,8 @@ def _print_demo_banner(
         f"{usage}"
         f"{external}"
         f"{card_flow}"
+        f"{german}"
+        f"{login}"
         "\n"
         f"Try it:\n  {curl}\n"
         "\n"

@@ -439,3 +439,26 @@ class TrustedDocument(Base):
     body: Mapped[str] = mapped_column(Text())
     operation_name: Mapped[str | None] = mapped_column(String(255))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginCode(Base):
+    """One request to sign in on the login page: the code and link mailed for it (both stored hashed), the
+    customers the email belongs to, and whether it has been used. Rows also count requests for rate limits,
+    including those for emails no customer has, which get no mail."""
+
+    __tablename__ = "login_codes"
+    __table_args__ = (Index(None, "email", "created_at"), Index(None, "client_ip", "created_at"))
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=_id_factory("pqlc"))
+    email: Mapped[str] = mapped_column(String(254))
+    client_ip: Mapped[str | None] = mapped_column(String(64))
+    configuration_id: Mapped[str | None] = mapped_column(String(255))
+    # [{"id": "cus_…", "name": "…"}], filled in when the mail is sent.
+    customers: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument, default=list)
+    code_hash: Mapped[str] = mapped_column(String(128))
+    link_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    choice_hash: Mapped[str | None] = mapped_column(String(64))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,12 +9,13 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
 
+from portalql.mail import Outbox, SmtpMailer
 from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
 from portalql.observability.logs import request_id_var
 from portalql.persistence.adapters import database_stores
@@ -25,15 +26,18 @@ from portalql.web.degraded import DegradedAnswers, database_unavailable, unavail
 from portalql.web.demo_return import demo_return_router
 from portalql.web.graphiql import graphiql_assets_router, graphiql_page
 from portalql.web.health import health_router
+from portalql.web.login_page import login_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
 from portalql.web.request_limits import GraphQLRequestLimits
 from portalql.webhooks.endpoint import webhook_router
 from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
+from resolvers.principals import CustomerPrincipal
 from schema import build_schema
 from schema.context import Context
 from schema.errors import new_error_id
+from translations import accept_language, negotiate
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -108,6 +112,11 @@ def create_app(
         if authentication.rejected:
             # Every data field still answers UNAUTHENTICATED; the challenge tells "log in again" apart.
             response.headers["WWW-Authenticate"] = _INVALID_TOKEN_CHALLENGE
+        principal = authentication.principal
+        translator = None
+        if isinstance(principal, CustomerPrincipal):
+            browser = accept_language(request.headers.get("accept-language"))
+            translator = runtime.catalogs.translator(negotiate([principal.locale, *browser]).language)
         return Context(
             RequestContext(
                 gateway=services.gateway,
@@ -118,6 +127,7 @@ def create_app(
                 publishable_key=settings.stripe_publishable_key,
                 stores=database_stores(services.database, settings, recent_credentials=recent),
                 known_subscriptions=services.known_subscriptions,
+                translator=translator,
             )
         )
 
@@ -129,19 +139,7 @@ def create_app(
         openapi_url=None,
     )
     graphql_paths = ("/graphql", f"{PORTAL_PATH}/graphql")  # the router's two mounts, below
-    app.add_middleware(GraphQLRequestLimits, paths=graphql_paths, limit=settings.graphql_max_body_bytes)
-    app.add_middleware(DegradedAnswers, deadline_seconds=settings.request_deadline_seconds)
-    app.add_middleware(ObservedRequests)
-    app.add_middleware(RequestIdMiddleware)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-            expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
-            max_age=600,
-        )
+    _add_middleware(app, settings, graphql_paths)
     app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router(runtime))
@@ -149,11 +147,16 @@ def create_app(
     if serve_metrics:
         app.include_router(metrics_router(metrics_token))
     mount_portal_page(
-        app, stripe_api_base=settings.stripe_api_base, publishable_key=settings.stripe_publishable_key
+        app,
+        stripe_api_base=settings.stripe_api_base,
+        publishable_key=settings.stripe_publishable_key,
+        catalogs=runtime.catalogs,
+        brand=runtime.brand,
     )
     app.include_router(portal_router(runtime))
     if settings.environment == "development":
         app.include_router(demo_return_router())
+    app.include_router(_login_router(runtime, settings))
     app.include_router(webhook_router(runtime))
     app.include_router(graphiql_assets_router())
     # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
@@ -171,6 +174,32 @@ def create_app(
     if tracing is not None:
         tracing.instrument_app(app)
     return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings, graphql_paths: tuple[str, ...]) -> None:
+    """Request bounds, deadlines, metrics, request ids and CORS, the last added running first."""
+    app.add_middleware(GraphQLRequestLimits, paths=graphql_paths, limit=settings.graphql_max_body_bytes)
+    app.add_middleware(DegradedAnswers, deadline_seconds=settings.request_deadline_seconds)
+    app.add_middleware(ObservedRequests)
+    app.add_middleware(RequestIdMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
+            max_age=600,
+        )
+
+
+def _login_router(runtime: Runtime, settings: Settings) -> APIRouter:
+    """The login page, mailing through SMTP when configured; otherwise into an outbox, which development
+    shows at /portal/dev/outbox."""
+    outbox = None if settings.smtp_url is not None else Outbox()
+    mailer = SmtpMailer(settings.smtp_url.get_secret_value()) if settings.smtp_url is not None else outbox
+    assert mailer is not None
+    return login_router(runtime, mailer, outbox if settings.environment == "development" else None)
 
 
 class _GraphQLRouter(GraphQLRouter[Context, None]):

@@ -29,7 +29,8 @@ from portalql.persistence.repositories.sessions import (
     redeem_portal_code,
 )
 from portalql.web.auth import SESSION_COOKIE
-from portalql.web.portal_page import ASSETS_PATH
+from portalql.web.portal_page import ASSETS_PATH, LOCALE_COOKIE
+from translations import choose
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database
@@ -131,6 +132,17 @@ def portal_router(runtime: Runtime) -> APIRouter:
             )
         target = _portal_target(link.flow if link else None)
         response = RedirectResponse(target, status_code=303, headers=_PRIVATE)
+        chosen = choose(created.principal.locale) if created.principal.locale else None
+        if chosen is not None:
+            # The page, and the pages after it, speak the session's language rather than the browser's.
+            response.set_cookie(
+                LOCALE_COOKIE,
+                chosen.tag,
+                max_age=int(session_ttl.total_seconds()),
+                path=PORTAL_PATH,
+                httponly=True,
+                samesite="lax",
+            )
         response.set_cookie(
             SESSION_COOKIE,
             created.token,

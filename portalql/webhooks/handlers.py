@@ -256,7 +256,7 @@ def on_credit_grant_changed(event: Event) -> Change | None:
 
 
 def on_catalog_changed(event: Event) -> Change | None:
-    """A product, price, meter or portal configuration created, changed or deleted.
+    """A product, price, meter, portal configuration or the account itself created, changed or deleted.
 
     The whole catalog is dropped, not only the object: a new or reactivated price belongs in the cached read
     of active prices (the plans on offer, and the products dashboards show) that does not hold it yet.
@@ -305,6 +305,8 @@ HANDLERS: Mapping[str, Handler] = {
     "billing.meter.reactivated": on_catalog_changed,
     "billing.credit_grant.created": on_credit_grant_changed,
     "billing.credit_grant.updated": on_credit_grant_changed,
+    # The account's branding (the hosted page's logo and colours) is cached with the catalog.
+    "account.updated": on_catalog_changed,
 }
 
 

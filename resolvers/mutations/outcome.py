@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from translations import N_
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
@@ -45,6 +47,36 @@ class UserErrorCode(StrEnum):
     NOT_PAUSED = "NOT_PAUSED"
     OFFER_NOT_AVAILABLE = "OFFER_NOT_AVAILABLE"
     CHANGE_SCHEDULED = "CHANGE_SCHEDULED"
+
+
+# What each code means to a customer, in words the message catalogs translate. The detailed English
+# messages (with ids and values) are for developers; a customer reading another language gets these.
+CUSTOMER_MESSAGES: dict[UserErrorCode, str] = {
+    UserErrorCode.NOT_FOUND: N_("We could not find that. Reload the page and try again."),
+    UserErrorCode.INVALID_INPUT: N_("Something in the form is not right. Check it and try again."),
+    UserErrorCode.INVALID_EMAIL: N_("Enter an email address such as name@example.com."),
+    UserErrorCode.FEATURE_DISABLED: N_("This cannot be changed here."),
+    UserErrorCode.FIELD_NOT_ALLOWED: N_("This field cannot be changed here."),
+    UserErrorCode.PRICE_NOT_ALLOWED: N_("Your plan cannot be changed to this one."),
+    UserErrorCode.QUANTITY_NOT_ALLOWED: N_("This quantity is not available."),
+    UserErrorCode.SUBSCRIPTION_NOT_ACTIVE: N_("Your plan cannot be changed while it is in this state."),
+    UserErrorCode.SUBSCRIPTION_ENDED: N_("This plan has ended."),
+    UserErrorCode.PRORATION_DATE_OUT_OF_PERIOD: N_(
+        "The price shown is out of date. Review the change again."
+    ),
+    UserErrorCode.PAYMENT_FAILED: N_("The payment failed, so nothing was changed."),
+    UserErrorCode.CANCEL_MODE_NOT_ALLOWED: N_("Your plan cannot be canceled this way."),
+    UserErrorCode.CANCELLATION_REASON_NOT_ALLOWED: N_("Choose one of the reasons offered."),
+    UserErrorCode.LAST_PAYMENT_METHOD: N_("Your only payment method cannot be removed while your plan runs."),
+    UserErrorCode.AMOUNT_TOO_LARGE: N_("The amount is larger than what can be refunded."),
+    UserErrorCode.ALREADY_REFUNDED: N_("This payment has been refunded already."),
+    UserErrorCode.NOT_REFUNDABLE: N_("This payment cannot be refunded."),
+    UserErrorCode.INVALID_AMOUNT: N_("Enter a valid amount."),
+    UserErrorCode.IDEMPOTENCY_KEY_REUSED: N_("This request was already made with other details. Try again."),
+    UserErrorCode.CARD_DECLINED: N_("Your card was declined. Try another card."),
+    UserErrorCode.INVOICE_NOT_OPEN: N_("This invoice cannot be paid now."),
+    UserErrorCode.SETUP_NOT_COMPLETE: N_("Your card has not been confirmed yet. Try again."),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from stripe_gateway.errors import Throttled
 from stripe_gateway.metrics import CACHE_LOOKUPS
 from stripe_gateway.pacing import Deadline, current_deadline
 from stripe_gateway.records import (
+    AccountBranding,
     BalanceTransaction,
     Charge,
     CreditGrant,
@@ -929,6 +930,17 @@ class CachedGateway:
             PortalConfiguration,
             lambda: self._gateway.retrieve_portal_configuration(configuration_id),
             lambda configuration: {CATALOG, object_group(configuration.id)},
+            fresh=fresh,
+            catalog=True,
+        )
+
+    async def account_branding(self, *, fresh: bool = False) -> AccountBranding:
+        """Account-wide, so cached like the catalog: every page load after the first reads no Stripe."""
+        return await self._read(
+            "account:branding",
+            AccountBranding,
+            self._gateway.account_branding,
+            lambda _branding: {CATALOG},
             fresh=fresh,
             catalog=True,
         )

@@ -220,3 +220,16 @@ async def test_a_malformed_exchange_is_refused(api: httpx.AsyncClient, body: dic
     response = await api.post("/portal/sessions/exchange", json=body)
 
     assert response.status_code == 422
+
+
+async def test_a_link_made_in_a_language_opens_the_page_in_it_whatever_the_browser_speaks(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    link = await portal_link(api, tokens, customer_id(sandbox, MAYA), locale="ja-JP")
+
+    opened = await api.get(link)
+    page = await api.get("/portal", headers={"Accept-Language": "de"})
+
+    assert "portalql_locale=ja-JP" in opened.headers.get_list("set-cookie")[0]
+    assert '<html lang="ja-JP">' in page.text
+    assert "/portal/messages/ja.json" in page.text

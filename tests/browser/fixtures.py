@@ -91,8 +91,16 @@ class PortalServer:
 
 
 @pytest.fixture
-def portal_server(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[PortalServer]:
-    with serve_app(sandbox, tmp_path) as server:
+def portal_settings() -> dict[str, Any]:
+    """Settings a test module adds to the server's (overridden where a module needs, e.g., SMTP)."""
+    return {}
+
+
+@pytest.fixture
+def portal_server(
+    sandbox: SandboxHandle, tmp_path: Path, portal_settings: dict[str, Any]
+) -> Iterator[PortalServer]:
+    with serve_app(sandbox, tmp_path, **portal_settings) as server:
         yield server
 
 

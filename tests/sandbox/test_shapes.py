@@ -11,24 +11,28 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from stripe_sandbox.resources.account import new_file_with_link, set_branding
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import httpx
     import stripe
 
+    from tests.fixtures.sandbox import SandboxHandle
     from tests.sandbox.conftest import Paid
 
 SHAPES: dict[str, list[str]] = json.loads(Path(__file__).with_name("stripe_shapes.json").read_text())
 
 
 @pytest.fixture
-async def wire_objects(
+async def wire_objects(  # noqa: PLR0917 - pytest passes fixtures by name
     wire: httpx.AsyncClient,
     stripe_client: stripe.StripeClient,
     customer: stripe.Customer,
     subscription: stripe.Subscription,
     pay: Callable[..., Paid],
+    sandbox: SandboxHandle,
 ) -> dict[str, dict[str, Any]]:
     """One of each resource, exactly as it comes over the wire, keyed by its name in Stripe's fixtures."""
     paid = pay(1000)
@@ -80,7 +84,13 @@ async def wire_objects(
     )
     summary_params = {"filter[type]": "credit_grant", "filter[credit_grant]": grant["id"]}
     window = {"start_time": 1_794_700_800, "end_time": 1_794_787_200}
+    logo = new_file_with_link(sandbox.state.store, url="https://files.example.com/links/logo")
+    set_branding(sandbox.state.store, logo=logo["id"])
+    account = await get("/v1/account", **{"expand[]": "settings.branding.logo"})
     return {
+        "account": await get("/v1/account"),
+        "file": account["settings"]["branding"]["logo"],
+        "file_link": account["settings"]["branding"]["logo"]["links"]["data"][0],
         "billing.credit_balance_summary": await get(
             "/v1/billing/credit_balance_summary", customer=customer.id, **summary_params
         ),

@@ -3,9 +3,11 @@ the sandbox as a webhook) or through our own mutations shows in the very next qu
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from portalql.cli.demo import DASHBOARD_QUERY
+from stripe_sandbox.resources.account import set_branding
 from tests.fixtures.app import graphql
 
 if TYPE_CHECKING:
@@ -140,3 +142,27 @@ async def test_a_product_renamed_in_stripe_shows_in_the_next_query(
     assert [i["price"]["product"]["name"] for i in after["subscriptions"][0]["items"]] == ["Pro (2027)"]
     # Only the catalog was dropped: the customer's own reads stay cached.
     assert refreshed == {"GET /v1/prices": 1}
+
+
+async def test_a_brand_changed_in_stripe_shows_on_the_next_page(
+    *, client: httpx.AsyncClient, served: Served, sandbox: SandboxHandle
+) -> None:
+    before = await client.get("/portal")
+    sandbox.reset_calls()
+    cached = await client.get("/portal")
+    assert sandbox.calls().get("GET /v1/account", 0) == 0  # the brand is read once for every page
+
+    set_branding(sandbox.state.store, primary_color="#0a7c66")
+    delivered = await served.deliveries()
+    after = await client.get("/portal")
+
+    assert len(delivered) == 1
+    assert _brand_css(before.text) == _brand_css(cached.text) != _brand_css(after.text)
+    assert "--accent: #0a7c66;" in (await client.get(_brand_css(after.text))).text
+    assert sandbox.calls() == {"GET /v1/account": 1}
+
+
+def _brand_css(page: str) -> str:
+    found = re.search(r'href="(/portal/brand\.css\?v=\w+)"', page)
+    assert found is not None
+    return found.group(1)

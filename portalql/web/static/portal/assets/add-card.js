@@ -5,6 +5,7 @@ import { mutate } from './api.js';
 import { openDialog, showErrors } from './dialogs.js';
 import { busy, byId } from './dom.js';
 import { brandName } from './format.js';
+import { t } from './i18n.js';
 import { COMPLETE_SETUP_INTENT, CREATE_SETUP_INTENT } from './mutations.js';
 import { loadStripe } from './stripe-loader.js';
 
@@ -53,7 +54,7 @@ form.addEventListener('submit', async (event) => {
   // added from a payment-method link completes its step: the link says what follows.
   const saved = await busy(submit, async () => {
     const name = await save(card);
-    if (name) onDashboard = await portal.done('PAYMENT_METHOD_UPDATE', `${name} was added.`);
+    if (name) onDashboard = await portal.done('PAYMENT_METHOD_UPDATE', t('{method} was added.', { method: name }));
     return name;
   });
   if (!saved || !onDashboard) return;
@@ -75,7 +76,7 @@ async function save(card) {
   const { setupIntent } = created;
   const confirmed = await (await loadStripe()).confirmCardSetup(setupIntent.clientSecret, { payment_method: { card } });
   if (confirmed.error) {
-    cardError.textContent = confirmed.error.message ?? 'Your card could not be saved.';
+    cardError.textContent = confirmed.error.message ?? t('Your card could not be saved.');
     return null;
   }
   const completed = await mutate(COMPLETE_SETUP_INTENT, 'completeSetupIntent', { setupIntentId: setupIntent.id });

@@ -1,8 +1,17 @@
 // The GraphQL client: same-origin requests that the session cookie authenticates.
 
+import { N_, t } from './i18n.js';
+
 const ENDPOINT = '/portal/graphql';
 // The API honours the cookie only with this header, which another site cannot add without a CORS preflight.
 const CSRF_HEADER = { 'X-PortalQL-CSRF': '1' };
+/** What an outage means to a customer, by the error's `extensions.code`; other errors keep the API's words. */
+const OUTAGES = /** @type {Record<string, string>} */ ({
+  STRIPE_UNAVAILABLE: N_('Billing is unavailable right now. Try again in a moment.'),
+  DATABASE_UNAVAILABLE: N_('Billing is unavailable right now. Try again in a moment.'),
+  RATE_LIMITED: N_('Billing is busy right now. Try again in a moment.'),
+  INTERNAL: N_('Something went wrong on our side. Try again in a moment.'),
+});
 
 /** The session is missing, expired or revoked: the customer needs a new link. */
 export class SessionExpired extends Error {}
@@ -40,7 +49,7 @@ export async function graphql(query, variables = {}) {
       body: JSON.stringify({ query, variables }),
     });
   } catch {
-    throw new ApiError('The billing service could not be reached. Check your connection and try again.', null);
+    throw new ApiError(t('The billing service could not be reached. Check your connection and try again.'), null);
   }
   const requestId = response.headers.get('X-Request-Id');
   // `data` is the answer of whichever document was sent (see `graphql`'s return type).
@@ -49,13 +58,14 @@ export async function graphql(query, variables = {}) {
   try {
     body = await response.json();
   } catch {
-    throw new ApiError(`The billing service answered ${response.status}.`, requestId);
+    throw new ApiError(t('The billing service answered {status}.', { status: response.status }), requestId);
   }
   const errors = body.errors ?? [];
   if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) throw new SessionExpired();
   if (errors.length || !body.data) {
     const reference = errors[0]?.extensions?.errorId ?? requestId;
-    throw new ApiError(errors[0]?.message ?? 'The billing service failed to answer.', reference);
+    const outage = OUTAGES[errors[0]?.extensions?.code ?? ''];
+    throw new ApiError(outage ? t(outage) : errors[0]?.message ?? t('The billing service failed to answer.'), reference);
   }
   return body.data;
 }

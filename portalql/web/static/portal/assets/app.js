@@ -5,7 +5,7 @@
 import { ApiError, SessionExpired, graphql } from './api.js';
 import { announce, byId } from './dom.js';
 import { wireCloseButtons } from './dialogs.js';
-import { pickLocale } from './format.js';
+import { loadMessages, locale, t } from './i18n.js';
 import { BOOT, DASHBOARD } from './queries.js';
 import { openCancel } from './cancel.js';
 import { renderDetails } from './details.js';
@@ -18,14 +18,13 @@ import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
 
 const INVOICE_PAGE_SIZE = 10;
-const UNEXPECTED = 'Something went wrong on this page. Reload it to try again.';
 // Remembered so that an expired session can still offer the way back to the product.
 const RETURN_URL_KEY = 'portalql:return-url';
 
 /**
  * What every section renders from.
  * @typedef {object} Portal
- * @property {string} locale the locale money and dates are formatted for
+ * @property {string} locale the locale money and dates are formatted for, the page's language's
  * @property {(scope: string) => boolean} can whether the session holds a scope, e.g. `SUBSCRIPTIONS_WRITE`
  * @property {{ viewInvoices: boolean, updatePaymentMethods: boolean, addPaymentMethods: boolean, payInvoices: boolean, updateCustomerFields: string[] }} capabilities
  *   what the portal lets the customer do, as the API decides it
@@ -52,11 +51,11 @@ let openedFlow = null;
 
 async function start() {
   try {
-    const { viewer, portalConfiguration: configuration } = await graphql(BOOT);
+    const [{ viewer, portalConfiguration: configuration }] = await Promise.all([graphql(BOOT), loadMessages()]);
     const scopes = new Set(viewer.scopes);
     /** @type {Portal} */
     const portal = {
-      locale: pickLocale([viewer.locale, ...(viewer.customer?.preferredLocales ?? []), navigator.language]),
+      locale,
       can: (scope) => scopes.has(scope),
       capabilities: viewer.customer.capabilities,
       pageSize: INVOICE_PAGE_SIZE,
@@ -168,7 +167,7 @@ function returnLink(anchor, url) {
   if (!target) return;
   anchor.setAttribute('href', target.href);
   const label = anchor.querySelector('#return-label') ?? anchor;
-  label.textContent = `Return to ${target.host}`;
+  label.textContent = t('Return to {host}', { host: target.host });
 }
 
 /** @param {HTMLElement} anchor @param {string | null} url */
@@ -266,8 +265,8 @@ function fail(error) {
     return;
   }
   if (!(error instanceof ApiError)) console.error(error);
-  const message = error instanceof ApiError ? error.message : UNEXPECTED;
-  const reference = error instanceof ApiError && error.requestId ? ` (reference ${error.requestId})` : '';
+  const message = error instanceof ApiError ? error.message : t('Something went wrong on this page. Reload it to try again.');
+  const reference = error instanceof ApiError && error.requestId ? t(' (reference {id})', { id: error.requestId }) : '';
   if (loading) {
     byId('failure-message').textContent = `${message}${reference}`;
     byId('failure').hidden = false;
@@ -284,13 +283,13 @@ function expired() {
   const back = byId('expired-return');
   if (url) {
     back.setAttribute('href', url.href);
-    back.textContent = `Go back to ${url.host}`;
+    back.textContent = t('Go back to {host}', { host: url.host });
   } else {
-    back.parentElement?.replaceChildren('Go back to the application and open billing again.');
+    back.parentElement?.replaceChildren(t('Go back to the application and open billing again.'));
   }
   byId('expired').hidden = false;
   byId('expired-title').focus();
-  document.title = 'Link expired';
+  document.title = t('Link expired');
 }
 
 // Actions run from event listeners; their failures (an expired session, an outage) all end up here.

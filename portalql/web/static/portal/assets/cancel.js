@@ -7,19 +7,20 @@ import { graphql, mutate } from './api.js';
 import { clearErrors, openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
 import { durationText, formatDate, perInterval, planName } from './format.js';
+import { N_, t } from './i18n.js';
 import { ACCEPT_RETENTION_OFFER, CANCEL_SUBSCRIPTION, START_CANCELLATION } from './mutations.js';
 import { CANCEL_CREDIT } from './queries.js';
 
 /** Stripe's eight cancellation reasons, worded as its own portal words them. */
 const REASONS = /** @type {Record<string, string>} */ ({
-  TOO_EXPENSIVE: 'It’s too expensive',
-  MISSING_FEATURES: 'Some features are missing',
-  SWITCHED_SERVICE: 'I’m switching to a different service',
-  UNUSED: 'I don’t use the service enough',
-  CUSTOMER_SERVICE: 'Customer service was less than expected',
-  TOO_COMPLEX: 'Ease of use was less than expected',
-  LOW_QUALITY: 'Quality was less than expected',
-  OTHER: 'Other reason',
+  TOO_EXPENSIVE: N_('It’s too expensive'),
+  MISSING_FEATURES: N_('Some features are missing'),
+  SWITCHED_SERVICE: N_('I’m switching to a different service'),
+  UNUSED: N_('I don’t use the service enough'),
+  CUSTOMER_SERVICE: N_('Customer service was less than expected'),
+  TOO_COMPLEX: N_('Ease of use was less than expected'),
+  LOW_QUALITY: N_('Quality was less than expected'),
+  OTHER: N_('Other reason'),
 });
 
 /**
@@ -45,14 +46,14 @@ export function openCancel(portal, subscription) {
   const name = planName(subscription);
   byId('cancel-summary').textContent =
     mode === 'IMMEDIATELY'
-      ? `Your ${name} plan will be canceled right away.`
-      : `Your ${name} plan stays active until ${formatDate(subscription.currentPeriodEnd, portal.locale)}, then it will be canceled. You can renew it any time before then.`;
+      ? t('Your {plan} plan will be canceled right away.', { plan: name })
+      : t('Your {plan} plan stays active until {date}, then it will be canceled. You can renew it any time before then.', { plan: name, date: formatDate(subscription.currentPeriodEnd, portal.locale) });
   const asksWhy = reasons.length > 0;
   byId('cancel-survey').hidden = !asksWhy;
   byId('cancel-offer').hidden = true;
   byId('cancel-reasons').replaceChildren(...reasons.map(reason));
   comment.value = '';
-  submit.textContent = mode === 'IMMEDIATELY' ? 'Cancel plan now' : 'Cancel plan';
+  submit.textContent = mode === 'IMMEDIATELY' ? t('Cancel plan now') : t('Cancel plan');
   openDialog(dialog, { initial: asksWhy ? null : submit, fallback: byId('subscriptions-title') });
   if (mode === 'IMMEDIATELY') showCredit(portal, subscription);
 }
@@ -78,7 +79,7 @@ function reason(value) {
     'div',
     { class: 'choice' },
     h('input', { type: 'radio', name: 'reason', id, value, 'data-field': 'reason' }),
-    h('label', { for: id }, REASONS[value] ?? value),
+    h('label', { for: id }, REASONS[value] ? t(REASONS[value]) : value),
   );
 }
 
@@ -164,8 +165,8 @@ async function cancel() {
   const onDashboard = await portal.done(
     'SUBSCRIPTION_CANCEL',
     canceled.status === 'CANCELED'
-      ? `Your ${name} plan has been canceled.`
-      : `Your ${name} plan will be canceled on ${formatDate(canceled.cancelAt ?? canceled.currentPeriodEnd, portal.locale)}.`,
+      ? t('Your {plan} plan has been canceled.', { plan: name })
+      : t('Your {plan} plan will be canceled on {date}.', { plan: name, date: formatDate(canceled.cancelAt ?? canceled.currentPeriodEnd, portal.locale) }),
   );
   if (onDashboard) byId('subscriptions-title').focus();
 }

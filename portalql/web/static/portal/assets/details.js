@@ -4,6 +4,7 @@
 import { mutate } from './api.js';
 import { confirmAction, openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
+import { N_, t } from './i18n.js';
 import { ADD_TAX_ID, REMOVE_TAX_ID, UPDATE_CUSTOMER } from './mutations.js';
 
 /**
@@ -13,16 +14,16 @@ import { ADD_TAX_ID, REMOVE_TAX_ID, UPDATE_CUSTOMER } from './mutations.js';
  * @type {Record<string, { path: string, label: string, type?: string, autocomplete: string, hint?: string, half?: boolean }[]>}
  */
 const FIELDS = {
-  NAME: [{ path: 'name', label: 'Name', autocomplete: 'name' }],
-  EMAIL: [{ path: 'email', label: 'Email', type: 'email', autocomplete: 'email' }],
-  PHONE: [{ path: 'phone', label: 'Phone', type: 'tel', autocomplete: 'tel' }],
+  NAME: [{ path: 'name', label: N_('Name'), autocomplete: 'name' }],
+  EMAIL: [{ path: 'email', label: N_('Email'), type: 'email', autocomplete: 'email' }],
+  PHONE: [{ path: 'phone', label: N_('Phone'), type: 'tel', autocomplete: 'tel' }],
   ADDRESS: [
-    { path: 'address.line1', label: 'Address line 1', autocomplete: 'address-line1' },
-    { path: 'address.line2', label: 'Address line 2', autocomplete: 'address-line2' },
-    { path: 'address.city', label: 'City', autocomplete: 'address-level2', half: true },
-    { path: 'address.state', label: 'State or region', autocomplete: 'address-level1', half: true },
-    { path: 'address.postalCode', label: 'Postal code', autocomplete: 'postal-code', half: true },
-    { path: 'address.country', label: 'Country', autocomplete: 'country', hint: 'Two-letter code, such as US', half: true },
+    { path: 'address.line1', label: N_('Address line 1'), autocomplete: 'address-line1' },
+    { path: 'address.line2', label: N_('Address line 2'), autocomplete: 'address-line2' },
+    { path: 'address.city', label: N_('City'), autocomplete: 'address-level2', half: true },
+    { path: 'address.state', label: N_('State or region'), autocomplete: 'address-level1', half: true },
+    { path: 'address.postalCode', label: N_('Postal code'), autocomplete: 'postal-code', half: true },
+    { path: 'address.country', label: N_('Country'), autocomplete: 'country', hint: N_('Two-letter code, such as US'), half: true },
   ],
   SHIPPING: [
     { path: 'shipping.name', label: 'Deliver to (name)', autocomplete: 'shipping name', half: true },
@@ -118,10 +119,10 @@ export function renderDetails(portal, customer) {
   const shipping = customer.shipping;
   /** @type {[string, (string | Node)[]][]} */
   const entries = [
-    ['Name', [customer.name ?? '']],
-    ['Email', [customer.email ?? '']],
-    ['Phone', [customer.phone ?? '']],
-    ['Billing address', broken(addressLines(customer.address, portal.locale))],
+    [t('Name'), [customer.name ?? '']],
+    [t('Email'), [customer.email ?? '']],
+    [t('Phone'), [customer.phone ?? '']],
+    [t('Billing address'), broken(addressLines(customer.address, portal.locale))],
     [
       'Shipping address',
       shipping ? broken([shipping.name ?? '', ...addressLines(shipping.address, portal.locale), shipping.phone ?? ''].filter(Boolean)) : [],
@@ -219,13 +220,13 @@ function openEditor() {
       return h(
         'div',
         { class: field.half ? 'field half' : 'field' },
-        h('label', { for: id }, field.label),
+        h('label', { for: id }, t(field.label)),
         h('input', {
           id, name: field.path, type: field.type ?? 'text', autocomplete: field.autocomplete,
           value: valueAt(customer, field.path), 'data-field': field.path,
           'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
         }),
-        hintId ? h('p', { class: 'hint', id: hintId }, field.hint) : null,
+        hintId ? h('p', { class: 'hint', id: hintId }, field.hint && t(field.hint)) : null,
         h('p', { class: 'field-error', id: errorId, 'data-error-for': field.path }),
       );
     }),
@@ -274,7 +275,7 @@ async function save() {
     return;
   }
   dialog.close();
-  await shown.portal.reload('Your billing information was updated.');
+  await shown.portal.reload(t('Your billing information was updated.'));
   byId('details-title').focus();
 }
 

@@ -1,7 +1,6 @@
 // Dates and billing intervals for people. Money comes formatted from the API (`Money.formatted`).
 
-/** @type {Record<string, [string, string]>} */
-const UNITS = { DAY: ['day', 'days'], WEEK: ['week', 'weeks'], MONTH: ['month', 'months'], YEAR: ['year', 'years'] };
+import { locale, t, tn } from './i18n.js';
 
 /**
  * @param {string | null | undefined} iso an API `DateTime`
@@ -23,17 +22,25 @@ export function formatShortDate(iso, locale) {
  * @param {{ interval: string, intervalCount: number } | null | undefined} recurring
  */
 export function perInterval(recurring) {
-  if (!recurring) return 'once';
-  const [one, many] = UNITS[recurring.interval] ?? [recurring.interval.toLowerCase(), recurring.interval.toLowerCase()];
-  return recurring.intervalCount === 1 ? `per ${one}` : `every ${recurring.intervalCount} ${many}`;
+  if (!recurring) return t('once');
+  const n = recurring.intervalCount;
+  switch (recurring.interval) {
+    case 'DAY': return n === 1 ? t('per day') : tn('every {n} day', 'every {n} days', n);
+    case 'WEEK': return n === 1 ? t('per week') : tn('every {n} week', 'every {n} weeks', n);
+    case 'MONTH': return n === 1 ? t('per month') : tn('every {n} month', 'every {n} months', n);
+    default: return n === 1 ? t('per year') : tn('every {n} year', 'every {n} years', n);
+  }
 }
+
+/** @type {Record<string, [string, string]>} */
+const DURATION_UNITS = { DAY: ['day', 'days'], WEEK: ['week', 'weeks'], MONTH: ['month', 'months'], YEAR: ['year', 'years'] };
 
 /**
  * "1 month", "3 months", "2 weeks".
  * @param {{ interval: string, intervalCount: number }} duration
  */
 export function durationText(duration) {
-  const [one, many] = UNITS[duration.interval] ?? [duration.interval.toLowerCase(), duration.interval.toLowerCase()];
+  const [one, many] = DURATION_UNITS[duration.interval] ?? ['', ''];
   return `${duration.intervalCount} ${duration.intervalCount === 1 ? one : many}`;
 }
 
@@ -44,8 +51,11 @@ export function durationText(duration) {
  */
 export function priceText(price, quantity = 1) {
   if (price.recurring?.usageType === 'METERED') return `By usage, billed ${perInterval(price.recurring)}`;
-  const amount = price.unitAmount?.formatted ?? 'Custom pricing';
-  return `${amount}${quantity > 1 ? ` × ${quantity}` : ''} ${perInterval(price.recurring)}`;
+  const amount = price.unitAmount?.formatted ?? t('Custom pricing');
+  const interval = perInterval(price.recurring);
+  return quantity > 1
+    ? t('{amount} × {quantity} {interval}', { amount, quantity, interval })
+    : t('{amount} {interval}', { amount, interval });
 }
 
 /**
@@ -68,18 +78,21 @@ export function brandName(brand) {
 }
 
 /**
- * The locale to format for: the session's, else the customer's preferred one, else the browser's;
- * one that Intl cannot use falls back to the next.
- * @param {(string | null | undefined)[]} candidates
+ * What an invoice line bills for, in the page's language, from the line's data rather than Stripe's English
+ * description: "Remaining time on Pro after December 6, 2026", "Unused time on 2 × Seat …", "2 × Pro". A line
+ * not made from a product keeps its description as Stripe (or the merchant) wrote it.
+ * @param {PortalLine} line
  */
-export function pickLocale(candidates) {
-  for (const candidate of candidates) {
-    if (!candidate) continue;
-    try {
-      return Intl.getCanonicalLocales(candidate)[0];
-    } catch {
-      // Not a BCP 47 tag: try the next one.
-    }
+export function lineDescription(line) {
+  const name = line.product?.name;
+  if (!name) return line.description ?? '';
+  const quantity = line.quantity ?? 1;
+  const date = formatDate(line.periodStart, locale);
+  if (line.proration) {
+    const product = quantity > 1 ? t('{quantity} × {product}', { quantity, product: name }) : name;
+    return line.amount.amount < 0
+      ? t('Unused time on {product} after {date}', { product, date })
+      : t('Remaining time on {product} after {date}', { product, date });
   }
-  return 'en';
+  return t('{quantity} × {product}', { quantity, product: name });
 }

@@ -2,12 +2,15 @@
 
 import { graphql } from './api.js';
 import { announce, busy, byId, h } from './dom.js';
-import { formatDate, formatShortDate, planName } from './format.js';
+import { formatDate, formatShortDate, lineDescription, planName } from './format.js';
+import { N_, t } from './i18n.js';
 import { canPay, openPay } from './pay-invoice.js';
 import { INVOICES } from './queries.js';
 
 /** @type {Record<string, string>} */
-const STATUS_LABELS = { DRAFT: 'Draft', OPEN: 'Due', PAID: 'Paid', UNCOLLECTIBLE: 'Uncollectible', VOID: 'Void' };
+const STATUS_LABELS = {
+  DRAFT: N_('Draft'), OPEN: N_('Due'), PAID: N_('Paid'), UNCOLLECTIBLE: N_('Uncollectible'), VOID: N_('Void'),
+};
 
 /**
  * Where the history stands: its page number (0 is the newest), the cursors around it, and whether older
@@ -30,7 +33,7 @@ export function renderUpcoming(portal, invoices, subscriptions) {
   body.replaceChildren(
     ...(invoices.length
       ? invoices.map((invoice) => upcoming(portal, invoice, invoices.length > 1 ? names.get(invoice.subscription?.id ?? '') : undefined))
-      : [h('p', { class: 'empty' }, 'No upcoming invoice.')]),
+      : [h('p', { class: 'empty' }, t('No upcoming invoice.'))]),
   );
   byId('upcoming').hidden = false;
 }
@@ -47,7 +50,7 @@ function upcoming(portal, invoice, plan) {
       : null,
     h('ul', { class: 'lines' },
       invoice.lines.map((line) =>
-        h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
+        h('li', {}, h('span', {}, lineDescription(line)), h('span', { class: 'amount' }, line.amount.formatted))),
       invoice.creditApplied.amount > 0
         ? h('li', { class: 'credit' }, h('span', {}, 'Paid by credit'),
           h('span', { class: 'amount' }, `−${invoice.creditApplied.formatted}`))
@@ -65,7 +68,7 @@ export function renderInvoices(portal, connection, { first = false } = {}) {
   if (first) paging.index = 0;
   const rows = connection.edges.map((edge) => row(portal, edge.node));
   byId('invoice-rows').replaceChildren(
-    ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 4, class: 'empty' }, 'No invoices yet.'))]),
+    ...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 4, class: 'empty' }, t('No invoices yet.')))]),
   );
   const { pageInfo } = connection;
   paging.startCursor = pageInfo.startCursor;
@@ -83,21 +86,21 @@ function syncPager() {
 
 /** @param {import('./app.js').Portal} portal @param {PortalInvoice} invoice */
 function row(portal, invoice) {
-  const label = invoice.number ? `invoice ${invoice.number}` : 'invoice';
+  const label = invoice.number ? t('invoice {number}', { number: invoice.number }) : t('invoice');
   const links = [];
   const payHere = invoice.status === 'OPEN' && canPay(portal);
   if (payHere) {
     links.push(h('button', { type: 'button', class: 'link-button', onclick: () => openPay(portal, invoice) },
-      'Pay', h('span', { class: 'visually-hidden' }, ` ${label}`)));
+      t('Pay'), h('span', { class: 'visually-hidden' }, ` ${label}`)));
   }
   if (invoice.hostedInvoiceUrl) {
     // Stripe's page for the invoice stays a link; where the portal cannot take the payment, it is paid there.
     links.push(h('a', { href: invoice.hostedInvoiceUrl, target: '_blank', rel: 'noopener' },
-      invoice.status === 'OPEN' && !payHere ? 'Pay' : 'View', h('span', { class: 'visually-hidden' }, ` ${label} (opens in a new tab)`)));
+      invoice.status === 'OPEN' && !payHere ? t('Pay') : t('View'), h('span', { class: 'visually-hidden' }, ` ${t('{invoice} (opens in a new tab)', { invoice: label })}`)));
   }
   if (invoice.invoicePdf) {
     links.push(h('a', { href: invoice.invoicePdf, target: '_blank', rel: 'noopener' },
-      'PDF', h('span', { class: 'visually-hidden' }, ` of ${label} (opens in a new tab)`)));
+      'PDF', h('span', { class: 'visually-hidden' }, ` ${t('of {invoice} (opens in a new tab)', { invoice: label })}`)));
   }
   const status = invoice.status ?? 'DRAFT';
   return h(
@@ -105,7 +108,7 @@ function row(portal, invoice) {
     { 'data-invoice': invoice.id },
     h('td', {}, formatShortDate(invoice.created, portal.locale)),
     h('td', { class: 'amount' }, invoice.total.formatted),
-    h('td', {}, h('span', { class: `badge ${status.toLowerCase()}` }, STATUS_LABELS[status] ?? status)),
+    h('td', {}, h('span', { class: `badge ${status.toLowerCase()}` }, STATUS_LABELS[status] ? t(STATUS_LABELS[status]) : status)),
     h('td', { class: 'links' }, links),
   );
 }
@@ -125,7 +128,7 @@ async function turn(button, step) {
     const { viewer } = await graphql(INVOICES, { locale: portal.locale, ...page });
     paging.index += step;
     renderInvoices(portal, viewer.customer.invoices);
-    announce(`Showing invoice page ${paging.index + 1}.`);
+    announce(t('Showing invoice page {page}.', { page: paging.index + 1 }));
   });
   // `busy` re-enabled the button; the first and last pages disable one, and focus moves to the other.
   syncPager();

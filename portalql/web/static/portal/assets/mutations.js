@@ -11,7 +11,7 @@ export const PREVIEW_PLAN_CHANGE = /* GraphQL */ `
         amountDueNow { amount formatted(locale: $locale) }
         credit { amount formatted(locale: $locale) }
         balanceAppliedNow { amount formatted(locale: $locale) }
-        prorationLines { id description amount { formatted(locale: $locale) } }
+        prorationLines { id description quantity proration periodStart product { name } amount { amount formatted(locale: $locale) } }
         nextInvoice { periodEnd total { amount formatted(locale: $locale) } }
       }
       ${USER_ERRORS}

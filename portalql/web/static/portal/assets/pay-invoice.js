@@ -8,7 +8,8 @@ import { busy, byId, h } from './dom.js';
 import { planName } from './format.js';
 import { openAddCard } from './add-card.js';
 import { PAY_INVOICE } from './mutations.js';
-import { methodName, savedMethods } from './payment-methods.js';
+import { expires, methodName, savedMethods } from './payment-methods.js';
+import { t } from './i18n.js';
 import { loadStripe } from './stripe-loader.js';
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('pay-dialog'));
@@ -43,12 +44,12 @@ export function renderAttention(portal, customer) {
       const invoice = /** @type {NonNullable<PortalSubscription['openInvoice']>} */ (subscription.openInvoice);
       const why = subscription.lastPaymentError?.message;
       return h('div', { class: 'plan', 'data-owed': invoice.id },
-        h('p', {}, `${invoice.amountRemaining.formatted} for ${planName(subscription)} is due.`, why ? ` ${why}` : ''),
+        h('p', {}, t('{amount} for {plan} is due.', { amount: invoice.amountRemaining.formatted, plan: planName(subscription) }), why ? ` ${why}` : ''),
         h('div', { class: 'actions' },
           canPay(portal) && subscription.actions.payInvoice.allowed
-            ? h('button', { type: 'button', class: 'button primary', onclick: () => openPay(portal, { ...invoice, total: invoice.amountRemaining }) }, 'Pay now')
+            ? h('button', { type: 'button', class: 'button primary', onclick: () => openPay(portal, { ...invoice, total: invoice.amountRemaining }) }, t('Pay now'))
             : null,
-          addCard ? h('button', { type: 'button', class: 'button', onclick: () => openAddCard(portal) }, 'Update card') : null));
+          addCard ? h('button', { type: 'button', class: 'button', onclick: () => openAddCard(portal) }, t('Update card')) : null));
     }),
   );
   byId('attention').hidden = !customer.paymentAttentionNeeded || !owing.length;
@@ -63,15 +64,17 @@ export function openPay(portal, invoice) {
   const amount = (invoice.amountRemaining ?? invoice.total).formatted;
   if (paying?.invoice.id !== invoice.id) paying = { portal, invoice: { id: invoice.id, amount }, keys: new Map() };
   paying.portal = portal;
-  byId('pay-summary').textContent = `Pay ${amount} for invoice ${invoice.number ?? ''} now.`;
+  byId('pay-summary').textContent = invoice.number
+    ? t('Pay {amount} for invoice {number} now.', { amount, number: invoice.number })
+    : t('Pay {amount} for this invoice now.', { amount });
   const { methods, defaultId } = savedMethods;
   byId('pay-methods').replaceChildren(
     ...(methods.length
       ? methods.map((method) => h('div', { class: 'choice' },
         h('input', { type: 'radio', name: 'pay-method', id: `pay-${method.id}`, value: method.id, checked: method.id === defaultId }),
         h('label', { for: `pay-${method.id}` }, methodName(method),
-          method.card ? h('span', { class: 'muted' }, `Expires ${String(method.card.expMonth).padStart(2, '0')}/${method.card.expYear}`) : null)))
-      : [h('p', {}, 'Add a payment method first.')]),
+          method.card ? h('span', { class: 'muted' }, expires(method.card)) : null)))
+      : [h('p', {}, t('Add a payment method first.'))]),
   );
   submit.hidden = !methods.length;
   openDialog(dialog, { fallback: byId('invoices-title') });
@@ -90,7 +93,7 @@ form.addEventListener('submit', async (event) => {
   const paid = await busy(submit, () => pay(invoice.id, chosen.value));
   if (!paid) return;
   dialog.close();
-  await portal.reload(`Thank you: your payment of ${invoice.amount} went through.`);
+  await portal.reload(t('Thank you: your payment of {amount} went through.', { amount: invoice.amount }));
   byId('subscriptions-title').focus();
 });
 
@@ -117,7 +120,7 @@ async function pay(invoiceId, methodId) {
     return false;
   }
   if (payload.outcome === 'REQUIRES_ACTION') {
-    showErrors(form, [{ code: 'REQUIRES_ACTION', message: 'Your bank has not confirmed the payment yet. Try again.', field: null }]);
+    showErrors(form, [{ code: 'REQUIRES_ACTION', message: t('Your bank has not confirmed the payment yet. Try again.'), field: null }]);
     return false;
   }
   return true;

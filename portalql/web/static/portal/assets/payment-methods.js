@@ -5,6 +5,7 @@ import { mutate } from './api.js';
 import { confirmAction, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
 import { brandName } from './format.js';
+import { t } from './i18n.js';
 import { openAddCard } from './add-card.js';
 import { DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD } from './mutations.js';
 
@@ -20,6 +21,11 @@ export function methodName(method) {
   return method.type.replaceAll('_', ' ').toLowerCase();
 }
 
+/** "Expires 04/2027". @param {{ expMonth: number, expYear: number }} card */
+export function expires(card) {
+  return t('Expires {month}/{year}', { month: String(card.expMonth).padStart(2, '0'), year: card.expYear });
+}
+
 /**
  * @param {import('./app.js').Portal} portal
  * @param {PortalPaymentMethod[]} methods
@@ -33,7 +39,7 @@ export function renderPaymentMethods(portal, methods, defaultMethod, lastRemovab
   byId('payment-method-list').replaceChildren(
     ...(methods.length
       ? methods.map((method) => item(portal, method, method.id === defaultMethod?.id, editable, removable))
-      : [h('li', { class: 'empty' }, 'No payment method on file.')]),
+      : [h('li', { class: 'empty' }, t('No payment method on file.'))]),
   );
   byId('add-card').hidden = !(portal.capabilities.addPaymentMethods && portal.can('PAYMENT_METHODS_WRITE'));
   byId('payment-methods').hidden = false;
@@ -53,18 +59,18 @@ function item(portal, method, isDefault, editable, removable) {
   if (editable && !isDefault) {
     const makeDefault = (/** @type {MouseEvent} */ event) =>
       setDefault(portal, method, /** @type {HTMLButtonElement} */ (event.currentTarget));
-    buttons.push(h('button', { type: 'button', class: 'button', onclick: makeDefault }, 'Make default', about.cloneNode(true)));
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: makeDefault }, t('Make default'), about.cloneNode(true)));
   }
   if (removable) {
-    buttons.push(h('button', { type: 'button', class: 'button', onclick: () => remove(portal, method) }, 'Remove', about.cloneNode(true)));
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: () => remove(portal, method) }, t('Remove'), about.cloneNode(true)));
   }
   return h(
     'li',
     { class: 'row', 'data-payment-method': method.id },
     h('div', { class: 'row-main' },
       h('span', { class: 'method-name' }, name),
-      isDefault ? h('span', { class: 'badge default' }, 'Default') : null,
-      card ? h('span', { class: 'muted' }, `Expires ${String(card.expMonth).padStart(2, '0')}/${card.expYear}`) : null),
+      isDefault ? h('span', { class: 'badge default' }, t('Default')) : null,
+      card ? h('span', { class: 'muted' }, expires(card)) : null),
     buttons.length ? h('div', { class: 'actions' }, buttons) : null,
     h('p', { class: 'field-error', 'data-error-for': '' }),
   );
@@ -80,7 +86,7 @@ async function setDefault(portal, method, button) {
     if (row) showErrors(row, payload.userErrors);
     return;
   }
-  await portal.reload(`${methodName(method)} is now your default payment method.`);
+  await portal.reload(t('{method} is now your default payment method.', { method: methodName(method) }));
   byId('payment-methods-title').focus();
 }
 
@@ -88,15 +94,15 @@ async function setDefault(portal, method, button) {
 async function remove(portal, method) {
   const name = methodName(method);
   const removed = await confirmAction({
-    title: 'Remove payment method?',
-    message: `${name} will be removed from your account.`,
-    confirm: 'Remove',
+    title: t('Remove payment method?'),
+    message: t('{method} will be removed from your account.', { method: name }),
+    confirm: t('Remove'),
     action: async () => {
       const payload = await mutate(DETACH_PAYMENT_METHOD, 'detachPaymentMethod', { paymentMethodId: method.id });
       return payload.userErrors;
     },
   });
   if (!removed) return;
-  await portal.reload(`${name} was removed.`);
+  await portal.reload(t('{method} was removed.', { method: name }));
   byId('payment-methods-title').focus();
 }

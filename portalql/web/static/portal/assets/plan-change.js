@@ -6,7 +6,8 @@
 import { idempotencyKey, mutate } from './api.js';
 import { clearErrors, openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
-import { formatDate, planName, priceText } from './format.js';
+import { formatDate, lineDescription, planName, priceText } from './format.js';
+import { t } from './i18n.js';
 import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
 
 /**
@@ -40,7 +41,7 @@ export async function openPlanChange(portal, subscription, priceId = null) {
   choosing = { portal, subscription };
   const current = subscription.items[0];
   byId('plan-choices').replaceChildren(
-    h('p', { class: 'current' }, `Current plan: ${planName(subscription)}, ${priceText(current.price, current.quantity)}`),
+    h('p', { class: 'current' }, t('Current plan: {plan}, {price}', { plan: planName(subscription), price: priceText(current.price, current.quantity) })),
     ...subscription.allowedPlanChanges.map((price) => choice(price)),
   );
   byId('plan-choices-set').hidden = !subscription.allowedPlanChanges.length;
@@ -73,7 +74,7 @@ function showStep(step) {
   byId('plan-choose').hidden = step !== 'choose';
   byId('plan-review').hidden = step !== 'review';
   back.hidden = step !== 'review';
-  submit.textContent = step === 'choose' ? 'Review change' : 'Confirm change';
+  submit.textContent = step === 'choose' ? t('Review change') : t('Confirm change');
   if (step === 'choose') review = null;
 }
 
@@ -86,7 +87,7 @@ async function previewChoice() {
     : null;
   const items = editsOf(form, subscription, price);
   if (!items.length) {
-    showErrors(form, [{ code: 'INVALID_INPUT', message: 'Choose a plan.', field: ['input', 'priceId'] }]);
+    showErrors(form, [{ code: 'INVALID_INPUT', message: t('Choose a plan.'), field: ['input', 'priceId'] }]);
     return;
   }
   const payload = await mutate(
@@ -143,9 +144,9 @@ function renderReview({ portal, subscription, price, items, preview }) {
   const lines = preview.prorationLines;
   byId('plan-lines-details').hidden = !lines.length;
   byId('plan-lines-summary').textContent =
-    preview.amountDueNow.amount > 0 ? 'What you pay now' : 'Adjustments on your next invoice';
+    preview.amountDueNow.amount > 0 ? t('What you pay now') : t('Adjustments on your next invoice');
   byId('plan-lines').replaceChildren(
-    ...lines.map((/** @type {PortalLine} */ line) => h('li', {}, h('span', {}, line.description ?? ''), h('span', { class: 'amount' }, line.amount.formatted))),
+    ...lines.map((/** @type {PortalLine} */ line) => h('li', {}, h('span', {}, lineDescription(line)), h('span', { class: 'amount' }, line.amount.formatted))),
   );
 }
 
@@ -163,7 +164,7 @@ async function confirm({ portal, subscription, price, items, preview, key }) {
   }
   dialog.close();
   const message = price && items.length === 1
-    ? `Your plan is now ${price.product.name}, ${priceText(price, subscription.items[0].quantity)}.`
+    ? t('Your plan is now {plan}, {price}.', { plan: price.product.name, price: priceText(price, subscription.items[0].quantity) })
     : 'Your plan has been updated.';
   if (await portal.done('SUBSCRIPTION_UPDATE', message)) byId('subscriptions-title').focus();
 }

@@ -8,7 +8,7 @@ export const BOOT = /* GraphQL */ `
       scopes returnUrl locale
       portalFlow { type subscriptionId afterCompletion afterCompletionRedirectUrl confirmationMessage }
       customer {
-        id preferredLocales
+        id
         capabilities { viewInvoices updatePaymentMethods addPaymentMethods payInvoices updateCustomerFields }
       }
     }
@@ -107,7 +107,7 @@ export const DASHBOARD = /* GraphQL */ `
           balanceApplied { amount ${MONEY} }
           creditApplied { amount ${MONEY} }
           subscription { id }
-          lines { id description amount { ${MONEY} } }
+          lines { id description quantity proration periodStart product { name } amount { amount ${MONEY} } }
         }
         invoices(first: $pageSize) @include(if: $history) { ...InvoicePage }
         paymentMethods @include(if: $paymentMethods) {

@@ -2,6 +2,7 @@
 // sandbox's stand-in, as the page's <meta name="stripe-js"> says (the server fills it in).
 
 import { ApiError } from './api.js';
+import { t } from './i18n.js';
 
 /** @type {Promise<StripeJs> | null} */
 let loading = null;
@@ -12,7 +13,7 @@ export function loadStripe() {
     const meta = /** @type {HTMLMetaElement} */ (document.querySelector('meta[name="stripe-js"]'));
     const failed = () => {
       loading = null;
-      reject(new ApiError('Card payments could not be loaded. Check your connection and try again.', null));
+      reject(new ApiError(t('Card payments could not be loaded. Check your connection and try again.'), null));
     };
     const script = document.createElement('script');
     script.src = meta.content;

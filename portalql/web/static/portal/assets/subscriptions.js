@@ -5,6 +5,7 @@ import { mutate } from './api.js';
 import { showErrors } from './dialogs.js';
 import { announce, busy, byId, h } from './dom.js';
 import { formatDate, planName, priceText } from './format.js';
+import { N_, t } from './i18n.js';
 import { REACTIVATE_SUBSCRIPTION } from './mutations.js';
 import { openCancel } from './cancel.js';
 import { openPause, resume } from './pause.js';
@@ -12,7 +13,8 @@ import { openPlanChange } from './plan-change.js';
 
 /** @type {Record<string, string>} */
 const STATUS_LABELS = {
-  INCOMPLETE: 'Payment needed', PAST_DUE: 'Past due', UNPAID: 'Unpaid', PAUSED: 'Paused', TRIALING: 'Trial',
+  INCOMPLETE: N_('Payment needed'), PAST_DUE: N_('Past due'), UNPAID: N_('Unpaid'), PAUSED: N_('Paused'),
+  TRIALING: N_('Trial'),
 };
 
 /**
@@ -32,7 +34,7 @@ export function renderSubscriptions(portal, subscriptions) {
   list.replaceChildren(
     ...(subscriptions.length
       ? subscriptions.map((subscription) => card(portal, subscription))
-      : [h('p', { class: 'empty' }, 'You have no current plan.')]),
+      : [h('p', { class: 'empty' }, t('You have no current plan.'))]),
   );
   byId('subscriptions').hidden = false;
 }
@@ -40,7 +42,7 @@ export function renderSubscriptions(portal, subscriptions) {
 /** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription */
 function card(portal, subscription) {
   const name = planName(subscription);
-  const status = STATUS_LABELS[subscription.status];
+  const status = STATUS_LABELS[subscription.status] && t(STATUS_LABELS[subscription.status]);
   return h(
     'article',
     { class: 'plan', 'aria-labelledby': `plan-${subscription.id}`, 'data-subscription': subscription.id },
@@ -49,14 +51,16 @@ function card(portal, subscription) {
       { class: 'plan-head' },
       h('h3', { id: `plan-${subscription.id}` }, name),
       status ? h('span', { class: `badge ${subscription.status.toLowerCase()}` }, status) : null,
-      subscription.scheduledToCancel ? h('span', { class: 'badge canceling' }, 'Cancels') : null,
+      subscription.scheduledToCancel ? h('span', { class: 'badge canceling' }, t('Cancels')) : null,
       subscription.pause ? h('span', { class: 'badge paused' }, 'Paused') : null,
     ),
     h(
       'ul',
       { class: 'plan-items' },
       subscription.items.map((item) =>
-        h('li', {}, subscription.items.length > 1 ? `${item.price.product.name}: ` : '', priceText(item.price, item.quantity)),
+        h('li', {}, subscription.items.length > 1
+          ? t('{product}: {price}', { product: item.price.product.name, price: priceText(item.price, item.quantity) })
+          : priceText(item.price, item.quantity)),
       ),
     ),
     h('p', { class: 'plan-state' }, stateText(portal, subscription)),
@@ -69,19 +73,19 @@ function card(portal, subscription) {
 function stateText(portal, subscription) {
   const date = (/** @type {string | null} */ iso) => formatDate(iso, portal.locale);
   if (subscription.scheduledToCancel) {
-    return `Your plan will be canceled on ${date(subscription.cancelAt ?? subscription.currentPeriodEnd)}.`;
+    return t('Your plan will be canceled on {date}.', { date: date(subscription.cancelAt ?? subscription.currentPeriodEnd) });
   }
   if (subscription.changeScheduled) return `Your plan changes on ${date(subscription.currentPeriodEnd)}.`;
   if (subscription.status === 'TRIALING' && subscription.trialEnd) {
-    return `Your trial ends on ${date(subscription.trialEnd)}; billing starts then.`;
+    return t('Your trial ends on {date}; billing starts then.', { date: date(subscription.trialEnd) });
   }
   if (subscription.status === 'PAST_DUE' || subscription.status === 'UNPAID') {
-    return 'Your last payment failed. Make sure your default payment method is up to date.';
+    return t('Your last payment failed. Make sure your default payment method is up to date.');
   }
-  if (subscription.status === 'INCOMPLETE') return 'Your first payment has not gone through yet.';
+  if (subscription.status === 'INCOMPLETE') return t('Your first payment has not gone through yet.');
   if (subscription.pause) return pausedText(portal, subscription.pause);
-  if (subscription.status === 'PAUSED') return 'Your plan is paused.';
-  return subscription.currentPeriodEnd ? `Renews on ${date(subscription.currentPeriodEnd)}.` : '';
+  if (subscription.status === 'PAUSED') return t('Your plan is paused.');
+  return subscription.currentPeriodEnd ? t('Renews on {date}.', { date: date(subscription.currentPeriodEnd) }) : '';
 }
 
 /**
@@ -104,11 +108,11 @@ function actions(portal, subscription, name) {
   if (writable && renewal.allowed) {
     const renew = (/** @type {MouseEvent} */ event) =>
       reactivate(portal, subscription, /** @type {HTMLButtonElement} */ (event.currentTarget));
-    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: renew }, 'Renew plan', forPlan.cloneNode(true)));
+    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: renew }, t('Renew plan'), forPlan.cloneNode(true)));
   }
   if (writable && changePlan.allowed) {
     buttons.push(h('button', { type: 'button', class: 'button primary', onclick: () => openPlanChange(portal, subscription) },
-      'Change plan', forPlan.cloneNode(true)));
+      t('Change plan'), forPlan.cloneNode(true)));
   }
   if (writable && resumption.allowed) {
     const resumeNow = (/** @type {MouseEvent} */ event) =>
@@ -121,7 +125,7 @@ function actions(portal, subscription, name) {
   }
   if (writable && cancel.allowed) {
     buttons.push(h('button', { type: 'button', class: 'button', onclick: () => openCancel(portal, subscription) },
-      'Cancel plan', forPlan.cloneNode(true)));
+      t('Cancel plan'), forPlan.cloneNode(true)));
   }
   return buttons.length ? h('div', { class: 'actions' }, buttons) : null;
 }
@@ -143,6 +147,6 @@ async function reactivate(portal, subscription, button) {
     return;
   }
   const renews = formatDate(payload.subscription.currentPeriodEnd, portal.locale);
-  await portal.reload(`Your ${planName(subscription)} plan will renew on ${renews}.`);
+  await portal.reload(t('Your {plan} plan will renew on {date}.', { plan: planName(subscription), date: renews }));
   byId('subscriptions-title').focus();
 }

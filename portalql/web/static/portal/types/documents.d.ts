@@ -20,7 +20,11 @@ interface PortalPrice {
 interface PortalLine {
   id: string;
   description: string | null;
-  amount: PortalMoney;
+  quantity: number | null;
+  proration: boolean;
+  periodStart: string;
+  product: { name: string } | null;
+  amount: Required<PortalMoney>;
 }
 
 /** The preview of a subscription's next invoice (`upcomingInvoices`): `created` is when it is issued. */
