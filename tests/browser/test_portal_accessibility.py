@@ -156,7 +156,7 @@ async def test_an_outage_is_explained_in_a_state_that_passes_axe(
     await expect(page.get_by_role("heading", name="Something went wrong")).to_be_visible()
     # What the outage means to the customer, in the page's words (Stripe goes unnamed), and the reference.
     await expect(page.locator("#failure-message")).to_contain_text("Billing is unavailable right now.")
-    await expect(page.locator("#failure-message")).to_contain_text("(reference req_")
+    await expect(page.locator("#failure-message")).to_contain_text("(reference err_")
     await audit(page, "an outage while loading")
 
 

@@ -26,14 +26,15 @@ DAY = 86_400
 
 
 def _day(at: int) -> str:
-    """How the page writes a day for Kofi, whose locale is en-GB (`dateStyle: long`): 3 November 2026."""
+    """How the page writes a day in English (`dateStyle: long`): November 3, 2026. Kofi's session has no
+    locale, so the page speaks the browser's language, English."""
     moment = datetime.fromtimestamp(at, UTC)
-    return f"{moment.day} {moment:%B} {moment.year}"
+    return f"{moment:%B} {moment.day}, {moment.year}"
 
 
 def _usd(cents: int) -> str:
-    """Dollars as en-GB writes them: US$70.98."""
-    return "US" + dollars(cents)
+    """Dollars as English writes them: $70.98."""
+    return dollars(cents)
 
 
 async def test_a_usage_billed_customer_sees_usage_tiers_chart_and_credit(
@@ -72,11 +73,11 @@ async def test_a_usage_billed_customer_sees_usage_tiers_chart_and_credit(
     await expect(rows.nth(2)).to_contain_text(_day(third))
     await expect(rows.nth(2)).to_contain_text(f"{int(third_value):,}")
     credit = page.locator("#credits")
-    await expect(credit.locator(".credit-balance")).to_contain_text("US$25.00 of credit pays your usage")
+    await expect(credit.locator(".credit-balance")).to_contain_text("$25.00 of credit pays your usage")
     grants = credit.locator("#credit-grants > li")
     await expect(grants).to_have_count(1)  # the welcome credit is spent
     await expect(grants).to_contain_text("Launch credit")
-    await expect(grants).to_contain_text("US$25.00 left of US$25.00")
+    await expect(grants).to_contain_text("$25.00 left of $25.00")
     launch = next(g for g in store.iter_type("billing.credit_grant") if g["name"] == "Launch credit")
     await expect(grants).to_contain_text(f"expires on {_day(launch['expires_at'])}")
     credited = page.locator("#upcoming li.credit")

@@ -114,33 +114,38 @@ async function previewChoice() {
  */
 function renderReview({ portal, subscription, price, items, preview }) {
   const next = preview.nextInvoice;
-  let summary = `You pay ${preview.amountDueNow.formatted} now`;
-  let heading = '';
+  const now = preview.amountDueNow.formatted;
+  /** @type {string[]} */
+  const sentences = [];
   if (preview.effectiveAt) {
     // Left for the end of the period: nothing changes, nor is charged, until then.
-    heading = price ? `Switch to ${price.product.name}. ` : '';
-    summary = `Your plan changes on ${formatDate(preview.effectiveAt, portal.locale)}; `
-      + `from then you pay ${next?.total.formatted ?? ''}. Nothing changes until then.`;
+    if (price) sentences.push(`Switch to ${price.product.name}.`);
+    sentences.push(`Your plan changes on ${formatDate(preview.effectiveAt, portal.locale)}; `
+      + `from then you pay ${next?.total.formatted ?? ''}. Nothing changes until then.`);
   } else if (price && items.length === 1) {
     // Only the plan moves: its new price is what the customer pays from the next period.
     const quantity = subscription.items[0].quantity;
-    heading = `Switch to ${price.product.name}, ${priceText(price, quantity)}. `;
-    summary += next ? `, then ${priceText(price, quantity)} from ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+    sentences.push(t('Switch to {plan}, {price}.', { plan: price.product.name, price: priceText(price, quantity) }));
+    sentences.push(next
+      ? t('You pay {now} now, then {price} from {date}.', { now, price: priceText(price, quantity), date: formatDate(next.periodEnd, portal.locale) })
+      : t('You pay {now} now.', { now }));
     const regular = (price.unitAmount?.amount ?? 0) * quantity;
     if (next && next.total.amount !== regular) {
-      summary += ` Your invoice on that date will be ${next.total.formatted}, including the adjustment for the rest of this period.`;
+      sentences.push(t('Your invoice on that date will be {total}, including the adjustment for the rest of this period.', { total: next.total.formatted }));
     }
   } else {
-    heading = price ? `Switch to ${price.product.name}. ` : '';
-    summary += next ? `, then ${next.total.formatted} on ${formatDate(next.periodEnd, portal.locale)}.` : '.';
+    if (price) sentences.push(`Switch to ${price.product.name}.`);
+    sentences.push(next
+      ? `You pay ${now} now, then ${next.total.formatted} on ${formatDate(next.periodEnd, portal.locale)}.`
+      : t('You pay {now} now.', { now }));
   }
   if (preview.balanceAppliedNow.amount > 0) {
-    summary += ` ${preview.balanceAppliedNow.formatted} of it is applied from your balance.`;
+    sentences.push(`${preview.balanceAppliedNow.formatted} of it is applied from your balance.`);
   }
   if (preview.credit.amount > 0) {
-    summary += ` You get a credit of ${preview.credit.formatted} for the unused time; it is taken off your next invoices.`;
+    sentences.push(`You get a credit of ${preview.credit.formatted} for the unused time; it is taken off your next invoices.`);
   }
-  byId('plan-summary').textContent = `${heading}${summary}`;
+  byId('plan-summary').textContent = sentences.join(' ');
   const lines = preview.prorationLines;
   byId('plan-lines-details').hidden = !lines.length;
   byId('plan-lines-summary').textContent =
