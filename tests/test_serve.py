@@ -134,7 +134,13 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             past_due_portal = await client.get(past_due_link)
             seats_portal = await client.get(seats_link)
             card_portal = await client.get(card_link)
-            returned = await client.get(graphiql.replace("/graphql", "/demo/returned"))
+            customer_id = dashboard.json()["data"]["viewer"]["customer"]["id"]
+            await client.post(
+                graphiql,
+                json={"query": MINT_SESSION, "variables": {"c": customer_id}},
+                headers={"Authorization": f"Bearer {api_key}"},
+            )
+            returned = await _demo_product_page(client, graphiql.replace("/graphql", "/demo/returned"))
             sandbox = await client.get(
                 f"http://127.0.0.1:{fallback[1]}/v1/prices",
                 headers={"Authorization": "Bearer sk_test_sandbox"},
@@ -166,6 +172,8 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
         "/portal?flow=payment_method_update",
     )
     assert "You are back in the product" in returned.text
+    # The demo registers its product's event endpoint: the session minted above reached it, signed.
+    assert "<code>customer_session.create</code>" in returned.text
     assert customer["shipping"]["address"]["line1"] == "1 Ferry Building"
     assert customer["taxIds"] == [
         {"type": "US_EIN", "value": "12-3456789", "verificationStatus": "UNAVAILABLE"}
@@ -218,3 +226,16 @@ def test_serving_a_stripe_account_loads_no_sandbox_code(tmp_path: Path) -> None:
         [sys.executable, "-c", program], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
     )
     assert finished.stdout == "[]\n"
+
+
+MINT_SESSION = "mutation($c: ID!) { createCustomerSession(input: {customerId: $c}) { userErrors { code } } }"
+
+
+async def _demo_product_page(client: httpx.AsyncClient, url: str) -> httpx.Response:
+    """The demo product's page once it lists an event: deliveries go out within about a second."""
+    for _ in range(100):
+        page = await client.get(url)
+        if "<code>customer_session.create</code>" in page.text:
+            break
+        await asyncio.sleep(0.1)
+    return page

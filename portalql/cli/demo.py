@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from portalql.persistence.adapters import DatabaseRetentionStore
+from portalql.persistence.adapters import DatabaseRetentionStore, new_event_secret
 from portalql.persistence.repositories.api_keys import create_api_key, list_api_keys, revoke_api_key
+from portalql.persistence.repositories.event_deliveries import create_event_endpoint, enabled_event_endpoints
 from portalql.persistence.repositories.external_ids import replace_external_id
 from portalql.persistence.repositories.sessions import create_customer_session, create_portal_link
 from portalql.persistence.repositories.trusted_documents import store_trusted_documents
@@ -103,19 +104,31 @@ async def mint_demo_credentials(
     seats_customer_id: str | None = None,
     usage_customer_id: str | None = None,
     external_id: str | None = None,
+    events_url: str | None = None,
 ) -> DemoCredentials:
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     one-time links into the hosted portal for the same customer that lead back to `return_url` (one of them
     deep-linked to adding a card, `CARD_FLOW`); another such link for `past_due_customer_id`, for
     `seats_customer_id` and for `usage_customer_id` when given. `external_id` (from the customer's Stripe
-    metadata) is mapped to the customer, as `portalql external-ids rebuild` would. The dashboard query
-    becomes a trusted document."""
+    metadata) is mapped to the customer, as `portalql external-ids rebuild` would; `events_url` is registered
+    as an event endpoint (the demo product's). The dashboard query becomes a trusted document."""
     async with database.session() as session:
         await store_trusted_documents(session, {DASHBOARD_DOCUMENT_ID: (DASHBOARD_QUERY, "Dashboard")})
         if external_id is not None:
             await replace_external_id(session, external_id, customer_id)
         await _revoke_demo_keys(session)
         key = await create_api_key(session, name=DEMO_API_KEY_NAME, livemode=False)
+        if events_url is not None and events_url not in {
+            e.url for e in await enabled_event_endpoints(session)
+        }:
+            await create_event_endpoint(
+                session,
+                url=events_url,
+                description="The demo product",
+                event_types=[],
+                secret=new_event_secret(),
+                created_by_api_key_id=key.key.id,
+            )
         customer_session = await create_customer_session(
             session, customer_id=customer_id, ttl=DEMO_SESSION_TTL, scopes=frozenset(Scope)
         )

@@ -46,7 +46,7 @@ from portalql.observability.metrics import MULTIPROCESS_ENV
 from portalql.persistence.db import Database
 from portalql.settings import Settings
 from portalql.web.app import create_app
-from portalql.web.demo_return import DEMO_RETURN_PATH
+from portalql.web.demo_return import DEMO_EVENTS_PATH, DEMO_RETURN_PATH
 from resolvers import external_ids
 
 if TYPE_CHECKING:
@@ -300,6 +300,7 @@ async def _prepare(
                 database,
                 customer_id=demo["id"],
                 return_url=f"{settings.public_url.rstrip('/')}{DEMO_RETURN_PATH}",
+                events_url=f"{settings.public_url.rstrip('/')}{DEMO_EVENTS_PATH}",
                 past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
                 seats_customer_id=seats_customer(sandbox_state.store)["id"],
                 usage_customer_id=usage_customer(sandbox_state.store)["id"],

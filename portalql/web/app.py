@@ -155,7 +155,7 @@ def create_app(
     )
     app.include_router(portal_router(runtime))
     if settings.environment == "development":
-        app.include_router(demo_return_router())
+        app.include_router(demo_return_router(runtime))
     app.include_router(_login_router(runtime, settings))
     app.include_router(webhook_router(runtime))
     app.include_router(graphiql_assets_router())
