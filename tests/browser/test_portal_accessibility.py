@@ -196,6 +196,9 @@ async def test_german_page_is_german_throughout_and_cancelling_works_by_keyboard
     await expect(lines).to_contain_text(re.compile(r"Nicht genutzte Zeit für \w+ nach dem \d+\. \w+ \d{4}"))
     await expect(lines).not_to_contain_text("time on")
     await page.keyboard.press("Escape")
+    # Closing gives focus back to the dialog's opener: wait for that before moving it on.
+    await expect(change).to_be_hidden()
+    await expect(plan.get_by_role("button", name=re.compile("^Tarif ändern"))).to_be_focused()
 
     cancel = plan.get_by_role("button", name=re.compile("^Tarif kündigen"))
     await cancel.focus()
