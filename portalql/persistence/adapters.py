@@ -426,10 +426,6 @@ class DatabaseEventEndpoints:
             rows = await all_event_endpoints(db)
         return tuple(_event_endpoint(row) for row in rows)
 
-    async def count_enabled(self) -> int:
-        async with self._database.session() as db:
-            return len(await enabled_event_endpoints(db))
-
     async def disable(self, endpoint_id: str) -> EventEndpoint | None:
         async with self._database.session() as db:
             row = await disable_event_endpoint(db, endpoint_id)

@@ -87,9 +87,8 @@ async def _register(
         )
     types = _check_event_types(event_types)
     endpoints = writes.stores(ctx).event_endpoints
-    if await endpoints.count_enabled() >= MAX_ENABLED_ENDPOINTS and url not in {
-        endpoint.url for endpoint in await endpoints.endpoints() if endpoint.disabled_at is None
-    }:
+    enabled = {endpoint.url for endpoint in await endpoints.endpoints() if endpoint.disabled_at is None}
+    if len(enabled) >= MAX_ENABLED_ENDPOINTS and url not in enabled:
         raise reject(
             UserErrorCode.INVALID_INPUT,
             f"At most {MAX_ENABLED_ENDPOINTS} endpoints are enabled at once; disable one first.",
@@ -128,7 +127,10 @@ async def create_event_endpoint(
 
 async def _disable(ctx: RequestContext, endpoint_id: str) -> EventEndpoint:
     principal = require_api_key(ctx)
-    disabled = await writes.stores(ctx).event_endpoints.disable(endpoint_id[:100])
+    # Ids are `pqwe_` and 24 hex digits; a longer one names nothing.
+    disabled = (
+        None if len(endpoint_id) > 40 else await writes.stores(ctx).event_endpoints.disable(endpoint_id)
+    )
     if disabled is None:
         raise reject(UserErrorCode.NOT_FOUND, "No such event endpoint.", "endpoint_id")
     await writes.audit(
