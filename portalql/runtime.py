@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import anyio.lowlevel
 
 from portalql.events.delivery import delivering_events
+from portalql.live import LocalChanges, live_changes
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
@@ -41,13 +42,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What every request uses: the database, the gateway (which also drops the reads webhooks make stale)
-    and the subscriptions each customer's dashboards preview ahead."""
+    """What every request uses: the database, the gateway (which also drops the reads webhooks make stale),
+    the subscriptions each customer's dashboards preview ahead, and where live changes travel."""
 
     database: Database
     gateway: BillingGateway
     # None when the app runs without its lifespan (in-process tests): nothing is previewed ahead then.
     known_subscriptions: DatabaseKnownSubscriptions | None
+    live: LocalChanges
 
 
 @dataclass
@@ -68,7 +70,7 @@ class Runtime:
             self.on_database(self.database)
         # Given both parts, the app serves without its lifespan too (as tests drive it in-process).
         if self.database is not None and self.gateway is not None:
-            self._services = Services(self.database, self.gateway, None)
+            self._services = Services(self.database, self.gateway, None, LocalChanges())
 
     @property
     def services(self) -> Services:
@@ -124,7 +126,10 @@ class Runtime:
                     else connect_gateway(settings)
                 )
                 stack.push_async_callback(gateway.close)
-            await stack.enter_async_context(retrying_webhook_events(database, gateway, known_subscriptions))
+            live = await stack.enter_async_context(live_changes(settings))
+            await stack.enter_async_context(
+                retrying_webhook_events(database, gateway, known_subscriptions, live)
+            )
             await stack.enter_async_context(delivering_events(database))
             await stack.enter_async_context(
                 shared_revocations(
@@ -134,7 +139,7 @@ class Runtime:
                 )
             )
             await warm_up()
-            injected, self._services = self._services, Services(database, gateway, known_subscriptions)
+            injected, self._services = self._services, Services(database, gateway, known_subscriptions, live)
             try:
                 yield self._services
             finally:

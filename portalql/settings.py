@@ -102,6 +102,15 @@ class Settings(BaseSettings):
     # never allowed across origins, so the hosted portal's CSRF rule (see `portalql.web.auth`) still holds.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
+    # Live updates (GraphQL subscriptions over graphql-transport-ws at the GraphQL paths): the sockets one
+    # credential (a customer session or an API key) may hold open on an instance at once, and how long a
+    # socket may stay open without a subscription running.
+    live_connections_per_credential: PositiveInt = 5
+    live_idle_seconds: PositiveFloat = 60.0
+    # The Redis channel live changes travel on between instances: deployments sharing one Redis each need
+    # their own.
+    live_channel: str = Field(default="portalql:live:changes", min_length=1, max_length=200)
+
     # Logs: JSON lines by default in production, readable text in development.
     log_format: Literal["json", "text"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

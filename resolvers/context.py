@@ -12,6 +12,7 @@ from resolvers.loaders.batching import Loader
 from resolvers.principals import CustomerPrincipal
 
 if TYPE_CHECKING:
+    from resolvers.live import LiveChanges
     from resolvers.ports import KnownSubscriptions, Stores
     from resolvers.principals import Principal
     from stripe_gateway.interface import BillingGateway
@@ -40,6 +41,8 @@ class RequestContext:
     known_subscriptions: KnownSubscriptions | None = None
     # The customer's language for the messages shown to them; None for an API key.
     translator: Translator | None = None
+    # Where changes are published and watched (`resolvers.live`); the app injects it.
+    live: LiveChanges | None = None
 
     @cached_property
     def loaders(self) -> Loaders:

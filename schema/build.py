@@ -12,8 +12,10 @@ from graphql import GraphQLObjectType
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+from strawberry.types.graphql import OperationType
 
 from schema.errors import coded
+from schema.live import Live
 from schema.mutation import Mutation
 from schema.protection import document_cache, protections
 from schema.query import Query
@@ -26,9 +28,13 @@ if TYPE_CHECKING:
     from graphql import GraphQLError, GraphQLResolveInfo, GraphQLSchema
     from strawberry.extensions import SchemaExtension
     from strawberry.extensions.runner import SchemaExtensionsRunner
+    from strawberry.schema.schema import StreamResult
     from strawberry.types import ExecutionContext, ExecutionResult
 
     OperationObserver = Callable[[str | None, ExecutionResult], None]
+
+
+_ALL_OPERATIONS = frozenset(OperationType)
 
 
 class PortalSchema(strawberry.Schema):
@@ -75,6 +81,18 @@ class PortalSchema(strawberry.Schema):
         if self._observe is not None:
             self._observe(context.operation_name, handled)
         return handled
+
+    async def execute(self, *args: Any, **options: Any) -> ExecutionResult:
+        # Subscriptions run on sockets (`stream`): over HTTP, which streams nothing here, they are refused.
+        allowed = options.get("allowed_operation_types") or _ALL_OPERATIONS
+        options["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
+        return await super().execute(*args, **options)
+
+    async def stream(self, *args: Any, **options: Any) -> StreamResult:
+        # Only sockets stream (the router enables no HTTP streaming), and they carry subscriptions only:
+        # queries and mutations go over HTTP, where their bounds and deadlines hold.
+        options["allowed_operation_types"] = {OperationType.SUBSCRIPTION}
+        return await super().stream(*args, **options)
 
     def _get_execute_function(self) -> Callable[..., Any]:
         execute = super()._get_execute_function()
@@ -151,6 +169,7 @@ def build_schema(
         observe=observe,
         query=Query,
         mutation=Mutation,
+        subscription=Live,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map={datetime: DATETIME}),
         extensions=[*protections(documents, trusted), *extensions],
     )

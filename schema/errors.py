@@ -11,6 +11,7 @@ import logging
 import secrets
 
 from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from resolvers.errors import DatabaseUnavailableError, ResolverError
 from stripe_gateway.errors import GatewayError, NotFound, RateLimited, StripeUnavailable
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 UNEXPECTED_MESSAGE = "Unexpected error."
 MAX_MESSAGE_CHARS = 300
-_EXPECTED = (GraphQLError, ResolverError, StripeUnavailable, RateLimited, NotFound)
+_EXPECTED = (GraphQLError, ResolverError, StripeUnavailable, RateLimited, NotFound, InvalidOperationTypeError)
 # Failures of a dependency: logged as warnings (no traceback: the cause is outside), still with an error id.
 _OUTAGES = (StripeUnavailable, RateLimited, DatabaseUnavailableError)
 
@@ -44,6 +45,11 @@ def _client_view(original: Exception) -> tuple[str, dict[str, object]]:
         }
     if isinstance(original, NotFound):
         return "Not found.", {"code": "NOT_FOUND"}
+    if isinstance(original, InvalidOperationTypeError):
+        # Sockets carry subscriptions only (HTTP refuses subscriptions before execution, with a 400).
+        return "Only subscriptions run on a socket: send queries and mutations over HTTP.", {
+            "code": "OPERATION_NOT_ALLOWED"
+        }
     return UNEXPECTED_MESSAGE, {"code": "INTERNAL"}
 
 

@@ -1,4 +1,5 @@
-"""A typed `strawberry.field` decorator: strawberry's overload for `field(description=...)` returns Any."""
+"""Typed `strawberry.field` and `strawberry.subscription` decorators: strawberry's overloads for
+`field(description=...)` return Any."""
 
 from __future__ import annotations
 
@@ -26,3 +27,8 @@ def field(
         description=description, name=name, deprecation_reason=deprecation_reason, extensions=list(extensions)
     )
     return cast("Callable[[F], F]", decorator)
+
+
+def subscription(description: str) -> Callable[[F], F]:
+    """Declare a subscription field of the `Live` root."""
+    return cast("Callable[[F], F]", strawberry.subscription(description=description))

@@ -199,6 +199,8 @@ def _serve_workers(
             access_log=False,
             timeout_graceful_shutdown=_GRACEFUL_STOP_SECONDS,
             timeout_worker_healthcheck=_WORKER_HEALTHCHECK_SECONDS,
+            # A live-update socket's message is bounded like a GraphQL request's body.
+            ws_max_size=prepared[0].graphql_max_body_bytes,
         )
         Multiprocess(config, sockets=[api_socket]).run()
     finally:
@@ -228,7 +230,12 @@ async def _serve(settings: Settings, api_socket: socket.socket, *, host: str, ou
         settings, sandbox = await _prepare(settings, api_socket, host=host, out=out, sockets=sockets)
         api = _Server(
             uvicorn.Config(
-                create_app(settings), log_config=None, log_level="info", lifespan="on", access_log=False
+                create_app(settings),
+                log_config=None,
+                log_level="info",
+                lifespan="on",
+                access_log=False,
+                ws_max_size=settings.graphql_max_body_bytes,
             )
         )
         stop.watch(api)

@@ -23,6 +23,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -72,6 +73,16 @@ CUSTOMER_SESSIONS = Counter(
     "Customer session tokens: created (by an API key or a redeemed link) or rejected (presented but unknown, "
     "expired or revoked).",
     ["event"],
+)
+LIVE_SOCKETS = Gauge(
+    "portalql_live_sockets",
+    "Live-update sockets (GraphQL subscriptions) admitted and still open.",
+    multiprocess_mode="livesum",
+)
+LIVE_WATCHERS = Gauge(
+    "portalql_live_watchers",
+    "Subscriptions watching a customer's billing changes.",
+    multiprocess_mode="livesum",
 )
 
 _MAX_OPERATION_NAMES = 200

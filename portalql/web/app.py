@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -13,7 +14,9 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection  # noqa: TC002 - FastAPI reads the annotation at runtime
 from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from portalql.mail import Outbox, SmtpMailer
 from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
@@ -21,11 +24,12 @@ from portalql.observability.logs import request_id_var
 from portalql.persistence.adapters import database_stores
 from portalql.persistence.repositories.trusted_documents import all_trusted_documents, trusted_document_body
 from portalql.runtime import Runtime
-from portalql.web.auth import authenticate_request
+from portalql.web.auth import ANONYMOUS, authenticate_request
 from portalql.web.degraded import DegradedAnswers, database_unavailable, unavailable_status
 from portalql.web.demo_return import demo_return_router
 from portalql.web.graphiql import graphiql_assets_router, graphiql_page
 from portalql.web.health import health_router
+from portalql.web.live_sockets import SUBSCRIPTIONS_PER_SOCKET, LiveSockets, TextSocketAdapter, handler_for
 from portalql.web.login_page import login_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from portalql.observability.tracing import Tracing
     from portalql.persistence.db import Database
     from portalql.settings import Settings
+    from schema.build import PortalSchema
     from stripe_gateway.interface import BillingGateway
 
 logger = logging.getLogger(__name__)
@@ -55,6 +60,8 @@ REQUEST_ID_HEADER = "X-Request-Id"
 # An incoming id is echoed into logs and headers, so only short, plain ones are honoured.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"'  # noqa: S105 - RFC 6750's error name, not a secret
+# A socket that has not authenticated by then is closed (4408).
+_CONNECTION_INIT_WAIT = timedelta(seconds=10)
 
 
 def create_app(
@@ -103,11 +110,16 @@ def create_app(
             if owns_tracing and tracing is not None:
                 tracing.shutdown()  # exports the spans still batched
 
-    async def graphql_context(request: Request, response: Response) -> Context:
+    async def graphql_context(request: HTTPConnection, response: Response) -> Context:
         services = runtime.services
         recent = runtime.recent_credentials
-        authentication = await authenticate_request(
-            services.database, request.headers, request.cookies, recent=recent
+        # A socket authenticates at `connection_init` (`portalql.web.live_sockets`), not by its handshake.
+        authentication = (
+            ANONYMOUS
+            if request.scope["type"] == "websocket"
+            else await authenticate_request(
+                services.database, request.headers, request.cookies, recent=recent
+            )
         )
         if authentication.rejected:
             # Every data field still answers UNAUTHENTICATED; the challenge tells "log in again" apart.
@@ -128,6 +140,7 @@ def create_app(
                 stores=database_stores(services.database, settings, recent_credentials=recent),
                 known_subscriptions=services.known_subscriptions,
                 translator=translator,
+                live=services.live,
             )
         )
 
@@ -161,14 +174,22 @@ def create_app(
     app.include_router(graphiql_assets_router())
     # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
     # router each, so that each route knows its full path (the metrics' and traces' route label).
+    sockets = LiveSockets(runtime)
     for path in graphql_paths:
         app.include_router(
             _GraphQLRouter(
                 schema,
+                sockets,
                 path=path,
                 context_getter=graphql_context,
                 # GraphiQL explores the schema by introspection; without it the page could show nothing.
                 graphql_ide="graphiql" if settings.graphql_introspection else None,
+                # Subscriptions over graphql-transport-ws only (no HTTP streaming), from pages of this origin
+                # or of the origins allowed to call the API.
+                subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                allowed_origins=settings.cors_origins,
+                connection_init_wait_timeout=_CONNECTION_INIT_WAIT,
+                max_subscriptions_per_connection=SUBSCRIPTIONS_PER_SOCKET,
             )
         )
     if tracing is not None:
@@ -203,8 +224,15 @@ def _login_router(runtime: Runtime, settings: Settings) -> APIRouter:
 
 
 class _GraphQLRouter(GraphQLRouter[Context, None]):
-    """Strawberry's router, coding JSON with orjson (several times faster than `json` here) and taking a
-    trusted document's id (`documentId`) beside or instead of `query`."""
+    """Strawberry's router, coding JSON with orjson (several times faster than `json` here), taking a
+    trusted document's id (`documentId`) beside or instead of `query`, and serving live updates' sockets
+    (`portalql.web.live_sockets`)."""
+
+    websocket_adapter_class = TextSocketAdapter
+
+    def __init__(self, schema: PortalSchema, sockets: LiveSockets, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.graphql_transport_ws_handler_class = handler_for(sockets)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -242,7 +270,7 @@ def _with_document_id(request: Any) -> Any:
     return request
 
 
-def request_id_of(request: Request) -> str:
+def request_id_of(request: HTTPConnection) -> str:
     request_id: str = request.state.request_id
     return request_id
 

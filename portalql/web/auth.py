@@ -66,6 +66,9 @@ class RecentCredentials:
         self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
         self._announce: Callable[[], Awaitable[None]] | None = None
         self._suspended = False
+        # Counts the times everything was forgotten (a revocation, here or announced): whoever holds a
+        # credential for long (a live socket) checks it again when this moves.
+        self.generation = 0
 
     def get(self, token_hash: str, *, now: datetime) -> Principal | None:
         entry = self._entries.get(token_hash)
@@ -89,6 +92,7 @@ class RecentCredentials:
 
     def clear(self) -> None:
         self._entries.clear()
+        self.generation += 1
 
     async def revoked(self) -> None:
         """A credential was revoked through this process: forget everything here, and tell the others."""

@@ -73,7 +73,8 @@ def webhook_router(runtime: Runtime) -> APIRouter:
                 document=event.payload,
             )
         if await store_event(database, event, change):
-            processor = EventProcessor(database, gateway, runtime.services.known_subscriptions)
+            services = runtime.services
+            processor = EventProcessor(database, gateway, services.known_subscriptions, services.live)
             background.add_task(processor.process_or_note_failure, event, change)
             return JSONResponse({"received": True})
         WEBHOOK_DELIVERIES.labels(event.type, "duplicate").inc()

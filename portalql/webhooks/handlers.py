@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from resolvers.live import BillingTopic
 from stripe_gateway.records import (
     ChangedField,
     Charge,
@@ -90,9 +91,14 @@ class Change:
     catalog: bool = False
     # For a subscription: whether it invoices again, which decides if its customer's dashboards preview it.
     invoices_again: bool | None = None
+    # What the customer's watchers are told is stale (`resolvers.live`).
+    topics: frozenset[BillingTopic] = frozenset()
 
 
 Handler = Callable[["Event"], "Change | None"]
+
+_INVOICES = frozenset({BillingTopic.INVOICES})
+_PAYMENT_METHODS = frozenset({BillingTopic.PAYMENT_METHODS})
 
 
 def on_subscription_created(event: Event) -> Change | None:
@@ -132,7 +138,7 @@ def on_invoice_changed(event: Event) -> Change | None:
     """New, finalized, paid, failed or updated invoices: billing's own doing, never audited."""
     if event.object_id is None:
         return None
-    return Change(object_id=event.object_id, customer_id=event.customer_id, audit=None)
+    return Change(object_id=event.object_id, customer_id=event.customer_id, audit=None, topics=_INVOICES)
 
 
 def on_invoice_voided(event: Event) -> Change | None:
@@ -150,7 +156,7 @@ def on_invoice_voided(event: Event) -> Change | None:
             before=None,
             after={"status": status, "total": invoice.total},
         )
-    return Change(object_id=invoice.id, customer_id=event.customer_id, audit=audit)
+    return Change(object_id=invoice.id, customer_id=event.customer_id, audit=audit, topics=_INVOICES)
 
 
 def on_charge_refunded(event: Event) -> Change | None:
@@ -171,7 +177,7 @@ def on_charge_refunded(event: Event) -> Change | None:
             before={"amount_refunded": refunded_before},
             after={"amount_refunded": charge.amount_refunded, "currency": charge.currency},
         )
-    return Change(object_id=charge.id, customer_id=event.customer_id, audit=audit)
+    return Change(object_id=charge.id, customer_id=event.customer_id, audit=audit, topics=_INVOICES)
 
 
 def on_refund_changed(event: Event) -> Change | None:
@@ -185,7 +191,9 @@ def on_refund_changed(event: Event) -> Change | None:
     refund = event.subject
     if not isinstance(refund, Refund):
         return None
-    return Change(object_id=refund.charge_id or refund.id, customer_id=event.customer_id, audit=None)
+    return Change(
+        object_id=refund.charge_id or refund.id, customer_id=event.customer_id, audit=None, topics=_INVOICES
+    )
 
 
 def on_payment_method_attached(event: Event) -> Change | None:
@@ -196,7 +204,12 @@ def on_payment_method_attached(event: Event) -> Change | None:
     if not event.made_by_portalql:
         card = _card_summary(payment_method)
         audit = AuditEntry("payment_method.attach", "payment_method", payment_method.id, None, card)
-    return Change(object_id=payment_method.id, customer_id=payment_method.customer_id, audit=audit)
+    return Change(
+        object_id=payment_method.id,
+        customer_id=payment_method.customer_id,
+        audit=audit,
+        topics=_PAYMENT_METHODS,
+    )
 
 
 def on_payment_method_detached(event: Event) -> Change | None:
@@ -211,7 +224,7 @@ def on_payment_method_detached(event: Event) -> Change | None:
     if not event.made_by_portalql:
         card = _card_summary(payment_method)
         audit = AuditEntry("payment_method.detach", "payment_method", payment_method.id, card, None)
-    return Change(object_id=payment_method.id, customer_id=owner, audit=audit)
+    return Change(object_id=payment_method.id, customer_id=owner, audit=audit, topics=_PAYMENT_METHODS)
 
 
 def on_setup_intent_changed(event: Event) -> Change | None:
@@ -220,7 +233,9 @@ def on_setup_intent_changed(event: Event) -> Change | None:
     setup_intent = event.subject
     if not isinstance(setup_intent, SetupIntent):
         return None
-    return Change(object_id=setup_intent.id, customer_id=setup_intent.customer_id, audit=None)
+    return Change(
+        object_id=setup_intent.id, customer_id=setup_intent.customer_id, audit=None, topics=_PAYMENT_METHODS
+    )
 
 
 def on_customer_updated(event: Event) -> Change | None:
@@ -235,7 +250,9 @@ def on_customer_updated(event: Event) -> Change | None:
         )
         if after:
             audit = AuditEntry("customer.update", "customer", customer.id, before, after)
-    return Change(object_id=customer.id, customer_id=customer.id, audit=audit)
+    # The default card is one of the customer's settings.
+    topics = frozenset({BillingTopic.DETAILS, BillingTopic.PAYMENT_METHODS})
+    return Change(object_id=customer.id, customer_id=customer.id, audit=audit, topics=topics)
 
 
 def on_tax_id_changed(event: Event) -> Change | None:
@@ -243,7 +260,12 @@ def on_tax_id_changed(event: Event) -> Change | None:
     carry the tax ids) are stale. Not audited: portalql's own adds and removals are, when made."""
     if event.object_id is None or event.customer_id is None:
         return None
-    return Change(object_id=event.object_id, customer_id=event.customer_id, audit=None)
+    return Change(
+        object_id=event.object_id,
+        customer_id=event.customer_id,
+        audit=None,
+        topics=frozenset({BillingTopic.DETAILS}),
+    )
 
 
 def on_credit_grant_changed(event: Event) -> Change | None:
@@ -252,7 +274,12 @@ def on_credit_grant_changed(event: Event) -> Change | None:
     grant = event.subject
     if not isinstance(grant, CreditGrant):
         return None
-    return Change(object_id=grant.id, customer_id=grant.customer_id, audit=None)
+    return Change(
+        object_id=grant.id,
+        customer_id=grant.customer_id,
+        audit=None,
+        topics=frozenset({BillingTopic.CREDITS}),
+    )
 
 
 def on_catalog_changed(event: Event) -> Change | None:
@@ -326,6 +353,8 @@ def _subscription_change(
         audit=audit,
         # A deleted subscription has ended, so it never invoices again.
         invoices_again=subscription.invoices_again,
+        # Its upcoming invoice moves with it.
+        topics=frozenset({BillingTopic.SUBSCRIPTIONS, BillingTopic.INVOICES}),
     )
 
 

@@ -26,11 +26,13 @@ from portalql.persistence.repositories.webhook_events import (
     schedule_webhook_event,
 )
 from portalql.webhooks.handlers import HANDLERS, Change
+from resolvers.live import BillingChange
 from resolvers.ports import AuditSource, PrincipalType
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database
     from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
+    from resolvers.live import LiveChanges
     from stripe_gateway.records import Event
 
 logger = logging.getLogger(__name__)
@@ -135,17 +137,20 @@ def next_attempt(attempts: int, now: datetime) -> datetime | None:
 
 
 class EventProcessor:
-    """Applies stored events: drops the cached reads they make stale, audits outside changes, marks them."""
+    """Applies stored events: drops the cached reads they make stale, audits outside changes, marks them,
+    and tells the customer's watchers."""
 
     def __init__(
         self,
         database: Database,
         stale_reads: StaleReads,
         known_subscriptions: DatabaseKnownSubscriptions | None = None,
+        live: LiveChanges | None = None,
     ) -> None:
         self._database = database
         self._stale_reads = stale_reads
         self._known_subscriptions = known_subscriptions
+        self._live = live
 
     async def process(self, event: Event, change: Change) -> bool:
         """Apply one stored event; True when this call processed it, False when it already was.
@@ -200,6 +205,9 @@ class EventProcessor:
                 )
         if subscriber is not None and self._known_subscriptions is not None:
             self._known_subscriptions.forget(subscriber)
+        # Told once its effects are committed, so that what watchers read again is fresh.
+        if self._live is not None and change.customer_id is not None and change.topics:
+            await self._live.publish(BillingChange.now(change.customer_id, change.topics))
         return True
 
     async def process_or_note_failure(

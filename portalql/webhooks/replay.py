@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from portalql.live import live_changes
 from portalql.persistence.db import Database
 from portalql.persistence.repositories.webhook_events import unprocessed_webhook_event_ids
 from portalql.runtime import connect_cached_gateway
@@ -17,6 +18,7 @@ from portalql.webhooks.inbox import EventProcessor, dispatch, store_event
 
 if TYPE_CHECKING:
     from portalql.settings import Settings
+    from resolvers.live import LiveChanges
     from stripe_gateway.interface import BillingGateway
     from stripe_gateway.records import Event
 
@@ -55,20 +57,23 @@ def parse_since(value: str, *, now: datetime | None = None) -> datetime:
 
 async def replay(settings: Settings, *, since: datetime) -> ReplayReport:
     """`replay_events` on the configured database and Stripe account, invalidating through the shared cache
-    (with Redis, running instances drop what the replayed events make stale)."""
+    (with Redis, running instances drop what the replayed events make stale and tell their watchers)."""
     database = Database(settings.database_url)
     try:
         await database.migrate()
         gateway = await connect_cached_gateway(settings)
         try:
-            return await replay_events(database, gateway, since=since)
+            async with live_changes(settings) as live:
+                return await replay_events(database, gateway, since=since, live=live)
         finally:
             await gateway.close()
     finally:
         await database.dispose()
 
 
-async def replay_events(database: Database, gateway: BillingGateway, *, since: datetime) -> ReplayReport:
+async def replay_events(
+    database: Database, gateway: BillingGateway, *, since: datetime, live: LiveChanges | None = None
+) -> ReplayReport:
     """Store every handled event since `since`, then process the unprocessed ones, oldest first; the
     gateway both lists the events and drops the reads they make stale."""
     events = await _events_since(gateway, int(since.timestamp()))
@@ -80,7 +85,7 @@ async def replay_events(database: Database, gateway: BillingGateway, *, since: d
         async with database.session() as db:
             chunk = [event.id for event, _ in handled[start : start + _IDS_PER_QUERY]]
             pending |= await unprocessed_webhook_event_ids(db, chunk)
-    processor = EventProcessor(database, gateway)
+    processor = EventProcessor(database, gateway, live=live)
     processed = 0
     for event, change in handled:
         if event.id in pending and await processor.process(event, change):

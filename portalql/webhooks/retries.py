@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from portalql.persistence.db import Database
     from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
     from portalql.webhooks.inbox import StaleReads
+    from resolvers.live import LiveChanges
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ async def retry_due_events(
     database: Database,
     stale_reads: StaleReads,
     known_subscriptions: DatabaseKnownSubscriptions | None = None,
+    live: LiveChanges | None = None,
     *,
     now: datetime | None = None,
 ) -> int:
@@ -50,7 +52,7 @@ async def retry_due_events(
     now = now or datetime.now(UTC)
     async with database.session() as db:
         due = await due_webhook_events(db, now=now, limit=_BATCH)
-    processor = EventProcessor(database, stale_reads, known_subscriptions)
+    processor = EventProcessor(database, stale_reads, known_subscriptions, live)
     waiting: set[str | None] = set()  # objects whose earlier event failed in this round
     processed = 0
     for row in due:
@@ -80,11 +82,12 @@ async def _retry_forever(
     database: Database,
     stale_reads: StaleReads,
     known_subscriptions: DatabaseKnownSubscriptions | None,
+    live: LiveChanges | None,
     interval_seconds: float,
 ) -> None:
     while True:
         try:
-            await retry_due_events(database, stale_reads, known_subscriptions)
+            await retry_due_events(database, stale_reads, known_subscriptions, live)
         except Exception:
             logger.exception("retrying webhook events failed; trying again in %.0f s", interval_seconds)
         await asyncio.sleep(interval_seconds)
@@ -95,11 +98,14 @@ async def retrying_webhook_events(
     database: Database,
     stale_reads: StaleReads,
     known_subscriptions: DatabaseKnownSubscriptions | None = None,
+    live: LiveChanges | None = None,
     *,
     interval_seconds: float = RETRY_INTERVAL_SECONDS,
 ) -> AsyncIterator[None]:
     """Retry due events every `interval_seconds` while the block runs."""
-    task = asyncio.create_task(_retry_forever(database, stale_reads, known_subscriptions, interval_seconds))
+    task = asyncio.create_task(
+        _retry_forever(database, stale_reads, known_subscriptions, live, interval_seconds)
+    )
     try:
         yield
     finally:

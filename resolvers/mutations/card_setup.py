@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from resolvers import rules
+from resolvers.live import BillingTopic, announce
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import limited_by_portal, owned_customer, portal_features, refuse
@@ -104,6 +105,7 @@ async def _complete(ctx: RequestContext, setup_intent_id: str) -> CardAdded:
         await ctx.loaders.payment_method(intent.payment_method_id),
     )
     if intent.metadata.get(SET_AS_DEFAULT) != "true" or customer.default_payment_method_id == method.id:
+        await announce(ctx, customer_id, {BillingTopic.PAYMENT_METHODS})
         return CardAdded(method, customer)
     # Keyed by the intent: completing it again (or from another tab) makes the same change once.
     key = writes.idempotency_key(ctx, principal, intent.id, "set_default_payment_method", method.id)

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from resolvers import external_ids
+from resolvers.live import announce, topics_of_action
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, Rejected, UserError, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import check_id, settled
@@ -276,6 +277,7 @@ async def _create(ctx: RequestContext, ask: InvoiceAsk) -> Invoice:
         ),
         write_key=f"{key}:create_invoice",
     )
+    await announce(ctx, customer_id, topics_of_action(_CREATE))
     return invoice
 
 

@@ -17,6 +17,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from resolvers.live import announce, topics_of_action
 from resolvers.loaders.payments import every_refund
 from resolvers.money import format_money
 from resolvers.mutations import writes
@@ -224,6 +225,7 @@ async def _refund_locked(
         ),
         audit=audit,
     )
+    await announce(ctx, charge.customer_id, topics_of_action(audit.action))
     return refund
 
 

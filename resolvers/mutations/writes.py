@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from resolvers.live import announce, topics_of_action
 from resolvers.mutations.outcome import Rejected, UserErrorCode, reject
 from resolvers.ports import AuditEntry, ExpectedWrite
 from resolvers.principals import ApiKeyPrincipal
@@ -113,7 +114,7 @@ async def audit(
     before: Mapping[str, object] | None,
     after: Mapping[str, object] | None,
 ) -> None:
-    """Audit a change that is not a write to Stripe (a session, a portal link), made in this request."""
+    """Audit a change made in this request, and tell the customer's watchers of it."""
     await stores(ctx).audit.record(
         audit_entry(
             ctx,
@@ -126,6 +127,7 @@ async def audit(
             after=after,
         )
     )
+    await announce(ctx, customer_id, topics_of_action(action))
 
 
 @dataclass(slots=True)
@@ -145,7 +147,8 @@ async def audited_write(
     ctx: RequestContext, *, key: str, target: tuple[object, ...], entry: AuditEntry
 ) -> AsyncIterator[AuditedWrite]:
     """Audit the write the block sends under `key`, asking for the state `target` (what `already_done` is
-    told for it) and shown in the trail as `entry.after` until the block sets the state it left."""
+    told for it) and shown in the trail as `entry.after` until the block sets the state it left; once it
+    took effect, tell the customer's watchers."""
     log = stores(ctx).audit
     await log.expect(ExpectedWrite(key=key, target=_digest(target), entry=entry))
     written = AuditedWrite(after=entry.after)
@@ -155,6 +158,7 @@ async def audited_write(
         await log.refused(key)
         raise
     await log.took_effect(key, after=written.after)
+    await announce(ctx, entry.customer_id, topics_of_action(entry.action))
 
 
 async def already_done(

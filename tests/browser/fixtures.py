@@ -126,7 +126,13 @@ def serve_app(sandbox: SandboxHandle, tmp_path: Path, **overrides: Any) -> Itera
         **overrides,
     )
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), log_level="warning", access_log=False, lifespan="on", ws="none")
+        uvicorn.Config(
+            create_app(settings),
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            ws_max_size=settings.graphql_max_body_bytes,
+        )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="portal", daemon=True)
     thread.start()
