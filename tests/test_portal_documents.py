@@ -1,8 +1,8 @@
 """Every GraphQL document the hosted portal page sends validates against the schema.
 
 The documents are read from the page's modules as JavaScript builds them (`tests.fixtures.page_documents`).
-The page sends them only through `api.js`'s `graphql` and `mutate`, so every call of those names one of the
-documents read, and every document read is sent somewhere: a document the extraction misses fails the tests
+The page sends them only through `api.js`'s `graphql`, `mutate` and `subscribe` (its socket), so every call
+of those names one of the documents read, and every document read is sent somewhere: a document the extraction misses fails the tests
 instead of going unchecked.
 """
 
@@ -16,12 +16,12 @@ from graphql import FieldNode, OperationDefinitionNode, parse
 from tests.fixtures.page_documents import ASSETS, DOCUMENTS, PAGE
 from tests.fixtures.schema_sdl import validation_errors
 
-CLIENT_MODULE = "api.js"  # where `graphql` and `mutate` are defined, and the only `fetch` of the API
+CLIENT_MODULE = "api.js"  # where `graphql`, `mutate` and `subscribe` are defined: the only `fetch` and socket
 MESSAGES_MODULE = "i18n.js"  # fetches the page's one message catalog, a JSON file: never a document
-CALL = re.compile(r"\b(graphql|mutate)\(")
+CALL = re.compile(r"\b(graphql|mutate|subscribe)\(")
 # A call's arguments as the page writes them: a document constant, then for `mutate` the field's name.
 CALL_ARGUMENTS = re.compile(
-    r"\b(?:graphql\(\s*(?P<query>\w+)|mutate\(\s*(?P<mutation>\w+),\s*'(?P<field>\w+)')"
+    r"\b(?:(?:graphql|subscribe)\(\s*(?P<query>\w+)|mutate\(\s*(?P<mutation>\w+),\s*'(?P<field>\w+)')"
 )
 PAGE_MODULES = sorted(path for path in ASSETS.glob("*.js") if path.name != CLIENT_MODULE)
 
@@ -31,6 +31,8 @@ def test_the_page_sends_graphql_only_through_its_client_module() -> None:
     assert "fetch(" in client
     fetching = [path.name for path in PAGE_MODULES if "fetch(" in path.read_text(encoding="utf-8")]
     assert fetching == [MESSAGES_MODULE]
+    assert "WebSocket(" in client
+    assert [path.name for path in PAGE_MODULES if "WebSocket" in path.read_text(encoding="utf-8")] == []
     assert "graphql" not in (ASSETS / MESSAGES_MODULE).read_text(encoding="utf-8").lower()
     # The page's only script is a module of assets/: no inline script holds a document.
     assert re.findall(r"<script\b[^>]*>", (PAGE / "index.html").read_text(encoding="utf-8")) == [

@@ -89,3 +89,53 @@ export function idempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
+
+// Live updates: graphql-transport-ws on the same endpoint, authenticated by the session cookie (the server
+// accepts a socket only from this origin). A lost socket is opened again after a growing pause; one the
+// server refuses or ends (the session expired or was revoked) is not: the next read says so.
+const SOCKET_PROTOCOL = 'graphql-transport-ws';
+const SOCKET_REFUSED = 4403;
+const RECONNECT_MS = 1000;
+const MAX_RECONNECT_MS = 30000;
+// Pinged this often, so that no proxy between takes the socket for idle.
+const PING_MS = 25000;
+
+/**
+ * Follow a subscription, calling `onNext` with each result's `data`, for as long as the page is open.
+ * @param {string} subscription
+ * @param {(data: any) => void} onNext `any`: the data of the subscription sent
+ */
+export function subscribe(subscription, onNext) {
+  let delay = RECONNECT_MS;
+  const open = () => {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}${ENDPOINT}`, SOCKET_PROTOCOL);
+    /** @param {Record<string, unknown>} message */
+    const send = (message) => socket.send(JSON.stringify(message));
+    const pinging = setInterval(() => send({ type: 'ping' }), PING_MS);
+    let ended = false;
+    socket.addEventListener('open', () => send({ type: 'connection_init', payload: {} }));
+    socket.addEventListener('message', (event) => {
+      /** @type {{ type: string, payload?: any }} */
+      const message = JSON.parse(event.data);
+      if (message.type === 'connection_ack') {
+        delay = RECONNECT_MS;
+        send({ id: '1', type: 'subscribe', payload: { query: subscription } });
+      } else if (message.type === 'next' && message.payload?.data) {
+        onNext(message.payload.data);
+      } else if (message.type === 'ping') {
+        send({ type: 'pong' });
+      } else if (message.type === 'complete' || message.type === 'error') {
+        ended = true;
+        socket.close();
+      }
+    });
+    socket.addEventListener('close', (event) => {
+      clearInterval(pinging);
+      if (ended || event.code === SOCKET_REFUSED) return;
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, MAX_RECONNECT_MS);
+    });
+  };
+  open();
+}

@@ -2,11 +2,11 @@
 // step a deep link asks for. Each section renders only what the session's scopes and the API's
 // capabilities and actions allow; the API enforces the same rules.
 
-import { ApiError, SessionExpired, graphql } from './api.js';
+import { ApiError, SessionExpired, graphql, subscribe } from './api.js';
 import { announce, byId } from './dom.js';
 import { wireCloseButtons } from './dialogs.js';
 import { loadMessages, locale, t } from './i18n.js';
-import { BOOT, DASHBOARD } from './queries.js';
+import { BOOT, CHANGES, DASHBOARD } from './queries.js';
 import { openCancel } from './cancel.js';
 import { renderDetails } from './details.js';
 import { renderInvoices, renderUpcoming } from './invoices.js';
@@ -87,9 +87,35 @@ async function start() {
     byId('main').removeAttribute('aria-busy');
     byId('loading').hidden = true;
     openDeepLink(portal, new URLSearchParams(location.search), viewer.portalFlow ?? null);
+    subscribe(CHANGES, () => refreshSoon(portal));
   } catch (error) {
     fail(error);
   }
+}
+
+// Changes arriving together (a plan change and its invoice) are read once.
+const REFRESH_DELAY_MS = 250;
+/** @type {number | undefined} */
+let refreshTimer;
+
+/**
+ * Read the dashboard again after a change made elsewhere (another tab, support in Stripe's dashboard, a
+ * renewal); while a dialog is open, once it closes, so that nothing moves under the customer's hands.
+ * @param {Portal} portal
+ */
+function refreshSoon(portal) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    if (document.querySelector('dialog[open]')) {
+      document.addEventListener('close', () => refreshSoon(portal), { capture: true, once: true });
+      return;
+    }
+    try {
+      render(portal, await loadDashboard(portal));
+    } catch (error) {
+      if (error instanceof SessionExpired) expired();
+    }
+  }, REFRESH_DELAY_MS);
 }
 
 /** @param {Portal} portal */

@@ -157,3 +157,8 @@ export const INVOICES = /* GraphQL */ `
   }
   ${INVOICE_PAGE}
 `;
+
+// Told of each change of the customer's billing, made anywhere, so that the page reads it again.
+export const CHANGES = /* GraphQL */ `
+  subscription PortalChanges { billingChanged { topics } }
+`;
