@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -32,15 +33,23 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from portalql.observability.metrics import LIVE_SOCKETS
 from portalql.web.auth import SESSION_COOKIE, authenticate
 from resolvers.principals import ApiKeyPrincipal, CustomerPrincipal
+from schema.build import PortalSchema
 from schema.context import Context
+from schema.errors import coded
+from schema.trusted import requested_document_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+    from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+        ConnectionInitMessage,
+        Message,
+        SubscribeMessage,
+    )
 
     from portalql.runtime import Runtime
     from resolvers.principals import Principal
+    from schema.trusted import TrustedDocuments
 
 # The hosted page runs one; a product's SPA a few.
 SUBSCRIPTIONS_PER_SOCKET = 5
@@ -146,6 +155,29 @@ class LiveSocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
             self._admission = admitted
             self.context.request_context.principal = admitted.principal
         await super().handle_connection_init(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """A subscription sent by a trusted document's id (`documentId`, or APQ's `persistedQuery` among its
+        `extensions`, as over HTTP) runs that document's text; an unknown id is refused with its code."""
+        payload: Any = message.get("payload")
+        if isinstance(payload, dict) and payload.get("query") is None and self.connection_acknowledged:
+            extensions = payload.get("extensions") or {}
+            if "documentId" in payload and isinstance(extensions, dict):
+                extensions = {**extensions, "documentId": payload["documentId"]}
+            try:
+                document_id = requested_document_id(extensions if isinstance(extensions, dict) else None)
+                if document_id is not None:
+                    payload["query"] = await self._trusted.text_of(document_id)
+            except GraphQLError as error:
+                refusal: Message = {"id": message["id"], "type": "error", "payload": [coded(error).formatted]}
+                await self.send_message(refusal)
+                return
+        await super().handle_subscribe(message)
+
+    @property
+    def _trusted(self) -> TrustedDocuments:
+        assert isinstance(self.schema, PortalSchema)
+        return self.schema.trusted_documents
 
     async def _watch(self) -> None:
         loop = asyncio.get_running_loop()

@@ -309,6 +309,20 @@ async def test_only_subscriptions_run_on_a_socket_and_none_over_http(
         assert "subscriptions are not allowed" in response.text
 
 
+async def test_a_subscription_sent_by_an_unknown_trusted_id_is_refused_with_its_code(
+    *, instances: Instances, tokens: Tokens, customer_a: str
+) -> None:
+    address = await instances.start()
+    async with socket_to(address, bearer(await tokens.customer_session(customer_a))) as ws:
+        await acknowledged(ws)
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"documentId": "ab" * 32}}))
+        assert _codes(await _message(ws)) == ["PERSISTED_QUERY_NOT_FOUND"]
+        # The socket stays usable.
+        await subscribe(ws, operation="2")
+        await ws.send(json.dumps({"type": "ping"}))
+        assert await _message(ws) == {"type": "pong"}
+
+
 async def test_a_watcher_that_reads_slowly_gets_the_changes_merged() -> None:
     live = LocalChanges()
     before = watchers()

@@ -19,6 +19,16 @@ export interface ClientOptions {
   credentials: Credentials;
   /** Another `fetch` (tests, older runtimes); the global one by default. */
   fetch?: typeof fetch;
+  /** Another `WebSocket` for subscriptions (Node.js before 22: the `ws` package); the global one by default. */
+  WebSocket?: typeof WebSocket;
+}
+
+/** What a subscription calls: each result's data, then its end: `error` when the server refused it or the
+ * socket closed (`code` is the close code, e.g. 4403 for a refused or expired credential). */
+export interface Observer<T> {
+  next: (data: T) => void;
+  error?: (error: PortalqlError) => void;
+  complete?: () => void;
 }
 
 /** One error of the response's top-level `errors`, with its stable `extensions.code`. */
@@ -75,6 +85,65 @@ export class PortalqlClient {
   constructor(options: ClientOptions) {
     this.options = options;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Follow a typed subscription over graphql-transport-ws at the same endpoint, authenticated in its
+   * `connection_init` (the token) or by the cookie (same origin), and sent by its trusted id. Returns what
+   * ends it. One socket per call: the server allows a few per credential
+   * (`PORTALQL_LIVE_CONNECTIONS_PER_CREDENTIAL`). */
+  subscribe<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    observer: Observer<TResult>,
+  ): () => void {
+    const Socket = this.options.WebSocket ?? globalThis.WebSocket;
+    const url = new URL(this.options.url, globalThis.location?.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new Socket(url.href, "graphql-transport-ws");
+    const send = (message: object) => socket.send(JSON.stringify(message));
+    let settled = false;
+    const settle = (end: () => void) => {
+      if (settled) return;
+      settled = true;
+      end();
+      socket.close();
+    };
+    socket.addEventListener("open", async () => {
+      const credentials = this.options.credentials;
+      const token = "token" in credentials
+        ? typeof credentials.token === "function" ? await credentials.token() : credentials.token
+        : undefined;
+      send({ type: "connection_init", payload: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+    });
+    socket.addEventListener("message", (event) => {
+      const message = JSON.parse(String(event.data)) as { type: string; payload?: unknown };
+      if (message.type === "connection_ack") {
+        // By its trusted id, as requests are; the server then runs the text it trusts.
+        const documentId = (document as Meta).__meta__?.hash;
+        const operation = documentId === undefined ? { query: print(document) } : { documentId };
+        send({ id: "1", type: "subscribe", payload: { ...operation, variables } });
+      } else if (message.type === "ping") {
+        send({ type: "pong" });
+      } else if (message.type === "next") {
+        const result = message.payload as Response<TResult>;
+        if (result.data != null) observer.next(result.data);
+        else settle(() => observer.error?.(new PortalqlError(200, result.errors ?? [])));
+      } else if (message.type === "error") {
+        settle(() => observer.error?.(new PortalqlError(200, message.payload as GraphQLErrorEntry[])));
+      } else if (message.type === "complete") {
+        settle(() => observer.complete?.());
+      }
+    });
+    // A socket that could not open may end with this alone (Node.js), without a close.
+    socket.addEventListener("error", () => {
+      const failed = { message: "The socket failed.", extensions: { code: "SOCKET_FAILED" } };
+      settle(() => observer.error?.(new PortalqlError(0, [failed])));
+    });
+    socket.addEventListener("close", (event) => {
+      const closed = { message: event.reason || "The socket closed.", extensions: { code: "SOCKET_CLOSED", closeCode: event.code } };
+      settle(() => observer.error?.(new PortalqlError(0, [closed])));
+    });
+    return () => settle(() => observer.complete?.());
   }
 
   /** Run a typed document; resolves with its data, rejects with a `PortalqlError`. */

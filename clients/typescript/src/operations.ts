@@ -171,3 +171,9 @@ export const PayInvoice = graphql(`
     }
   }
 `);
+
+export const BillingChanged = graphql(`
+  subscription BillingChanged {
+    billingChanged { customerId topics occurredAt }
+  }
+`);

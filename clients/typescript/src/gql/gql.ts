@@ -26,6 +26,7 @@ type Documents = {
     "\n  mutation SetDefaultPaymentMethod($input: SetDefaultPaymentMethodInput!) {\n    setDefaultPaymentMethod(input: $input) {\n      paymentMethod { id }\n      userErrors { ...UserErrorFields }\n    }\n  }\n": typeof types.SetDefaultPaymentMethodDocument,
     "\n  mutation DetachPaymentMethod($input: DetachPaymentMethodInput!) {\n    detachPaymentMethod(input: $input) {\n      paymentMethod { id }\n      userErrors { ...UserErrorFields }\n    }\n  }\n": typeof types.DetachPaymentMethodDocument,
     "\n  mutation PayInvoice($input: PayInvoiceInput!, $locale: String!) {\n    payInvoice(input: $input) {\n      outcome\n      clientSecret\n      invoice { id status amountPaid { formatted(locale: $locale) } }\n      userErrors { ...UserErrorFields }\n    }\n  }\n": typeof types.PayInvoiceDocument,
+    "\n  subscription BillingChanged {\n    billingChanged { customerId topics occurredAt }\n  }\n": typeof types.BillingChangedDocument,
 };
 const documents: Documents = {
     "\n  fragment UserErrorFields on UserError {\n    code\n    message\n    field\n  }\n": types.UserErrorFieldsFragmentDoc,
@@ -40,6 +41,7 @@ const documents: Documents = {
     "\n  mutation SetDefaultPaymentMethod($input: SetDefaultPaymentMethodInput!) {\n    setDefaultPaymentMethod(input: $input) {\n      paymentMethod { id }\n      userErrors { ...UserErrorFields }\n    }\n  }\n": types.SetDefaultPaymentMethodDocument,
     "\n  mutation DetachPaymentMethod($input: DetachPaymentMethodInput!) {\n    detachPaymentMethod(input: $input) {\n      paymentMethod { id }\n      userErrors { ...UserErrorFields }\n    }\n  }\n": types.DetachPaymentMethodDocument,
     "\n  mutation PayInvoice($input: PayInvoiceInput!, $locale: String!) {\n    payInvoice(input: $input) {\n      outcome\n      clientSecret\n      invoice { id status amountPaid { formatted(locale: $locale) } }\n      userErrors { ...UserErrorFields }\n    }\n  }\n": types.PayInvoiceDocument,
+    "\n  subscription BillingChanged {\n    billingChanged { customerId topics occurredAt }\n  }\n": types.BillingChangedDocument,
 };
 
 /**
@@ -104,6 +106,10 @@ export function graphql(source: "\n  mutation DetachPaymentMethod($input: Detach
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation PayInvoice($input: PayInvoiceInput!, $locale: String!) {\n    payInvoice(input: $input) {\n      outcome\n      clientSecret\n      invoice { id status amountPaid { formatted(locale: $locale) } }\n      userErrors { ...UserErrorFields }\n    }\n  }\n"): (typeof documents)["\n  mutation PayInvoice($input: PayInvoiceInput!, $locale: String!) {\n    payInvoice(input: $input) {\n      outcome\n      clientSecret\n      invoice { id status amountPaid { formatted(locale: $locale) } }\n      userErrors { ...UserErrorFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BillingChanged {\n    billingChanged { customerId topics occurredAt }\n  }\n"): (typeof documents)["\n  subscription BillingChanged {\n    billingChanged { customerId topics occurredAt }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
