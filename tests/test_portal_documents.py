@@ -2,8 +2,8 @@
 
 The documents are read from the page's modules as JavaScript builds them (`tests.fixtures.page_documents`).
 The page sends them only through `api.js`'s `graphql`, `mutate` and `subscribe` (its socket), so every call
-of those names one of the documents read, and every document read is sent somewhere: a document the extraction misses fails the tests
-instead of going unchecked.
+of those names one of the documents read, and every document read is sent somewhere: a document the
+extraction misses fails the tests instead of going unchecked.
 """
 
 from __future__ import annotations
