@@ -555,5 +555,9 @@ def _print_demo_banner(
         "\n"
         f"The same dashboard as a trusted document, sent by its id alone:\n  {by_id}\n"
         "\n"
+        "Live updates: with the same header in GraphiQL, run\n"
+        "  subscription { billingChanged { topics occurredAt } }\n"
+        "then change something in the portal (or open it in two tabs): each hears of it at once.\n"
+        "\n"
         "Press Ctrl+C to stop.\n"
     )

@@ -90,7 +90,10 @@ class LiveSockets:
         self, payload: Mapping[str, Any], cookies: Mapping[str, str]
     ) -> _Admission | tuple[int, str]:
         """The socket's credential, counted against its limit; or the close code and reason refusing it."""
-        authorization = payload.get("authorization")
+        # As clients spell it: GraphiQL, for one, sends its `Authorization` header here.
+        authorization = next(
+            (value for key, value in payload.items() if str(key).lower() == "authorization"), None
+        )
         if authorization is None and (cookie := cookies.get(SESSION_COOKIE)) is not None:
             authorization = f"Bearer {cookie}"
         if not isinstance(authorization, str) or not authorization.strip():

@@ -150,7 +150,8 @@ async def test_a_session_hears_of_a_change_made_through_portalql(
     address = await instances.start()
     token = await tokens.customer_session(customer_a)
     before = watchers()
-    async with socket_to(address, bearer(token)) as ws, _http(address) as http:
+    # Spelt as GraphiQL sends it, from its headers.
+    async with socket_to(address, {"Authorization": f"Bearer {token}"}) as ws, _http(address) as http:
         await acknowledged(ws)
         await subscribe(ws)
         await watching(before + 1)

@@ -4,7 +4,13 @@
 "use strict";
 
 (function () {
-  const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+  // Subscriptions go over a socket to the same endpoint; the headers set in the editor (Authorization)
+  // travel in its connection_init.
+  const socketScheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  const fetcher = GraphiQL.createFetcher({
+    url: window.location.pathname,
+    subscriptionUrl: socketScheme + "//" + window.location.host + window.location.pathname,
+  });
   const explorer = GraphiQLPluginExplorer.explorerPlugin();
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
