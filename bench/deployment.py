@@ -179,12 +179,13 @@ async def measure(config: Config, progress: Callable[[str], None], workdir: Path
         async with api("--otlp-endpoint", sink.url) as server:
             variants.append(await warm("tracing on", server))
 
-        wanted = os.environ.get("PORTALQL_BENCH_REDIS_URL", _DEFAULT_REDIS_URL)
-        redis_url = await _redis(wanted)
+        redis_url = await bench_redis()
         for workers in (1, 2):
             name = f"{workers} worker{'s' if workers > 1 else ''}"
             if redis_url is None:
-                variants.append(Variant(name, (), (), f"skipped: no Redis at {wanted}"))
+                variants.append(
+                    Variant(name, (), (), "skipped: no Redis at PORTALQL_BENCH_REDIS_URL or 127.0.0.1:6379")
+                )
                 continue
             async with _serve(workers, sandbox.url, database_url, redis_url, workdir) as server:
                 variants.append(await warm(name, server))
@@ -259,8 +260,10 @@ async def _session(database_url: str, customer_id: str) -> str:
     return created.token
 
 
-async def _redis(url: str) -> str | None:
-    """`url` when a Redis server answers there, with the service's cache of an earlier run deleted."""
+async def bench_redis() -> str | None:
+    """`PORTALQL_BENCH_REDIS_URL` (or a local Redis) when a server answers there, with the service's cache of
+    an earlier run deleted."""
+    url = os.environ.get("PORTALQL_BENCH_REDIS_URL", _DEFAULT_REDIS_URL)
     client = aioredis.Redis.from_url(url)
     try:
         await client.ping()

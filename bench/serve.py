@@ -72,6 +72,8 @@ def _portalql_app(options: argparse.Namespace) -> Started:
         # and the alternative no limiter.
         stripe_requests_per_second=options.stripe_requests_per_second,
         otel_exporter_otlp_endpoint=options.otlp_endpoint,
+        redis_url=options.redis_url,
+        stripe_webhook_secret=None if options.webhook_secret is None else SecretStr(options.webhook_secret),
     )
     return create_app(settings), {}
 
@@ -137,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--metrics", choices=["on", "off"], default="on")
     parser.add_argument("--otlp-endpoint", help="export traces there (OTLP over HTTP)")
     parser.add_argument("--dashboards", help="the floor's JSON: portalql's dashboard answer by customer")
+    parser.add_argument("--redis-url", help="share the cache and live updates with other instances there")
+    parser.add_argument("--webhook-secret", help="accept the sandbox's webhooks signed with this")
     options = parser.parse_args(argv)
     app, announced = APPS[options.kind](options)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from bench import live
 from bench.__main__ import main
 
 if TYPE_CHECKING:
@@ -219,3 +220,18 @@ def test_the_warm_dashboard_as_a_trusted_document_and_the_floor_are_measured_wit
         "trusted_over_warm",
     }
     assert all(ratio > 0 for ratio in report["dashboard_throughput_over_floor"].values())
+
+
+def test_the_live_updates_benchmark_hears_every_change_on_every_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    live.main(["--changes", "2", "--latency-ms", "0"])
+
+    lines = capsys.readouterr().out.splitlines()[1:]
+    paths = [line[:30].strip() for line in lines]
+    # Without Redis in reach a change cannot cross instances, and that row is left out.
+    assert paths in (
+        ["portalql, same instance", "portalql, other instance", "Stripe (webhook)"],
+        ["portalql, same instance", "Stripe (webhook)"],
+    )
+    assert [line[30:].split()[0] for line in lines] == ["2"] * len(paths)
