@@ -245,6 +245,17 @@ async def test_another_customer_cannot_be_watched_and_an_api_key_names_the_custo
         assert await heard(ws) == {"customerId": customer_b, "topics": ["DETAILS"]}
 
 
+async def test_a_session_that_may_read_none_of_the_topics_cannot_watch(
+    *, instances: Instances, tokens: Tokens, customer_a: str
+) -> None:
+    address = await instances.start()
+    token = await tokens.customer_session(customer_a, scopes={Scope.AUDIT_READ})
+    async with socket_to(address, bearer(token)) as ws:
+        await acknowledged(ws)
+        await subscribe(ws)
+        assert _codes(await _message(ws)) == ["FORBIDDEN"]
+
+
 async def test_a_socket_without_a_valid_credential_is_refused(
     *, instances: Instances, tokens: Tokens, customer_a: str
 ) -> None:
