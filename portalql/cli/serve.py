@@ -105,14 +105,11 @@ def workers_problem(settings: Settings) -> str | None:
     """Why several worker processes would disagree with each other under these settings, if they would."""
     if settings.redis_url is not None:
         return None
-    if settings.read_cache or settings.auth_cache_seconds > 0:
-        return (
-            "without REDIS_URL each worker keeps its own read cache and auth cache, so a change or a "
-            "revocation made through one would not be seen by the others. Set REDIS_URL (see the README's "
-            "production section), or turn both caches off with PORTALQL_READ_CACHE=false and "
-            "PORTALQL_AUTH_CACHE_SECONDS=0."
-        )
-    return None
+    return (
+        "without REDIS_URL each worker keeps its own read cache and auth cache and tells only its own "
+        "live-update sockets, so a change or a revocation made through one would not be seen by the others. "
+        "Set REDIS_URL (see the README's production section)."
+    )
 
 
 def worker_app() -> FastAPI:
