@@ -9,6 +9,7 @@ configured exactly) and covers queries as well as mutations.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -66,9 +67,9 @@ class RecentCredentials:
         self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
         self._announce: Callable[[], Awaitable[None]] | None = None
         self._suspended = False
-        # Counts the times everything was forgotten (a revocation, here or announced): whoever holds a
-        # credential for long (a live socket) checks it again when this moves.
-        self.generation = 0
+        # Set (and replaced) each time everything is forgotten (a revocation, here or announced): whoever
+        # holds a credential for long (a live socket) waits on it to check the credential again at once.
+        self._forgotten = asyncio.Event()
 
     def get(self, token_hash: str, *, now: datetime) -> Principal | None:
         entry = self._entries.get(token_hash)
@@ -92,7 +93,12 @@ class RecentCredentials:
 
     def clear(self) -> None:
         self._entries.clear()
-        self.generation += 1
+        self._forgotten.set()
+        self._forgotten = asyncio.Event()
+
+    async def forgotten(self) -> None:
+        """Return once everything is next forgotten."""
+        await self._forgotten.wait()
 
     async def revoked(self) -> None:
         """A credential was revoked through this process: forget everything here, and tell the others."""

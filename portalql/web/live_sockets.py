@@ -54,7 +54,9 @@ if TYPE_CHECKING:
 # The hosted page runs one; a product's SPA a few.
 SUBSCRIPTIONS_PER_SOCKET = 5
 _RECHECK_SECONDS = 30.0
-_TICK_SECONDS = 1.0
+# How often a socket's watchdog looks (each is a wakeup per socket: few, for many sockets), at most a quarter
+# of the idle time so that an idle socket is closed soon after it.
+_TICK_SECONDS = 5.0
 FORBIDDEN = 4403
 IDLE = 4408
 TOO_MANY = 4429
@@ -82,9 +84,9 @@ class LiveSockets:
     def idle_seconds(self) -> float:
         return self._runtime.settings.live_idle_seconds
 
-    @property
-    def revocations(self) -> int:
-        return self._runtime.recent_credentials.generation
+    async def revoked(self) -> None:
+        """Return at the next revocation, made here or announced by another instance."""
+        await self._runtime.recent_credentials.forgotten()
 
     async def admit(
         self, payload: Mapping[str, Any], cookies: Mapping[str, str]
@@ -185,9 +187,12 @@ class LiveSocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def _watch(self) -> None:
         loop = asyncio.get_running_loop()
         busy_at = checked_at = loop.time()
-        generation = self.sockets.revocations
         while True:
-            await asyncio.sleep(_TICK_SECONDS)
+            revoked = False
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(min(_TICK_SECONDS, self.sockets.idle_seconds / 4)):
+                    await self.sockets.revoked()
+                    revoked = True
             now = loop.time()
             if self.operations:
                 busy_at = now
@@ -200,8 +205,8 @@ class LiveSocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
             ended = _expired(admission.principal)
             # Checked again after any revocation (told at once, here or through Redis), and now and then
             # for those that were not told (`portalql keys revoke`, an instance without Redis).
-            if not ended and (generation != self.sockets.revocations or now - checked_at >= _RECHECK_SECONDS):
-                checked_at, generation = now, self.sockets.revocations
+            if not ended and (revoked or now - checked_at >= _RECHECK_SECONDS):
+                checked_at = now
                 ended = await self.sockets.principal_of(admission.authorization) is None
             if ended:
                 await self.websocket.close(
