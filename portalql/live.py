@@ -92,7 +92,7 @@ class LocalChanges:
 
 
 class SharedChanges(LocalChanges):
-    """Changes told to the watchers of every instance that shares Redis; build it with `following`."""
+    """Changes told to the watchers of every instance that shares Redis; `live_changes` builds it."""
 
     def __init__(self, client: aioredis.Redis, *, channel: str, timeout_seconds: float) -> None:
         super().__init__()

@@ -8,10 +8,11 @@
 - Only subscriptions run on a socket: queries and mutations go over HTTP, where their bounds and deadlines
   hold (`schema.build.PortalSchema.stream`).
 - Bounds: `live_connections_per_credential` sockets per credential on an instance (one more is closed with
-  4429), `_SUBSCRIPTIONS_PER_SOCKET` subscriptions on a socket, and a socket with none running for
-  `live_idle_seconds` is closed with 4408. The credential is checked again every `_RECHECK_SECONDS`, and
-  the socket closed with 4403 once it is revoked or has expired. A message's size is bounded by the server
-  (`portalql serve` gives uvicorn the GraphQL body limit).
+  4429), `SUBSCRIPTIONS_PER_SOCKET` subscriptions on a socket, and a socket with none running for
+  `live_idle_seconds` is closed with 4408. The credential is checked again at once after any revocation
+  (made here, or announced through Redis) and every `_RECHECK_SECONDS` besides, and the socket is closed
+  with 4403 once it is revoked or has expired. A message's size is bounded by the server (`portalql serve`
+  gives uvicorn the GraphQL body limit).
 """
 
 from __future__ import annotations
