@@ -16,7 +16,7 @@ from graphql import GraphQLEnumType
 from graphql import build_schema as parse_sdl
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from resolvers import ports
+from resolvers import live, ports
 from resolvers.mutations import invoice_payment, outcome, portal_sessions
 from resolvers.principals import Scope
 from schema import build_schema
@@ -95,6 +95,7 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "UsageGranularity": records.UsageWindow,
         "CreditCategory": records.CreditCategory,
         "BalanceTransactionType": records.BalanceTransactionType,
+        "BillingTopic": live.BillingTopic,
     }
 
 

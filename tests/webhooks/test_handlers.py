@@ -6,6 +6,7 @@ import pytest
 
 from portalql.webhooks.handlers import AuditEntry, Change
 from portalql.webhooks.inbox import dispatch
+from resolvers.live import BillingTopic
 from stripe_gateway.records import (
     Address,
     CancellationDetails,
@@ -30,6 +31,9 @@ from tests.webhooks.events import (
 )
 
 UPDATED = "customer.subscription.updated"
+# What a subscription's watchers are told is stale: it, and the upcoming invoice that moves with it.
+SUBSCRIPTION_TOPICS = frozenset({BillingTopic.SUBSCRIPTIONS, BillingTopic.INVOICES})
+INVOICES = frozenset({BillingTopic.INVOICES})
 
 
 def test_an_outside_cancel_at_period_end_is_audited_with_what_changed() -> None:
@@ -50,6 +54,7 @@ def test_an_outside_cancel_at_period_end_is_audited_with_what_changed() -> None:
             after={"cancel_at_period_end": True, "cancel_at": 200},
         ),
         invoices_again=False,
+        topics=SUBSCRIPTION_TOPICS,
     )
 
 
@@ -107,7 +112,9 @@ def test_a_renewal_refreshes_the_cache_and_audits_nothing() -> None:
         UPDATED, subscription(items=renewed), previous=subscription(), changed={ChangedField.ITEMS}
     )
 
-    assert dispatch(event) == Change(object_id="sub_1", customer_id="cus_A", audit=None, invoices_again=True)
+    assert dispatch(event) == Change(
+        object_id="sub_1", customer_id="cus_A", audit=None, invoices_again=True, topics=SUBSCRIPTION_TOPICS
+    )
 
 
 def test_a_change_portalql_made_is_not_audited_again() -> None:
@@ -122,7 +129,9 @@ def test_a_change_portalql_made_is_not_audited_again() -> None:
 
     change = dispatch(event)
 
-    assert change == Change(object_id="sub_1", customer_id="cus_A", audit=None, invoices_again=False)
+    assert change == Change(
+        object_id="sub_1", customer_id="cus_A", audit=None, invoices_again=False, topics=SUBSCRIPTION_TOPICS
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,6 +168,7 @@ def test_a_created_or_deleted_subscription_is_audited_whole(
             },
         ),
         invoices_again=invoices_again,
+        topics=SUBSCRIPTION_TOPICS,
     )
 
 
@@ -186,6 +196,7 @@ def test_an_outside_customer_update_is_audited_with_the_fields_the_portal_shows(
                 "address": {**old_address, "line1": "2 New Street", "country": "GB"},
             },
         ),
+        topics=frozenset({BillingTopic.DETAILS, BillingTopic.PAYMENT_METHODS}),
     )
 
 
@@ -216,6 +227,7 @@ def test_a_detached_card_belongs_to_the_customer_it_had() -> None:
         object_id="pm_1",
         customer_id="cus_A",
         audit=AuditEntry("payment_method.detach", "payment_method", "pm_1", before=card, after=None),
+        topics=frozenset({BillingTopic.PAYMENT_METHODS}),
     )
 
 
@@ -227,6 +239,7 @@ def test_an_attached_card_is_audited_as_it_is_now() -> None:
         object_id="pm_1",
         customer_id="cus_A",
         audit=AuditEntry("payment_method.attach", "payment_method", "pm_1", before=None, after=card),
+        topics=frozenset({BillingTopic.PAYMENT_METHODS}),
     )
 
 
@@ -248,6 +261,7 @@ def test_an_outside_refund_is_audited_on_its_charge() -> None:
             before={"amount_refunded": 0},
             after={"amount_refunded": 500, "currency": "usd"},
         ),
+        topics=INVOICES,
     )
 
 
@@ -261,8 +275,9 @@ def test_a_voided_invoice_is_audited_and_a_paid_one_is_not() -> None:
         audit=AuditEntry(
             "invoice.void", "invoice", "in_1", before=None, after={"status": "void", "total": 1000}
         ),
+        topics=INVOICES,
     )
-    assert paid == Change(object_id="in_1", customer_id="cus_A", audit=None)
+    assert paid == Change(object_id="in_1", customer_id="cus_A", audit=None, topics=INVOICES)
 
 
 def test_an_event_about_another_kind_of_object_than_its_type_says_is_not_acted_on() -> None:
@@ -284,14 +299,16 @@ def test_a_card_saved_or_refused_in_the_browser_refreshes_the_customers_reads(ev
 
     change = dispatch(typed_event(event_type, setup_intent))
 
-    assert change == Change(object_id="seti_1", customer_id="cus_A", audit=None)
+    assert change == Change(
+        object_id="seti_1", customer_id="cus_A", audit=None, topics=frozenset({BillingTopic.PAYMENT_METHODS})
+    )
 
 
 @pytest.mark.parametrize("event_type", ["invoice.payment_failed", "invoice.payment_action_required"])
 def test_a_failed_or_waiting_payment_refreshes_the_customers_reads(event_type: str) -> None:
     change = dispatch(typed_event(event_type, invoice(status=InvoiceStatus.OPEN)))
 
-    assert change == Change(object_id="in_1", customer_id="cus_A", audit=None)
+    assert change == Change(object_id="in_1", customer_id="cus_A", audit=None, topics=INVOICES)
 
 
 @pytest.mark.parametrize("event_type", ["billing.credit_grant.created", "billing.credit_grant.updated"])
@@ -313,4 +330,6 @@ def test_credit_given_or_voided_refreshes_the_customers_credit_and_audits_nothin
 
     change = dispatch(typed_event(event_type, grant))
 
-    assert change == Change(object_id="credgr_1", customer_id="cus_A", audit=None)
+    assert change == Change(
+        object_id="credgr_1", customer_id="cus_A", audit=None, topics=frozenset({BillingTopic.CREDITS})
+    )

@@ -9,6 +9,7 @@ import pytest
 
 from portalql.webhooks.handlers import Change
 from portalql.webhooks.inbox import dispatch
+from resolvers.live import BillingTopic
 from resolvers.ports import AuditSource, PrincipalType
 from tests.fixtures.app import graphql
 from tests.webhooks.conftest import audit_trail, deliver, inbox, stripe_event
@@ -60,7 +61,9 @@ def test_a_refund_event_makes_its_charge_and_customer_stale_and_is_not_audited(e
     change = dispatch(refund_event(event_type, failed, "cus_1"))
 
     # A cached refund belongs to its charge's group: dropping the charge drops it, the charge and its intent.
-    assert change == Change(object_id="ch_1", customer_id="cus_1", audit=None)
+    assert change == Change(
+        object_id="ch_1", customer_id="cus_1", audit=None, topics=frozenset({BillingTopic.INVOICES})
+    )
 
 
 def test_a_refund_without_a_charge_makes_itself_stale() -> None:
@@ -68,7 +71,9 @@ def test_a_refund_without_a_charge_makes_itself_stale() -> None:
 
     change = dispatch(refund_event("refund.updated", pending, None))
 
-    assert change == Change(object_id="re_1", customer_id=None, audit=None)
+    assert change == Change(
+        object_id="re_1", customer_id=None, audit=None, topics=frozenset({BillingTopic.INVOICES})
+    )
 
 
 @pytest.mark.parametrize("event_type", ["refund.updated", "refund.failed"])
