@@ -12,6 +12,7 @@ import stripe
 
 from portalql.webhooks.handlers import Change
 from portalql.webhooks.inbox import dispatch
+from resolvers.live import BillingTopic
 from stripe_gateway.errors import WebhookSignatureInvalid
 from stripe_gateway.records import (
     Address,
@@ -240,4 +241,9 @@ async def test_a_tax_id_event_names_its_customer_whose_reads_it_makes_stale(
     event = gateway.construct_event(payload, _sign(payload), SECRET)
 
     assert (event.object_id, event.customer_id) == (tax_id["id"], account.customer_id)
-    assert dispatch(event) == Change(object_id=tax_id["id"], customer_id=account.customer_id, audit=None)
+    assert dispatch(event) == Change(
+        object_id=tax_id["id"],
+        customer_id=account.customer_id,
+        audit=None,
+        topics=frozenset({BillingTopic.DETAILS}),
+    )
