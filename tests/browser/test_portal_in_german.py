@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 pytestmark = BROWSER_LOOP
 
-# "6. März 2027", as `Intl.DateTimeFormat('de', { dateStyle: 'long' })` writes a day.
+# "6. März 2027", as `Intl.DateTimeFormat('de', { dateStyle: 'long' })` writes a day. Amounts are written
+# "30,00 $", with a no-break space.
 GERMAN_DATE = r"\d{1,2}\. [A-ZÄÖÜ][a-zä]+ \d{4}"
 
 
@@ -42,7 +43,7 @@ async def test_pausing_speaks_german(page: Page, portal_links: PortalLinks, sand
     await expect(dialog.locator("#pause-summary")).to_have_text(
         re.compile(
             rf"^Die Zahlungen pausieren bis zum {GERMAN_DATE}\. "
-            r"Ihre nächste Zahlung über 30,00 \$ erfolgt am "
+            r"Ihre nächste Zahlung über 30,00\s\$ erfolgt am "
         )
     )
     await expect(dialog).to_contain_text("Solange Ihr Tarif pausiert ist, wird Ihnen nichts berechnet.")
@@ -59,7 +60,7 @@ async def test_pausing_speaks_german(page: Page, portal_links: PortalLinks, sand
     plan = page.locator("#subscriptions article")
     await expect(plan.locator(".badge.paused")).to_have_text("Pausiert")
     await expect(plan).to_contain_text(
-        re.compile(rf"Pausiert bis zum {GERMAN_DATE}, danach wieder 30,00 \$\.")
+        re.compile(rf"Pausiert bis zum {GERMAN_DATE}, danach wieder 30,00\s\$\.")
     )
     await expect(plan.get_by_role("button", name="Jetzt fortsetzen Pro")).to_be_visible()
     await expect_no_english(plan, "Paused", "resumes at", "Resume now", "Pause plan")
@@ -118,7 +119,7 @@ async def test_usage_and_credit_speak_german(
     credit = page.locator("#credits")
     await expect(credit.get_by_role("heading", name="Guthaben")).to_be_visible()
     await expect(credit.locator(".credit-balance")).to_contain_text("Guthaben bezahlen Ihre Nutzung")
-    await expect(credit.locator("#credit-grants")).to_contain_text("25,00 $ von 25,00 $ übrig")
+    await expect(credit.locator("#credit-grants")).to_contain_text(re.compile(r"25,00\s\$ von 25,00\s\$ übrig"))
     await expect_no_english(
         page.locator("main"), "Usage this period", "used since", "If usage stopped", "Price tiers", "Units",
         "Per unit", "Flat fee", "this period", "per day", "a day at most", "Show daily usage", "As of",
