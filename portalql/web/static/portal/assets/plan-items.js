@@ -50,7 +50,7 @@ function addOnRow({ price, quantityRange }) {
     'div',
     { class: 'item-edit', 'data-add': price.id },
     h('label', {}, h('input', { type: 'checkbox', name: 'add' }), ' ',
-      withNodes(t('Add {product}', {}), { product: h('strong', {}, price.product.name) }), ' ', h('span', {}, priceText(price))),
+      withNodes(t('Add {product}'), { product: h('strong', {}, price.product.name) }), ' ', h('span', {}, priceText(price))),
     quantityRange ? h('label', { for: id, class: 'visually-hidden' }, t('How many of {product}', { product: price.product.name })) : null,
     quantityRange ? stepper(id, quantityRange.minimum, quantityRange) : null,
   );
