@@ -598,16 +598,18 @@ def _unpausable(subscription: Subscription) -> UserError | None:
     if refusal := ended_refusal(subscription):
         return refusal
     if subscription.is_paused:
-        return UserError(
-            UserErrorCode.ALREADY_PAUSED,
-            f"Subscription '{subscription.id}' is already paused.",
-            (_SUBSCRIPTION,),
-        )
-    if subscription.status not in _CHANGEABLE or subscription.is_scheduled_to_cancel:
-        state = "scheduled to cancel" if subscription.is_scheduled_to_cancel else subscription.status.value
+        return UserError(UserErrorCode.ALREADY_PAUSED, "This plan is already paused.", (_SUBSCRIPTION,))
+    if subscription.is_scheduled_to_cancel:
         return UserError(
             UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
-            f"Subscription '{subscription.id}' is {state}; only active and trialing subscriptions pause.",
+            "Your plan is set to cancel: renew it before pausing it.",
+            (_SUBSCRIPTION,),
+        )
+    if subscription.status not in _CHANGEABLE:
+        return UserError(
+            UserErrorCode.SUBSCRIPTION_NOT_ACTIVE,
+            f"Your plan is {_STATUS_WORDS.get(subscription.status, subscription.status.value)}: plans pause "
+            "only while active or on trial.",
             (_SUBSCRIPTION,),
         )
     return None
@@ -633,7 +635,7 @@ def pause_refusal(
     if not offered:
         return UserError(
             UserErrorCode.PAUSE_DURATION_NOT_ALLOWED,
-            "The customer portal does not offer this pause length.",
+            "This pause length is not offered.",
             ("duration",),
         )
     return None
@@ -660,9 +662,7 @@ def resume_offer_refusal(subscription: Subscription) -> UserError | None:
     if refusal := resume_refusal(subscription):
         return refusal
     if not subscription.is_paused:
-        return UserError(
-            UserErrorCode.NOT_PAUSED, f"Subscription '{subscription.id}' is not paused.", (_SUBSCRIPTION,)
-        )
+        return UserError(UserErrorCode.NOT_PAUSED, "This plan is not paused.", (_SUBSCRIPTION,))
     return None
 
 

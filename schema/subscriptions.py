@@ -28,7 +28,7 @@ from schema.pausing import PauseDuration, SubscriptionPause
 from schema.payment_errors import PaymentError
 from schema.scalars import instant, maybe_instant
 from schema.usage import Meter, PeriodUsage
-from schema.user_errors import UserErrorCode
+from schema.user_errors import UserErrorCode, message_for
 from stripe_gateway import records
 
 if TYPE_CHECKING:
@@ -147,13 +147,18 @@ class Refusal:
     code: UserErrorCode = strawberry.field(
         description="The code the action's mutation would answer with, as a stable code."
     )
-    message: str = strawberry.field(description="Why not, for people.")
+    english: strawberry.Private[str]
+
+    @field("Why not, for people.")
+    def message(self, info: Info) -> str:
+        # Worded as the mutation's user error would be, in the same language.
+        return message_for(info, self.code, self.english)
 
 
 def refusal(found: "UserError | None") -> Refusal | None:
     if found is None:
         return None
-    return Refusal(code=found.code, message=found.message)
+    return Refusal(code=found.code, english=found.message)
 
 
 @strawberry.type(description="Whether the portal lets the customer take one action on a subscription now.")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from resolvers.mutations import outcome
 
-__all__ = ["UserError", "UserErrorCode", "user_errors"]
+__all__ = ["UserError", "UserErrorCode", "message_for", "user_errors"]
 
 
 graphql_enum(
@@ -89,10 +89,16 @@ class UserError:
         "the customer session's language (its `locale`, else the browser's) otherwise."
     )
     def message(self, info: Info) -> str:
-        translator = info.context.request_context.translator
-        if translator is None or translator.language == SOURCE:
-            return self.english
-        return translator.gettext(CUSTOMER_MESSAGES[self.code])
+        return message_for(info, self.code, self.english)
+
+
+def message_for(info: Info, code: UserErrorCode, english: str) -> str:
+    """A refusal for its reader: `english` for an API key or an English session, what `code` means to a
+    customer, translated, for a customer session in another language."""
+    translator = info.context.request_context.translator
+    if translator is None or translator.language == SOURCE:
+        return english
+    return translator.gettext(CUSTOMER_MESSAGES[code])
 
 
 def user_errors(errors: Iterable[outcome.UserError]) -> list[UserError]:

@@ -94,7 +94,7 @@ async def _complete(ctx: RequestContext, setup_intent_id: str) -> CardAdded:
             raise reject(UserErrorCode.CARD_DECLINED, error.message, "setup_intent_id")
         raise reject(
             UserErrorCode.SETUP_NOT_COMPLETE,
-            f"SetupIntent '{intent.id}' is {intent.status.value}: confirm it with Stripe.js first.",
+            f"The SetupIntent is {intent.status.value}: confirm the card with Stripe.js first.",
             "setup_intent_id",
         )
     # Stripe.js attached the card without portalql: what was read of the customer before is stale.

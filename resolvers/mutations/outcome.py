@@ -49,8 +49,9 @@ class UserErrorCode(StrEnum):
     CHANGE_SCHEDULED = "CHANGE_SCHEDULED"
 
 
-# What each code means to a customer, in words the message catalogs translate. The detailed English
-# messages (with ids and values) are for developers; a customer reading another language gets these.
+# What each code means to a customer, in words the message catalogs translate (every code has one). The
+# detailed English messages (for developers, and for customers reading English) name values but speak of
+# the customer's plan in words, not by its Stripe id; a customer reading another language gets these.
 CUSTOMER_MESSAGES: dict[UserErrorCode, str] = {
     UserErrorCode.NOT_FOUND: N_("We could not find that. Reload the page and try again."),
     UserErrorCode.INVALID_INPUT: N_("Something in the form is not right. Check it and try again."),
@@ -76,6 +77,16 @@ CUSTOMER_MESSAGES: dict[UserErrorCode, str] = {
     UserErrorCode.CARD_DECLINED: N_("Your card was declined. Try another card."),
     UserErrorCode.INVOICE_NOT_OPEN: N_("This invoice cannot be paid now."),
     UserErrorCode.SETUP_NOT_COMPLETE: N_("Your card has not been confirmed yet. Try again."),
+    UserErrorCode.INVALID_TAX_ID: N_("This tax ID was not accepted. Check it and try again."),
+    UserErrorCode.EXTERNAL_ID_TAKEN: N_("This account is already linked to another customer."),
+    UserErrorCode.INVOICE_NOT_DRAFT: N_("This invoice can no longer be changed."),
+    UserErrorCode.PAUSE_DURATION_NOT_ALLOWED: N_("This pause length is not offered."),
+    UserErrorCode.ALREADY_PAUSED: N_("This plan is already paused."),
+    UserErrorCode.NOT_PAUSED: N_("This plan is not paused."),
+    UserErrorCode.OFFER_NOT_AVAILABLE: N_("This offer is no longer available."),
+    UserErrorCode.CHANGE_SCHEDULED: N_(
+        "A change to this plan already takes effect at the end of the period."
+    ),
 }
 
 

@@ -208,7 +208,7 @@ async def _shown(ctx: RequestContext, subscription: Subscription, offer_id: str)
     if grant is None or grant.outcome is OfferOutcome.DECLINED:
         raise reject(
             UserErrorCode.OFFER_NOT_AVAILABLE,
-            "This offer was not shown for this subscription, or was declined.",
+            "This offer was not made for this plan, or was declined.",
             "offer_id",
         )
     return grant

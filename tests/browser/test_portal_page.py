@@ -14,6 +14,7 @@ from playwright.async_api import expect
 from portalql.web.portal_page import STATIC_DIR
 from stripe_sandbox.seed import DAY, RETURN_URL, demo_customer
 from tests.browser.fixtures import BROWSER_LOOP, screenshot
+from tests.fixtures.page_modules import on_demand
 
 if TYPE_CHECKING:
     from playwright.async_api import Page, Response
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 pytestmark = BROWSER_LOOP
 
 ASSETS = STATIC_DIR / "assets"
-ON_DEMAND = {"plan-items.js", "usage.js"}
 DOLLARS = r"\$\d[\d,]*\.\d\d"
 PREVIEW_SUMMARY = re.compile(
     rf"You pay ({DOLLARS}) now, then ({DOLLARS}) per (month|year) from ([A-Z][a-z]+ \d+, \d{{4}})"
@@ -521,15 +521,13 @@ async def test_the_page_is_light_and_loads_nothing_from_elsewhere(
     assert all(path.startswith("/") for path in transferred), "every request stays on the API's origin"
     # The page and its assets: not the one-time link's redirect, nor the API's answers.
     static = {path: size for path, size in transferred.items() if path == "/portal" or "/assets/" in path}
-    # Every asset but those loaded on demand: the plan dialog's seat and add-on controls (when it opens), and
-    # usage and credit's module (for customers who have them; Maya has neither).
-    assets = {f"/portal/assets/{asset.name}" for asset in ASSETS.iterdir() if asset.name not in ON_DEMAND}
+    # Every asset but the modules loaded when asked for: the dialogs' (plan change, cancel and its offers,
+    # pause, card, payment, details editor) when one opens, and usage and credit's (for customers who have
+    # them; Maya has neither).
+    assets = {f"/portal/assets/{asset.name}" for asset in ASSETS.iterdir() if asset.name not in on_demand()}
     assert set(static) == {"/portal"} | assets
-    # The card form and paying in place (Stripe.js itself loads only when a card is typed) take ~3 KB of it,
-    # pausing and the cancel dialog's retention offer ~3 KB more, shipping, tax IDs and what follows a deep
-    # link's step (a confirmation, a redirect) ~3 KB more, the message lookup ~1 KB; a page in another
-    # language adds its one catalog (see the language tests).
-    assert sum(static.values()) < 48 * 1024, static
+    # A page in another language adds its one catalog (see the language tests).
+    assert sum(static.values()) < 40 * 1024, static
 
 
 async def test_every_subscription_state_reads_clearly(

@@ -1,5 +1,6 @@
 // Adding a card: Stripe.js collects it (the number never reaches portalql) on a SetupIntent from
 // `createSetupIntent`, runs 3-D Secure when the bank asks, then `completeSetupIntent` lists the saved card.
+// Loaded when the form opens.
 
 import { mutate } from './api.js';
 import { openDialog, showErrors } from './dialogs.js';

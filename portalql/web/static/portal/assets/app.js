@@ -1,20 +1,16 @@
 // The hosted billing portal: boots from the customer session cookie, renders the dashboard, and opens the
 // step a deep link asks for. Each section renders only what the session's scopes and the API's
-// capabilities and actions allow; the API enforces the same rules.
+// capabilities and actions allow; the API enforces the same rules. The dialogs' modules (plan change,
+// cancel, pause, card, payment, details editor) load when one is opened, not with the dashboard.
 
 import { ApiError, SessionExpired, graphql, subscribe } from './api.js';
+import { renderAttention } from './attention.js';
 import { announce, byId } from './dom.js';
-import { wireCloseButtons } from './dialogs.js';
 import { loadMessages, locale, t } from './i18n.js';
 import { BOOT, CHANGES, DASHBOARD } from './queries.js';
-import { openCancel } from './cancel.js';
 import { renderDetails } from './details.js';
 import { renderInvoices, renderUpcoming } from './invoices.js';
-import { openAddCard } from './add-card.js';
-import { renderAttention } from './pay-invoice.js';
 import { renderPaymentMethods } from './payment-methods.js';
-import { openPause } from './pause.js';
-import { openPlanChange } from './plan-change.js';
 import { renderSubscriptions, subscriptionsById } from './subscriptions.js';
 
 const INVOICE_PAGE_SIZE = 10;
@@ -86,8 +82,8 @@ async function start() {
     render(portal, await loadDashboard(portal));
     byId('main').removeAttribute('aria-busy');
     byId('loading').hidden = true;
-    openDeepLink(portal, new URLSearchParams(location.search), viewer.portalFlow ?? null);
     subscribe(CHANGES, () => refreshSoon(portal));
+    await openDeepLink(portal, new URLSearchParams(location.search), viewer.portalFlow ?? null);
   } catch (error) {
     fail(error);
   }
@@ -226,20 +222,22 @@ function safeUrl(url) {
  * @param {URLSearchParams} params
  * @param {PortalFlowLink | null} linked the flow of the link that opened the session
  */
-function openDeepLink(portal, params, linked) {
+async function openDeepLink(portal, params, linked) {
   const flow = params.get('flow');
   const subscription = subscriptionsById.get(params.get('subscription') ?? '');
   history.replaceState(null, '', location.pathname);
   if (flow && linked && linked.type.toLowerCase() === flow) openedFlow = linked;
   const updates = flow === 'subscription_update' || flow === 'subscription_update_confirm';
-  if (flow === 'subscription_cancel' && subscription?.actions.cancel.allowed) openCancel(portal, subscription);
-  else if (flow === 'subscription_pause' && subscription?.actions.pause.allowed) openPause(portal, subscription);
-  else if (updates && subscription?.actions.changePlan.allowed) {
-    openPlanChange(portal, subscription, params.get('price'));
+  if (flow === 'subscription_cancel' && subscription?.actions.cancel.allowed) {
+    (await import('./cancel.js')).openCancel(portal, subscription);
+  } else if (flow === 'subscription_pause' && subscription?.actions.pause.allowed) {
+    (await import('./pause.js')).openPause(portal, subscription);
+  } else if (updates && subscription?.actions.changePlan.allowed) {
+    (await import('./plan-change.js')).openPlanChange(portal, subscription, params.get('price'));
   } else if (flow === 'payment_method_update') {
     byId('payment-methods').scrollIntoView();
     byId('payment-methods-title').focus();
-    if (!byId('add-card').hidden) openAddCard(portal);
+    if (!byId('add-card').hidden) (await import('./add-card.js')).openAddCard(portal);
   } else {
     openedFlow = null; // the step is not open: nothing of this page completes it
   }
@@ -324,5 +322,4 @@ window.addEventListener('unhandledrejection', (event) => {
   fail(event.reason);
 });
 byId('retry').addEventListener('click', () => location.reload());
-wireCloseButtons();
 start();

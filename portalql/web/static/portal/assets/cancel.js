@@ -1,13 +1,13 @@
 // Cancelling a plan: the reason comes first (the reasons the API's `actions.cancel` offers, and a comment);
 // the API answers with the retention offer that fits, if any (`startCancellation`), which the customer takes
 // (`acceptRetentionOffer`) or declines by cancelling in the API's mode (`cancelSubscription`). The reason and
-// comment land in Stripe's `cancellation_details`.
+// comment land in Stripe's `cancellation_details`. Loaded when the dialog opens.
 
 import { graphql, mutate } from './api.js';
 import { clearErrors, openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
 import { durationText, formatDate, perInterval, planName } from './format.js';
-import { N_, t } from './i18n.js';
+import { N_, locale, t, tn } from './i18n.js';
 import { ACCEPT_RETENTION_OFFER, CANCEL_SUBSCRIPTION, START_CANCELLATION } from './mutations.js';
 import { CANCEL_CREDIT } from './queries.js';
 
@@ -67,7 +67,8 @@ async function showCredit(portal, subscription) {
   const credit = node?.actions.cancel.credit;
   if (credit?.amount > 0 && cancelling?.subscription === subscription) {
     byId('cancel-summary').append(
-      ` You get a credit of ${credit.formatted} for the unused time; it is taken off your next invoices.`,
+      ' ',
+      t('You get a credit of {amount} for the unused time; it is taken off your next invoices.', { amount: credit.formatted }),
     );
   }
 }
@@ -84,23 +85,32 @@ function reason(value) {
 }
 
 /**
- * What an offer gives, in words: "50% off for 3 months", "Pause your payments for 1 month".
+ * What an offer gives, in words: "50% off your invoices for 3 months", "Pause your payments for 1 month".
  * @param {PortalRetentionOffer} offer
  */
-export function offerText(offer) {
+function offerText(offer) {
   if (offer.coupon) {
     const { percentOff, amountOff, duration, durationInMonths } = offer.coupon;
-    const off = percentOff !== null ? `${percentOff}% off` : `${amountOff?.formatted ?? ''} off`;
-    if (duration === 'ONCE') return `${off} your next invoice.`;
-    if (duration === 'REPEATING' && durationInMonths) {
-      return `${off} your invoices for ${durationText({ interval: 'MONTH', intervalCount: durationInMonths })}.`;
+    const percent = percentOff !== null ? new Intl.NumberFormat(locale).format(percentOff) : null;
+    const amount = amountOff?.formatted ?? '';
+    if (duration === 'ONCE') {
+      return percent ? t('{percent}% off your next invoice.', { percent }) : t('{amount} off your next invoice.', { amount });
     }
-    return `${off} every invoice, for as long as you stay.`;
+    if (duration === 'REPEATING' && durationInMonths) {
+      return percent
+        ? tn('{percent}% off your invoices for {n} month.', '{percent}% off your invoices for {n} months.', durationInMonths, { percent })
+        : tn('{amount} off your invoices for {n} month.', '{amount} off your invoices for {n} months.', durationInMonths, { amount });
+    }
+    return percent
+      ? t('{percent}% off every invoice, for as long as you stay.', { percent })
+      : t('{amount} off every invoice, for as long as you stay.', { amount });
   }
-  if (offer.pause) return `Pause your payments for ${durationText(offer.pause)}; they resume by themselves after that.`;
+  if (offer.pause) {
+    return t('Pause your payments for {duration}; they resume by themselves after that.', { duration: durationText(offer.pause) });
+  }
   if (offer.priceSwitch) {
     const { price, unitAmount } = offer.priceSwitch;
-    return `Switch to ${price.product.name} for ${unitAmount.formatted} ${perInterval(price.recurring)}.`;
+    return t('Switch to {plan} for {amount} {interval}.', { plan: price.product.name, amount: unitAmount.formatted, interval: perInterval(price.recurring) });
   }
   return '';
 }
@@ -138,11 +148,11 @@ async function next() {
 function showOffer(offer) {
   clearErrors(form);
   byId('cancel-survey').hidden = true;
-  byId('cancel-summary').textContent = 'Before you go, here is an offer for you.';
+  byId('cancel-summary').textContent = t('Before you go, here is an offer for you.');
   byId('cancel-offer').hidden = false;
   byId('cancel-offer-title').textContent = offer.name;
   byId('cancel-offer-text').textContent = offerText(offer);
-  submit.textContent = 'No thanks, cancel plan';
+  submit.textContent = t('No thanks, cancel plan');
   byId('cancel-offer-title').focus();
 }
 
@@ -183,7 +193,7 @@ async function acceptOffer() {
     return;
   }
   dialog.close();
-  await portal.reload(`${offer.name}: done. Your ${planName(subscription)} plan continues.`);
+  await portal.reload(t('{offer}: done. Your {plan} plan continues.', { offer: offer.name, plan: planName(subscription) }));
   byId('subscriptions-title').focus();
 }
 

@@ -1,95 +1,48 @@
-// The customer's billing information, and changing the parts the portal configuration allows: contact
-// details, billing and shipping addresses (`updateCustomer`), and tax IDs (`addTaxId`, `removeTaxId`).
+// The customer's billing information: contact details, billing and shipping addresses, and tax IDs. Changing
+// them (`details-edit.js`) loads when the customer asks to.
 
-import { mutate } from './api.js';
-import { confirmAction, openDialog, showErrors } from './dialogs.js';
-import { busy, byId, h } from './dom.js';
+import { byId, h } from './dom.js';
 import { N_, t } from './i18n.js';
-import { ADD_TAX_ID, REMOVE_TAX_ID, UPDATE_CUSTOMER } from './mutations.js';
 
-/**
- * The inputs offered for each detail the configuration may allow, in the order shown (`TAX_ID` has its own
- * list and form). `path` is the input field, as user errors name it; `half` fields share a row on wider
- * screens. An address (billing or shipping) is sent whole, as it replaces the old one.
- * @type {Record<string, { path: string, label: string, type?: string, autocomplete: string, hint?: string, half?: boolean }[]>}
- */
-const FIELDS = {
-  NAME: [{ path: 'name', label: N_('Name'), autocomplete: 'name' }],
-  EMAIL: [{ path: 'email', label: N_('Email'), type: 'email', autocomplete: 'email' }],
-  PHONE: [{ path: 'phone', label: N_('Phone'), type: 'tel', autocomplete: 'tel' }],
-  ADDRESS: [
-    { path: 'address.line1', label: N_('Address line 1'), autocomplete: 'address-line1' },
-    { path: 'address.line2', label: N_('Address line 2'), autocomplete: 'address-line2' },
-    { path: 'address.city', label: N_('City'), autocomplete: 'address-level2', half: true },
-    { path: 'address.state', label: N_('State or region'), autocomplete: 'address-level1', half: true },
-    { path: 'address.postalCode', label: N_('Postal code'), autocomplete: 'postal-code', half: true },
-    { path: 'address.country', label: N_('Country'), autocomplete: 'country', hint: N_('Two-letter code, such as US'), half: true },
-  ],
-  SHIPPING: [
-    { path: 'shipping.name', label: 'Deliver to (name)', autocomplete: 'shipping name', half: true },
-    { path: 'shipping.phone', label: 'Delivery phone', type: 'tel', autocomplete: 'shipping tel', half: true },
-    { path: 'shipping.address.line1', label: 'Shipping address line 1', autocomplete: 'shipping address-line1' },
-    { path: 'shipping.address.line2', label: 'Shipping address line 2', autocomplete: 'shipping address-line2' },
-    { path: 'shipping.address.city', label: 'Shipping city', autocomplete: 'shipping address-level2', half: true },
-    { path: 'shipping.address.state', label: 'Shipping state or region', autocomplete: 'shipping address-level1', half: true },
-    { path: 'shipping.address.postalCode', label: 'Shipping postal code', autocomplete: 'shipping postal-code', half: true },
-    { path: 'shipping.address.country', label: 'Shipping country', autocomplete: 'shipping country', hint: 'Two-letter code, such as US', half: true },
-  ],
-};
-// The details sent whole when any part of them changed.
-const WHOLE = ['address', 'shipping'];
+/** The details the edit form offers, each when the portal configuration allows it (`TAX_ID` has its own). */
+export const FORM_DETAILS = /** @type {const} */ (['NAME', 'EMAIL', 'PHONE', 'ADDRESS', 'SHIPPING']);
 
 /**
  * The kinds of tax ID offered when adding one, as customers know them; an ID of another kind (added by the
  * merchant) is shown by its code. The API accepts every kind Stripe knows.
  * @type {Record<string, string>}
  */
-const TAX_ID_KINDS = {
-  EU_VAT: 'EU VAT number',
-  GB_VAT: 'UK VAT number',
-  US_EIN: 'US Employer Identification Number (EIN)',
-  CA_BN: 'Canadian Business Number',
-  AU_ABN: 'Australian Business Number (ABN)',
-  CH_VAT: 'Swiss VAT number',
-  NO_VAT: 'Norwegian VAT number',
-  IN_GST: 'Indian GST number',
-  JP_CN: 'Japanese Corporate Number',
-  ZA_VAT: 'South African VAT number',
+export const TAX_ID_KINDS = {
+  EU_VAT: N_('EU VAT number'),
+  GB_VAT: N_('UK VAT number'),
+  US_EIN: N_('US Employer Identification Number (EIN)'),
+  CA_BN: N_('Canadian Business Number'),
+  AU_ABN: N_('Australian Business Number (ABN)'),
+  CH_VAT: N_('Swiss VAT number'),
+  NO_VAT: N_('Norwegian VAT number'),
+  IN_GST: N_('Indian GST number'),
+  JP_CN: N_('Japanese Corporate Number'),
+  ZA_VAT: N_('South African VAT number'),
 };
 /** @type {Record<PortalTaxId['verificationStatus'], string>} */
 const VERIFICATION = {
-  PENDING: 'being checked',
-  VERIFIED: 'verified',
-  UNVERIFIED: 'could not be verified',
+  PENDING: N_('being checked'),
+  VERIFIED: N_('verified'),
+  UNVERIFIED: N_('could not be verified'),
   UNAVAILABLE: '',
 };
 
 /** @type {{ portal: import('./app.js').Portal, customer: PortalCustomer } | null} */
 let shown = null;
 
-const dialog = /** @type {HTMLDialogElement} */ (byId('details-dialog'));
-const form = /** @type {HTMLFormElement} */ (byId('details-form'));
-const submit = /** @type {HTMLButtonElement} */ (byId('details-submit'));
-
-/** @param {PortalCustomer} customer @param {string} path */
-function valueAt(customer, path) {
-  // `any`: a dotted path through the customer's fields (`address.city`), one level at a time.
-  return path.split('.').reduce((/** @type {any} */ value, key) => value?.[key], customer) ?? '';
-}
-
 /** @param {import('./app.js').Portal} portal @param {string} detail */
-function mayChange(portal, detail) {
+export function mayChange(portal, detail) {
   return portal.can('CUSTOMER_WRITE') && portal.capabilities.updateCustomerFields.includes(detail);
 }
 
-/** @param {import('./app.js').Portal} portal */
-function allowedFields(portal) {
-  return Object.entries(FIELDS).flatMap(([kind, fields]) => (mayChange(portal, kind) ? fields : []));
-}
-
 /** @param {string} type */
-function taxIdKind(type) {
-  return TAX_ID_KINDS[type] ?? type.replaceAll('_', ' ');
+export function taxIdKind(type) {
+  return TAX_ID_KINDS[type] ? t(TAX_ID_KINDS[type]) : type.replaceAll('_', ' ');
 }
 
 /**
@@ -124,14 +77,14 @@ export function renderDetails(portal, customer) {
     [t('Phone'), [customer.phone ?? '']],
     [t('Billing address'), broken(addressLines(customer.address, portal.locale))],
     [
-      'Shipping address',
+      t('Shipping address'),
       shipping ? broken([shipping.name ?? '', ...addressLines(shipping.address, portal.locale), shipping.phone ?? ''].filter(Boolean)) : [],
     ],
   ];
   byId('details-list').replaceChildren(
     ...entries.filter(([, value]) => value.some(Boolean)).flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
   );
-  byId('edit-details').hidden = allowedFields(portal).length === 0;
+  byId('edit-details').hidden = !FORM_DETAILS.some((detail) => mayChange(portal, detail));
   renderTaxIds(portal, customer.taxIds ?? []);
   byId('details').hidden = false;
 }
@@ -148,6 +101,7 @@ function renderTaxIds(portal, taxIds) {
   byId('tax-id-list').replaceChildren(
     ...taxIds.map((taxId) => {
       const status = VERIFICATION[taxId.verificationStatus];
+      const remove = async () => (await import('./details-edit.js')).removeTaxId(portal, taxId);
       return h(
         'li',
         { class: 'row', 'data-tax-id': taxId.id },
@@ -156,14 +110,10 @@ function renderTaxIds(portal, taxIds) {
           { class: 'row-main' },
           h('span', { class: 'method-name' }, taxId.value),
           h('span', { class: 'muted' }, taxIdKind(taxId.type)),
-          status ? h('span', { class: `badge ${taxId.verificationStatus.toLowerCase()}` }, status) : null,
+          status ? h('span', { class: `badge ${taxId.verificationStatus.toLowerCase()}` }, t(status)) : null,
         ),
         editable
-          ? h(
-              'div',
-              { class: 'actions' },
-              h('button', { type: 'button', class: 'button', onclick: () => removeTaxId(portal, taxId) }, 'Remove'),
-            )
+          ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', onclick: remove }, t('Remove')))
           : null,
       );
     }),
@@ -171,121 +121,9 @@ function renderTaxIds(portal, taxIds) {
   byId('tax-id-empty').hidden = taxIds.length > 0;
 }
 
-/** @param {import('./app.js').Portal} portal @param {PortalTaxId} taxId */
-async function removeTaxId(portal, taxId) {
-  const removed = await confirmAction({
-    title: 'Remove tax ID?',
-    message: `${taxIdKind(taxId.type)} ${taxId.value} will no longer appear on your invoices.`,
-    confirm: 'Remove',
-    action: async () => (await mutate(REMOVE_TAX_ID, 'removeTaxId', { taxIdId: taxId.id })).userErrors,
-  });
-  if (!removed) return;
-  await portal.reload(`Tax ID ${taxId.value} was removed.`);
-  byId('details-title').focus();
-}
-
-const taxDialog = /** @type {HTMLDialogElement} */ (byId('tax-id-dialog'));
-const taxForm = /** @type {HTMLFormElement} */ (byId('tax-id-form'));
-const taxSubmit = /** @type {HTMLButtonElement} */ (byId('tax-id-submit'));
-
-function openTaxIdForm() {
-  const kind = /** @type {HTMLSelectElement} */ (byId('tax-id-type'));
-  kind.replaceChildren(...Object.entries(TAX_ID_KINDS).map(([value, label]) => h('option', { value }, label)));
-  /** @type {HTMLInputElement} */ (byId('tax-id-value')).value = '';
-  openDialog(taxDialog, { fallback: byId('details-title') });
-}
-
-async function addTaxId() {
-  if (!shown) return;
-  const type = /** @type {HTMLSelectElement} */ (byId('tax-id-type')).value;
-  const value = /** @type {HTMLInputElement} */ (byId('tax-id-value')).value.trim();
-  const payload = await mutate(ADD_TAX_ID, 'addTaxId', { type, value });
-  if (payload.userErrors.length) {
-    showErrors(taxForm, payload.userErrors);
-    return;
-  }
-  taxDialog.close();
-  await shown.portal.reload(`${taxIdKind(type)} ${value} was added to your invoices.`);
-  byId('details-title').focus();
-}
-
-function openEditor() {
-  if (!shown) return;
-  const { portal, customer } = shown;
-  byId('details-fields').replaceChildren(
-    ...allowedFields(portal).map((field) => {
-      const id = `detail-${field.path.replaceAll('.', '-')}`;
-      const errorId = `${id}-error`;
-      const hintId = field.hint ? `${id}-hint` : null;
-      return h(
-        'div',
-        { class: field.half ? 'field half' : 'field' },
-        h('label', { for: id }, t(field.label)),
-        h('input', {
-          id, name: field.path, type: field.type ?? 'text', autocomplete: field.autocomplete,
-          value: valueAt(customer, field.path), 'data-field': field.path,
-          'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
-        }),
-        hintId ? h('p', { class: 'hint', id: hintId }, field.hint && t(field.hint)) : null,
-        h('p', { class: 'field-error', id: errorId, 'data-error-for': field.path }),
-      );
-    }),
-  );
-  openDialog(dialog, { fallback: byId('details-title') });
-}
-
-/**
- * The input for `updateCustomer`: only what changed; an address (or the shipping details) is sent whole,
- * as it replaces the old one.
- */
-function changes() {
-  if (!shown) return {};
-  /** @type {Record<string, unknown>} */
-  const input = {};
-  /** @type {Record<string, Record<string, any>>} `any`: nested objects built from dotted paths */
-  const whole = {};
-  const changed = new Set();
-  for (const control of form.querySelectorAll('input[data-field]')) {
-    const { name, value } = /** @type {HTMLInputElement} */ (control);
-    const trimmed = value.trim();
-    const [head, ...rest] = name.split('.');
-    if (!WHOLE.includes(head)) {
-      if (trimmed !== valueAt(shown.customer, name)) input[name] = trimmed;
-      continue;
-    }
-    if (trimmed !== valueAt(shown.customer, name)) changed.add(head);
-    let target = (whole[head] ??= {});
-    for (const key of rest.slice(0, -1)) target = target[key] ??= {};
-    target[rest[rest.length - 1]] = trimmed || null;
-  }
-  for (const head of changed) input[head] = whole[head];
-  return input;
-}
-
-async function save() {
-  if (!shown) return;
-  const input = changes();
-  if (!Object.keys(input).length) {
-    dialog.close();
-    return;
-  }
-  const payload = await mutate(UPDATE_CUSTOMER, 'updateCustomer', input);
-  if (payload.userErrors.length) {
-    showErrors(form, payload.userErrors);
-    return;
-  }
-  dialog.close();
-  await shown.portal.reload(t('Your billing information was updated.'));
-  byId('details-title').focus();
-}
-
-byId('edit-details').addEventListener('click', openEditor);
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  busy(submit, save);
+byId('edit-details').addEventListener('click', async () => {
+  if (shown) (await import('./details-edit.js')).openEditor(shown.portal, shown.customer);
 });
-byId('add-tax-id').addEventListener('click', openTaxIdForm);
-taxForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  busy(taxSubmit, addTaxId);
+byId('add-tax-id').addEventListener('click', async () => {
+  if (shown) (await import('./details-edit.js')).openTaxIdForm(shown.portal);
 });

@@ -3,6 +3,11 @@
 
 import { byId } from './dom.js';
 
+// Buttons marked `data-close` close their dialog. This module loads with the first dialog that opens.
+for (const button of document.querySelectorAll('dialog [data-close]')) {
+  button.addEventListener('click', () => button.closest('dialog')?.close());
+}
+
 /**
  * Open a dialog, focusing `initial` (else its first control). On close, focus returns to the control that
  * opened it, or to `fallback` when a re-render replaced that control.
@@ -25,12 +30,6 @@ export function openDialog(dialog, { initial = null, fallback } = {}) {
   if (first instanceof HTMLElement) first.focus();
 }
 
-/** Buttons marked `data-close` close their dialog. */
-export function wireCloseButtons() {
-  for (const button of document.querySelectorAll('dialog [data-close]')) {
-    button.addEventListener('click', () => button.closest('dialog')?.close());
-  }
-}
 
 /** @param {ParentNode} scope */
 export function clearErrors(scope) {

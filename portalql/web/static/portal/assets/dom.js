@@ -22,6 +22,18 @@ export function h(tag, attributes = {}, ...children) {
 }
 
 /**
+ * A translated message with elements in its `{name}` placeholders (a figure in bold), as children for `h`:
+ * `withNodes(t('{amount} on {date}', { date }), { amount: h('strong', {}, total) })`. The words stay one
+ * message, in the language's order.
+ * @param {string} text what `t()` returned, the element placeholders left in it
+ * @param {Record<string, Node>} nodes
+ * @returns {(string | Node)[]}
+ */
+export function withNodes(text, nodes) {
+  return text.split(/\{(\w+)\}/).map((part, index) => (index % 2 ? nodes[part] ?? `{${part}}` : part));
+}
+
+/**
  * The element with this id; a missing one is a bug in the page, not a state to handle.
  * @param {string} id
  * @returns {HTMLElement}

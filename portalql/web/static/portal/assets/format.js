@@ -32,16 +32,18 @@ export function perInterval(recurring) {
   }
 }
 
-/** @type {Record<string, [string, string]>} */
-const DURATION_UNITS = { DAY: ['day', 'days'], WEEK: ['week', 'weeks'], MONTH: ['month', 'months'], YEAR: ['year', 'years'] };
-
 /**
  * "1 month", "3 months", "2 weeks".
  * @param {{ interval: string, intervalCount: number }} duration
  */
 export function durationText(duration) {
-  const [one, many] = DURATION_UNITS[duration.interval] ?? ['', ''];
-  return `${duration.intervalCount} ${duration.intervalCount === 1 ? one : many}`;
+  const n = duration.intervalCount;
+  switch (duration.interval) {
+    case 'DAY': return tn('{n} day', '{n} days', n);
+    case 'WEEK': return tn('{n} week', '{n} weeks', n);
+    case 'MONTH': return tn('{n} month', '{n} months', n);
+    default: return tn('{n} year', '{n} years', n);
+  }
 }
 
 /**
@@ -50,7 +52,7 @@ export function durationText(duration) {
  * @param {number} [quantity]
  */
 export function priceText(price, quantity = 1) {
-  if (price.recurring?.usageType === 'METERED') return `By usage, billed ${perInterval(price.recurring)}`;
+  if (price.recurring?.usageType === 'METERED') return t('By usage, billed {interval}', { interval: perInterval(price.recurring) });
   const amount = price.unitAmount?.formatted ?? t('Custom pricing');
   const interval = perInterval(price.recurring);
   return quantity > 1

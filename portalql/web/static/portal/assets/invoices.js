@@ -1,10 +1,10 @@
 // The upcoming invoice and the invoice history, paged with the API's cursors (Stripe invoice ids).
 
 import { graphql } from './api.js';
-import { announce, busy, byId, h } from './dom.js';
+import { canPay } from './attention.js';
+import { announce, busy, byId, h, withNodes } from './dom.js';
 import { formatDate, formatShortDate, lineDescription, planName } from './format.js';
 import { N_, t } from './i18n.js';
-import { canPay, openPay } from './pay-invoice.js';
 import { INVOICES } from './queries.js';
 
 /** @type {Record<string, string>} */
@@ -40,19 +40,21 @@ export function renderUpcoming(portal, invoices, subscriptions) {
 
 /** @param {import('./app.js').Portal} portal @param {PortalUpcomingInvoice} invoice @param {string | undefined} plan */
 function upcoming(portal, invoice, plan) {
+  const date = formatDate(invoice.created, portal.locale);
   return h(
     'div',
     { class: 'upcoming-invoice' },
-    h('p', { class: 'upcoming-total' },
-      plan ? `${plan}: ` : '', h('strong', {}, invoice.amountDue.formatted), ` on ${formatDate(invoice.created, portal.locale)}`),
+    h('p', { class: 'upcoming-total' }, withNodes(
+      plan ? t('{plan}: {amount} on {date}', { plan, date }) : t('{amount} on {date}', { date }),
+      { amount: h('strong', {}, invoice.amountDue.formatted) })),
     invoice.balanceApplied.amount > 0
-      ? h('p', { class: 'credit' }, `${invoice.balanceApplied.formatted} applied from your balance.`)
+      ? h('p', { class: 'credit' }, t('{amount} applied from your balance.', { amount: invoice.balanceApplied.formatted }))
       : null,
     h('ul', { class: 'lines' },
       invoice.lines.map((line) =>
         h('li', {}, h('span', {}, lineDescription(line)), h('span', { class: 'amount' }, line.amount.formatted))),
       invoice.creditApplied.amount > 0
-        ? h('li', { class: 'credit' }, h('span', {}, 'Paid by credit'),
+        ? h('li', { class: 'credit' }, h('span', {}, t('Paid by credit')),
           h('span', { class: 'amount' }, `−${invoice.creditApplied.formatted}`))
         : null),
   );
@@ -90,17 +92,18 @@ function row(portal, invoice) {
   const links = [];
   const payHere = invoice.status === 'OPEN' && canPay(portal);
   if (payHere) {
-    links.push(h('button', { type: 'button', class: 'link-button', onclick: () => openPay(portal, invoice) },
+    const pay = async () => (await import('./pay-invoice.js')).openPay(portal, invoice);
+    links.push(h('button', { type: 'button', class: 'link-button', onclick: pay },
       t('Pay'), h('span', { class: 'visually-hidden' }, ` ${label}`)));
   }
   if (invoice.hostedInvoiceUrl) {
     // Stripe's page for the invoice stays a link; where the portal cannot take the payment, it is paid there.
     links.push(h('a', { href: invoice.hostedInvoiceUrl, target: '_blank', rel: 'noopener' },
-      invoice.status === 'OPEN' && !payHere ? t('Pay') : t('View'), h('span', { class: 'visually-hidden' }, ` ${t('{invoice} (opens in a new tab)', { invoice: label })}`)));
+      invoice.status === 'OPEN' && !payHere ? t('Pay') : t('View'), h('span', { class: 'visually-hidden' }, ' ', t('{invoice} (opens in a new tab)', { invoice: label }))));
   }
   if (invoice.invoicePdf) {
     links.push(h('a', { href: invoice.invoicePdf, target: '_blank', rel: 'noopener' },
-      'PDF', h('span', { class: 'visually-hidden' }, ` ${t('of {invoice} (opens in a new tab)', { invoice: label })}`)));
+      'PDF', h('span', { class: 'visually-hidden' }, ' ', t('of {invoice} (opens in a new tab)', { invoice: label }))));
   }
   const status = invoice.status ?? 'DRAFT';
   return h(

@@ -1,11 +1,13 @@
 // Pausing a plan's payments for one of the lengths the API's `actions.pause` offers: each choice is
 // previewed (when payments resume, and what the first charge after that will be) before the customer
-// confirms; one idempotency key per dialog, so a repeated click pauses once. Resuming is one click.
+// confirms; one idempotency key per dialog, so a repeated click pauses once. Resuming is one click. Loaded
+// when either is asked for.
 
 import { idempotencyKey, mutate } from './api.js';
 import { clearErrors, openDialog, showErrors } from './dialogs.js';
 import { announce, busy, byId, h } from './dom.js';
 import { durationText, formatDate, planName } from './format.js';
+import { t } from './i18n.js';
 import { PAUSE_SUBSCRIPTION, PREVIEW_PAUSE, RESUME_SUBSCRIPTION } from './mutations.js';
 
 // The value of the choice that pauses until the customer resumes.
@@ -28,7 +30,7 @@ export function openPause(portal, subscription) {
   const { durations, indefinite } = subscription.actions.pause;
   byId('pause-choices').replaceChildren(
     ...durations.map((duration, index) => choice(`${duration.interval}:${duration.intervalCount}`, durationText(duration), index === 0)),
-    ...(indefinite ? [choice(UNTIL_RESUMED, 'Until I resume', durations.length === 0)] : []),
+    ...(indefinite ? [choice(UNTIL_RESUMED, t('Until I resume'), durations.length === 0)] : []),
   );
   summary.textContent = '';
   openDialog(dialog, { fallback: byId('subscriptions-title') });
@@ -71,10 +73,18 @@ async function preview() {
   clearErrors(form);
   /** @type {PortalPausePreview} */
   const shown = payload.preview;
-  const charge = shown.renewalCharge ? `${shown.renewalCharge.formatted}` : 'your plan’s price';
-  summary.textContent = shown.resumesAt
-    ? `Payments pause until ${formatDate(shown.resumesAt, portal.locale)}. Your next payment, ${charge}, is on ${formatDate(shown.nextChargeAt, portal.locale)}.`
-    : `Payments pause until you resume them; then each renewal is ${charge}.`;
+  const amount = shown.renewalCharge?.formatted;
+  const date = formatDate(shown.resumesAt, portal.locale);
+  const next = formatDate(shown.nextChargeAt, portal.locale);
+  if (shown.resumesAt) {
+    summary.textContent = amount
+      ? t('Payments pause until {date}. Your next payment, {amount}, is on {next}.', { date, amount, next })
+      : t('Payments pause until {date}. Your next payment is on {next}.', { date, next });
+  } else {
+    summary.textContent = amount
+      ? t('Payments pause until you resume them; then each renewal is {amount}.', { amount })
+      : t('Payments pause until you resume them.');
+  }
 }
 
 async function pause() {
@@ -91,9 +101,11 @@ async function pause() {
   }
   dialog.close();
   const until = payload.subscription.pause?.resumesAt;
-  const name = planName(subscription);
+  const plan = planName(subscription);
   await portal.reload(
-    until ? `Your ${name} plan is paused until ${formatDate(until, portal.locale)}.` : `Your ${name} plan is paused.`,
+    until
+      ? t('Your {plan} plan is paused until {date}.', { plan, date: formatDate(until, portal.locale) })
+      : t('Your {plan} plan is paused.', { plan }),
   );
   byId('subscriptions-title').focus();
 }
@@ -115,7 +127,7 @@ export async function resume(portal, subscription, button) {
     return;
   }
   const renews = formatDate(payload.subscription.currentPeriodEnd, portal.locale);
-  await portal.reload(`Your ${planName(subscription)} plan's payments have resumed; it renews on ${renews}.`);
+  await portal.reload(t("Your {plan} plan's payments have resumed; it renews on {date}.", { plan: planName(subscription), date: renews }));
   byId('subscriptions-title').focus();
 }
 

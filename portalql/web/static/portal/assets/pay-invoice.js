@@ -1,12 +1,10 @@
-// Paying what is owed: the banner when a payment failed (what failed, and the two ways out: a new card, or
-// paying now), and paying an open invoice in place with a saved card (`payInvoice`). A card that needs 3-D
-// Secure is authenticated with Stripe.js, then the same payment is asked for again with the same key.
+// Paying an open invoice in place with a saved card (`payInvoice`). A card that needs 3-D Secure is
+// authenticated with Stripe.js, then the same payment is asked for again with the same key. Loaded when the
+// customer asks to pay.
 
 import { idempotencyKey, mutate } from './api.js';
 import { openDialog, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
-import { planName } from './format.js';
-import { openAddCard } from './add-card.js';
 import { PAY_INVOICE } from './mutations.js';
 import { expires, methodName, savedMethods } from './payment-methods.js';
 import { t } from './i18n.js';
@@ -24,36 +22,6 @@ const submit = /** @type {HTMLButtonElement} */ (byId('pay-submit'));
 let paying = null;
 
 /** @typedef {{ id: string, number: string | null, amountRemaining?: PortalMoney, total: PortalMoney }} OpenInvoice */
-
-/** Whether the customer may pay here. @param {import('./app.js').Portal} portal */
-export function canPay(portal) {
-  return portal.capabilities.payInvoices && portal.can('INVOICES_WRITE');
-}
-
-/**
- * The banner: each subscription whose payment failed, why, and what to do about it.
- * @param {import('./app.js').Portal} portal
- * @param {PortalCustomer} customer
- */
-export function renderAttention(portal, customer) {
-  const owing = (customer.subscriptions ?? []).filter((s) => s.openInvoice);
-  const addCard = portal.capabilities.addPaymentMethods && portal.can('PAYMENT_METHODS_WRITE');
-  byId('attention-list').replaceChildren(
-    ...owing.map((subscription) => {
-      // Only subscriptions with an open invoice were kept above.
-      const invoice = /** @type {NonNullable<PortalSubscription['openInvoice']>} */ (subscription.openInvoice);
-      const why = subscription.lastPaymentError?.message;
-      return h('div', { class: 'plan', 'data-owed': invoice.id },
-        h('p', {}, t('{amount} for {plan} is due.', { amount: invoice.amountRemaining.formatted, plan: planName(subscription) }), why ? ` ${why}` : ''),
-        h('div', { class: 'actions' },
-          canPay(portal) && subscription.actions.payInvoice.allowed
-            ? h('button', { type: 'button', class: 'button primary', onclick: () => openPay(portal, { ...invoice, total: invoice.amountRemaining }) }, t('Pay now'))
-            : null,
-          addCard ? h('button', { type: 'button', class: 'button', onclick: () => openAddCard(portal) }, t('Update card')) : null));
-    }),
-  );
-  byId('attention').hidden = !customer.paymentAttentionNeeded || !owing.length;
-}
 
 /**
  * Ask which saved card pays `invoice`, the default first chosen.

@@ -6,7 +6,6 @@ import { confirmAction, showErrors } from './dialogs.js';
 import { busy, byId, h } from './dom.js';
 import { brandName } from './format.js';
 import { t } from './i18n.js';
-import { openAddCard } from './add-card.js';
 import { DETACH_PAYMENT_METHOD, SET_DEFAULT_PAYMENT_METHOD } from './mutations.js';
 
 /**
@@ -45,7 +44,9 @@ export function renderPaymentMethods(portal, methods, defaultMethod, lastRemovab
   byId('payment-methods').hidden = false;
 }
 
-byId('add-card').addEventListener('click', () => savedMethods.portal && openAddCard(savedMethods.portal));
+byId('add-card').addEventListener('click', async () => {
+  if (savedMethods.portal) (await import('./add-card.js')).openAddCard(savedMethods.portal);
+});
 
 /**
  * @param {import('./app.js').Portal} portal @param {PortalPaymentMethod} method @param {boolean} isDefault

@@ -1,7 +1,7 @@
 // Changing a plan: another price among those the portal allows, seats stepped within the range the API
 // gives for each item, add-ons added or removed; all previewed together, then confirmed exactly as shown.
 // The confirmation sends the preview's proration date, so the customer pays what the preview showed, and
-// one idempotency key per preview, so a repeated click changes the plan once.
+// one idempotency key per preview, so a repeated click changes the plan once. Loaded when the dialog opens.
 
 import { idempotencyKey, mutate } from './api.js';
 import { clearErrors, openDialog, showErrors } from './dialogs.js';
@@ -9,6 +9,7 @@ import { busy, byId, h } from './dom.js';
 import { formatDate, lineDescription, planName, priceText } from './format.js';
 import { t } from './i18n.js';
 import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
+import { editsOf, itemRows } from './plan-items.js';
 
 /**
  * The change on screen: set by a successful preview, confirmed as it is.
@@ -18,10 +19,6 @@ import { CHANGE_PLAN, PREVIEW_PLAN_CHANGE } from './mutations.js';
 let choosing = null;
 /** @type {Review | null} */
 let review = null;
-/** @type {typeof import('./plan-items.js').itemRows} */
-let itemRows;
-/** @type {typeof import('./plan-items.js').editsOf} */
-let editsOf;
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('plan-dialog'));
 const form = /** @type {HTMLFormElement} */ (byId('plan-form'));
@@ -35,9 +32,7 @@ const back = /** @type {HTMLButtonElement} */ (byId('plan-back'));
  * @param {PortalSubscription} subscription
  * @param {string | null} [priceId]
  */
-export async function openPlanChange(portal, subscription, priceId = null) {
-  // The seat and add-on controls load with the dialog, not with the page.
-  ({ itemRows, editsOf } = await import('./plan-items.js'));
+export function openPlanChange(portal, subscription, priceId = null) {
   choosing = { portal, subscription };
   const current = subscription.items[0];
   byId('plan-choices').replaceChildren(
@@ -119,9 +114,11 @@ function renderReview({ portal, subscription, price, items, preview }) {
   const sentences = [];
   if (preview.effectiveAt) {
     // Left for the end of the period: nothing changes, nor is charged, until then.
-    if (price) sentences.push(`Switch to ${price.product.name}.`);
-    sentences.push(`Your plan changes on ${formatDate(preview.effectiveAt, portal.locale)}; `
-      + `from then you pay ${next?.total.formatted ?? ''}. Nothing changes until then.`);
+    if (price) sentences.push(t('Switch to {plan}.', { plan: price.product.name }));
+    const date = formatDate(preview.effectiveAt, portal.locale);
+    sentences.push(next
+      ? t('Your plan changes on {date}; from then you pay {total}. Nothing changes until then.', { date, total: next.total.formatted })
+      : t('Your plan changes on {date}. Nothing changes until then.', { date }));
   } else if (price && items.length === 1) {
     // Only the plan moves: its new price is what the customer pays from the next period.
     const quantity = subscription.items[0].quantity;
@@ -134,16 +131,16 @@ function renderReview({ portal, subscription, price, items, preview }) {
       sentences.push(t('Your invoice on that date will be {total}, including the adjustment for the rest of this period.', { total: next.total.formatted }));
     }
   } else {
-    if (price) sentences.push(`Switch to ${price.product.name}.`);
+    if (price) sentences.push(t('Switch to {plan}.', { plan: price.product.name }));
     sentences.push(next
-      ? `You pay ${now} now, then ${next.total.formatted} on ${formatDate(next.periodEnd, portal.locale)}.`
+      ? t('You pay {now} now, then {total} on {date}.', { now, total: next.total.formatted, date: formatDate(next.periodEnd, portal.locale) })
       : t('You pay {now} now.', { now }));
   }
   if (preview.balanceAppliedNow.amount > 0) {
-    sentences.push(`${preview.balanceAppliedNow.formatted} of it is applied from your balance.`);
+    sentences.push(t('{amount} of it is applied from your balance.', { amount: preview.balanceAppliedNow.formatted }));
   }
   if (preview.credit.amount > 0) {
-    sentences.push(`You get a credit of ${preview.credit.formatted} for the unused time; it is taken off your next invoices.`);
+    sentences.push(t('You get a credit of {amount} for the unused time; it is taken off your next invoices.', { amount: preview.credit.formatted }));
   }
   byId('plan-summary').textContent = sentences.join(' ');
   const lines = preview.prorationLines;
@@ -170,7 +167,7 @@ async function confirm({ portal, subscription, price, items, preview, key }) {
   dialog.close();
   const message = price && items.length === 1
     ? t('Your plan is now {plan}, {price}.', { plan: price.product.name, price: priceText(price, subscription.items[0].quantity) })
-    : 'Your plan has been updated.';
+    : t('Your plan has been updated.');
   if (await portal.done('SUBSCRIPTION_UPDATE', message)) byId('subscriptions-title').focus();
 }
 

@@ -1,9 +1,10 @@
 // The plan dialog's seats and add-ons: a stepper for each item whose quantity the API says may change
-// (within its range), the removals and additions it allows, and the item edits they make. Loaded when the
-// dialog opens.
+// (within its range), the removals and additions it allows, and the item edits they make. Loaded with the
+// dialog.
 
-import { h } from './dom.js';
+import { h, withNodes } from './dom.js';
 import { priceText } from './format.js';
+import { t } from './i18n.js';
 
 /**
  * One item edit as `previewPlanChange` and `changePlan` take it.
@@ -34,7 +35,7 @@ function itemRow(item) {
     h('label', { for: id }, h('strong', {}, item.price.product.name), ' ', h('span', {}, priceText(item.price))),
     item.quantityRange ? stepper(id, item.quantity, item.quantityRange) : h('span', { id }, `× ${item.quantity}`),
     item.removable
-      ? h('label', { class: 'remove' }, h('input', { type: 'checkbox', name: 'remove' }), ` Remove ${item.price.product.name}`)
+      ? h('label', { class: 'remove' }, h('input', { type: 'checkbox', name: 'remove' }), ' ', t('Remove {product}', { product: item.price.product.name }))
       : null,
   );
 }
@@ -48,8 +49,9 @@ function addOnRow({ price, quantityRange }) {
   return h(
     'div',
     { class: 'item-edit', 'data-add': price.id },
-    h('label', {}, h('input', { type: 'checkbox', name: 'add' }), ' Add ', h('strong', {}, price.product.name), ' ', h('span', {}, priceText(price))),
-    quantityRange ? h('label', { for: id, class: 'visually-hidden' }, `How many of ${price.product.name}`) : null,
+    h('label', {}, h('input', { type: 'checkbox', name: 'add' }), ' ',
+      withNodes(t('Add {product}'), { product: h('strong', {}, price.product.name) }), ' ', h('span', {}, priceText(price))),
+    quantityRange ? h('label', { for: id, class: 'visually-hidden' }, t('How many of {product}', { product: price.product.name })) : null,
     quantityRange ? stepper(id, quantityRange.minimum, quantityRange) : null,
   );
 }
@@ -70,9 +72,9 @@ function stepper(id, value, range) {
   return h(
     'span',
     { class: 'stepper' },
-    h('button', { type: 'button', class: 'button', 'aria-label': 'One fewer', onclick: step(-1) }, '−'),
+    h('button', { type: 'button', class: 'button', 'aria-label': t('One fewer'), onclick: step(-1) }, '−'),
     input,
-    h('button', { type: 'button', class: 'button', 'aria-label': 'One more', onclick: step(1) }, '+'),
+    h('button', { type: 'button', class: 'button', 'aria-label': t('One more'), onclick: step(1) }, '+'),
   );
 }
 

@@ -1,5 +1,5 @@
 // The customer's plans: what they pay, when they renew, trial and cancellation state, and the actions the
-// API says the portal allows on each (`actions`).
+// API says the portal allows on each (`actions`). The dialogs those actions open load when opened.
 
 import { mutate } from './api.js';
 import { showErrors } from './dialogs.js';
@@ -7,9 +7,6 @@ import { announce, busy, byId, h } from './dom.js';
 import { formatDate, planName, priceText } from './format.js';
 import { N_, t } from './i18n.js';
 import { REACTIVATE_SUBSCRIPTION } from './mutations.js';
-import { openCancel } from './cancel.js';
-import { openPause, resume } from './pause.js';
-import { openPlanChange } from './plan-change.js';
 
 /** @type {Record<string, string>} */
 const STATUS_LABELS = {
@@ -52,7 +49,7 @@ function card(portal, subscription) {
       h('h3', { id: `plan-${subscription.id}` }, name),
       status ? h('span', { class: `badge ${subscription.status.toLowerCase()}` }, status) : null,
       subscription.scheduledToCancel ? h('span', { class: 'badge canceling' }, t('Cancels')) : null,
-      subscription.pause ? h('span', { class: 'badge paused' }, 'Paused') : null,
+      subscription.pause ? h('span', { class: 'badge paused' }, t('Paused')) : null,
     ),
     h(
       'ul',
@@ -75,7 +72,7 @@ function stateText(portal, subscription) {
   if (subscription.scheduledToCancel) {
     return t('Your plan will be canceled on {date}.', { date: date(subscription.cancelAt ?? subscription.currentPeriodEnd) });
   }
-  if (subscription.changeScheduled) return `Your plan changes on ${date(subscription.currentPeriodEnd)}.`;
+  if (subscription.changeScheduled) return t('Your plan changes on {date}.', { date: date(subscription.currentPeriodEnd) });
   if (subscription.status === 'TRIALING' && subscription.trialEnd) {
     return t('Your trial ends on {date}; billing starts then.', { date: date(subscription.trialEnd) });
   }
@@ -94,9 +91,12 @@ function stateText(portal, subscription) {
  * @param {NonNullable<PortalSubscription['pause']>} pause
  */
 function pausedText(portal, pause) {
-  const charge = pause.renewalCharge?.formatted;
-  if (!pause.resumesAt) return `Paused until you resume${charge ? `, then ${charge} per renewal` : ''}.`;
-  return `Paused until ${formatDate(pause.resumesAt, portal.locale)}${charge ? `, resumes at ${charge}` : ''}.`;
+  const amount = pause.renewalCharge?.formatted;
+  if (!pause.resumesAt) {
+    return amount ? t('Paused until you resume, then {amount} per renewal.', { amount }) : t('Paused until you resume.');
+  }
+  const date = formatDate(pause.resumesAt, portal.locale);
+  return amount ? t('Paused until {date}, resumes at {amount}.', { date, amount }) : t('Paused until {date}.', { date });
 }
 
 /** @param {import('./app.js').Portal} portal @param {PortalSubscription} subscription @param {string} name */
@@ -111,21 +111,24 @@ function actions(portal, subscription, name) {
     buttons.push(h('button', { type: 'button', class: 'button primary', onclick: renew }, t('Renew plan'), forPlan.cloneNode(true)));
   }
   if (writable && changePlan.allowed) {
-    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: () => openPlanChange(portal, subscription) },
+    const change = async () => (await import('./plan-change.js')).openPlanChange(portal, subscription);
+    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: change },
       t('Change plan'), forPlan.cloneNode(true)));
   }
   if (writable && resumption.allowed) {
-    const resumeNow = (/** @type {MouseEvent} */ event) =>
-      resume(portal, subscription, /** @type {HTMLButtonElement} */ (event.currentTarget));
-    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: resumeNow }, 'Resume now', forPlan.cloneNode(true)));
+    const resumeNow = async (/** @type {MouseEvent} */ event) => {
+      const button = /** @type {HTMLButtonElement} */ (event.currentTarget);
+      (await import('./pause.js')).resume(portal, subscription, button);
+    };
+    buttons.push(h('button', { type: 'button', class: 'button primary', onclick: resumeNow }, t('Resume now'), forPlan.cloneNode(true)));
   }
   if (writable && pause.allowed) {
-    buttons.push(h('button', { type: 'button', class: 'button', onclick: () => openPause(portal, subscription) },
-      'Pause plan', forPlan.cloneNode(true)));
+    const openPause = async () => (await import('./pause.js')).openPause(portal, subscription);
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: openPause }, t('Pause plan'), forPlan.cloneNode(true)));
   }
   if (writable && cancel.allowed) {
-    buttons.push(h('button', { type: 'button', class: 'button', onclick: () => openCancel(portal, subscription) },
-      t('Cancel plan'), forPlan.cloneNode(true)));
+    const openCancel = async () => (await import('./cancel.js')).openCancel(portal, subscription);
+    buttons.push(h('button', { type: 'button', class: 'button', onclick: openCancel }, t('Cancel plan'), forPlan.cloneNode(true)));
   }
   return buttons.length ? h('div', { class: 'actions' }, buttons) : null;
 }

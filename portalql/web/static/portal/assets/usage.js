@@ -3,8 +3,9 @@
 // with the grants that run out. Usage sends no webhook, so each part says when Stripe computed it.
 
 import { ApiError, graphql } from './api.js';
-import { byId, h } from './dom.js';
+import { byId, h, withNodes } from './dom.js';
 import { formatDate, formatShortDate } from './format.js';
+import { t } from './i18n.js';
 import { USAGE_TIMELINE } from './queries.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -28,21 +29,20 @@ export function renderUsage(portal, subscriptions) {
 /** @param {import('./app.js').Portal} portal @param {PortalItem} item */
 function meterBlock(portal, item) {
   const usage = /** @type {PortalPeriodUsage} */ (item.usage);
-  const name = item.meter?.displayName ?? 'Usage';
+  const name = item.meter?.displayName ?? t('Usage');
   const id = `usage-${item.id}`;
-  const chart = h('div', { class: 'usage-chart', id: `${id}-chart` }, h('p', { class: 'loading' }, 'Loading daily usage…'));
+  const chart = h('div', { class: 'usage-chart', id: `${id}-chart` }, h('p', { class: 'loading' }, t('Loading daily usage…')));
   const block = h('article', { class: 'usage-item', 'aria-labelledby': `${id}-title` },
     h('h3', { id: `${id}-title` }, name),
-    h('p', { class: 'usage-total' },
-      h('strong', {}, count(usage.quantity, portal.locale)),
-      ` used since ${formatShortDate(usage.periodStart, portal.locale)}`),
-    h('p', { class: 'usage-projection' },
-      'If usage stopped now, this period would cost ',
-      h('strong', { class: 'usage-charge' }, usage.charge.formatted),
-      `, billed on ${formatDate(usage.periodEnd, portal.locale)}.`),
+    h('p', { class: 'usage-total' }, withNodes(
+      t('{quantity} used since {date}', { date: formatShortDate(usage.periodStart, portal.locale) }),
+      { quantity: h('strong', {}, count(usage.quantity, portal.locale)) })),
+    h('p', { class: 'usage-projection' }, withNodes(
+      t('If usage stopped now, this period would cost {charge}, billed on {date}.', { date: formatDate(usage.periodEnd, portal.locale) }),
+      { charge: h('strong', { class: 'usage-charge' }, usage.charge.formatted) })),
     tierTable(portal, item.price, usage.quantity, id),
     chart,
-    h('p', { class: 'as-of' }, `As of ${formatTime(usage.asOf, portal.locale)}; new usage can take a minute to show.`));
+    h('p', { class: 'as-of' }, t('As of {time}; new usage can take a minute to show.', { time: formatTime(usage.asOf, portal.locale) })));
   void loadChart(portal, item, usage, chart, name);
   return block;
 }
@@ -64,21 +64,21 @@ function tierTable(portal, price, quantity, id) {
     const current = !reached && (tier.upTo === null || quantity <= tier.upTo);
     reached ||= current;
     const range = tier.upTo === null
-      ? `${count(from, portal.locale)} and more`
-      : `${count(from, portal.locale)} to ${count(tier.upTo, portal.locale)}`;
+      ? t('{from} and more', { from: count(from, portal.locale) })
+      : t('{from} to {to}', { from: count(from, portal.locale), to: count(tier.upTo, portal.locale) });
     below = tier.upTo ?? below;
     return h('tr', { class: current ? 'current' : null, 'aria-current': current ? 'true' : null },
-      h('th', { scope: 'row' }, range, current ? h('span', { class: 'tier-here' }, ' (this period)') : null),
+      h('th', { scope: 'row' }, range, current ? h('span', { class: 'tier-here' }, ' ', t('(this period)')) : null),
       h('td', {}, tier.unitAmount?.formatted ?? '—'),
       h('td', {}, tier.flatAmount?.formatted ?? '—'));
   });
   const how = price.tiersMode === 'VOLUME'
-    ? 'Every unit costs the rate of the tier your total reaches.'
-    : 'Each unit costs the rate of the tier it falls in.';
+    ? t('Every unit costs the rate of the tier your total reaches.')
+    : t('Each unit costs the rate of the tier it falls in.');
   return h('table', { class: 'tiers', 'aria-describedby': `${id}-tiers-how` },
-    h('caption', {}, 'Price tiers'),
+    h('caption', {}, t('Price tiers')),
     h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, 'Units'), h('th', { scope: 'col' }, 'Per unit'), h('th', { scope: 'col' }, 'Flat fee'))),
+      h('th', { scope: 'col' }, t('Units')), h('th', { scope: 'col' }, t('Per unit')), h('th', { scope: 'col' }, t('Flat fee')))),
     h('tbody', {}, rows),
     h('tfoot', {}, h('tr', {}, h('td', { colspan: 3, id: `${id}-tiers-how` }, how))));
 }
@@ -105,7 +105,7 @@ async function loadChart(portal, item, usage, container, name) {
     container.replaceChildren(barChart(portal, name, timeline.points, item.id), dataTable(portal, name, timeline.points));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    container.replaceChildren(h('p', { class: 'empty' }, `Daily usage is not available right now (${error.message}).`));
+    container.replaceChildren(h('p', { class: 'empty' }, t('Daily usage is not available right now ({reason}).', { reason: error.message })));
   }
 }
 
@@ -128,12 +128,15 @@ function barChart(portal, name, points, id) {
     'aria-labelledby': `${id}-chart-title ${id}-chart-desc`,
   });
   svg.append(
-    svgElement('title', { id: `${id}-chart-title` }, `${name} per day`),
+    svgElement('title', { id: `${id}-chart-title` }, t('{meter} per day', { meter: name })),
     svgElement('desc', { id: `${id}-chart-desc` }, points.length
-      ? `${day(points[0].start)} to ${day(points[points.length - 1].start)}; the busiest day was ${day(busiest.start)} with ${count(busiest.value, portal.locale)}.`
-      : 'No usage yet.'),
+      ? t('{first} to {last}; the busiest day was {day} with {count}.', {
+        first: day(points[0].start), last: day(points[points.length - 1].start), day: day(busiest.start),
+        count: count(busiest.value, portal.locale),
+      })
+      : t('No usage yet.')),
     svgElement('line', { class: 'axis', x1: CHART.left, x2: CHART.width - CHART.right, y1: CHART.top + plotHeight, y2: CHART.top + plotHeight }),
-    svgElement('text', { class: 'label', x: CHART.left, y: CHART.top - 4 }, `${count(max, portal.locale)} a day at most`),
+    svgElement('text', { class: 'label', x: CHART.left, y: CHART.top - 4 }, t('{count} a day at most', { count: count(max, portal.locale) })),
   );
   points.forEach((point, index) => {
     const height = (point.value / max) * plotHeight;
@@ -161,10 +164,10 @@ function barChart(portal, name, points, id) {
  */
 function dataTable(portal, name, points) {
   return h('details', { class: 'usage-table' },
-    h('summary', {}, 'Show daily usage as a table'),
+    h('summary', {}, t('Show daily usage as a table')),
     h('table', {},
-      h('caption', { class: 'visually-hidden' }, `${name} per day`),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, name))),
+      h('caption', { class: 'visually-hidden' }, t('{meter} per day', { meter: name })),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Day')), h('th', { scope: 'col' }, name))),
       h('tbody', {}, points.map((point) =>
         h('tr', {}, h('th', { scope: 'row' }, formatDate(point.start, portal.locale)), h('td', {}, count(point.value, portal.locale)))))));
 }
@@ -180,26 +183,31 @@ export function renderCredits(portal, credits) {
   const section = byId('credits');
   section.hidden = credits.balances.length === 0 && grants.length === 0;
   if (section.hidden) return;
-  byId('credit-balances').replaceChildren(...credits.balances.map((balance) =>
-    h('p', { class: 'credit-balance' },
-      h('strong', {}, balance.available.formatted), ' of credit pays your usage before your card is charged',
-      (balance.pending.amount ?? 0) > 0 ? `, and ${balance.pending.formatted} more starts later` : '', '.')));
+  byId('credit-balances').replaceChildren(...credits.balances.map((balance) => {
+    const pending = (balance.pending.amount ?? 0) > 0 ? balance.pending.formatted : null;
+    const text = pending
+      ? t('{amount} of credit pays your usage before your card is charged, and {pending} more starts later.', { pending })
+      : t('{amount} of credit pays your usage before your card is charged.');
+    return h('p', { class: 'credit-balance' }, withNodes(text, { amount: h('strong', {}, balance.available.formatted) }));
+  }));
   byId('credit-grants').replaceChildren(...grants.map((grant) => grantRow(portal, grant)));
-  byId('credits-as-of').textContent = `As of ${formatTime(credits.asOf, portal.locale)}.`;
+  byId('credits-as-of').textContent = t('As of {time}.', { time: formatTime(credits.asOf, portal.locale) });
 }
 
 /** @param {import('./app.js').Portal} portal @param {PortalCreditGrant} grant */
 function grantRow(portal, grant) {
-  const left = grant.remaining ? `${grant.remaining.formatted} left of ${grant.amount.formatted}` : grant.amount.formatted;
+  const left = grant.remaining
+    ? t('{remaining} left of {amount}', { remaining: grant.remaining.formatted, amount: grant.amount.formatted })
+    : grant.amount.formatted;
   const expires = grant.expiresAt ? Date.parse(grant.expiresAt) : null;
   const expiring = expires !== null && grant.usable && (grant.remaining?.amount ?? 1) > 0
     && expires - Date.now() < EXPIRING_DAYS * DAY_MS;
-  let when = grant.expiresAt ? `expires on ${formatDate(grant.expiresAt, portal.locale)}` : 'does not expire';
+  let when = grant.expiresAt ? t('expires on {date}', { date: formatDate(grant.expiresAt, portal.locale) }) : t('does not expire');
   if (!grant.usable && grant.effectiveAt && Date.parse(grant.effectiveAt) > Date.now()) {
-    when = `starts on ${formatDate(grant.effectiveAt, portal.locale)}`;
+    when = t('starts on {date}', { date: formatDate(grant.effectiveAt, portal.locale) });
   }
   return h('li', { class: expiring ? 'expiring' : null },
-    h('span', {}, h('strong', {}, grant.name ?? 'Credit'), ` (${grant.category === 'PROMOTIONAL' ? 'promotional' : 'paid'})`),
+    h('span', {}, h('strong', {}, grant.name ?? t('Credit')), ' ', grant.category === 'PROMOTIONAL' ? t('(promotional)') : t('(paid)')),
     h('span', {}, left),
     h('span', { class: 'when' }, expiring ? h('strong', {}, when) : when));
 }
@@ -216,7 +224,7 @@ function count(value, locale) {
 
 /** @param {string | null} iso @param {string} locale */
 function formatTime(iso, locale) {
-  if (!iso) return 'just now';
+  if (!iso) return t('just now');
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
