@@ -119,7 +119,9 @@ async def test_usage_and_credit_speak_german(
     credit = page.locator("#credits")
     await expect(credit.get_by_role("heading", name="Guthaben")).to_be_visible()
     await expect(credit.locator(".credit-balance")).to_contain_text("Guthaben bezahlen Ihre Nutzung")
-    await expect(credit.locator("#credit-grants")).to_contain_text(re.compile(r"25,00\s\$ von 25,00\s\$ übrig"))
+    await expect(credit.locator("#credit-grants")).to_contain_text(
+        re.compile(r"25,00\s\$ von 25,00\s\$ übrig")
+    )
     await expect_no_english(
         page.locator("main"), "Usage this period", "used since", "If usage stopped", "Price tiers", "Units",
         "Per unit", "Flat fee", "this period", "per day", "a day at most", "Show daily usage", "As of",
