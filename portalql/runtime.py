@@ -20,6 +20,7 @@ from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
 from portalql.web.brand import Brand
+from portalql.web.response_cache import ResponseCache
 from portalql.web.revocations import shared_revocations
 from portalql.webhooks.retries import retrying_webhook_events
 from resolvers.money import format_money
@@ -41,13 +42,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What every request uses: the database, the gateway (which also drops the reads webhooks make stale)
-    and the subscriptions each customer's dashboards preview ahead."""
+    """What every request uses: the database, the gateway (which also drops the reads webhooks make stale),
+    the subscriptions each customer's dashboards preview ahead and the answers kept whole for queries."""
 
     database: Database
     gateway: BillingGateway
     # None when the app runs without its lifespan (in-process tests): nothing is previewed ahead then.
     known_subscriptions: DatabaseKnownSubscriptions | None
+    # None without the read cache, or when turned off.
+    answers: ResponseCache | None
 
 
 @dataclass
@@ -68,7 +71,8 @@ class Runtime:
             self.on_database(self.database)
         # Given both parts, the app serves without its lifespan too (as tests drive it in-process).
         if self.database is not None and self.gateway is not None:
-            self._services = Services(self.database, self.gateway, None)
+            answers = response_cache(self.settings, self.gateway)
+            self._services = Services(self.database, self.gateway, None, answers)
 
     @property
     def services(self) -> Services:
@@ -134,7 +138,11 @@ class Runtime:
                 )
             )
             await warm_up()
-            injected, self._services = self._services, Services(database, gateway, known_subscriptions)
+            answers = response_cache(settings, gateway)
+            injected, self._services = (
+                self._services,
+                Services(database, gateway, known_subscriptions, answers),
+            )
             try:
                 yield self._services
             finally:
@@ -151,6 +159,13 @@ async def warm_up() -> None:
     # collector's full scans, which otherwise walk it all every few requests.
     gc.collect()
     gc.freeze()
+
+
+def response_cache(settings: Settings, gateway: BillingGateway) -> ResponseCache | None:
+    """Whole answers kept in the read cache's store, where its invalidations reach them: only over it."""
+    if not settings.response_cache or not isinstance(gateway, CachedGateway):
+        return None
+    return ResponseCache(gateway.own_entries)
 
 
 def connect_gateway(settings: Settings) -> StripeGateway:

@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -14,6 +14,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from portalql.mail import Outbox, SmtpMailer
 from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
@@ -30,6 +32,7 @@ from portalql.web.login_page import login_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
 from portalql.web.request_limits import GraphQLRequestLimits
+from portalql.web.response_cache import Answer
 from portalql.webhooks.endpoint import webhook_router
 from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
@@ -37,16 +40,21 @@ from resolvers.principals import CustomerPrincipal
 from schema import build_schema
 from schema.context import Context
 from schema.errors import new_error_id
+from stripe_gateway.caching import dependencies
 from translations import accept_language, negotiate
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
+    from cross_web import AsyncHTTPRequestAdapter
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+    from strawberry.schema import BaseSchema
 
     from portalql.observability.tracing import Tracing
     from portalql.persistence.db import Database
     from portalql.settings import Settings
+    from portalql.web.response_cache import ResponseCache
     from stripe_gateway.interface import BillingGateway
 
 logger = logging.getLogger(__name__)
@@ -125,7 +133,7 @@ def create_app(
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
                 publishable_key=settings.stripe_publishable_key,
-                stores=database_stores(services.database, settings, recent_credentials=recent),
+                persistence=database_stores(services.database, settings, recent_credentials=recent),
                 known_subscriptions=services.known_subscriptions,
                 translator=translator,
             )
@@ -165,6 +173,7 @@ def create_app(
         app.include_router(
             _GraphQLRouter(
                 schema,
+                answers=lambda: runtime.services.answers,
                 path=path,
                 context_getter=graphql_context,
                 # GraphiQL explores the schema by introspection; without it the page could show nothing.
@@ -203,8 +212,56 @@ def _login_router(runtime: Runtime, settings: Settings) -> APIRouter:
 
 
 class _GraphQLRouter(GraphQLRouter[Context, None]):
-    """Strawberry's router, coding JSON with orjson (several times faster than `json` here) and taking a
-    trusted document's id (`documentId`) beside or instead of `query`."""
+    """Strawberry's router, coding JSON with orjson (several times faster than `json` here), taking a
+    trusted document's id (`documentId`) beside or instead of `query`, and answering a query asked again
+    from the response cache, once its caller is authenticated, without executing it."""
+
+    def __init__(
+        self, schema: BaseSchema, *, answers: Callable[[], ResponseCache | None], **options: Any
+    ) -> None:
+        super().__init__(schema, **options)
+        self._answers = answers
+
+    async def execute_single(  # noqa: PLR0917 - the overridden signature
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        answers = self._answers()
+        request_context = context.request_context
+        translator = request_context.translator
+        language = translator.language if translator is not None else ""
+        key = answers.key(request_context.principal, language, request_data) if answers else None
+        if answers is None or key is None:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        stored = await answers.get(key)
+        if stored is not None:
+            answered = _Answered(stored.body)
+            observe_operation(stored.operation_name, answered)
+            return answered
+        since = await answers.mark()
+        with dependencies.recording() as used:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        ran = context.ran
+        answer = None
+        if ran is not None and ran.operation_type is OperationType.QUERY and _clean(result):
+            answer = Answer(ran.name, self.encode_json(await self.process_result(request, result)))
+        await answers.keep(key, answer, used, since=since)
+        return result if answer is None else _Answered(answer.body)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if isinstance(result, _Answered):
+            # Sent as it is: `encode_json` copies a fragment into its output verbatim.
+            return cast("GraphQLHTTPResponse", orjson.Fragment(result.body))
+        return await super().process_result(request, result)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -230,6 +287,25 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
         response = super().create_response(response_data, sub_response)
         response.status_code = unavailable_status(response_data) or response.status_code
         return response
+
+
+class _Answered(ExecutionResult):
+    """An answer already encoded: one from the response cache, or one just kept in it."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(data=None, errors=None)
+        self.body = body
+
+
+def _clean(result: ExecutionResult) -> bool:
+    """Whether the result has data, no errors and no `userErrors` in any payload (what a cached answer may
+    hold: an error may be gone when asked again)."""
+    data = result.data
+    return (
+        not result.errors
+        and data is not None
+        and not any(isinstance(payload, dict) and payload.get("userErrors") for payload in data.values())
+    )
 
 
 def _with_document_id(request: Any) -> Any:
