@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import anyio.lowlevel
 
 from portalql.events.delivery import delivering_events
+from portalql.persistence.adapters import database_stores
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
     from portalql.settings import Settings
+    from resolvers.ports import Stores
     from stripe_gateway.interface import BillingGateway
 
 
@@ -42,10 +44,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What every request uses: the database, the gateway (which also drops the reads webhooks make stale),
-    the subscriptions each customer's dashboards preview ahead and the answers kept whole for queries."""
+    """What every request uses: the database and the resolvers' stores on it, the gateway (which also drops
+    the reads webhooks make stale), the subscriptions each customer's dashboards preview ahead and the
+    answers kept whole for queries."""
 
     database: Database
+    persistence: Stores
     gateway: BillingGateway
     # None when the app runs without its lifespan (in-process tests): nothing is previewed ahead then.
     known_subscriptions: DatabaseKnownSubscriptions | None
@@ -71,8 +75,17 @@ class Runtime:
             self.on_database(self.database)
         # Given both parts, the app serves without its lifespan too (as tests drive it in-process).
         if self.database is not None and self.gateway is not None:
-            answers = response_cache(self.settings, self.gateway)
-            self._services = Services(self.database, self.gateway, None, answers)
+            self._services = self._services_of(self.database, self.gateway, None)
+
+    def _services_of(
+        self,
+        database: Database,
+        gateway: BillingGateway,
+        known_subscriptions: DatabaseKnownSubscriptions | None,
+    ) -> Services:
+        persistence = database_stores(database, self.settings, recent_credentials=self.recent_credentials)
+        answers = response_cache(self.settings, gateway)
+        return Services(database, persistence, gateway, known_subscriptions, answers)
 
     @property
     def services(self) -> Services:
@@ -138,10 +151,9 @@ class Runtime:
                 )
             )
             await warm_up()
-            answers = response_cache(settings, gateway)
             injected, self._services = (
                 self._services,
-                Services(database, gateway, known_subscriptions, answers),
+                self._services_of(database, gateway, known_subscriptions),
             )
             try:
                 yield self._services

@@ -20,7 +20,6 @@ from strawberry.types.graphql import OperationType
 from portalql.mail import Outbox, SmtpMailer
 from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
 from portalql.observability.logs import request_id_var
-from portalql.persistence.adapters import database_stores
 from portalql.persistence.repositories.trusted_documents import all_trusted_documents, trusted_document_body
 from portalql.runtime import Runtime
 from portalql.web.auth import authenticate_request
@@ -133,7 +132,7 @@ def create_app(
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
                 publishable_key=settings.stripe_publishable_key,
-                persistence=database_stores(services.database, settings, recent_credentials=recent),
+                persistence=services.persistence,
                 known_subscriptions=services.known_subscriptions,
                 translator=translator,
             )
@@ -150,6 +149,21 @@ def create_app(
     _add_middleware(app, settings, graphql_paths)
     app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
+    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
+    # router each, so that each route knows its full path (the metrics' and traces' route label). First:
+    # routes are matched in order, and a warm query answered from the response cache costs little more
+    # than matching every route before it.
+    for path in graphql_paths:
+        app.include_router(
+            _GraphQLRouter(
+                schema,
+                answers=lambda: runtime.services.answers,
+                path=path,
+                context_getter=graphql_context,
+                # GraphiQL explores the schema by introspection; without it the page could show nothing.
+                graphql_ide="graphiql" if settings.graphql_introspection else None,
+            )
+        )
     app.include_router(health_router(runtime))
     serve_metrics, metrics_token = settings.metrics_on_api()
     if serve_metrics:
@@ -167,19 +181,6 @@ def create_app(
     app.include_router(_login_router(runtime, settings))
     app.include_router(webhook_router(runtime))
     app.include_router(graphiql_assets_router())
-    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
-    # router each, so that each route knows its full path (the metrics' and traces' route label).
-    for path in graphql_paths:
-        app.include_router(
-            _GraphQLRouter(
-                schema,
-                answers=lambda: runtime.services.answers,
-                path=path,
-                context_getter=graphql_context,
-                # GraphiQL explores the schema by introspection; without it the page could show nothing.
-                graphql_ide="graphiql" if settings.graphql_introspection else None,
-            )
-        )
     if tracing is not None:
         tracing.instrument_app(app)
     return app

@@ -41,6 +41,8 @@ MAX_ANSWER_BYTES = 256 * 1024
 # is not kept longer than the read cache keeps a customer.
 MAX_TTL_SECONDS = 300.0
 _KEY_PREFIX = "answer:"
+# Bound once: looking a label up costs more than counting.
+_HIT, _STORED, _UNCACHED = (RESPONSE_CACHE.labels(outcome) for outcome in ("hit", "stored", "uncached"))
 _NAME_END = b"\n"  # no GraphQL name holds it
 
 
@@ -83,7 +85,7 @@ class ResponseCache:
         found = await self._entries.get(key)
         if found is None:
             return None
-        RESPONSE_CACHE.labels("hit").inc()
+        _HIT.inc()
         name, _, body = found.value.partition(_NAME_END)
         return Answer(name.decode() or None, body)
 
@@ -107,4 +109,4 @@ class ResponseCache:
                 since=since,
             )
         )
-        RESPONSE_CACHE.labels("stored" if kept else "uncached").inc()
+        (_STORED if kept else _UNCACHED).inc()
