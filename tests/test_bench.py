@@ -154,7 +154,7 @@ def test_the_alternative_makes_its_three_reads_on_every_run_and_under_load(cases
 def test_the_ratios_compare_each_dashboard_case_with_the_alternative(report: dict[str, Any]) -> None:
     ratios = {ratio["cache"]: ratio for ratio in report["ratios_portalql_over_alternative"]}
 
-    assert set(ratios) == {"cold", "warm", "first", "attacked", "trusted"}
+    assert set(ratios) == {"cold", "warm", "first", "attacked", "trusted", "executed"}
     assert ratios["cold"]["throughput"] is None  # cold runs are timed one by one: no load phase
     assert ratios["first"]["throughput"] is None
     assert ratios["warm"]["throughput"] > 0

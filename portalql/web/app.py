@@ -291,7 +291,7 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
 
 
 class _Answered(ExecutionResult):
-    """An answer already encoded: one from the response cache, or one just kept in it."""
+    """An answer already encoded: one from the response cache, or one encoded here to be kept in it."""
 
     def __init__(self, body: bytes) -> None:
         super().__init__(data=None, errors=None)
