@@ -1027,7 +1027,7 @@ class CachedGateway:
         full_key = _key(key)
         ttl = ttl if ttl is not None else self._catalog_ttl if catalog else self._ttl
         if fresh:
-            # Read because the cache may not do: so may not an answer built on it.
+            # Read past the cache because the cache must not answer it: nor may a cached answer built on it.
             dependencies.uncached()
             record, _kept = await self._fetch_and_keep(full_key, fetch, groups, ttl)
             return record
