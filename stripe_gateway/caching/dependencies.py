@@ -5,7 +5,9 @@ longer than the first of them expires, and not at all when it used anything no i
 Cacheability is opted into, never assumed: the read cache reports each read it served, or read from Stripe
 and kept (`read`); everything else an answer may use — a read past the cache, a write, the database —
 reports `uncached()`, and a field computed from the clock bounds how long its answer holds (`valid_for`).
-Reports made outside a recording (webhooks, the portal's page) are ignored.
+Reports made outside a recording (webhooks, the portal's page) are ignored. What cannot change an answer
+is not reported: the subscriptions a customer was last seen with, read from the database to start previews
+early, are a hint whose staleness costs a call, never a different answer.
 """
 
 from __future__ import annotations
