@@ -115,6 +115,8 @@ class Operation:
     under_attack: bool = False
     # Measured warm again with its documents sent as trusted documents' ids, when set.
     by_id: Callable[[Caller], Awaitable[None]] | None = None
+    # Measured warm again on a process without the response cache (each request executed), when set.
+    executed: bool = False
     # The documents `by_id` sends, loaded as trusted before the API starts.
     trusted_documents: tuple[str, ...] = ()
 
@@ -404,6 +406,7 @@ PORTALQL_OPERATIONS = (
         under_attack=True,
         by_id=_dashboard_by_id,
         trusted_documents=(DASHBOARD,),
+        executed=True,
     ),
     Operation(
         name="usage_dashboard",

@@ -23,6 +23,7 @@ class Cache(StrEnum):
     FIRST = "first"  # cold, and the process has never seen the customer: its first visit
     ATTACKED = "attacked"  # warm, while an attacker sends a document the API must refuse
     TRUSTED = "trusted"  # warm, the document sent as a trusted document's id instead of its text
+    EXECUTED = "executed"  # warm, without the response cache: every request executed from the read cache
     NONE = "none"  # the alternative has no cache to be cold or warm
 
 
@@ -44,7 +45,7 @@ class CaseResult:
 
     @property
     def minimum(self) -> Minimum:
-        if self.cache in {Cache.WARM, Cache.ATTACKED, Cache.TRUSTED}:
+        if self.cache in {Cache.WARM, Cache.ATTACKED, Cache.TRUSTED, Cache.EXECUTED}:
             return self.operation.warm
         if self.cache is Cache.FIRST and self.operation.first_visit is not None:
             return self.operation.first_visit

@@ -68,6 +68,7 @@ def _portalql_app(options: argparse.Namespace) -> Started:
         stripe_api_base=options.stripe_api_base,
         stripe_publishable_key=SANDBOX_PUBLISHABLE_KEY,
         read_cache=options.read_cache,
+        response_cache=options.response_cache,
         # Stripe's test-mode limit (the default) would pace back-to-back cold runs; the sandbox has no limit
         # and the alternative no limiter.
         stripe_requests_per_second=options.stripe_requests_per_second,
@@ -135,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stripe-api-base")
     parser.add_argument("--database-url")
     parser.add_argument("--no-read-cache", dest="read_cache", action="store_false")
+    parser.add_argument("--no-response-cache", dest="response_cache", action="store_false")
     parser.add_argument("--stripe-requests-per-second", type=int, default=1000)
     parser.add_argument("--metrics", choices=["on", "off"], default="on")
     parser.add_argument("--otlp-endpoint", help="export traces there (OTLP over HTTP)")

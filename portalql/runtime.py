@@ -17,10 +17,12 @@ import anyio.lowlevel
 
 from portalql.events.delivery import delivering_events
 from portalql.live import LocalChanges, live_changes
+from portalql.persistence.adapters import database_stores
 from portalql.persistence.db import Database
 from portalql.persistence.known_subscriptions import DatabaseKnownSubscriptions
 from portalql.web.auth import RecentCredentials
 from portalql.web.brand import Brand
+from portalql.web.response_cache import ResponseCache
 from portalql.web.revocations import shared_revocations
 from portalql.webhooks.retries import retrying_webhook_events
 from resolvers.money import format_money
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
     from portalql.settings import Settings
+    from resolvers.ports import Stores
     from stripe_gateway.interface import BillingGateway
 
 
@@ -42,13 +45,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What every request uses: the database, the gateway (which also drops the reads webhooks make stale),
-    the subscriptions each customer's dashboards preview ahead, and where live changes travel."""
+    """What every request uses: the database and the resolvers' stores on it, the gateway (which also drops
+    the reads webhooks make stale), the subscriptions each customer's dashboards preview ahead, the answers
+    kept whole for queries, and where live changes travel."""
 
     database: Database
+    persistence: Stores
     gateway: BillingGateway
     # None when the app runs without its lifespan (in-process tests): nothing is previewed ahead then.
     known_subscriptions: DatabaseKnownSubscriptions | None
+    # None without the read cache, or when turned off.
+    answers: ResponseCache | None
     live: LocalChanges
 
 
@@ -70,7 +77,18 @@ class Runtime:
             self.on_database(self.database)
         # Given both parts, the app serves without its lifespan too (as tests drive it in-process).
         if self.database is not None and self.gateway is not None:
-            self._services = Services(self.database, self.gateway, None, LocalChanges())
+            self._services = self._services_of(self.database, self.gateway, None, LocalChanges())
+
+    def _services_of(
+        self,
+        database: Database,
+        gateway: BillingGateway,
+        known_subscriptions: DatabaseKnownSubscriptions | None,
+        live: LocalChanges,
+    ) -> Services:
+        persistence = database_stores(database, self.settings, recent_credentials=self.recent_credentials)
+        answers = response_cache(self.settings, gateway)
+        return Services(database, persistence, gateway, known_subscriptions, answers, live)
 
     @property
     def services(self) -> Services:
@@ -139,7 +157,10 @@ class Runtime:
                 )
             )
             await warm_up()
-            injected, self._services = self._services, Services(database, gateway, known_subscriptions, live)
+            injected, self._services = (
+                self._services,
+                self._services_of(database, gateway, known_subscriptions, live),
+            )
             try:
                 yield self._services
             finally:
@@ -156,6 +177,13 @@ async def warm_up() -> None:
     # collector's full scans, which otherwise walk it all every few requests.
     gc.collect()
     gc.freeze()
+
+
+def response_cache(settings: Settings, gateway: BillingGateway) -> ResponseCache | None:
+    """Whole answers kept in the read cache's store, where its invalidations reach them: only over it."""
+    if not settings.response_cache or not isinstance(gateway, CachedGateway):
+        return None
+    return ResponseCache(gateway.own_entries)
 
 
 def connect_gateway(settings: Settings) -> StripeGateway:

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # Off, every read goes to Stripe: for finding out whether a problem is the cache's, and for measuring
     # what a customer whose data is not cached waits for.
     read_cache: bool = True
+    # Whole answers to queries kept beside the reads they were built from, and dropped with them; only with
+    # the read cache. Off, every query is executed (to rule it out when debugging, or to measure execution).
+    response_cache: bool = True
     public_url: str = Field(default="http://127.0.0.1:8000", validation_alias="PORTALQL_PUBLIC_URL")
 
     portal_link_ttl_seconds: PositiveInt = 900

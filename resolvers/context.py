@@ -10,6 +10,7 @@ from uuid import uuid4
 from resolvers.loaders import Loaders
 from resolvers.loaders.batching import Loader
 from resolvers.principals import CustomerPrincipal
+from stripe_gateway.caching import dependencies
 
 if TYPE_CHECKING:
     from resolvers.live import LiveChanges
@@ -35,14 +36,21 @@ class RequestContext:
     public_url: str = "http://localhost:8000"
     # Stripe's publishable key, for browsers that collect cards with Stripe.js; None when not configured.
     publishable_key: str | None = None
-    # The persistence that mutations and the audit trail use; the app injects it.
-    stores: Stores | None = None
+    # The persistence that mutations and the audit trail use; the app injects it. Read it as `stores`.
+    persistence: Stores | None = None
     # Lets reads that need a customer's subscription ids start before Stripe has listed them.
     known_subscriptions: KnownSubscriptions | None = None
     # The customer's language for the messages shown to them; None for an API key.
     translator: Translator | None = None
     # Where changes are published and watched (`resolvers.live`); the app injects it.
     live: LiveChanges | None = None
+
+    @property
+    def stores(self) -> Stores | None:
+        """The persistence. An answer that reads it is never cached whole: the database changes without the
+        invalidations that drop cached answers (`stripe_gateway.caching.dependencies`)."""
+        dependencies.uncached()
+        return self.persistence
 
     @cached_property
     def loaders(self) -> Loaders:

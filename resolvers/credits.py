@@ -17,6 +17,7 @@ from resolvers.loaders.usage import BalancePageKey
 from resolvers.pagination import PageRequest, Slice, slice_of
 from resolvers.policy import check_owner, require_scope
 from resolvers.principals import Scope
+from stripe_gateway.caching import dependencies
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -61,12 +62,18 @@ async def customer_credit(ctx: RequestContext, customer_id: str) -> CustomerCred
     grants = loaders.credit_grants(customer_id)
     ledger = loaders.credit_ledger(customer_id)
     held, granted, moves = await summary, await grants, await ledger
-    now = int(time.time())
+    clock = time.time()
+    now = int(clock)
     states = tuple(
         GrantState(grant, _remaining(grant, moves), grant.usable_at(now))
         for grant in granted.data
         if grant.voided_at is None
     )
+    # Which grants are usable and which pending follows the clock: an answer cached whole holds only until
+    # the next grant takes effect or expires.
+    moments = [at for state in states for at in (state.grant.effective_at, state.grant.expires_at) if at]
+    if later := [at for at in moments if at > now]:
+        dependencies.valid_for(min(later) - clock)
     return CustomerCredit(balances=_balances(held.balances, states, now), grants=states, as_of=held.as_of)
 
 

@@ -14,6 +14,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 from strawberry.types.graphql import OperationType
 
+from schema.context import Context, Ran
 from schema.errors import coded
 from schema.live import Live
 from schema.mutation import Mutation
@@ -78,6 +79,9 @@ class PortalSchema(strawberry.Schema):
         )
         if handled.errors:
             handled.errors = [coded(error) for error in handled.errors]
+        elif isinstance(context.context, Context) and context.graphql_document is not None:
+            # What ran, for the HTTP layer, which caches only queries' answers whole.
+            context.context.ran = Ran(context.operation_type, context.operation_name)
         if self._observe is not None:
             self._observe(context.operation_name, handled)
         return handled

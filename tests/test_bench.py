@@ -71,11 +71,12 @@ def test_the_report_names_its_commit_and_configuration(report: dict[str, Any]) -
 def test_every_operation_is_measured_cold_and_warm_beside_the_alternative(cases: Cases) -> None:
     portalql = {("portalql", name, cache) for name in OPERATIONS for cache in ("cold", "warm")}
     first_visit, attacked = ("portalql", "dashboard", "first"), ("portalql", "dashboard", "attacked")
-    trusted, others = (
+    trusted, executed, others = (
         ("portalql", "dashboard", "trusted"),
+        ("portalql", "dashboard", "executed"),
         {(t, "dashboard", "none") for t in ("alternative", "floor")},
     )
-    assert set(cases) == portalql | {first_visit, attacked, trusted} | others
+    assert set(cases) == portalql | {first_visit, attacked, trusted, executed} | others
     for case in cases.values():
         assert case["status"] == "ok", case["note"]
         assert case["minimum_reason"]
@@ -154,7 +155,7 @@ def test_the_alternative_makes_its_three_reads_on_every_run_and_under_load(cases
 def test_the_ratios_compare_each_dashboard_case_with_the_alternative(report: dict[str, Any]) -> None:
     ratios = {ratio["cache"]: ratio for ratio in report["ratios_portalql_over_alternative"]}
 
-    assert set(ratios) == {"cold", "warm", "first", "attacked", "trusted"}
+    assert set(ratios) == {"cold", "warm", "first", "attacked", "trusted", "executed"}
     assert ratios["cold"]["throughput"] is None  # cold runs are timed one by one: no load phase
     assert ratios["first"]["throughput"] is None
     assert ratios["warm"]["throughput"] > 0
@@ -205,19 +206,23 @@ def test_starting_a_cancellation_reads_what_cancelling_reads_in_one_round_trip(c
     assert _calls(cases["portalql", "cancel_start", "warm"]) == [0] * RUNS
 
 
-def test_the_warm_dashboard_as_a_trusted_document_and_the_floor_are_measured_without_stripe(
+def test_the_warm_dashboard_as_a_trusted_document_executed_and_the_floor_are_measured_without_stripe(
     report: dict[str, Any], cases: Cases
 ) -> None:
     trusted, floor = cases["portalql", "dashboard", "trusted"], cases["floor", "dashboard", "none"]
+    executed = cases["portalql", "dashboard", "executed"]
 
-    assert _calls(trusted) == _calls(floor) == [0] * RUNS
-    for case in (trusted, floor):
+    assert _calls(trusted) == _calls(executed) == _calls(floor) == [0] * RUNS
+    for case in (trusted, executed, floor):
         assert case["throughput"]["errors"] == 0
         assert case["throughput"]["completed"] > 0
+        assert case["throughput"]["stripe_calls_per_operation"] == 0
     assert set(report["dashboard_throughput_over_floor"]) == {
         "warm_over_floor",
         "trusted_over_floor",
+        "executed_over_floor",
         "trusted_over_warm",
+        "warm_over_executed",
     }
     assert all(ratio > 0 for ratio in report["dashboard_throughput_over_floor"].values())
 

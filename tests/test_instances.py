@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from portalql.cli.demo import DASHBOARD_QUERY
@@ -22,6 +23,7 @@ from portalql.persistence.db import Database
 from portalql.settings import normalise_database_url
 from portalql.web.app import create_app
 from stripe_gateway.caching import CachedGateway, SharedStore
+from tests.api.mutation_support import mutate
 from tests.fixtures.app import Tokens, app_settings, client_for, graphql
 from tests.fixtures.database import BACKENDS, _postgres_schema
 from tests.webhooks.conftest import WEBHOOK_SECRET, audit_trail, deliver, inbox
@@ -152,3 +154,31 @@ async def test_an_event_delivered_to_both_instances_is_processed_once(
     assert [(e.action, e.object_id) for e in await audit_trail(a.database)] == [
         ("subscription.cancel", subscription["id"])
     ]
+
+
+async def test_a_write_through_one_instance_drops_the_answers_the_other_keeps_whole(
+    *, instances: tuple[Instance, Instance], sandbox: SandboxHandle, customer_a: str
+) -> None:
+    a, b = instances
+    session, api_key = (
+        await Tokens(a.database).customer_session(customer_a),
+        await Tokens(a.database).api_key(),
+    )
+    await dashboard(b, session, sandbox)
+    hits = _answered_whole()
+    _, warm_on_b = await dashboard(b, session, sandbox)
+    answered_whole_on_b = _answered_whole() - hits
+
+    renamed = await mutate(a.client, "updateCustomer", {"customerId": customer_a, "name": "Maya C."}, api_key)
+    # B's answer goes with its local copy of the customer, as soon as A's broadcast reaches it.
+    async with asyncio.timeout(_BROADCAST_SECONDS):
+        while (await dashboard(b, session, sandbox))[0]["name"] != "Maya C.":  # noqa: ASYNC110 - polls B
+            await asyncio.sleep(0.01)
+
+    assert warm_on_b == {}
+    assert answered_whole_on_b == 1
+    assert renamed["userErrors"] == []
+
+
+def _answered_whole() -> float:
+    return REGISTRY.get_sample_value("portalql_response_cache_total", {"outcome": "hit"}) or 0.0

@@ -51,6 +51,13 @@ GRAPHQL_OPERATIONS = Counter(
     "or error (code: the first error's extensions.code).",
     ["operation", "outcome", "code"],
 )
+RESPONSE_CACHE = Counter(
+    "portalql_response_cache",
+    "GraphQL requests by what the response cache did: hit (answered from it), stored (executed and kept) or "
+    "uncached (executed, not kept: not a query, an error, something read outside the read cache, too large, "
+    "or invalidated meanwhile).",
+    ["outcome"],
+)
 WEBHOOK_DELIVERIES = Counter(
     "portalql_webhook_deliveries",
     "Stripe webhook deliveries by event type and outcome: rejected (signature), ignored, unusable, "

@@ -7,7 +7,7 @@ import re
 import secrets
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -17,11 +17,12 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection  # noqa: TC002 - FastAPI reads the annotation at runtime
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from portalql.mail import Outbox, SmtpMailer
 from portalql.observability.http import ObservedRequests, metrics_router, observe_operation
 from portalql.observability.logs import request_id_var
-from portalql.persistence.adapters import database_stores
 from portalql.persistence.repositories.trusted_documents import all_trusted_documents, trusted_document_body
 from portalql.runtime import Runtime
 from portalql.web.auth import ANONYMOUS, authenticate_request
@@ -34,6 +35,7 @@ from portalql.web.login_page import login_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
 from portalql.web.request_limits import GraphQLRequestLimits
+from portalql.web.response_cache import Answer
 from portalql.webhooks.endpoint import webhook_router
 from resolvers.context import RequestContext
 from resolvers.errors import DatabaseUnavailableError
@@ -41,16 +43,20 @@ from resolvers.principals import CustomerPrincipal
 from schema import build_schema
 from schema.context import Context
 from schema.errors import new_error_id
+from stripe_gateway.caching import dependencies
 from translations import accept_language, negotiate
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
+    from cross_web import AsyncHTTPRequestAdapter
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 
     from portalql.observability.tracing import Tracing
     from portalql.persistence.db import Database
     from portalql.settings import Settings
+    from portalql.web.response_cache import ResponseCache
     from schema.build import PortalSchema
     from stripe_gateway.interface import BillingGateway
 
@@ -137,7 +143,7 @@ def create_app(
                 client_ip=request.client.host if request.client else None,
                 public_url=settings.public_url,
                 publishable_key=settings.stripe_publishable_key,
-                stores=database_stores(services.database, settings, recent_credentials=recent),
+                persistence=services.persistence,
                 known_subscriptions=services.known_subscriptions,
                 translator=translator,
                 live=services.live,
@@ -155,6 +161,29 @@ def create_app(
     _add_middleware(app, settings, graphql_paths)
     app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
+    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
+    # router each, so that each route knows its full path (the metrics' and traces' route label). First:
+    # routes are matched in order, and a warm query answered from the response cache costs little more
+    # than matching every route before it.
+    sockets = LiveSockets(runtime)
+    for path in graphql_paths:
+        app.include_router(
+            _GraphQLRouter(
+                schema,
+                sockets,
+                answers=lambda: runtime.services.answers,
+                path=path,
+                context_getter=graphql_context,
+                # GraphiQL explores the schema by introspection; without it the page could show nothing.
+                graphql_ide="graphiql" if settings.graphql_introspection else None,
+                # Subscriptions over graphql-transport-ws only (no HTTP streaming), from pages of this origin
+                # or of the origins allowed to call the API.
+                subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                allowed_origins=settings.cors_origins,
+                connection_init_wait_timeout=_CONNECTION_INIT_WAIT,
+                max_subscriptions_per_connection=SUBSCRIPTIONS_PER_SOCKET,
+            )
+        )
     app.include_router(health_router(runtime))
     serve_metrics, metrics_token = settings.metrics_on_api()
     if serve_metrics:
@@ -172,26 +201,6 @@ def create_app(
     app.include_router(_login_router(runtime, settings))
     app.include_router(webhook_router(runtime))
     app.include_router(graphiql_assets_router())
-    # The same endpoint under the hosted portal, where the browser sends the portal's session cookie. One
-    # router each, so that each route knows its full path (the metrics' and traces' route label).
-    sockets = LiveSockets(runtime)
-    for path in graphql_paths:
-        app.include_router(
-            _GraphQLRouter(
-                schema,
-                sockets,
-                path=path,
-                context_getter=graphql_context,
-                # GraphiQL explores the schema by introspection; without it the page could show nothing.
-                graphql_ide="graphiql" if settings.graphql_introspection else None,
-                # Subscriptions over graphql-transport-ws only (no HTTP streaming), from pages of this origin
-                # or of the origins allowed to call the API.
-                subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-                allowed_origins=settings.cors_origins,
-                connection_init_wait_timeout=_CONNECTION_INIT_WAIT,
-                max_subscriptions_per_connection=SUBSCRIPTIONS_PER_SOCKET,
-            )
-        )
     if tracing is not None:
         tracing.instrument_app(app)
     return app
@@ -225,14 +234,64 @@ def _login_router(runtime: Runtime, settings: Settings) -> APIRouter:
 
 class _GraphQLRouter(GraphQLRouter[Context, None]):
     """Strawberry's router, coding JSON with orjson (several times faster than `json` here), taking a
-    trusted document's id (`documentId`) beside or instead of `query`, and serving live updates' sockets
-    (`portalql.web.live_sockets`)."""
+    trusted document's id (`documentId`) beside or instead of `query`, answering a query asked again from
+    the response cache, once its caller is authenticated, without executing it, and serving live updates'
+    sockets (`portalql.web.live_sockets`)."""
 
     websocket_adapter_class = TextSocketAdapter
 
-    def __init__(self, schema: PortalSchema, sockets: LiveSockets, **options: Any) -> None:
+    def __init__(
+        self,
+        schema: PortalSchema,
+        sockets: LiveSockets,
+        *,
+        answers: Callable[[], ResponseCache | None],
+        **options: Any,
+    ) -> None:
         super().__init__(schema, **options)
         self.graphql_transport_ws_handler_class = handler_for(sockets)
+        self._answers = answers
+
+    async def execute_single(  # noqa: PLR0917 - the overridden signature
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        answers = self._answers()
+        request_context = context.request_context
+        translator = request_context.translator
+        language = translator.language if translator is not None else ""
+        key = answers.key(request_context.principal, language, request_data) if answers else None
+        if answers is None or key is None:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        stored = await answers.get(key)
+        if stored is not None:
+            answered = _Answered(stored.body)
+            observe_operation(stored.operation_name, answered)
+            return answered
+        since = await answers.mark()
+        with dependencies.recording() as used:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        ran = context.ran
+        answer = None
+        if ran is not None and ran.operation_type is OperationType.QUERY and _clean(result):
+            answer = Answer(ran.name, self.encode_json(await self.process_result(request, result)))
+        await answers.keep(key, answer, used, since=since)
+        return result if answer is None else _Answered(answer.body)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if isinstance(result, _Answered):
+            # Sent as it is: `encode_json` copies a fragment into its output verbatim.
+            return cast("GraphQLHTTPResponse", orjson.Fragment(result.body))
+        return await super().process_result(request, result)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -258,6 +317,25 @@ class _GraphQLRouter(GraphQLRouter[Context, None]):
         response = super().create_response(response_data, sub_response)
         response.status_code = unavailable_status(response_data) or response.status_code
         return response
+
+
+class _Answered(ExecutionResult):
+    """An answer already encoded: one from the response cache, or one encoded here to be kept in it."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(data=None, errors=None)
+        self.body = body
+
+
+def _clean(result: ExecutionResult) -> bool:
+    """Whether the result has data, no errors and no `userErrors` in any payload (what a cached answer may
+    hold: an error may be gone when asked again)."""
+    data = result.data
+    return (
+        not result.errors
+        and data is not None
+        and not any(isinstance(payload, dict) and payload.get("userErrors") for payload in data.values())
+    )
 
 
 def _with_document_id(request: Any) -> Any:

@@ -14,6 +14,10 @@ lost its client: nobody would read the answer.
 A customer session reads through `seen_by(customer_id)`: an entry outside that customer's group (another
 customer's object) is not served to it but read from Stripe, as a missing object is, so that the time of
 the answer does not tell another customer's object from none.
+
+Every read served from the cache, or read from Stripe and kept, reports its groups and lifetime to the
+answer being built (`dependencies`); every call that is not such a read (a fresh read, a list that is not
+cached, a write) reports that the answer must not be cached.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar, cast, get_args, get_origin
 
+from stripe_gateway.caching import dependencies
 from stripe_gateway.caching.codec import FORMAT_VERSION, CodecError, encode
 from stripe_gateway.caching.decoded import DecodedRecords
 from stripe_gateway.caching.stores import CacheUnavailable
@@ -60,7 +65,7 @@ from stripe_gateway.records import (
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 
-    from stripe_gateway.caching.stores import CacheStore
+    from stripe_gateway.caching.stores import CacheStore, Entries
     from stripe_gateway.gateway import StripeGateway
     from stripe_gateway.records import (
         CancellationFeedback,
@@ -134,6 +139,14 @@ def _query(**params: object) -> str:
     return json.dumps(params, sort_keys=True, separators=(",", ":"))
 
 
+@dataclass(frozen=True, slots=True)
+class _Hit(Generic[T]):
+    """A record found in the cache, and the seconds its entry has left."""
+
+    record: T
+    ttl: float
+
+
 @dataclass
 class _Flight(Generic[T]):
     """One read from Stripe that several requests wait for."""
@@ -183,6 +196,12 @@ class CachedGateway:
         """Whether the cache's backing service (Redis) answers; reads still work when it does not."""
         return await self._store.ping()
 
+    @property
+    def own_entries(self) -> Entries:
+        """The cache's tier of this process's own entries, under the same groups and invalidations as its
+        reads: where whatever is built from them (a whole answer) can be kept."""
+        return self._store.local
+
     def construct_event(
         self, payload: bytes, signature_header: str | None, secret: str, *, tolerance: int = 300
     ) -> Event:
@@ -197,6 +216,7 @@ class CachedGateway:
         limit: int = 100,
     ) -> Page[Event]:
         """Not cached: replaying events is about what Stripe has now."""
+        dependencies.uncached()
         return await self._gateway.list_events(
             created_gte=created_gte, starting_after=starting_after, types=types, limit=limit
         )
@@ -236,6 +256,7 @@ class CachedGateway:
     ) -> Page[Customer]:
         """Not cached as a list (new customers send no event we act on), but each customer on the page is
         cached as if retrieved, so opening one from an admin list costs nothing."""
+        dependencies.uncached()
         since = await self._mark()
         page = await self._gateway.list_customers(
             limit=limit, starting_after=starting_after, email=email, with_subscriptions=with_subscriptions
@@ -286,21 +307,28 @@ class CachedGateway:
         """Each product is cached on its own; the ones missing are fetched together in one batched read."""
         wanted = list(dict.fromkeys(product_ids))
         found: dict[str, Product] = {}
-        if not fresh:
+        if fresh:
+            dependencies.uncached()
+        else:
             for product_id in wanted:
                 key = _key(_product_key(product_id, with_default_price=with_default_price))
-                cached = await self._lookup(key, Product)
-                if cached is not None:
-                    found[product_id] = cached
+                hit = await self._lookup(key, Product)
+                if hit is not None:
+                    found[product_id] = hit.record
+                    dependencies.read(_product_groups(hit.record), hit.ttl)
         missing = [product_id for product_id in wanted if product_id not in found]
         if missing:
             since = await self._mark()
             for product in await self._gateway.list_products(missing, with_default_price=with_default_price):
                 found[product.id] = product
                 key = _key(_product_key(product.id, with_default_price=with_default_price))
-                held = product.default_price
-                groups = {CATALOG} | _objects(product.id, held.id if held is not None else None)
-                await self._keep(key, product, groups, self._catalog_ttl, since)
+                groups = _product_groups(product)
+                if await self._keep(key, product, groups, self._catalog_ttl, since):
+                    dependencies.read(groups, self._catalog_ttl)
+                else:
+                    dependencies.uncached()
+            if len(found) < len(wanted):
+                dependencies.uncached()  # that a product is missing is not cached
         return tuple(found[product_id] for product_id in wanted if product_id in found)
 
     async def retrieve_price(self, price_id: str, *, fresh: bool = False) -> Price:
@@ -427,6 +455,7 @@ class CachedGateway:
         )
 
     async def create_coupon(self, spec: CouponSpec, *, idempotency_key: str) -> Coupon:
+        dependencies.uncached()
         return await self._gateway.create_coupon(spec, idempotency_key=idempotency_key)
 
     async def cancel_at_period_end(
@@ -597,9 +626,9 @@ class CachedGateway:
         """Cached under the invoice's customer when the invoice is cached (it usually was just shown)."""
         owner: Invoice | None = None
         for with_payments in (False, True):
-            owner = owner or await self._lookup(
-                _key(_invoice_key(invoice_id, with_payments=with_payments)), Invoice
-            )
+            if owner is None:
+                hit = await self._lookup(_key(_invoice_key(invoice_id, with_payments=with_payments)), Invoice)
+                owner = hit.record if hit is not None else None
         owner_groups = _customers(owner.customer_id if owner is not None else None)
         page = await self._read(
             f"invoice_payments:{invoice_id}",
@@ -649,7 +678,8 @@ class CachedGateway:
         # A change that restarts the cycle, ends a trial or cancels bills from "now": never fixed in time.
         moves_now = reset_billing_cycle or end_trial or cancel_now
         if moves_now or (items and proration_date is None and proration_behavior != "none" and not recurring):
-            read = fetch()
+            dependencies.uncached()
+            preview = fetch()
         else:
             query = _query(
                 customer=customer_id,
@@ -659,7 +689,7 @@ class CachedGateway:
                 proration_date=proration_date,
                 recurring=recurring,
             )
-            read = self._read(
+            preview = self._read(
                 "preview:" + query,
                 Invoice,
                 fetch,
@@ -672,8 +702,9 @@ class CachedGateway:
                 ttl=self._usage_ttl,
             )
         try:
-            return await read
+            return await preview
         except _NothingToPreview:
+            dependencies.uncached()  # nothing is cached for it
             return None
 
     # -- usage and credits ----------------------------------------------------------------------------------
@@ -805,13 +836,13 @@ class CachedGateway:
 
     async def detach_payment_method(self, payment_method_id: str, *, idempotency_key: str) -> PaymentMethod:
         # The answer no longer names the customer, so learn it from the cached copy, if there is one.
-        cached = await self._lookup(_key(f"payment_method:{payment_method_id}"), PaymentMethod)
+        hit = await self._lookup(_key(f"payment_method:{payment_method_id}"), PaymentMethod)
         try:
             return await self._gateway.detach_payment_method(
                 payment_method_id, idempotency_key=idempotency_key
             )
         finally:
-            owner = cached.customer_id if cached is not None else None
+            owner = hit.record.customer_id if hit is not None else None
             await self._forget(_customers(owner) | _objects(payment_method_id))
 
     # -- collecting payment: saving cards, paying invoices ------------------------------------------------
@@ -819,12 +850,14 @@ class CachedGateway:
         self, customer_id: str, *, metadata: Mapping[str, str], idempotency_key: str
     ) -> SetupIntent:
         # Nothing cached changes until the browser confirms it (then the customer's cards are dropped).
+        dependencies.uncached()
         return await self._gateway.create_setup_intent(
             customer_id, metadata=metadata, idempotency_key=idempotency_key
         )
 
     async def retrieve_setup_intent(self, setup_intent_id: str) -> SetupIntent:
         """Never cached: the browser changes a SetupIntent without portalql seeing it."""
+        dependencies.uncached()
         return await self._gateway.retrieve_setup_intent(setup_intent_id)
 
     async def pay_invoice(
@@ -913,6 +946,7 @@ class CachedGateway:
         ending_before: str | None = None,
     ) -> Page[Refund]:
         """Not cached: refunds name no customer, so no webhook invalidation would reach a cached list."""
+        dependencies.uncached()
         return await self._gateway.list_refunds(
             payment_intent_id=payment_intent_id,
             charge_id=charge_id,
@@ -965,6 +999,7 @@ class CachedGateway:
         flow: PortalFlow | None,
         idempotency_key: str,
     ) -> StripePortalSession:
+        dependencies.uncached()
         return await self._gateway.create_portal_session(
             customer_id,
             return_url=return_url,
@@ -992,19 +1027,34 @@ class CachedGateway:
         full_key = _key(key)
         ttl = ttl if ttl is not None else self._catalog_ttl if catalog else self._ttl
         if fresh:
-            return await self._fetch_and_keep(full_key, fetch, groups, ttl)
-        cached = await self._lookup(full_key, kind)
-        if cached is not None and (catalog or self._serves(groups(cached))):
-            return cached
-        return await self._join(full_key, lambda: self._fetch_and_keep(full_key, fetch, groups, ttl))
+            # Read past the cache because the cache must not answer it: nor may a cached answer built on it.
+            dependencies.uncached()
+            record, _kept = await self._fetch_and_keep(full_key, fetch, groups, ttl)
+            return record
+        hit = await self._lookup(full_key, kind)
+        if hit is not None:
+            held = groups(hit.record)
+            if catalog or self._serves(held):
+                dependencies.read(held, hit.ttl)
+                return hit.record
+        # Reported here, in the reader's context: the flight's task runs in the context of whoever started it.
+        record, kept = await self._join(full_key, lambda: self._fetch_and_keep(full_key, fetch, groups, ttl))
+        if kept is None:
+            dependencies.uncached()
+        else:
+            dependencies.read(kept, ttl)
+        return record
 
     async def _fetch_and_keep(
         self, key: str, fetch: Callable[[], Awaitable[T]], groups: Callable[[T], set[str]], ttl: float
-    ) -> T:
+    ) -> tuple[T, set[str] | None]:
+        """Stripe's record, and the groups it was cached under; None when it was not cached (an invalidation
+        since the read began, no invalidation that would reach it, or the cache failing), so that what it
+        says may already be stale, or become so unnoticed."""
         since = await self._mark()
         record = await fetch()
-        await self._keep(key, record, groups(record), ttl, since)
-        return record
+        held = groups(record)
+        return record, held if await self._keep(key, record, held, ttl, since) else None
 
     async def _join(self, key: str, read: Callable[[], Awaitable[T]]) -> T:
         """Wait for the flight reading `key`, starting one if none is under way; leave if the client goes."""
@@ -1062,30 +1112,30 @@ class CachedGateway:
     ) -> Subscription:
         # Even a failed write may have changed something (a timeout after Stripe applied it), so always
         # invalidate; the customer comes from the answer, or else from the cached copy.
-        cached = await self._lookup(_key(f"subscription:{subscription_id}"), Subscription)
+        hit = await self._lookup(_key(f"subscription:{subscription_id}"), Subscription)
         result = None
         try:
             result = await write()
             return result
         finally:
-            owner = result or cached
+            owner = result or (hit.record if hit is not None else None)
             await self._forget(_objects(subscription_id) | _customers(owner.customer_id if owner else None))
 
-    async def _lookup(self, key: str, kind: type[T]) -> T | None:
+    async def _lookup(self, key: str, kind: type[T]) -> _Hit[T] | None:
         found = await self._cached(key, kind)
         CACHE_LOOKUPS.labels(_kind_label(kind), "miss" if found is None else "hit").inc()
         return found
 
-    async def _cached(self, key: str, kind: type[T]) -> T | None:
+    async def _cached(self, key: str, kind: type[T]) -> _Hit[T] | None:
         try:
-            data = await self._store.get(key)
+            found = await self._store.get(key)
         except CacheUnavailable as error:
             logger.warning("cache unavailable, reading from Stripe: %s", error)
             return None
-        if data is None:
+        if found is None:
             return None
         try:
-            return self._decoded.decode(key, data, kind)
+            return _Hit(self._decoded.decode(key, found.value, kind), found.ttl)
         except CodecError as error:
             logger.warning("dropping an unreadable cache entry %s: %s", key, error)
             return None
@@ -1099,16 +1149,19 @@ class CachedGateway:
 
     async def _keep(
         self, key: str, record: object, groups: Collection[str], ttl: float, since: int | None
-    ) -> None:
+    ) -> bool:
+        """Cache the record; whether it was."""
         if since is None or not _reachable(groups):
-            return
+            return False
         try:
-            await self._store.put(key, encode(record), groups=groups, ttl=ttl, since=since)
+            return await self._store.put(key, encode(record), groups=groups, ttl=ttl, since=since)
         except CacheUnavailable as error:
             logger.warning("cache unavailable, not caching: %s", error)
+            return False
 
     async def _forget(self, groups: Collection[str]) -> None:
         """Invalidate after our own write; the write is done, so a cache failure must not undo its answer."""
+        dependencies.uncached()  # a write is no read an answer could be cached on
         try:
             await self._store.invalidate(groups)
         except CacheUnavailable as error:
@@ -1151,6 +1204,11 @@ def _customer_groups(customer: Customer) -> set[str]:
         | _objects(customer.id, customer.default_payment_method_id)
         | _groups_of(subscriptions, _subscription_groups)
     )
+
+
+def _product_groups(product: Product) -> set[str]:
+    held = product.default_price
+    return {CATALOG} | _objects(product.id, held.id if held is not None else None)
 
 
 def _subscription_groups(subscription: Subscription) -> set[str]:

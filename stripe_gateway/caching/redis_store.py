@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
-from stripe_gateway.caching.stores import CacheUnavailable, MemoryStore
+from stripe_gateway.caching.stores import Cached, CacheUnavailable, MemoryStore
 from stripe_gateway.redis_guard import CircuitBreaker, fail_fast_client
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Awaitable, Callable, Collection
 
     import redis.asyncio as aioredis
+
+    from stripe_gateway.caching.stores import Entries
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ class SharedStore:
         self._subscribed = False
         self._started = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
+        self._own = _OwnTier(local, local_ttl=local_ttl, serves=self._local_tier_serves)
 
     @classmethod
     async def connect(
@@ -145,7 +148,11 @@ class SharedStore:
             return False
         return True
 
-    async def get(self, key: str) -> bytes | None:
+    @property
+    def local(self) -> Entries:
+        return self._own
+
+    async def get(self, key: str) -> Cached | None:
         if not await self._redis_usable():
             return await self._local.get(key)
         if self._subscribed:
@@ -154,17 +161,24 @@ class SharedStore:
                 return found
         # Marked before asking Redis: a broadcast arriving meanwhile keeps this copy out of the local tier.
         since = await self._local.mark()
+        entry = self._entry(key)
         try:
-            value, groups = await self._redis.hmget(self._entry(key), ["v", "g"])
+            async with self._redis.pipeline(transaction=False) as pipeline:
+                pipeline.hmget(entry, ["v", "g"])
+                pipeline.pttl(entry)
+                (value, groups), left_ms = await pipeline.execute()
         except RedisError as error:
             self._failed(error)
             return await self._local.get(key)
-        if not isinstance(value, bytes) or not isinstance(groups, bytes):
+        # The entry may expire between the two commands (PTTL then answers a negative number).
+        if not isinstance(value, bytes) or not isinstance(groups, bytes) or left_ms <= 0:
             return None
+        # Kept locally no longer than Redis keeps it, nor than `local_ttl`.
+        ttl = min(left_ms / 1000, self._local_ttl)
         if self._subscribed:
             names = groups.decode().split(_GROUP_SEPARATOR)
-            await self._local.put(key, value, groups=names, ttl=self._local_ttl, since=since)
-        return value
+            await self._local.put(key, value, groups=names, ttl=ttl, since=since)
+        return Cached(value, ttl)
 
     async def mark(self) -> int:
         """Redis's counter, or while Redis fails the local tier's, as a negative number (see `put`)."""
@@ -177,14 +191,13 @@ class SharedStore:
                 return int(sequence or 0)
         return -1 - await self._local.mark()
 
-    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> None:
+    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> bool:
         if since < 0:
             # Read from Stripe while Redis was down: kept locally, and dropped if Redis returned meanwhile.
             local_ttl = min(ttl, self._local_ttl)
-            await self._local.put(key, value, groups=groups, ttl=local_ttl, since=-1 - since)
-            return
+            return await self._local.put(key, value, groups=groups, ttl=local_ttl, since=-1 - since)
         if not await self._redis_usable():
-            return
+            return False
         # Only Redis is written: the local tier fills on this instance's next read, guarded by its own mark.
         names = sorted(groups)
         keys = [
@@ -200,9 +213,11 @@ class SharedStore:
             len(names),
         ]
         try:
-            await self._put_script(keys=keys, args=arguments)
+            stored = await self._put_script(keys=keys, args=arguments)
         except RedisError as error:
             self._failed(error)
+            return False
+        return bool(stored)
 
     async def invalidate(self, groups: Collection[str]) -> None:
         """Drop the groups here and everywhere; raises CacheUnavailable when Redis could not be told (the
@@ -242,6 +257,10 @@ class SharedStore:
         if not self._breaker.is_open:
             logger.warning("Redis failed, serving the cache from this process until it returns: %s", error)
         self._breaker.failed()
+
+    async def _local_tier_serves(self) -> bool:
+        """Whether the local tier may answer alone: while every broadcast is heard, or while Redis is down."""
+        return self._subscribed or not await self._redis_usable()
 
     async def _redis_usable(self) -> bool:
         """Whether to use Redis now; after an outage, the first caller probes it and catches up first."""
@@ -319,3 +338,29 @@ class SharedStore:
             self._local.clear()
         elif isinstance(names, list):
             self._local.drop(name for name in names if isinstance(name, str))
+
+
+class _OwnTier:
+    """The local tier as a store of this process's own entries (`SharedStore.local`), used on the terms on
+    which the local tier serves shared entries: while this process hears every other instance's
+    invalidations (subscribed), or while Redis is down, when `local_ttl` bounds what another instance's
+    missed invalidation can leave stale."""
+
+    def __init__(
+        self, local: MemoryStore, *, local_ttl: float, serves: Callable[[], Awaitable[bool]]
+    ) -> None:
+        self._local = local
+        self._local_ttl = local_ttl
+        self._serves = serves
+
+    async def get(self, key: str) -> Cached | None:
+        return await self._local.get(key) if await self._serves() else None
+
+    async def mark(self) -> int:
+        return await self._local.mark()
+
+    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> bool:
+        if not await self._serves():
+            return False
+        ttl = min(ttl, self._local_ttl)
+        return await self._local.put(key, value, groups=groups, ttl=ttl, since=since)

@@ -3,6 +3,9 @@
 Entries belong to groups (a customer, an object, the catalog) and are dropped a group at a time. A read
 that began before an invalidation of one of its groups must not be stored afterwards, or it would bring
 back what the invalidation removed: `mark()` before reading from Stripe, `put(..., since=mark)` after.
+
+Every store also has a tier of this process's own (`local`): entries no other instance reads, dropped by
+the same invalidations, every instance's, as the shared ones (whole answers to queries are kept there).
 """
 
 from __future__ import annotations
@@ -20,15 +23,33 @@ class CacheUnavailable(Exception):  # noqa: N818 - named like the gateway's erro
     """The cache's backing service failed; callers read from Stripe instead."""
 
 
-class CacheStore(Protocol):
-    async def get(self, key: str) -> bytes | None: ...
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """An entry found: its value, and how many seconds it has left before it expires."""
+
+    value: bytes
+    ttl: float
+
+
+class Entries(Protocol):
+    """Where entries are found and stored, each store guarded against invalidations (see above)."""
+
+    async def get(self, key: str) -> Cached | None: ...
 
     async def mark(self) -> int:
-        """The invalidation counter now, to pass to `put` once the read from Stripe is done."""
+        """The invalidation counter now, to pass to `put` once what the entry holds has been read."""
         ...
 
-    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> None:
-        """Store unless one of `groups` was invalidated after `since`."""
+    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> bool:
+        """Store unless one of `groups` was invalidated after `since`; whether it was stored."""
+        ...
+
+
+class CacheStore(Entries, Protocol):
+    @property
+    def local(self) -> Entries:
+        """This process's own tier: what is put there is never read by another instance, and is dropped by
+        every instance's invalidations of its groups, as shared entries are."""
         ...
 
     async def invalidate(self, groups: Collection[str]) -> None:
@@ -75,28 +96,35 @@ class MemoryStore:
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def get(self, key: str) -> bytes | None:
+    @property
+    def local(self) -> MemoryStore:
+        """Itself: every entry of this store is this process's own."""
+        return self
+
+    async def get(self, key: str) -> Cached | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.expires_at <= self._clock():
+        ttl = entry.expires_at - self._clock()
+        if ttl <= 0:
             self._remove(key)
             return None
         self._entries.move_to_end(key)
-        return entry.value
+        return Cached(entry.value, ttl)
 
     async def mark(self) -> int:
         return self._sequence
 
-    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> None:
+    async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> bool:
         if self._invalidated_since(groups, since):
-            return
+            return False
         self._remove(key)
         self._entries[key] = _Entry(value, frozenset(groups), self._clock() + ttl)
         for group in groups:
             self._members.setdefault(group, set()).add(key)
         while len(self._entries) > self._max_entries:
             self._remove(next(iter(self._entries)))
+        return True
 
     async def invalidate(self, groups: Collection[str]) -> None:
         self.drop(groups)

@@ -102,3 +102,28 @@ async def test_an_instance_cut_off_from_redis_replays_its_invalidations_when_it_
     assert stale.name == before.name  # the missed invalidation left the other instance stale meanwhile
     assert mine.name == "Renamed"
     assert sandbox_knobs.calls(CUSTOMER) == 1  # read afresh once, then shared through Redis
+
+
+async def test_this_process_own_entries_serve_during_an_outage_and_go_when_redis_returns(
+    redis_server: RedisServer,
+) -> None:
+    async with proxy_to("127.0.0.1", redis_server.port) as proxy:
+        store = await SharedStore.connect(f"redis://127.0.0.1:{proxy.port}/0", prefix="t:", retry_seconds=0.1)
+        try:
+            proxy.cut()
+            await store.get("anything")  # fails: the breaker opens, this process's tier serves alone
+            stored = await store.local.put(
+                "answer", b"{}", groups=["catalog"], ttl=600, since=await store.local.mark()
+            )
+            during = await store.local.get("answer")
+
+            proxy.restore()
+            await asyncio.sleep(0.2)  # past the breaker's retry interval
+            after = await store.local.get("answer")  # Redis answers: broadcasts were missed, so it is dropped
+        finally:
+            await store.close()
+
+    assert stored is True
+    assert during is not None
+    assert during.ttl <= 60  # no longer than the local tier keeps anything another instance could invalidate
+    assert after is None

@@ -108,11 +108,64 @@ async def test_a_read_that_began_before_an_invalidation_is_not_stored(
         before = await reader.mark()
 
         await webhook.invalidate(["customer:cus_1"])
-        await reader.put("stale", b"old", groups=["customer:cus_1"], ttl=60, since=before)
-        await reader.put("other", b"ok", groups=["customer:cus_2"], ttl=60, since=before)
+        stale = await reader.put("stale", b"old", groups=["customer:cus_1"], ttl=60, since=before)
+        other = await reader.put("other", b"ok", groups=["customer:cus_2"], ttl=60, since=before)
 
+        assert (stale, other) == (False, True)
         assert await reader.get("stale") is None
-        assert await webhook.get("other") == b"ok"
+        found = await webhook.get("other")
+        assert found is not None
+        assert found.value == b"ok"
     finally:
         await reader.close()
         await webhook.close()
+
+
+async def test_an_entry_read_from_redis_is_kept_locally_no_longer_than_redis_keeps_it(
+    redis_namespace: tuple[str, str],
+) -> None:
+    url, prefix = redis_namespace
+    writer = await SharedStore.connect(url, prefix=prefix)
+    reader = await SharedStore.connect(url, prefix=prefix)
+    try:
+        await writer.put("short", b"v", groups=["customer:cus_1"], ttl=0.3, since=await writer.mark())
+        shared = await reader.get("short")  # from Redis, and now in the reader's local tier
+        local = await reader.get("short")
+        await asyncio.sleep(0.4)
+        expired = await reader.get("short")
+    finally:
+        await writer.close()
+        await reader.close()
+
+    assert shared is not None
+    assert local is not None
+    assert 0 < local.ttl <= shared.ttl <= 0.3
+    assert expired is None
+
+
+async def test_this_process_own_entries_are_not_shared_but_dropped_by_any_instances_invalidation(
+    redis_namespace: tuple[str, str],
+) -> None:
+    url, prefix = redis_namespace
+    here = await SharedStore.connect(url, prefix=prefix)
+    there = await SharedStore.connect(url, prefix=prefix)
+    try:
+        since = await here.local.mark()
+        stored = await here.local.put("answer", b"{}", groups=["customer:cus_1"], ttl=60, since=since)
+        kept = await here.local.get("answer")
+        elsewhere = (await there.get("answer"), await there.local.get("answer"))
+
+        await there.invalidate(["customer:cus_1"])  # a webhook received by the other instance
+        async with asyncio.timeout(_BROADCAST_SECONDS):
+            while await here.local.get("answer") is not None:  # noqa: ASYNC110 - until the broadcast lands
+                await asyncio.sleep(0.01)
+        raced = await here.local.put("answer", b"{}", groups=["customer:cus_1"], ttl=60, since=since)
+    finally:
+        await here.close()
+        await there.close()
+
+    assert stored is True
+    assert kept is not None
+    assert kept.value == b"{}"
+    assert elsewhere == (None, None)
+    assert raced is False  # built before the invalidation: not stored after it

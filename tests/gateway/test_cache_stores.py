@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from stripe_gateway.caching.codec import CodecError, decode, encode
-from stripe_gateway.caching.stores import MemoryStore
+from stripe_gateway.caching.stores import Cached, MemoryStore
 from stripe_gateway.records import (
     Customer,
     Invoice,
@@ -31,7 +31,12 @@ class FakeClock:
         return self.now
 
 
-async def test_an_entry_is_served_until_its_ttl() -> None:
+async def value(store: MemoryStore, key: str) -> bytes | None:
+    found = await store.get(key)
+    return None if found is None else found.value
+
+
+async def test_an_entry_is_served_until_its_ttl_with_what_it_has_left() -> None:
     clock = FakeClock()
     store = MemoryStore(clock=clock)
     await store.put("k", b"v", groups={"customer:c"}, ttl=60, since=await store.mark())
@@ -41,7 +46,7 @@ async def test_an_entry_is_served_until_its_ttl() -> None:
     clock.now += 1
     expired = await store.get("k")
 
-    assert served == b"v"
+    assert served == Cached(b"v", ttl=1.0)
     assert expired is None
     assert len(store) == 0
 
@@ -55,7 +60,7 @@ async def test_the_least_recently_used_entry_is_evicted_first() -> None:
 
     await store.put("c", b"3", groups={"g"}, ttl=60, since=since)
 
-    assert [await store.get(key) for key in ("a", "b", "c")] == [b"1", None, b"3"]
+    assert [await value(store, key) for key in ("a", "b", "c")] == [b"1", None, b"3"]
 
 
 async def test_invalidating_a_group_drops_its_entries_only() -> None:
@@ -67,7 +72,7 @@ async def test_invalidating_a_group_drops_its_entries_only() -> None:
 
     await store.invalidate(["object:s"])
 
-    assert [await store.get(k) for k in ("customer", "subscription", "other")] == [b"1", None, b"3"]
+    assert [await value(store, k) for k in ("customer", "subscription", "other")] == [b"1", None, b"3"]
 
 
 async def test_a_read_that_began_before_an_invalidation_is_not_stored() -> None:
@@ -75,13 +80,16 @@ async def test_a_read_that_began_before_an_invalidation_is_not_stored() -> None:
     before = await store.mark()
 
     await store.invalidate(["customer:c"])
-    await store.put("stale", b"old", groups={"customer:c"}, ttl=60, since=before)
-    await store.put("unrelated", b"ok", groups={"customer:d"}, ttl=60, since=before)
-    await store.put("fresh", b"new", groups={"customer:c"}, ttl=60, since=await store.mark())
+    stored = [
+        await store.put("stale", b"old", groups={"customer:c"}, ttl=60, since=before),
+        await store.put("unrelated", b"ok", groups={"customer:d"}, ttl=60, since=before),
+        await store.put("fresh", b"new", groups={"customer:c"}, ttl=60, since=await store.mark()),
+    ]
 
+    assert stored == [False, True, True]
     assert await store.get("stale") is None
-    assert await store.get("unrelated") == b"ok"
-    assert await store.get("fresh") == b"new"
+    assert await value(store, "unrelated") == b"ok"
+    assert await value(store, "fresh") == b"new"
 
 
 async def test_a_forgotten_invalidation_is_assumed_to_race() -> None:
@@ -90,9 +98,20 @@ async def test_a_forgotten_invalidation_is_assumed_to_race() -> None:
 
     await store.invalidate(["customer:c"])
     await store.invalidate(["customer:d"])  # customer:c's invalidation is forgotten
-    await store.put("maybe-stale", b"?", groups={"customer:c"}, ttl=60, since=before)
+    stored = await store.put("maybe-stale", b"?", groups={"customer:c"}, ttl=60, since=before)
 
+    assert stored is False
     assert await store.get("maybe-stale") is None
+
+
+async def test_an_in_process_store_is_its_own_local_tier() -> None:
+    store = MemoryStore()
+    await store.local.put("answer", b"{}", groups={"customer:c"}, ttl=60, since=await store.local.mark())
+
+    assert store.local is store
+    assert await value(store, "answer") == b"{}"
+    await store.invalidate(["customer:c"])
+    assert await store.local.get("answer") is None
 
 
 @pytest.mark.sandbox_only  # the seed has a default portal configuration; a Stripe account may not

@@ -50,9 +50,12 @@ async def test_a_dashboard_cold_then_warm(
     assert moved(before, after, "portalql_stripe_request_duration_seconds_count", **preview) == 1
     assert moved(before, after, "portalql_stripe_pacer_wait_seconds_count") == 5
     assert moved(before, after, "portalql_read_cache_lookups_total", kind="Customer", result="miss") == 1
-    assert moved(before, after, "portalql_read_cache_lookups_total", kind="Customer", result="hit") == 1
-    invoices = {"kind": "Page[Invoice]", "result": "hit"}
+    invoices = {"kind": "Page[Invoice]", "result": "miss"}
     assert moved(before, after, "portalql_read_cache_lookups_total", **invoices) == 1
+    # The warm one was answered whole from the response cache, which the cold one filled: no lookups.
+    assert moved(before, after, "portalql_read_cache_lookups_total", kind="Customer", result="hit") == 0
+    assert moved(before, after, "portalql_response_cache_total", outcome="stored") == 1
+    assert moved(before, after, "portalql_response_cache_total", outcome="hit") == 1
     # No label names a customer: routes and endpoints are templates.
     assert not any(customer_a in value for _name, labels in after for _label, value in labels)
 
