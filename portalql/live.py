@@ -6,8 +6,10 @@ stalled socket) holds the same few bytes however many changes arrive.
 
 With Redis, a change is published on one channel that every instance follows, and each delivers it to its
 own watchers; this instance's watchers hear it through Redis too, so that every watcher hears each change
-once. When Redis cannot be told, this instance's watchers are told directly (the others learn of the change
-on their next read), and a listener that lost Redis resubscribes.
+once. Before telling its watchers of a change, an instance drops the customer's reads from its own tier of
+the read cache (`heard`): the invalidation's broadcast travels on another channel and could arrive after a
+watcher, told, has read again. When Redis cannot be told, this instance's watchers are told directly (the
+others learn of the change on their next read), and a listener that lost Redis resubscribes.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from portalql.observability.metrics import LIVE_WATCHERS
 from resolvers.live import BillingChange, BillingTopic
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from portalql.settings import Settings
 
@@ -94,11 +96,19 @@ class LocalChanges:
 class SharedChanges(LocalChanges):
     """Changes told to the watchers of every instance that shares Redis; `live_changes` builds it."""
 
-    def __init__(self, client: aioredis.Redis, *, channel: str, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        channel: str,
+        timeout_seconds: float,
+        heard: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
         self._redis = client
         self._channel = channel
         self._timeout = timeout_seconds
+        self._heard = heard
 
     async def publish(self, change: BillingChange) -> None:
         message = orjson.dumps(
@@ -130,6 +140,8 @@ class SharedChanges(LocalChanges):
                         if message is not None:
                             heard = time.monotonic()
                             if message["type"] == "message" and (change := _parsed(message["data"])):
+                                if self._heard is not None:
+                                    self._heard(change.customer_id)
                                 self.deliver(change)
                             continue
                         if time.monotonic() - heard > 3 * _PING_SECONDS:
@@ -156,14 +168,19 @@ def _parsed(data: object) -> BillingChange | None:
 
 
 @contextlib.asynccontextmanager
-async def live_changes(settings: Settings) -> AsyncIterator[LocalChanges]:
-    """This process's live changes, shared with every instance through Redis when it is configured."""
+async def live_changes(
+    settings: Settings, *, heard: Callable[[str], None] | None = None
+) -> AsyncIterator[LocalChanges]:
+    """This process's live changes, shared with every instance through Redis when it is configured; `heard`
+    is told of the customer of each change heard from Redis before its watchers are."""
     if settings.redis_url is None:
         yield LocalChanges()
         return
     timeout_seconds = settings.redis_timeout_seconds
     client = aioredis.from_url(settings.redis_url, socket_connect_timeout=timeout_seconds)
-    changes = SharedChanges(client, channel=settings.live_channel, timeout_seconds=timeout_seconds)
+    changes = SharedChanges(
+        client, channel=settings.live_channel, timeout_seconds=timeout_seconds, heard=heard
+    )
     subscribed = asyncio.Event()
     listener = asyncio.create_task(changes.follow(subscribed), name="live-changes")
     try:

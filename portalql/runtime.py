@@ -144,7 +144,8 @@ class Runtime:
                     else connect_gateway(settings)
                 )
                 stack.push_async_callback(gateway.close)
-            live = await stack.enter_async_context(live_changes(settings))
+            heard = gateway.forget_customer_here if isinstance(gateway, CachedGateway) else None
+            live = await stack.enter_async_context(live_changes(settings, heard=heard))
             await stack.enter_async_context(
                 retrying_webhook_events(database, gateway, known_subscriptions, live)
             )

@@ -196,6 +196,11 @@ class CachedGateway:
         """Whether the cache's backing service (Redis) answers; reads still work when it does not."""
         return await self._store.ping()
 
+    def forget_customer_here(self, customer_id: str) -> None:
+        """Drop the customer's entries from this process's tier only: for a change another instance made,
+        heard of (a live update) before its invalidation's broadcast arrives."""
+        self._store.drop([customer_group(customer_id)])
+
     @property
     def own_entries(self) -> Entries:
         """The cache's tier of this process's own entries, under the same groups and invalidations as its

@@ -25,7 +25,7 @@ from stripe_gateway.caching.stores import Cached, CacheUnavailable, MemoryStore
 from stripe_gateway.redis_guard import CircuitBreaker, fail_fast_client
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Collection
+    from collections.abc import Awaitable, Callable, Collection, Iterable
 
     import redis.asyncio as aioredis
 
@@ -151,6 +151,9 @@ class SharedStore:
     @property
     def local(self) -> Entries:
         return self._own
+
+    def drop(self, groups: Iterable[str]) -> None:
+        self._local.drop(groups)
 
     async def get(self, key: str) -> Cached | None:
         if not await self._redis_usable():

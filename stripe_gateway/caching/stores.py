@@ -56,6 +56,11 @@ class CacheStore(Entries, Protocol):
         """Drop every entry of these groups, on every instance that shares this cache."""
         ...
 
+    def drop(self, groups: Iterable[str]) -> None:
+        """Drop these groups from this process's tier only (another instance's invalidation of them is on
+        its way, and was heard of sooner another way)."""
+        ...
+
     async def ping(self) -> bool:
         """Whether the backing service answers (for readiness probes)."""
         ...
@@ -71,7 +76,8 @@ class _Entry:
 
 
 class MemoryStore:
-    """One process's cache: at most `max_entries` entries, least recently used evicted first.
+    """One process's cache: at most `max_entries` entries holding at most `max_bytes` of values, least
+    recently used evicted first (whole answers can be large, so a count alone would not bound memory).
 
     It also remembers which group was invalidated when (the last `max_groups` of them); for groups it has
     forgotten it assumes the worst, so a put that might race a forgotten invalidation is skipped.
@@ -81,10 +87,13 @@ class MemoryStore:
         self,
         *,
         max_entries: int = 10_000,
+        max_bytes: int = 64 * 1024 * 1024,
         max_groups: int = 100_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._max_groups = max_groups
         self._clock = clock
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
@@ -118,11 +127,14 @@ class MemoryStore:
     async def put(self, key: str, value: bytes, *, groups: Collection[str], ttl: float, since: int) -> bool:
         if self._invalidated_since(groups, since):
             return False
+        if len(value) > self._max_bytes:
+            return False
         self._remove(key)
         self._entries[key] = _Entry(value, frozenset(groups), self._clock() + ttl)
+        self._bytes += len(value)
         for group in groups:
             self._members.setdefault(group, set()).add(key)
-        while len(self._entries) > self._max_entries:
+        while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
             self._remove(next(iter(self._entries)))
         return True
 
@@ -133,6 +145,7 @@ class MemoryStore:
         """Forget everything, as if every group had just been invalidated."""
         self._sequence += 1
         self._entries.clear()
+        self._bytes = 0
         self._members.clear()
         self._invalidated.clear()
         self._forgotten_up_to = self._sequence
@@ -142,6 +155,7 @@ class MemoryStore:
 
     async def close(self) -> None:
         self._entries.clear()
+        self._bytes = 0
         self._members.clear()
 
     def drop(self, groups: Iterable[str]) -> None:
@@ -165,6 +179,7 @@ class MemoryStore:
         entry = self._entries.pop(key, None)
         if entry is None:
             return
+        self._bytes -= len(entry.value)
         for group in entry.groups:
             members = self._members.get(group)
             if members is not None:

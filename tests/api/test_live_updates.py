@@ -20,10 +20,12 @@ from pydantic import SecretStr
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from portalql.live import LocalChanges, _parsed
+from portalql.live import LocalChanges, _parsed, live_changes
 from portalql.web.app import create_app
 from resolvers.live import BillingChange, BillingTopic
 from resolvers.principals import Scope
+from stripe_gateway.caching import CachedGateway, SharedStore
+from stripe_gateway.caching.gateway import customer_group
 from tests.fixtures.app import ALL_SCOPES, app_settings, graphql
 from tests.webhooks.conftest import WEBHOOK_SECRET, _Server
 
@@ -333,6 +335,39 @@ async def test_a_subscription_sent_by_an_unknown_trusted_id_is_refused_with_its_
         await subscribe(ws, operation="2")
         await ws.send(json.dumps({"type": "ping"}))
         assert await _message(ws) == {"type": "pong"}
+
+
+async def test_an_instance_forgets_its_own_copy_of_what_another_changed_before_telling_its_watchers(
+    redis_namespace: tuple[str, str], gateway: StripeGateway
+) -> None:
+    url, prefix = redis_namespace
+    settings = app_settings(redis_url=url, live_channel=f"{prefix}live")
+    store = await SharedStore.connect(url, prefix=prefix)
+    cached = CachedGateway(gateway, store)
+    heard: list[str] = []
+    own = cached.own_entries
+    since = await own.mark()
+    await own.put("answer", b"{}", groups={customer_group("cus_1")}, ttl=60, since=since)
+    await own.put("other", b"{}", groups={customer_group("cus_2")}, ttl=60, since=since)
+
+    def forget(customer_id: str) -> None:
+        heard.append(customer_id)
+        cached.forget_customer_here(customer_id)
+
+    try:
+        async with (
+            live_changes(settings, heard=forget) as watched,
+            live_changes(settings) as other,
+            watched.watch("cus_1") as changes,
+        ):
+            await other.publish(BillingChange.now("cus_1", {BillingTopic.DETAILS}))
+            async with asyncio.timeout(_WAIT_SECONDS):
+                told = await anext(changes)
+        assert (told.customer_id, heard) == ("cus_1", ["cus_1"])
+        assert await own.get("answer") is None
+        assert await own.get("other") is not None
+    finally:
+        await store.close()
 
 
 async def test_a_watcher_that_reads_slowly_gets_the_changes_merged() -> None:

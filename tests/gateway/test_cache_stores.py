@@ -63,6 +63,22 @@ async def test_the_least_recently_used_entry_is_evicted_first() -> None:
     assert [await value(store, key) for key in ("a", "b", "c")] == [b"1", None, b"3"]
 
 
+async def test_the_values_held_are_bounded_in_bytes_too() -> None:
+    store = MemoryStore(max_bytes=10)
+    since = await store.mark()
+    await store.put("a", b"1234", groups={"g"}, ttl=60, since=since)
+    await store.put("b", b"5678", groups={"g"}, ttl=60, since=since)
+
+    # Six bytes more than fit: the least recently used goes, and a value larger than the whole store is
+    # not kept at all.
+    await store.put("c", b"90", groups={"g"}, ttl=60, since=since)
+    await store.put("d", b"x" * 11, groups={"g"}, ttl=60, since=since)
+    await store.put("b", b"56", groups={"g"}, ttl=60, since=since)
+    await store.put("e", b"abcd", groups={"g"}, ttl=60, since=since)
+
+    assert [await value(store, key) for key in "abcde"] == [None, b"56", b"90", None, b"abcd"]
+
+
 async def test_invalidating_a_group_drops_its_entries_only() -> None:
     store = MemoryStore()
     since = await store.mark()
