@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from portalql.channels import follow
 from portalql.observability.metrics import LIVE_WATCHERS
 from resolvers.live import BillingChange, BillingTopic
 
@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# The listener pings this often while idle; no answer for three pings means the connection is gone.
-_PING_SECONDS = 5.0
-_RETRY_SECONDS = 1.0
 # A customer id is far shorter; anything longer on the channel is not a change.
 _MAX_MESSAGE_BYTES = 1024
 
@@ -129,27 +126,19 @@ class SharedChanges(LocalChanges):
 
     async def follow(self, subscribed: asyncio.Event) -> None:
         """Deliver every instance's changes to this one's watchers, resubscribing after a lost connection."""
-        while True:
-            try:
-                async with self._redis.pubsub() as pubsub:
-                    await pubsub.subscribe(self._channel)
-                    subscribed.set()
-                    heard = time.monotonic()
-                    while True:
-                        message = await pubsub.get_message(timeout=_PING_SECONDS)
-                        if message is not None:
-                            heard = time.monotonic()
-                            if message["type"] == "message" and (change := _parsed(message["data"])):
-                                if self._heard is not None:
-                                    self._heard(change.customer_id)
-                                self.deliver(change)
-                            continue
-                        if time.monotonic() - heard > 3 * _PING_SECONDS:
-                            raise RedisError("no answer to the listener's pings")
-                        await pubsub.ping()
-            except (RedisError, OSError) as error:
-                logger.warning("not hearing other instances' changes until Redis answers again: %s", error)
-                await asyncio.sleep(_RETRY_SECONDS)
+
+        def heard(data: object) -> None:
+            change = _parsed(data)
+            if change is None:
+                return
+            if self._heard is not None:
+                self._heard(change.customer_id)
+            self.deliver(change)
+
+        def lost(error: Exception) -> None:
+            logger.warning("not hearing other instances' changes until Redis answers again: %s", error)
+
+        await follow(self._redis, self._channel, on_message=heard, on_subscribed=subscribed.set, on_lost=lost)
 
 
 def _parsed(data: object) -> BillingChange | None:

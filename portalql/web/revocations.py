@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from typing import TYPE_CHECKING
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
+
+from portalql.channels import follow
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHANNEL = "portalql:credentials:revoked"
-# The listener pings this often while idle; no answer for three pings means the connection is gone.
-_PING_SECONDS = 5.0
-_RETRY_SECONDS = 1.0
 
 
 @contextlib.asynccontextmanager
@@ -61,23 +59,14 @@ async def shared_revocations(
 
 
 async def _follow(client: aioredis.Redis, credentials: RecentCredentials) -> None:
-    while True:
-        try:
-            async with client.pubsub() as pubsub:
-                await pubsub.subscribe(CHANNEL)
-                credentials.resume()
-                heard = time.monotonic()
-                while True:
-                    message = await pubsub.get_message(timeout=_PING_SECONDS)
-                    if message is not None:
-                        heard = time.monotonic()
-                        if message["type"] == "message":
-                            credentials.clear()
-                        continue
-                    if time.monotonic() - heard > 3 * _PING_SECONDS:
-                        raise RedisError("no answer to the listener's pings")
-                    await pubsub.ping()
-        except (RedisError, OSError) as error:
-            credentials.suspend()
-            logger.warning("not caching credentials until revocations can be followed again: %s", error)
-            await asyncio.sleep(_RETRY_SECONDS)
+    def lost(error: Exception) -> None:
+        credentials.suspend()
+        logger.warning("not caching credentials until revocations can be followed again: %s", error)
+
+    await follow(
+        client,
+        CHANNEL,
+        on_message=lambda _data: credentials.clear(),
+        on_subscribed=credentials.resume,
+        on_lost=lost,
+    )

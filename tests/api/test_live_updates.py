@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import uvicorn
 from prometheus_client import REGISTRY
 from pydantic import SecretStr
 from websockets.asyncio.client import ClientConnection, connect
@@ -27,7 +25,7 @@ from resolvers.principals import Scope
 from stripe_gateway.caching import CachedGateway, SharedStore
 from stripe_gateway.caching.gateway import customer_group
 from tests.fixtures.app import ALL_SCOPES, app_settings, graphql
-from tests.webhooks.conftest import WEBHOOK_SECRET, _Server
+from tests.webhooks.conftest import WEBHOOK_SECRET, serving
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -54,21 +52,6 @@ mutation Rename($name: String!, $customerId: ID) {
 CUSTOMER_SUBSCRIPTIONS = "{ viewer { customer { subscriptions { id } } } }"
 
 
-async def _served(app: Any) -> AsyncIterator[str]:
-    listener = socket.create_server(("127.0.0.1", 0))
-    server = _Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
-    task = asyncio.create_task(server.serve(sockets=[listener]))
-    try:
-        async with asyncio.timeout(_WAIT_SECONDS):
-            while not server.started:  # noqa: ASYNC110 - uvicorn tells of its startup only by this flag
-                await asyncio.sleep(0.01)
-        yield f"127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await task
-        listener.close()
-
-
 class Instances:
     """Apps on loopback ports over the test's database and the sandbox, as `portalql serve` runs them."""
 
@@ -80,7 +63,7 @@ class Instances:
     async def start(self, **overrides: Any) -> str:
         settings = app_settings(stripe_webhook_secret=SecretStr(WEBHOOK_SECRET), **overrides)
         app = create_app(settings, gateway=self._gateway, database=self._database)
-        return await self._stack.enter_async_context(contextlib.asynccontextmanager(_served)(app))
+        return await self._stack.enter_async_context(serving(app, lifespan="on"))
 
 
 @pytest.fixture

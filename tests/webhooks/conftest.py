@@ -13,7 +13,7 @@ import json
 import socket
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 import uvicorn
@@ -158,19 +158,26 @@ class _Server(uvicorn.Server):
         yield  # the test runner owns the signals
 
 
-@pytest.fixture
-async def served(webhook_app: FastAPI, sandbox: SandboxHandle, database: Database) -> AsyncIterator[Served]:
+@contextlib.asynccontextmanager
+async def serving(app: FastAPI, *, lifespan: Literal["on", "off"] = "off") -> AsyncIterator[str]:
+    """`app` on a loopback port in this event loop; its address (`127.0.0.1:<port>`)."""
     listener = socket.create_server(("127.0.0.1", 0))
-    server = _Server(uvicorn.Config(webhook_app, lifespan="off", log_level="warning", access_log=False))
+    server = _Server(uvicorn.Config(app, lifespan=lifespan, log_level="warning", access_log=False))
     task = asyncio.create_task(server.serve(sockets=[listener]))
     try:
         async with asyncio.timeout(_PROCESSING_SECONDS):
             while not server.started:  # noqa: ASYNC110 - uvicorn tells of its startup only by this flag
                 await asyncio.sleep(0.01)
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        await asyncio.to_thread(sandbox.set_webhook_endpoint, f"{url}/webhooks/stripe", WEBHOOK_SECRET)
-        yield Served(url=url, sandbox=sandbox, database=database)
+        yield f"127.0.0.1:{listener.getsockname()[1]}"
     finally:
         server.should_exit = True
         await task
         listener.close()
+
+
+@pytest.fixture
+async def served(webhook_app: FastAPI, sandbox: SandboxHandle, database: Database) -> AsyncIterator[Served]:
+    async with serving(webhook_app) as address:
+        url = f"http://{address}"
+        await asyncio.to_thread(sandbox.set_webhook_endpoint, f"{url}/webhooks/stripe", WEBHOOK_SECRET)
+        yield Served(url=url, sandbox=sandbox, database=database)
