@@ -19,7 +19,7 @@ from portalql.persistence.db import Database
 from portalql.settings import normalise_database_url
 from portalql.web.app import create_app
 from tests.fixtures.app import Tokens, app_settings, client_for
-from tests.fixtures.database import _postgres_schema
+from tests.fixtures.database import _postgres_schema, sqlite_threads_joined
 from tests.fixtures.tcp_proxy import TcpProxy, proxy_to
 
 if TYPE_CHECKING:
@@ -107,11 +107,14 @@ async def test_an_unreachable_sqlite_database_answers_503(
     token = await tokens.api_key()
     # SQLite cannot open a directory as its database file: every connection attempt fails.
     unreachable = Database(f"sqlite+aiosqlite:///{tmp_path}")
-    try:
-        async with client_for(create_app(app_settings(), gateway=gateway, database=unreachable)) as client:
-            response = await _viewer(client, token)
-    finally:
-        await unreachable.dispose()
+    async with sqlite_threads_joined():
+        try:
+            async with client_for(
+                create_app(app_settings(), gateway=gateway, database=unreachable)
+            ) as client:
+                response = await _viewer(client, token)
+        finally:
+            await unreachable.dispose()
 
     assert _unavailable(response)
     assert str(tmp_path) not in response.text

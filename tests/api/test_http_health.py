@@ -9,6 +9,7 @@ from portalql.persistence.db import Database
 from portalql.web.app import create_app
 from stripe_sandbox.seed import demo_customer
 from tests.fixtures.app import app_settings, client_for
+from tests.fixtures.database import sqlite_threads_joined
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -43,11 +44,14 @@ async def test_readyz_names_the_database_when_it_cannot_be_reached(
 ) -> None:
     # SQLite cannot open a directory as its database file: every connection attempt fails.
     unreachable = Database(f"sqlite+aiosqlite:///{tmp_path}")
-    try:
-        async with client_for(create_app(app_settings(), gateway=gateway, database=unreachable)) as client:
-            response = await client.get("/readyz")
-    finally:
-        await unreachable.dispose()
+    async with sqlite_threads_joined():
+        try:
+            async with client_for(
+                create_app(app_settings(), gateway=gateway, database=unreachable)
+            ) as client:
+                response = await client.get("/readyz")
+        finally:
+            await unreachable.dispose()
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "checks": {"database": "unavailable", "stripe": "ok"}}
