@@ -142,7 +142,7 @@ def _confirm(store: Store, intent: StripeObject, card: StripeObject) -> None:
 
 
 @router.post("/v1/setup_intents")
-def createnew_setup_intent(call: Call) -> StripeObject:
+def create_setup_intent(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(
         params,
@@ -165,13 +165,13 @@ def createnew_setup_intent(call: Call) -> StripeObject:
 
 
 @router.get("/v1/setup_intents/{id}")
-def retrievenew_setup_intent(call: Call) -> StripeObject:
+def retrieve_setup_intent(call: Call) -> StripeObject:
     reject_unknown(call.params, ("client_secret", *STRIPE_JS_PARAMS))
     return call.store.get(call["id"], "setup_intent", param="intent")
 
 
 @router.post("/v1/setup_intents/{id}/confirm")
-def confirmnew_setup_intent(call: Call) -> StripeObject:
+def confirm_setup_intent(call: Call) -> StripeObject:
     store, params = call.store, call.params
     reject_unknown(
         params,
@@ -199,7 +199,7 @@ def confirmnew_setup_intent(call: Call) -> StripeObject:
 
 
 @router.post("/v1/setup_intents/{id}/cancel")
-def cancelnew_setup_intent(call: Call) -> StripeObject:
+def cancel_setup_intent(call: Call) -> StripeObject:
     store = call.store
     reject_unknown(call.params, ("cancellation_reason",))
     intent = store.get(call["id"], "setup_intent", param="intent")
