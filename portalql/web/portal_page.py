@@ -64,10 +64,12 @@ class StripeJs:
 
 
 # Stripe's documented origins for Stripe.js: https://docs.stripe.com/security/guide#content-security-policy
+# (Stripe.js loads its Elements' frames and their scripts from subdomains of js.stripe.com too). The Google
+# Maps origins it also lists serve only the Address Element's autocomplete, which the page does not use.
 STRIPE = StripeJs(
     url="https://js.stripe.com/v3/",
-    script_origins=("https://js.stripe.com",),
-    frame_origins=("https://js.stripe.com", "https://hooks.stripe.com"),
+    script_origins=("https://js.stripe.com", "https://*.js.stripe.com"),
+    frame_origins=("https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"),
     api_origins=("https://api.stripe.com",),
 )
 

@@ -259,7 +259,7 @@ async def test_in_production_the_page_allows_exactly_stripes_documented_origins(
     )
 
     assert stripe_js_for(None).url == "https://js.stripe.com/v3/"
-    assert policy["script-src"] == "'self' https://js.stripe.com"
-    assert policy["frame-src"] == "https://js.stripe.com https://hooks.stripe.com"
+    assert policy["script-src"] == "'self' https://js.stripe.com https://*.js.stripe.com"
+    assert policy["frame-src"] == "https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
     assert policy["connect-src"] == "'self' https://api.stripe.com"
     assert policy["default-src"] == "'none'"
