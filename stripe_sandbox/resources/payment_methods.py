@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
+    StripeError,
     StripeObject,
     get_str,
     invalid,
@@ -33,22 +34,35 @@ TEST_TOKENS = {
     "pm_card_visa": TestCard("visa", "4242"),
     "pm_card_mastercard": TestCard("mastercard", "4444"),
     "pm_card_amex": TestCard("amex", "0005"),
-    "pm_card_visa_chargeDeclined": TestCard("visa", "0341"),
     "pm_card_chargeCustomerFail": TestCard("visa", "0341"),
+    "pm_card_visa_chargeDeclined": TestCard("visa", "0002"),
     "pm_card_chargeDeclined": TestCard("visa", "0002"),
+    "pm_card_visa_chargeDeclinedInsufficientFunds": TestCard("visa", "9995"),
     "pm_card_chargeDeclinedInsufficientFunds": TestCard("visa", "9995"),
     "pm_card_authenticationRequired": TestCard("visa", "3184"),
 }
 
 # As with Stripe's test card numbers, the number decides what a charge does.
 DECLINES_BY_LAST4 = {"0002": "generic_decline", "0341": "generic_decline", "9995": "insufficient_funds"}
-# Saving a card for later (a SetupIntent) checks it with the issuer: these decline there already, while
-# 0341 is saved and declines only when charged.
+# Saving a card for later (attaching it, or a SetupIntent) checks it with the issuer: these decline there
+# already, while 0341 is saved and declines only when charged.
 SETUP_DECLINES_BY_LAST4 = {"0002": "generic_decline", "9995": "insufficient_funds"}
 # 4000 0027 6000 3184: 3-D Secure on every payment and setup, however it was saved.
 AUTHENTICATION_REQUIRED_LAST4 = frozenset({"3184"})
 
 _DISPLAY_BRAND = {"amex": "american_express"}
+
+# What Stripe tells the customer and the merchant about each decline it simulates.
+DECLINE_MESSAGES = {
+    "generic_decline": (
+        "Your card was declined.",
+        "The bank did not return any further details with this decline.",
+    ),
+    "insufficient_funds": (
+        "Your card has insufficient funds.",
+        "The bank returned the decline code `insufficient_funds`.",
+    ),
+}
 
 
 def decline_code(payment_method: StripeObject) -> str | None:
@@ -152,12 +166,27 @@ _TYPES = ("card",)
 
 
 def check_attachable(store: Store, payment_method: str, customer: str | None, *, param: str) -> None:
-    """Raise Stripe's error unless `payment_method` (a card or test token) can be attached to `customer`."""
-    if payment_method in TEST_TOKENS:
-        return
-    card = store.get(payment_method, "payment_method", param=param)
-    if card["customer"] is not None and card["customer"] != customer:
-        raise invalid("The payment method you provided has already been attached to a customer.", param=param)
+    """Raise Stripe's error unless `payment_method` (a card or test token) can be attached to `customer`:
+    attaching checks the card with its issuer, so a card that declines when saved is refused (402)."""
+    token = TEST_TOKENS.get(payment_method)
+    if token is not None:
+        last4 = token.last4
+    else:
+        card = store.get(payment_method, "payment_method", param=param)
+        if card["customer"] is not None and card["customer"] != customer:
+            raise invalid(
+                "The payment method you provided has already been attached to a customer.", param=param
+            )
+        last4 = card["card"]["last4"]
+    declined = SETUP_DECLINES_BY_LAST4.get(last4)
+    if declined is not None:
+        raise StripeError(
+            402,
+            DECLINE_MESSAGES[declined][0],
+            type_="card_error",
+            code="card_declined",
+            decline_code=declined,
+        )
 
 
 def attach_card(store: Store, payment_method: str, customer: str, *, param: str) -> StripeObject:

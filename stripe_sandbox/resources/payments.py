@@ -6,7 +6,7 @@ import copy
 from typing import TYPE_CHECKING
 
 from stripe_sandbox.resources.card_details import STRIPE_JS_PARAMS
-from stripe_sandbox.resources.payment_methods import decline_code, needs_authentication
+from stripe_sandbox.resources.payment_methods import DECLINE_MESSAGES, decline_code, needs_authentication
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import StripeError, StripeObject, get_range, get_str, list_object, reject_unknown
 
@@ -32,19 +32,6 @@ def authentication_action(intent: StripeObject) -> StripeObject:
             "source": f"src_{intent['id'].split('_', 1)[1]}",
         },
     }
-
-
-# What Stripe tells the customer and the merchant about each decline it simulates.
-DECLINE_MESSAGES = {
-    "generic_decline": (
-        "Your card was declined.",
-        "The bank did not return any further details with this decline.",
-    ),
-    "insufficient_funds": (
-        "Your card has insufficient funds.",
-        "The bank returned the decline code `insufficient_funds`.",
-    ),
-}
 
 
 def charge(

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from stripe_sandbox.resources.card_details import STRIPE_JS_PARAMS, card_from_details, unattached_card
 from stripe_sandbox.resources.payment_methods import (
+    DECLINE_MESSAGES,
     attach_card,
     needs_authentication,
     setup_decline_code,
 )
-from stripe_sandbox.resources.payments import AUTHENTICATION_FAILED, DECLINE_MESSAGES, authentication_action
+from stripe_sandbox.resources.payments import AUTHENTICATION_FAILED, authentication_action
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
     StripeError,

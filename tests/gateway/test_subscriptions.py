@@ -182,7 +182,7 @@ async def test_change_items_with_a_declined_card_is_declined_and_changes_nothing
     gateway: StripeGateway, subscribed: Subscribed, catalog: Catalog
 ) -> None:
     declining = await gateway.attach_payment_method(
-        "pm_card_visa_chargeDeclined", subscribed.customer_id, idempotency_key="declining"
+        "pm_card_chargeCustomerFail", subscribed.customer_id, idempotency_key="declining"
     )
     await gateway.set_default_payment_method(
         subscribed.customer_id, declining.id, idempotency_key="declining"

@@ -260,7 +260,7 @@ async def test_a_declined_always_invoice_change_with_error_if_incomplete_changes
         {"customer": customer, "items": [{"price": cheap}]}
     )
     declining = await stripe_client.v1.payment_methods.attach_async(
-        "pm_card_visa_chargeDeclined", {"customer": customer}
+        "pm_card_chargeCustomerFail", {"customer": customer}
     )
 
     with pytest.raises(stripe.CardError) as declined:
@@ -294,7 +294,7 @@ async def test_pending_if_incomplete_waits_for_the_invoice_to_be_paid(
     good = (await stripe_client.v1.customers.retrieve_async(customer)).invoice_settings.default_payment_method
     assert isinstance(good, str)
     declining = await stripe_client.v1.payment_methods.attach_async(
-        "pm_card_visa_chargeDeclined", {"customer": customer}
+        "pm_card_chargeCustomerFail", {"customer": customer}
     )
     await stripe_client.v1.customers.update_async(
         customer, {"invoice_settings": {"default_payment_method": declining.id}}

@@ -79,7 +79,7 @@ async def test_a_declined_renewal_makes_the_subscription_past_due_until_paid(
     good = (await stripe_client.v1.customers.retrieve_async(customer)).invoice_settings.default_payment_method
     assert isinstance(good, str)
     declining = await stripe_client.v1.payment_methods.attach_async(
-        "pm_card_visa_chargeDeclined", {"customer": customer}
+        "pm_card_chargeCustomerFail", {"customer": customer}
     )
     await stripe_client.v1.customers.update_async(
         customer, {"invoice_settings": {"default_payment_method": declining.id}}
@@ -218,9 +218,7 @@ async def test_ending_a_trial_now_bills_at_once(stripe_client: stripe.StripeClie
 async def test_a_declined_first_payment_leaves_the_subscription_incomplete(
     stripe_client: stripe.StripeClient,
 ) -> None:
-    customer = await customer_with(
-        stripe_client, "incomplete@example.com", card="pm_card_visa_chargeDeclined"
-    )
+    customer = await customer_with(stripe_client, "incomplete@example.com", card="pm_card_chargeCustomerFail")
     pro = await price(stripe_client, 3000)
 
     with pytest.raises(stripe.CardError):

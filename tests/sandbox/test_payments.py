@@ -90,11 +90,37 @@ async def test_a_declining_card_fails_like_stripe_and_records_the_attempt(
     assert intent.last_payment_error.decline_code == "insufficient_funds"
 
 
-async def test_the_visa_decline_token_attaches_and_then_declines(
+@pytest.mark.parametrize(
+    ("token", "decline"),
+    [
+        ("pm_card_visa_chargeDeclined", "generic_decline"),
+        ("pm_card_visa_chargeDeclinedInsufficientFunds", "insufficient_funds"),
+    ],
+)
+async def test_a_card_declined_by_its_issuer_is_refused_when_attached(
+    stripe_client: stripe.StripeClient,
+    sandbox: SandboxHandle,
+    customer: stripe.Customer,
+    token: str,
+    decline: str,
+) -> None:
+    before = await stripe_client.v1.customers.payment_methods.list_async(customer.id)
+
+    with pytest.raises(stripe.CardError) as raised:
+        await stripe_client.v1.payment_methods.attach_async(token, {"customer": customer.id})
+
+    assert raised.value.code == "card_declined"
+    assert raised.value.error is not None
+    assert raised.value.error.decline_code == decline
+    after = await stripe_client.v1.customers.payment_methods.list_async(customer.id)
+    assert [card.id for card in after.data] == [card.id for card in before.data]
+
+
+async def test_the_customer_fail_token_attaches_and_then_declines(
     stripe_client: stripe.StripeClient, sandbox: SandboxHandle, customer: stripe.Customer
 ) -> None:
     card = await stripe_client.v1.payment_methods.attach_async(
-        "pm_card_visa_chargeDeclined", {"customer": customer.id}
+        "pm_card_chargeCustomerFail", {"customer": customer.id}
     )
 
     with pytest.raises(StripeError) as raised:
