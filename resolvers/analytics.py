@@ -138,5 +138,6 @@ async def portal_analytics(ctx: RequestContext, *, since: datetime, until: datet
         - _count(counts, _Action.CANCEL, source=AuditSource.EXTERNAL, has_before=False),
         reactivations=_count(counts, _Action.REACTIVATE),
         cards_added=_count(counts, _Action.CARD_ADDED),
-        invoices_paid=_count(counts, _Action.INVOICE_PAID),
+        # Paid elsewhere (a renewal charged, Stripe's invoice page) is audited too, as external.
+        invoices_paid=_count(counts, _Action.INVOICE_PAID, source=AuditSource.PORTALQL),
     )

@@ -36,6 +36,12 @@ class AuditEntry:
     client_ip: str | None
 
 
+def invoice_paid_key(invoice_id: str) -> str:
+    """The trail's key for an invoice being paid: one entry per invoice, whichever sees the payment first
+    (`payInvoice`'s answer, a retry of it, or the `invoice.paid` webhook of a payment completed elsewhere)."""
+    return f"invoice-paid:{invoice_id}"
+
+
 class PrincipalType(StrEnum):
     """Who made a change."""
 

@@ -1,9 +1,10 @@
 """What each Stripe event means for portalql: whose cached reads it makes stale, and what to audit.
 
 Handlers are pure: they read the event (its object as a record, the fields that changed, whether portalql
-made the change) and return a `Change`; `portalql.webhooks.inbox` applies it. Only changes a portal shows and
-someone made (a cancel, a plan change, a refund, a new card) are audited; billing's own churn (a period
-rolling over, an invoice being paid) only refreshes the cache.
+made the change) and return a `Change`; `portalql.webhooks.inbox` applies it. Changes a portal shows that
+were made outside portalql are audited: someone's (a cancel, a plan change, a refund, a new card) and how
+payments went (an invoice paid, a payment declined or waiting for 3-D Secure, a card refused when saved);
+the rest of billing's churn (a period rolling over, a draft invoice) only refreshes the cache.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from resolvers.live import BillingTopic
+from resolvers.ports import invoice_paid_key
 from stripe_gateway.records import (
     ChangedField,
     Charge,
     CreditGrant,
     Customer,
     Invoice,
+    InvoiceStatus,
     PaymentMethod,
     Refund,
     SetupIntent,
@@ -78,6 +81,8 @@ class AuditEntry:
     object_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    # One trail entry per key, shared with what portalql audits of the same change (`invoice_paid_key`).
+    once_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,8 @@ class Change:
 Handler = Callable[["Event"], "Change | None"]
 
 _INVOICES = frozenset({BillingTopic.INVOICES})
+# A payment's outcome moves the invoice, and the subscription it leaves past due or active again.
+_ALL_OWED = frozenset({BillingTopic.INVOICES, BillingTopic.SUBSCRIPTIONS})
 _PAYMENT_METHODS = frozenset({BillingTopic.PAYMENT_METHODS})
 
 
@@ -135,10 +142,51 @@ def on_subscription_deleted(event: Event) -> Change | None:
 
 
 def on_invoice_changed(event: Event) -> Change | None:
-    """New, finalized, paid, failed or updated invoices: billing's own doing, never audited."""
+    """New, finalized or updated invoices: billing's own doing, never audited."""
     if event.object_id is None:
         return None
     return Change(object_id=event.object_id, customer_id=event.customer_id, audit=None, topics=_INVOICES)
+
+
+def on_invoice_paid(event: Event) -> Change | None:
+    """Audited once per invoice, under the key `payInvoice` writes its entry with: paid elsewhere (a renewal
+    charged, Stripe's invoice page, 3-D Secure completed in the browser), or by `payInvoice` when its answer
+    was lost and no retry has seen the payment yet."""
+    invoice = event.subject
+    if not isinstance(invoice, Invoice):
+        return None
+    audit = AuditEntry(
+        "invoice.pay",
+        "invoice",
+        invoice.id,
+        before={"status": InvoiceStatus.OPEN.value, "amountRemaining": invoice.amount_due},
+        after={"status": _status(invoice), "amountPaid": invoice.amount_paid},
+        once_key=invoice_paid_key(invoice.id),
+    )
+    return Change(object_id=invoice.id, customer_id=event.customer_id, audit=audit, topics=_ALL_OWED)
+
+
+def on_invoice_payment_attempted(event: Event) -> Change | None:
+    """A payment declined, or waiting for the customer's 3-D Secure: audited when Stripe attempted it (a
+    renewal, a retry), not when `payInvoice` did, whose caller was answered with the outcome."""
+    invoice = event.subject
+    if not isinstance(invoice, Invoice):
+        return None
+    audit = None
+    if not event.made_by_portalql:
+        action = event.type.removeprefix("invoice.")
+        audit = AuditEntry(
+            f"invoice.{action}",
+            "invoice",
+            invoice.id,
+            before=None,
+            after={
+                "status": _status(invoice),
+                "amountRemaining": invoice.amount_remaining,
+                "currency": invoice.currency,
+            },
+        )
+    return Change(object_id=invoice.id, customer_id=event.customer_id, audit=audit, topics=_ALL_OWED)
 
 
 def on_invoice_voided(event: Event) -> Change | None:
@@ -148,13 +196,12 @@ def on_invoice_voided(event: Event) -> Change | None:
         return None
     audit = None
     if not event.made_by_portalql:
-        status = invoice.status.value if invoice.status is not None else None
         audit = AuditEntry(
             "invoice.void",
             "invoice",
             invoice.id,
             before=None,
-            after={"status": status, "total": invoice.total},
+            after={"status": _status(invoice), "total": invoice.total},
         )
     return Change(object_id=invoice.id, customer_id=event.customer_id, audit=audit, topics=_INVOICES)
 
@@ -227,14 +274,40 @@ def on_payment_method_detached(event: Event) -> Change | None:
     return Change(object_id=payment_method.id, customer_id=owner, audit=audit, topics=_PAYMENT_METHODS)
 
 
-def on_setup_intent_changed(event: Event) -> Change | None:
-    """A card saved (or refused) in the customer's browser: their cards are stale. Never audited itself:
-    the card it adds is, through `payment_method.attached`."""
+def on_setup_intent_succeeded(event: Event) -> Change | None:
+    """A card saved in the customer's browser: their cards are stale. Not audited itself: the card it adds
+    is, once, through `payment_method.attached`."""
     setup_intent = event.subject
     if not isinstance(setup_intent, SetupIntent):
         return None
     return Change(
         object_id=setup_intent.id, customer_id=setup_intent.customer_id, audit=None, topics=_PAYMENT_METHODS
+    )
+
+
+def on_setup_intent_failed(event: Event) -> Change | None:
+    """A card the issuer refused to save (declined, or 3-D Secure failed): audited with the reason."""
+    setup_intent = event.subject
+    if not isinstance(setup_intent, SetupIntent):
+        return None
+    audit = None
+    if not event.made_by_portalql:
+        error = setup_intent.last_setup_error
+        audit = AuditEntry(
+            "setup_intent.setup_failed",
+            "setup_intent",
+            setup_intent.id,
+            before=None,
+            after={
+                "code": error.code if error is not None else None,
+                "declineCode": error.decline_code if error is not None else None,
+            },
+        )
+    return Change(
+        object_id=setup_intent.id,
+        customer_id=setup_intent.customer_id,
+        audit=audit,
+        topics=_PAYMENT_METHODS,
     )
 
 
@@ -300,9 +373,9 @@ HANDLERS: Mapping[str, Handler] = {
     "customer.subscription.deleted": on_subscription_deleted,
     "invoice.created": on_invoice_changed,
     "invoice.finalized": on_invoice_changed,
-    "invoice.paid": on_invoice_changed,
-    "invoice.payment_failed": on_invoice_changed,
-    "invoice.payment_action_required": on_invoice_changed,
+    "invoice.paid": on_invoice_paid,
+    "invoice.payment_failed": on_invoice_payment_attempted,
+    "invoice.payment_action_required": on_invoice_payment_attempted,
     "invoice.updated": on_invoice_changed,
     "invoice.voided": on_invoice_voided,
     "charge.refunded": on_charge_refunded,
@@ -311,8 +384,8 @@ HANDLERS: Mapping[str, Handler] = {
     "refund.failed": on_refund_changed,
     "payment_method.attached": on_payment_method_attached,
     "payment_method.detached": on_payment_method_detached,
-    "setup_intent.succeeded": on_setup_intent_changed,
-    "setup_intent.setup_failed": on_setup_intent_changed,
+    "setup_intent.succeeded": on_setup_intent_succeeded,
+    "setup_intent.setup_failed": on_setup_intent_failed,
     "customer.updated": on_customer_updated,
     "customer.tax_id.created": on_tax_id_changed,
     "customer.tax_id.updated": on_tax_id_changed,
@@ -389,6 +462,10 @@ def _summary(
     return {
         field.value: summarise(record) for field, summarise in fields.items() if only is None or field in only
     }
+
+
+def _status(invoice: Invoice) -> str | None:
+    return invoice.status.value if invoice.status is not None else None
 
 
 def _card_summary(payment_method: PaymentMethod) -> dict[str, Any]:

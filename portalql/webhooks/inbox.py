@@ -28,6 +28,7 @@ from portalql.persistence.repositories.webhook_events import (
 from portalql.webhooks.handlers import HANDLERS, Change
 from resolvers.live import BillingChange
 from resolvers.ports import AuditSource, PrincipalType
+from stripe_gateway.params import caller_key_digest
 
 if TYPE_CHECKING:
     from portalql.persistence.db import Database
@@ -200,8 +201,12 @@ class EventProcessor:
                     after=change.audit.after,
                     # The event names the change in Stripe's logs, and the request behind it if any.
                     request_id=event.id,
-                    source=AuditSource.EXTERNAL,
+                    # Only a change keyed once (`AuditEntry.once_key`) may be portalql's own here.
+                    source=AuditSource.PORTALQL if event.made_by_portalql else AuditSource.EXTERNAL,
                     occurred_at=datetime.fromtimestamp(event.created, UTC),
+                    write_key=None
+                    if change.audit.once_key is None
+                    else caller_key_digest(change.audit.once_key),
                 )
         if subscriber is not None and self._known_subscriptions is not None:
             self._known_subscriptions.forget(subscriber)

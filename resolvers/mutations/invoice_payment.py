@@ -17,6 +17,7 @@ from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
 from resolvers.mutations.targets import limited_by_portal, owned_payment_method, portal_features, refuse
 from resolvers.policy import may_see_customer, require_scope
+from resolvers.ports import invoice_paid_key
 from resolvers.principals import Scope
 from stripe_gateway.errors import (
     CardDeclined,
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
     from stripe_gateway.records import Invoice, PaymentIntent
 
 _PAY = "invoice.pay"
-# How far back the customer's trail is searched for the payment of an invoice already recorded.
-_AUDIT_LOOKBACK = 50
 
 
 class InvoicePaymentOutcome(StrEnum):
@@ -136,12 +135,7 @@ async def _after_action(
 
 
 async def _audit_paid(ctx: RequestContext, principal: Principal, invoice: Invoice) -> None:
-    """One trail event per paid invoice, however often a retry observes the payment."""
-    recent = await writes.stores(ctx).audit.page(
-        customer_id=invoice.customer_id, limit=_AUDIT_LOOKBACK, after=None
-    )
-    if any(r.action == _PAY and r.object_id == invoice.id for r in recent.records):
-        return
+    """One trail event per paid invoice, however often a retry (or the webhook) observes the payment."""
     await writes.audit(
         ctx,
         principal,
@@ -151,6 +145,7 @@ async def _audit_paid(ctx: RequestContext, principal: Principal, invoice: Invoic
         customer_id=invoice.customer_id,
         before={"status": InvoiceStatus.OPEN.value, "amountRemaining": invoice.amount_due},
         after={"status": invoice.status.value if invoice.status else None, "amountPaid": invoice.amount_paid},
+        once_key=invoice_paid_key(invoice.id),
     )
 
 

@@ -113,8 +113,10 @@ async def audit(
     customer_id: str | None,
     before: Mapping[str, object] | None,
     after: Mapping[str, object] | None,
+    once_key: str | None = None,
 ) -> None:
-    """Audit a change made in this request, and tell the customer's watchers of it."""
+    """Audit a change made in this request, and tell the customer's watchers of it. With `once_key`, the
+    trail keeps one entry per key, however often the change is observed."""
     await stores(ctx).audit.record(
         audit_entry(
             ctx,
@@ -125,7 +127,8 @@ async def audit(
             customer_id=customer_id,
             before=before,
             after=after,
-        )
+        ),
+        write_key=once_key,
     )
     await announce(ctx, customer_id, topics_of_action(action))
 

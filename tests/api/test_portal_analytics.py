@@ -64,17 +64,20 @@ async def audit(
     *,
     occurred_at: datetime | None = None,
     before: dict[str, Any] | None = None,
+    source: AuditSource = AuditSource.EXTERNAL,
 ) -> None:
-    """An event learnt from a webhook (cards are added in the browser, through Stripe.js)."""
+    """An event learnt from a webhook (cards are added in the browser, through Stripe.js), or one made
+    through the API."""
+    principal = PrincipalType.STRIPE if source is AuditSource.EXTERNAL else PrincipalType.CUSTOMER_SESSION
     async with database.session() as db:
         await record_audit_event(
             db,
-            principal_type=PrincipalType.STRIPE,
+            principal_type=principal,
             principal_id="evt_test",
             action=action,
             object_type="payment_method",
             object_id="pm_test",
-            source=AuditSource.EXTERNAL,
+            source=source,
             occurred_at=occurred_at,
             before=before,
         )
@@ -101,9 +104,11 @@ async def test_the_counts_follow_a_known_sequence_of_actions(
     noah_subscription = {"subscriptionId": subscription(sandbox, NOAH)["id"]}
     await mutate(api, "cancelSubscription", noah_subscription, token)
     await mutate(api, "reactivateSubscription", noah_subscription, token)
-    # Two cards added in browsers; one invoice paid; and a card a year ago, outside the period.
+    # Two cards added in browsers; one invoice paid through the API and one elsewhere (a renewal charged),
+    # which is not the portal's; and a card a year ago, outside the period.
     await audit(database, "payment_method.attach")
     await audit(database, "payment_method.attach")
+    await audit(database, "invoice.pay", source=AuditSource.PORTALQL)
     await audit(database, "invoice.pay")
     await audit(database, "payment_method.attach", occurred_at=start - timedelta(days=365))
     # Someone cancels in Stripe's portal (an update, with a before-state); another subscription ends as

@@ -7,6 +7,7 @@ import pytest
 from portalql.webhooks.handlers import AuditEntry, Change
 from portalql.webhooks.inbox import dispatch
 from resolvers.live import BillingTopic
+from resolvers.ports import invoice_paid_key
 from stripe_gateway.records import (
     Address,
     CancellationDetails,
@@ -15,6 +16,7 @@ from stripe_gateway.records import (
     CreditCategory,
     CreditGrant,
     InvoiceStatus,
+    PaymentError,
     SetupIntent,
     SetupIntentStatus,
     SubscriptionItem,
@@ -34,6 +36,9 @@ UPDATED = "customer.subscription.updated"
 # What a subscription's watchers are told is stale: it, and the upcoming invoice that moves with it.
 SUBSCRIPTION_TOPICS = frozenset({BillingTopic.SUBSCRIPTIONS, BillingTopic.INVOICES})
 INVOICES = frozenset({BillingTopic.INVOICES})
+# A payment's outcome: the invoice, and the subscription it leaves past due or active.
+OWED = frozenset({BillingTopic.INVOICES, BillingTopic.SUBSCRIPTIONS})
+PAYMENT_METHODS = frozenset({BillingTopic.PAYMENT_METHODS})
 
 
 def test_an_outside_cancel_at_period_end_is_audited_with_what_changed() -> None:
@@ -265,9 +270,8 @@ def test_an_outside_refund_is_audited_on_its_charge() -> None:
     )
 
 
-def test_a_voided_invoice_is_audited_and_a_paid_one_is_not() -> None:
+def test_a_voided_invoice_is_audited() -> None:
     voided = dispatch(typed_event("invoice.voided", invoice(status=InvoiceStatus.VOID)))
-    paid = dispatch(typed_event("invoice.paid", invoice(status=InvoiceStatus.PAID)))
 
     assert voided == Change(
         object_id="in_1",
@@ -277,38 +281,95 @@ def test_a_voided_invoice_is_audited_and_a_paid_one_is_not() -> None:
         ),
         topics=INVOICES,
     )
-    assert paid == Change(object_id="in_1", customer_id="cus_A", audit=None, topics=INVOICES)
+
+
+@pytest.mark.parametrize("made_by_portalql", [False, True])
+def test_a_paid_invoice_is_audited_under_the_key_pay_invoice_shares(made_by_portalql: bool) -> None:
+    paid = invoice(status=InvoiceStatus.PAID, amount_paid=1000, amount_remaining=0)
+
+    change = dispatch(typed_event("invoice.paid", paid, made_by_portalql=made_by_portalql))
+
+    assert change == Change(
+        object_id="in_1",
+        customer_id="cus_A",
+        audit=AuditEntry(
+            "invoice.pay",
+            "invoice",
+            "in_1",
+            before={"status": "open", "amountRemaining": 1000},
+            after={"status": "paid", "amountPaid": 1000},
+            once_key=invoice_paid_key("in_1"),
+        ),
+        topics=OWED,
+    )
 
 
 def test_an_event_about_another_kind_of_object_than_its_type_says_is_not_acted_on() -> None:
     assert dispatch(typed_event(UPDATED, customer())) is None
 
 
-@pytest.mark.parametrize("event_type", ["setup_intent.succeeded", "setup_intent.setup_failed"])
-def test_a_card_saved_or_refused_in_the_browser_refreshes_the_customers_reads(event_type: str) -> None:
-    setup_intent = SetupIntent(
+def _setup_intent(status: SetupIntentStatus, error: PaymentError | None = None) -> SetupIntent:
+    return SetupIntent(
         id="seti_1",
         customer_id="cus_A",
-        status=SetupIntentStatus.SUCCEEDED,
+        status=status,
         client_secret="seti_1_secret_x",
-        payment_method_id="pm_1",
+        payment_method_id="pm_1" if error is None else None,
         usage="off_session",
-        last_setup_error=None,
+        last_setup_error=error,
         created=100,
     )
 
-    change = dispatch(typed_event(event_type, setup_intent))
+
+def test_a_card_saved_in_the_browser_refreshes_the_customers_reads_and_leaves_the_audit_to_the_card() -> None:
+    change = dispatch(typed_event("setup_intent.succeeded", _setup_intent(SetupIntentStatus.SUCCEEDED)))
+
+    assert change == Change(object_id="seti_1", customer_id="cus_A", audit=None, topics=PAYMENT_METHODS)
+
+
+def test_a_card_refused_when_saved_is_audited_with_the_issuers_reason() -> None:
+    declined = PaymentError(code="card_declined", decline_code="insufficient_funds", message="Your card …")
+    failed = _setup_intent(SetupIntentStatus.REQUIRES_PAYMENT_METHOD, declined)
+
+    change = dispatch(typed_event("setup_intent.setup_failed", failed))
 
     assert change == Change(
-        object_id="seti_1", customer_id="cus_A", audit=None, topics=frozenset({BillingTopic.PAYMENT_METHODS})
+        object_id="seti_1",
+        customer_id="cus_A",
+        audit=AuditEntry(
+            "setup_intent.setup_failed",
+            "setup_intent",
+            "seti_1",
+            before=None,
+            after={"code": "card_declined", "declineCode": "insufficient_funds"},
+        ),
+        topics=PAYMENT_METHODS,
     )
 
 
 @pytest.mark.parametrize("event_type", ["invoice.payment_failed", "invoice.payment_action_required"])
-def test_a_failed_or_waiting_payment_refreshes_the_customers_reads(event_type: str) -> None:
+def test_a_payment_stripe_attempted_that_failed_or_waits_is_audited(event_type: str) -> None:
     change = dispatch(typed_event(event_type, invoice(status=InvoiceStatus.OPEN)))
 
-    assert change == Change(object_id="in_1", customer_id="cus_A", audit=None, topics=INVOICES)
+    assert change == Change(
+        object_id="in_1",
+        customer_id="cus_A",
+        audit=AuditEntry(
+            event_type,
+            "invoice",
+            "in_1",
+            before=None,
+            after={"status": "open", "amountRemaining": 1000, "currency": "usd"},
+        ),
+        topics=OWED,
+    )
+
+
+@pytest.mark.parametrize("event_type", ["invoice.payment_failed", "invoice.payment_action_required"])
+def test_a_payment_pay_invoice_attempted_is_not_audited_again(event_type: str) -> None:
+    change = dispatch(typed_event(event_type, invoice(status=InvoiceStatus.OPEN), made_by_portalql=True))
+
+    assert change == Change(object_id="in_1", customer_id="cus_A", audit=None, topics=OWED)
 
 
 @pytest.mark.parametrize("event_type", ["billing.credit_grant.created", "billing.credit_grant.updated"])

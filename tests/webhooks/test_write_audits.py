@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import stripe
 
-from tests.api.mutation_support import AMARA, MAYA, NOAH, customer_id, price_id, subscription
+from resolvers.ports import AuditSource
+from stripe_sandbox.resources.payment_methods import new_card
+from tests.api.mutation_support import AMARA, DIEGO, MAYA, NOAH, customer_id, price_id, subscription
 from tests.fixtures.app import error_codes, graphql
 from tests.webhooks.conftest import audit_trail, deliver
 
@@ -47,6 +50,16 @@ def _other_card(sandbox: SandboxHandle) -> str:
             if pm["customer"] == maya["id"] and pm["id"] != default
         )
     )
+
+
+def _pay_diego(sandbox: SandboxHandle) -> dict[str, Any]:
+    """Diego's past-due invoice, with a card that pays."""
+    owner = customer_id(sandbox, DIEGO)
+    return {
+        "invoiceId": subscription(sandbox, DIEGO)["latest_invoice"],
+        "paymentMethodId": new_card(sandbox.state.store, customer=owner)["id"],
+        "idempotencyKey": "pay-diego",
+    }
 
 
 WRITES = [
@@ -90,6 +103,7 @@ WRITES = [
         "customer.set_default_payment_method",
         "customer.updated",
     ),
+    Write("payInvoice", DIEGO, _pay_diego, r"^POST /v1/invoices/", "invoice.pay", "invoice.paid"),
 ]
 
 
@@ -202,3 +216,45 @@ async def test_a_write_that_never_landed_is_not_audited(
     assert error_codes(failed) == error_codes(failed_again) == ["STRIPE_UNAVAILABLE"]
     assert sandbox.state.store.get(customer_id(sandbox, MAYA), "customer")["name"] == "Maya Chen"
     assert await _audited(database, write.action) == 0
+
+
+async def test_a_payment_whose_answer_was_lost_and_never_retried_is_audited_by_its_webhook(
+    *, client: httpx.AsyncClient, sandbox: SandboxHandle, tokens: Tokens, database: Database
+) -> None:
+    token = await tokens.customer_session(customer_id(sandbox, DIEGO))
+    write = WRITES[-1]
+    seen = len(sandbox.state.store.events)
+    _lose_the_answer(sandbox, write.path)
+
+    failed = await _send(client, write, write.input(sandbox), token)
+    delivered = await deliver(client, _event_of(sandbox, write.event_type, seen))
+
+    assert error_codes(failed) == ["STRIPE_UNAVAILABLE"]
+    assert delivered.status_code == 200
+    [paid] = [event for event in await audit_trail(database) if event.action == write.action]
+    assert (paid.source, paid.after) == (AuditSource.PORTALQL, {"status": "paid", "amountPaid": 3000})
+
+
+async def test_payments_stripe_attempted_itself_are_audited_as_external(
+    *,
+    client: httpx.AsyncClient,
+    sandbox: SandboxHandle,
+    stripe_client: stripe.StripeClient,
+    database: Database,
+) -> None:
+    invoice = str(subscription(sandbox, DIEGO)["latest_invoice"])
+    seen = len(sandbox.state.store.events)
+    with pytest.raises(stripe.CardError):  # Diego's card is declined again
+        await stripe_client.v1.invoices.pay_async(invoice)
+    card = new_card(sandbox.state.store, customer=customer_id(sandbox, DIEGO))
+    await stripe_client.v1.invoices.pay_async(invoice, {"payment_method": card["id"]})
+
+    for event in sandbox.state.store.events[seen:]:
+        if event["type"] in {"invoice.payment_failed", "invoice.paid"}:
+            assert (await deliver(client, event)).status_code == 200
+
+    trail = [(e.action, e.object_id, e.source) for e in await audit_trail(database)]
+    assert trail == [
+        ("invoice.payment_failed", invoice, AuditSource.EXTERNAL),
+        ("invoice.pay", invoice, AuditSource.EXTERNAL),
+    ]
