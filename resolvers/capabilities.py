@@ -47,7 +47,7 @@ class PortalCapabilities:
     @property
     def pay_invoices(self) -> bool:
         """Whether open invoices may be paid here; each invoice's state decides the rest."""
-        return self.features.payment_method_update_enabled
+        return rules.payment_methods_refusal(self.features, "pay invoices") is None
 
     @property
     def view_invoices(self) -> bool:
@@ -55,12 +55,12 @@ class PortalCapabilities:
 
     @property
     def update_payment_methods(self) -> bool:
-        return self.features.payment_method_update_enabled
+        return rules.payment_methods_refusal(self.features) is None
 
     @property
     def update_customer_fields(self) -> tuple[str, ...]:
-        enabled = self.features.customer_update_enabled
-        return self.features.customer_update_allowed if enabled else ()
+        allowed = self.features.customer_update_allowed
+        return tuple(name for name in allowed if rules.customer_detail_refusal(self.features, name) is None)
 
     @property
     def cancel_mode(self) -> CancelMode:

@@ -495,6 +495,16 @@ def cancel_offer_refusal(subscription: Subscription, features: PortalFeatures) -
     return None
 
 
+def payment_methods_refusal(
+    features: PortalFeatures | None, what: str = "change your cards"
+) -> UserError | None:
+    """Why the customer may not manage their cards (choose, remove, add one, pay with one): the portal
+    configuration's payment method feature is off. `what` is what they tried, said to them."""
+    if features is not None and not features.payment_method_update_enabled:
+        return feature_disabled(what)
+    return None
+
+
 def add_card_refusal(features: PortalFeatures | None, *, card_collection: bool) -> UserError | None:
     """Why the customer may not add a card (nor pay with a new one): the portal configuration's payment
     method feature is off, or this service has no publishable key for Stripe.js to collect cards with."""
@@ -503,16 +513,14 @@ def add_card_refusal(features: PortalFeatures | None, *, card_collection: bool) 
             UserErrorCode.FEATURE_DISABLED,
             "Cards cannot be added here: the service has no Stripe publishable key (STRIPE_PUBLISHABLE_KEY).",
         )
-    if features is not None and not features.payment_method_update_enabled:
-        return feature_disabled("add a card")
-    return None
+    return payment_methods_refusal(features, "add a card")
 
 
 def pay_invoice_refusal(invoice: Invoice, features: PortalFeatures | None) -> UserError | None:
     """Why the invoice may not be paid now; None when it may. A customer pays only where the portal
     configuration lets them manage payment methods (paying is choosing the card to charge)."""
-    if features is not None and not features.payment_method_update_enabled:
-        return feature_disabled("pay invoices")
+    if refusal := payment_methods_refusal(features, "pay invoices"):
+        return refusal
     if invoice.status is not InvoiceStatus.OPEN:
         status = invoice.status.value if invoice.status is not None else "not issued yet"
         return UserError(

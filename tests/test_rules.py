@@ -301,6 +301,26 @@ def test_the_only_payment_method_stays_while_a_subscription_runs() -> None:
     assert rules.last_payment_method_refusal(1, []) is None
 
 
+def test_cards_are_managed_only_where_the_configuration_lets_customers_change_them() -> None:
+    off = features(payment_method_update_enabled=False)
+
+    assert rules.payment_methods_refusal(features()) is None
+    assert code(rules.payment_methods_refusal(off)) == UserErrorCode.FEATURE_DISABLED
+    assert rules.payment_methods_refusal(None) is None  # the merchant is not held to the configuration
+    assert code(rules.add_card_refusal(off, card_collection=True)) == UserErrorCode.FEATURE_DISABLED
+    assert rules.add_card_refusal(features(), card_collection=True) is None
+    # Without a publishable key no card is collected here, whoever asks.
+    assert code(rules.add_card_refusal(None, card_collection=False)) == UserErrorCode.FEATURE_DISABLED
+
+
+def test_a_detail_changes_only_where_the_configuration_lists_it() -> None:
+    assert rules.customer_detail_refusal(features(), "email") is None
+    assert code(rules.customer_detail_refusal(features(), "name")) == UserErrorCode.FIELD_NOT_ALLOWED
+    off = features(customer_update_enabled=False)
+    assert code(rules.customer_detail_refusal(off, "email")) == UserErrorCode.FEATURE_DISABLED
+    assert rules.customer_detail_refusal(None, "name") is None
+
+
 def test_the_configuration_leaves_lower_amounts_and_shorter_intervals_for_the_period_end() -> None:
     current = subscription(PRO_YEARLY, SEATS)
     plan, seats = current.items

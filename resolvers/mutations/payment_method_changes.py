@@ -14,7 +14,6 @@ from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, attempt
 from resolvers.mutations.targets import (
-    feature_disabled,
     limited_by_portal,
     owned_customer,
     owned_payment_method,
@@ -44,8 +43,8 @@ async def _payment_method_to_change(
 ) -> tuple[Principal, PaymentMethod]:
     principal = require_scope(ctx, Scope.PAYMENT_METHODS_WRITE)
     method = await owned_payment_method(ctx, principal, payment_method_id, "payment_method_id")
-    if limited_by_portal(principal) and not (await portal_features(ctx)).payment_method_update_enabled:
-        raise feature_disabled("change your cards")
+    if limited_by_portal(principal):
+        refuse(rules.payment_methods_refusal(await portal_features(ctx)))
     return principal, method
 
 

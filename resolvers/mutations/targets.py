@@ -107,7 +107,3 @@ async def portal_features(ctx: RequestContext) -> PortalFeatures:
 def held_to(principal: Principal, features: PortalFeatures) -> PortalFeatures | None:
     """The features the rules hold the caller to: None for an API key, which the portal does not limit."""
     return features if limited_by_portal(principal) else None
-
-
-def feature_disabled(what: str) -> Exception:
-    return Rejected(rules.feature_disabled(what))

@@ -192,3 +192,19 @@ def typed_event(
         made_by_portalql=made_by_portalql,
         payload={"id": event_id, "type": event_type},
     )
+
+
+def bare_event(event_type: str, object_id: str | None, *, customer_id: str | None = None) -> Event:
+    """An event about an object portalql keeps no record of (a tax id, a product): only its ids."""
+    return Event(
+        id="evt_1",
+        type=event_type,
+        created=100,
+        object_id=object_id,
+        customer_id=customer_id,
+        subject=None,
+        previous=None,
+        changed=frozenset(),
+        made_by_portalql=False,
+        payload={"id": "evt_1", "type": event_type},
+    )

@@ -23,6 +23,7 @@ from stripe_gateway.records import (
     SubscriptionStatus,
 )
 from tests.webhooks.events import (
+    bare_event,
     charge,
     customer,
     invoice,
@@ -394,3 +395,36 @@ def test_credit_given_or_voided_refreshes_the_customers_credit_and_audits_nothin
     assert change == Change(
         object_id="credgr_1", customer_id="cus_A", audit=None, topics=frozenset({BillingTopic.CREDITS})
     )
+
+
+@pytest.mark.parametrize(
+    "event_type", ["customer.tax_id.created", "customer.tax_id.updated", "customer.tax_id.deleted"]
+)
+def test_a_tax_id_added_verified_or_removed_refreshes_the_customers_details_and_audits_nothing(
+    event_type: str,
+) -> None:
+    change = dispatch(bare_event(event_type, "txi_1", customer_id="cus_A"))
+
+    assert change == Change(
+        object_id="txi_1", customer_id="cus_A", audit=None, topics=frozenset({BillingTopic.DETAILS})
+    )
+    # A tax id of no customer concerns no one's reads.
+    assert dispatch(bare_event(event_type, "txi_1")) is None
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "product.updated",
+        "price.created",
+        "price.deleted",
+        "billing_portal.configuration.updated",
+        "billing.meter.deactivated",
+        "account.updated",
+    ],
+)
+def test_a_catalog_change_drops_the_whole_catalog_and_no_customers_reads(event_type: str) -> None:
+    change = dispatch(bare_event(event_type, "prod_1"))
+
+    assert change == Change(object_id="prod_1", customer_id=None, audit=None, catalog=True)
+    assert dispatch(bare_event(event_type, None)) is None

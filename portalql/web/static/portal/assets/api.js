@@ -116,7 +116,7 @@ export function subscribe(subscription, onNext) {
     let ended = false;
     socket.addEventListener('open', () => send({ type: 'connection_init', payload: {} }));
     socket.addEventListener('message', (event) => {
-      /** @type {{ type: string, payload?: any }} */
+      /** @type {{ type: string, payload?: { data?: unknown } }} */
       const message = JSON.parse(event.data);
       if (message.type === 'connection_ack') {
         delay = RECONNECT_MS;

@@ -21,7 +21,7 @@ interface StripeCardElement {
   mount(domElement: string | HTMLElement): void;
   destroy(): void;
   focus(): StripeCardElement;
-  on(eventType: 'change', handler: (event: StripeCardElementChangeEvent) => any): StripeCardElement;
+  on(eventType: 'change', handler: (event: StripeCardElementChangeEvent) => void): StripeCardElement;
 }
 
 interface StripeElements {
