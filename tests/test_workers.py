@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from portalql.cli.serve import workers_problem
+from portalql.cli.serve import _worker_environment, workers_problem
 from portalql.persistence.db import Database
 from portalql.persistence.repositories.api_keys import create_api_key
 from portalql.persistence.repositories.sessions import create_customer_session
@@ -245,6 +245,13 @@ def test_several_workers_without_redis_are_refused_as_they_would_disagree() -> N
     without_caches = Settings(_env_file=None, read_cache=False, auth_cache_seconds=0)
     assert "live-update sockets" in (workers_problem(without_caches) or "")
     assert workers_problem(Settings(_env_file=None, redis_url="redis://127.0.0.1:6379/0")) is None
+
+
+def test_each_worker_paces_at_its_share_of_the_accounts_rate_while_redis_is_down() -> None:
+    # Two machines of three workers each: six processes share the account when they cannot share Redis.
+    settings = Settings(_env_file=None, redis_url="redis://127.0.0.1:6379/0", instances=2)
+    environment = _worker_environment(settings, 3)
+    assert environment["PORTALQL_INSTANCES"] == "6"
 
 
 def test_serve_refuses_two_workers_without_redis(tmp_path: Path) -> None:

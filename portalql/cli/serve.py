@@ -216,8 +216,8 @@ def _worker_environment(settings: Settings, workers: int) -> dict[str, str]:
         ),
         "STRIPE_PUBLISHABLE_KEY": settings.stripe_publishable_key,
         "PORTALQL_PUBLIC_URL": settings.public_url,
-        # Without Redis, each worker paces Stripe calls at its share of the account's rate.
-        "PORTALQL_INSTANCES": str(settings.instances * (1 if settings.redis_url else workers)),
+        # While Redis is unreachable, each worker paces Stripe calls at its own share of the account's rate.
+        "PORTALQL_INSTANCES": str(settings.instances * workers),
     }
     return {name: value for name, value in decided.items() if value is not None}
 

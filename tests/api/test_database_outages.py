@@ -29,9 +29,12 @@ if TYPE_CHECKING:
     import httpx
 
     from stripe_gateway.gateway import StripeGateway
+    from tests.fixtures.sandbox import SandboxHandle
 
 _POSTGRES_URL = os.environ.get("PORTALQL_TEST_DATABASE_URL")
 _VIEWER = {"query": "{ viewer { kind } }"}
+_RENAME = "mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { userErrors { code } } }"
+_UPDATE = "POST /v1/customers/{id}"
 # Only catches a hang: the database's timeouts below are 1 s.
 _NO_HANG_SECONDS = 8.0
 
@@ -135,3 +138,28 @@ async def test_an_outage_met_inside_graphql_execution_answers_503_too(gateway: S
     assert before.status_code == 200
     assert during.status_code == 503
     assert [error["extensions"]["code"] for error in during.json()["errors"]] == ["DATABASE_UNAVAILABLE"]
+
+
+async def test_a_mutation_during_an_outage_answers_503_and_sends_nothing_to_stripe(
+    gateway: StripeGateway, sandbox: SandboxHandle, customer_a: str
+) -> None:
+    rename = {"query": _RENAME, "variables": {"input": {"customerId": customer_a, "name": "Renamed"}}}
+    async with _proxied_postgres() as (database, proxy, token):
+        # The credential stays trusted for a while, so the mutation runs before it meets the database.
+        app = create_app(app_settings(auth_cache_seconds=60), gateway=gateway, database=database)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with client_for(app) as client:
+            await _viewer(client, token)
+            sandbox.reset_calls()
+            proxy.cut()
+            async with asyncio.timeout(_NO_HANG_SECONDS):
+                during = await client.post("/graphql", json=rename, headers=headers)
+            written_during = sandbox.calls().get(_UPDATE, 0)
+            proxy.restore()
+            after = await client.post("/graphql", json=rename, headers=headers)
+
+    # Its audit entry could not be kept, so the write was never sent: no change goes unaudited.
+    assert _unavailable(during)
+    assert written_during == 0
+    assert after.json() == {"data": {"updateCustomer": {"userErrors": []}}}
+    assert sandbox.calls().get(_UPDATE, 0) == 1
