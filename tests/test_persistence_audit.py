@@ -6,8 +6,13 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from portalql.persistence.models import AuditEvent, utcnow
+from portalql.persistence.models import AuditEvent, ExpectedAudit, utcnow
 from portalql.persistence.repositories.audit import AuditCursor, list_audit_events, record_audit_event
+from portalql.persistence.repositories.expected_audits import (
+    EXPECTATION_LIFETIME,
+    drop_lapsed_expected_audits,
+    expect_audit_event,
+)
 from resolvers.ports import AuditSource, PrincipalType
 
 if TYPE_CHECKING:
@@ -133,3 +138,36 @@ async def test_listing_rejects_a_non_positive_limit(database: Database) -> None:
     async with database.session() as db:
         with pytest.raises(ValueError, match="limit must be positive"):
             await list_audit_events(db, customer_id="cus_A", limit=0)
+
+
+def _expected(write_key: str, created_at: datetime) -> ExpectedAudit:
+    return ExpectedAudit(
+        write_key=write_key,
+        target="t",
+        created_at=created_at,
+        principal_type=PrincipalType.CUSTOMER_SESSION,
+        principal_id="pqcs_1",
+        customer_id="cus_1",
+        action="customer.update",
+        object_type="customer",
+        object_id="cus_1",
+        before=None,
+        after={"name": "Maya"},
+        request_id="req_1",
+        client_ip=None,
+    )
+
+
+async def test_kept_entries_of_writes_nothing_can_confirm_any_more_are_dropped(database: Database) -> None:
+    now = utcnow()
+    async with database.session() as db:
+        await expect_audit_event(db, _expected("lapsed", now - EXPECTATION_LIFETIME - timedelta(seconds=1)))
+        await expect_audit_event(db, _expected("waiting", now - EXPECTATION_LIFETIME + timedelta(minutes=1)))
+
+    async with database.session() as db:
+        dropped = await drop_lapsed_expected_audits(db, now=now)
+    async with database.session() as db:
+        kept = set(await db.scalars(select(ExpectedAudit.write_key)))
+
+    assert dropped == 1
+    assert kept == {"waiting"}

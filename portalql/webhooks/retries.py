@@ -5,7 +5,8 @@ The inbox is in the database, so what is due survives a restart: an event is due
 arrived (the process that received it stopped first). Every instance may retry; the processed mark is the
 claim, so an event is applied once. Events are taken oldest first, and an object's later events wait for
 the next round when an earlier one fails again. After the last attempt an event is left for
-`portalql webhooks replay`.
+`portalql webhooks replay`. The same round forgets the kept audit entries of writes that no event can
+confirm any more.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from portalql.persistence.repositories.expected_audits import drop_lapsed_expected_audits
 from portalql.persistence.repositories.webhook_events import (
     due_webhook_events,
     mark_webhook_event_processed,
@@ -88,6 +90,8 @@ async def _retry_forever(
     while True:
         try:
             await retry_due_events(database, stale_reads, known_subscriptions, live)
+            async with database.session() as db:
+                await drop_lapsed_expected_audits(db, now=datetime.now(UTC))
         except Exception:
             logger.exception("retrying webhook events failed; trying again in %.0f s", interval_seconds)
         await asyncio.sleep(interval_seconds)

@@ -8,6 +8,7 @@ twice.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from sqlalchemy.ext.asyncio import AsyncSession
+
+# Stripe keeps events for 30 days: a write whose webhook was not seen (delivered, retried or replayed) by
+# then never will be, and neither will a retry Stripe still answers (its keys last 24 hours).
+EXPECTATION_LIFETIME = timedelta(days=30)
 
 # `confirm_expected_audits`' default: keep the entry's `after` as the write asked for it.
 _AS_ASKED: Any = object()
@@ -88,3 +93,12 @@ async def drop_expected_audits(db: AsyncSession, write_keys: Collection[str]) ->
     """Forget the entries of writes that Stripe refused (or that are in the trail already)."""
     if write_keys:
         await db.execute(delete(ExpectedAudit).where(ExpectedAudit.write_key.in_(write_keys)))
+
+
+async def drop_lapsed_expected_audits(db: AsyncSession, *, now: datetime) -> int:
+    """Forget the entries of writes that nothing can confirm any more (`EXPECTATION_LIFETIME`): they were
+    kept for a write whose answer failed and that never took effect; how many were dropped."""
+    result = await db.execute(
+        delete(ExpectedAudit).where(ExpectedAudit.created_at < now - EXPECTATION_LIFETIME)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
