@@ -79,9 +79,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
     # Every Redis operation fails within this; the cache and the pacer then fall back to this process.
     redis_timeout_seconds: PositiveFloat = 0.25
-    # A database that does not answer fails the request with DATABASE_UNAVAILABLE within these.
-    database_connect_timeout_seconds: PositiveFloat = 5
-    database_statement_timeout_seconds: PositiveFloat = 10
+    # A database that does not answer fails the request with DATABASE_UNAVAILABLE within these. A frozen one
+    # costs both (a pooled connection's check, then a new connection): by default within the deadline above.
+    database_connect_timeout_seconds: PositiveFloat = 3
+    database_statement_timeout_seconds: PositiveFloat = 5
     # Off, every read goes to Stripe: for finding out whether a problem is the cache's, and for measuring
     # what a customer whose data is not cached waits for.
     read_cache: bool = True

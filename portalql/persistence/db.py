@@ -55,8 +55,8 @@ class Database:
         url: str,
         *,
         connect_args: Mapping[str, Any] | None = None,
-        connect_timeout_seconds: float = 5.0,
-        statement_timeout_seconds: float = 10.0,
+        connect_timeout_seconds: float = 3.0,
+        statement_timeout_seconds: float = 5.0,
     ) -> None:
         parsed = make_url(url)
         self._is_sqlite = parsed.get_backend_name() == "sqlite"
