@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from stripe_gateway.records import (
         CancellationFeedback,
         CancelMode,
+        CustomerDetail,
         PauseDuration,
         PortalFeatures,
         Subscription,
@@ -58,7 +59,7 @@ class PortalCapabilities:
         return rules.payment_methods_refusal(self.features) is None
 
     @property
-    def update_customer_fields(self) -> tuple[str, ...]:
+    def update_customer_fields(self) -> tuple[CustomerDetail, ...]:
         allowed = self.features.customer_update_allowed
         return tuple(name for name in allowed if rules.customer_detail_refusal(self.features, name) is None)
 

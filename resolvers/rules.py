@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING
 from resolvers.mutations.outcome import UserError, UserErrorCode
 from stripe_gateway.records import (
     CancelMode,
+    CustomerDetail,
     Interval,
     InvoiceStatus,
     PriceType,
     ProrationBehavior,
     ScheduleCondition,
     SubscriptionStatus,
+    SubscriptionUpdateKind,
 )
 
 if TYPE_CHECKING:
@@ -46,9 +48,8 @@ if TYPE_CHECKING:
         SubscriptionItem,
     )
 
-# The update kinds of Stripe's configuration that let a customer move to another price, or change quantity.
-PRICE_UPDATE = "price"
-QUANTITY_UPDATE = "quantity"
+PRICE_UPDATE = SubscriptionUpdateKind.PRICE
+QUANTITY_UPDATE = SubscriptionUpdateKind.QUANTITY
 _CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
 _SUBSCRIPTION = "subscription_id"
 # How a state that lets no plan change is named to the customer.
@@ -719,18 +720,17 @@ def fitting_offer(
 
 # How each of the configuration's `customer_update.allowed_updates` is named to the customer.
 CUSTOMER_DETAILS = {
-    "name": "name",
-    "email": "email address",
-    "phone": "phone number",
-    "address": "billing address",
-    "shipping": "shipping address",
-    "tax_id": "tax IDs",
+    CustomerDetail.NAME: "name",
+    CustomerDetail.EMAIL: "email address",
+    CustomerDetail.PHONE: "phone number",
+    CustomerDetail.ADDRESS: "billing address",
+    CustomerDetail.SHIPPING: "shipping address",
+    CustomerDetail.TAX_ID: "tax IDs",
 }
 
 
-def customer_detail_refusal(features: PortalFeatures | None, detail: str) -> UserError | None:
-    """Why the customer may not change one of their details (a key of `CUSTOMER_DETAILS`); None when
-    they may."""
+def customer_detail_refusal(features: PortalFeatures | None, detail: CustomerDetail) -> UserError | None:
+    """Why the customer may not change one of their details; None when they may."""
     if features is None:
         return None
     if not features.customer_update_enabled:

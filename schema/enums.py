@@ -18,6 +18,7 @@ from stripe_gateway.records import (
     CancelMode,
     CollectionMethod,
     CreditCategory,
+    CustomerDetail,
     Interval,
     InvoicePaymentStatus,
     InvoiceStatus,
@@ -26,6 +27,7 @@ from stripe_gateway.records import (
     PriceType,
     ProrationBehavior,
     SubscriptionStatus,
+    SubscriptionUpdateKind,
     TiersMode,
     UsageType,
     UsageWindow,
@@ -39,7 +41,7 @@ __all__ = [
     "ChargeStatus",
     "CollectionMethod",
     "CreditCategory",
-    "CustomerUpdateField",
+    "CustomerDetail",
     "Interval",
     "InvoicePaymentStatus",
     "InvoiceStatus",
@@ -264,21 +266,30 @@ graphql_enum(
 )
 
 
-@strawberry.enum(description="A customer detail the portal may let customers change.")
-class CustomerUpdateField(Enum):
-    ADDRESS = strawberry.enum_value("address", description="The billing address.")
-    EMAIL = strawberry.enum_value("email", description="The email address.")
-    NAME = strawberry.enum_value("name", description="The name.")
-    PHONE = strawberry.enum_value("phone", description="The phone number.")
-    SHIPPING = strawberry.enum_value("shipping", description="The shipping address.")
-    TAX_ID = strawberry.enum_value("tax_id", description="Tax ids.")
+graphql_enum(
+    CustomerDetail,
+    name="CustomerUpdateField",
+    description="A customer detail the portal may let customers change.",
+    values={
+        CustomerDetail.ADDRESS: "The billing address.",
+        CustomerDetail.EMAIL: "The email address.",
+        CustomerDetail.NAME: "The name.",
+        CustomerDetail.PHONE: "The phone number.",
+        CustomerDetail.SHIPPING: "The shipping address.",
+        CustomerDetail.TAX_ID: "Tax ids.",
+    },
+)
 
 
-@strawberry.enum(description="A kind of change the portal may let customers make to a subscription.")
-class SubscriptionUpdateKind(Enum):
-    PRICE = strawberry.enum_value("price", description="Switch to another price (plan).")
-    PROMOTION_CODE = strawberry.enum_value("promotion_code", description="Apply a promotion code.")
-    QUANTITY = strawberry.enum_value("quantity", description="Change the quantity.")
+graphql_enum(
+    SubscriptionUpdateKind,
+    description="A kind of change the portal may let customers make to a subscription.",
+    values={
+        SubscriptionUpdateKind.PRICE: "Switch to another price (plan).",
+        SubscriptionUpdateKind.PROMOTION_CODE: "Apply a promotion code.",
+        SubscriptionUpdateKind.QUANTITY: "Change the quantity.",
+    },
+)
 
 
 graphql_enum(

@@ -13,7 +13,7 @@ from schema.context import Info
 from schema.enums import (
     CancellationFeedback,
     CancelMode,
-    CustomerUpdateField,
+    CustomerDetail,
     ProrationBehavior,
     SubscriptionUpdateKind,
 )
@@ -34,7 +34,7 @@ class BusinessProfile:
 @strawberry.type(description="Whether customers may change their details, and which ones.")
 class CustomerUpdateFeature:
     enabled: bool = strawberry.field(description="Whether customers may change their details.")
-    allowed_updates: list[CustomerUpdateField] = strawberry.field(description="The details they may change.")
+    allowed_updates: list[CustomerDetail] = strawberry.field(description="The details they may change.")
 
 
 @strawberry.type(description="Whether customers may cancel, how, and what they are asked.")
@@ -91,7 +91,7 @@ class SubscriptionUpdateFeature:
 
     @field("The kinds of change allowed.")
     def allowed_updates(self) -> list[SubscriptionUpdateKind]:
-        return [SubscriptionUpdateKind(kind) for kind in self.record.subscription_update_allowed]
+        return list(self.record.subscription_update_allowed)
 
     @field("The products (and their prices) customers may switch to.")
     def products(self) -> list[PortalProduct]:
@@ -118,7 +118,7 @@ class PortalFeatures:
     def customer_update(self) -> CustomerUpdateFeature:
         return CustomerUpdateFeature(
             enabled=self.record.customer_update_enabled,
-            allowed_updates=[CustomerUpdateField(name) for name in self.record.customer_update_allowed],
+            allowed_updates=list(self.record.customer_update_allowed),
         )
 
     @field("Whether customers may see their past invoices.")
@@ -219,8 +219,8 @@ class PortalCapabilities:
         return self.record.pay_invoices
 
     @field("The contact details the customer may change.")
-    def update_customer_fields(self) -> list[CustomerUpdateField]:
-        return [CustomerUpdateField(name) for name in self.record.update_customer_fields]
+    def update_customer_fields(self) -> list[CustomerDetail]:
+        return list(self.record.update_customer_fields)
 
     @field("Whether the customer may cancel (some subscription is still to cancel).")
     async def cancel_subscriptions(self) -> bool:

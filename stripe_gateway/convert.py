@@ -34,6 +34,7 @@ from stripe_gateway.records import (
     CreditGrant,
     CreditLedgerEntry,
     Customer,
+    CustomerDetail,
     Event,
     EventSubject,
     Interval,
@@ -71,6 +72,7 @@ from stripe_gateway.records import (
     Subscription,
     SubscriptionItem,
     SubscriptionStatus,
+    SubscriptionUpdateKind,
     TaxId,
     TaxIdType,
     TaxIdVerificationStatus,
@@ -629,7 +631,9 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
         login_page_enabled=obj.login_page.enabled,
         features=PortalFeatures(
             customer_update_enabled=features.customer_update.enabled,
-            customer_update_allowed=tuple(features.customer_update.allowed_updates),
+            customer_update_allowed=tuple(
+                CustomerDetail(name) for name in features.customer_update.allowed_updates
+            ),
             invoice_history_enabled=features.invoice_history.enabled,
             payment_method_update_enabled=features.payment_method_update.enabled,
             subscription_cancel_enabled=cancel.enabled,
@@ -640,7 +644,9 @@ def portal_configuration(obj: billing_portal.Configuration) -> PortalConfigurati
                 CancellationFeedback(option) for option in cancel.cancellation_reason.options
             ),
             subscription_update_enabled=update.enabled,
-            subscription_update_allowed=tuple(update.default_allowed_updates),
+            subscription_update_allowed=tuple(
+                SubscriptionUpdateKind(kind) for kind in update.default_allowed_updates
+            ),
             subscription_update_products=tuple(
                 PortalProduct(
                     product_id=entry.product,

@@ -957,10 +957,29 @@ class PauseDuration:
     interval_count: int
 
 
+class CustomerDetail(StrEnum):
+    """A detail a portal configuration may let customers change (`customer_update.allowed_updates`)."""
+
+    ADDRESS = "address"
+    EMAIL = "email"
+    NAME = "name"
+    PHONE = "phone"
+    SHIPPING = "shipping"
+    TAX_ID = "tax_id"
+
+
+class SubscriptionUpdateKind(StrEnum):
+    """A change a portal configuration may let customers make (`default_allowed_updates`)."""
+
+    PRICE = "price"
+    PROMOTION_CODE = "promotion_code"
+    QUANTITY = "quantity"
+
+
 @dataclass(frozen=True, slots=True)
 class PortalFeatures:
     customer_update_enabled: bool
-    customer_update_allowed: tuple[str, ...]  # address, email, name, phone, shipping, tax_id
+    customer_update_allowed: tuple[CustomerDetail, ...]
     invoice_history_enabled: bool
     payment_method_update_enabled: bool
     subscription_cancel_enabled: bool
@@ -969,7 +988,7 @@ class PortalFeatures:
     cancellation_reason_enabled: bool
     cancellation_reason_options: tuple[CancellationFeedback, ...]
     subscription_update_enabled: bool
-    subscription_update_allowed: tuple[str, ...]  # price, promotion_code, quantity
+    subscription_update_allowed: tuple[SubscriptionUpdateKind, ...]
     subscription_update_products: tuple[PortalProduct, ...]
     subscription_update_proration_behavior: ProrationBehavior
     subscription_pause_enabled: bool = False

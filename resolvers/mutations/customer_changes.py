@@ -19,7 +19,7 @@ from resolvers.mutations.targets import limited_by_portal, owned_customer, porta
 from resolvers.policy import require_scope
 from resolvers.principals import CustomerPrincipal, Scope
 from resolvers.text import country_codes, excerpt, is_printable_line
-from stripe_gateway.records import Address, Shipping
+from stripe_gateway.records import Address, CustomerDetail, Shipping
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,7 +28,13 @@ if TYPE_CHECKING:
     from resolvers.principals import Principal
     from stripe_gateway.records import Customer, CustomerUpdate
 
-FIELDS = ("email", "name", "phone", "address", "shipping")
+FIELDS = (
+    CustomerDetail.EMAIL,
+    CustomerDetail.NAME,
+    CustomerDetail.PHONE,
+    CustomerDetail.ADDRESS,
+    CustomerDetail.SHIPPING,
+)
 _ACTION = "customer.update"
 # One @, no spaces, a dot in the domain: what a billing email needs to be deliverable, without pretending
 # to implement RFC 5322.
@@ -41,7 +47,7 @@ _ADDRESS_LINES = ("line1", "line2", "city", "state", "postal_code")
 _MAX_SHIPPING_NAME = 256
 
 
-def _given(changes: CustomerUpdate) -> list[str]:
+def _given(changes: CustomerUpdate) -> list[CustomerDetail]:
     return [name for name in FIELDS if getattr(changes, name) is not None]
 
 
@@ -138,7 +144,9 @@ def _invalid(changes: CustomerUpdate) -> list[UserError]:
     return text_errors + [error for error in _format_errors(changes) if error.field not in refused]
 
 
-async def _not_allowed(ctx: RequestContext, principal: Principal, given: list[str]) -> list[UserError]:
+async def _not_allowed(
+    ctx: RequestContext, principal: Principal, given: list[CustomerDetail]
+) -> list[UserError]:
     # An API key is not held to the portal: no configuration to read.
     features = await portal_features(ctx) if limited_by_portal(principal) else None
     refusals = [refusal for name in given if (refusal := rules.customer_detail_refusal(features, name))]
@@ -147,7 +155,7 @@ async def _not_allowed(ctx: RequestContext, principal: Principal, given: list[st
     return refusals
 
 
-def _details(customer: Customer, names: list[str]) -> dict[str, object]:
+def _details(customer: Customer, names: list[CustomerDetail]) -> dict[str, object]:
     # As JSON for the audit trail: the address record becomes an object.
     return {name: _as_json(getattr(customer, name)) for name in names}
 

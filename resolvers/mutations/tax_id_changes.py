@@ -32,7 +32,7 @@ from resolvers.principals import Scope
 from resolvers.text import excerpt
 from stripe_gateway.errors import InvalidRequest, NotFound
 from stripe_gateway.ids import IdKind
-from stripe_gateway.records import TaxIdType
+from stripe_gateway.records import CustomerDetail, TaxIdType
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -81,7 +81,7 @@ async def _customer_to_change(
             return_exceptions=True,
         )
         customer = settled(found)
-        if refusal := rules.customer_detail_refusal(settled(features), "tax_id"):
+        if refusal := rules.customer_detail_refusal(settled(features), CustomerDetail.TAX_ID):
             raise Rejected(replace(refusal, field=()))  # the input as a whole
     else:
         customer = await owned_customer(ctx, principal, target_id, "customer_id")

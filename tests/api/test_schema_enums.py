@@ -67,6 +67,8 @@ def test_each_domain_enum_in_the_schema_has_exactly_its_members_in_order() -> No
         "UserErrorCode": outcome.UserErrorCode,
         "Scope": Scope,
         "CancelMode": records.CancelMode,
+        "CustomerUpdateField": records.CustomerDetail,
+        "SubscriptionUpdateKind": records.SubscriptionUpdateKind,
         "SubscriptionStatus": records.SubscriptionStatus,
         "CancellationFeedback": records.CancellationFeedback,
         "InvoiceStatus": records.InvoiceStatus,
