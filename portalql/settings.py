@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     graphql_introspection: bool = True
     # A GraphQL request's body (document and variables); a larger one is refused unread with 413.
     graphql_max_body_bytes: PositiveInt = 100_000
+    # Any other request's body (Stripe's webhook deliveries, the portal's and the login page's forms): a
+    # larger one is refused with 413 as it streams in, before a handler holds it in memory.
+    max_body_bytes: PositiveInt = 1_048_576
     # "trusted": customer sessions (and callers without a credential) may run only the trusted documents
     # loaded with `portalql documents load`; API keys may still send any document.
     session_documents: Literal["any", "trusted"] = "any"

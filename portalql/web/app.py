@@ -34,7 +34,7 @@ from portalql.web.live_sockets import SUBSCRIPTIONS_PER_SOCKET, LiveSockets, Tex
 from portalql.web.login_page import login_router
 from portalql.web.portal_links import PORTAL_PATH, portal_router
 from portalql.web.portal_page import mount_portal_page
-from portalql.web.request_limits import GraphQLRequestLimits
+from portalql.web.request_limits import RequestLimits
 from portalql.web.response_cache import Answer
 from portalql.webhooks.endpoint import webhook_router
 from resolvers.context import RequestContext
@@ -208,7 +208,12 @@ def create_app(
 
 def _add_middleware(app: FastAPI, settings: Settings, graphql_paths: tuple[str, ...]) -> None:
     """Request bounds, deadlines, metrics, request ids and CORS, the last added running first."""
-    app.add_middleware(GraphQLRequestLimits, paths=graphql_paths, limit=settings.graphql_max_body_bytes)
+    app.add_middleware(
+        RequestLimits,
+        paths=graphql_paths,
+        limit=settings.graphql_max_body_bytes,
+        others_limit=settings.max_body_bytes,
+    )
     app.add_middleware(DegradedAnswers, deadline_seconds=settings.request_deadline_seconds)
     app.add_middleware(ObservedRequests)
     app.add_middleware(RequestIdMiddleware)

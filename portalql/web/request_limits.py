@@ -1,6 +1,8 @@
-"""The GraphQL endpoint's HTTP bounds: a body too large is refused unread (413), a body that is not a JSON
-object of bounded depth is refused before anything parses it again (400), and strawberry's own plain-text
-refusals get the JSON error shape, so every error a client sees carries an `extensions.code`.
+"""Request bodies' bounds. On the GraphQL endpoint a body too large is refused unread (413), a body that is
+not a JSON object of bounded depth is refused before anything parses it again (400), and strawberry's own
+plain-text refusals get the JSON error shape, so every error a client sees carries an `extensions.code`. On
+every other path (Stripe's webhook deliveries, the portal's and the login page's forms, all unauthenticated)
+a body is refused with 413 once it grows past its own limit, before a handler holds it whole.
 
 strawberry reads the whole body and hands it to `json.loads`, which recurses once per nesting level; and it
 expects an object, so `null` or `123` would otherwise end in an AttributeError.
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 from starlette.datastructures import Headers
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -54,17 +57,22 @@ def _body_problem(body: bytes) -> str | None:
     return None
 
 
-class GraphQLRequestLimits:
-    """ASGI middleware for the GraphQL paths: bounds the body and codes the HTTP-level refusals."""
+class RequestLimits:
+    """ASGI middleware: bounds the body of the GraphQL paths and codes their HTTP-level refusals, and bounds
+    the body of every other path."""
 
-    def __init__(self, app: ASGIApp, *, paths: tuple[str, ...], limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, paths: tuple[str, ...], limit: int, others_limit: int) -> None:
         self.app = app
         self._paths = frozenset(paths)
         self._max_body_bytes = limit
+        self._others = RequestBodyLimitMiddleware(app, max_body_size=others_limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].rstrip("/") not in self._paths:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["path"].rstrip("/") not in self._paths:
+            await self._others(scope, receive, send)
             return
         send = _coding_refusals(send)
         if scope["method"] != "POST":

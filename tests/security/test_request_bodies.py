@@ -1,16 +1,22 @@
 """Bodies the GraphQL endpoint cannot use are refused with a 4xx and a coded JSON error, never a 500; a body
-over the configured size is refused unread; and a document's bytes, whitespace included, are bounded."""
+over the configured size is refused unread, on the GraphQL paths and every other; and a document's bytes,
+whitespace included, are bounded."""
 
 from __future__ import annotations
 
+import json
+import time
 from typing import TYPE_CHECKING
 
 import pytest
+from pydantic import SecretStr
 
 from portalql.web.app import create_app
 from schema.protection import MAX_DOCUMENT_BYTES
+from stripe_sandbox.webhooks import signature_header
 from tests.fixtures.app import app_settings, client_for
 from tests.security.attacks import padded, post_graphql
+from tests.webhooks.conftest import WEBHOOK_SECRET, inbox
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -65,7 +71,10 @@ async def test_other_refusals_of_the_transport_are_coded_too(api: httpx.AsyncCli
 
 @pytest.fixture
 async def small_bodies(gateway: StripeGateway, database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(app_settings(graphql_max_body_bytes=1_000), gateway=gateway, database=database)
+    settings = app_settings(
+        graphql_max_body_bytes=1_000, max_body_bytes=1_500, stripe_webhook_secret=SecretStr(WEBHOOK_SECRET)
+    )
+    app = create_app(settings, gateway=gateway, database=database)
     async with client_for(app) as client:
         yield client
 
@@ -94,6 +103,23 @@ async def test_the_hosted_portals_graphql_path_has_the_same_limit(small_bodies: 
     response = await small_bodies.post("/portal/graphql", content=b" " * 1_001, headers=JSON)
 
     assert _error(response) == (413, "PAYLOAD_TOO_LARGE")
+
+
+async def test_a_body_over_the_limit_is_refused_on_the_other_paths_before_their_handlers_read_it(
+    small_bodies: httpx.AsyncClient, database: Database
+) -> None:
+    # Validly signed, so only its size keeps it out of the inbox, where it would be kept as an unusable event.
+    delivery = json.dumps({"id": "evt_large", "pad": "x" * 2_000})
+    signed = {**JSON, "Stripe-Signature": signature_header(delivery, WEBHOOK_SECRET, int(time.time()))}
+
+    declared = await small_bodies.post("/webhooks/stripe", content=delivery.encode(), headers=signed)
+    streamed = await small_bodies.post("/webhooks/stripe", content=_chunks(2_000), headers=signed)
+    exchange = await small_bodies.post("/portal/sessions/exchange", content=_chunks(2_000), headers=JSON)
+    fits = await small_bodies.post("/webhooks/stripe", content=b"{}", headers=JSON)
+
+    assert [response.status_code for response in (declared, streamed, exchange)] == [413] * 3
+    assert (fits.status_code, fits.json()) == (400, {"error": "signature_invalid"})  # read by its handler
+    assert await inbox(database) == []
 
 
 async def test_the_default_limit_refuses_a_5_mb_body(api: httpx.AsyncClient) -> None:
