@@ -4,14 +4,18 @@ A document is refused unread past `max_bytes`, and its parse stops at `max_token
 is measured in one linear pass before graphql-core's rules walk it, which they do once per place a fragment
 is spread. The parsed document and what these checks found depend on the text alone, so they are remembered
 per text, within a budget of bytes (texts, and their parsed trees estimated by their tokens): an attacker
-sending large distinct documents evicts them, never grows the process. The cost budget depends on the
-request's variables (`first: $n`), so it is estimated for every operation, in a pass of its own, once the
-document is known to be sound.
+sending large distinct documents evicts them, never grows the process. A document not seen before that is
+larger than a few operations is parsed and checked on a thread of its own, one at a time: parsing the
+largest allowed costs tens of milliseconds, which the event loop (and every other request) must not wait
+for. The cost budget depends on the request's variables (`first: $n`), so it is estimated for every
+operation, in a pass of its own, once the document is known to be sound.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError, parse, specified_rules, validate
@@ -24,13 +28,16 @@ from schema.cost import cost_errors
 from schema.shape import DocumentShape, ShapeLimits
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import AsyncIterator, Iterator, Sequence
 
     from graphql import ASTValidationRule, DocumentNode, GraphQLSchema
 
 _VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 # What a parsed document holds in memory per token, measured: its text is the least of it.
 TREE_BYTES_PER_TOKEN = 700
+# Larger texts not seen before are parsed and checked off the event loop; the operations of an app and of
+# GraphiQL are smaller, and cost a millisecond or two on the loop.
+OFF_LOOP_BYTES = 4096
 
 
 def validate_document(
@@ -93,6 +100,9 @@ class DocumentCache:
         # Trusted documents (`schema.trusted`), parsed and validated when learnt, outside the budget: only
         # the operator adds them, never a request.
         self._pinned: dict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]] = {}
+        # One thread: large new documents wait for each other, not the loop for them, and the loop competes
+        # for the interpreter with one thread only.
+        self._worker: ThreadPoolExecutor | None = None
 
     def pin(self, schema: GraphQLSchema, query: str) -> None:
         """Parse and validate `query` now and keep both for as long as the process lives."""
@@ -101,22 +111,57 @@ class DocumentCache:
 
     def parse(self, query: str) -> DocumentNode:
         """`query` parsed, or a GraphQLError saying why it cannot be."""
+        known = self._known(query)
+        if known is not None:
+            return known
+        size = self._size(query)
+        document = parse(query, max_tokens=self._max_tokens)
+        self._remember(query, document, size + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0))
+        return document
+
+    async def parse_and_check(
+        self, schema: GraphQLSchema, query: str
+    ) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+        """`query` parsed (or a GraphQLError saying why it cannot be) and the errors in it, a large text not
+        seen before on the worker thread."""
+        if self._known(query) is not None or len(query) <= OFF_LOOP_BYTES:
+            document = self.parse(query)
+            return document, self.errors(schema, query, document)
+        size = self._size(query)
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphql-documents")
+        document, errors = await asyncio.get_running_loop().run_in_executor(
+            self._worker, self._parse_and_check, schema, query
+        )
+        self._remember(query, document, size + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0))
+        self._errors[query] = errors
+        return document, errors
+
+    def _parse_and_check(
+        self, schema: GraphQLSchema, query: str
+    ) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+        # Reads only the schema and this text: safe beside the loop.
+        document = parse(query, max_tokens=self._max_tokens)
+        return document, self._check(schema, document)
+
+    def _known(self, query: str) -> DocumentNode | None:
         pinned = self._pinned.get(query)
         if pinned is not None:
             return pinned[0]
         known = self._documents.get(query)
-        if known is not None:
-            self._documents.move_to_end(query)
-            return known[0]
+        if known is None:
+            return None
+        self._documents.move_to_end(query)
+        return known[0]
+
+    def _size(self, query: str) -> int:
         size = len(query.encode(errors="replace"))
         if size > self.max_bytes:
             raise GraphQLError(
                 f"The document is {size} bytes; the limit is {self.max_bytes}.",
                 extensions={"code": "GRAPHQL_PARSE_FAILED"},
             )
-        document = parse(query, max_tokens=self._max_tokens)
-        self._remember(query, document, size + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0))
-        return document
+        return size
 
     def _remember(self, query: str, document: DocumentNode, size: int) -> None:
         self._documents[query] = (document, size)
@@ -139,12 +184,15 @@ class DocumentCache:
             return pinned[1]
         found = self._errors.get(query)
         if found is None:
-            found = tuple(DocumentShape(document, self._shape).errors()) or tuple(
-                validate_document(schema, document, self._rules, hide_suggestions=self._hide_suggestions)
-            )
+            found = self._check(schema, document)
             if query in self._documents:
                 self._errors[query] = found
         return found
+
+    def _check(self, schema: GraphQLSchema, document: DocumentNode) -> tuple[GraphQLError, ...]:
+        return tuple(DocumentShape(document, self._shape).errors()) or tuple(
+            validate_document(schema, document, self._rules, hide_suggestions=self._hide_suggestions)
+        )
 
     def cost_errors(
         self,
@@ -170,12 +218,16 @@ class CachedValidation(SchemaExtension):
     def __init__(self, documents: DocumentCache, *, budget: int) -> None:
         self._documents = documents
         self._budget = budget
+        self._errors: tuple[GraphQLError, ...] = ()
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.query:
             # A GraphQLError raised here ends the operation; the schema codes it like any other error.
-            context.graphql_document = self._documents.parse(context.query)
+            document, self._errors = await self._documents.parse_and_check(
+                context.schema._schema, context.query
+            )
+            context.graphql_document = document
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -185,10 +237,9 @@ class CachedValidation(SchemaExtension):
         assert query is not None
         assert document is not None
         schema = context.schema._schema
-        errors = self._documents.errors(schema, query, document)
         # set, so strawberry does not validate again; the budget is estimated only for a sound document
         variables = context.variables or {}
         context.pre_execution_errors = list(
-            errors or self._documents.cost_errors(schema, query, document, variables, self._budget)
+            self._errors or self._documents.cost_errors(schema, query, document, variables, self._budget)
         )
         yield
