@@ -155,7 +155,8 @@ class Bench:
         return Measured(tuple(samples), load, server.peak_rss_bytes())
 
     async def under_attack(self, server: Server, operation: Operation, caller: Caller) -> Measured:
-        """`steady`, while an unauthenticated client sends `FAN_OUT` at `ATTACK_PER_SECOND`."""
+        """`steady`, while an unauthenticated client sends `FAN_OUT` at `ATTACK_PER_SECOND`, each time with
+        another comment, so that no refusal comes from the document cache."""
         async with httpx.AsyncClient(base_url=server.url, timeout=TIMEOUT_SECONDS) as attacker:
 
             async def attack() -> None:
@@ -163,7 +164,7 @@ class Bench:
                 for sent in itertools.count():
                     due = started + sent / ATTACK_PER_SECOND
                     await asyncio.sleep(max(0.0, due - asyncio.get_running_loop().time()))
-                    refused = await attacker.post("/graphql", json={"query": FAN_OUT})
+                    refused = await attacker.post("/graphql", json={"query": f"{FAN_OUT}\n# {sent}"})
                     if "errors" not in refused.json():
                         raise OperationFailedError("the fan-out document was not refused")
 
