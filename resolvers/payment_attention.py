@@ -1,5 +1,5 @@
 """What needs paying, in words a page can show: a subscription's unpaid invoice, why its last payment
-failed, and whether any of a customer's payments needs their attention.
+failed, whether any of a customer's payments needs their attention, and whether an invoice may be paid.
 
 The reasons come from Stripe (the PaymentIntent's `last_payment_error`, whose message is written for the
 customer); they are read only for invoices that are open, so a customer in good standing costs nothing.
@@ -17,9 +17,11 @@ from resolvers.principals import Scope
 from stripe_gateway.records import InvoicePaymentStatus, InvoiceStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from resolvers.context import RequestContext
     from resolvers.mutations.outcome import UserError
-    from stripe_gateway.records import Invoice, PaymentError, Subscription
+    from stripe_gateway.records import Customer, Invoice, PaymentError, Subscription
 
 
 async def open_invoice(ctx: RequestContext, subscription: Subscription) -> Invoice | None:
@@ -65,3 +67,18 @@ async def pay_refusal(ctx: RequestContext, subscription: Subscription) -> UserEr
     if invoice is None:
         return rules.nothing_to_pay()
     return rules.pay_invoice_refusal(invoice, features)
+
+
+async def invoice_pay_refusal(ctx: RequestContext, invoice: Invoice) -> UserError | None:
+    """Why the customer may not pay the invoice now (`payInvoice`); None when they may. Costs no Stripe call
+    beyond the portal configuration."""
+    principal = require_scope(ctx, Scope.INVOICES_READ)
+    check_owner(principal, invoice.id, invoice.customer_id)
+    features = held_to(principal, (await configuration_in_force(ctx)).features)
+    return rules.pay_invoice_refusal(invoice, features)
+
+
+def attention_needed(customer: Customer, subscriptions: Iterable[Subscription]) -> bool:
+    """Whether a payment needs the customer: a subscription waits to be paid, or Stripe marks them delinquent
+    (a payment failed or an open invoice's due date passed, such as a one-off invoice's)."""
+    return customer.delinquent or any(subscription.awaits_payment for subscription in subscriptions)

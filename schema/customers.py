@@ -11,6 +11,7 @@ from resolvers.customers import RECORD_ONLY, customer_tax_ids, load_customer
 from resolvers.invoices import customer_invoices, customer_upcoming_invoice, customer_upcoming_invoices
 from resolvers.loaders.customers import CustomerReads
 from resolvers.pagination import Slice, page_request
+from resolvers.payment_attention import attention_needed
 from resolvers.payment_methods import customer_payment_methods, default_payment_method
 from resolvers.policy import fetch_by_id, require_scope
 from resolvers.principals import Scope
@@ -199,12 +200,15 @@ class Customer(Node):
 
     @field(
         "Whether a payment needs the customer's attention: a subscription is past due, unpaid or incomplete "
-        "(its `openInvoice` and `lastPaymentError` say what and why); needs the `subscriptions:read` scope."
+        "(its `openInvoice` and `lastPaymentError` say what and why), or Stripe marks the customer "
+        "delinquent (a payment failed or an open invoice's due date passed, such as a one-off invoice's: the "
+        "OPEN `invoices` say which). No Stripe call beyond the customer's record and subscriptions; needs "
+        "the `subscriptions:read` scope."
     )
     async def payment_attention_needed(self, info: Info) -> bool:
         await self._prime_subscriptions()
         current = await customer_subscriptions(info.context.request_context, self.id, None)
-        return any(subscription.awaits_payment for subscription in current)
+        return attention_needed(await self._record(), current)
 
     @field("The customer's invoices, newest first; needs the `invoices:read` scope.")
     async def invoices(

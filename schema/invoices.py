@@ -9,7 +9,7 @@ from resolvers.catalog import price_by_id, product_by_id
 from resolvers.invoice_refunds import invoice_amount_refunded, invoice_refunds
 from resolvers.invoices import invoice_payments
 from resolvers.pagination import Slice, page_request
-from resolvers.payment_attention import last_payment_error
+from resolvers.payment_attention import invoice_pay_refusal, last_payment_error
 from resolvers.payments import charge_by_id, payment_intent_by_id
 from resolvers.subscriptions import subscription_of_invoice
 from schema.catalog import Price, Product
@@ -36,7 +36,7 @@ from stripe_gateway import records
 
 if TYPE_CHECKING:
     from schema.customers import Customer
-    from schema.subscriptions import Subscription
+    from schema.subscriptions import Subscription, SubscriptionAction
 
 
 @strawberry.type(description="One line of an invoice: a subscription item's period, a proration, or an item.")
@@ -130,6 +130,25 @@ class InvoicePayment:
         if self.record.charge_id is None:
             return None
         return Charge.of(await charge_by_id(info.context.request_context, self.record.charge_id))
+
+
+@strawberry.type(
+    description="What the portal lets the customer do with an invoice now, decided by the rules its mutation "
+    "enforces. A customer session's scopes (`Viewer.scopes`) limit it further."
+)
+class InvoiceActions:
+    record: strawberry.Private[records.Invoice]
+
+    @field(
+        "Paying it now (`payInvoice`): refused unless it is open, or where the portal does not let the "
+        "customer manage payment methods. Costs no Stripe call beyond the portal configuration."
+    )
+    async def pay(
+        self, info: Info
+    ) -> Annotated["SubscriptionAction", strawberry.lazy("schema.subscriptions")]:
+        from schema.subscriptions import SubscriptionAction  # noqa: PLC0415 - the two modules refer to each other
+
+        return SubscriptionAction(found=await invoice_pay_refusal(info.context.request_context, self.record))
 
 
 @strawberry.type(
@@ -278,6 +297,10 @@ class Invoice(Node):
         from schema.customers import Customer  # noqa: PLC0415 - the two modules refer to each other
 
         return Customer.lazy(info, self.record.customer_id)
+
+    @field("What the portal lets the customer do with the invoice now, with the reason when not.")
+    def actions(self) -> InvoiceActions:
+        return InvoiceActions(record=self.record)
 
 
 InvoiceConnection = Connection[Invoice]

@@ -74,8 +74,11 @@ def customer_reads(customer: Selection) -> CustomerReads:
     subscriptions = customer.below("subscriptions")
     items = subscriptions.below("items")
     return CustomerReads(
-        # Every upcoming invoice needs the list of subscriptions: it comes with the customer's read.
-        subscriptions=bool(subscriptions or customer.below("upcomingInvoices")),
+        # Every upcoming invoice needs the list of subscriptions, and whether a payment needs attention both
+        # them and the customer's record: they come in one read.
+        subscriptions=bool(
+            subscriptions or customer.below("upcomingInvoices") or customer.below("paymentAttentionNeeded")
+        ),
         # The catalog read ahead also brings the tiers of the items' prices.
         item_products=bool(
             items.below("product") or items.below("price", "product") or items.below("price", "tiers")

@@ -161,7 +161,9 @@ def refusal(found: "UserError | None") -> Refusal | None:
     return Refusal(code=found.code, english=found.message)
 
 
-@strawberry.type(description="Whether the portal lets the customer take one action on a subscription now.")
+@strawberry.type(
+    description="Whether the portal lets the customer take one action now, on a subscription or an invoice."
+)
 class SubscriptionAction:
     found: strawberry.Private["UserError | None"]
 

@@ -192,6 +192,7 @@ def customer(obj: stripe.Customer) -> Customer:
         tax_ids=tuple(tax_id(found) for found in obj.tax_ids.data)
         if "tax_ids" in obj and obj.tax_ids is not None
         else None,
+        delinquent=bool(obj.delinquent),
     )
 
 

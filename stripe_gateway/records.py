@@ -222,6 +222,9 @@ class Customer:
     shipping: Shipping | None = None
     # Present when the customer was fetched with its tax ids expanded (every read of one customer does).
     tax_ids: tuple[TaxId, ...] | None = None
+    # Stripe's `delinquent`: an invoice payment failed or an open invoice's due date passed, and no invoice
+    # was paid or marked uncollectible since.
+    delinquent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

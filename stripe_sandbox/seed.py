@@ -60,8 +60,10 @@ RETURN_URL = "https://app.lumenpad.example.com/settings/billing"
 EXTERNAL_ID_METADATA_KEY = "portalql_external_id"
 DEMO_EXTERNAL_ID = "lumenpad-user-1001"
 ONE_OFF_CUSTOMER_EMAIL = "ethan.brooks@example.com"
-# Ethan's one-off invoice: an onboarding workshop and a data import, sent for payment within 30 days.
+# Ethan's one-off invoice: an onboarding workshop and a data import, sent for payment within 30 days and
+# still open after them, so he is delinquent (`customer.delinquent`) with no subscription to show it.
 ONE_OFF_LINES = (("Onboarding workshop", 45000), ("Data import from another tool", 12000))
+ONE_OFF_SENT_DAYS_AGO = 38
 # The coupon of the demo's retention offer (50% off for three months), which portalql's demo data names.
 DEMO_COUPON_ID = "STAY50"
 
@@ -162,8 +164,9 @@ class _Demo:
             clock.advance(self.store, to=when)
             step(when)
         clock.advance(self.store, to=self.now)
-        # Made last, at the present instant, so that nothing the year made changes with it.
+        # Made last, so that nothing the year made changes with it; its due date passes on the clock.
         self.one_off_invoice()
+        clock.advance(self.store, to=self.now)
 
     # -- catalog and portal -----------------------------------------------------------------------------
 
@@ -527,13 +530,13 @@ class _Demo:
             ),
         )
 
-        ethan = self.customer("Ethan Brooks", ONE_OFF_CUSTOMER_EMAIL, days=2)
+        ethan = self.customer("Ethan Brooks", ONE_OFF_CUSTOMER_EMAIL, days=40)
         self.card(ethan, days=2)
 
     def one_off_invoice(self) -> None:
         """Ethan's onboarding, billed once: a draft excluding pending items, its lines added by id, then
         finalized and sent, as `createInvoice` makes it."""
-        at = self.now
+        at = self.ago(ONE_OFF_SENT_DAYS_AGO)
         customer = next(c for c in self.store.iter_type("customer") if c["email"] == ONE_OFF_CUSTOMER_EMAIL)
         invoice = invoices.draft(
             self.store, customer=customer, currency="usd", lines=[], at=at, billing_reason="manual"

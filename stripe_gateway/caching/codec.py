@@ -17,7 +17,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 T = TypeVar("T")
 
 # Part of every cache key: bump it when a record changes shape, so old entries are never read as new ones.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 
 class CodecError(ValueError):

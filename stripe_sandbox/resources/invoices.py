@@ -4,6 +4,7 @@ an invoice is issued: finalized, charged to the default payment method, and mark
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -384,6 +385,7 @@ def _mark_paid(store: Store, invoice: StripeObject, at: int, intent: StripeObjec
     store.emit_changes("invoice.updated", before, invoice)
     store.emit("invoice.paid", invoice)
     store.emit("invoice.payment_succeeded", invoice)
+    set_delinquent(store, invoice["customer"], delinquent=False)
 
 
 def payment_failed(store: Store, invoice: StripeObject, *, action_required: bool = False) -> None:
@@ -393,6 +395,44 @@ def payment_failed(store: Store, invoice: StripeObject, *, action_required: bool
     invoice["attempted"] = True
     store.emit_changes("invoice.updated", before, invoice)
     store.emit("invoice.payment_action_required" if action_required else "invoice.payment_failed", invoice)
+    if not action_required:
+        set_delinquent(store, invoice["customer"], delinquent=True)
+
+
+def set_delinquent(store: Store, customer_id: str, *, delinquent: bool) -> None:
+    """Stripe's `customer.delinquent` follows the latest change of any of the customer's invoices: a failed
+    payment or a passed due date sets it, paying an invoice or marking it uncollectible clears it."""
+    customer = store.find(customer_id)
+    if customer is None or customer.get("deleted") or customer["delinquent"] == delinquent:
+        return
+    before = copy.deepcopy(customer)
+    customer["delinquent"] = delinquent
+    store.emit_changes("customer.updated", before, customer)
+
+
+@clock.scheduler
+def _overdue(store: Store, to: int) -> clock.Task | None:
+    """The earliest open invoice whose due date has passed by `to`, making its customer delinquent: unless
+    they are already, or an invoice of theirs was paid or marked uncollectible since (a later change)."""
+    earliest: clock.Task | None = None
+    for invoice in store.iter_type("invoice"):
+        due = invoice["due_date"]
+        if invoice["status"] != "open" or due is None or due > to:
+            continue
+        customer = store.find(invoice["customer"])
+        if customer is None or customer["delinquent"] or _cleared_since(store, invoice["customer"], due):
+            continue
+        if earliest is None or due < earliest[0]:
+            earliest = (due, 3, functools.partial(set_delinquent, store, customer["id"], delinquent=True))
+    return earliest
+
+
+def _cleared_since(store: Store, customer_id: str, at: int) -> bool:
+    return any(
+        (transitions["paid_at"] or 0) >= at or (transitions["marked_uncollectible_at"] or 0) >= at
+        for invoice in store.iter_type("invoice")
+        if invoice["customer"] == customer_id and (transitions := invoice["status_transitions"])
+    )
 
 
 # -- endpoints ------------------------------------------------------------------------------------------
@@ -603,4 +643,6 @@ def _close(call: Call, status: str, transition: str, event_type: str) -> StripeO
         invoice["amount_remaining"] = 0
     call.store.emit_changes("invoice.updated", before, invoice)
     call.store.emit(event_type, invoice)
+    if status == "uncollectible":
+        set_delinquent(call.store, invoice["customer"], delinquent=False)
     return invoice

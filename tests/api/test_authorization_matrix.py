@@ -47,6 +47,8 @@ NODE_KINDS = ("customer", "subscription", "invoice", "payment_method", "charge",
 NESTED = {
     "subscriptions": "subscriptions { id status customer { id } items { price { id product { name } } } }",
     "invoices": "invoices(first: 3) { edges { cursor node { id total { formatted } } } }",
+    "invoices.actions": "invoices(first: 3) { edges { node { id actions { pay { allowed refusal { code } } } "
+    "} } }",
     "paymentMethods": "paymentMethods { id card { last4 } }",
     "defaultPaymentMethod": "defaultPaymentMethod { id }",
     "upcomingInvoice": "upcomingInvoice { isPreview subscription { id } total { amount } }",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from playwright.async_api import expect
 
 from portalql.web.portal_page import content_security_policy, stripe_js_for
-from stripe_sandbox.seed import past_due_customer
+from stripe_sandbox.seed import ONE_OFF_CUSTOMER_EMAIL, past_due_customer
 from tests.browser.fixtures import BROWSER_LOOP, screenshot
 from tests.browser.test_portal_page import invoices_of, maya, open_portal, subscription_of
 
@@ -163,6 +163,30 @@ async def test_a_past_due_customer_adds_a_card_and_pays_what_is_owed(
     await screenshot(page, "paid")
     assert subscription_of(sandbox, diego["id"])["status"] == "active"
     paid = sandbox.state.store.find(owed["id"])
+    assert paid is not None
+    assert paid["status"] == "paid"
+
+
+async def test_an_overdue_one_off_invoice_is_in_the_banner_until_paid_from_it(
+    page: Page, portal_links: PortalLinks, sandbox: SandboxHandle
+) -> None:
+    store = sandbox.state.store
+    ethan = next(c for c in store.iter_type("customer") if c["email"] == ONE_OFF_CUSTOMER_EMAIL)
+    (owed,) = [invoice for invoice in invoices_of(sandbox, ethan["id"]) if invoice["status"] == "open"]
+    await open_portal(page, portal_links, ethan["id"])
+    banner = page.locator("#attention")
+    await expect(banner.locator(f'[data-owed="{owed["id"]}"]')).to_have_text(
+        f"$570.00 for invoice {owed['number']} is due.Pay now"
+    )
+    await screenshot(page, "one-off-owed")
+
+    await banner.get_by_role("button", name="Pay now").click()
+    await page.get_by_role("dialog", name="Pay invoice").get_by_role("button", name="Pay", exact=True).click()
+
+    await expect(page.locator("#status")).to_contain_text("your payment of $570.00")
+    await expect(banner).to_be_hidden()
+    await expect(page.locator(f'[data-invoice="{owed["id"]}"]')).to_contain_text("Paid")
+    paid = store.find(owed["id"])
     assert paid is not None
     assert paid["status"] == "paid"
 

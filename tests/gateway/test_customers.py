@@ -32,6 +32,7 @@ async def test_retrieve_customer_returns_the_record(gateway: StripeGateway, acco
     assert customer.metadata == {"suite": "gateway"}
     assert customer.balance == 0
     assert customer.subscriptions is None
+    assert customer.delinquent is False
 
 
 async def test_retrieve_customer_with_subscriptions_expands_them(
@@ -43,6 +44,30 @@ async def test_retrieve_customer_with_subscriptions_expands_them(
     assert [s.id for s in customer.subscriptions] == [subscribed.subscription_id]
     assert customer.subscriptions[0].status is SubscriptionStatus.ACTIVE
     assert customer.subscriptions[0].items[0].price.id == catalog.basic_price_id
+
+
+@pytest.mark.sandbox_only  # Stripe notices a passed due date within the hour, the sandbox at once
+async def test_a_customer_with_an_open_invoice_past_its_due_date_is_delinquent(
+    gateway: StripeGateway, account: Account, stripe_admin: stripe.StripeClient
+) -> None:
+    customer_id = account.customer_id
+    await stripe_admin.v1.invoice_items.create_async(
+        {"customer": customer_id, "amount": 500, "currency": "usd"}
+    )
+    draft = await stripe_admin.v1.invoices.create_async(
+        {
+            "customer": customer_id,
+            "collection_method": "send_invoice",
+            "days_until_due": 0,
+            "pending_invoice_items_behavior": "include",
+        }
+    )
+    assert draft.id is not None
+    await stripe_admin.v1.invoices.finalize_invoice_async(draft.id)
+
+    customer = await gateway.retrieve_customer(customer_id)
+
+    assert customer.delinquent is True
 
 
 async def test_retrieve_missing_customer_is_not_found(gateway: StripeGateway) -> None:

@@ -49,7 +49,12 @@ export const Dashboard = graphql(`
         }
         upcomingInvoice { periodEnd amountDue { formatted(locale: $locale) } }
         invoices(first: $invoices) {
-          edges { node { id number status created total { formatted(locale: $locale) } hostedInvoiceUrl } }
+          edges {
+            node {
+              id number status created total { formatted(locale: $locale) } hostedInvoiceUrl
+              actions { pay { allowed } }
+            }
+          }
           pageInfo { hasNextPage endCursor }
         }
         paymentMethods { id card { brand last4 expMonth expYear } }
@@ -72,6 +77,7 @@ export const InvoicesPage = graphql(`
               total { amount formatted(locale: $locale) }
               hostedInvoiceUrl
               invoicePdf
+              actions { pay { allowed } }
             }
           }
           pageInfo { hasNextPage endCursor }

@@ -134,7 +134,7 @@ async function loadDashboard(portal) {
 function render(portal, customer) {
   if (customer.subscriptions) renderSubscriptions(portal, customer.subscriptions);
   void renderUsageAndCredit(portal, customer);
-  renderAttention(portal, customer);
+  void renderAttention(portal, customer);
   if (customer.upcomingInvoices) renderUpcoming(portal, customer.upcomingInvoices, customer.subscriptions ?? []);
   if (customer.invoices) renderInvoices(portal, customer.invoices, { first: true });
   if (customer.paymentMethods) {

@@ -1,7 +1,6 @@
 // The upcoming invoice and the invoice history, paged with the API's cursors (Stripe invoice ids).
 
 import { graphql } from './api.js';
-import { canPay } from './attention.js';
 import { announce, busy, byId, h, withNodes } from './dom.js';
 import { formatDate, formatShortDate, lineDescription, planName } from './format.js';
 import { N_, t } from './i18n.js';
@@ -90,7 +89,7 @@ function syncPager() {
 function row(portal, invoice) {
   const label = invoice.number ? t('invoice {number}', { number: invoice.number }) : t('invoice');
   const links = [];
-  const payHere = invoice.status === 'OPEN' && canPay(portal);
+  const payHere = invoice.actions.pay.allowed && portal.can('INVOICES_WRITE');
   if (payHere) {
     const pay = async () => (await import('./pay-invoice.js')).openPay(portal, invoice);
     links.push(h('button', { type: 'button', class: 'link-button', onclick: pay },

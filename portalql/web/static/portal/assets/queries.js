@@ -26,6 +26,7 @@ const INVOICE_PAGE = /* GraphQL */ `
         id number status created
         total { formatted(locale: $locale) }
         hostedInvoiceUrl invoicePdf
+        actions { pay { allowed } }
       }
     }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
@@ -124,6 +125,20 @@ export const DASHBOARD = /* GraphQL */ `
   ${INVOICE_PAGE}
   ${USAGE}
   ${CREDITS}
+`;
+
+// The open invoices, for the banner: asked only when a payment needs the customer, since one that bills no
+// subscription (a one-off invoice) is owed too; a customer in good standing costs nothing more.
+export const OPEN_INVOICES = /* GraphQL */ `
+  query PortalOpenInvoices($locale: String!) {
+    viewer {
+      customer {
+        invoices(status: OPEN, first: 20) {
+          edges { node { id number amountRemaining { ${MONEY} } actions { pay { allowed } } } }
+        }
+      }
+    }
+  }
 `;
 
 // A metered item's usage per UTC day, for its chart: read after the dashboard, once it names the meter.

@@ -63,6 +63,20 @@ interface PortalInvoice {
   total: PortalMoney;
   hostedInvoiceUrl: string | null;
   invoicePdf: string | null;
+  actions: PortalInvoiceActions;
+}
+
+/** An invoice's `actions` as the page selects them. */
+interface PortalInvoiceActions {
+  pay: { allowed: boolean };
+}
+
+/** `PortalOpenInvoices`'s invoice: one the customer owes. */
+interface PortalOpenInvoice {
+  id: string;
+  number: string | null;
+  amountRemaining: PortalMoney;
+  actions: PortalInvoiceActions;
 }
 
 /** `InvoicePage`: one page of the customer's invoices. */
