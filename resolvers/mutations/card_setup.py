@@ -107,6 +107,10 @@ async def _complete(ctx: RequestContext, setup_intent_id: str) -> CardAdded:
     if intent.metadata.get(SET_AS_DEFAULT) != "true" or customer.default_payment_method_id == method.id:
         await announce(ctx, customer_id, {BillingTopic.PAYMENT_METHODS})
         return CardAdded(method, customer)
+    # Choosing the default card is a card change, which the portal may have turned off since the intent.
+    refuse(
+        rules.payment_methods_refusal(await portal_features(ctx) if limited_by_portal(principal) else None)
+    )
     # Keyed by the intent: completing it again (or from another tab) makes the same change once.
     key = writes.idempotency_key(ctx, principal, intent.id, "set_default_payment_method", method.id)
     updated = await ctx.gateway.set_default_payment_method(customer_id, method.id, idempotency_key=key)

@@ -123,6 +123,26 @@ async def test_a_portal_without_payment_method_updates_offers_no_card_form(
     assert writes(sandbox) == {}
 
 
+async def test_a_portal_that_stopped_card_changes_keeps_the_saved_card_but_not_as_the_default(
+    api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
+) -> None:
+    maya = customer_id(sandbox, MAYA)
+    default_before = sandbox.state.store.get(maya, "customer")["invoice_settings"]["default_payment_method"]
+    created = await _create(api, await tokens.api_key(), customerId=maya, setAsDefault=True)
+    intent = created["setupIntent"]
+    await confirm_setup(sandbox, intent["id"], intent["clientSecret"], "pm_card_mastercard")
+    portal_configuration(sandbox)["features"]["payment_method_update"]["enabled"] = False
+
+    session = await tokens.customer_session(maya)
+    completed = await mutate(api, "completeSetupIntent", {"setupIntentId": intent["id"]}, session, COMPLETED)
+
+    assert codes(completed) == ["FEATURE_DISABLED"]
+    assert sandbox.state.store.get(maya, "customer")["invoice_settings"]["default_payment_method"] == (
+        default_before
+    )
+    assert "POST /v1/customers/{id}" not in writes(sandbox)
+
+
 async def test_an_api_key_names_the_customer(
     api: httpx.AsyncClient, tokens: Tokens, sandbox: SandboxHandle
 ) -> None:
