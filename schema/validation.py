@@ -116,7 +116,7 @@ class DocumentCache:
             return known
         size = self._size(query)
         document = parse(query, max_tokens=self._max_tokens)
-        self._remember(query, document, size + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0))
+        self._remember(query, document, size)
         return document
 
     async def parse_and_check(
@@ -133,8 +133,9 @@ class DocumentCache:
         document, errors = await asyncio.get_running_loop().run_in_executor(
             self._worker, self._parse_and_check, schema, query
         )
-        self._remember(query, document, size + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0))
-        self._errors[query] = errors
+        self._remember(query, document, size)
+        if query in self._documents:  # not when it alone is over the budget
+            self._errors[query] = errors
         return document, errors
 
     def _parse_and_check(
@@ -163,7 +164,8 @@ class DocumentCache:
             )
         return size
 
-    def _remember(self, query: str, document: DocumentNode, size: int) -> None:
+    def _remember(self, query: str, document: DocumentNode, text_bytes: int) -> None:
+        size = text_bytes + TREE_BYTES_PER_TOKEN * getattr(document, "token_count", 0)
         self._documents[query] = (document, size)
         self._held_bytes += size
         while self._held_bytes > self._cached_bytes and self._documents:
