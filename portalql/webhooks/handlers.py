@@ -151,18 +151,21 @@ def on_invoice_changed(event: Event) -> Change | None:
 def on_invoice_paid(event: Event) -> Change | None:
     """Audited once per invoice, under the key `payInvoice` writes its entry with: paid elsewhere (a renewal
     charged, Stripe's invoice page, 3-D Secure completed in the browser), or by `payInvoice` when its answer
-    was lost and no retry has seen the payment yet."""
+    was lost and no retry has seen the payment yet. An invoice with nothing to pay (a trial's, one settled by
+    credit) is no payment, and not audited."""
     invoice = event.subject
     if not isinstance(invoice, Invoice):
         return None
-    audit = AuditEntry(
-        "invoice.pay",
-        "invoice",
-        invoice.id,
-        before={"status": InvoiceStatus.OPEN.value, "amountRemaining": invoice.amount_due},
-        after={"status": _status(invoice), "amountPaid": invoice.amount_paid},
-        once_key=invoice_paid_key(invoice.id),
-    )
+    audit = None
+    if invoice.amount_paid > 0:
+        audit = AuditEntry(
+            "invoice.pay",
+            "invoice",
+            invoice.id,
+            before={"status": InvoiceStatus.OPEN.value, "amountRemaining": invoice.amount_due},
+            after={"status": _status(invoice), "amountPaid": invoice.amount_paid},
+            once_key=invoice_paid_key(invoice.id),
+        )
     return Change(object_id=invoice.id, customer_id=event.customer_id, audit=audit, topics=_ALL_OWED)
 
 
@@ -174,9 +177,8 @@ def on_invoice_payment_attempted(event: Event) -> Change | None:
         return None
     audit = None
     if not event.made_by_portalql:
-        action = event.type.removeprefix("invoice.")
         audit = AuditEntry(
-            f"invoice.{action}",
+            event.type,
             "invoice",
             invoice.id,
             before=None,

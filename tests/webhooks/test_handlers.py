@@ -348,6 +348,14 @@ def test_a_card_refused_when_saved_is_audited_with_the_issuers_reason() -> None:
     )
 
 
+def test_an_invoice_with_nothing_to_pay_is_no_payment_to_audit() -> None:
+    free = invoice(status=InvoiceStatus.PAID, amount_due=0, amount_paid=0, amount_remaining=0, total=0)
+
+    change = dispatch(typed_event("invoice.paid", free))
+
+    assert change == Change(object_id="in_1", customer_id="cus_A", audit=None, topics=OWED)
+
+
 @pytest.mark.parametrize("event_type", ["invoice.payment_failed", "invoice.payment_action_required"])
 def test_a_payment_stripe_attempted_that_failed_or_waits_is_audited(event_type: str) -> None:
     change = dispatch(typed_event(event_type, invoice(status=InvoiceStatus.OPEN)))
