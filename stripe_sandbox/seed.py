@@ -125,6 +125,11 @@ def past_due_customer(store: Store) -> StripeObject:
     return next(c for c in store.iter_type("customer") if c["email"] == PAST_DUE_CUSTOMER_EMAIL)
 
 
+def overdue_customer(store: Store) -> StripeObject:
+    """The demo's customer whose one-off invoice is past its due date (see `ONE_OFF_CUSTOMER_EMAIL`)."""
+    return next(c for c in store.iter_type("customer") if c["email"] == ONE_OFF_CUSTOMER_EMAIL)
+
+
 def seats_customer(store: Store) -> StripeObject:
     """The demo's customer billed for a plan and five seats (see `SEATS_CUSTOMER_EMAIL`)."""
     return next(c for c in store.iter_type("customer") if c["email"] == SEATS_CUSTOMER_EMAIL)
@@ -537,7 +542,7 @@ class _Demo:
         """Ethan's onboarding, billed once: a draft excluding pending items, its lines added by id, then
         finalized and sent, as `createInvoice` makes it."""
         at = self.ago(ONE_OFF_SENT_DAYS_AGO)
-        customer = next(c for c in self.store.iter_type("customer") if c["email"] == ONE_OFF_CUSTOMER_EMAIL)
+        customer = overdue_customer(self.store)
         invoice = invoices.draft(
             self.store, customer=customer, currency="usd", lines=[], at=at, billing_reason="manual"
         )

@@ -99,6 +99,11 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
                 r"^Hosted billing portal for a customer whose card .*: (http://\S+/portal/s/\S+)$"
             )
         )[1]
+        overdue_link = (
+            await served.read_until(
+                r"^Hosted billing portal for a customer whose one-off invoice is overdue .*: (http://\S+/portal/s/\S+)$"
+            )
+        )[1]
         seats_link = (
             await served.read_until(
                 r"^Hosted billing portal for a customer with a plan and five seats .*: (http://\S+/portal/s/\S+)$"
@@ -133,6 +138,7 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
             portal_again = await client.get(portal_link)
             past_due_portal = await client.get(past_due_link)
             seats_portal = await client.get(seats_link)
+            overdue_portal = await client.get(overdue_link)
             card_portal = await client.get(card_link)
             customer_id = dashboard.json()["data"]["viewer"]["customer"]["id"]
             await client.post(
@@ -166,6 +172,10 @@ async def test_serve_prints_working_demo_credentials_and_stops_on_ctrl_c(
     assert "portalql_session" in portal.cookies
     assert (past_due_portal.status_code, past_due_link != portal_link) == (303, True)
     assert (seats_portal.status_code, seats_link not in {portal_link, past_due_link}) == (303, True)
+    assert (overdue_portal.status_code, overdue_link not in {portal_link, past_due_link, seats_link}) == (
+        303,
+        True,
+    )
     assert portal_again.status_code == 410  # the link works once
     assert (card_portal.status_code, card_portal.headers["location"]) == (
         303,

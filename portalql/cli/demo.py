@@ -83,6 +83,8 @@ class DemoCredentials:
     portal_code: str
     # A one-time link for a customer whose payment failed: to add a card and pay what is owed.
     past_due_portal_code: str | None = None
+    # A one-time link for a customer whose one-off invoice is overdue: to pay it.
+    overdue_portal_code: str | None = None
     # The product's own id for the demo customer, mapped from its Stripe metadata.
     external_id: str | None = None
     # A one-time link for a customer billed for a plan and seats: to step seats and change add-ons.
@@ -101,6 +103,7 @@ async def mint_demo_credentials(
     customer_id: str,
     return_url: str,
     past_due_customer_id: str | None = None,
+    overdue_customer_id: str | None = None,
     seats_customer_id: str | None = None,
     usage_customer_id: str | None = None,
     external_id: str | None = None,
@@ -109,9 +112,10 @@ async def mint_demo_credentials(
     """A fresh API key (replacing the previous demo key), a session with every scope for `customer_id`, and
     one-time links into the hosted portal for the same customer that lead back to `return_url` (one of them
     deep-linked to adding a card, `CARD_FLOW`); another such link for `past_due_customer_id`, for
-    `seats_customer_id` and for `usage_customer_id` when given. `external_id` (from the customer's Stripe
-    metadata) is mapped to the customer, as `portalql external-ids rebuild` would; `events_url` is registered
-    as an event endpoint (the demo product's). The dashboard query becomes a trusted document."""
+    `overdue_customer_id`, for `seats_customer_id` and for `usage_customer_id` when given. `external_id`
+    (from the customer's Stripe metadata) is mapped to the customer, as `portalql external-ids rebuild`
+    would; `events_url` is registered as an event endpoint (the demo product's). The dashboard query becomes
+    a trusted document."""
     async with database.session() as session:
         await store_trusted_documents(session, {DASHBOARD_DOCUMENT_ID: (DASHBOARD_QUERY, "Dashboard")})
         if external_id is not None:
@@ -158,6 +162,7 @@ async def mint_demo_credentials(
         others = {}
         for name, other in (
             ("past_due", past_due_customer_id),
+            ("overdue", overdue_customer_id),
             ("seats", seats_customer_id),
             ("usage", usage_customer_id),
         ):
@@ -175,6 +180,7 @@ async def mint_demo_credentials(
         customer_id=customer_id,
         portal_code=portal.code,
         past_due_portal_code=others["past_due"].code if "past_due" in others else None,
+        overdue_portal_code=others["overdue"].code if "overdue" in others else None,
         seats_portal_code=others["seats"].code if "seats" in others else None,
         usage_portal_code=others["usage"].code if "usage" in others else None,
         external_id=external_id,

@@ -261,6 +261,7 @@ async def _prepare(
             DEMO_COUPON_ID,
             demo_customer,
             open_login_page,
+            overdue_customer,
             past_due_customer,
             seats_customer,
             usage_customer,
@@ -306,6 +307,7 @@ async def _prepare(
                 return_url=f"{settings.public_url.rstrip('/')}{DEMO_RETURN_PATH}",
                 events_url=f"{settings.public_url.rstrip('/')}{DEMO_EVENTS_PATH}",
                 past_due_customer_id=past_due_customer(sandbox_state.store)["id"],
+                overdue_customer_id=overdue_customer(sandbox_state.store)["id"],
                 seats_customer_id=seats_customer(sandbox_state.store)["id"],
                 usage_customer_id=usage_customer(sandbox_state.store)["id"],
                 external_id=demo["metadata"].get(external_ids.METADATA_KEY),
@@ -497,6 +499,12 @@ def _print_demo_banner(
         if credentials.past_due_portal_code
         else ""
     )
+    overdue = (
+        "Hosted billing portal for a customer whose one-off invoice is overdue (pay it from the banner; "
+        f"one-time, 24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.overdue_portal_code}\n"
+        if credentials.overdue_portal_code
+        else ""
+    )
     seats = (
         "Hosted billing portal for a customer with a plan and five seats (step the seats, change the plan; "
         f"one-time, 24 h): {settings.public_url.rstrip('/')}/portal/s/{credentials.seats_portal_code}\n"
@@ -537,6 +545,7 @@ def _print_demo_banner(
         f"Hosted billing portal for the demo customer (a one-time link, 24 h): "
         f"{settings.public_url.rstrip('/')}/portal/s/{credentials.portal_code}\n"
         f"{past_due}"
+        f"{overdue}"
         f"{seats}"
         f"{usage}"
         f"{external}"
