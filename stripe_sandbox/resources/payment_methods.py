@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import (
@@ -63,6 +63,30 @@ DECLINE_MESSAGES = {
         "The bank returned the decline code `insufficient_funds`.",
     ),
 }
+
+
+def declined_error(declined: str, card: StripeObject) -> StripeObject:
+    """The error object of a decline (`declined`, a key of `DECLINE_MESSAGES`), as an intent keeps it."""
+    return {
+        "code": "card_declined",
+        "decline_code": declined,
+        "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+        "message": DECLINE_MESSAGES[declined][0],
+        "payment_method": copy.deepcopy(card),
+        "type": "card_error",
+    }
+
+
+def card_declined(declined: str, **named: Any) -> StripeError:
+    """Stripe's 402 for a decline, with the objects the error names (the card, the intent, the charge)."""
+    return StripeError(
+        402,
+        DECLINE_MESSAGES[declined][0],
+        type_="card_error",
+        code="card_declined",
+        decline_code=declined,
+        **named,
+    )
 
 
 def decline_code(payment_method: StripeObject) -> str | None:
@@ -180,13 +204,7 @@ def check_attachable(store: Store, payment_method: str, customer: str | None, *,
         last4 = card["card"]["last4"]
     declined = SETUP_DECLINES_BY_LAST4.get(last4)
     if declined is not None:
-        raise StripeError(
-            402,
-            DECLINE_MESSAGES[declined][0],
-            type_="card_error",
-            code="card_declined",
-            decline_code=declined,
-        )
+        raise card_declined(declined)
 
 
 def attach_card(store: Store, payment_method: str, customer: str, *, param: str) -> StripeObject:

@@ -6,7 +6,13 @@ import copy
 from typing import TYPE_CHECKING
 
 from stripe_sandbox.resources.card_details import STRIPE_JS_PARAMS
-from stripe_sandbox.resources.payment_methods import DECLINE_MESSAGES, decline_code, needs_authentication
+from stripe_sandbox.resources.payment_methods import (
+    DECLINE_MESSAGES,
+    card_declined,
+    decline_code,
+    declined_error,
+    needs_authentication,
+)
 from stripe_sandbox.routing import Call, router
 from stripe_sandbox.wire import StripeError, StripeObject, get_range, get_str, list_object, reject_unknown
 
@@ -95,26 +101,13 @@ def settle(
         store.emit("charge.succeeded", result)
         store.emit("payment_intent.succeeded", intent)
         return intent, result
-    message = DECLINE_MESSAGES[declined][0]
-    error = {
-        "charge": result["id"],
-        "code": "card_declined",
-        "decline_code": declined,
-        "doc_url": "https://stripe.com/docs/error-codes/card-declined",
-        "message": message,
-        "payment_method": copy.deepcopy(card),
-        "type": "card_error",
-    }
+    error = {"charge": result["id"], **declined_error(declined, card)}
     # A declined confirmation leaves the intent waiting for another payment method.
     intent.update(status="requires_payment_method", payment_method=None, last_payment_error=error)
     store.emit("charge.failed", result)
     store.emit("payment_intent.payment_failed", intent)
-    raise StripeError(
-        402,
-        message,
-        type_="card_error",
-        code="card_declined",
-        decline_code=declined,
+    raise card_declined(
+        declined,
         charge=result["id"],
         payment_intent=copy.deepcopy(intent),
         payment_method=copy.deepcopy(card),

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from stripe_sandbox.resources.card_details import STRIPE_JS_PARAMS, card_from_details, unattached_card
 from stripe_sandbox.resources.payment_methods import (
-    DECLINE_MESSAGES,
     attach_card,
+    card_declined,
+    declined_error,
     needs_authentication,
     setup_decline_code,
 )
@@ -113,25 +114,8 @@ def _confirm(store: Store, intent: StripeObject, card: StripeObject) -> None:
     intent["payment_method"] = card["id"]
     declined = setup_decline_code(card)
     if declined is not None:
-        message = DECLINE_MESSAGES[declined][0]
-        error = {
-            "code": "card_declined",
-            "decline_code": declined,
-            "doc_url": "https://stripe.com/docs/error-codes/card-declined",
-            "message": message,
-            "payment_method": copy.deepcopy(card),
-            "type": "card_error",
-        }
-        fail(store, intent, error)
-        raise StripeError(
-            402,
-            message,
-            type_="card_error",
-            code="card_declined",
-            decline_code=declined,
-            payment_method=copy.deepcopy(card),
-            setup_intent=copy.deepcopy(intent),
-        )
+        fail(store, intent, declined_error(declined, card))
+        raise card_declined(declined, payment_method=copy.deepcopy(card), setup_intent=copy.deepcopy(intent))
     if needs_authentication(card):
         intent.update(status="requires_action", next_action=authentication_action(intent))
         store.emit("setup_intent.requires_action", intent)
