@@ -48,8 +48,6 @@ if TYPE_CHECKING:
         SubscriptionItem,
     )
 
-PRICE_UPDATE = SubscriptionUpdateKind.PRICE
-QUANTITY_UPDATE = SubscriptionUpdateKind.QUANTITY
 _CHANGEABLE = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
 _SUBSCRIPTION = "subscription_id"
 # How a state that lets no plan change is named to the customer.
@@ -68,11 +66,16 @@ MAX_ITEM_EDITS = 20
 def offers_plan_changes(features: PortalFeatures) -> bool:
     """Whether the configuration lets customers change subscriptions at all: their price or quantity."""
     allowed = features.subscription_update_allowed
-    return features.subscription_update_enabled and (PRICE_UPDATE in allowed or QUANTITY_UPDATE in allowed)
+    return features.subscription_update_enabled and (
+        SubscriptionUpdateKind.PRICE in allowed or SubscriptionUpdateKind.QUANTITY in allowed
+    )
 
 
 def _offers_prices(features: PortalFeatures) -> bool:
-    return features.subscription_update_enabled and PRICE_UPDATE in features.subscription_update_allowed
+    return (
+        features.subscription_update_enabled
+        and SubscriptionUpdateKind.PRICE in features.subscription_update_allowed
+    )
 
 
 def offered_product(features: PortalFeatures, product_id: str) -> PortalProduct | None:
@@ -234,7 +237,10 @@ def quantity_range(features: PortalFeatures | None, product_id: str) -> tuple[in
     if features is None:
         return (1, None)
     offered = offered_product(features, product_id)
-    allowed = features.subscription_update_enabled and QUANTITY_UPDATE in features.subscription_update_allowed
+    allowed = (
+        features.subscription_update_enabled
+        and SubscriptionUpdateKind.QUANTITY in features.subscription_update_allowed
+    )
     if not allowed or offered is None or not offered.adjustable_quantity:
         return None
     return (offered.minimum_quantity or 1, offered.maximum_quantity)

@@ -17,7 +17,7 @@ from resolvers import rules
 from resolvers.live import BillingTopic, announce
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import limited_by_portal, owned_customer, portal_features, refuse
+from resolvers.mutations.targets import features_held_to, owned_customer, refuse
 from resolvers.policy import may_see_customer, require_scope
 from resolvers.principals import CustomerPrincipal, Scope
 from stripe_gateway.errors import NotFound
@@ -57,7 +57,7 @@ async def _customer_for(ctx: RequestContext, principal: Principal, customer_id: 
 async def _create(ctx: RequestContext, customer_id: str | None, *, set_as_default: bool) -> CardSetup:
     principal = require_scope(ctx, Scope.PAYMENT_METHODS_WRITE)
     customer = await _customer_for(ctx, principal, customer_id)
-    features = await portal_features(ctx) if limited_by_portal(principal) else None
+    features = await features_held_to(ctx, principal)
     refuse(rules.add_card_refusal(features, card_collection=ctx.publishable_key is not None))
     assert ctx.publishable_key is not None  # `add_card_refusal` refused otherwise
     key = writes.idempotency_key(ctx, principal, None, "create_setup_intent", customer.id, set_as_default)
@@ -108,9 +108,7 @@ async def _complete(ctx: RequestContext, setup_intent_id: str) -> CardAdded:
         await announce(ctx, customer_id, {BillingTopic.PAYMENT_METHODS})
         return CardAdded(method, customer)
     # Choosing the default card is a card change, which the portal may have turned off since the intent.
-    refuse(
-        rules.payment_methods_refusal(await portal_features(ctx) if limited_by_portal(principal) else None)
-    )
+    refuse(rules.payment_methods_refusal(await features_held_to(ctx, principal)))
     # Keyed by the intent: completing it again (or from another tab) makes the same change once.
     key = writes.idempotency_key(ctx, principal, intent.id, "set_default_payment_method", method.id)
     updated = await ctx.gateway.set_default_payment_method(customer_id, method.id, idempotency_key=key)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, Rejected, UserError, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import limited_by_portal, owned_customer, portal_features
+from resolvers.mutations.targets import features_held_to, owned_customer
 from resolvers.policy import require_scope
 from resolvers.principals import CustomerPrincipal, Scope
 from resolvers.text import country_codes, excerpt, is_printable_line
@@ -147,8 +147,7 @@ def _invalid(changes: CustomerUpdate) -> list[UserError]:
 async def _not_allowed(
     ctx: RequestContext, principal: Principal, given: list[CustomerDetail]
 ) -> list[UserError]:
-    # An API key is not held to the portal: no configuration to read.
-    features = await portal_features(ctx) if limited_by_portal(principal) else None
+    features = await features_held_to(ctx, principal)
     refusals = [refusal for name in given if (refusal := rules.customer_detail_refusal(features, name))]
     if any(refusal.code is UserErrorCode.FEATURE_DISABLED for refusal in refusals):
         raise Rejected(refusals[0])

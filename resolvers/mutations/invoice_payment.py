@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, UserErrorCode, attempt, reject
-from resolvers.mutations.targets import limited_by_portal, owned_payment_method, portal_features, refuse
+from resolvers.mutations.targets import features_held_to, owned_payment_method, refuse
 from resolvers.policy import may_see_customer, require_scope
 from resolvers.ports import invoice_paid_key
 from resolvers.principals import Scope
@@ -80,7 +80,7 @@ async def _pay(
     invoice = await _owned_invoice(ctx, principal, invoice_id)
     if payment_method_id is not None:
         await _check_payment_method(ctx, principal, invoice, payment_method_id)
-    features = await portal_features(ctx) if limited_by_portal(principal) else None
+    features = await features_held_to(ctx, principal)
     refusal = rules.pay_invoice_refusal(invoice, features)
     # A paid invoice still goes to Stripe: if this key paid it, Stripe replays that answer.
     if refusal is not None and not (

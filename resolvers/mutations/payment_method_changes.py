@@ -13,13 +13,7 @@ from typing import TYPE_CHECKING
 from resolvers import rules
 from resolvers.mutations import writes
 from resolvers.mutations.outcome import Outcome, attempt
-from resolvers.mutations.targets import (
-    limited_by_portal,
-    owned_customer,
-    owned_payment_method,
-    portal_features,
-    refuse,
-)
+from resolvers.mutations.targets import features_held_to, owned_customer, owned_payment_method, refuse
 from resolvers.policy import require_scope
 from resolvers.principals import Scope
 
@@ -43,8 +37,7 @@ async def _payment_method_to_change(
 ) -> tuple[Principal, PaymentMethod]:
     principal = require_scope(ctx, Scope.PAYMENT_METHODS_WRITE)
     method = await owned_payment_method(ctx, principal, payment_method_id, "payment_method_id")
-    if limited_by_portal(principal):
-        refuse(rules.payment_methods_refusal(await portal_features(ctx)))
+    refuse(rules.payment_methods_refusal(await features_held_to(ctx, principal)))
     return principal, method
 
 

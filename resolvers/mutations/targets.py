@@ -104,6 +104,12 @@ async def portal_features(ctx: RequestContext) -> PortalFeatures:
     return (await configuration_in_force(ctx)).features
 
 
+async def features_held_to(ctx: RequestContext, principal: Principal) -> PortalFeatures | None:
+    """The features the rules hold the caller to, read only for a caller the portal limits: None for an API
+    key, with no configuration to read."""
+    return await portal_features(ctx) if limited_by_portal(principal) else None
+
+
 def held_to(principal: Principal, features: PortalFeatures) -> PortalFeatures | None:
     """The features the rules hold the caller to: None for an API key, which the portal does not limit."""
     return features if limited_by_portal(principal) else None
